@@ -1,0 +1,60 @@
+"""Database configuration: one tortoise config for the app, the CLI and tests.
+
+The URL comes from ``FUYUAN_DATABASE_URL``; without it the embedded default is a
+SQLite file under ``./var/`` (WAL journal, foreign keys on: tortoise's SQLite
+client sets both pragmas by default).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATABASE_URL = "sqlite://var/fuyuan.sqlite3"
+MODELS_MODULE = "store.models"
+MIGRATIONS_MODULE = "store.migrations"
+
+
+def database_url() -> str:
+    """The database URL in force: ``FUYUAN_DATABASE_URL`` or the SQLite default."""
+    return os.environ.get("FUYUAN_DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite://")
+
+
+def ensure_sqlite_directory(url: str) -> None:
+    """Create the folder of a SQLite file so a fresh clone can start at once."""
+    if not is_sqlite(url):
+        return
+    path = url.removeprefix("sqlite://").split("?", 1)[0]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def tortoise_config(url: str | None = None) -> dict[str, Any]:
+    """The tortoise config dict for ``url`` (default: :func:`database_url`).
+
+    Times are stored in UTC (``use_tz``); they are shown in Asia/Shanghai by
+    the API, never stored in local time.
+    """
+    url = url or database_url()
+    ensure_sqlite_directory(url)
+    return {
+        "connections": {"default": url},
+        "apps": {
+            "models": {
+                "models": [MODELS_MODULE],
+                "migrations": MIGRATIONS_MODULE,
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# Read by the ``tortoise`` command line (pyproject: [tool.tortoise]).
+TORTOISE_ORM = tortoise_config()

@@ -1,0 +1,372 @@
+"""The records of DESIGN.md §2 as tortoise models.
+
+Conventions kept by every model here:
+
+* money is integer fen (``*_fen``, BigInt, never negative);
+* datetimes are UTC (tortoise ``use_tz``), dates are calendar dates;
+* foreign keys that history depends on are ``RESTRICT``: a unit, account or
+  task that has records pointing at it cannot be deleted from under them;
+* ``TaskEvent`` rows are append-only; the migrations add triggers that refuse
+  UPDATE and DELETE on them;
+* CHECK rules (amounts never negative, a task's subject matching its kind …)
+  live in migration 0002: tortoise does not emit ``Meta.constraints`` when it
+  creates a table, so they are declared there once, as CHECK constraints on
+  PostgreSQL and as triggers on SQLite (which cannot add a CHECK to a table).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+from tortoise.validators import MinValueValidator
+
+from store.enums import (
+    BankruptcyProcedure,
+    BriefingStatus,
+    CaseSource,
+    ClosureMethod,
+    MatterType,
+    MeetingLevel,
+    PartyKind,
+    PaymentMethod,
+    Role,
+    SupervisionLevel,
+    TaskKind,
+    TaskState,
+    UnitKind,
+)
+
+NON_NEGATIVE = MinValueValidator(0)
+
+
+class Unit(Model):
+    """单位: a court, organ, department, district government or the office."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True, description="stable code, e.g. KF-RSJ")
+    name = fields.CharField(max_length=100, unique=True)
+    kind = fields.CharEnumField(UnitKind, max_length=20)
+    region = fields.CharField(max_length=20, null=True, db_index=True, description="县区")
+    parent: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    court_code = fields.CharField(
+        max_length=16, unique=True, null=True, description="法院代字, e.g. 豫0202"
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "unit"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(Model):
+    """联络员 or other user of the platform."""
+
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=64, unique=True)
+    display_name = fields.CharField(max_length=64)
+    unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="accounts", db_index=True, on_delete=fields.RESTRICT
+    )
+    role = fields.CharEnumField(Role, max_length=20)
+    phone = fields.CharField(max_length=20, null=True, description="personal data")
+    password_hash = fields.CharField(max_length=255)
+    is_active = fields.BooleanField(default=True)
+    token_generation = fields.IntField(
+        default=0, description="bumped on deactivation or password reset to revoke tokens"
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "account"
+        ordering = ["id"]
+
+
+class EnforcementCase(Model):
+    """涉党政机关执行案件: a judgment an organ must perform."""
+
+    id = fields.IntField(primary_key=True)
+    case_number = fields.CharField(max_length=64, unique=True, description="案号")
+    court: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="enforcement_cases_as_court", db_index=True, on_delete=fields.RESTRICT
+    )
+    applicant_name = fields.CharField(max_length=100, description="申请执行人")
+    applicant_kind = fields.CharEnumField(PartyKind, max_length=12)
+    respondent: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="enforcement_cases_as_respondent", db_index=True, on_delete=fields.RESTRICT
+    )
+    basis = fields.CharField(max_length=64, description="执行依据: case number of the judgment")
+    cause = fields.CharField(max_length=100, description="案由")
+    amount_due_fen = fields.BigIntField(validators=[NON_NEGATIVE], description="执行标的 (分)")
+    filed_on = fields.DateField(description="立案日期")
+    source = fields.CharEnumField(CaseSource, max_length=20)
+    batch = fields.CharField(max_length=64, null=True, db_index=True, description="交办批次")
+    closure_method = fields.CharEnumField(ClosureMethod, max_length=20, null=True)
+    closure_grounds = fields.TextField(null=True, description="grounds of a settlement/termination")
+    performance_confirmed_at = fields.DatetimeField(null=True, description="法院确认履行")
+    closed_on = fields.DateField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "enforcement_case"
+        ordering = ["id"]
+        indexes = (Index(fields=("filed_on",)), Index(fields=("source", "batch")))
+
+
+class PerformanceRecord(Model):
+    """履行记录: one payment or delivery towards an enforcement case."""
+
+    id = fields.IntField(primary_key=True)
+    case: fields.ForeignKeyRelation[EnforcementCase] = fields.ForeignKeyField(
+        "models.EnforcementCase", related_name="performance_records", db_index=True, on_delete=fields.RESTRICT
+    )
+    paid_on = fields.DateField()
+    amount_fen = fields.BigIntField(validators=[MinValueValidator(1)])
+    method = fields.CharEnumField(PaymentMethod, max_length=20)
+    note = fields.TextField(default="")
+    recorded_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="performance_records", null=True, on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "performance_record"
+        ordering = ["paid_on", "id"]
+
+
+class BankruptcyCase(Model):
+    """破产案件 with the enterprise it concerns."""
+
+    id = fields.IntField(primary_key=True)
+    case_number = fields.CharField(max_length=64, unique=True, description="案号")
+    debtor_name = fields.CharField(max_length=200)
+    debtor_uscc = fields.CharField(max_length=18, db_index=True, description="统一社会信用代码")
+    court: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="bankruptcy_cases", db_index=True, on_delete=fields.RESTRICT
+    )
+    administrator = fields.CharField(max_length=200, description="管理人")
+    procedure = fields.CharEnumField(BankruptcyProcedure, max_length=20)
+    accepted_on = fields.DateField(description="受理日期")
+    employees_affected = fields.IntField(default=0, validators=[NON_NEGATIVE])
+    claims_total_fen = fields.BigIntField(default=0, validators=[NON_NEGATIVE])
+    assets_total_fen = fields.BigIntField(default=0, validators=[NON_NEGATIVE])
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "bankruptcy_case"
+        ordering = ["id"]
+
+
+class JointMeeting(Model):
+    """联席会议: a numbered meeting of the mechanism at some level."""
+
+    id = fields.IntField(primary_key=True)
+    level = fields.CharEnumField(MeetingLevel, max_length=10)
+    number = fields.IntField(validators=[MinValueValidator(1)], description="第N次")
+    title = fields.CharField(max_length=200)
+    held_on = fields.DateField()
+    convener: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="convened_meetings", db_index=True, on_delete=fields.RESTRICT
+    )
+    attending_units: fields.ManyToManyRelation[Unit] = fields.ManyToManyField(
+        "models.Unit", related_name="attended_meetings", through="joint_meeting_unit"
+    )
+    minutes_number = fields.CharField(max_length=64, null=True, unique=True, description="纪要号")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "joint_meeting"
+        ordering = ["held_on", "id"]
+        unique_together = (("level", "convener", "number"),)
+
+
+class AgendaItem(Model):
+    """议题 of a joint meeting, which may name the cases it discusses."""
+
+    id = fields.IntField(primary_key=True)
+    meeting: fields.ForeignKeyRelation[JointMeeting] = fields.ForeignKeyField(
+        "models.JointMeeting", related_name="agenda_items", on_delete=fields.RESTRICT
+    )
+    seq = fields.IntField()
+    title = fields.CharField(max_length=300)
+    enforcement_case: fields.ForeignKeyNullableRelation[EnforcementCase] = fields.ForeignKeyField(
+        "models.EnforcementCase", related_name="agenda_items", null=True, on_delete=fields.RESTRICT
+    )
+    bankruptcy_case: fields.ForeignKeyNullableRelation[BankruptcyCase] = fields.ForeignKeyField(
+        "models.BankruptcyCase", related_name="agenda_items", null=True, on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "agenda_item"
+        ordering = ["meeting_id", "seq"]
+        unique_together = (("meeting", "seq"),)
+
+
+class Task(Model):
+    """交办事项: the unit of work the workflow moves from 交办 to 销号.
+
+    The subject is the enforcement case, bankruptcy case or meeting the task
+    belongs to (exactly one for the first three kinds; OTHER may have none).
+    """
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True, description="FY-2023-0001")
+    kind = fields.CharEnumField(TaskKind, max_length=20)
+    title = fields.CharField(max_length=300)
+    description = fields.TextField(default="")
+    enforcement_case: fields.ForeignKeyNullableRelation[EnforcementCase] = fields.ForeignKeyField(
+        "models.EnforcementCase", related_name="tasks", db_index=True, null=True, on_delete=fields.RESTRICT
+    )
+    bankruptcy_case: fields.ForeignKeyNullableRelation[BankruptcyCase] = fields.ForeignKeyField(
+        "models.BankruptcyCase", related_name="matters", db_index=True, null=True, on_delete=fields.RESTRICT
+    )
+    meeting: fields.ForeignKeyNullableRelation[JointMeeting] = fields.ForeignKeyField(
+        "models.JointMeeting", related_name="decisions", db_index=True, null=True, on_delete=fields.RESTRICT
+    )
+    matter_type = fields.CharEnumField(MatterType, max_length=24, null=True)
+    responsible_unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="responsible_tasks", on_delete=fields.RESTRICT
+    )
+    assisting_units: fields.ManyToManyRelation[Unit] = fields.ManyToManyField(
+        "models.Unit", related_name="assisting_tasks", through="task_assisting_unit"
+    )
+    assigned_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="assigned_tasks", null=True, on_delete=fields.RESTRICT
+    )
+    assigned_on = fields.DateField(null=True, description="交办日期")
+    due_on = fields.DateField(null=True, description="办结时限")
+    state = fields.CharEnumField(TaskState, max_length=20, default=TaskState.DRAFT)
+    version = fields.IntField(default=1)
+    supervision_level = fields.CharEnumField(
+        SupervisionLevel, max_length=10, default=SupervisionLevel.NORMAL
+    )
+    workflow_key = fields.CharField(max_length=32, default="default")
+    workflow_version = fields.IntField(default=1)
+    closed_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "task"
+        ordering = ["id"]
+        indexes = (
+            Index(fields=("state", "due_on")),
+            Index(fields=("responsible_unit_id", "state")),
+            Index(fields=("kind", "state")),
+            Index(fields=("due_on",)),
+        )
+
+
+class TaskDependency(Model):
+    """``task`` cannot start until ``depends_on`` is closed."""
+
+    id = fields.IntField(primary_key=True)
+    task: fields.ForeignKeyRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name="dependency_links", on_delete=fields.RESTRICT
+    )
+    depends_on: fields.ForeignKeyRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name="dependent_links", db_index=True, on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "task_dependency"
+        unique_together = (("task", "depends_on"),)
+
+
+class TaskEvent(Model):
+    """流转记录: one append-only line of the history of a task."""
+
+    id = fields.BigIntField(primary_key=True)
+    task: fields.ForeignKeyRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name="events", on_delete=fields.RESTRICT
+    )
+    seq = fields.IntField(description="1, 2, 3 … within the task, without gaps")
+    action = fields.CharField(max_length=32)
+    from_state = fields.CharEnumField(TaskState, max_length=20, null=True)
+    to_state = fields.CharEnumField(TaskState, max_length=20, null=True)
+    actor: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="events", null=True, on_delete=fields.RESTRICT
+    )
+    actor_unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="events", null=True, on_delete=fields.RESTRICT
+    )
+    occurred_at = fields.DatetimeField()
+    comment = fields.TextField(default="")
+    payload: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    idempotency_key = fields.CharField(max_length=128, null=True, unique=True)
+
+    class Meta:
+        table = "task_event"
+        ordering = ["task_id", "seq"]
+        unique_together = (("task", "seq"),)
+        indexes = (Index(fields=("occurred_at",)), Index(fields=("action", "occurred_at")))
+
+
+class Briefing(Model):
+    """工作通报: a numbered coordination briefing for a period."""
+
+    id = fields.IntField(primary_key=True)
+    year = fields.IntField()
+    serial = fields.IntField(null=True, description="第N期, given when issued")
+    title = fields.CharField(max_length=200)
+    period_start = fields.DateField()
+    period_end = fields.DateField()
+    as_of = fields.DatetimeField()
+    status = fields.CharEnumField(BriefingStatus, max_length=10, default=BriefingStatus.DRAFT)
+    generated_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="generated_briefings", null=True, on_delete=fields.RESTRICT
+    )
+    generated_at = fields.DatetimeField(auto_now_add=True)
+    issued_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="issued_briefings", null=True, on_delete=fields.RESTRICT
+    )
+    issued_at = fields.DatetimeField(null=True)
+    statistics: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    next_steps = fields.TextField(default="", description="下一步工作要求")
+    markdown = fields.TextField(null=True)
+    html = fields.TextField(null=True)
+    docx = fields.BinaryField(null=True)
+
+    class Meta:
+        table = "briefing"
+        ordering = ["-year", "-serial", "-id"]
+        unique_together = (("year", "serial"),)
+
+
+class Counter(Model):
+    """A named gapless counter (task codes per year, briefing serials per year).
+
+    Incremented with ``UPDATE … SET value = value + 1`` inside the transaction
+    that uses the number, so a rolled-back write leaves no gap.
+    """
+
+    key = fields.CharField(max_length=64, primary_key=True)
+    value = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "counter"
+
+
+__all__ = [
+    "AgendaItem",
+    "Account",
+    "BankruptcyCase",
+    "Briefing",
+    "Counter",
+    "EnforcementCase",
+    "JointMeeting",
+    "PerformanceRecord",
+    "Task",
+    "TaskDependency",
+    "TaskEvent",
+    "Unit",
+]

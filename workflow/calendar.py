@@ -1,0 +1,150 @@
+"""Working days on the PRC official calendar.
+
+Deadlines (办结时限) count working days: weekdays, minus the statutory holidays,
+plus the make-up working days (调休) the State Council announces each year. The
+data comes from the ``chinese_calendar`` package, which only knows the years
+whose official notice it ships. For any other year this module raises
+:class:`~workflow.errors.CalendarUnavailable` instead of guessing that weekends
+are the only days off.
+
+Counting works on a sorted table of working-day ordinals covering every
+supported year, so :meth:`WorkingCalendar.working_days_between` and
+:meth:`WorkingCalendar.add_working_days` are binary searches, cheap enough to
+run over every task of a province.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import functools
+from collections.abc import Mapping
+
+import chinese_calendar
+
+from workflow.errors import CalendarUnavailable
+
+__all__ = ["WorkingCalendar", "default_calendar", "official_years"]
+
+
+def official_years() -> frozenset[int]:
+    """The years ``chinese_calendar`` has official holiday data for.
+
+    Every published year has at least one holiday (元旦), so the years of the
+    package's ``holidays`` table are exactly the years it knows.
+    """
+    return frozenset(day.year for day in chinese_calendar.holidays)
+
+
+class WorkingCalendar:
+    """The PRC working-day calendar, with optional local adjustments.
+
+    Args:
+        adjustments: dates whose status is set locally (True: a working day,
+            False: a day off), overriding the official data. Adjustments do not
+            make an unsupported year usable.
+        years: restrict the calendar to these years (default: every year the
+            package covers). Mainly for tests.
+
+    Example:
+        >>> cal = WorkingCalendar()
+        >>> cal.add_working_days(datetime.date(2026, 2, 13), 1)  # Friday, then the 调休 Saturday
+        datetime.date(2026, 2, 14)
+    """
+
+    def __init__(
+        self,
+        adjustments: Mapping[datetime.date, bool] | None = None,
+        *,
+        years: frozenset[int] | None = None,
+    ) -> None:
+        official = official_years()
+        self._years = official if years is None else frozenset(years) & official
+        self._adjustments = dict(adjustments or {})
+        self._working: list[int] = []
+        for year in sorted(self._years):
+            day = datetime.date(year, 1, 1)
+            while day.year == year:
+                if self._lookup(day):
+                    self._working.append(day.toordinal())
+                day += datetime.timedelta(days=1)
+
+    @property
+    def supported_years(self) -> tuple[int, ...]:
+        """The years this calendar can answer for, ascending."""
+        return tuple(sorted(self._years))
+
+    def _check(self, day: datetime.date) -> None:
+        if day.year not in self._years:
+            raise CalendarUnavailable(day.year, self._years)
+
+    def _lookup(self, day: datetime.date) -> bool:
+        if day in self._adjustments:
+            return self._adjustments[day]
+        try:
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError as err:
+            raise CalendarUnavailable(day.year, self._years) from err
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        """Whether ``day`` is a working day.
+
+        Raises:
+            CalendarUnavailable: if ``day`` falls in a year without official data.
+        """
+        self._check(day)
+        index = bisect.bisect_left(self._working, day.toordinal())
+        return index < len(self._working) and self._working[index] == day.toordinal()
+
+    def working_days_between(self, a: datetime.date, b: datetime.date) -> int:
+        """The number of working days in ``(a, b]``; negative if ``b`` is before ``a``.
+
+        ``a`` itself is never counted and ``b`` is: from a Friday to the next
+        Monday is 1 working day (in an ordinary week).
+
+        Raises:
+            CalendarUnavailable: if either date (or a year between them) has no
+                official data.
+        """
+        if b < a:
+            return -self.working_days_between(b, a)
+        for year in range(a.year, b.year + 1):
+            if year not in self._years:
+                raise CalendarUnavailable(year, self._years)
+        return bisect.bisect_right(self._working, b.toordinal()) - bisect.bisect_right(
+            self._working, a.toordinal()
+        )
+
+    def add_working_days(self, start: datetime.date, n: int) -> datetime.date:
+        """The date ``n`` working days after ``start`` (``start`` not counted).
+
+        ``n == 0`` gives ``start``; a negative ``n`` counts backwards.
+
+        Raises:
+            CalendarUnavailable: if ``start`` or the answer falls in a year
+                without official data.
+        """
+        self._check(start)
+        if n == 0:
+            return start
+        if n > 0:
+            index = bisect.bisect_right(self._working, start.toordinal()) + n - 1
+        else:
+            index = bisect.bisect_left(self._working, start.toordinal()) + n
+        if index < 0:
+            raise CalendarUnavailable(min(self._years) - 1, self._years)
+        if index >= len(self._working):
+            raise CalendarUnavailable(max(self._years) + 1, self._years)
+        result = datetime.date.fromordinal(self._working[index])
+        # Years are contiguous in the package, but a ``years`` restriction may
+        # leave a hole the table skips over.
+        for year in range(min(start.year, result.year), max(start.year, result.year) + 1):
+            if year not in self._years:
+                raise CalendarUnavailable(year, self._years)
+        return result
+
+
+@functools.cache
+def default_calendar() -> WorkingCalendar:
+    """The official calendar without local adjustments, built once."""
+    return WorkingCalendar()

@@ -1,0 +1,550 @@
+"""Workflow definitions: states and actions as a validated networkx graph.
+
+A definition is built from plain data (so it can be stored, versioned and
+diffed) by :func:`load_definition`, which refuses any graph a task could get
+lost in. The nodes of :attr:`Definition.graph` are state keys carrying their
+:class:`State` under the ``state`` attribute; its edges are keyed by action and
+carry their :class:`Transition` under ``transition``.
+
+Actions that do not move the task (supervise, request_extension, extend,
+confirm_performance) are kept apart, in :attr:`Definition.side_actions`, so that
+graph questions (reachability, distance to CLOSED) are not muddied by them.
+
+Example:
+    >>> d = definition_for("ENFORCEMENT")
+    >>> [t.action for t in d.transitions_from("ASSIGNED")]
+    ['accept', 'return', 'cancel']
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from workflow.errors import DefinitionError, StateMapError
+
+__all__ = [
+    "DEFAULT_DEFINITION",
+    "GUARDS",
+    "INPUTS",
+    "ROLE_TOKENS",
+    "TASK_KINDS",
+    "Definition",
+    "SideAction",
+    "State",
+    "Transition",
+    "default_definition",
+    "definition_for",
+    "enforcement_definition",
+    "load_definition",
+    "migrate_state_map",
+]
+
+#: Who may take an action. COORDINATOR: an account with that role;
+#: RESPONSIBLE_UNIT: a UNIT_LIAISON of the task's responsible unit;
+#: COURT: a COURT_LIAISON of the task's court.
+ROLE_TOKENS = frozenset({"COORDINATOR", "RESPONSIBLE_UNIT", "COURT"})
+
+#: Inputs an action may require.
+INPUTS = frozenset({"comment", "evidence", "due_on"})
+
+#: Guards the engine knows how to evaluate (see ``workflow.engine``).
+GUARDS = frozenset(
+    {
+        "dependencies_closed",
+        "enforcement_closure_grounds",
+        "performance_confirmed",
+        "performance_complete",
+        "not_yet_confirmed",
+        "below_listed",
+    }
+)
+
+#: Task kinds, as stored on a Task.
+TASK_KINDS = ("ENFORCEMENT", "BANKRUPTCY_MATTER", "MEETING_DECISION", "OTHER")
+
+
+@dataclass(frozen=True)
+class State:
+    """A node of the workflow graph."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    terminal: bool = False
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An edge of the workflow graph: an action that moves a task.
+
+    ``roles`` holds role tokens (:data:`ROLE_TOKENS`), ``guards`` names of
+    guards that must all pass, ``requires`` the inputs (:data:`INPUTS`) the
+    action cannot be taken without.
+    """
+
+    action: str
+    source: str
+    target: str
+    roles: frozenset[str]
+    guards: tuple[str, ...] = ()
+    label_zh: str = ""
+    label_en: str = ""
+    requires: frozenset[str] = frozenset()
+
+    @property
+    def state_changing(self) -> bool:
+        """Whether the action moves the task to another state."""
+        return self.source != self.target
+
+
+@dataclass(frozen=True)
+class SideAction:
+    """An action that records something on a task without moving it.
+
+    ``sources`` are the states it may be taken from, in definition order.
+    """
+
+    action: str
+    sources: tuple[str, ...]
+    roles: frozenset[str]
+    guards: tuple[str, ...] = ()
+    label_zh: str = ""
+    label_en: str = ""
+    requires: frozenset[str] = frozenset()
+
+
+class Definition:
+    """A validated, versioned workflow.
+
+    Build one with :func:`load_definition`; the constructor validates too, so an
+    invalid ``Definition`` never exists.
+
+    Attributes:
+        key: the definition's name (``default``, ``enforcement``).
+        version: its version number.
+        start: the state a new task starts in.
+        closed: the terminal state that means "done" (progress counts toward it).
+        graph: states and transitions as a ``networkx.MultiDiGraph``.
+        side_actions: actions that do not change state, by action name.
+    """
+
+    def __init__(
+        self,
+        *,
+        key: str,
+        version: int,
+        start: str,
+        states: Sequence[State],
+        transitions: Sequence[Transition],
+        side_actions: Sequence[SideAction] = (),
+        closed: str = "CLOSED",
+        label_zh: str = "",
+        label_en: str = "",
+    ) -> None:
+        self.key = key
+        self.version = version
+        self.start = start
+        self.closed = closed
+        self.label_zh = label_zh
+        self.label_en = label_en
+        self._states = tuple(states)
+        self._transitions = tuple(transitions)
+        self.side_actions: dict[str, SideAction] = {}
+        self.graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        self._build(side_actions)
+        _validate(self)
+
+    def __repr__(self) -> str:
+        return f"<Definition {self.key} v{self.version}>"
+
+    def _build(self, side_actions: Sequence[SideAction]) -> None:
+        by_key: dict[str, State] = {}
+        duplicates = []
+        for state in self._states:
+            if state.key in by_key:
+                duplicates.append(state.key)
+            by_key[state.key] = state
+            self.graph.add_node(state.key, state=state)
+        if duplicates:
+            raise DefinitionError("duplicate_state", duplicates)
+        self._by_key = by_key
+        if self.start not in by_key:
+            raise DefinitionError("no_start", [self.start])
+        for transition in self._transitions:
+            unknown = [s for s in (transition.source, transition.target) if s not in by_key]
+            if unknown:
+                raise DefinitionError(
+                    "unknown_state", unknown, detail=f"in transition {transition.action}"
+                )
+            if any(
+                a == transition.action
+                for _, _, a in self.graph.out_edges(transition.source, keys=True)
+            ):
+                raise DefinitionError(
+                    "duplicate_action", [transition.source], detail=transition.action
+                )
+            _check_tokens(transition.action, transition.roles, transition.guards, transition.requires)
+            self.graph.add_edge(
+                transition.source, transition.target, key=transition.action, transition=transition
+            )
+        for side in side_actions:
+            unknown = [s for s in side.sources if s not in by_key]
+            if unknown:
+                raise DefinitionError("unknown_state", unknown, detail=f"in side action {side.action}")
+            terminal = [s for s in side.sources if by_key[s].terminal]
+            if terminal:
+                raise DefinitionError(
+                    "terminal_has_exit", terminal, detail=f"side action {side.action}"
+                )
+            if side.action in self.side_actions or any(
+                t.action == side.action for t in self._transitions
+            ):
+                raise DefinitionError("malformed", detail=f"action {side.action} declared twice")
+            _check_tokens(side.action, side.roles, side.guards, side.requires)
+            self.side_actions[side.action] = side
+        if self.closed not in by_key or not by_key[self.closed].terminal:
+            raise DefinitionError(
+                "malformed", detail=f"closed state {self.closed} is not a terminal state"
+            )
+
+    def state(self, key: str) -> State:
+        """The state named ``key``.
+
+        Raises:
+            DefinitionError: (``unknown_state``) if there is none.
+        """
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise DefinitionError("unknown_state", [key]) from None
+
+    def has_state(self, key: str) -> bool:
+        """Whether ``key`` is a state of this definition."""
+        return key in self._by_key
+
+    @property
+    def states(self) -> tuple[State, ...]:
+        """Every state, in definition order."""
+        return self._states
+
+    @property
+    def transitions(self) -> tuple[Transition, ...]:
+        """Every transition, in definition order."""
+        return self._transitions
+
+    def transitions_from(self, state: str) -> list[Transition]:
+        """The transitions leaving ``state``, in definition order."""
+        self.state(state)
+        return [t for t in self._transitions if t.source == state]
+
+    def transition(self, state: str, action: str) -> Transition | None:
+        """The transition for ``action`` from ``state``, if the graph has one."""
+        for transition in self._transitions:
+            if transition.source == state and transition.action == action:
+                return transition
+        return None
+
+    def side_actions_from(self, state: str) -> list[SideAction]:
+        """The side actions that may be taken in ``state``, in definition order."""
+        return [s for s in self.side_actions.values() if state in s.sources]
+
+    def actions_from(self, state: str) -> list[str]:
+        """Names of every action possible from ``state`` for someone."""
+        names = [t.action for t in self.transitions_from(state)]
+        names += [s.action for s in self.side_actions_from(state)]
+        return names
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """Every action name, state-changing or not, without repeats."""
+        names = dict.fromkeys(t.action for t in self._transitions)
+        names.update(dict.fromkeys(self.side_actions))
+        return tuple(names)
+
+    @property
+    def terminal_states(self) -> tuple[str, ...]:
+        """Keys of the terminal states, in definition order."""
+        return tuple(s.key for s in self._states if s.terminal)
+
+    @property
+    def open_states(self) -> tuple[str, ...]:
+        """Keys of the non-terminal states, in definition order."""
+        return tuple(s.key for s in self._states if not s.terminal)
+
+    def is_terminal(self, state: str) -> bool:
+        """Whether ``state`` is terminal."""
+        return self.state(state).terminal
+
+
+def _check_tokens(
+    action: str, roles: Iterable[str], guards: Iterable[str], requires: Iterable[str]
+) -> None:
+    for kind, given, known in (
+        ("role", roles, ROLE_TOKENS),
+        ("guard", guards, GUARDS),
+        ("input", requires, INPUTS),
+    ):
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise DefinitionError(
+                "malformed", detail=f"action {action}: unknown {kind} {', '.join(unknown)}"
+            )
+
+
+def _ordered(definition: Definition, keys: Iterable[str]) -> list[str]:
+    wanted = set(keys)
+    return [s.key for s in definition.states if s.key in wanted]
+
+
+def _validate(definition: Definition) -> None:
+    """Refuse any graph a task could get lost in (see module docstring)."""
+    graph = definition.graph
+    terminals = set(definition.terminal_states)
+    if not terminals:
+        raise DefinitionError("no_terminal")
+    # A single-state definition has nothing to be isolated from.
+    if len(graph) > 1:
+        isolated = [n for n in graph if graph.degree(n) == 0]
+        if isolated:
+            raise DefinitionError("isolated", _ordered(definition, isolated))
+    reachable = nx.descendants(graph, definition.start) | {definition.start}
+    unreachable = set(graph) - reachable
+    if unreachable:
+        raise DefinitionError(
+            "unreachable", _ordered(definition, unreachable), start=definition.start
+        )
+    with_exit = [t for t in terminals if graph.out_degree(t) > 0]
+    if with_exit:
+        raise DefinitionError("terminal_has_exit", _ordered(definition, with_exit))
+    # A trap is a cycle a task can enter but never leave: a sink of the
+    # condensation (no edge out of the component) that holds no terminal and
+    # really is a cycle (several states, or one state looping on itself).
+    condensed = nx.condensation(graph)
+    for component in condensed:
+        if condensed.out_degree(component) > 0:
+            continue
+        members: set[str] = condensed.nodes[component]["members"]
+        if members & terminals:
+            continue
+        cyclic = len(members) > 1 or any(graph.has_edge(m, m) for m in members)
+        if cyclic:
+            raise DefinitionError("trap", _ordered(definition, members))
+    can_finish: set[str] = set()
+    for terminal in terminals:
+        can_finish |= nx.ancestors(graph, terminal) | {terminal}
+    stuck = set(graph) - can_finish
+    if stuck:
+        raise DefinitionError("no_terminal_path", _ordered(definition, stuck))
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def load_definition(data: Mapping[str, Any]) -> Definition:
+    """Build and validate a definition from plain data.
+
+    ``data`` holds ``key``, ``version``, ``start``, optionally ``closed``
+    (default ``CLOSED``), ``label_zh``/``label_en``, and lists ``states``
+    (``key``, ``label_zh``, ``label_en``, ``terminal``), ``transitions``
+    (``action``, ``from`` — one state or a list, expanded into one transition
+    per source —, ``to``, ``roles``, ``guards``, ``requires``, labels) and
+    ``side_actions`` (like transitions, without ``to``).
+
+    Raises:
+        DefinitionError: naming the problem and the states concerned.
+    """
+    try:
+        states = [
+            State(
+                key=str(s["key"]),
+                label_zh=str(s.get("label_zh", s["key"])),
+                label_en=str(s.get("label_en", s["key"])),
+                terminal=bool(s.get("terminal", False)),
+            )
+            for s in data["states"]
+        ]
+        transitions = [
+            Transition(
+                action=str(t["action"]),
+                source=source,
+                target=str(t["to"]),
+                roles=frozenset(_as_list(t.get("roles", ()))),
+                guards=tuple(_as_list(t.get("guards", ()))),
+                label_zh=str(t.get("label_zh", t["action"])),
+                label_en=str(t.get("label_en", t["action"])),
+                requires=frozenset(_as_list(t.get("requires", ()))),
+            )
+            for t in data["transitions"]
+            for source in _as_list(t["from"])
+        ]
+        side_actions = [
+            SideAction(
+                action=str(a["action"]),
+                sources=tuple(_as_list(a["from"])),
+                roles=frozenset(_as_list(a.get("roles", ()))),
+                guards=tuple(_as_list(a.get("guards", ()))),
+                label_zh=str(a.get("label_zh", a["action"])),
+                label_en=str(a.get("label_en", a["action"])),
+                requires=frozenset(_as_list(a.get("requires", ()))),
+            )
+            for a in data.get("side_actions", ())
+        ]
+        key = str(data["key"])
+        version = int(data["version"])
+        start = str(data["start"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise DefinitionError("malformed", detail=f"missing or bad field {err}") from err
+    return Definition(
+        key=key,
+        version=version,
+        start=start,
+        states=states,
+        transitions=transitions,
+        side_actions=side_actions,
+        closed=str(data.get("closed", "CLOSED")),
+        label_zh=str(data.get("label_zh", "")),
+        label_en=str(data.get("label_en", "")),
+    )
+
+
+_OPEN = ["DRAFT", "ASSIGNED", "ACCEPTED", "RETURNED", "IN_PROGRESS", "SUSPENDED", "CLOSURE_REQUESTED"]
+_AFTER_DRAFT = _OPEN[1:]
+
+#: The default workflow (交办督办), as plain data.
+DEFAULT_DEFINITION: dict[str, Any] = {
+    "key": "default",
+    "version": 1,
+    "label_zh": "交办督办",
+    "label_en": "Assignment and supervision",
+    "start": "DRAFT",
+    "closed": "CLOSED",
+    "states": [
+        {"key": "DRAFT", "label_zh": "草稿", "label_en": "Draft"},
+        {"key": "ASSIGNED", "label_zh": "已交办", "label_en": "Assigned"},
+        {"key": "ACCEPTED", "label_zh": "已签收", "label_en": "Accepted"},
+        {"key": "RETURNED", "label_zh": "已退回", "label_en": "Returned"},
+        {"key": "IN_PROGRESS", "label_zh": "办理中", "label_en": "In progress"},
+        {"key": "SUSPENDED", "label_zh": "已中止", "label_en": "Suspended"},
+        {"key": "CLOSURE_REQUESTED", "label_zh": "申请销号", "label_en": "Closure requested"},
+        {"key": "CLOSED", "label_zh": "已销号", "label_en": "Closed", "terminal": True},
+        {"key": "CANCELLED", "label_zh": "已撤销", "label_en": "Cancelled", "terminal": True},
+    ],
+    "transitions": [
+        {"action": "assign", "from": "DRAFT", "to": "ASSIGNED", "roles": ["COORDINATOR"],
+         "label_zh": "交办", "label_en": "Assign"},
+        {"action": "accept", "from": "ASSIGNED", "to": "ACCEPTED", "roles": ["RESPONSIBLE_UNIT"],
+         "label_zh": "签收", "label_en": "Accept"},
+        {"action": "return", "from": "ASSIGNED", "to": "RETURNED", "roles": ["RESPONSIBLE_UNIT"],
+         "requires": ["comment"], "label_zh": "退回", "label_en": "Return"},
+        {"action": "reassign", "from": "RETURNED", "to": "ASSIGNED", "roles": ["COORDINATOR"],
+         "label_zh": "改派", "label_en": "Reassign"},
+        {"action": "start", "from": "ACCEPTED", "to": "IN_PROGRESS", "roles": ["RESPONSIBLE_UNIT"],
+         "guards": ["dependencies_closed"], "label_zh": "开始办理", "label_en": "Start"},
+        {"action": "report", "from": "IN_PROGRESS", "to": "IN_PROGRESS",
+         "roles": ["RESPONSIBLE_UNIT"], "requires": ["comment"],
+         "label_zh": "报告进展", "label_en": "Report progress"},
+        {"action": "request_closure", "from": "IN_PROGRESS", "to": "CLOSURE_REQUESTED",
+         "roles": ["RESPONSIBLE_UNIT"], "requires": ["evidence"],
+         "label_zh": "申请销号", "label_en": "Request closure"},
+        {"action": "approve_closure", "from": "CLOSURE_REQUESTED", "to": "CLOSED",
+         "roles": ["COORDINATOR"], "label_zh": "销号", "label_en": "Approve closure"},
+        {"action": "reject_closure", "from": "CLOSURE_REQUESTED", "to": "IN_PROGRESS",
+         "roles": ["COORDINATOR", "COURT"], "requires": ["comment"],
+         "label_zh": "驳回", "label_en": "Reject closure"},
+        {"action": "suspend", "from": "IN_PROGRESS", "to": "SUSPENDED", "roles": ["COORDINATOR"],
+         "requires": ["comment"], "label_zh": "中止", "label_en": "Suspend"},
+        {"action": "resume", "from": "SUSPENDED", "to": "IN_PROGRESS", "roles": ["COORDINATOR"],
+         "label_zh": "恢复", "label_en": "Resume"},
+        {"action": "cancel", "from": _OPEN, "to": "CANCELLED", "roles": ["COORDINATOR"],
+         "requires": ["comment"], "label_zh": "撤销", "label_en": "Cancel"},
+    ],
+    "side_actions": [
+        {"action": "supervise", "from": _AFTER_DRAFT, "roles": ["COORDINATOR"],
+         "guards": ["below_listed"], "label_zh": "督办", "label_en": "Supervise"},
+        {"action": "request_extension", "from": ["ASSIGNED", "ACCEPTED", "IN_PROGRESS", "SUSPENDED"],
+         "roles": ["RESPONSIBLE_UNIT"], "requires": ["due_on", "comment"],
+         "label_zh": "申请延期", "label_en": "Request extension"},
+        {"action": "extend", "from": _AFTER_DRAFT, "roles": ["COORDINATOR"],
+         "requires": ["due_on"], "label_zh": "延期", "label_en": "Extend"},
+    ],
+}
+
+
+def _enforcement_data() -> dict[str, Any]:
+    """The enforcement variant: closure only on real performance, confirmed by the court."""
+    data = copy.deepcopy(DEFAULT_DEFINITION)
+    data["key"] = "enforcement"
+    data["label_zh"] = "涉党政机关执行案件交办督办"
+    data["label_en"] = "Enforcement against party and government organs"
+    extra_guards = {
+        "request_closure": ["enforcement_closure_grounds"],
+        "approve_closure": ["performance_confirmed"],
+    }
+    for transition in data["transitions"]:
+        transition["guards"] = list(transition.get("guards", [])) + extra_guards.get(
+            transition["action"], []
+        )
+    data["side_actions"].append(
+        {"action": "confirm_performance", "from": ["IN_PROGRESS", "CLOSURE_REQUESTED"],
+         "roles": ["COURT"], "guards": ["not_yet_confirmed", "performance_complete"],
+         "label_zh": "确认履行", "label_en": "Confirm performance"}
+    )
+    return data
+
+
+@functools.cache
+def default_definition() -> Definition:
+    """The default definition (交办督办), loaded once."""
+    return load_definition(DEFAULT_DEFINITION)
+
+
+@functools.cache
+def enforcement_definition() -> Definition:
+    """The enforcement variant of the default definition, loaded once."""
+    return load_definition(_enforcement_data())
+
+
+def definition_for(kind: str) -> Definition:
+    """The definition a task of ``kind`` moves on.
+
+    Raises:
+        DefinitionError: (``malformed``) for an unknown kind.
+    """
+    if kind == "ENFORCEMENT":
+        return enforcement_definition()
+    if kind in TASK_KINDS:
+        return default_definition()
+    raise DefinitionError("malformed", detail=f"unknown task kind {kind}")
+
+
+def migrate_state_map(old: Definition, new: Definition, mapping: Mapping[str, str]) -> dict[str, str]:
+    """Check a map taking tasks in open states of ``old`` to states of ``new``.
+
+    Every open state of ``old`` must be mapped, onto a state ``new`` has and that
+    is not terminal (a migration must not silently close or cancel work). Keys
+    that are not open states of ``old`` are ignored.
+
+    Returns:
+        The map restricted to the open states of ``old``, in their order.
+
+    Raises:
+        StateMapError: naming the states missing, unknown or mapped onto a terminal.
+    """
+    missing = [s for s in old.open_states if s not in mapping]
+    mapped = [s for s in old.open_states if s in mapping]
+    unknown = [mapping[s] for s in mapped if not new.has_state(mapping[s])]
+    onto_terminal = [
+        s for s in mapped if new.has_state(mapping[s]) and new.is_terminal(mapping[s])
+    ]
+    if missing or unknown or onto_terminal:
+        raise StateMapError(missing=missing, unknown=unknown, onto_terminal=onto_terminal)
+    return {s: mapping[s] for s in mapped}

@@ -1,0 +1,295 @@
+"""The workflow engine's exceptions.
+
+Every failure the engine reports on purpose is a :class:`WorkflowError`. Each
+subclass carries the facts of the failure as attributes (so the API can build a
+``UserError`` from them) and a ``code`` that the GraphQL layer passes on to
+clients unchanged. Messages are built here, in ``__init__``, so that every
+caller words the same failure the same way.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import ClassVar
+
+__all__ = [
+    "CalendarUnavailable",
+    "CycleError",
+    "DefinitionError",
+    "Forbidden",
+    "GuardFailed",
+    "InconsistentHistory",
+    "InvalidInput",
+    "InvalidTransition",
+    "MissingInput",
+    "StateMapError",
+    "UnknownTask",
+    "WorkflowError",
+]
+
+
+def _names(items: Iterable[str]) -> str:
+    return ", ".join(items) or "(none)"
+
+
+class WorkflowError(Exception):
+    """Base of every error the workflow engine raises on purpose."""
+
+    code: ClassVar[str] = "WORKFLOW"
+
+
+_DEFINITION_PROBLEMS: dict[str, str] = {
+    "unreachable": "states unreachable from {start}: {states}",
+    "no_terminal_path": "states with no path to a terminal state: {states}",
+    "terminal_has_exit": "terminal states with outgoing transitions: {states}",
+    "isolated": "isolated states (no transition in or out): {states}",
+    "trap": "states form a trap (a cycle with no exit and no terminal): {states}",
+    "unknown_state": "unknown states referred to: {states}",
+    "no_start": "start state is not a declared state: {states}",
+    "no_terminal": "the definition declares no terminal state",
+    "duplicate_state": "states declared more than once: {states}",
+    "duplicate_action": "an action is declared twice from the same state: {states}",
+    "malformed": "malformed definition",
+}
+
+
+class DefinitionError(WorkflowError):
+    """A workflow definition failed validation.
+
+    Attributes:
+        problem: what is wrong, one of ``unreachable``, ``no_terminal_path``,
+            ``terminal_has_exit``, ``isolated``, ``trap``, ``unknown_state``,
+            ``no_start``, ``no_terminal``, ``duplicate_state``,
+            ``duplicate_action``, ``malformed``.
+        states: the states concerned, in definition order.
+        detail: extra words (the action concerned, the bad field …).
+    """
+
+    code = "INVALID_DEFINITION"
+
+    def __init__(
+        self,
+        problem: str,
+        states: Iterable[str] = (),
+        *,
+        start: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.states = tuple(states)
+        self.detail = detail
+        template = _DEFINITION_PROBLEMS.get(problem, problem + ": {states}")
+        message = template.format(start=start or "the start state", states=_names(self.states))
+        if detail:
+            message = f"{message} ({detail})"
+        super().__init__(message)
+
+
+class StateMapError(WorkflowError):
+    """A map of states from one definition version to another is unusable.
+
+    Attributes:
+        missing: open states of the old definition the map does not cover.
+        unknown: targets that are not states of the new definition.
+        onto_terminal: old open states mapped onto a terminal state.
+    """
+
+    code = "INVALID_STATE_MAP"
+
+    def __init__(
+        self,
+        *,
+        missing: Iterable[str] = (),
+        unknown: Iterable[str] = (),
+        onto_terminal: Iterable[str] = (),
+    ) -> None:
+        self.missing = tuple(missing)
+        self.unknown = tuple(unknown)
+        self.onto_terminal = tuple(onto_terminal)
+        parts = []
+        if self.missing:
+            parts.append(f"open states not mapped: {_names(self.missing)}")
+        if self.unknown:
+            parts.append(f"targets not in the new definition: {_names(self.unknown)}")
+        if self.onto_terminal:
+            parts.append(f"open states mapped onto a terminal state: {_names(self.onto_terminal)}")
+        super().__init__("; ".join(parts) or "invalid state map")
+
+
+class InvalidTransition(WorkflowError):
+    """The action does not exist or cannot be taken from the task's state.
+
+    Attributes:
+        action: the action asked for.
+        state: the task's current state.
+        possible: the actions the definition allows from that state (for anyone).
+    """
+
+    code = "INVALID_TRANSITION"
+
+    def __init__(self, action: str, state: str, possible: Iterable[str]) -> None:
+        self.action = action
+        self.state = state
+        self.possible = tuple(possible)
+        tail = (
+            f"possible from {state}: {', '.join(self.possible)}"
+            if self.possible
+            else f"nothing is possible from {state}"
+        )
+        super().__init__(f"{action} is not possible from {state}; {tail}")
+
+
+class Forbidden(WorkflowError):
+    """The actor's role or unit may not take the action on this task.
+
+    Attributes:
+        action: the action asked for.
+        role: the actor's account role.
+        unit_id: the actor's unit, if any.
+        allowed: the role tokens that may take the action (``COORDINATOR``,
+            ``RESPONSIBLE_UNIT``, ``COURT``).
+    """
+
+    code = "FORBIDDEN"
+
+    _WHO: ClassVar[dict[str, str]] = {
+        "COORDINATOR": "the coordinator",
+        "RESPONSIBLE_UNIT": "the responsible unit's liaison",
+        "COURT": "the liaison of the task's court",
+    }
+
+    def __init__(
+        self, action: str, role: str, unit_id: int | None, allowed: Iterable[str]
+    ) -> None:
+        self.action = action
+        self.role = role
+        self.unit_id = unit_id
+        self.allowed = tuple(allowed)
+        who = " or ".join(self._WHO.get(token, token) for token in self.allowed) or "nobody"
+        unit = f" of unit {unit_id}" if unit_id is not None else ""
+        super().__init__(f"{role}{unit} may not {action}: only {who} may")
+
+
+class InvalidInput(WorkflowError):
+    """An input of the action is unusable.
+
+    Attributes:
+        field: the input's API name (``comment``, ``evidence``, ``dueOn``).
+        reason: what is wrong with it, in plain words, naming the field.
+    """
+
+    code = "VALIDATION"
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(reason)
+
+
+class MissingInput(InvalidInput):
+    """An input the action requires was not given (or was blank).
+
+    Attributes:
+        action: the action that needs the input.
+    """
+
+    def __init__(self, field: str, action: str) -> None:
+        self.action = action
+        super().__init__(field, f"{field} is required to {action}")
+
+
+class GuardFailed(WorkflowError):
+    """A guard of the action refused it.
+
+    Attributes:
+        action: the action asked for.
+        guard: the guard's name (``dependencies_closed`` …).
+        reason: why, in plain words.
+    """
+
+    code = "GUARD_FAILED"
+
+    def __init__(self, action: str, guard: str, requirement: str, reason: str) -> None:
+        self.action = action
+        self.guard = guard
+        self.requirement = requirement
+        self.reason = reason
+        super().__init__(f"{action} needs {requirement}: {reason}")
+
+
+class CalendarUnavailable(WorkflowError):
+    """No official PRC working-day calendar exists for the year.
+
+    Attributes:
+        year: the year asked about.
+        supported: the years the calendar data covers, ascending.
+    """
+
+    code = "CALENDAR_UNAVAILABLE"
+
+    def __init__(self, year: int, supported: Iterable[int] = ()) -> None:
+        self.year = year
+        self.supported = tuple(sorted(supported))
+        message = f"no official PRC working-day calendar for {year}; refusing to guess"
+        if self.supported:
+            message += f" (official data covers {self.supported[0]}–{self.supported[-1]})"
+        super().__init__(message)
+
+    @classmethod
+    def for_date(cls, day: datetime.date, supported: Iterable[int]) -> CalendarUnavailable:
+        """The error for a date outside the supported years."""
+        return cls(day.year, supported)
+
+
+class CycleError(WorkflowError):
+    """A dependency would close a cycle.
+
+    Attributes:
+        cycle: the tasks on the cycle, starting with the dependent task, without
+            repeating it at the end (the message does repeat it).
+    """
+
+    code = "CYCLE"
+
+    def __init__(self, cycle: Iterable[str]) -> None:
+        self.cycle = tuple(cycle)
+        path = " → ".join((*self.cycle, self.cycle[0])) if self.cycle else ""
+        super().__init__(f"dependency would close a cycle: {path}")
+
+
+class UnknownTask(WorkflowError):
+    """A dependency names a task the graph does not hold.
+
+    Attributes:
+        key: the task asked about.
+    """
+
+    code = "NOT_FOUND"
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"no task {key} in the dependency graph")
+
+
+class InconsistentHistory(WorkflowError):
+    """An event log does not replay on the definition.
+
+    Attributes:
+        index: position of the offending event (0-based).
+        action: its action.
+        expected_state: the state the replay had reached.
+        recorded_state: the from-state the event records.
+    """
+
+    code = "INCONSISTENT_HISTORY"
+
+    def __init__(
+        self, index: int, action: str, expected_state: str, recorded_state: str | None, reason: str
+    ) -> None:
+        self.index = index
+        self.action = action
+        self.expected_state = expected_state
+        self.recorded_state = recorded_state
+        self.reason = reason
+        super().__init__(f"event {index} ({action}) does not replay from {expected_state}: {reason}")
