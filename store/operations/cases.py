@@ -1,0 +1,181 @@
+"""Creating enforcement and bankruptcy cases and recording performance.
+
+Each function validates every input first, naming the field and the rule,
+then writes inside one transaction: on any error nothing is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tortoise.transactions import in_transaction
+
+from store.enums import BankruptcyProcedure, CaseSource, PartyKind, PaymentMethod, UnitKind
+from store.errors import Duplicate, ValidationError
+from store.identifiers import (
+    BANKRUPTCY_TYPES,
+    ENFORCEMENT_TYPES,
+    JUDGMENT_TYPES,
+    normalize_case_number,
+    validate_uscc,
+)
+from store.models import Account, BankruptcyCase, EnforcementCase, PerformanceRecord
+from store.money import parse_amount
+from store.operations.common import (
+    UnitRef,
+    check_date,
+    parse_enum,
+    require_text,
+    resolve_unit,
+)
+
+ORGAN_KINDS = (
+    UnitKind.PARTY_GOV_ORGAN,
+    UnitKind.DEPARTMENT,
+    UnitKind.DISTRICT_GOV,
+    UnitKind.OFFICE,
+)
+"""Kinds of unit that can be the judgment debtor of an enforcement case."""
+
+
+@dataclass
+class EnforcementCaseInput:
+    case_number: str
+    court: UnitRef
+    applicant_name: str
+    applicant_kind: PartyKind | str
+    respondent: UnitRef
+    basis: str
+    cause: str
+    amount_due: str | int | Decimal
+    filed_on: dt.date | str
+    source: CaseSource | str
+    batch: str | None = None
+
+
+async def create_enforcement_case(
+    data: EnforcementCaseInput, *, today: dt.date | None = None
+) -> EnforcementCase:
+    """Validate and store a 涉党政机关执行案件."""
+    today = today or dt.date.today()
+    case_number = normalize_case_number(
+        data.case_number, field="caseNumber", allowed_types=ENFORCEMENT_TYPES
+    )
+    basis = normalize_case_number(data.basis, field="basis", allowed_types=JUDGMENT_TYPES)
+    applicant_kind = parse_enum(PartyKind, data.applicant_kind, field="applicantKind")
+    source = parse_enum(CaseSource, data.source, field="source")
+    amount_due_fen = parse_amount(data.amount_due, field="amountDue", allow_zero=False)
+    filed_on = check_date(data.filed_on, field="filedOn", not_after=today)
+    applicant_name = require_text(data.applicant_name, field="applicantName", max_length=100)
+    cause = require_text(data.cause, field="cause", max_length=100)
+    batch = data.batch.strip() or None if data.batch else None
+    court = await resolve_unit(data.court, field="courtId", kinds=(UnitKind.COURT,))
+    respondent = await resolve_unit(data.respondent, field="respondentId", kinds=ORGAN_KINDS)
+    _check_court_matches(case_number, court.court_code)
+    async with in_transaction() as conn:
+        if await EnforcementCase.filter(case_number=case_number).using_db(conn).exists():
+            raise Duplicate("caseNumber", "enforcement case", case_number)
+        return await EnforcementCase.create(
+            case_number=case_number,
+            court=court,
+            applicant_name=applicant_name,
+            applicant_kind=applicant_kind,
+            respondent=respondent,
+            basis=basis,
+            cause=cause,
+            amount_due_fen=amount_due_fen,
+            filed_on=filed_on,
+            source=source,
+            batch=batch,
+            using_db=conn,
+        )
+
+
+def _check_court_matches(case_number: str, court_code: str | None) -> None:
+    """The court code inside the 案号 must be the chosen court's own code."""
+    if court_code and court_code not in case_number:
+        raise ValidationError(
+            "caseNumber",
+            "case_number.court_mismatch",
+            f"{case_number} does not carry the court code {court_code} of the chosen court",
+        )
+
+
+async def record_performance(
+    case: EnforcementCase,
+    *,
+    paid_on: dt.date | str,
+    amount: str | int | Decimal,
+    method: PaymentMethod | str,
+    note: str = "",
+    recorded_by: Account | None = None,
+    today: dt.date | None = None,
+) -> PerformanceRecord:
+    """Record one payment (履行记录) towards ``case``."""
+    today = today or dt.date.today()
+    amount_fen = parse_amount(amount, field="amount", allow_zero=False)
+    paid = check_date(paid_on, field="paidOn", not_after=today, not_before=case.filed_on)
+    payment_method = parse_enum(PaymentMethod, method, field="method")
+    return await PerformanceRecord.create(
+        case=case,
+        paid_on=paid,
+        amount_fen=amount_fen,
+        method=payment_method,
+        note=note.strip(),
+        recorded_by=recorded_by,
+    )
+
+
+@dataclass
+class BankruptcyCaseInput:
+    case_number: str
+    debtor_name: str
+    debtor_uscc: str
+    court: UnitRef
+    administrator: str
+    procedure: BankruptcyProcedure | str
+    accepted_on: dt.date | str
+    employees_affected: int = 0
+    claims_total: str | int | Decimal = 0
+    assets_total: str | int | Decimal = 0
+
+
+async def create_bankruptcy_case(
+    data: BankruptcyCaseInput, *, today: dt.date | None = None
+) -> BankruptcyCase:
+    """Validate and store a 破产案件."""
+    today = today or dt.date.today()
+    case_number = normalize_case_number(
+        data.case_number, field="caseNumber", allowed_types=BANKRUPTCY_TYPES
+    )
+    uscc = validate_uscc(data.debtor_uscc, field="debtorUscc")
+    procedure = parse_enum(BankruptcyProcedure, data.procedure, field="procedure")
+    accepted_on = check_date(data.accepted_on, field="acceptedOn", not_after=today)
+    if isinstance(data.employees_affected, bool) or not isinstance(data.employees_affected, int):
+        raise ValidationError("employeesAffected", "integer", "must be a whole number")
+    if data.employees_affected < 0:
+        raise ValidationError("employeesAffected", "integer.negative", "must not be negative")
+    claims = parse_amount(data.claims_total, field="claimsTotal")
+    assets = parse_amount(data.assets_total, field="assetsTotal")
+    debtor_name = require_text(data.debtor_name, field="debtorName", max_length=200)
+    administrator = require_text(data.administrator, field="administrator", max_length=200)
+    court = await resolve_unit(data.court, field="courtId", kinds=(UnitKind.COURT,))
+    _check_court_matches(case_number, court.court_code)
+    async with in_transaction() as conn:
+        if await BankruptcyCase.filter(case_number=case_number).using_db(conn).exists():
+            raise Duplicate("caseNumber", "bankruptcy case", case_number)
+        return await BankruptcyCase.create(
+            case_number=case_number,
+            debtor_name=debtor_name,
+            debtor_uscc=uscc,
+            court=court,
+            administrator=administrator,
+            procedure=procedure,
+            accepted_on=accepted_on,
+            employees_affected=data.employees_affected,
+            claims_total_fen=claims,
+            assets_total_fen=assets,
+            using_db=conn,
+        )

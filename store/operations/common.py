@@ -1,0 +1,108 @@
+"""Helpers shared by the write operations: references, dates, numbering."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from enum import Enum
+from typing import TypeVar
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import F
+
+from store.enums import UnitKind
+from store.errors import NotFound, ValidationError
+from store.models import Counter, Unit
+
+EARLIEST_DATE = dt.date(1990, 1, 1)
+"""No record of the mechanism predates this: an earlier date is a typing error."""
+
+E = TypeVar("E", bound=Enum)
+
+UnitRef = Unit | int | str
+"""A unit given as the row, its id, or its code."""
+
+
+async def resolve_unit(
+    ref: UnitRef,
+    *,
+    field: str,
+    kinds: Collection[UnitKind] | None = None,
+    using_db: BaseDBAsyncClient | None = None,
+) -> Unit:
+    """Fetch the unit ``ref`` names, checking its kind; NotFound names ``field``."""
+    if isinstance(ref, Unit):
+        unit: Unit | None = ref
+    elif isinstance(ref, int):
+        unit = await Unit.get_or_none(id=ref, using_db=using_db)
+    else:
+        unit = await Unit.get_or_none(code=ref, using_db=using_db)
+    if unit is None:
+        raise NotFound(field, "unit", ref)
+    if kinds is not None and unit.kind not in kinds:
+        allowed = "、".join(kind.label for kind in kinds)
+        raise ValidationError(
+            field,
+            "unit.kind",
+            f"{unit.name} is a {unit.kind.label}; expected a unit of kind {allowed}",
+        )
+    return unit
+
+
+def check_date(
+    value: dt.date | str,
+    *,
+    field: str,
+    not_after: dt.date | None = None,
+    not_before: dt.date = EARLIEST_DATE,
+) -> dt.date:
+    """Parse an ISO date and check it lies in [not_before, not_after]."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError as err:
+            raise ValidationError(
+                field, "date.format", f"{value!r} is not a date in the form 2023-05-31"
+            ) from err
+    if value < not_before:
+        raise ValidationError(
+            field, "date.range", f"{value.isoformat()} is before {not_before.isoformat()}"
+        )
+    if not_after is not None and value > not_after:
+        raise ValidationError(
+            field, "date.range", f"{value.isoformat()} is after {not_after.isoformat()}"
+        )
+    return value
+
+
+def require_text(value: str, *, field: str, max_length: int) -> str:
+    """Strip ``value``; refuse it empty or longer than ``max_length``."""
+    text = value.strip()
+    if not text:
+        raise ValidationError(field, "text.required", "must not be empty")
+    if len(text) > max_length:
+        raise ValidationError(
+            field, "text.length", f"is {len(text)} characters long; at most {max_length}"
+        )
+    return text
+
+
+async def next_number(key: str, *, using_db: BaseDBAsyncClient) -> int:
+    """Take the next value of a gapless counter inside the caller's transaction.
+
+    The increment is a single ``UPDATE … SET value = value + 1``, so two
+    writers never get the same number; a rolled-back transaction returns it.
+    """
+    await Counter.get_or_create(key=key, defaults={"value": 0}, using_db=using_db)
+    await Counter.filter(key=key).using_db(using_db).update(value=F("value") + 1)
+    counter = await Counter.get(key=key, using_db=using_db)
+    return int(counter.value)
+
+
+def parse_enum(enum_type: type[E], value: object, *, field: str) -> E:
+    """``enum_type(value)``, or a ValidationError listing the allowed values."""
+    try:
+        return enum_type(value)
+    except ValueError as err:
+        allowed = ", ".join(str(member.value) for member in enum_type)
+        raise ValidationError(field, "enum", f"{value!r} is not one of {allowed}") from err

@@ -1,0 +1,82 @@
+"""Joint meetings (联席会议) with their agenda items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tortoise.transactions import in_transaction
+
+from store.enums import MeetingLevel
+from store.errors import Duplicate, ValidationError
+from store.models import AgendaItem, BankruptcyCase, EnforcementCase, JointMeeting
+from store.operations.common import UnitRef, check_date, parse_enum, require_text, resolve_unit
+
+
+@dataclass
+class AgendaItemInput:
+    title: str
+    enforcement_case: EnforcementCase | None = None
+    bankruptcy_case: BankruptcyCase | None = None
+
+
+@dataclass
+class JointMeetingInput:
+    level: MeetingLevel | str
+    number: int
+    title: str
+    held_on: dt.date | str
+    convener: UnitRef
+    attending_units: Sequence[UnitRef] = field(default_factory=tuple)
+    minutes_number: str | None = None
+    agenda: Sequence[AgendaItemInput] = field(default_factory=tuple)
+
+
+async def create_joint_meeting(
+    data: JointMeetingInput, *, today: dt.date | None = None
+) -> JointMeeting:
+    """Store a meeting, its attending units and agenda items in one transaction."""
+    today = today or dt.date.today()
+    level = parse_enum(MeetingLevel, data.level, field="level")
+    if isinstance(data.number, bool) or not isinstance(data.number, int) or data.number < 1:
+        raise ValidationError("number", "number.positive", "the meeting number (第N次) starts at 1")
+    title = require_text(data.title, field="title", max_length=200)
+    held_on = check_date(data.held_on, field="heldOn", not_after=today)
+    convener = await resolve_unit(data.convener, field="convenerId")
+    attending = [
+        await resolve_unit(ref, field=f"attendingUnitIds.{index}")
+        for index, ref in enumerate(data.attending_units)
+    ]
+    items = [
+        (require_text(item.title, field=f"agenda.{index}.title", max_length=300), item)
+        for index, item in enumerate(data.agenda)
+    ]
+    minutes = data.minutes_number.strip() if data.minutes_number else None
+    async with in_transaction() as conn:
+        clash = JointMeeting.filter(level=level, convener=convener, number=data.number)
+        if await clash.using_db(conn).exists():
+            raise Duplicate("number", f"{level.label} meeting of {convener.name} no.", data.number)
+        if minutes and await JointMeeting.filter(minutes_number=minutes).using_db(conn).exists():
+            raise Duplicate("minutesNumber", "minutes number", minutes)
+        meeting = await JointMeeting.create(
+            level=level,
+            number=data.number,
+            title=title,
+            held_on=held_on,
+            convener=convener,
+            minutes_number=minutes,
+            using_db=conn,
+        )
+        if attending:
+            await meeting.attending_units.add(*attending, using_db=conn)
+        for seq, (item_title, item) in enumerate(items, start=1):
+            await AgendaItem.create(
+                meeting=meeting,
+                seq=seq,
+                title=item_title,
+                enforcement_case=item.enforcement_case,
+                bankruptcy_case=item.bankruptcy_case,
+                using_db=conn,
+            )
+        return meeting

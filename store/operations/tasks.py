@@ -1,0 +1,227 @@
+"""Creating tasks (交办事项) and appending to their history.
+
+State changes go through the workflow engine (issue: workflow); this module
+holds what every path shares: numbering, the subject rules, and the one
+place an event row is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.functions import Max
+from tortoise.transactions import in_transaction
+
+from store.enums import MatterType, TaskKind, TaskState, UnitKind
+from store.errors import NotFound, ValidationError
+from store.matters import DEFAULT_OWNER
+from store.models import (
+    Account,
+    BankruptcyCase,
+    EnforcementCase,
+    JointMeeting,
+    Task,
+    TaskEvent,
+)
+from store.operations.common import (
+    UnitRef,
+    check_date,
+    next_number,
+    parse_enum,
+    require_text,
+    resolve_unit,
+)
+
+TASK_UNIT_KINDS = (
+    UnitKind.PARTY_GOV_ORGAN,
+    UnitKind.DEPARTMENT,
+    UnitKind.DISTRICT_GOV,
+    UnitKind.COURT,
+    UnitKind.OFFICE,
+)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class TaskInput:
+    kind: TaskKind | str
+    title: str
+    responsible_unit: UnitRef | None = None
+    enforcement_case: EnforcementCase | None = None
+    bankruptcy_case: BankruptcyCase | None = None
+    meeting: JointMeeting | None = None
+    matter_type: MatterType | str | None = None
+    assisting_units: Sequence[UnitRef] = field(default_factory=tuple)
+    description: str = ""
+    due_on: dt.date | str | None = None
+
+
+async def create_task(
+    data: TaskInput,
+    *,
+    created_by: Account | None = None,
+    at: dt.datetime | None = None,
+    using_db: BaseDBAsyncClient | None = None,
+) -> Task:
+    """Create a task in DRAFT with its first event (``create``), in one transaction.
+
+    The subject must fit the kind: an enforcement task belongs to a case, a
+    bankruptcy matter to a bankruptcy case (and has a matter type), a
+    meeting decision to a meeting. An enforcement task's responsible unit
+    defaults to the case's respondent organ; a matter's to its type's
+    default owning department.
+    """
+    at = at or utcnow()
+    kind = parse_enum(TaskKind, data.kind, field="kind")
+    title = require_text(data.title, field="title", max_length=300)
+    matter_type = (
+        parse_enum(MatterType, data.matter_type, field="matterType")
+        if data.matter_type is not None
+        else None
+    )
+    _check_subject(kind, data, matter_type)
+    responsible_ref = data.responsible_unit
+    if responsible_ref is None and kind is TaskKind.ENFORCEMENT and data.enforcement_case:
+        responsible_ref = data.enforcement_case.respondent_id  # type: ignore[attr-defined]
+    if responsible_ref is None and matter_type is not None:
+        responsible_ref = DEFAULT_OWNER[matter_type]
+    if responsible_ref is None:
+        raise ValidationError(
+            "responsibleUnitId", "required", "name the responsible unit (责任单位)"
+        )
+    responsible = await resolve_unit(
+        responsible_ref, field="responsibleUnitId", kinds=TASK_UNIT_KINDS, using_db=using_db
+    )
+    assisting = [
+        await resolve_unit(ref, field=f"assistingUnitIds.{index}", using_db=using_db)
+        for index, ref in enumerate(data.assisting_units)
+    ]
+    if any(unit.id == responsible.id for unit in assisting):
+        raise ValidationError(
+            "assistingUnitIds", "assisting.responsible", "the responsible unit cannot also assist"
+        )
+    due_on = (
+        check_date(data.due_on, field="dueOn", not_before=dt.date(2000, 1, 1))
+        if data.due_on is not None
+        else None
+    )
+    async with in_transaction() if using_db is None else _nullcontext(using_db) as conn:
+        number = await next_number(f"task:{at.year}", using_db=conn)
+        task = await Task.create(
+            code=f"FY-{at.year}-{number:04d}",
+            kind=kind,
+            title=title,
+            description=data.description.strip(),
+            enforcement_case=data.enforcement_case,
+            bankruptcy_case=data.bankruptcy_case,
+            meeting=data.meeting,
+            matter_type=matter_type,
+            responsible_unit=responsible,
+            due_on=due_on,
+            state=TaskState.DRAFT,
+            version=1,
+            workflow_key="enforcement" if kind is TaskKind.ENFORCEMENT else "default",
+            created_at=at,
+            using_db=conn,
+        )
+        if assisting:
+            await task.assisting_units.add(*assisting, using_db=conn)
+        await append_event(
+            task,
+            action="create",
+            from_state=None,
+            to_state=TaskState.DRAFT,
+            actor=created_by,
+            at=at,
+            using_db=conn,
+        )
+        return task
+
+
+def _check_subject(kind: TaskKind, data: TaskInput, matter_type: MatterType | None) -> None:
+    subjects = {
+        TaskKind.ENFORCEMENT: ("enforcementCaseId", data.enforcement_case),
+        TaskKind.BANKRUPTCY_MATTER: ("bankruptcyCaseId", data.bankruptcy_case),
+        TaskKind.MEETING_DECISION: ("meetingId", data.meeting),
+    }
+    for subject_kind, (field_name, subject) in subjects.items():
+        if subject_kind is kind and subject is None:
+            raise ValidationError(field_name, "subject.required", f"a {kind.label} needs its subject")
+        if subject_kind is not kind and subject is not None:
+            raise ValidationError(
+                field_name, "subject.kind", f"a {kind.label} cannot belong to this subject"
+            )
+    if kind is TaskKind.BANKRUPTCY_MATTER and matter_type is None:
+        raise ValidationError("matterType", "required", "a coordination matter needs its type")
+    if kind is not TaskKind.BANKRUPTCY_MATTER and matter_type is not None:
+        raise ValidationError(
+            "matterType", "matter_type.kind", "only coordination matters have a matter type"
+        )
+
+
+class _nullcontext:
+    """``async with`` over an existing connection: the caller owns the transaction."""
+
+    def __init__(self, conn: BaseDBAsyncClient) -> None:
+        self.conn = conn
+
+    async def __aenter__(self) -> BaseDBAsyncClient:
+        return self.conn
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+async def append_event(
+    task: Task,
+    *,
+    action: str,
+    from_state: TaskState | None,
+    to_state: TaskState | None,
+    actor: Account | None,
+    at: dt.datetime,
+    using_db: BaseDBAsyncClient,
+    comment: str = "",
+    payload: dict[str, Any] | None = None,
+    idempotency_key: str | None = None,
+) -> TaskEvent:
+    """Append the next event of ``task`` (sequence numbers 1, 2, 3 … without gaps).
+
+    Must run inside the caller's transaction, after the caller has written
+    the task row it changes: on PostgreSQL that row lock serialises writers.
+    """
+    last = (
+        await TaskEvent.filter(task_id=task.id)
+        .using_db(using_db)
+        .annotate(last=Max("seq"))
+        .values_list("last", flat=True)
+    )
+    seq = int(last[0] or 0) + 1 if last else 1
+    return await TaskEvent.create(
+        task=task,
+        seq=seq,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        actor_unit_id=actor.unit_id if actor else None,  # type: ignore[attr-defined]
+        occurred_at=at,
+        comment=comment,
+        payload=payload or {},
+        idempotency_key=idempotency_key,
+        using_db=using_db,
+    )
+
+
+async def get_task(code: str) -> Task:
+    task = await Task.get_or_none(code=code)
+    if task is None:
+        raise NotFound("taskId", "task", code)
+    return task
