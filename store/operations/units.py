@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from tortoise.transactions import in_transaction
 
 from store.enums import Role, UnitKind
-from store.errors import Duplicate, ValidationError
+from store.errors import Duplicate, NotFound, ValidationError
 from store.models import Account, Unit
 from store.operations.common import UnitRef, parse_enum, require_text, resolve_unit
 
@@ -94,3 +94,14 @@ async def create_account(
         phone=phone,
         password_hash=hash_password(password),
     )
+
+
+async def deactivate_account(username: str) -> Account:
+    """Deactivate an account and revoke its tokens (their generation no longer matches)."""
+    account = await Account.get_or_none(username=username)
+    if account is None:
+        raise NotFound("username", "account", username)
+    account.is_active = False
+    account.token_generation += 1
+    await account.save(update_fields=["is_active", "token_generation", "updated_at"])
+    return account

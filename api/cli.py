@@ -1,0 +1,168 @@
+"""The ``fuyuan`` command: serve, migrate, seed, account …"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+
+from api.settings import Settings, SettingsError
+from store.db import is_sqlite
+from store.errors import StoreError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env()
+        result: int = args.run(args, settings)
+    except (SettingsError, StoreError) as err:
+        print(f"fuyuan: {err}", file=sys.stderr)
+        return 2
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fuyuan", description="府院联动 case tracking: server and administration."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the API, GraphiQL and the dashboard")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply the database migrations")
+    migrate.set_defaults(run=_migrate)
+
+    seed = commands.add_parser("seed", help="load data into the database")
+    seed.add_argument("--demo", action="store_true", required=True, help="the Kaifeng demo data")
+    seed.add_argument(
+        "--if-empty", action="store_true", help="do nothing (and succeed) when data exists"
+    )
+    seed.set_defaults(run=_seed)
+
+    account = commands.add_parser("account", help="manage accounts")
+    account_commands = account.add_subparsers(dest="account_command", required=True)
+    create = account_commands.add_parser(
+        "create", help="create an account; the password is read from standard input"
+    )
+    create.add_argument("username")
+    create.add_argument("--role", required=True)
+    create.add_argument("--unit", required=True, help="unit code, e.g. KF-CZJ")
+    create.add_argument("--display-name")
+    create.set_defaults(run=_account_create)
+    deactivate = account_commands.add_parser("deactivate", help="deactivate an account")
+    deactivate.add_argument("username")
+    deactivate.set_defaults(run=_account_deactivate)
+    return parser
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    if args.workers > 1 and is_sqlite(settings.database_url):
+        print(
+            "fuyuan: SQLite allows one writing process; run several workers on PostgreSQL "
+            "(set FUYUAN_DATABASE_URL=postgres://…)",
+            file=sys.stderr,
+        )
+        return 2
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from store.setup import migrate
+
+    asyncio.run(migrate(settings.database_url))
+    print("fuyuan: database is up to date")
+    return 0
+
+
+def _seed(args: argparse.Namespace, settings: Settings) -> int:
+    from store.demo import WARNING, database_is_empty, seed_demo
+    from store.setup import database
+
+    async def run() -> int:
+        async with database(settings.database_url):
+            if not await database_is_empty():
+                if args.if_empty:
+                    print("fuyuan: the database has data already; demo data not loaded")
+                    return 0
+                print("fuyuan: the database is not empty; refusing to add demo data", file=sys.stderr)
+                return 2
+            summary = await seed_demo()
+        print(
+            f"fuyuan: demo data loaded: {summary.units} units, {summary.accounts} demo accounts, "
+            f"{summary.enforcement_cases} enforcement cases, {summary.bankruptcy_cases} "
+            f"bankruptcy cases, {summary.meetings} joint meetings, {summary.tasks} tasks, "
+            f"{summary.events} events"
+        )
+        print(WARNING, file=sys.stderr)
+        return 0
+
+    return asyncio.run(run())
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass("password: ")
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _account_create(args: argparse.Namespace, settings: Settings) -> int:
+    from store.operations.units import create_account
+    from store.setup import database
+
+    password = _read_password()
+
+    async def run() -> None:
+        async with database(settings.database_url):
+            account = await create_account(
+                username=args.username,
+                password=password,
+                role=args.role,
+                unit=args.unit,
+                display_name=args.display_name,
+            )
+            print(f"fuyuan: account {account.username} created ({account.role.value})")
+
+    asyncio.run(run())
+    return 0
+
+
+def _account_deactivate(args: argparse.Namespace, settings: Settings) -> int:
+    from store.operations.units import deactivate_account
+    from store.setup import database
+
+    async def run() -> None:
+        async with database(settings.database_url):
+            await deactivate_account(args.username)
+        print(f"fuyuan: account {args.username} deactivated; its tokens no longer work")
+
+    asyncio.run(run())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())

@@ -1,0 +1,71 @@
+"""Errors the API shows: typed user errors in payloads, coded top-level errors.
+
+Expected failures are part of the schema (``UserError`` with a code); a bad
+request (malformed cursor or ID) is a top-level GraphQL error carrying
+``extensions.code``. Anything else is unexpected: masked for the client,
+logged in full.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+
+
+@strawberry.enum(description="Why a mutation refused its input.")
+class ErrorCode(Enum):
+    VALIDATION = strawberry.enum_value("VALIDATION", description="An input broke a rule.")
+    NOT_FOUND = strawberry.enum_value("NOT_FOUND", description="A named record does not exist.")
+    DUPLICATE = strawberry.enum_value("DUPLICATE", description="The record exists already.")
+    INVALID_TRANSITION = strawberry.enum_value(
+        "INVALID_TRANSITION", description="The action is not possible from the task's state."
+    )
+    GUARD_FAILED = strawberry.enum_value(
+        "GUARD_FAILED", description="A condition of the action is not met yet."
+    )
+    VERSION_CONFLICT = strawberry.enum_value(
+        "VERSION_CONFLICT", description="Someone changed the task since you loaded it."
+    )
+    CYCLE = strawberry.enum_value("CYCLE", description="The dependency would close a cycle.")
+    FORBIDDEN = strawberry.enum_value("FORBIDDEN", description="Your role may not do this.")
+
+
+@strawberry.type(description="Why a mutation refused its input, and where.")
+class UserError:
+    field: list[str] | None = strawberry.field(
+        description="Path to the input field at fault, e.g. [\"input\", \"caseNumber\"]."
+    )
+    code: ErrorCode = strawberry.field(description="The kind of failure.")
+    message: str = strawberry.field(description="What is wrong, in words a liaison can act on.")
+
+
+class CodedError(GraphQLError):
+    """A top-level error the client may read: it carries ``extensions.code``."""
+
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, **extensions: Any) -> None:
+        super().__init__(message, extensions={"code": self.code, **extensions})
+
+
+class BadRequest(CodedError):
+    code = "BAD_REQUEST"
+
+
+class Unauthenticated(CodedError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(CodedError):
+    code = "FORBIDDEN"
+
+
+def is_visible_error(error: GraphQLError) -> bool:
+    """Whether the client may see the message (else MaskErrors replaces it)."""
+    original = error.original_error
+    if original is None:
+        return True  # a validation or parse error of the query itself
+    return isinstance(original, CodedError)

@@ -1,0 +1,28 @@
+"""The schema object and its export to schema/schema.graphql."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import strawberry
+from strawberry.extensions import MaskErrors
+from strawberry.schema.config import StrawberryConfig
+
+from schema.errors import is_visible_error
+from schema.queries import Query
+from schema.types import EnforcementCaseType, TaskType, UnitType
+
+SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
+
+schema = strawberry.Schema(
+    query=Query,
+    types=[UnitType, EnforcementCaseType, TaskType],
+    extensions=[functools.partial(MaskErrors, should_mask_error=lambda e: not is_visible_error(e))],
+    config=StrawberryConfig(auto_camel_case=True),
+)
+
+
+def export_sdl() -> str:
+    """The schema in SDL, as committed in schema/schema.graphql."""
+    return schema.as_str() + "\n"
