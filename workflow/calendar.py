@@ -20,7 +20,8 @@ import datetime
 import functools
 from collections.abc import Mapping
 
-import chinese_calendar
+# chinese_calendar ships no type information (no py.typed, no stubs).
+import chinese_calendar  # type: ignore[import-untyped]
 
 from workflow.errors import CalendarUnavailable
 
@@ -81,10 +82,13 @@ class WorkingCalendar:
     def _lookup(self, day: datetime.date) -> bool:
         if day in self._adjustments:
             return self._adjustments[day]
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError as err:
-            raise CalendarUnavailable(day.year, self._years) from err
+        # The rule of ``chinese_calendar.is_workday``, read straight off its
+        # tables: that function re-derives the supported range on every call,
+        # which makes building the table for twenty years take half a second.
+        # tests/workflow/test_calendar.py checks the two agree day by day.
+        if day in chinese_calendar.workdays:
+            return True
+        return day.weekday() < 5 and day not in chinese_calendar.holidays
 
     def is_working_day(self, day: datetime.date) -> bool:
         """Whether ``day`` is a working day.
@@ -138,7 +142,9 @@ class WorkingCalendar:
         result = datetime.date.fromordinal(self._working[index])
         # Years are contiguous in the package, but a ``years`` restriction may
         # leave a hole the table skips over.
-        for year in range(min(start.year, result.year), max(start.year, result.year) + 1):
+        for year in range(
+            min(start.year, result.year), max(start.year, result.year) + 1
+        ):
             if year not in self._years:
                 raise CalendarUnavailable(year, self._years)
         return result

@@ -24,7 +24,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
+# networkx ships no type information and types-networkx is not a dependency;
+# "unused-ignore" keeps mypy quiet once the stubs are installed.
+import networkx as nx  # type: ignore[import-untyped, unused-ignore]
 
 from workflow.errors import DefinitionError, StateMapError
 
@@ -177,10 +179,14 @@ class Definition:
         if self.start not in by_key:
             raise DefinitionError("no_start", [self.start])
         for transition in self._transitions:
-            unknown = [s for s in (transition.source, transition.target) if s not in by_key]
+            unknown = [
+                s for s in (transition.source, transition.target) if s not in by_key
+            ]
             if unknown:
                 raise DefinitionError(
-                    "unknown_state", unknown, detail=f"in transition {transition.action}"
+                    "unknown_state",
+                    unknown,
+                    detail=f"in transition {transition.action}",
                 )
             if any(
                 a == transition.action
@@ -189,14 +195,24 @@ class Definition:
                 raise DefinitionError(
                     "duplicate_action", [transition.source], detail=transition.action
                 )
-            _check_tokens(transition.action, transition.roles, transition.guards, transition.requires)
+            _check_tokens(
+                transition.action,
+                transition.roles,
+                transition.guards,
+                transition.requires,
+            )
             self.graph.add_edge(
-                transition.source, transition.target, key=transition.action, transition=transition
+                transition.source,
+                transition.target,
+                key=transition.action,
+                transition=transition,
             )
         for side in side_actions:
             unknown = [s for s in side.sources if s not in by_key]
             if unknown:
-                raise DefinitionError("unknown_state", unknown, detail=f"in side action {side.action}")
+                raise DefinitionError(
+                    "unknown_state", unknown, detail=f"in side action {side.action}"
+                )
             terminal = [s for s in side.sources if by_key[s].terminal]
             if terminal:
                 raise DefinitionError(
@@ -205,12 +221,15 @@ class Definition:
             if side.action in self.side_actions or any(
                 t.action == side.action for t in self._transitions
             ):
-                raise DefinitionError("malformed", detail=f"action {side.action} declared twice")
+                raise DefinitionError(
+                    "malformed", detail=f"action {side.action} declared twice"
+                )
             _check_tokens(side.action, side.roles, side.guards, side.requires)
             self.side_actions[side.action] = side
         if self.closed not in by_key or not by_key[self.closed].terminal:
             raise DefinitionError(
-                "malformed", detail=f"closed state {self.closed} is not a terminal state"
+                "malformed",
+                detail=f"closed state {self.closed} is not a terminal state",
             )
 
     def state(self, key: str) -> State:
@@ -293,7 +312,8 @@ def _check_tokens(
         unknown = sorted(set(given) - known)
         if unknown:
             raise DefinitionError(
-                "malformed", detail=f"action {action}: unknown {kind} {', '.join(unknown)}"
+                "malformed",
+                detail=f"action {action}: unknown {kind} {', '.join(unknown)}",
             )
 
 
@@ -402,7 +422,9 @@ def load_definition(data: Mapping[str, Any]) -> Definition:
         version = int(data["version"])
         start = str(data["start"])
     except (KeyError, TypeError, ValueError) as err:
-        raise DefinitionError("malformed", detail=f"missing or bad field {err}") from err
+        raise DefinitionError(
+            "malformed", detail=f"missing or bad field {err}"
+        ) from err
     return Definition(
         key=key,
         version=version,
@@ -416,7 +438,15 @@ def load_definition(data: Mapping[str, Any]) -> Definition:
     )
 
 
-_OPEN = ["DRAFT", "ASSIGNED", "ACCEPTED", "RETURNED", "IN_PROGRESS", "SUSPENDED", "CLOSURE_REQUESTED"]
+_OPEN = [
+    "DRAFT",
+    "ASSIGNED",
+    "ACCEPTED",
+    "RETURNED",
+    "IN_PROGRESS",
+    "SUSPENDED",
+    "CLOSURE_REQUESTED",
+]
 _AFTER_DRAFT = _OPEN[1:]
 
 #: The default workflow (交办督办), as plain data.
@@ -434,47 +464,149 @@ DEFAULT_DEFINITION: dict[str, Any] = {
         {"key": "RETURNED", "label_zh": "已退回", "label_en": "Returned"},
         {"key": "IN_PROGRESS", "label_zh": "办理中", "label_en": "In progress"},
         {"key": "SUSPENDED", "label_zh": "已中止", "label_en": "Suspended"},
-        {"key": "CLOSURE_REQUESTED", "label_zh": "申请销号", "label_en": "Closure requested"},
+        {
+            "key": "CLOSURE_REQUESTED",
+            "label_zh": "申请销号",
+            "label_en": "Closure requested",
+        },
         {"key": "CLOSED", "label_zh": "已销号", "label_en": "Closed", "terminal": True},
-        {"key": "CANCELLED", "label_zh": "已撤销", "label_en": "Cancelled", "terminal": True},
+        {
+            "key": "CANCELLED",
+            "label_zh": "已撤销",
+            "label_en": "Cancelled",
+            "terminal": True,
+        },
     ],
     "transitions": [
-        {"action": "assign", "from": "DRAFT", "to": "ASSIGNED", "roles": ["COORDINATOR"],
-         "label_zh": "交办", "label_en": "Assign"},
-        {"action": "accept", "from": "ASSIGNED", "to": "ACCEPTED", "roles": ["RESPONSIBLE_UNIT"],
-         "label_zh": "签收", "label_en": "Accept"},
-        {"action": "return", "from": "ASSIGNED", "to": "RETURNED", "roles": ["RESPONSIBLE_UNIT"],
-         "requires": ["comment"], "label_zh": "退回", "label_en": "Return"},
-        {"action": "reassign", "from": "RETURNED", "to": "ASSIGNED", "roles": ["COORDINATOR"],
-         "label_zh": "改派", "label_en": "Reassign"},
-        {"action": "start", "from": "ACCEPTED", "to": "IN_PROGRESS", "roles": ["RESPONSIBLE_UNIT"],
-         "guards": ["dependencies_closed"], "label_zh": "开始办理", "label_en": "Start"},
-        {"action": "report", "from": "IN_PROGRESS", "to": "IN_PROGRESS",
-         "roles": ["RESPONSIBLE_UNIT"], "requires": ["comment"],
-         "label_zh": "报告进展", "label_en": "Report progress"},
-        {"action": "request_closure", "from": "IN_PROGRESS", "to": "CLOSURE_REQUESTED",
-         "roles": ["RESPONSIBLE_UNIT"], "requires": ["evidence"],
-         "label_zh": "申请销号", "label_en": "Request closure"},
-        {"action": "approve_closure", "from": "CLOSURE_REQUESTED", "to": "CLOSED",
-         "roles": ["COORDINATOR"], "label_zh": "销号", "label_en": "Approve closure"},
-        {"action": "reject_closure", "from": "CLOSURE_REQUESTED", "to": "IN_PROGRESS",
-         "roles": ["COORDINATOR", "COURT"], "requires": ["comment"],
-         "label_zh": "驳回", "label_en": "Reject closure"},
-        {"action": "suspend", "from": "IN_PROGRESS", "to": "SUSPENDED", "roles": ["COORDINATOR"],
-         "requires": ["comment"], "label_zh": "中止", "label_en": "Suspend"},
-        {"action": "resume", "from": "SUSPENDED", "to": "IN_PROGRESS", "roles": ["COORDINATOR"],
-         "label_zh": "恢复", "label_en": "Resume"},
-        {"action": "cancel", "from": _OPEN, "to": "CANCELLED", "roles": ["COORDINATOR"],
-         "requires": ["comment"], "label_zh": "撤销", "label_en": "Cancel"},
+        {
+            "action": "assign",
+            "from": "DRAFT",
+            "to": "ASSIGNED",
+            "roles": ["COORDINATOR"],
+            "label_zh": "交办",
+            "label_en": "Assign",
+        },
+        {
+            "action": "accept",
+            "from": "ASSIGNED",
+            "to": "ACCEPTED",
+            "roles": ["RESPONSIBLE_UNIT"],
+            "label_zh": "签收",
+            "label_en": "Accept",
+        },
+        {
+            "action": "return",
+            "from": "ASSIGNED",
+            "to": "RETURNED",
+            "roles": ["RESPONSIBLE_UNIT"],
+            "requires": ["comment"],
+            "label_zh": "退回",
+            "label_en": "Return",
+        },
+        {
+            "action": "reassign",
+            "from": "RETURNED",
+            "to": "ASSIGNED",
+            "roles": ["COORDINATOR"],
+            "label_zh": "改派",
+            "label_en": "Reassign",
+        },
+        {
+            "action": "start",
+            "from": "ACCEPTED",
+            "to": "IN_PROGRESS",
+            "roles": ["RESPONSIBLE_UNIT"],
+            "guards": ["dependencies_closed"],
+            "label_zh": "开始办理",
+            "label_en": "Start",
+        },
+        {
+            "action": "report",
+            "from": "IN_PROGRESS",
+            "to": "IN_PROGRESS",
+            "roles": ["RESPONSIBLE_UNIT"],
+            "requires": ["comment"],
+            "label_zh": "报告进展",
+            "label_en": "Report progress",
+        },
+        {
+            "action": "request_closure",
+            "from": "IN_PROGRESS",
+            "to": "CLOSURE_REQUESTED",
+            "roles": ["RESPONSIBLE_UNIT"],
+            "requires": ["evidence"],
+            "label_zh": "申请销号",
+            "label_en": "Request closure",
+        },
+        {
+            "action": "approve_closure",
+            "from": "CLOSURE_REQUESTED",
+            "to": "CLOSED",
+            "roles": ["COORDINATOR"],
+            "label_zh": "销号",
+            "label_en": "Approve closure",
+        },
+        {
+            "action": "reject_closure",
+            "from": "CLOSURE_REQUESTED",
+            "to": "IN_PROGRESS",
+            "roles": ["COORDINATOR", "COURT"],
+            "requires": ["comment"],
+            "label_zh": "驳回",
+            "label_en": "Reject closure",
+        },
+        {
+            "action": "suspend",
+            "from": "IN_PROGRESS",
+            "to": "SUSPENDED",
+            "roles": ["COORDINATOR"],
+            "requires": ["comment"],
+            "label_zh": "中止",
+            "label_en": "Suspend",
+        },
+        {
+            "action": "resume",
+            "from": "SUSPENDED",
+            "to": "IN_PROGRESS",
+            "roles": ["COORDINATOR"],
+            "label_zh": "恢复",
+            "label_en": "Resume",
+        },
+        {
+            "action": "cancel",
+            "from": _OPEN,
+            "to": "CANCELLED",
+            "roles": ["COORDINATOR"],
+            "requires": ["comment"],
+            "label_zh": "撤销",
+            "label_en": "Cancel",
+        },
     ],
     "side_actions": [
-        {"action": "supervise", "from": _AFTER_DRAFT, "roles": ["COORDINATOR"],
-         "guards": ["below_listed"], "label_zh": "督办", "label_en": "Supervise"},
-        {"action": "request_extension", "from": ["ASSIGNED", "ACCEPTED", "IN_PROGRESS", "SUSPENDED"],
-         "roles": ["RESPONSIBLE_UNIT"], "requires": ["due_on", "comment"],
-         "label_zh": "申请延期", "label_en": "Request extension"},
-        {"action": "extend", "from": _AFTER_DRAFT, "roles": ["COORDINATOR"],
-         "requires": ["due_on"], "label_zh": "延期", "label_en": "Extend"},
+        {
+            "action": "supervise",
+            "from": _AFTER_DRAFT,
+            "roles": ["COORDINATOR"],
+            "guards": ["below_listed"],
+            "label_zh": "督办",
+            "label_en": "Supervise",
+        },
+        {
+            "action": "request_extension",
+            "from": ["ASSIGNED", "ACCEPTED", "IN_PROGRESS", "SUSPENDED"],
+            "roles": ["RESPONSIBLE_UNIT"],
+            "requires": ["due_on", "comment"],
+            "label_zh": "申请延期",
+            "label_en": "Request extension",
+        },
+        {
+            "action": "extend",
+            "from": _AFTER_DRAFT,
+            "roles": ["COORDINATOR"],
+            "requires": ["due_on"],
+            "label_zh": "延期",
+            "label_en": "Extend",
+        },
     ],
 }
 
@@ -494,9 +626,14 @@ def _enforcement_data() -> dict[str, Any]:
             transition["action"], []
         )
     data["side_actions"].append(
-        {"action": "confirm_performance", "from": ["IN_PROGRESS", "CLOSURE_REQUESTED"],
-         "roles": ["COURT"], "guards": ["not_yet_confirmed", "performance_complete"],
-         "label_zh": "确认履行", "label_en": "Confirm performance"}
+        {
+            "action": "confirm_performance",
+            "from": ["IN_PROGRESS", "CLOSURE_REQUESTED"],
+            "roles": ["COURT"],
+            "guards": ["not_yet_confirmed", "performance_complete"],
+            "label_zh": "确认履行",
+            "label_en": "Confirm performance",
+        }
     )
     return data
 
@@ -526,7 +663,9 @@ def definition_for(kind: str) -> Definition:
     raise DefinitionError("malformed", detail=f"unknown task kind {kind}")
 
 
-def migrate_state_map(old: Definition, new: Definition, mapping: Mapping[str, str]) -> dict[str, str]:
+def migrate_state_map(
+    old: Definition, new: Definition, mapping: Mapping[str, str]
+) -> dict[str, str]:
     """Check a map taking tasks in open states of ``old`` to states of ``new``.
 
     Every open state of ``old`` must be mapped, onto a state ``new`` has and that
@@ -546,5 +685,7 @@ def migrate_state_map(old: Definition, new: Definition, mapping: Mapping[str, st
         s for s in mapped if new.has_state(mapping[s]) and new.is_terminal(mapping[s])
     ]
     if missing or unknown or onto_terminal:
-        raise StateMapError(missing=missing, unknown=unknown, onto_terminal=onto_terminal)
+        raise StateMapError(
+            missing=missing, unknown=unknown, onto_terminal=onto_terminal
+        )
     return {s: mapping[s] for s in mapped}

@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workflow.calendar import WorkingCalendar, default_calendar
+from workflow.definition import enforcement_definition
+from workflow.warnings import (
+    LISTED_AFTER_WORKING_DAYS,
+    SupervisionLevel,
+    SweepItem,
+    WarningColor,
+    escalate,
+    sweep_decisions,
+    warning_for,
+)
+
+D = datetime.date
+# A task assigned Monday 2026-03-02, due Friday 2026-03-27: 19 working days allotted.
+ASSIGNED_ON = D(2026, 3, 2)
+DUE_ON = D(2026, 3, 27)
+
+
+@pytest.mark.parametrize(
+    ("state", "assigned_on", "due_on", "today", "color"),
+    [
+        pytest.param(
+            "IN_PROGRESS",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 3, 30),
+            WarningColor.RED,
+            id="red-overdue",
+        ),
+        pytest.param(
+            "SUSPENDED",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 3, 28),
+            WarningColor.RED,
+            id="red-the-day-after",
+        ),
+        pytest.param(
+            "CLOSURE_REQUESTED",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 4, 20),
+            WarningColor.RED,
+            id="red-until-closed",
+        ),
+        pytest.param(
+            "CLOSED",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 4, 20),
+            WarningColor.NONE,
+            id="closed-never-warns",
+        ),
+        pytest.param(
+            "CANCELLED",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 4, 20),
+            WarningColor.NONE,
+            id="cancelled-never-warns",
+        ),
+        pytest.param(
+            "IN_PROGRESS",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 3, 27),
+            WarningColor.BLUE,
+            id="blue-on-the-due-day",
+        ),
+        pytest.param(
+            "IN_PROGRESS",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 3, 24),
+            WarningColor.BLUE,
+            id="blue-3-working-days-left",
+        ),
+        pytest.param(
+            "IN_PROGRESS",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 3, 23),
+            WarningColor.NONE,
+            id="none-4-working-days-left",
+        ),
+        # 11 calendar days, but only 2 working days (the 调休 Saturday 2-14, then 2-24).
+        pytest.param(
+            "IN_PROGRESS",
+            D(2026, 1, 5),
+            D(2026, 2, 24),
+            D(2026, 2, 13),
+            WarningColor.BLUE,
+            id="blue-across-spring-festival",
+        ),
+        # 13 of 19 working days gone (> two thirds) and not started.
+        pytest.param(
+            "ACCEPTED",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 3, 19),
+            WarningColor.YELLOW,
+            id="yellow-behind-schedule",
+        ),
+        pytest.param(
+            "ASSIGNED",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 3, 19),
+            WarningColor.YELLOW,
+            id="yellow-not-even-accepted",
+        ),
+        pytest.param(
+            "ACCEPTED",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 3, 18),
+            WarningColor.NONE,
+            id="none-12-of-19-gone",
+        ),
+        pytest.param(
+            "IN_PROGRESS",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 3, 19),
+            WarningColor.NONE,
+            id="none-started-in-time",
+        ),
+        # Near the deadline and not started: behind schedule wins over near.
+        pytest.param(
+            "ACCEPTED",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 3, 25),
+            WarningColor.YELLOW,
+            id="yellow-beats-blue",
+        ),
+        pytest.param(
+            "IN_PROGRESS",
+            ASSIGNED_ON,
+            None,
+            D(2026, 3, 25),
+            WarningColor.NONE,
+            id="no-due-date",
+        ),
+    ],
+)
+def test_warning_colours(
+    calendar: WorkingCalendar,
+    state: str,
+    assigned_on: datetime.date,
+    due_on: datetime.date | None,
+    today: datetime.date,
+    color: WarningColor,
+) -> None:
+    assert warning_for(state, assigned_on, due_on, today, calendar) == color
+
+
+def test_colours_have_chinese_names() -> None:
+    assert [c.label_zh for c in WarningColor] == ["无", "蓝", "黄", "红"]
+
+
+def test_supervision_levels_climb_and_have_chinese_names() -> None:
+    assert escalate("NORMAL") == SupervisionLevel.KEY
+    assert escalate(SupervisionLevel.KEY) == SupervisionLevel.LISTED
+    assert escalate("LISTED") == SupervisionLevel.LISTED
+    assert [level.label_zh for level in SupervisionLevel] == ["一般", "重点", "挂牌"]
+    with pytest.raises(ValueError):
+        escalate("URGENT")
+
+
+TODAY = D(2026, 4, 17)  # Friday
+
+
+def item(
+    task_id: int, state: str, due_on: datetime.date | None, level: str = "NORMAL"
+) -> SweepItem:
+    return SweepItem(
+        task_id=task_id,
+        code=f"FY-2026-{task_id:04d}",
+        state=state,
+        due_on=due_on,
+        supervision_level=level,
+    )
+
+
+def test_sweep_escalates_overdue_tasks_by_working_days_overdue(
+    calendar: WorkingCalendar,
+) -> None:
+    tasks = [
+        item(1, "IN_PROGRESS", D(2026, 4, 16)),  # 1 working day overdue
+        item(2, "ACCEPTED", D(2026, 4, 3)),  # 2026-04-06 is 清明: 9 working days
+        item(3, "IN_PROGRESS", D(2026, 4, 2), "KEY"),  # 10 working days
+        item(4, "IN_PROGRESS", D(2026, 3, 1), "LISTED"),  # already at the top
+        item(5, "CLOSED", D(2026, 3, 1)),  # done
+        item(6, "IN_PROGRESS", D(2026, 4, 17)),  # due today: not overdue
+        item(7, "DRAFT", D(2026, 3, 1)),  # never assigned
+        item(8, "IN_PROGRESS", None),
+        item(9, "SUSPENDED", D(2026, 4, 16), "KEY"),  # KEY is enough for 1 day
+    ]
+
+    escalations = sweep_decisions(tasks, TODAY, calendar)
+
+    assert [
+        (e.code, e.from_level, e.to_level, e.working_days_overdue) for e in escalations
+    ] == [
+        ("FY-2026-0001", "NORMAL", "KEY", 1),
+        ("FY-2026-0002", "NORMAL", "KEY", 9),
+        ("FY-2026-0003", "KEY", "LISTED", LISTED_AFTER_WORKING_DAYS),
+    ]
+
+
+def _apply(
+    tasks: list[SweepItem], today: datetime.date, calendar: WorkingCalendar
+) -> list[SweepItem]:
+    raised = {e.task_id: e.to_level for e in sweep_decisions(tasks, today, calendar)}
+    return [
+        dataclasses.replace(
+            t, supervision_level=raised.get(t.task_id, t.supervision_level)
+        )
+        for t in tasks
+    ]
+
+
+states = st.sampled_from([s.key for s in enforcement_definition().states])
+levels = st.sampled_from(["NORMAL", "KEY", "LISTED"])
+dates = st.dates(D(2025, 1, 1), D(2026, 12, 31))
+
+
+@given(
+    raw=st.lists(st.tuples(states, st.none() | dates, levels), max_size=30),
+    today=dates,
+)
+def test_sweep_is_idempotent(
+    raw: list[tuple[str, datetime.date | None, str]], today: datetime.date
+) -> None:
+    calendar = default_calendar()
+    tasks = [item(i, state, due, level) for i, (state, due, level) in enumerate(raw)]
+
+    once = _apply(tasks, today, calendar)
+
+    assert sweep_decisions(once, today, calendar) == []
+    assert all(
+        SupervisionLevel(after.supervision_level).rank
+        >= SupervisionLevel(before.supervision_level).rank
+        for before, after in zip(tasks, once, strict=True)
+    )

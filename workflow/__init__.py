@@ -1,0 +1,109 @@
+"""The fuyuan workflow engine: pure Python over networkx graphs.
+
+No database, no GraphQL: the persistence layer loads a task snapshot, asks the
+engine for a decision and applies it; the API reads definitions, warnings,
+progress and diagrams from here.
+"""
+
+from __future__ import annotations
+
+from workflow.calendar import WorkingCalendar, default_calendar, official_years
+from workflow.definition import (
+    DEFAULT_DEFINITION,
+    Definition,
+    SideAction,
+    State,
+    Transition,
+    default_definition,
+    definition_for,
+    enforcement_definition,
+    load_definition,
+    migrate_state_map,
+)
+from workflow.dependencies import DependencyGraph
+from workflow.diagrams import to_dot, to_mermaid
+from workflow.engine import (
+    Actor,
+    Decision,
+    EnforcementFacts,
+    TaskSnapshot,
+    actor_roles,
+    available_actions,
+    decide,
+    format_fen,
+    replay,
+)
+from workflow.errors import (
+    CalendarUnavailable,
+    CycleError,
+    DefinitionError,
+    Forbidden,
+    GuardFailed,
+    InconsistentHistory,
+    InvalidInput,
+    InvalidTransition,
+    MissingInput,
+    StateMapError,
+    UnknownTask,
+    WorkflowError,
+)
+from workflow.progress import Progress, progress, steps_to_closed
+from workflow.warnings import (
+    Escalation,
+    SupervisionLevel,
+    SweepItem,
+    WarningColor,
+    escalate,
+    sweep_decisions,
+    warning_for,
+)
+
+__all__ = [
+    "DEFAULT_DEFINITION",
+    "Actor",
+    "CalendarUnavailable",
+    "CycleError",
+    "Decision",
+    "Definition",
+    "DefinitionError",
+    "DependencyGraph",
+    "EnforcementFacts",
+    "Escalation",
+    "Forbidden",
+    "GuardFailed",
+    "InconsistentHistory",
+    "InvalidInput",
+    "InvalidTransition",
+    "MissingInput",
+    "Progress",
+    "SideAction",
+    "State",
+    "StateMapError",
+    "SupervisionLevel",
+    "SweepItem",
+    "TaskSnapshot",
+    "Transition",
+    "UnknownTask",
+    "WarningColor",
+    "WorkflowError",
+    "WorkingCalendar",
+    "actor_roles",
+    "available_actions",
+    "decide",
+    "default_calendar",
+    "default_definition",
+    "definition_for",
+    "enforcement_definition",
+    "escalate",
+    "format_fen",
+    "load_definition",
+    "migrate_state_map",
+    "official_years",
+    "progress",
+    "replay",
+    "steps_to_closed",
+    "sweep_decisions",
+    "to_dot",
+    "to_mermaid",
+    "warning_for",
+]

@@ -1,0 +1,437 @@
+"""Deciding transitions: who may do what to a task, and what it changes.
+
+The engine never touches a database. The persistence layer loads a
+:class:`TaskSnapshot`, asks :func:`decide` for a :class:`Decision`, and applies
+it (state, due date, supervision level, and an event holding
+:attr:`Decision.payload`) in one transaction.
+
+:func:`decide` checks, in this order, and raises the first failure:
+
+1. the action exists and is possible from the task's state — InvalidTransition;
+2. the actor may take it on this task — Forbidden;
+3. the inputs it requires are there and usable — MissingInput / InvalidInput;
+4. its guards pass — GuardFailed.
+
+Event payload keys are spelled as in the API (camelCase): ``comment``,
+``evidence``, ``dueOn``, ``previousDueOn``, ``requestedDueOn``,
+``supervisionLevel``, ``previousSupervisionLevel``, ``performanceConfirmed``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from workflow.definition import GUARDS, Definition, SideAction, Transition
+from workflow.errors import (
+    Forbidden,
+    GuardFailed,
+    InconsistentHistory,
+    InvalidInput,
+    InvalidTransition,
+    MissingInput,
+)
+from workflow.warnings import SupervisionLevel, escalate
+
+__all__ = [
+    "CLOSURE_METHODS",
+    "CREATE_ACTION",
+    "GUARD_CHECKS",
+    "Actor",
+    "Decision",
+    "EnforcementFacts",
+    "TaskSnapshot",
+    "actor_roles",
+    "available_actions",
+    "decide",
+    "format_fen",
+    "replay",
+]
+
+#: 结案方式. FULL_PERFORMANCE 执行完毕; SETTLEMENT 执行和解 (performed);
+#: TERMINATION 终结执行 — may be put up for closure with its grounds, but never
+#: counts as performance for an organ; WITHDRAWN 撤回申请 — such tasks are
+#: cancelled, not closed.
+CLOSURE_METHODS = ("FULL_PERFORMANCE", "SETTLEMENT", "TERMINATION", "WITHDRAWN")
+
+#: The action of a task's creation event, accepted by :func:`replay` as a
+#: first event ``(CREATE_ACTION, None, start)``.
+CREATE_ACTION = "create"
+
+#: Field names of the inputs, as the API spells them, in the order they are
+#: checked: the input that is the point of the action before the comment.
+_INPUT_FIELDS = {"due_on": "dueOn", "evidence": "evidence", "comment": "comment"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: an account, its role and its unit."""
+
+    account_id: int
+    role: str
+    unit_id: int | None
+
+
+@dataclass(frozen=True)
+class EnforcementFacts:
+    """What an enforcement task's guards need to know of its case (money in fen)."""
+
+    amount_due_fen: int
+    amount_performed_fen: int
+    closure_method: str | None = None
+    closure_grounds: str | None = None
+    performance_confirmed: bool = False
+
+    @property
+    def fully_performed(self) -> bool:
+        """Whether the amount performed covers the amount due."""
+        return self.amount_performed_fen >= self.amount_due_fen
+
+
+@dataclass(frozen=True)
+class TaskSnapshot:
+    """A task as the engine sees it, loaded by the persistence layer."""
+
+    id: int | None
+    code: str
+    kind: str
+    state: str
+    version: int
+    responsible_unit_id: int
+    court_unit_id: int | None = None
+    due_on: datetime.date | None = None
+    supervision_level: str = "NORMAL"
+    open_dependencies: tuple[str, ...] = ()
+    enforcement: EnforcementFacts | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What an action does to a task.
+
+    Attributes:
+        action: the action taken.
+        from_state: the state before.
+        to_state: the state after (equal to ``from_state`` for side actions and
+            self-loops such as ``report``).
+        state_changed: whether the state changes.
+        due_on: the new due date, if the action moves it (``extend``).
+        supervision_level: the new supervision level, if the action raises it.
+        payload: what the event records (see the module docstring).
+    """
+
+    action: str
+    from_state: str
+    to_state: str
+    state_changed: bool
+    due_on: datetime.date | None = None
+    supervision_level: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def format_fen(fen: int) -> str:
+    """An amount in fen as a decimal string of yuan: 120000000 → ``"1200000.00"``."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+# A guard's check returns None when it passes, else (what the action needs,
+# why the task falls short) — GuardFailed words them as "<action> needs <what>: <why>".
+_Refusal = tuple[str, str]
+_Check = Callable[[TaskSnapshot], "_Refusal | None"]
+
+_NO_FACTS = "no enforcement facts are recorded for this task"
+
+
+def _dependencies_closed(task: TaskSnapshot) -> _Refusal | None:
+    if task.open_dependencies:
+        return (
+            "every dependency closed",
+            f"still open: {', '.join(task.open_dependencies)}",
+        )
+    return None
+
+
+def _enforcement_closure_grounds(task: TaskSnapshot) -> _Refusal | None:
+    facts = task.enforcement
+    if facts is None:
+        return ("full performance", _NO_FACTS)
+    if facts.fully_performed:
+        return None
+    if facts.closure_method in ("SETTLEMENT", "TERMINATION"):
+        if facts.closure_grounds and facts.closure_grounds.strip():
+            return None
+        kind = "settlement" if facts.closure_method == "SETTLEMENT" else "termination"
+        return (f"the grounds of the {kind}", "none are recorded")
+    return (
+        "full performance",
+        f"{format_fen(facts.amount_due_fen)} due, {format_fen(facts.amount_performed_fen)} performed",
+    )
+
+
+def _performance_confirmed(task: TaskSnapshot) -> _Refusal | None:
+    requirement = "the court's confirmation of performance"
+    if task.enforcement is None:
+        return (requirement, _NO_FACTS)
+    if not task.enforcement.performance_confirmed:
+        return (requirement, "the court has not confirmed performance")
+    return None
+
+
+def _performance_complete(task: TaskSnapshot) -> _Refusal | None:
+    requirement = "full performance or a performed settlement"
+    facts = task.enforcement
+    if facts is None:
+        return (requirement, _NO_FACTS)
+    if facts.fully_performed or facts.closure_method == "SETTLEMENT":
+        return None
+    return (
+        requirement,
+        f"{format_fen(facts.amount_due_fen)} due, {format_fen(facts.amount_performed_fen)} performed",
+    )
+
+
+def _not_yet_confirmed(task: TaskSnapshot) -> _Refusal | None:
+    if task.enforcement is not None and task.enforcement.performance_confirmed:
+        return ("performance not yet confirmed", "the court has already confirmed it")
+    return None
+
+
+def _below_listed(task: TaskSnapshot) -> _Refusal | None:
+    if task.supervision_level == SupervisionLevel.LISTED:
+        return (
+            "a supervision level below 挂牌 (LISTED)",
+            "the task is already 挂牌 (LISTED), the highest level",
+        )
+    return None
+
+
+#: The guards, by the name definitions use.
+GUARD_CHECKS: dict[str, _Check] = {
+    "dependencies_closed": _dependencies_closed,
+    "enforcement_closure_grounds": _enforcement_closure_grounds,
+    "performance_confirmed": _performance_confirmed,
+    "performance_complete": _performance_complete,
+    "not_yet_confirmed": _not_yet_confirmed,
+    "below_listed": _below_listed,
+}
+assert set(GUARD_CHECKS) == GUARDS, (
+    "every guard a definition may name must be checkable"
+)
+
+
+def actor_roles(task: TaskSnapshot, actor: Actor) -> frozenset[str]:
+    """The role tokens ``actor`` holds on ``task``.
+
+    COORDINATOR for a coordinator; RESPONSIBLE_UNIT for a UNIT_LIAISON of the
+    task's responsible unit; COURT for a COURT_LIAISON of the task's court.
+    LEADER and ADMIN accounts hold none: they never act on tasks.
+    """
+    tokens = set()
+    if actor.role == "COORDINATOR":
+        tokens.add("COORDINATOR")
+    if actor.role == "UNIT_LIAISON" and actor.unit_id == task.responsible_unit_id:
+        tokens.add("RESPONSIBLE_UNIT")
+    if (
+        actor.role == "COURT_LIAISON"
+        and actor.unit_id is not None
+        and actor.unit_id == task.court_unit_id
+    ):
+        tokens.add("COURT")
+    return frozenset(tokens)
+
+
+def _first_refusal(
+    guards: Iterable[str], task: TaskSnapshot
+) -> tuple[str, _Refusal] | None:
+    for name in guards:
+        refusal = GUARD_CHECKS[name](task)
+        if refusal is not None:
+            return name, refusal
+    return None
+
+
+def available_actions(
+    definition: Definition, task: TaskSnapshot, actor: Actor
+) -> list[Transition | SideAction]:
+    """The actions ``actor`` can take on ``task`` now (for the buttons).
+
+    An action is listed if it is possible from the task's state, the actor holds
+    one of its roles and its guards pass. Inputs are not checked: the button
+    asks for them. State-changing actions come first, in definition order.
+    """
+    roles = actor_roles(task, actor)
+    if not roles:
+        return []
+    candidates: list[Transition | SideAction] = [
+        *definition.transitions_from(task.state),
+        *definition.side_actions_from(task.state),
+    ]
+    return [
+        c
+        for c in candidates
+        if c.roles & roles and _first_refusal(c.guards, task) is None
+    ]
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def _check_due_on(
+    action: str, task: TaskSnapshot, due_on: datetime.date, today: datetime.date | None
+) -> None:
+    if task.due_on is not None and due_on <= task.due_on:
+        raise InvalidInput(
+            "dueOn",
+            f"dueOn must be later than the current due date {task.due_on.isoformat()} to {action}",
+        )
+    if today is not None and due_on < today:
+        raise InvalidInput("dueOn", f"dueOn {due_on.isoformat()} is in the past")
+
+
+def decide(
+    definition: Definition,
+    task: TaskSnapshot,
+    action: str,
+    actor: Actor,
+    *,
+    comment: str | None = None,
+    evidence: str | None = None,
+    due_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> Decision:
+    """Decide what ``actor`` taking ``action`` on ``task`` does.
+
+    Args:
+        definition: the workflow the task moves on.
+        task: the task as loaded.
+        action: the action's name (``accept``, ``supervise`` …).
+        actor: who acts.
+        comment: the actor's words; required by some actions.
+        evidence: what proves the work done (``request_closure``).
+        due_on: the new (or requested) due date (``extend``, ``request_extension``).
+        today: the day of the action, to refuse due dates in the past.
+
+    Raises:
+        InvalidTransition: the action is unknown or not possible from the state.
+        Forbidden: the actor may not take it on this task.
+        MissingInput: a required input is missing or blank.
+        InvalidInput: an input is unusable (a due date not later than the current one).
+        GuardFailed: a guard refused, with the reason in plain words.
+    """
+    step: Transition | SideAction | None = definition.transition(task.state, action)
+    if step is None:
+        side = definition.side_actions.get(action)
+        if side is not None and task.state in side.sources:
+            step = side
+    if step is None:
+        raise InvalidTransition(action, task.state, definition.actions_from(task.state))
+    if not step.roles & actor_roles(task, actor):
+        raise Forbidden(action, actor.role, actor.unit_id, sorted(step.roles))
+    given = {"comment": comment, "evidence": evidence}
+    for name in (n for n in _INPUT_FIELDS if n in step.requires):
+        missing = due_on is None if name == "due_on" else _blank(given[name])
+        if missing:
+            raise MissingInput(_INPUT_FIELDS[name], action)
+    if "due_on" in step.requires and due_on is not None:
+        _check_due_on(action, task, due_on, today)
+    refusal = _first_refusal(step.guards, task)
+    if refusal is not None:
+        guard, (requirement, reason) = refusal
+        raise GuardFailed(action, guard, requirement, reason)
+
+    payload: dict[str, Any] = {}
+    if comment is not None and comment.strip():
+        payload["comment"] = comment.strip()
+    if evidence is not None and evidence.strip():
+        payload["evidence"] = evidence.strip()
+    new_due: datetime.date | None = None
+    new_level: str | None = None
+    if isinstance(step, Transition):
+        to_state = step.target
+    else:
+        to_state = task.state
+        if action == "supervise":
+            new_level = escalate(task.supervision_level).value
+            payload["previousSupervisionLevel"] = task.supervision_level
+            payload["supervisionLevel"] = new_level
+        elif action == "extend" and due_on is not None:
+            new_due = due_on
+            payload["previousDueOn"] = task.due_on.isoformat() if task.due_on else None
+            payload["dueOn"] = due_on.isoformat()
+        elif action == "request_extension" and due_on is not None:
+            payload["requestedDueOn"] = due_on.isoformat()
+            payload["dueOn"] = task.due_on.isoformat() if task.due_on else None
+        elif action == "confirm_performance":
+            payload["performanceConfirmed"] = True
+    return Decision(
+        action=action,
+        from_state=task.state,
+        to_state=to_state,
+        state_changed=to_state != task.state,
+        due_on=new_due,
+        supervision_level=new_level,
+        payload=payload,
+    )
+
+
+def replay(
+    definition: Definition, events: Iterable[tuple[str, str | None, str | None]]
+) -> str:
+    """Fold an event log into the state it leads to.
+
+    Each event is ``(action, from_state, to_state)``. State-changing actions
+    (and self-loops like ``report``) must be edges of the graph from the state
+    reached so far; side actions may record ``None`` or the current state for
+    both ends. A first event ``("create", None, start)`` is accepted.
+
+    Returns:
+        The final state, to compare with the state the task row holds.
+
+    Raises:
+        InconsistentHistory: naming the first event that does not fit.
+    """
+    state = definition.start
+    for index, (action, from_state, to_state) in enumerate(events):
+        if index == 0 and action == CREATE_ACTION and from_state is None:
+            if to_state != definition.start:
+                raise InconsistentHistory(
+                    index,
+                    action,
+                    state,
+                    from_state,
+                    f"a task starts in {definition.start}",
+                )
+            continue
+        if from_state is not None and from_state != state:
+            raise InconsistentHistory(
+                index, action, state, from_state, f"the event records {from_state}"
+            )
+        transition = definition.transition(state, action)
+        if transition is not None:
+            if to_state is not None and to_state != transition.target:
+                raise InconsistentHistory(
+                    index,
+                    action,
+                    state,
+                    from_state,
+                    f"{action} leads to {transition.target}, the event records {to_state}",
+                )
+            state = transition.target
+            continue
+        side = definition.side_actions.get(action)
+        if side is not None and state in side.sources and to_state in (None, state):
+            continue
+        possible = ", ".join(definition.actions_from(state)) or "nothing"
+        raise InconsistentHistory(
+            index,
+            action,
+            state,
+            from_state,
+            f"not possible from {state} (possible: {possible})",
+        )
+    return state

@@ -1,0 +1,221 @@
+"""Three-colour warnings and the supervision sweep.
+
+Colours (三色预警), checked in this order, the first that applies wins:
+
+* ``RED`` 红 — overdue: today is after the due date and the task is not closed.
+* ``YELLOW`` 黄 — behind schedule: over two thirds of the allotted working days
+  (assignment → due date) are gone and the task has not yet been started.
+* ``BLUE`` 蓝 — near the deadline: the due date is 0–3 working days away.
+* ``NONE`` — anything else, and always for a terminal state.
+
+YELLOW outranks BLUE on purpose: a task that is near its deadline *and* not yet
+started is in worse shape than one that is merely near, and the colour should
+say so.
+
+The sweep (``fuyuan sweep``) raises the supervision level (督办等级) of overdue
+tasks by how many working days they are overdue (see
+:data:`KEY_AFTER_WORKING_DAYS`, :data:`LISTED_AFTER_WORKING_DAYS`). It only ever
+raises a level, never lowers one, so running it twice changes nothing the second
+time.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from workflow.calendar import WorkingCalendar
+from workflow.definition import Definition, default_definition
+
+__all__ = [
+    "BLUE_WITHIN_WORKING_DAYS",
+    "KEY_AFTER_WORKING_DAYS",
+    "LISTED_AFTER_WORKING_DAYS",
+    "NOT_STARTED_STATES",
+    "Escalation",
+    "SupervisionLevel",
+    "SweepItem",
+    "WarningColor",
+    "escalate",
+    "level_for_overdue",
+    "sweep_decisions",
+    "warning_for",
+]
+
+#: BLUE when the due date is at most this many working days away.
+BLUE_WITHIN_WORKING_DAYS = 3
+
+#: YELLOW when more than this share of the allotted working days is gone.
+YELLOW_SHARE = (2, 3)
+
+#: States in which a task has not yet been started (YELLOW applies to them).
+NOT_STARTED_STATES = frozenset({"DRAFT", "ASSIGNED", "ACCEPTED", "RETURNED"})
+
+#: An open task overdue by at least this many working days is at least KEY 重点.
+KEY_AFTER_WORKING_DAYS = 1
+
+#: An open task overdue by at least this many working days is LISTED 挂牌.
+LISTED_AFTER_WORKING_DAYS = 10
+
+#: States the sweep leaves alone although open: a draft has not been assigned
+#: to anyone yet, and supervising it is not an action the workflow offers.
+SWEEP_SKIPS_STATES = frozenset({"DRAFT"})
+
+
+class WarningColor(StrEnum):
+    """A task's warning colour."""
+
+    NONE = "NONE"
+    BLUE = "BLUE"
+    YELLOW = "YELLOW"
+    RED = "RED"
+
+    @property
+    def label_zh(self) -> str:
+        """The colour's Chinese name."""
+        return {"NONE": "无", "BLUE": "蓝", "YELLOW": "黄", "RED": "红"}[self.value]
+
+
+class SupervisionLevel(StrEnum):
+    """How closely the joint-meeting office supervises a task (督办等级)."""
+
+    NORMAL = "NORMAL"
+    KEY = "KEY"
+    LISTED = "LISTED"
+
+    @property
+    def label_zh(self) -> str:
+        """The level's Chinese name: 一般, 重点, 挂牌."""
+        return {"NORMAL": "一般", "KEY": "重点", "LISTED": "挂牌"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        """0 for NORMAL, 1 for KEY, 2 for LISTED."""
+        return _LEVELS.index(self)
+
+
+_LEVELS = (SupervisionLevel.NORMAL, SupervisionLevel.KEY, SupervisionLevel.LISTED)
+
+
+def escalate(level: str) -> SupervisionLevel:
+    """The level after ``level``: NORMAL → KEY → LISTED.
+
+    LISTED is the top and is returned unchanged; the workflow's ``below_listed``
+    guard is what refuses to supervise a listed task.
+
+    Raises:
+        ValueError: if ``level`` is not a supervision level.
+    """
+    current = SupervisionLevel(level)
+    return _LEVELS[min(current.rank + 1, len(_LEVELS) - 1)]
+
+
+def warning_for(
+    state: str,
+    assigned_on: datetime.date | None,
+    due_on: datetime.date | None,
+    today: datetime.date,
+    calendar: WorkingCalendar,
+    *,
+    definition: Definition | None = None,
+) -> WarningColor:
+    """The warning colour of a task on ``today`` (see the module docstring).
+
+    Args:
+        state: the task's state.
+        assigned_on: when it was assigned (start of the allotted time), if it was.
+        due_on: its due date; a task without one never warns.
+        today: the day to judge on.
+        calendar: the working-day calendar.
+        definition: the task's workflow, to know which states are terminal
+            (default: the default definition).
+
+    Raises:
+        CalendarUnavailable: if a date involved has no official calendar.
+    """
+    definition = definition or default_definition()
+    if due_on is None or definition.is_terminal(state):
+        return WarningColor.NONE
+    if today > due_on:
+        return WarningColor.RED
+    if state in NOT_STARTED_STATES and assigned_on is not None and assigned_on < due_on:
+        allotted = calendar.working_days_between(assigned_on, due_on)
+        gone = calendar.working_days_between(assigned_on, today)
+        numerator, denominator = YELLOW_SHARE
+        if allotted > 0 and gone * denominator > allotted * numerator:
+            return WarningColor.YELLOW
+    if calendar.working_days_between(today, due_on) <= BLUE_WITHIN_WORKING_DAYS:
+        return WarningColor.BLUE
+    return WarningColor.NONE
+
+
+@dataclass(frozen=True)
+class SweepItem:
+    """What the sweep needs to know of a task."""
+
+    task_id: int
+    code: str
+    state: str
+    due_on: datetime.date | None
+    supervision_level: str
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """A supervision level the sweep wants raised."""
+
+    task_id: int
+    code: str
+    from_level: SupervisionLevel
+    to_level: SupervisionLevel
+    working_days_overdue: int
+
+
+def level_for_overdue(working_days_overdue: int) -> SupervisionLevel:
+    """The lowest supervision level a task this many working days overdue should have."""
+    if working_days_overdue >= LISTED_AFTER_WORKING_DAYS:
+        return SupervisionLevel.LISTED
+    if working_days_overdue >= KEY_AFTER_WORKING_DAYS:
+        return SupervisionLevel.KEY
+    return SupervisionLevel.NORMAL
+
+
+def sweep_decisions(
+    tasks: Iterable[SweepItem],
+    today: datetime.date,
+    calendar: WorkingCalendar,
+    *,
+    definition: Definition | None = None,
+) -> list[Escalation]:
+    """The escalations due on ``today``, in the order the tasks were given.
+
+    Only open tasks (not drafts) past their due date are considered; a task is
+    escalated only if its current level is below the level its working days
+    overdue call for. Applying the result and sweeping again gives nothing.
+
+    Raises:
+        CalendarUnavailable: if a date involved has no official calendar.
+    """
+    definition = definition or default_definition()
+    escalations = []
+    for task in tasks:
+        if task.due_on is None or today <= task.due_on:
+            continue
+        if definition.is_terminal(task.state) or task.state in SWEEP_SKIPS_STATES:
+            continue
+        overdue = calendar.working_days_between(task.due_on, today)
+        target = level_for_overdue(overdue)
+        current = SupervisionLevel(task.supervision_level)
+        if target.rank > current.rank:
+            escalations.append(
+                Escalation(
+                    task_id=task.task_id,
+                    code=task.code,
+                    from_level=current,
+                    to_level=target,
+                    working_days_overdue=overdue,
+                )
+            )
+    return escalations
