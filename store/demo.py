@@ -271,6 +271,7 @@ class _Seeder:
         self.event_count = 0
         self.codes_by_year: dict[int, int] = {}
         self.last_at: dict[int, dt.datetime] = {}
+        self.events_per_task: dict[int, int] = {}
         self.milestones: dict[str, dt.date] = {}
 
     async def units_and_accounts(self) -> None:
@@ -375,7 +376,6 @@ class _Seeder:
                 DEMO_TODAY - dt.timedelta(days=1),
             )
         task.state = state
-        task.version = 1 + len(PATHS[target])
         if state is TaskState.CLOSED:
             task.closed_at = self._last_event_at
         overdue = task.due_on is not None and task.due_on < DEMO_TODAY
@@ -390,7 +390,8 @@ class _Seeder:
                 {"from": "NORMAL", "to": "KEY"},
             )
             task.supervision_level = SupervisionLevel.KEY
-            task.version += 1
+        # Every write to a task bumps its version: one per event.
+        task.version = self.events_per_task[task.id]
         await task.save(using_db=self.conn)
 
     async def _event(
@@ -409,6 +410,7 @@ class _Seeder:
         if previous is not None and at <= previous:
             at = previous + dt.timedelta(minutes=self.rng.randint(5, 50))
         self.last_at[task.id] = at
+        self.events_per_task[task.id] = self.events_per_task.get(task.id, 0) + 1
         await append_event(
             task,
             action=action,

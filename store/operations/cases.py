@@ -18,7 +18,9 @@ from store.identifiers import (
     BANKRUPTCY_TYPES,
     ENFORCEMENT_TYPES,
     JUDGMENT_TYPES,
+    CaseNumber,
     normalize_case_number,
+    parse_case_number,
     validate_uscc,
 )
 from store.models import Account, BankruptcyCase, EnforcementCase, PerformanceRecord
@@ -60,9 +62,10 @@ async def create_enforcement_case(
 ) -> EnforcementCase:
     """Validate and store a 涉党政机关执行案件."""
     today = today or dt.date.today()
-    case_number = normalize_case_number(
-        data.case_number, field="caseNumber", allowed_types=ENFORCEMENT_TYPES
+    parsed = parse_case_number(
+        data.case_number, field="caseNumber", allowed_types=ENFORCEMENT_TYPES, today=today
     )
+    case_number = parsed.canonical()
     basis = normalize_case_number(data.basis, field="basis", allowed_types=JUDGMENT_TYPES)
     applicant_kind = parse_enum(PartyKind, data.applicant_kind, field="applicantKind")
     source = parse_enum(CaseSource, data.source, field="source")
@@ -73,7 +76,7 @@ async def create_enforcement_case(
     batch = data.batch.strip() or None if data.batch else None
     court = await resolve_unit(data.court, field="courtId", kinds=(UnitKind.COURT,))
     respondent = await resolve_unit(data.respondent, field="respondentId", kinds=ORGAN_KINDS)
-    _check_court_matches(case_number, court.court_code)
+    _check_court_matches(parsed, court.court_code)
     async with in_transaction() as conn:
         if await EnforcementCase.filter(case_number=case_number).using_db(conn).exists():
             raise Duplicate("caseNumber", "enforcement case", case_number)
@@ -93,13 +96,14 @@ async def create_enforcement_case(
         )
 
 
-def _check_court_matches(case_number: str, court_code: str | None) -> None:
+def _check_court_matches(number: CaseNumber, court_code: str | None) -> None:
     """The court code inside the 案号 must be the chosen court's own code."""
-    if court_code and court_code not in case_number:
+    if court_code and number.court_code != court_code:
         raise ValidationError(
             "caseNumber",
             "case_number.court_mismatch",
-            f"{case_number} does not carry the court code {court_code} of the chosen court",
+            f"{number.canonical()} carries the court code {number.court_code}, "
+            f"but the chosen court's code is {court_code}",
         )
 
 
@@ -147,9 +151,10 @@ async def create_bankruptcy_case(
 ) -> BankruptcyCase:
     """Validate and store a 破产案件."""
     today = today or dt.date.today()
-    case_number = normalize_case_number(
-        data.case_number, field="caseNumber", allowed_types=BANKRUPTCY_TYPES
+    parsed = parse_case_number(
+        data.case_number, field="caseNumber", allowed_types=BANKRUPTCY_TYPES, today=today
     )
+    case_number = parsed.canonical()
     uscc = validate_uscc(data.debtor_uscc, field="debtorUscc")
     procedure = parse_enum(BankruptcyProcedure, data.procedure, field="procedure")
     accepted_on = check_date(data.accepted_on, field="acceptedOn", not_after=today)
@@ -162,7 +167,7 @@ async def create_bankruptcy_case(
     debtor_name = require_text(data.debtor_name, field="debtorName", max_length=200)
     administrator = require_text(data.administrator, field="administrator", max_length=200)
     court = await resolve_unit(data.court, field="courtId", kinds=(UnitKind.COURT,))
-    _check_court_matches(case_number, court.court_code)
+    _check_court_matches(parsed, court.court_code)
     async with in_transaction() as conn:
         if await BankruptcyCase.filter(case_number=case_number).using_db(conn).exists():
             raise Duplicate("caseNumber", "bankruptcy case", case_number)

@@ -1,0 +1,154 @@
+"""The Kaifeng demo data: complete, consistent with the workflow, deterministic."""
+
+from __future__ import annotations
+
+from collections import Counter as Tally
+
+from argon2 import PasswordHasher
+from tortoise import Tortoise
+from tortoise.functions import Sum
+
+from store.demo import COURTS, DEMO_PASSWORD, DEMO_TODAY, database_is_empty, seed_demo
+from store.enums import OPEN_STATES, Role, TaskKind, TaskState, UnitKind
+from store.identifiers import parse_case_number, validate_uscc
+from store.models import (
+    Account,
+    BankruptcyCase,
+    EnforcementCase,
+    JointMeeting,
+    PerformanceRecord,
+    Task,
+    TaskDependency,
+    TaskEvent,
+    Unit,
+)
+from tests.conftest import open_database
+from workflow.definition import definition_for
+from workflow.engine import replay
+
+
+async def test_demo_has_kaifeng_courts_and_every_kind_of_record(db: str) -> None:
+    assert await database_is_empty()
+    summary = await seed_demo()
+    assert not await database_is_empty()
+    courts = {u.court_code: u.name for u in await Unit.filter(kind=UnitKind.COURT)}
+    assert courts == {code: name for _, name, code, _ in COURTS}
+    assert courts["豫0225"] == "兰考县人民法院"
+    assert await Unit.filter(kind=UnitKind.DEPARTMENT).count() >= 20
+    assert await Unit.filter(kind=UnitKind.DISTRICT_GOV).count() == 9
+    assert 55 <= await EnforcementCase.all().count() <= 65
+    assert await BankruptcyCase.all().count() == 8
+    assert await JointMeeting.all().count() == 6
+    assert summary.tasks == await Task.all().count()
+    kinds = Tally(await Task.all().values_list("kind", flat=True))
+    assert set(kinds) == {TaskKind.ENFORCEMENT, TaskKind.BANKRUPTCY_MATTER, TaskKind.MEETING_DECISION}
+
+
+async def test_demo_tasks_are_in_every_state_with_histories_the_workflow_accepts(db: str) -> None:
+    await seed_demo()
+    states = Tally(await Task.all().values_list("state", flat=True))
+    assert set(states) == set(TaskState)
+    for task in await Task.all():
+        events = await TaskEvent.filter(task=task).order_by("seq")
+        # sequence numbers without gaps, times never going backwards
+        assert [e.seq for e in events] == list(range(1, len(events) + 1))
+        assert [e.occurred_at for e in events] == sorted(e.occurred_at for e in events)
+        # replaying the history through the engine gives the stored state
+        definition = definition_for(task.kind.value)
+        log = [(e.action, e.from_state, e.to_state) for e in events]
+        assert replay(definition, log) == task.state.value, task.code
+        assert task.version == len(events), task.code
+
+
+async def test_demo_identifiers_are_valid_and_money_adds_up(db: str) -> None:
+    await seed_demo()
+    for case in await EnforcementCase.all().prefetch_related("court"):
+        number = parse_case_number(case.case_number, today=DEMO_TODAY)
+        assert number.court_code == case.court.court_code
+        parse_case_number(case.basis, today=DEMO_TODAY)
+    for bankruptcy in await BankruptcyCase.all():
+        validate_uscc(bankruptcy.debtor_uscc)
+    # a closed enforcement task means the case was performed in full
+    closed = await Task.filter(kind=TaskKind.ENFORCEMENT, state=TaskState.CLOSED).prefetch_related(
+        "enforcement_case"
+    )
+    assert closed
+    for task in closed:
+        paid = (
+            await PerformanceRecord.filter(case_id=task.enforcement_case.id)
+            .annotate(total=Sum("amount_fen"))
+            .values_list("total", flat=True)
+        )
+        assert paid[0] == task.enforcement_case.amount_due_fen, task.code
+        assert task.enforcement_case.closure_method is not None
+
+
+async def test_demo_has_overdue_tasks_and_matters_waiting_for_others(db: str) -> None:
+    await seed_demo()
+    overdue = await Task.filter(due_on__lt=DEMO_TODAY, state__in=list(OPEN_STATES)).count()
+    assert 3 <= overdue <= 25
+    links = await TaskDependency.all().prefetch_related("task", "depends_on")
+    assert links
+    for link in links:
+        # a matter that has started never waits for an open one
+        if link.task.state in {TaskState.IN_PROGRESS, TaskState.CLOSED}:
+            assert link.depends_on.state is TaskState.CLOSED
+
+
+async def test_demo_accounts_sign_in_with_the_demo_password(db: str) -> None:
+    await seed_demo()
+    roles = dict(
+        await Account.filter(username__startswith="demo-").values_list("username", "role")
+    )
+    assert roles == {
+        "demo-coordinator": Role.COORDINATOR,
+        "demo-court": Role.COURT_LIAISON,
+        "demo-unit": Role.UNIT_LIAISON,
+        "demo-unit2": Role.UNIT_LIAISON,
+        "demo-leader": Role.LEADER,
+        "demo-admin": Role.ADMIN,
+    }
+    hasher = PasswordHasher()
+    unit, unit2 = await Account.filter(username__in=["demo-unit", "demo-unit2"]).order_by("username")
+    assert hasher.verify(unit.password_hash, DEMO_PASSWORD)
+    assert unit.unit_id != unit2.unit_id  # type: ignore[attr-defined]
+    for account in (unit, unit2):
+        mine = Task.filter(responsible_unit_id=account.unit_id)  # type: ignore[attr-defined]
+        assert await mine.filter(state__in=list(OPEN_STATES)).count() >= 2
+        assert await mine.filter(state=TaskState.CLOSED).count() >= 1
+
+
+async def _fingerprint() -> list[tuple[object, ...]]:
+    tasks = await Task.all().order_by("code").values_list(
+        "code", "state", "due_on", "responsible_unit__code", "version"
+    )
+    events = await TaskEvent.all().order_by("task__code", "seq").values_list(
+        "task__code", "seq", "action", "occurred_at"
+    )
+    cases = await EnforcementCase.all().order_by("case_number").values_list(
+        "case_number", "amount_due_fen", "applicant_name"
+    )
+    return [*tasks, *events, *cases]
+
+
+async def test_demo_is_deterministic(database_url: str, tmp_path: object) -> None:
+    # given two fresh databases, one seeded now …
+    await open_database(database_url)
+    try:
+        await seed_demo()
+        first = await _fingerprint()
+    finally:
+        await Tortoise.close_connections()
+    # … and one seeded later from the same template
+    from store.setup import migrate
+
+    other = f"sqlite://{tmp_path}/other.sqlite3"
+    await migrate(other)
+    await open_database(other)
+    try:
+        await seed_demo()
+        second = await _fingerprint()
+    finally:
+        await Tortoise.close_connections()
+    # then both hold the same tasks, events and cases
+    assert first == second
