@@ -104,7 +104,9 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
                 if args.if_empty:
                     print("fuyuan: the database has data already; demo data not loaded")
                     return 0
-                print("fuyuan: the database is not empty; refusing to add demo data", file=sys.stderr)
+                print(
+                    "fuyuan: the database is not empty; refusing to add demo data", file=sys.stderr
+                )
                 return 2
             summary = await seed_demo()
         print(

@@ -36,7 +36,7 @@ class ErrorCode(Enum):
 @strawberry.type(description="Why a mutation refused its input, and where.")
 class UserError:
     field: list[str] | None = strawberry.field(
-        description="Path to the input field at fault, e.g. [\"input\", \"caseNumber\"]."
+        description='Path to the input field at fault, e.g. ["input", "caseNumber"].'
     )
     code: ErrorCode = strawberry.field(description="The kind of failure.")
     message: str = strawberry.field(description="What is wrong, in words a liaison can act on.")

@@ -14,9 +14,7 @@ def decode_id(value: relay.GlobalID | str, *, expected: str, argument: str) -> i
     except Exception as err:  # strawberry raises several kinds for garbage input
         raise BadRequest(f"`{argument}` is not an ID this API gave out") from err
     if global_id.type_name != expected:
-        raise BadRequest(
-            f"`{argument}` is the ID of a {global_id.type_name}, not of a {expected}"
-        )
+        raise BadRequest(f"`{argument}` is the ID of a {global_id.type_name}, not of a {expected}")
     if not global_id.node_id.isdigit():
         raise BadRequest(f"`{argument}` is not an ID this API gave out")
     return int(global_id.node_id)

@@ -6,12 +6,13 @@ import strawberry
 from strawberry import relay
 from tortoise.expressions import Q
 
+import schema.enums  # noqa: F401  (registers the enums with strawberry)
 from schema.context import Info
-from schema.enums import CaseSource, TaskKind, TaskState, UnitKind
 from schema.ids import decode_id
 from schema.relay import Connection, paginate
 from schema.types import EnforcementCaseType, TaskType, UnitType
 from store import models
+from store.enums import CaseSource, TaskKind, TaskState, UnitKind
 
 
 @strawberry.input(description="Which units to list.")
@@ -23,16 +24,26 @@ class UnitFilter:
 
 @strawberry.input(description="Which enforcement cases to list.")
 class EnforcementCaseFilter:
-    court_id: relay.GlobalID | None = strawberry.field(default=None, description="Only cases of this court.")
-    respondent_id: relay.GlobalID | None = strawberry.field(default=None, description="Only cases against this organ.")
-    source: CaseSource | None = strawberry.field(default=None, description="Only cases from this source.")
+    court_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Only cases of this court."
+    )
+    respondent_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Only cases against this organ."
+    )
+    source: CaseSource | None = strawberry.field(
+        default=None, description="Only cases from this source."
+    )
     batch: str | None = strawberry.field(default=None, description="Only cases of this 交办批次.")
-    closed: bool | None = strawberry.field(default=None, description="Closed (true) or open (false) cases.")
+    closed: bool | None = strawberry.field(
+        default=None, description="Closed (true) or open (false) cases."
+    )
 
 
 @strawberry.input(description="Which tasks to list.")
 class TaskFilter:
-    state: list[TaskState] | None = strawberry.field(default=None, description="Only tasks in these states.")
+    state: list[TaskState] | None = strawberry.field(
+        default=None, description="Only tasks in these states."
+    )
     kind: TaskKind | None = strawberry.field(default=None, description="Only tasks of this kind.")
     responsible_unit_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Only tasks of this responsible unit."
@@ -60,7 +71,9 @@ class Query:
             if filter.region is not None:
                 query = query.filter(region=filter.region)
             if filter.search:
-                query = query.filter(Q(name__icontains=filter.search) | Q(code__icontains=filter.search))
+                query = query.filter(
+                    Q(name__icontains=filter.search) | Q(code__icontains=filter.search)
+                )
         return await paginate(
             query.order_by("code"), UnitType.from_model,
             first=first, after=after, last=last, before=before,

@@ -6,6 +6,7 @@ import functools
 from pathlib import Path
 
 import strawberry
+from graphql import lexicographic_sort_schema, print_schema
 from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 
@@ -24,5 +25,15 @@ schema = strawberry.Schema(
 
 
 def export_sdl() -> str:
-    """The schema in SDL, as committed in schema/schema.graphql."""
-    return schema.as_str() + "\n"
+    """The schema in SDL, types and fields sorted, as committed in schema/schema.graphql."""
+    return print_schema(lexicographic_sort_schema(schema._schema)) + "\n"
+
+
+def main() -> None:
+    """``python -m schema.schema``: rewrite schema/schema.graphql (``make schema``)."""
+    SCHEMA_FILE.write_text(export_sdl(), encoding="utf-8")
+    print(f"wrote {SCHEMA_FILE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -15,8 +15,10 @@ import strawberry
 from strawberry import relay
 from tortoise.models import Model
 
+import schema.enums  # noqa: F401  (registers the enums with strawberry)
 from schema.context import Info
-from schema.enums import (
+from store import models
+from store.enums import (
     CaseSource,
     ClosureMethod,
     MatterType,
@@ -26,7 +28,6 @@ from schema.enums import (
     TaskState,
     UnitKind,
 )
-from store import models
 from store.money import format_fen
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -37,9 +38,7 @@ def local_time(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.astimezone(SHANGHAI) if moment is not None else None
 
 
-async def _resolve_rows(
-    model: type[Model], node_ids: Iterable[str], required: bool
-) -> list[Any]:
+async def _resolve_rows(model: type[Model], node_ids: Iterable[str], required: bool) -> list[Any]:
     ids = []
     for node_id in node_ids:
         ids.append(int(node_id) if node_id.isdigit() else -1)
@@ -50,14 +49,18 @@ async def _resolve_rows(
     return found
 
 
-@strawberry.type(name="Unit", description="单位: a court, organ, department, district government or the office.")
+@strawberry.type(
+    name="Unit", description="单位: a court, organ, department, district government or the office."
+)
 class UnitType(relay.Node):
     row: strawberry.Private[models.Unit]
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Stable code of the unit, e.g. KF-CZJ.")
     name: str = strawberry.field(description="Full name (单位名称).")
     kind: UnitKind = strawberry.field(description="Kind of unit.")
-    region: str | None = strawberry.field(description="县区 the unit belongs to; 市本级 for city units.")
+    region: str | None = strawberry.field(
+        description="县区 the unit belongs to; 市本级 for city units."
+    )
     court_code: str | None = strawberry.field(description="法院代字 of a court, e.g. 豫0202.")
 
     @classmethod
@@ -95,8 +98,12 @@ class EnforcementCaseType(relay.Node):
     id: relay.NodeID[int]
     case_number: str = strawberry.field(description="案号, e.g. （2022）豫0202执1234号.")
     applicant_name: str = strawberry.field(description="申请执行人.")
-    applicant_kind: PartyKind = strawberry.field(description="Whether the applicant is a person, enterprise or organisation.")
-    basis: str = strawberry.field(description="执行依据: case number of the judgment being enforced.")
+    applicant_kind: PartyKind = strawberry.field(
+        description="Whether the applicant is a person, enterprise or organisation."
+    )
+    basis: str = strawberry.field(
+        description="执行依据: case number of the judgment being enforced."
+    )
     cause: str = strawberry.field(description="案由.")
     filed_on: dt.date = strawberry.field(description="立案日期.")
     source: CaseSource = strawberry.field(description="Where the case came from.")
@@ -151,10 +158,14 @@ class TaskType(relay.Node):
     title: str = strawberry.field(description="What must be done.")
     kind: TaskKind = strawberry.field(description="Kind of task.")
     state: TaskState = strawberry.field(description="Where the task is in its workflow.")
-    version: int = strawberry.field(description="Changes with every write: send it back as expectedVersion.")
+    version: int = strawberry.field(
+        description="Changes with every write: send it back as expectedVersion."
+    )
     due_on: dt.date | None = strawberry.field(description="办结时限: the date the task is due.")
     supervision_level: SupervisionLevel = strawberry.field(description="督办等级.")
-    matter_type: MatterType | None = strawberry.field(description="Type of a bankruptcy coordination matter.")
+    matter_type: MatterType | None = strawberry.field(
+        description="Type of a bankruptcy coordination matter."
+    )
 
     @classmethod
     def from_model(cls, row: models.Task) -> Self:

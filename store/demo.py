@@ -162,7 +162,11 @@ DEBTORS = [
     ("杞县丰收农资有限公司", BankruptcyProcedure.LIQUIDATION, 31),
     ("通许县天元化工有限公司", BankruptcyProcedure.REORGANIZATION, 178),
 ]
-ADMINISTRATORS = ["河南大宋律师事务所", "北京市盈科（开封）律师事务所", "河南汴都会计师事务所有限公司"]
+ADMINISTRATORS = [
+    "河南大宋律师事务所",
+    "北京市盈科（开封）律师事务所",
+    "河南汴都会计师事务所有限公司",
+]
 MATTER_PLAN: list[tuple[MatterType, tuple[MatterType, ...]]] = [
     # a matter and the matters it waits for (a DAG)
     (MatterType.ASSET_TAKEOVER, ()),
@@ -361,7 +365,11 @@ class _Seeder:
             if action == "approve_closure" and court_liaison is not None:
                 await self._event(task, "confirm_performance", state, state, court_liaison, day)
                 day = self.calendar.add_working_days(day, 1)
-            actor = coordinator if action in {"assign", "approve_closure", "suspend", "cancel"} else liaison
+            actor = (
+                coordinator
+                if action in {"assign", "approve_closure", "suspend", "cancel"}
+                else liaison
+            )
             payload: dict[str, object] = {}
             if action == "request_closure":
                 payload["evidence"] = ["银行转账凭证.pdf", "法院结案通知书.pdf"]
@@ -398,7 +406,7 @@ class _Seeder:
         self,
         task: Task,
         action: str,
-        from_state: TaskState,
+        from_state: TaskState | None,
         to_state: TaskState,
         actor: Account | None,
         day: dt.date,
@@ -450,8 +458,9 @@ class _Seeder:
             using_db=self.conn,
             **subject,
         )
-        await self._event(task, "create", None, TaskState.DRAFT, self.accounts["demo-coordinator"],
-                          created_on)  # type: ignore[arg-type]
+        await self._event(
+            task, "create", None, TaskState.DRAFT, self.accounts["demo-coordinator"], created_on
+        )
         return task
 
     def _due(self, created_on: dt.date, state: TaskState, *, overdue: bool = False) -> dt.date:
@@ -472,7 +481,9 @@ class _Seeder:
 
     async def enforcement(self) -> int:
         organs = [u for u in self.units.values() if u.kind is UnitKind.PARTY_GOV_ORGAN]
-        organs += [self.units[c] for c in ("KF-CZJ", "KF-XFQ", "KF-ZJJ", "KF-JYJ", "KF-LKX", "KF-WSX")]
+        organs += [
+            self.units[c] for c in ("KF-CZJ", "KF-XFQ", "KF-ZJJ", "KF-JYJ", "KF-LKX", "KF-WSX")
+        ]
         courts = [self.units[code] for code, *_ in COURTS]
         states = list(ENFORCEMENT_STATES)
         self.rng.shuffle(states)
@@ -484,7 +495,9 @@ class _Seeder:
             court = courts[index % len(courts)]
             filed_on = DEMO_TODAY - dt.timedelta(days=self.rng.randint(40, 520))
             year = filed_on.year
-            serials[(year, court.court_code or "")] = serials.get((year, court.court_code or ""), 0) + 1
+            serials[(year, court.court_code or "")] = (
+                serials.get((year, court.court_code or ""), 0) + 1
+            )
             serial = 100 + 37 * serials[(year, court.court_code or "")]
             cause, basis_type = self.rng.choice(CAUSES)
             is_person = self.rng.random() < 0.45
@@ -501,7 +514,9 @@ class _Seeder:
                 applicant_name=applicant,
                 applicant_kind=PartyKind.PERSON if is_person else PartyKind.ENTERPRISE,
                 respondent=respondent,
-                basis=f"（{year - 1}）{court.court_code}{basis_type}{self.rng.randint(200, 4999)}号",
+                basis=(
+                    f"（{year - 1}）{court.court_code}{basis_type}{self.rng.randint(200, 4999)}号"
+                ),
                 cause=cause,
                 amount_due_fen=amount_fen,
                 filed_on=filed_on,
@@ -610,8 +625,15 @@ class _Seeder:
         departments = [self.units[code] for code, _ in DEPARTMENTS[:12]]
         districts = [self.units[code] for code, *_ in DISTRICTS]
         cases = await EnforcementCase.all().using_db(self.conn).limit(12)
-        states = [TaskState.CLOSED, TaskState.IN_PROGRESS, TaskState.ACCEPTED, TaskState.CLOSED,
-                  TaskState.CLOSURE_REQUESTED, TaskState.ASSIGNED, TaskState.IN_PROGRESS]
+        states = [
+            TaskState.CLOSED,
+            TaskState.IN_PROGRESS,
+            TaskState.ACCEPTED,
+            TaskState.CLOSED,
+            TaskState.CLOSURE_REQUESTED,
+            TaskState.ASSIGNED,
+            TaskState.IN_PROGRESS,
+        ]
         for number in range(1, 7):
             held_on = DEMO_TODAY - dt.timedelta(days=30 + 60 * (6 - number))
             meeting = await JointMeeting.create(

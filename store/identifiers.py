@@ -64,8 +64,7 @@ class CaseNumber:
         """The number with full-width brackets, as courts print it."""
         suffix = f"之{self.suffix}" if self.suffix else ""
         return (
-            f"（{self.year}）{self.court_code}{self.special}{self.type_code}"
-            f"{self.serial}号{suffix}"
+            f"（{self.year}）{self.court_code}{self.special}{self.type_code}{self.serial}号{suffix}"
         )
 
 
@@ -105,9 +104,7 @@ def parse_case_number(
     year = int(year_text)
     this_year = (today or dt.date.today()).year
     if not 1949 <= year <= this_year:
-        raise ValidationError(
-            field, "case_number.year", f"year {year} is outside 1949–{this_year}"
-        )
+        raise ValidationError(field, "case_number.year", f"year {year} is outside 1949–{this_year}")
     court = _COURT.match(rest)
     if court is None:
         raise ValidationError(
@@ -137,7 +134,8 @@ def parse_case_number(
         raise ValidationError(
             field,
             "case_number.type_code",
-            f"type code {type_code!r} is not allowed here; expected one of {'、'.join(allowed_types)}",
+            f"type code {type_code!r} is not allowed here; "
+            f"expected one of {'、'.join(allowed_types)}",
         )
     tail = _TAIL.match(rest[len(type_code) :])
     if tail is None:
@@ -145,7 +143,7 @@ def parse_case_number(
             field,
             "case_number.serial",
             f"after {type_code!r} comes the serial number and 号 (no leading zero), "
-            f"optionally 之一, 之二 …; got {rest[len(type_code):]!r}",
+            f"optionally 之一, 之二 …; got {rest[len(type_code) :]!r}",
         )
     serial, suffix = tail.groups()
     return CaseNumber(year, court_code, special, type_code, int(serial), suffix or "")
@@ -168,7 +166,9 @@ _USCC_VALUE = {char: index for index, char in enumerate(USCC_ALPHABET)}
 
 def uscc_check_character(first17: str) -> str:
     """The GB 32100-2015 check character for the first 17 characters."""
-    total = sum(_USCC_VALUE[char] * weight for char, weight in zip(first17, USCC_WEIGHTS))
+    total = sum(
+        _USCC_VALUE[char] * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=True)
+    )
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 

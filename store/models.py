@@ -96,12 +96,18 @@ class EnforcementCase(Model):
     id = fields.IntField(primary_key=True)
     case_number = fields.CharField(max_length=64, unique=True, description="案号")
     court: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
-        "models.Unit", related_name="enforcement_cases_as_court", db_index=True, on_delete=fields.RESTRICT
+        "models.Unit",
+        related_name="enforcement_cases_as_court",
+        db_index=True,
+        on_delete=fields.RESTRICT,
     )
     applicant_name = fields.CharField(max_length=100, description="申请执行人")
     applicant_kind = fields.CharEnumField(PartyKind, max_length=12)
     respondent: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
-        "models.Unit", related_name="enforcement_cases_as_respondent", db_index=True, on_delete=fields.RESTRICT
+        "models.Unit",
+        related_name="enforcement_cases_as_respondent",
+        db_index=True,
+        on_delete=fields.RESTRICT,
     )
     basis = fields.CharField(max_length=64, description="执行依据: case number of the judgment")
     cause = fields.CharField(max_length=100, description="案由")
@@ -126,7 +132,10 @@ class PerformanceRecord(Model):
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[EnforcementCase] = fields.ForeignKeyField(
-        "models.EnforcementCase", related_name="performance_records", db_index=True, on_delete=fields.RESTRICT
+        "models.EnforcementCase",
+        related_name="performance_records",
+        db_index=True,
+        on_delete=fields.RESTRICT,
     )
     paid_on = fields.DateField()
     amount_fen = fields.BigIntField(validators=[MinValueValidator(1)])
@@ -223,13 +232,25 @@ class Task(Model):
     title = fields.CharField(max_length=300)
     description = fields.TextField(default="")
     enforcement_case: fields.ForeignKeyNullableRelation[EnforcementCase] = fields.ForeignKeyField(
-        "models.EnforcementCase", related_name="tasks", db_index=True, null=True, on_delete=fields.RESTRICT
+        "models.EnforcementCase",
+        related_name="tasks",
+        db_index=True,
+        null=True,
+        on_delete=fields.RESTRICT,
     )
     bankruptcy_case: fields.ForeignKeyNullableRelation[BankruptcyCase] = fields.ForeignKeyField(
-        "models.BankruptcyCase", related_name="matters", db_index=True, null=True, on_delete=fields.RESTRICT
+        "models.BankruptcyCase",
+        related_name="matters",
+        db_index=True,
+        null=True,
+        on_delete=fields.RESTRICT,
     )
     meeting: fields.ForeignKeyNullableRelation[JointMeeting] = fields.ForeignKeyField(
-        "models.JointMeeting", related_name="decisions", db_index=True, null=True, on_delete=fields.RESTRICT
+        "models.JointMeeting",
+        related_name="decisions",
+        db_index=True,
+        null=True,
+        on_delete=fields.RESTRICT,
     )
     matter_type = fields.CharEnumField(MatterType, max_length=24, null=True)
     responsible_unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
@@ -301,7 +322,7 @@ class TaskEvent(Model):
     )
     occurred_at = fields.DatetimeField()
     comment = fields.TextField(default="")
-    payload: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    payload: dict[str, Any] = fields.JSONField(default=dict)
     idempotency_key = fields.CharField(max_length=128, null=True, unique=True)
 
     class Meta:
@@ -330,7 +351,7 @@ class Briefing(Model):
         "models.Account", related_name="issued_briefings", null=True, on_delete=fields.RESTRICT
     )
     issued_at = fields.DatetimeField(null=True)
-    statistics: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    statistics: dict[str, Any] = fields.JSONField(default=dict)
     next_steps = fields.TextField(default="", description="下一步工作要求")
     markdown = fields.TextField(null=True)
     html = fields.TextField(null=True)
@@ -357,8 +378,8 @@ class Counter(Model):
 
 
 __all__ = [
-    "AgendaItem",
     "Account",
+    "AgendaItem",
     "BankruptcyCase",
     "Briefing",
     "Counter",

@@ -22,15 +22,15 @@ def parse_amount(value: str | int | Decimal, *, field: str, allow_zero: bool = T
 
     Floats are refused: they cannot carry an exact amount.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValidationError(
-            field, "amount.type", "give amounts as a decimal string such as \"1200000.00\""
+            field, "amount.type", 'give amounts as a decimal string such as "1200000.00"'
         )
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation as err:
         raise ValidationError(
-            field, "amount.format", f"{value!r} is not a number of yuan such as \"1200000.00\""
+            field, "amount.format", f'{value!r} is not a number of yuan such as "1200000.00"'
         ) from err
     if not amount.is_finite():
         raise ValidationError(field, "amount.format", f"{value!r} is not a finite amount")

@@ -36,7 +36,10 @@ POSTGRES_SKIP = (
 
 
 def postgres_url() -> str | None:
-    return os.environ.get(POSTGRES_ENV) or None
+    url = os.environ.get(POSTGRES_ENV) or None
+    if url is None and os.environ.get("FUYUAN_REQUIRE_POSTGRES"):
+        pytest.fail(f"FUYUAN_REQUIRE_POSTGRES is set but {POSTGRES_ENV} is not")
+    return url
 
 
 def with_database(url: str, name: str) -> str:

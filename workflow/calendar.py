@@ -142,9 +142,7 @@ class WorkingCalendar:
         result = datetime.date.fromordinal(self._working[index])
         # Years are contiguous in the package, but a ``years`` restriction may
         # leave a hole the table skips over.
-        for year in range(
-            min(start.year, result.year), max(start.year, result.year) + 1
-        ):
+        for year in range(min(start.year, result.year), max(start.year, result.year) + 1):
             if year not in self._years:
                 raise CalendarUnavailable(year, self._years)
         return result

@@ -179,9 +179,7 @@ class Definition:
         if self.start not in by_key:
             raise DefinitionError("no_start", [self.start])
         for transition in self._transitions:
-            unknown = [
-                s for s in (transition.source, transition.target) if s not in by_key
-            ]
+            unknown = [s for s in (transition.source, transition.target) if s not in by_key]
             if unknown:
                 raise DefinitionError(
                     "unknown_state",
@@ -221,9 +219,7 @@ class Definition:
             if side.action in self.side_actions or any(
                 t.action == side.action for t in self._transitions
             ):
-                raise DefinitionError(
-                    "malformed", detail=f"action {side.action} declared twice"
-                )
+                raise DefinitionError("malformed", detail=f"action {side.action} declared twice")
             _check_tokens(side.action, side.roles, side.guards, side.requires)
             self.side_actions[side.action] = side
         if self.closed not in by_key or not by_key[self.closed].terminal:
@@ -422,9 +418,7 @@ def load_definition(data: Mapping[str, Any]) -> Definition:
         version = int(data["version"])
         start = str(data["start"])
     except (KeyError, TypeError, ValueError) as err:
-        raise DefinitionError(
-            "malformed", detail=f"missing or bad field {err}"
-        ) from err
+        raise DefinitionError("malformed", detail=f"missing or bad field {err}") from err
     return Definition(
         key=key,
         version=version,
@@ -681,11 +675,7 @@ def migrate_state_map(
     missing = [s for s in old.open_states if s not in mapping]
     mapped = [s for s in old.open_states if s in mapping]
     unknown = [mapping[s] for s in mapped if not new.has_state(mapping[s])]
-    onto_terminal = [
-        s for s in mapped if new.has_state(mapping[s]) and new.is_terminal(mapping[s])
-    ]
+    onto_terminal = [s for s in mapped if new.has_state(mapping[s]) and new.is_terminal(mapping[s])]
     if missing or unknown or onto_terminal:
-        raise StateMapError(
-            missing=missing, unknown=unknown, onto_terminal=onto_terminal
-        )
+        raise StateMapError(missing=missing, unknown=unknown, onto_terminal=onto_terminal)
     return {s: mapping[s] for s in mapped}

@@ -108,9 +108,7 @@ class DependencyGraph:
         open_graph = self.graph.subgraph(
             [task, *(n for n in self.graph if not self.node(n).closed)]
         )
-        distances: dict[str, int] = nx.single_source_shortest_path_length(
-            open_graph, task
-        )
+        distances: dict[str, int] = nx.single_source_shortest_path_length(open_graph, task)
         distances.pop(task, None)
         return sorted(distances, key=lambda key: (distances[key], key))
 

@@ -27,9 +27,7 @@ def to_mermaid(definition: Definition) -> str:
         lines.append(f'    state "{_mermaid_text(state.label_zh)}" as {state.key}')
     lines.append(f"    [*] --> {definition.start}")
     for t in definition.transitions:
-        lines.append(
-            f"    {t.source} --> {t.target} : {_mermaid_text(t.label_zh)} {t.action}"
-        )
+        lines.append(f"    {t.source} --> {t.target} : {_mermaid_text(t.label_zh)} {t.action}")
     for key in definition.terminal_states:
         lines.append(f"    {key} --> [*]")
     return "\n".join(lines) + "\n"

@@ -168,7 +168,8 @@ def _enforcement_closure_grounds(task: TaskSnapshot) -> _Refusal | None:
         return (f"the grounds of the {kind}", "none are recorded")
     return (
         "full performance",
-        f"{format_fen(facts.amount_due_fen)} due, {format_fen(facts.amount_performed_fen)} performed",
+        f"{format_fen(facts.amount_due_fen)} due, "
+        f"{format_fen(facts.amount_performed_fen)} performed",
     )
 
 
@@ -190,7 +191,8 @@ def _performance_complete(task: TaskSnapshot) -> _Refusal | None:
         return None
     return (
         requirement,
-        f"{format_fen(facts.amount_due_fen)} due, {format_fen(facts.amount_performed_fen)} performed",
+        f"{format_fen(facts.amount_due_fen)} due, "
+        f"{format_fen(facts.amount_performed_fen)} performed",
     )
 
 
@@ -218,9 +220,7 @@ GUARD_CHECKS: dict[str, _Check] = {
     "not_yet_confirmed": _not_yet_confirmed,
     "below_listed": _below_listed,
 }
-assert set(GUARD_CHECKS) == GUARDS, (
-    "every guard a definition may name must be checkable"
-)
+assert set(GUARD_CHECKS) == GUARDS, "every guard a definition may name must be checkable"
 
 
 def actor_roles(task: TaskSnapshot, actor: Actor) -> frozenset[str]:
@@ -244,9 +244,7 @@ def actor_roles(task: TaskSnapshot, actor: Actor) -> frozenset[str]:
     return frozenset(tokens)
 
 
-def _first_refusal(
-    guards: Iterable[str], task: TaskSnapshot
-) -> tuple[str, _Refusal] | None:
+def _first_refusal(guards: Iterable[str], task: TaskSnapshot) -> tuple[str, _Refusal] | None:
     for name in guards:
         refusal = GUARD_CHECKS[name](task)
         if refusal is not None:
@@ -270,11 +268,7 @@ def available_actions(
         *definition.transitions_from(task.state),
         *definition.side_actions_from(task.state),
     ]
-    return [
-        c
-        for c in candidates
-        if c.roles & roles and _first_refusal(c.guards, task) is None
-    ]
+    return [c for c in candidates if c.roles & roles and _first_refusal(c.guards, task) is None]
 
 
 def _blank(value: str | None) -> bool:
@@ -379,9 +373,7 @@ def decide(
     )
 
 
-def replay(
-    definition: Definition, events: Iterable[tuple[str, str | None, str | None]]
-) -> str:
+def replay(definition: Definition, events: Iterable[tuple[str, str | None, str | None]]) -> str:
     """Fold an event log into the state it leads to.
 
     Each event is ``(action, from_state, to_state)``. State-changing actions

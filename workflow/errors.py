@@ -80,9 +80,7 @@ class DefinitionError(WorkflowError):
         self.states = tuple(states)
         self.detail = detail
         template = _DEFINITION_PROBLEMS.get(problem, problem + ": {states}")
-        message = template.format(
-            start=start or "the start state", states=_names(self.states)
-        )
+        message = template.format(start=start or "the start state", states=_names(self.states))
         if detail:
             message = f"{message} ({detail})"
         super().__init__(message)
@@ -115,9 +113,7 @@ class StateMapError(WorkflowError):
         if self.unknown:
             parts.append(f"targets not in the new definition: {_names(self.unknown)}")
         if self.onto_terminal:
-            parts.append(
-                f"open states mapped onto a terminal state: {_names(self.onto_terminal)}"
-            )
+            parts.append(f"open states mapped onto a terminal state: {_names(self.onto_terminal)}")
         super().__init__("; ".join(parts) or "invalid state map")
 
 
@@ -163,17 +159,12 @@ class Forbidden(WorkflowError):
         "COURT": "the liaison of the task's court",
     }
 
-    def __init__(
-        self, action: str, role: str, unit_id: int | None, allowed: Iterable[str]
-    ) -> None:
+    def __init__(self, action: str, role: str, unit_id: int | None, allowed: Iterable[str]) -> None:
         self.action = action
         self.role = role
         self.unit_id = unit_id
         self.allowed = tuple(allowed)
-        who = (
-            " or ".join(self._WHO.get(token, token) for token in self.allowed)
-            or "nobody"
-        )
+        who = " or ".join(self._WHO.get(token, token) for token in self.allowed) or "nobody"
         unit = f" of unit {unit_id}" if unit_id is not None else ""
         super().__init__(f"{role}{unit} may not {action}: only {who} may")
 
@@ -240,15 +231,11 @@ class CalendarUnavailable(WorkflowError):
         self.supported = tuple(sorted(supported))
         message = f"no official PRC working-day calendar for {year}; refusing to guess"
         if self.supported:
-            message += (
-                f" (official data covers {self.supported[0]}–{self.supported[-1]})"
-            )
+            message += f" (official data covers {self.supported[0]}–{self.supported[-1]})"
         super().__init__(message)
 
     @classmethod
-    def for_date(
-        cls, day: datetime.date, supported: Iterable[int]
-    ) -> CalendarUnavailable:
+    def for_date(cls, day: datetime.date, supported: Iterable[int]) -> CalendarUnavailable:
         """The error for a date outside the supported years."""
         return cls(day.year, supported)
 

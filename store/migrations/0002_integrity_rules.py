@@ -91,7 +91,8 @@ def _postgres_statements() -> list[str]:
     ]
     statements.append(
         "CREATE FUNCTION task_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}' USING ERRCODE = 'restrict_violation'; END $$"
+        f"BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}' "
+        "USING ERRCODE = 'restrict_violation'; END $$"
     )
     statements.append(
         'CREATE TRIGGER "task_event_append_only" BEFORE UPDATE OR DELETE ON "task_event" '

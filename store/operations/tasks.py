@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
 from store.enums import MatterType, TaskKind, TaskState, UnitKind
@@ -153,7 +152,9 @@ def _check_subject(kind: TaskKind, data: TaskInput, matter_type: MatterType | No
     }
     for subject_kind, (field_name, subject) in subjects.items():
         if subject_kind is kind and subject is None:
-            raise ValidationError(field_name, "subject.required", f"a {kind.label} needs its subject")
+            raise ValidationError(
+                field_name, "subject.required", f"a {kind.label} needs its subject"
+            )
         if subject_kind is not kind and subject is not None:
             raise ValidationError(
                 field_name, "subject.kind", f"a {kind.label} cannot belong to this subject"
@@ -200,10 +201,11 @@ async def append_event(
     last = (
         await TaskEvent.filter(task_id=task.id)
         .using_db(using_db)
-        .annotate(last=Max("seq"))
-        .values_list("last", flat=True)
+        .order_by("-seq")
+        .first()
+        .values_list("seq", flat=True)
     )
-    seq = int(last[0] or 0) + 1 if last else 1
+    seq = (last if isinstance(last, int) else 0) + 1
     return await TaskEvent.create(
         task=task,
         seq=seq,

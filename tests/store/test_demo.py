@@ -41,7 +41,11 @@ async def test_demo_has_kaifeng_courts_and_every_kind_of_record(db: str) -> None
     assert await JointMeeting.all().count() == 6
     assert summary.tasks == await Task.all().count()
     kinds = Tally(await Task.all().values_list("kind", flat=True))
-    assert set(kinds) == {TaskKind.ENFORCEMENT, TaskKind.BANKRUPTCY_MATTER, TaskKind.MEETING_DECISION}
+    assert set(kinds) == {
+        TaskKind.ENFORCEMENT,
+        TaskKind.BANKRUPTCY_MATTER,
+        TaskKind.MEETING_DECISION,
+    }
 
 
 async def test_demo_tasks_are_in_every_state_with_histories_the_workflow_accepts(db: str) -> None:
@@ -97,9 +101,7 @@ async def test_demo_has_overdue_tasks_and_matters_waiting_for_others(db: str) ->
 
 async def test_demo_accounts_sign_in_with_the_demo_password(db: str) -> None:
     await seed_demo()
-    roles = dict(
-        await Account.filter(username__startswith="demo-").values_list("username", "role")
-    )
+    roles = dict(await Account.filter(username__startswith="demo-").values_list("username", "role"))
     assert roles == {
         "demo-coordinator": Role.COORDINATOR,
         "demo-court": Role.COURT_LIAISON,
@@ -109,7 +111,9 @@ async def test_demo_accounts_sign_in_with_the_demo_password(db: str) -> None:
         "demo-admin": Role.ADMIN,
     }
     hasher = PasswordHasher()
-    unit, unit2 = await Account.filter(username__in=["demo-unit", "demo-unit2"]).order_by("username")
+    unit, unit2 = await Account.filter(username__in=["demo-unit", "demo-unit2"]).order_by(
+        "username"
+    )
     assert hasher.verify(unit.password_hash, DEMO_PASSWORD)
     assert unit.unit_id != unit2.unit_id  # type: ignore[attr-defined]
     for account in (unit, unit2):
@@ -119,14 +123,20 @@ async def test_demo_accounts_sign_in_with_the_demo_password(db: str) -> None:
 
 
 async def _fingerprint() -> list[tuple[object, ...]]:
-    tasks = await Task.all().order_by("code").values_list(
-        "code", "state", "due_on", "responsible_unit__code", "version"
+    tasks = (
+        await Task.all()
+        .order_by("code")
+        .values_list("code", "state", "due_on", "responsible_unit__code", "version")
     )
-    events = await TaskEvent.all().order_by("task__code", "seq").values_list(
-        "task__code", "seq", "action", "occurred_at"
+    events = (
+        await TaskEvent.all()
+        .order_by("task__code", "seq")
+        .values_list("task__code", "seq", "action", "occurred_at")
     )
-    cases = await EnforcementCase.all().order_by("case_number").values_list(
-        "case_number", "amount_due_fen", "applicant_name"
+    cases = (
+        await EnforcementCase.all()
+        .order_by("case_number")
+        .values_list("case_number", "amount_due_fen", "applicant_name")
     )
     return [*tasks, *events, *cases]
 

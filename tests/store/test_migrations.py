@@ -185,4 +185,3 @@ async def test_events_can_be_neither_changed_nor_deleted(db: str) -> None:
     with pytest.raises(IntegrityError):
         await task.delete()
     assert (await TaskEvent.get(id=event.id)).comment == ""
-

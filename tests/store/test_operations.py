@@ -198,11 +198,15 @@ async def test_task_codes_are_numbered_per_year_without_gaps(db: str) -> None:
     await _units()
     case = await create_enforcement_case(_case_input(), today=TODAY)
     at = dt.datetime(2023, 3, 1, 2, 0, tzinfo=dt.UTC)
-    first = await create_task(TaskInput(kind="ENFORCEMENT", title="督促履行", enforcement_case=case), at=at)
+    first = await create_task(
+        TaskInput(kind="ENFORCEMENT", title="督促履行", enforcement_case=case), at=at
+    )
     # a refused task takes no number
     with pytest.raises(ValidationError):
         await create_task(TaskInput(kind="ENFORCEMENT", title="  ", enforcement_case=case), at=at)
-    second = await create_task(TaskInput(kind="OTHER", title="其他事项", responsible_unit="KF-CZJ"), at=at)
+    second = await create_task(
+        TaskInput(kind="OTHER", title="其他事项", responsible_unit="KF-CZJ"), at=at
+    )
     assert (first.code, second.code) == ("FY-2023-0001", "FY-2023-0002")
     assert (await Counter.get(key="task:2023")).value == 2
     await first.fetch_related("responsible_unit")
@@ -251,8 +255,12 @@ async def test_a_meeting_and_its_agenda_are_written_together_or_not_at_all(db: s
         "KF-CZJ",
         "KF-ZY",
     ]
-    bad = dataclasses.replace(good, number=6, minutes_number="汴府院纪〔2023〕6号",
-                              agenda=[AgendaItemInput(title="议题一"), AgendaItemInput(title=" ")])
+    bad = dataclasses.replace(
+        good,
+        number=6,
+        minutes_number="汴府院纪〔2023〕6号",
+        agenda=[AgendaItemInput(title="议题一"), AgendaItemInput(title=" ")],
+    )
     with pytest.raises(ValidationError) as caught:
         await create_joint_meeting(bad, today=TODAY)
     assert caught.value.field == "agenda.1.title"

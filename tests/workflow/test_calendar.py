@@ -21,14 +21,11 @@ def test_the_package_data_is_what_the_tests_assume() -> None:
     # The 2026 notice as chinese_calendar ships it: Spring Festival 2-15..2-23
     # off with the Saturdays 2-14 and 2-28 worked; National Day 10-1..10-7 off
     # with Sunday 9-20 and Saturday 10-10 worked.
-    assert all(
-        chinese_calendar.is_holiday(d) for d in _days(D(2026, 2, 15), D(2026, 2, 23))
-    )
-    assert all(
-        chinese_calendar.is_holiday(d) for d in _days(D(2026, 10, 1), D(2026, 10, 7))
-    )
+    assert all(chinese_calendar.is_holiday(d) for d in _days(D(2026, 2, 15), D(2026, 2, 23)))
+    assert all(chinese_calendar.is_holiday(d) for d in _days(D(2026, 10, 1), D(2026, 10, 7)))
     for make_up in (D(2026, 2, 14), D(2026, 2, 28), D(2026, 9, 20), D(2026, 10, 10)):
-        assert make_up.weekday() >= 5 and chinese_calendar.is_workday(make_up)
+        assert make_up.weekday() >= 5
+        assert chinese_calendar.is_workday(make_up)
 
 
 @pytest.mark.parametrize(
@@ -60,9 +57,7 @@ def test_working_days_follow_the_official_notice(
 def test_agrees_with_chinese_calendar_on_every_day(calendar: WorkingCalendar) -> None:
     days = _days(D(min(official_years()), 1, 1), D(max(official_years()), 12, 31))
 
-    assert [
-        d for d in days if calendar.is_working_day(d) != chinese_calendar.is_workday(d)
-    ] == []
+    assert [d for d in days if calendar.is_working_day(d) != chinese_calendar.is_workday(d)] == []
 
 
 @pytest.mark.parametrize(
@@ -89,9 +84,7 @@ def test_add_working_days(
         pytest.param(D(2026, 2, 28), D(2026, 2, 13), -6, id="reversed"),
         pytest.param(D(2026, 3, 6), D(2026, 3, 9), 1, id="friday-to-monday"),
         pytest.param(D(2026, 3, 9), D(2026, 3, 9), 0, id="same-day"),
-        pytest.param(
-            D(2025, 12, 31), D(2026, 1, 5), 2, id="new-year-with-sunday-make-up"
-        ),
+        pytest.param(D(2025, 12, 31), D(2026, 1, 5), 2, id="new-year-with-sunday-make-up"),
     ],
 )
 def test_working_days_between(

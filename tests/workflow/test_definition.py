@@ -50,12 +50,8 @@ def test_default_definition_has_the_states_of_the_design_in_order() -> None:
 @pytest.mark.parametrize(
     ("action", "source", "target", "roles", "requires"),
     [
-        pytest.param(
-            "assign", "DRAFT", "ASSIGNED", {"COORDINATOR"}, set(), id="assign"
-        ),
-        pytest.param(
-            "accept", "ASSIGNED", "ACCEPTED", {"RESPONSIBLE_UNIT"}, set(), id="accept"
-        ),
+        pytest.param("assign", "DRAFT", "ASSIGNED", {"COORDINATOR"}, set(), id="assign"),
+        pytest.param("accept", "ASSIGNED", "ACCEPTED", {"RESPONSIBLE_UNIT"}, set(), id="accept"),
         pytest.param(
             "return",
             "ASSIGNED",
@@ -64,12 +60,8 @@ def test_default_definition_has_the_states_of_the_design_in_order() -> None:
             {"comment"},
             id="return",
         ),
-        pytest.param(
-            "reassign", "RETURNED", "ASSIGNED", {"COORDINATOR"}, set(), id="reassign"
-        ),
-        pytest.param(
-            "start", "ACCEPTED", "IN_PROGRESS", {"RESPONSIBLE_UNIT"}, set(), id="start"
-        ),
+        pytest.param("reassign", "RETURNED", "ASSIGNED", {"COORDINATOR"}, set(), id="reassign"),
+        pytest.param("start", "ACCEPTED", "IN_PROGRESS", {"RESPONSIBLE_UNIT"}, set(), id="start"),
         pytest.param(
             "report",
             "IN_PROGRESS",
@@ -110,9 +102,7 @@ def test_default_definition_has_the_states_of_the_design_in_order() -> None:
             {"comment"},
             id="suspend",
         ),
-        pytest.param(
-            "resume", "SUSPENDED", "IN_PROGRESS", {"COORDINATOR"}, set(), id="resume"
-        ),
+        pytest.param("resume", "SUSPENDED", "IN_PROGRESS", {"COORDINATOR"}, set(), id="resume"),
     ],
 )
 def test_default_transitions_match_the_design_table(
@@ -142,12 +132,8 @@ def test_cancel_leaves_every_open_state_with_a_reason() -> None:
 def test_graph_nodes_carry_their_state() -> None:
     d = default_definition()
 
-    assert d.graph.nodes["CLOSED"]["state"] == State(
-        "CLOSED", "已销号", "Closed", terminal=True
-    )
-    assert isinstance(
-        d.graph.edges["DRAFT", "ASSIGNED", "assign"]["transition"], Transition
-    )
+    assert d.graph.nodes["CLOSED"]["state"] == State("CLOSED", "已销号", "Closed", terminal=True)
+    assert isinstance(d.graph.edges["DRAFT", "ASSIGNED", "assign"]["transition"], Transition)
 
 
 def test_side_actions_stay_out_of_the_graph() -> None:
@@ -165,8 +151,10 @@ def test_enforcement_variant_adds_performance_guards_and_court_confirmation() ->
 
     request = d.transition("IN_PROGRESS", "request_closure")
     approve = d.transition("CLOSURE_REQUESTED", "approve_closure")
-    assert request is not None and "enforcement_closure_grounds" in request.guards
-    assert approve is not None and "performance_confirmed" in approve.guards
+    assert request is not None
+    assert "enforcement_closure_grounds" in request.guards
+    assert approve is not None
+    assert "performance_confirmed" in approve.guards
     confirm = d.side_actions["confirm_performance"]
     assert confirm.roles == {"COURT"}
     assert confirm.sources == ("IN_PROGRESS", "CLOSURE_REQUESTED")

@@ -23,9 +23,7 @@ def test_mermaid_draws_every_transition_with_its_chinese_label(
     assert '    state "申请销号" as CLOSURE_REQUESTED\n' in text
     for t in definition.transitions:
         assert f"    {t.source} --> {t.target} : {t.label_zh} {t.action}\n" in text
-    assert text.count(" --> ") == len(definition.transitions) + 1 + len(
-        definition.terminal_states
-    )
+    assert text.count(" --> ") == len(definition.transitions) + 1 + len(definition.terminal_states)
 
 
 def test_mermaid_names_the_design_actions() -> None:

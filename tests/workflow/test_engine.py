@@ -66,9 +66,7 @@ def enforcement_task(
     return task(
         state,
         kind="ENFORCEMENT",
-        enforcement=EnforcementFacts(
-            amount_due_fen=due, amount_performed_fen=performed, **facts
-        ),
+        enforcement=EnforcementFacts(amount_due_fen=due, amount_performed_fen=performed, **facts),
     )
 
 
@@ -88,18 +86,12 @@ OPEN_STATES = default_definition().open_states
 @pytest.mark.parametrize(
     ("state", "action", "who", "outcome"),
     [
-        pytest.param(
-            "DRAFT", "assign", "coordinator", "ASSIGNED", id="coordinator-assigns"
-        ),
+        pytest.param("DRAFT", "assign", "coordinator", "ASSIGNED", id="coordinator-assigns"),
         pytest.param("DRAFT", "assign", "own-unit", Forbidden, id="unit-cannot-assign"),
         pytest.param("DRAFT", "assign", "leader", Forbidden, id="leader-cannot-assign"),
         pytest.param("DRAFT", "assign", "admin", Forbidden, id="admin-cannot-assign"),
-        pytest.param(
-            "ASSIGNED", "accept", "own-unit", "ACCEPTED", id="own-unit-accepts"
-        ),
-        pytest.param(
-            "ASSIGNED", "accept", "other-unit", Forbidden, id="other-unit-cannot-accept"
-        ),
+        pytest.param("ASSIGNED", "accept", "own-unit", "ACCEPTED", id="own-unit-accepts"),
+        pytest.param("ASSIGNED", "accept", "other-unit", Forbidden, id="other-unit-cannot-accept"),
         pytest.param(
             "ASSIGNED",
             "accept",
@@ -107,9 +99,7 @@ OPEN_STATES = default_definition().open_states
             Forbidden,
             id="coordinator-cannot-accept",
         ),
-        pytest.param(
-            "ASSIGNED", "return", "own-unit", "RETURNED", id="own-unit-returns"
-        ),
+        pytest.param("ASSIGNED", "return", "own-unit", "RETURNED", id="own-unit-returns"),
         pytest.param(
             "RETURNED",
             "reassign",
@@ -124,15 +114,9 @@ OPEN_STATES = default_definition().open_states
             InvalidTransition,
             id="no-accept-when-returned",
         ),
-        pytest.param(
-            "ACCEPTED", "start", "own-unit", "IN_PROGRESS", id="own-unit-starts"
-        ),
-        pytest.param(
-            "ACCEPTED", "start", "other-unit", Forbidden, id="other-unit-cannot-start"
-        ),
-        pytest.param(
-            "IN_PROGRESS", "report", "own-unit", "IN_PROGRESS", id="own-unit-reports"
-        ),
+        pytest.param("ACCEPTED", "start", "own-unit", "IN_PROGRESS", id="own-unit-starts"),
+        pytest.param("ACCEPTED", "start", "other-unit", Forbidden, id="other-unit-cannot-start"),
+        pytest.param("IN_PROGRESS", "report", "own-unit", "IN_PROGRESS", id="own-unit-reports"),
         pytest.param(
             "IN_PROGRESS",
             "request_closure",
@@ -189,9 +173,7 @@ OPEN_STATES = default_definition().open_states
             "SUSPENDED",
             id="coordinator-suspends",
         ),
-        pytest.param(
-            "IN_PROGRESS", "suspend", "own-unit", Forbidden, id="unit-cannot-suspend"
-        ),
+        pytest.param("IN_PROGRESS", "suspend", "own-unit", Forbidden, id="unit-cannot-suspend"),
         pytest.param(
             "SUSPENDED",
             "resume",
@@ -206,9 +188,7 @@ OPEN_STATES = default_definition().open_states
             InvalidTransition,
             id="no-report-when-suspended",
         ),
-        pytest.param(
-            "CLOSED", "cancel", "coordinator", InvalidTransition, id="closed-is-final"
-        ),
+        pytest.param("CLOSED", "cancel", "coordinator", InvalidTransition, id="closed-is-final"),
         pytest.param(
             "CANCELLED",
             "reassign",
@@ -216,9 +196,7 @@ OPEN_STATES = default_definition().open_states
             InvalidTransition,
             id="cancelled-is-final",
         ),
-        pytest.param(
-            "DRAFT", "accept", "own-unit", InvalidTransition, id="accept-before-assign"
-        ),
+        pytest.param("DRAFT", "accept", "own-unit", InvalidTransition, id="accept-before-assign"),
         pytest.param(
             "ASSIGNED",
             "frobnicate",
@@ -233,9 +211,7 @@ OPEN_STATES = default_definition().open_states
             InvalidTransition,
             id="no-supervising-drafts",
         ),
-        pytest.param(
-            "IN_PROGRESS", "supervise", "coordinator", "IN_PROGRESS", id="supervise"
-        ),
+        pytest.param("IN_PROGRESS", "supervise", "coordinator", "IN_PROGRESS", id="supervise"),
         pytest.param(
             "IN_PROGRESS",
             "supervise",
@@ -255,9 +231,7 @@ OPEN_STATES = default_definition().open_states
             for s in OPEN_STATES
         ),
         *(
-            pytest.param(
-                s, "cancel", "own-unit", Forbidden, id=f"unit-cannot-cancel-{s}"
-            )
+            pytest.param(s, "cancel", "own-unit", Forbidden, id=f"unit-cannot-cancel-{s}")
             for s in OPEN_STATES
         ),
     ],
@@ -282,8 +256,7 @@ def test_invalid_transition_lists_what_is_possible() -> None:
         decide(default_definition(), task("DRAFT"), "accept", ACTORS["own-unit"])
 
     assert (
-        str(info.value)
-        == "accept is not possible from DRAFT; possible from DRAFT: assign, cancel"
+        str(info.value) == "accept is not possible from DRAFT; possible from DRAFT: assign, cancel"
     )
     assert info.value.possible == ("assign", "cancel")
     assert info.value.code == "INVALID_TRANSITION"
@@ -330,9 +303,7 @@ def test_return_needs_a_reason(comment: str | None) -> None:
             "evidence",
             id="closure-evidence",
         ),
-        pytest.param(
-            "ACCEPTED", "cancel", "coordinator", "comment", id="cancel-reason"
-        ),
+        pytest.param("ACCEPTED", "cancel", "coordinator", "comment", id="cancel-reason"),
         pytest.param("IN_PROGRESS", "extend", "coordinator", "dueOn", id="extend-date"),
         pytest.param(
             "IN_PROGRESS",
@@ -375,8 +346,7 @@ def test_start_with_an_open_dependency_names_it() -> None:
     )
     assert info.value.code == "GUARD_FAILED"
     assert "start" not in [
-        a.action
-        for a in available_actions(default_definition(), blocked, ACTORS["own-unit"])
+        a.action for a in available_actions(default_definition(), blocked, ACTORS["own-unit"])
     ]
 
 
@@ -511,9 +481,7 @@ def test_court_confirms_performance_once() -> None:
     assert decision.payload == {"performanceConfirmed": True}
     again = enforcement_task("CLOSURE_REQUESTED", performance_confirmed=True)
     with pytest.raises(GuardFailed, match="already confirmed"):
-        decide(
-            enforcement_definition(), again, "confirm_performance", ACTORS["own-court"]
-        )
+        decide(enforcement_definition(), again, "confirm_performance", ACTORS["own-court"])
 
 
 @pytest.mark.parametrize(
@@ -547,9 +515,7 @@ def test_confirm_performance_refusals(
 
 
 def test_settlement_counts_as_performance_for_the_court() -> None:
-    settled = enforcement_task(
-        performed=0, closure_method="SETTLEMENT", closure_grounds="和解协议"
-    )
+    settled = enforcement_task(performed=0, closure_method="SETTLEMENT", closure_grounds="和解协议")
 
     assert decide(
         enforcement_definition(), settled, "confirm_performance", ACTORS["own-court"]
@@ -559,20 +525,13 @@ def test_settlement_counts_as_performance_for_the_court() -> None:
 @pytest.mark.parametrize("who", ["leader", "admin"])
 @pytest.mark.parametrize("state", [s.key for s in enforcement_definition().states])
 def test_leaders_and_admins_get_no_buttons(who: str, state: str) -> None:
-    assert (
-        available_actions(
-            enforcement_definition(), enforcement_task(state), ACTORS[who]
-        )
-        == []
-    )
+    assert available_actions(enforcement_definition(), enforcement_task(state), ACTORS[who]) == []
 
 
 @pytest.mark.parametrize(
     ("state", "who", "actions"),
     [
-        pytest.param(
-            "DRAFT", "coordinator", ["assign", "cancel"], id="draft-coordinator"
-        ),
+        pytest.param("DRAFT", "coordinator", ["assign", "cancel"], id="draft-coordinator"),
         pytest.param("DRAFT", "own-unit", [], id="draft-unit"),
         pytest.param(
             "ASSIGNED",
@@ -596,12 +555,8 @@ def test_leaders_and_admins_get_no_buttons(who: str, state: str) -> None:
         pytest.param("CLOSED", "coordinator", [], id="closed"),
     ],
 )
-def test_available_actions_are_the_buttons(
-    state: str, who: str, actions: list[str]
-) -> None:
-    got = available_actions(
-        enforcement_definition(), enforcement_task(state), ACTORS[who]
-    )
+def test_available_actions_are_the_buttons(state: str, who: str, actions: list[str]) -> None:
+    got = available_actions(enforcement_definition(), enforcement_task(state), ACTORS[who])
 
     assert [a.action for a in got] == actions
 
@@ -610,24 +565,17 @@ def test_supervision_climbs_to_listed_and_stops() -> None:
     snapshot = task("IN_PROGRESS")
     levels = []
     for _ in range(2):
-        decision = decide(
-            default_definition(), snapshot, "supervise", ACTORS["coordinator"]
-        )
+        decision = decide(default_definition(), snapshot, "supervise", ACTORS["coordinator"])
         assert decision.supervision_level is not None
         levels.append(decision.supervision_level)
-        snapshot = dataclasses.replace(
-            snapshot, supervision_level=decision.supervision_level
-        )
+        snapshot = dataclasses.replace(snapshot, supervision_level=decision.supervision_level)
 
     assert levels == ["KEY", "LISTED"]
     with pytest.raises(GuardFailed) as info:
         decide(default_definition(), snapshot, "supervise", ACTORS["coordinator"])
     assert "already 挂牌 (LISTED)" in str(info.value)
     assert "supervise" not in [
-        a.action
-        for a in available_actions(
-            default_definition(), snapshot, ACTORS["coordinator"]
-        )
+        a.action for a in available_actions(default_definition(), snapshot, ACTORS["coordinator"])
     ]
 
 
@@ -735,7 +683,8 @@ def test_replay_follows_the_log() -> None:
     [
         pytest.param(
             [("accept", "DRAFT", "ACCEPTED")],
-            "event 0 (accept) does not replay from DRAFT: not possible from DRAFT (possible: assign, cancel)",
+            "event 0 (accept) does not replay from DRAFT: "
+            "not possible from DRAFT (possible: assign, cancel)",
             id="illegal-edge",
         ),
         pytest.param(
@@ -836,39 +785,27 @@ def test_random_walks_stay_on_the_graph_and_replay(
     snapshot = task(
         definition.start,
         kind=kind,
-        enforcement=EnforcementFacts(120_000_000, 120_000_000)
-        if kind == "ENFORCEMENT"
-        else None,
+        enforcement=EnforcementFacts(120_000_000, 120_000_000) if kind == "ENFORCEMENT" else None,
     )
     events: list[tuple[str, str | None, str | None]] = []
     actors = [ACTORS["coordinator"], ACTORS["own-unit"], ACTORS["own-court"]]
     for _ in range(data.draw(st.integers(0, 40), label="steps")):
-        choices = [
-            (a, step)
-            for a in actors
-            for step in available_actions(definition, snapshot, a)
-        ]
+        choices = [(a, step) for a in actors for step in available_actions(definition, snapshot, a)]
         if definition.is_terminal(snapshot.state):
             assert choices == []
             for action in definition.actions:
                 with pytest.raises(InvalidTransition):
-                    decide(
-                        definition, snapshot, action, ACTORS["coordinator"], **INPUTS
-                    )
+                    decide(definition, snapshot, action, ACTORS["coordinator"], **INPUTS)
             break
         assert choices, f"no one can move a task in {snapshot.state}"
         actor, step = data.draw(st.sampled_from(choices), label="move")
-        inputs = dict(
-            INPUTS, due_on=(snapshot.due_on or DUE) + datetime.timedelta(days=30)
-        )
+        inputs = dict(INPUTS, due_on=(snapshot.due_on or DUE) + datetime.timedelta(days=30))
         decision = decide(definition, snapshot, step.action, actor, **inputs)
         assert definition.has_state(decision.to_state)
         if decision.action in definition.side_actions:
             assert decision.to_state == snapshot.state
         else:
-            assert definition.graph.has_edge(
-                snapshot.state, decision.to_state, key=decision.action
-            )
+            assert definition.graph.has_edge(snapshot.state, decision.to_state, key=decision.action)
         events.append((decision.action, decision.from_state, decision.to_state))
         snapshot = _apply(snapshot, decision)
 
@@ -885,9 +822,7 @@ def test_random_walks_stay_on_the_graph_and_replay(
 def test_decide_succeeds_exactly_for_the_available_actions(
     data: st.DataObject, definition: Definition, action: str, who: str
 ) -> None:
-    state = data.draw(
-        st.sampled_from([s.key for s in definition.states]), label="state"
-    )
+    state = data.draw(st.sampled_from([s.key for s in definition.states]), label="state")
     kind = "ENFORCEMENT" if definition.key == "enforcement" else "OTHER"
     snapshot = data.draw(snapshots(state, kind), label="task")
     actor = ACTORS[who]

@@ -65,7 +65,8 @@ from workflow.errors import (
         pytest.param(
             CalendarUnavailable(2027, [2004, 2026]),
             "CALENDAR_UNAVAILABLE",
-            "no official PRC working-day calendar for 2027; refusing to guess (official data covers 2004–2026)",
+            "no official PRC working-day calendar for 2027; refusing to guess "
+            "(official data covers 2004–2026)",
             id="calendar",
         ),
         pytest.param(
@@ -87,9 +88,7 @@ from workflow.errors import (
             id="unknown-task",
         ),
         pytest.param(
-            InconsistentHistory(
-                3, "accept", "DRAFT", "ASSIGNED", "the event records ASSIGNED"
-            ),
+            InconsistentHistory(3, "accept", "DRAFT", "ASSIGNED", "the event records ASSIGNED"),
             "INCONSISTENT_HISTORY",
             "event 3 (accept) does not replay from DRAFT: the event records ASSIGNED",
             id="history",

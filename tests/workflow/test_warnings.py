@@ -173,7 +173,7 @@ def test_supervision_levels_climb_and_have_chinese_names() -> None:
     assert escalate(SupervisionLevel.KEY) == SupervisionLevel.LISTED
     assert escalate("LISTED") == SupervisionLevel.LISTED
     assert [level.label_zh for level in SupervisionLevel] == ["一般", "重点", "挂牌"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="URGENT"):
         escalate("URGENT")
 
 
@@ -209,9 +209,7 @@ def test_sweep_escalates_overdue_tasks_by_working_days_overdue(
 
     escalations = sweep_decisions(tasks, TODAY, calendar)
 
-    assert [
-        (e.code, e.from_level, e.to_level, e.working_days_overdue) for e in escalations
-    ] == [
+    assert [(e.code, e.from_level, e.to_level, e.working_days_overdue) for e in escalations] == [
         ("FY-2026-0001", "NORMAL", "KEY", 1),
         ("FY-2026-0002", "NORMAL", "KEY", 9),
         ("FY-2026-0003", "KEY", "LISTED", LISTED_AFTER_WORKING_DAYS),
@@ -223,9 +221,7 @@ def _apply(
 ) -> list[SweepItem]:
     raised = {e.task_id: e.to_level for e in sweep_decisions(tasks, today, calendar)}
     return [
-        dataclasses.replace(
-            t, supervision_level=raised.get(t.task_id, t.supervision_level)
-        )
+        dataclasses.replace(t, supervision_level=raised.get(t.task_id, t.supervision_level))
         for t in tasks
     ]
 

@@ -1,0 +1,133 @@
+"""The served app: /healthz and /graphql over real HTTP, on a real database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.app import create_app
+from api.settings import Environment, Settings
+
+TASK_COUNT = "{ tasks(first: 5) { totalCount nodes { code state responsibleUnit { name } } } }"
+UNITS_OF_KIND = """
+query ($kind: UnitKind) { units(filter: {kind: $kind}, first: 100) { totalCount nodes { name courtCode } } }
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _fuyuan(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True,
+        check=False, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def served(database_url: str) -> Iterator[str]:
+    """`fuyuan migrate`, `seed --demo` and `serve` on a free port, as a user runs them."""
+    env = {**os.environ, "FUYUAN_DATABASE_URL": database_url}
+    for command in (["migrate"], ["seed", "--demo", "--if-empty"]):
+        done = _fuyuan(*command, env=env)
+        assert done.returncode == 0, done.stderr
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            server.kill()
+            output = server.communicate()[0]
+            pytest.fail(f"server did not start: {output}")
+        yield base
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
+
+
+def test_a_served_database_answers_health_and_the_demo_task_count(served: str) -> None:
+    health = httpx.get(f"{served}/healthz")
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "database": "reachable"}
+    answer = httpx.post(f"{served}/graphql", json={"query": TASK_COUNT}).json()
+    assert "errors" not in answer
+    tasks = answer["data"]["tasks"]
+    assert tasks["totalCount"] == 111  # what `fuyuan seed --demo` printed: 111 tasks
+    assert len(tasks["nodes"]) == 5
+    assert all(node["responsibleUnit"]["name"] for node in tasks["nodes"])
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on an empty, migrated SQLite file, its lifespan running.
+
+    httpx's ASGI transport does not run the lifespan, so the test enters it.
+    """
+    from store.setup import migrate
+
+    url = f"sqlite://{tmp_path / 'app.sqlite3'}"
+    await migrate(url)
+    settings = Settings(database_url=url, env=Environment.DEVELOPMENT, secret_key="x" * 32)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://fuyuan.test"
+    ) as test_client:
+        yield test_client
+
+
+async def test_graphiql_is_served_to_a_browser(client: httpx.AsyncClient) -> None:
+    page = await client.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "GraphiQL" in page.text
+
+
+async def test_an_empty_database_lists_nothing(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", json={"query": UNITS_OF_KIND, "variables": {"kind": "COURT"}}
+    )
+    assert response.json() == {"data": {"units": {"totalCount": 0, "nodes": []}}}
+
+
+async def test_a_malformed_cursor_is_a_readable_error(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", json={"query": '{ tasks(after: "garbage") { totalCount } }'}
+    )
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert "after" in error["message"]
+
+
+async def test_health_reports_an_unreachable_database() -> None:
+    # given a PostgreSQL URL where nothing listens
+    url = f"postgres://nobody:nothing@127.0.0.1:{_free_port()}/none"
+    settings = Settings(database_url=url, env=Environment.DEVELOPMENT, secret_key="x" * 32)
+    app = create_app(settings)
+    # when the app starts anyway (the pool connects on first use) and is asked for its health
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://fuyuan.test"
+    ) as test_client:
+        health = await test_client.get("/healthz")
+    # then it says so, with 503 for the load balancer
+    assert health.status_code == 503
+    assert health.json()["database"] == "unreachable"

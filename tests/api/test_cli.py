@@ -1,0 +1,85 @@
+"""The `fuyuan` command as an operator types it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def fuyuan(
+    *args: str, url: str, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "FUYUAN_DATABASE_URL": url, **env}
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        input=stdin, env=environment, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite://{tmp_path / 'cli.sqlite3'}"
+
+
+def test_migrate_seed_and_account_commands(url: str) -> None:
+    assert fuyuan("migrate", url=url).stdout.strip() == "fuyuan: database is up to date"
+    # migrating again is harmless
+    assert fuyuan("migrate", url=url).returncode == 0
+
+    seeded = fuyuan("seed", "--demo", url=url)
+    assert seeded.returncode == 0, seeded.stderr
+    assert "111 tasks" in seeded.stdout
+    assert "demonstrations only" in seeded.stderr
+
+    again = fuyuan("seed", "--demo", url=url)
+    assert again.returncode == 2
+    assert "not empty" in again.stderr
+    assert fuyuan("seed", "--demo", "--if-empty", url=url).returncode == 0
+
+    created = fuyuan(
+        "account", "create", "czj-2", "--role", "UNIT_LIAISON", "--unit", "KF-CZJ",
+        url=url, stdin="a-good-long-password\n",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    assert "czj-2 created" in created.stdout
+
+    duplicate = fuyuan(
+        "account", "create", "czj-2", "--role", "UNIT_LIAISON", "--unit", "KF-CZJ",
+        url=url, stdin="a-good-long-password\n",
+    )  # fmt: skip
+    assert duplicate.returncode == 2
+    assert "exists already" in duplicate.stderr
+
+    wrong_unit = fuyuan(
+        "account", "create", "x", "--role", "COURT_LIAISON", "--unit", "KF-CZJ",
+        url=url, stdin="a-good-long-password\n",
+    )  # fmt: skip
+    assert wrong_unit.returncode == 2
+    assert "unitId" in wrong_unit.stderr
+
+    assert fuyuan("account", "deactivate", "czj-2", url=url).returncode == 0
+    missing = fuyuan("account", "deactivate", "nobody", url=url)
+    assert missing.returncode == 2
+    assert "nobody" in missing.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(url: str) -> None:
+    done = fuyuan("migrate", url=url, FUYUAN_ENV="production", FUYUAN_SECRET_KEY="")
+    assert done.returncode == 2
+    assert "FUYUAN_SECRET_KEY" in done.stderr
+
+
+def test_several_workers_are_refused_on_sqlite(url: str) -> None:
+    done = fuyuan("serve", "--workers", "2", url=url)
+    assert done.returncode == 2
+    assert "PostgreSQL" in done.stderr
+
+
+def test_an_unknown_environment_is_named(url: str) -> None:
+    done = fuyuan("migrate", url=url, FUYUAN_ENV="staging")
+    assert done.returncode == 2
+    assert "FUYUAN_ENV" in done.stderr
