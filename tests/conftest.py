@@ -124,3 +124,22 @@ async def db(database_url: str) -> AsyncIterator[str]:
 
 def dialect(url: str) -> str:
     return "sqlite" if url.startswith("sqlite") else "postgres"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say in the log how many PostgreSQL runs ran, so a skipped server is visible."""
+    counts = {
+        outcome: sum(
+            "postgres" in report.nodeid for report in terminalreporter.stats.get(outcome, [])
+        )
+        for outcome in ("passed", "failed", "skipped", "error")
+    }
+    terminalreporter.write_line(
+        "PostgreSQL runs: "
+        + ", ".join(f"{count} {outcome}" for outcome, count in counts.items())
+        + ("" if postgres_url_configured() else f" ({POSTGRES_SKIP})")
+    )
+
+
+def postgres_url_configured() -> bool:
+    return bool(os.environ.get(POSTGRES_ENV))
