@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import getpass
 import logging
 import sys
@@ -48,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
         "--if-empty", action="store_true", help="do nothing (and succeed) when data exists"
     )
     seed.set_defaults(run=_seed)
+
+    sweep = commands.add_parser(
+        "sweep", help="raise the supervision level of overdue tasks (safe to run repeatedly)"
+    )
+    sweep.add_argument("--today", type=_date, help="judge lateness as of this day (YYYY-MM-DD)")
+    sweep.set_defaults(run=_sweep)
 
     account = commands.add_parser("account", help="manage accounts")
     account_commands = account.add_subparsers(dest="account_command", required=True)
@@ -116,6 +123,36 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
             f"{summary.events} events"
         )
         print(WARNING, file=sys.stderr)
+        return 0
+
+    return asyncio.run(run())
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-20") from err
+
+
+def _sweep(args: argparse.Namespace, settings: Settings) -> int:
+    from store.operations.sweep import sweep
+    from store.setup import database
+    from workflow.errors import WorkflowError
+
+    async def run() -> int:
+        async with database(settings.database_url):
+            try:
+                escalations = await sweep(today=args.today)
+            except WorkflowError as err:
+                print(f"fuyuan: {err}", file=sys.stderr)
+                return 2
+        for step in escalations:
+            print(
+                f"{step.code}: {step.from_level.label_zh} → {step.to_level.label_zh} "
+                f"({step.working_days_overdue} working days overdue)"
+            )
+        print(f"fuyuan: {len(escalations)} task(s) escalated")
         return 0
 
     return asyncio.run(run())

@@ -34,13 +34,29 @@ def ensure_sqlite_directory(url: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
+SQLITE_PRAGMAS = {"synchronous": "NORMAL"}
+"""SQLite's recommended setting with WAL: a commit waits for the WAL write, not
+for an fsync of it. The database cannot be corrupted by a crash; a power cut
+may lose the last commits. It doubles the transitions per second (bench/)."""
+
+
+def with_sqlite_pragmas(url: str) -> str:
+    """Add :data:`SQLITE_PRAGMAS` to a SQLite URL unless it sets them itself."""
+    if not is_sqlite(url):
+        return url
+    for pragma, value in SQLITE_PRAGMAS.items():
+        if f"{pragma}=" not in url:
+            url += ("&" if "?" in url else "?") + f"{pragma}={value}"
+    return url
+
+
 def tortoise_config(url: str | None = None) -> dict[str, Any]:
     """The tortoise config dict for ``url`` (default: :func:`database_url`).
 
     Times are stored in UTC (``use_tz``); they are shown in Asia/Shanghai by
     the API, never stored in local time.
     """
-    url = url or database_url()
+    url = with_sqlite_pragmas(url or database_url())
     ensure_sqlite_directory(url)
     return {
         "connections": {"default": url},

@@ -77,7 +77,7 @@ async def create_task(
     defaults to the case's respondent organ; a matter's to its type's
     default owning department.
     """
-    at = at or utcnow()
+    at = (at or utcnow()).astimezone(dt.UTC)
     kind = parse_enum(TaskKind, data.kind, field="kind")
     title = require_text(data.title, field="title", max_length=300)
     matter_type = (
@@ -214,7 +214,8 @@ async def append_event(
         to_state=to_state,
         actor=actor,
         actor_unit_id=actor.unit_id if actor else None,  # type: ignore[attr-defined]
-        occurred_at=at,
+        # SQLite compares stored times as text: keep every one in UTC.
+        occurred_at=at.astimezone(dt.UTC),
         comment=comment,
         payload=payload or {},
         idempotency_key=idempotency_key,

@@ -18,7 +18,9 @@ from api.settings import Environment, Settings
 
 TASK_COUNT = "{ tasks(first: 5) { totalCount nodes { code state responsibleUnit { name } } } }"
 UNITS_OF_KIND = """
-query ($kind: UnitKind) { units(filter: {kind: $kind}, first: 100) { totalCount nodes { name courtCode } } }
+query ($kind: UnitKind) {
+  units(filter: {kind: $kind}, first: 100) { totalCount nodes { name courtCode } }
+}
 """
 
 
@@ -90,9 +92,12 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     await migrate(url)
     settings = Settings(database_url=url, env=Environment.DEVELOPMENT, secret_key="x" * 32)
     app = create_app(settings)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://fuyuan.test"
-    ) as test_client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://fuyuan.test"
+        ) as test_client,
+    ):
         yield test_client
 
 
@@ -124,9 +129,12 @@ async def test_health_reports_an_unreachable_database() -> None:
     settings = Settings(database_url=url, env=Environment.DEVELOPMENT, secret_key="x" * 32)
     app = create_app(settings)
     # when the app starts anyway (the pool connects on first use) and is asked for its health
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://fuyuan.test"
-    ) as test_client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://fuyuan.test"
+        ) as test_client,
+    ):
         health = await test_client.get("/healthz")
     # then it says so, with 503 for the load balancer
     assert health.status_code == 503

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,9 +11,7 @@ from pathlib import Path
 import pytest
 
 
-def fuyuan(
-    *args: str, url: str, stdin: str = "", **env: str
-) -> subprocess.CompletedProcess[str]:
+def fuyuan(*args: str, url: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "FUYUAN_DATABASE_URL": url, **env}
     return subprocess.run(
         [sys.executable, "-m", "api.cli", *args],
@@ -65,6 +64,25 @@ def test_migrate_seed_and_account_commands(url: str) -> None:
     missing = fuyuan("account", "deactivate", "nobody", url=url)
     assert missing.returncode == 2
     assert "nobody" in missing.stderr
+
+
+def test_sweep_escalates_overdue_demo_tasks_once(url: str) -> None:
+    assert fuyuan("migrate", url=url).returncode == 0
+    assert fuyuan("seed", "--demo", url=url).returncode == 0
+    # the demo supervised its overdue tasks at 重点 on 2026-11-19; by 2026-12-18 some are
+    # ten working days late or more and climb to 挂牌
+    first = fuyuan("sweep", "--today", "2026-12-18", url=url)
+    assert first.returncode == 0, first.stderr
+    assert "→ 挂牌" in first.stdout
+    escalated = re.search(r"fuyuan: (\d+) task\(s\) escalated", first.stdout)
+    assert escalated is not None
+    assert int(escalated.group(1)) == first.stdout.count("working days overdue") > 0
+    second = fuyuan("sweep", "--today", "2026-12-18", url=url)
+    assert second.stdout.strip() == "fuyuan: 0 task(s) escalated"
+    # a year without an official calendar is refused, not guessed
+    refused = fuyuan("sweep", "--today", "2027-03-01", url=url)
+    assert refused.returncode == 2
+    assert "2027" in refused.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(url: str) -> None:

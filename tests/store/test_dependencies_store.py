@@ -1,4 +1,4 @@
-"""Dependencies between tasks, stored: cycles refused by name, start held until dependencies close."""
+"""Stored dependencies: cycles refused by name, a start held until dependencies close."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ import pytest
 from store.enums import TaskState
 from store.errors import Duplicate
 from store.models import Account, Task, TaskDependency
-from store.operations.transitions import (
+from store.operations.dependencies import (
     DependencyCycle,
-    WorkflowRefusal,
     add_task_dependency,
     blocked_by,
     critical_path,
-    transition_task,
 )
+from store.operations.transitions import WorkflowRefusal, transition_task
 from tests.store.factories import TODAY, World, at, other_task
 from tests.store.factories import world as make_world
 

@@ -42,7 +42,10 @@ async def test_overdue_tasks_are_escalated_once_each_and_a_second_sweep_changes_
     not_yet_due = await _task(w, "明日到期", dt.date(2026, 11, 27), [assign])
     draft = await _task(w, "草稿", dt.date(2026, 11, 6), [])
     cancelled = await _task(
-        w, "已撤销", dt.date(2026, 11, 6), [assign, ("cancel", w.coordinator, {"comment": "重复交办"})]
+        w,
+        "已撤销",
+        dt.date(2026, 11, 6),
+        [assign, ("cancel", w.coordinator, {"comment": "重复交办"})],
     )
     already_key = await _task(
         w, "已重点督办", dt.date(2026, 11, 20), [assign, ("supervise", w.coordinator, {})]
@@ -88,7 +91,4 @@ async def test_overdue_tasks_are_escalated_once_each_and_a_second_sweep_changes_
     # Then nothing is escalated and nothing is written
     assert again == []
     assert await TaskEvent.all().count() == events_before + 2
-    assert {t.id: t.version for t in await Task.all()} == {
-        t.id: t.version for t in after.values()
-    }
-
+    assert {t.id: t.version for t in await Task.all()} == {t.id: t.version for t in after.values()}
