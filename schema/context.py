@@ -1,8 +1,10 @@
-"""The per-request context: the request and its DataLoaders."""
+"""The per-request context: the request, the viewer, and its DataLoaders."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,13 +12,24 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from schema.loaders import Loaders
+from store.models import Account
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
 class Context:
-    request: Request | WebSocket
+    request: Request | WebSocket | None
     response: Response | None = None
+    viewer: Account | None = None
+    secret_key: str = ""
+    token_ttl: dt.timedelta = dt.timedelta(hours=12)
     loaders: Loaders = field(default_factory=Loaders)
+
+    @property
+    def today(self) -> dt.date:
+        """Today in Asia/Shanghai: the day deadlines and warnings are judged on."""
+        return dt.datetime.now(SHANGHAI).date()
 
 
 Info = StrawberryInfo[Context, None]

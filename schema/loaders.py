@@ -1,30 +1,65 @@
 """DataLoaders, made fresh for every request in ``get_context``.
 
-Each loads a batch of keys with one query and answers in key order.
+Each loads a batch of keys with one query and answers in key order, so a page
+of 5 or of 50 tasks costs the same number of SQL statements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
-from tortoise.functions import Sum
+from tortoise import connections
+from tortoise.functions import Count, Sum
+from tortoise.models import Model
 
-from store.models import EnforcementCase, PerformanceRecord, Unit
+from store.enums import TaskState
+from store.models import (
+    Account,
+    AgendaItem,
+    BankruptcyCase,
+    EnforcementCase,
+    JointMeeting,
+    PerformanceRecord,
+    Task,
+    TaskDependency,
+    TaskEvent,
+    Unit,
+)
+
+K = TypeVar("K")
+V = TypeVar("V")
+M = TypeVar("M", bound=Model)
+
+FINISHED = (TaskState.CLOSED, TaskState.CANCELLED)
 
 
-async def _units_by_id(keys: Sequence[int]) -> list[Unit | None]:
-    rows = {unit.id: unit for unit in await Unit.filter(id__in=set(keys))}
-    return [rows.get(key) for key in keys]
+def _by_id(model: type[M]) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
+    async def load(keys: Sequence[int]) -> list[M | None]:
+        rows = {row.pk: row for row in await model.filter(id__in=set(keys))}
+        return [rows.get(key) for key in keys]
+
+    return load
 
 
-async def _enforcement_cases_by_id(keys: Sequence[int]) -> list[EnforcementCase | None]:
-    rows = {case.id: case for case in await EnforcementCase.filter(id__in=set(keys))}
-    return [rows.get(key) for key in keys]
+def _grouped(
+    model: type[M], key_field: str, *, order: Sequence[str] = ("id",)
+) -> Callable[[Sequence[int]], Awaitable[list[list[M]]]]:
+    """Rows of ``model`` grouped by ``key_field``: one query for every key."""
+
+    async def load(keys: Sequence[int]) -> list[list[M]]:
+        groups: dict[int, list[M]] = defaultdict(list)
+        query = model.filter(**{f"{key_field}__in": set(keys)}).order_by(*order)
+        for row in await query:
+            groups[getattr(row, key_field)].append(row)
+        return [groups.get(key, []) for key in keys]
+
+    return load
 
 
-async def _amount_performed_by_case(keys: Sequence[int]) -> list[int]:
+async def _amount_performed(keys: Sequence[int]) -> list[int]:
     rows = (
         await PerformanceRecord.filter(case_id__in=set(keys))
         .annotate(total=Sum("amount_fen"))
@@ -35,16 +70,110 @@ async def _amount_performed_by_case(keys: Sequence[int]) -> list[int]:
     return [totals.get(key, 0) for key in keys]
 
 
-@dataclass
-class Loaders:
-    """The loaders of one request."""
+async def _event_counts(keys: Sequence[int]) -> list[int]:
+    rows = (
+        await TaskEvent.filter(task_id__in=set(keys))
+        .annotate(n=Count("id"))
+        .group_by("task_id")
+        .values_list("task_id", "n")
+    )
+    counts = {task_id: int(n) for task_id, n in rows}
+    return [counts.get(key, 0) for key in keys]
 
-    unit_by_id: DataLoader[int, Unit | None] = field(
-        default_factory=lambda: DataLoader(load_fn=_units_by_id)
+
+async def _latest_events(keys: Sequence[tuple[int, int]]) -> list[list[TaskEvent]]:
+    """The newest ``n`` events of each task, for keys ``(task_id, n)``: one query.
+
+    A window function ranks each task's events newest first; SQLite (3.25+) and
+    PostgreSQL both have it.
+    """
+    limit = max(n for _, n in keys)
+    task_ids = sorted({task_id for task_id, _ in keys})
+    placeholders = ", ".join(str(int(task_id)) for task_id in task_ids)
+    ranked = (
+        "SELECT id FROM (SELECT id, ROW_NUMBER() OVER "
+        "(PARTITION BY task_id ORDER BY seq DESC) AS rank_in_task "
+        f"FROM task_event WHERE task_id IN ({placeholders})) AS ranked "
+        f"WHERE rank_in_task <= {int(limit)}"
     )
-    enforcement_case_by_id: DataLoader[int, EnforcementCase | None] = field(
-        default_factory=lambda: DataLoader(load_fn=_enforcement_cases_by_id)
-    )
-    amount_performed_by_case_id: DataLoader[int, int] = field(
-        default_factory=lambda: DataLoader(load_fn=_amount_performed_by_case)
-    )
+    _, rows = await connections.get("default").execute_query(ranked)
+    ids = [row["id"] for row in rows]
+    groups: dict[int, list[TaskEvent]] = defaultdict(list)
+    for event in await TaskEvent.filter(id__in=ids).order_by("-seq"):
+        groups[event.task_id].append(event)  # type: ignore[attr-defined]
+    return [groups.get(task_id, [])[:n] for task_id, n in keys]
+
+
+async def _dependencies(keys: Sequence[int]) -> list[list[Task]]:
+    links = await TaskDependency.filter(task_id__in=set(keys)).order_by("id")
+    target_ids = {link.depends_on_id for link in links}  # type: ignore[attr-defined]
+    targets = {task.id: task for task in await Task.filter(id__in=target_ids)}
+    groups: dict[int, list[Task]] = defaultdict(list)
+    for link in links:
+        groups[link.task_id].append(targets[link.depends_on_id])  # type: ignore[attr-defined]
+    return [groups.get(key, []) for key in keys]
+
+
+async def _assisting_units(keys: Sequence[int]) -> list[list[Unit]]:
+    through = await Task.filter(id__in=set(keys)).values_list("id", "assisting_units__id")
+    unit_ids = {unit_id for _, unit_id in through if unit_id is not None}
+    units = {u.id: u for u in await Unit.filter(id__in=unit_ids)} if unit_ids else {}
+    groups: dict[int, list[Unit]] = defaultdict(list)
+    for task_id, unit_id in through:
+        if unit_id is not None:
+            groups[task_id].append(units[unit_id])
+    return [sorted(groups.get(key, []), key=lambda u: u.code) for key in keys]
+
+
+async def _attending_units(keys: Sequence[int]) -> list[list[Unit]]:
+    through = await JointMeeting.filter(id__in=set(keys)).values_list("id", "attending_units__id")
+    unit_ids = {unit_id for _, unit_id in through if unit_id is not None}
+    units = {u.id: u for u in await Unit.filter(id__in=unit_ids)} if unit_ids else {}
+    groups: dict[int, list[Unit]] = defaultdict(list)
+    for meeting_id, unit_id in through:
+        if unit_id is not None:
+            groups[meeting_id].append(units[unit_id])
+    return [sorted(groups.get(key, []), key=lambda u: u.code) for key in keys]
+
+
+def _loader(load_fn: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
+    return DataLoader(load_fn=load_fn)
+
+
+class Loaders:
+    """The loaders of one request; named ``<thing>_by_<key>``."""
+
+    def __init__(self) -> None:
+        self.unit_by_id: DataLoader[int, Unit | None] = _loader(_by_id(Unit))
+        self.account_by_id: DataLoader[int, Account | None] = _loader(_by_id(Account))
+        self.enforcement_case_by_id: DataLoader[int, EnforcementCase | None] = _loader(
+            _by_id(EnforcementCase)
+        )
+        self.bankruptcy_case_by_id: DataLoader[int, BankruptcyCase | None] = _loader(
+            _by_id(BankruptcyCase)
+        )
+        self.meeting_by_id: DataLoader[int, JointMeeting | None] = _loader(_by_id(JointMeeting))
+        self.task_by_id: DataLoader[int, Task | None] = _loader(_by_id(Task))
+        self.amount_performed_by_case_id: DataLoader[int, int] = _loader(_amount_performed)
+        self.performance_records_by_case_id: DataLoader[int, list[PerformanceRecord]] = _loader(
+            _grouped(PerformanceRecord, "case_id", order=("paid_on", "id"))
+        )
+        self.tasks_by_enforcement_case_id: DataLoader[int, list[Task]] = _loader(
+            _grouped(Task, "enforcement_case_id", order=("code",))
+        )
+        self.tasks_by_bankruptcy_case_id: DataLoader[int, list[Task]] = _loader(
+            _grouped(Task, "bankruptcy_case_id", order=("code",))
+        )
+        self.tasks_by_meeting_id: DataLoader[int, list[Task]] = _loader(
+            _grouped(Task, "meeting_id", order=("code",))
+        )
+        self.agenda_items_by_meeting_id: DataLoader[int, list[AgendaItem]] = _loader(
+            _grouped(AgendaItem, "meeting_id", order=("seq",))
+        )
+        self.attending_units_by_meeting_id: DataLoader[int, list[Unit]] = _loader(_attending_units)
+        self.assisting_units_by_task_id: DataLoader[int, list[Unit]] = _loader(_assisting_units)
+        self.dependencies_by_task_id: DataLoader[int, list[Task]] = _loader(_dependencies)
+        self.event_count_by_task_id: DataLoader[int, int] = _loader(_event_counts)
+        self.latest_events_by_task_and_count: DataLoader[tuple[int, int], list[TaskEvent]] = (
+            _loader(_latest_events)
+        )

@@ -1,18 +1,63 @@
-"""The Query root: lists with filters, and node lookup."""
+"""The Query root: every list with its filter and order, node lookup, the viewer."""
 
 from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import TypeVar
 
 import strawberry
 from strawberry import relay
 from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 import schema.enums  # noqa: F401  (registers the enums with strawberry)
 from schema.context import Info
 from schema.ids import decode_id
 from schema.relay import Connection, paginate
-from schema.types import EnforcementCaseType, TaskType, UnitType
+from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
+from schema.types.meetings import JointMeetingType
+from schema.types.tasks import FINISHED_STATES, TaskType, TaskWarning
+from schema.types.units import AccountType, UnitType
+from schema.types.workflow import WorkflowType
 from store import models
-from store.enums import CaseSource, TaskKind, TaskState, UnitKind
+from store.enums import (
+    BankruptcyProcedure,
+    CaseSource,
+    MeetingLevel,
+    Role,
+    SupervisionLevel,
+    TaskKind,
+    TaskState,
+    UnitKind,
+)
+from workflow.calendar import default_calendar
+from workflow.definition import definition_for
+from workflow.errors import CalendarUnavailable
+from workflow.warnings import BLUE_WITHIN_WORKING_DAYS, NOT_STARTED_STATES, YELLOW_SHARE
+
+M = TypeVar("M", bound=Model)
+
+OPEN_STATES = [state for state in TaskState if state not in FINISHED_STATES]
+
+
+@strawberry.enum(description="Sort direction.")
+class OrderDirection(Enum):
+    ASC = strawberry.enum_value("ASC", description="Smallest or earliest first.")
+    DESC = strawberry.enum_value("DESC", description="Largest or latest first.")
+
+
+def _ordered(query: QuerySet[M], field: str, direction: OrderDirection | None) -> QuerySet[M]:
+    prefix = "-" if direction is OrderDirection.DESC else ""
+    return query.order_by(f"{prefix}{field}", f"{prefix}id")
+
+
+def _unit_id(value: relay.GlobalID | None, argument: str) -> int | None:
+    return decode_id(value, expected="Unit", argument=argument) if value is not None else None
+
+
+# --------------------------------------------------------------------------- filters
 
 
 @strawberry.input(description="Which units to list.")
@@ -20,6 +65,15 @@ class UnitFilter:
     kind: UnitKind | None = strawberry.field(default=None, description="Only units of this kind.")
     region: str | None = strawberry.field(default=None, description="Only units of this 县区.")
     search: str | None = strawberry.field(default=None, description="Text within the name or code.")
+
+
+@strawberry.input(description="Which accounts to list.")
+class AccountFilter:
+    role: Role | None = strawberry.field(default=None, description="Only accounts of this role.")
+    unit_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Only accounts of this unit."
+    )
+    active: bool | None = strawberry.field(default=None, description="Active or deactivated.")
 
 
 @strawberry.input(description="Which enforcement cases to list.")
@@ -35,24 +89,214 @@ class EnforcementCaseFilter:
     )
     batch: str | None = strawberry.field(default=None, description="Only cases of this 交办批次.")
     closed: bool | None = strawberry.field(
-        default=None, description="Closed (true) or open (false) cases."
+        default=None, description="Closed (true) or still open (false) cases."
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Text within the case number, applicant or cause."
+    )
+
+
+@strawberry.enum(description="Fields enforcement cases can be sorted by.")
+class EnforcementCaseOrderField(Enum):
+    FILED_ON = strawberry.enum_value("FILED_ON", description="立案日期.")
+    CASE_NUMBER = strawberry.enum_value("CASE_NUMBER", description="案号.")
+    AMOUNT_DUE = strawberry.enum_value("AMOUNT_DUE", description="执行标的.")
+
+
+@strawberry.input(description="How to sort enforcement cases.")
+class EnforcementCaseOrder:
+    field: EnforcementCaseOrderField = strawberry.field(description="What to sort by.")
+    direction: OrderDirection | None = strawberry.field(
+        default=None, description="Which way; ascending when not given."
+    )
+
+
+@strawberry.input(description="Which bankruptcy cases to list.")
+class BankruptcyCaseFilter:
+    court_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Only cases of this court."
+    )
+    procedure: BankruptcyProcedure | None = strawberry.field(
+        default=None, description="Only cases of this procedure."
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Text within the case number, debtor name or USCC."
+    )
+
+
+@strawberry.input(description="Which joint meetings to list.")
+class JointMeetingFilter:
+    level: MeetingLevel | None = strawberry.field(
+        default=None, description="Only meetings of this level."
+    )
+    held_after: dt.date | None = strawberry.field(
+        default=None, description="Only meetings held on or after this day."
+    )
+    held_before: dt.date | None = strawberry.field(
+        default=None, description="Only meetings held on or before this day."
     )
 
 
 @strawberry.input(description="Which tasks to list.")
 class TaskFilter:
     state: list[TaskState] | None = strawberry.field(
-        default=None, description="Only tasks in these states."
+        default=None, description="Only tasks in one of these states."
     )
     kind: TaskKind | None = strawberry.field(default=None, description="Only tasks of this kind.")
     responsible_unit_id: relay.GlobalID | None = strawberry.field(
-        default=None, description="Only tasks of this responsible unit."
+        default=None, description="Only tasks of this responsible unit (责任单位)."
     )
+    region: str | None = strawberry.field(
+        default=None, description="Only tasks whose responsible unit is in this 县区."
+    )
+    warning: TaskWarning | None = strawberry.field(
+        default=None, description="Only tasks with this warning colour today."
+    )
+    overdue: bool | None = strawberry.field(
+        default=None, description="Only overdue (true) or not overdue (false) tasks."
+    )
+    supervision_level: SupervisionLevel | None = strawberry.field(
+        default=None, description="Only tasks at this 督办等级."
+    )
+    due_after: dt.date | None = strawberry.field(
+        default=None, description="Only tasks due on or after this day."
+    )
+    due_before: dt.date | None = strawberry.field(
+        default=None, description="Only tasks due on or before this day."
+    )
+    search: str | None = strawberry.field(
+        default=None,
+        description="Text within the code, title, case number, applicant or debtor name.",
+    )
+
+
+@strawberry.enum(description="Fields tasks can be sorted by.")
+class TaskOrderField(Enum):
+    DUE_ON = strawberry.enum_value("DUE_ON", description="办结时限.")
+    CODE = strawberry.enum_value("CODE", description="Task code.")
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the task was created.")
+    UPDATED_AT = strawberry.enum_value("UPDATED_AT", description="When it last changed.")
+    SUPERVISION_LEVEL = strawberry.enum_value("SUPERVISION_LEVEL", description="督办等级.")
+
+
+@strawberry.input(description="How to sort tasks.")
+class TaskOrder:
+    field: TaskOrderField = strawberry.field(description="What to sort by.")
+    direction: OrderDirection | None = strawberry.field(
+        default=None, description="Which way; ascending when not given."
+    )
+
+
+_COLUMNS: dict[Enum, str] = {
+    EnforcementCaseOrderField.FILED_ON: "filed_on",
+    EnforcementCaseOrderField.CASE_NUMBER: "case_number",
+    EnforcementCaseOrderField.AMOUNT_DUE: "amount_due_fen",
+    TaskOrderField.DUE_ON: "due_on",
+    TaskOrderField.CODE: "code",
+    TaskOrderField.CREATED_AT: "created_at",
+    TaskOrderField.UPDATED_AT: "updated_at",
+    TaskOrderField.SUPERVISION_LEVEL: "supervision_level",
+}
+
+
+async def filter_tasks(
+    query: QuerySet[models.Task], spec: TaskFilter, today: dt.date
+) -> QuerySet[models.Task]:
+    """Apply a TaskFilter in SQL; warning colours use the working-day calendar."""
+    if spec.state:
+        query = query.filter(state__in=list(spec.state))
+    if spec.kind is not None:
+        query = query.filter(kind=spec.kind)
+    if (unit_id := _unit_id(spec.responsible_unit_id, "filter.responsibleUnitId")) is not None:
+        query = query.filter(responsible_unit_id=unit_id)
+    if spec.region is not None:
+        query = query.filter(responsible_unit__region=spec.region)
+    if spec.supervision_level is not None:
+        query = query.filter(supervision_level=spec.supervision_level)
+    if spec.due_after is not None:
+        query = query.filter(due_on__gte=spec.due_after)
+    if spec.due_before is not None:
+        query = query.filter(due_on__lte=spec.due_before)
+    overdue = Q(state__in=OPEN_STATES, due_on__lt=today)
+    if spec.overdue is True:
+        query = query.filter(overdue)
+    elif spec.overdue is False:
+        query = query.filter(~overdue)
+    if spec.search:
+        text = spec.search.strip()
+        query = query.filter(
+            Q(code__icontains=text)
+            | Q(title__icontains=text)
+            | Q(enforcement_case__case_number__icontains=text)
+            | Q(enforcement_case__applicant_name__icontains=text)
+            | Q(bankruptcy_case__case_number__icontains=text)
+            | Q(bankruptcy_case__debtor_name__icontains=text)
+        )
+    if spec.warning is not None:
+        query = await _filter_warning(query, spec.warning, today)
+    return query
+
+
+async def _filter_warning(
+    query: QuerySet[models.Task], colour: TaskWarning, today: dt.date
+) -> QuerySet[models.Task]:
+    """RED, BLUE and YELLOW as the engine defines them (RED > YELLOW > BLUE).
+
+    RED and the BLUE window are date ranges. YELLOW needs working days between
+    each task's own dates: the not-started candidates are few (open, assigned,
+    not yet due) and are judged by the engine's rule, then filtered by id.
+    """
+    calendar = default_calendar()
+    open_with_date = query.filter(state__in=OPEN_STATES, due_on__isnull=False)
+    if colour is TaskWarning.RED:
+        return open_with_date.filter(due_on__lt=today)
+    try:
+        blue_until = calendar.add_working_days(today, BLUE_WITHIN_WORKING_DAYS)
+        yellow_ids = await _yellow_ids(open_with_date, today)
+    except CalendarUnavailable:
+        return query.filter(id__in=[]) if colour is not TaskWarning.UNKNOWN else open_with_date
+    if colour is TaskWarning.YELLOW:
+        return query.filter(id__in=yellow_ids)
+    if colour is TaskWarning.BLUE:
+        return open_with_date.filter(due_on__gte=today, due_on__lte=blue_until).exclude(
+            id__in=yellow_ids
+        )
+    if colour is TaskWarning.UNKNOWN:
+        return query.filter(id__in=[])
+    return query.exclude(
+        Q(state__in=OPEN_STATES, due_on__isnull=False, due_on__lte=blue_until)
+    ).exclude(id__in=yellow_ids)
+
+
+async def _yellow_ids(open_with_date: QuerySet[models.Task], today: dt.date) -> list[int]:
+    calendar = default_calendar()
+    numerator, denominator = YELLOW_SHARE
+    candidates = await open_with_date.filter(
+        state__in=sorted(NOT_STARTED_STATES), due_on__gte=today, assigned_on__isnull=False
+    ).values_list("id", "assigned_on", "due_on")
+    ids = []
+    for task_id, assigned_on, due_on in candidates:
+        if assigned_on >= due_on:
+            continue
+        allotted = calendar.working_days_between(assigned_on, due_on)
+        gone = calendar.working_days_between(assigned_on, today)
+        if gone * denominator > allotted * numerator:
+            ids.append(task_id)
+    return ids
+
+
+# --------------------------------------------------------------------------- query
 
 
 @strawberry.type(description="Everything a liaison can read.")
 class Query:
     node: relay.Node = relay.node(description="Any record by its global ID.")
+    nodes: list[relay.Node] = relay.node(description="Several records by their global IDs.")
+
+    @strawberry.field(description="The signed-in account; null when signed out.")
+    def viewer(self, info: Info) -> AccountType | None:
+        viewer = info.context.viewer
+        return AccountType.from_model(viewer) if viewer is not None else None
 
     @strawberry.field(description="Units (单位), by code.")
     async def units(
@@ -79,11 +323,35 @@ class Query:
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 
-    @strawberry.field(description="涉党政机关执行案件, newest filing first.")
+    @strawberry.field(description="Accounts (联络员), by username.")
+    async def accounts(
+        self,
+        info: Info,
+        filter: AccountFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AccountType]:
+        query = models.Account.all()
+        if filter is not None:
+            if filter.role is not None:
+                query = query.filter(role=filter.role)
+            if (unit_id := _unit_id(filter.unit_id, "filter.unitId")) is not None:
+                query = query.filter(unit_id=unit_id)
+            if filter.active is not None:
+                query = query.filter(is_active=filter.active)
+        return await paginate(
+            query.order_by("username"), AccountType.from_model,
+            first=first, after=after, last=last, before=before,
+        )  # fmt: skip
+
+    @strawberry.field(description="涉党政机关执行案件; newest filing first unless ordered.")
     async def enforcement_cases(
         self,
         info: Info,
         filter: EnforcementCaseFilter | None = None,
+        order_by: EnforcementCaseOrder | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -91,32 +359,89 @@ class Query:
     ) -> Connection[EnforcementCaseType]:
         query = models.EnforcementCase.all()
         if filter is not None:
-            if filter.court_id is not None:
-                query = query.filter(
-                    court_id=decode_id(filter.court_id, expected="Unit", argument="filter.courtId")
-                )
-            if filter.respondent_id is not None:
-                query = query.filter(
-                    respondent_id=decode_id(
-                        filter.respondent_id, expected="Unit", argument="filter.respondentId"
-                    )
-                )
+            if (court_id := _unit_id(filter.court_id, "filter.courtId")) is not None:
+                query = query.filter(court_id=court_id)
+            if (organ_id := _unit_id(filter.respondent_id, "filter.respondentId")) is not None:
+                query = query.filter(respondent_id=organ_id)
             if filter.source is not None:
                 query = query.filter(source=filter.source)
             if filter.batch is not None:
                 query = query.filter(batch=filter.batch)
             if filter.closed is not None:
                 query = query.filter(closed_on__isnull=not filter.closed)
+            if filter.search:
+                text = filter.search.strip()
+                query = query.filter(
+                    Q(case_number__icontains=text)
+                    | Q(applicant_name__icontains=text)
+                    | Q(cause__icontains=text)
+                )
+        if order_by is None:
+            query = query.order_by("-filed_on", "-id")
+        else:
+            query = _ordered(query, _COLUMNS[order_by.field], order_by.direction)
         return await paginate(
-            query.order_by("-filed_on", "-id"), EnforcementCaseType.from_model,
+            query, EnforcementCaseType.from_model,
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 
-    @strawberry.field(description="交办事项, soonest due first.")
+    @strawberry.field(description="破产案件; most recently accepted first.")
+    async def bankruptcy_cases(
+        self,
+        info: Info,
+        filter: BankruptcyCaseFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[BankruptcyCaseType]:
+        query = models.BankruptcyCase.all()
+        if filter is not None:
+            if (court_id := _unit_id(filter.court_id, "filter.courtId")) is not None:
+                query = query.filter(court_id=court_id)
+            if filter.procedure is not None:
+                query = query.filter(procedure=filter.procedure)
+            if filter.search:
+                text = filter.search.strip()
+                query = query.filter(
+                    Q(case_number__icontains=text)
+                    | Q(debtor_name__icontains=text)
+                    | Q(debtor_uscc__icontains=text)
+                )
+        return await paginate(
+            query.order_by("-accepted_on", "-id"), BankruptcyCaseType.from_model,
+            first=first, after=after, last=last, before=before,
+        )  # fmt: skip
+
+    @strawberry.field(description="联席会议; most recent first.")
+    async def joint_meetings(
+        self,
+        info: Info,
+        filter: JointMeetingFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[JointMeetingType]:
+        query = models.JointMeeting.all()
+        if filter is not None:
+            if filter.level is not None:
+                query = query.filter(level=filter.level)
+            if filter.held_after is not None:
+                query = query.filter(held_on__gte=filter.held_after)
+            if filter.held_before is not None:
+                query = query.filter(held_on__lte=filter.held_before)
+        return await paginate(
+            query.order_by("-held_on", "-id"), JointMeetingType.from_model,
+            first=first, after=after, last=last, before=before,
+        )  # fmt: skip
+
+    @strawberry.field(description="交办事项; soonest due first unless ordered.")
     async def tasks(
         self,
         info: Info,
         filter: TaskFilter | None = None,
+        order_by: TaskOrder | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -124,19 +449,15 @@ class Query:
     ) -> Connection[TaskType]:
         query = models.Task.all()
         if filter is not None:
-            if filter.state:
-                query = query.filter(state__in=list(filter.state))
-            if filter.kind is not None:
-                query = query.filter(kind=filter.kind)
-            if filter.responsible_unit_id is not None:
-                query = query.filter(
-                    responsible_unit_id=decode_id(
-                        filter.responsible_unit_id,
-                        expected="Unit",
-                        argument="filter.responsibleUnitId",
-                    )
-                )
+            query = await filter_tasks(query, filter, info.context.today)
+        if order_by is None:
+            query = query.order_by("due_on", "id")
+        else:
+            query = _ordered(query, _COLUMNS[order_by.field], order_by.direction)
         return await paginate(
-            query.order_by("due_on", "id"), TaskType.from_model,
-            first=first, after=after, last=last, before=before,
-        )  # fmt: skip
+            query, TaskType.from_model, first=first, after=after, last=last, before=before
+        )
+
+    @strawberry.field(description="The workflow a kind of task follows: states, actions, diagram.")
+    def workflow(self, kind: TaskKind) -> WorkflowType:
+        return WorkflowType.from_definition(definition_for(kind.value))

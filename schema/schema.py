@@ -12,13 +12,25 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import is_visible_error
 from schema.queries import Query
-from schema.types import EnforcementCaseType, TaskType, UnitType
+from schema.types.cases import BankruptcyCaseType, EnforcementCaseType, PerformanceRecordType
+from schema.types.meetings import JointMeetingType
+from schema.types.tasks import TaskEventType, TaskType
+from schema.types.units import AccountType, UnitType
 
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 
 schema = strawberry.Schema(
     query=Query,
-    types=[UnitType, EnforcementCaseType, TaskType],
+    types=[
+        AccountType,
+        BankruptcyCaseType,
+        EnforcementCaseType,
+        JointMeetingType,
+        PerformanceRecordType,
+        TaskEventType,
+        TaskType,
+        UnitType,
+    ],
     extensions=[functools.partial(MaskErrors, should_mask_error=lambda e: not is_visible_error(e))],
     config=StrawberryConfig(auto_camel_case=True),
 )

@@ -1,0 +1,159 @@
+"""Enforcement cases (涉党政机关执行案件), their performance, and bankruptcy cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+from strawberry import relay
+
+from schema.context import Info
+from schema.types.base import ModelNode, fk, local_time
+from schema.types.units import UnitType, load_unit
+from store import models
+from store.enums import BankruptcyProcedure, CaseSource, ClosureMethod, PartyKind, PaymentMethod
+from store.money import format_fen
+
+if TYPE_CHECKING:
+    from schema.types.tasks import TaskType
+
+TaskRef = Annotated["TaskType", strawberry.lazy("schema.types.tasks")]
+
+
+@strawberry.type(name="PerformanceRecord", description="履行记录: one payment towards a case.")
+class PerformanceRecordType(ModelNode):
+    model = models.PerformanceRecord
+    row: strawberry.Private[models.PerformanceRecord]
+    id: relay.NodeID[int]
+    paid_on: dt.date = strawberry.field(description="Day the money (or asset) was delivered.")
+    method: PaymentMethod = strawberry.field(description="How it was paid.")
+    note: str = strawberry.field(description="Free note, e.g. 分期履行.")
+
+    @classmethod
+    def from_model(cls, row: models.PerformanceRecord) -> Self:
+        return cls(row=row, id=row.id, paid_on=row.paid_on, method=row.method, note=row.note)
+
+    @strawberry.field(description="Amount paid, in yuan with two decimals.")
+    def amount(self) -> str:
+        return format_fen(self.row.amount_fen)
+
+
+@strawberry.type(
+    name="EnforcementCase",
+    description="涉党政机关执行案件: a judgment that a party or government organ must perform.",
+)
+class EnforcementCaseType(ModelNode):
+    model = models.EnforcementCase
+    row: strawberry.Private[models.EnforcementCase]
+    id: relay.NodeID[int]
+    case_number: str = strawberry.field(description="案号, e.g. （2022）豫0202执1234号.")
+    applicant_name: str = strawberry.field(description="申请执行人.")
+    applicant_kind: PartyKind = strawberry.field(
+        description="Whether the applicant is a person, an enterprise or another organisation."
+    )
+    basis: str = strawberry.field(
+        description="执行依据: case number of the judgment being enforced."
+    )
+    cause: str = strawberry.field(description="案由.")
+    filed_on: dt.date = strawberry.field(description="立案日期.")
+    source: CaseSource = strawberry.field(description="Where the case came from.")
+    batch: str | None = strawberry.field(description="交办批次, e.g. 省联席办2023年第1批.")
+    closure_method: ClosureMethod | None = strawberry.field(description="结案方式, once closed.")
+    closed_on: dt.date | None = strawberry.field(description="Day the case was closed.")
+
+    @classmethod
+    def from_model(cls, row: models.EnforcementCase) -> Self:
+        return cls(
+            row=row,
+            id=row.id,
+            case_number=row.case_number,
+            applicant_name=row.applicant_name,
+            applicant_kind=row.applicant_kind,
+            basis=row.basis,
+            cause=row.cause,
+            filed_on=row.filed_on,
+            source=row.source,
+            batch=row.batch,
+            closure_method=row.closure_method,
+            closed_on=row.closed_on,
+        )
+
+    @strawberry.field(description="执行标的: the amount due, in yuan with two decimals.")
+    def amount_due(self) -> str:
+        return format_fen(self.row.amount_due_fen)
+
+    @strawberry.field(description="已履行金额: the sum of the performance records, in yuan.")
+    async def amount_performed(self, info: Info) -> str:
+        return format_fen(await info.context.loaders.amount_performed_by_case_id.load(self.row.id))
+
+    @strawberry.field(description="When the court confirmed the performance (确认履行).")
+    def performance_confirmed_at(self) -> dt.datetime | None:
+        return local_time(self.row.performance_confirmed_at)
+
+    @strawberry.field(description="The court enforcing the judgment.")
+    async def court(self, info: Info) -> UnitType:
+        return await load_unit(info, fk(self.row, "court"))
+
+    @strawberry.field(description="被执行单位: the organ that must perform.")
+    async def respondent(self, info: Info) -> UnitType:
+        return await load_unit(info, fk(self.row, "respondent"))
+
+    @strawberry.field(description="Payments towards the case, oldest first.")
+    async def performance_records(self, info: Info) -> list[PerformanceRecordType]:
+        rows = await info.context.loaders.performance_records_by_case_id.load(self.row.id)
+        return [PerformanceRecordType.from_model(row) for row in rows]
+
+    @strawberry.field(description="The tasks (交办事项) that work on this case.")
+    async def tasks(self, info: Info) -> list[TaskRef]:
+        from schema.types.tasks import TaskType
+
+        rows = await info.context.loaders.tasks_by_enforcement_case_id.load(self.row.id)
+        return [TaskType.from_model(row) for row in rows]
+
+
+@strawberry.type(name="BankruptcyCase", description="破产案件 of an enterprise, with its matters.")
+class BankruptcyCaseType(ModelNode):
+    model = models.BankruptcyCase
+    row: strawberry.Private[models.BankruptcyCase]
+    id: relay.NodeID[int]
+    case_number: str = strawberry.field(description="案号, e.g. （2023）豫02破3号.")
+    debtor_name: str = strawberry.field(description="The debtor enterprise.")
+    debtor_uscc: str = strawberry.field(description="统一社会信用代码 of the debtor.")
+    administrator: str = strawberry.field(description="管理人.")
+    procedure: BankruptcyProcedure = strawberry.field(description="清算, 重整 or 和解.")
+    accepted_on: dt.date = strawberry.field(description="受理日期.")
+    employees_affected: int = strawberry.field(description="Employees whose jobs are affected.")
+
+    @classmethod
+    def from_model(cls, row: models.BankruptcyCase) -> Self:
+        return cls(
+            row=row,
+            id=row.id,
+            case_number=row.case_number,
+            debtor_name=row.debtor_name,
+            debtor_uscc=row.debtor_uscc,
+            administrator=row.administrator,
+            procedure=row.procedure,
+            accepted_on=row.accepted_on,
+            employees_affected=row.employees_affected,
+        )
+
+    @strawberry.field(description="Total of the declared claims, in yuan.")
+    def claims_total(self) -> str:
+        return format_fen(self.row.claims_total_fen)
+
+    @strawberry.field(description="Total of the debtor's assets, in yuan.")
+    def assets_total(self) -> str:
+        return format_fen(self.row.assets_total_fen)
+
+    @strawberry.field(description="The court that accepted the case.")
+    async def court(self, info: Info) -> UnitType:
+        return await load_unit(info, fk(self.row, "court"))
+
+    @strawberry.field(description="协调事项: the coordination matters of the case.")
+    async def matters(self, info: Info) -> list[TaskRef]:
+        from schema.types.tasks import TaskType
+
+        rows = await info.context.loaders.tasks_by_bankruptcy_case_id.load(self.row.id)
+        return [TaskType.from_model(row) for row in rows]

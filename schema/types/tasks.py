@@ -1,0 +1,333 @@
+"""Tasks (交办事项) with their history, progress, warning and available actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Self, cast
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from schema.context import Info
+from schema.relay import MAX_PAGE_SIZE, Connection, Edge, PageInfo, encode_cursor, paginate
+from schema.types.base import ModelNode, fk, fk_or_none, local_time
+from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
+from schema.types.meetings import JointMeetingType
+from schema.types.units import AccountType, UnitType, load_account, load_unit
+from store import models
+from store.enums import MatterType, SupervisionLevel, TaskKind, TaskState
+from workflow.calendar import default_calendar
+from workflow.definition import Definition, definition_for
+from workflow.engine import Actor, EnforcementFacts, TaskSnapshot, available_actions
+from workflow.errors import CalendarUnavailable
+from workflow.progress import progress as task_progress
+from workflow.warnings import warning_for
+
+FINISHED_STATES = (TaskState.CLOSED, TaskState.CANCELLED)
+
+
+@strawberry.enum(name="TaskWarning", description="三色预警: how close a task is to being late.")
+class TaskWarning(Enum):
+    NONE = strawberry.enum_value("NONE", description="No warning.")
+    BLUE = strawberry.enum_value("BLUE", description="蓝: due within 3 working days.")
+    YELLOW = strawberry.enum_value(
+        "YELLOW",
+        description="黄: behind schedule — over two thirds of the allotted time gone, not started.",
+    )
+    RED = strawberry.enum_value("RED", description="红: overdue and not closed.")
+    UNKNOWN = strawberry.enum_value(
+        "UNKNOWN",
+        description="The official working-day calendar for the dates involved is not published "
+        "yet, so the warning cannot be worked out.",
+    )
+
+
+def definition_of(row: models.Task) -> Definition:
+    return definition_for(row.kind.value)
+
+
+def warning_of(row: models.Task, today: dt.date) -> TaskWarning:
+    try:
+        colour = warning_for(
+            row.state.value,
+            row.assigned_on,
+            row.due_on,
+            today,
+            default_calendar(),
+            definition=definition_of(row),
+        )
+    except CalendarUnavailable:
+        if row.due_on is not None and row.state not in FINISHED_STATES and today > row.due_on:
+            return TaskWarning.RED  # being late needs no working-day calendar
+        return TaskWarning.UNKNOWN
+    return TaskWarning[colour.value]
+
+
+@strawberry.type(name="TaskProgress", description="How far a task has come towards 销号.")
+class TaskProgress:
+    percent: int = strawberry.field(description="0 at the start, 100 when closed.")
+    steps_remaining: int | None = strawberry.field(
+        description="Workflow steps still needed to close; null when it can no longer close."
+    )
+
+
+@strawberry.type(name="AvailableAction", description="An action the viewer can take on a task now.")
+class AvailableAction:
+    action: str = strawberry.field(description="Pass as `action` to transitionTask.")
+    label: str = strawberry.field(description="The action's Chinese name, for the button.")
+    requires: list[str] = strawberry.field(
+        description="Inputs the action needs: comment, evidence, dueOn."
+    )
+
+
+Subject = Annotated[
+    EnforcementCaseType | BankruptcyCaseType | JointMeetingType,
+    strawberry.union("TaskSubject", description="What a task belongs to."),
+]
+
+_INPUT_NAMES = {"comment": "comment", "evidence": "evidence", "due_on": "dueOn"}
+
+
+@strawberry.type(name="TaskEvent", description="流转记录: one line of a task's history.")
+class TaskEventType(ModelNode):
+    model = models.TaskEvent
+    row: strawberry.Private[models.TaskEvent]
+    id: relay.NodeID[int]
+    seq: int = strawberry.field(description="1, 2, 3 … within the task.")
+    action: str = strawberry.field(description="What was done, e.g. accept, approve_closure.")
+    from_state: TaskState | None = strawberry.field(description="State before.")
+    to_state: TaskState | None = strawberry.field(description="State after.")
+    comment: str = strawberry.field(description="What the actor wrote.")
+    payload: JSON = strawberry.field(
+        description="Details of the action: evidence, old and new due date, levels …"
+    )
+
+    @classmethod
+    def from_model(cls, row: models.TaskEvent) -> Self:
+        return cls(
+            row=row,
+            id=row.id,
+            seq=row.seq,
+            action=row.action,
+            from_state=row.from_state,
+            to_state=row.to_state,
+            comment=row.comment,
+            payload=cast(JSON, row.payload),
+        )
+
+    @strawberry.field(description="When it happened, in Beijing time.")
+    def occurred_at(self) -> dt.datetime:
+        moment = local_time(self.row.occurred_at)
+        assert moment is not None
+        return moment
+
+    @strawberry.field(description="The action's Chinese name.")
+    async def action_label(self, info: Info) -> str:
+        task = await info.context.loaders.task_by_id.load(fk(self.row, "task"))
+        definition = definition_of(task) if task else definition_for("OTHER")
+        return _action_label(definition, self.row.action)
+
+    @strawberry.field(description="Who did it; null for the system (the overdue sweep).")
+    async def actor(self, info: Info) -> AccountType | None:
+        return await load_account(info, fk_or_none(self.row, "actor"))
+
+    @strawberry.field(description="The unit of who did it.")
+    async def actor_unit(self, info: Info) -> UnitType | None:
+        unit_id = fk_or_none(self.row, "actor_unit")
+        return await load_unit(info, unit_id) if unit_id is not None else None
+
+    @strawberry.field(description="The task the event belongs to.")
+    async def task(self, info: Info) -> TaskType:
+        task = await info.context.loaders.task_by_id.load(fk(self.row, "task"))
+        assert task is not None
+        return TaskType.from_model(task)
+
+
+def _action_label(definition: Definition, action: str) -> str:
+    labels = {"create": "创建", "migrate_workflow": "流程升级"}
+    for transition in definition.transitions:
+        labels.setdefault(transition.action, transition.label_zh)
+    for side in definition.side_actions.values():
+        labels.setdefault(side.action, side.label_zh)
+    return labels.get(action, action)
+
+
+@strawberry.type(name="Task", description="交办事项: a piece of work moved from 交办 to 销号.")
+class TaskType(ModelNode):
+    model = models.Task
+    row: strawberry.Private[models.Task]
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Task code, e.g. FY-2023-0001.")
+    title: str = strawberry.field(description="What must be done.")
+    description: str = strawberry.field(description="Details of what must be done.")
+    kind: TaskKind = strawberry.field(description="Kind of task.")
+    state: TaskState = strawberry.field(description="Where the task is in its workflow.")
+    version: int = strawberry.field(
+        description="Changes with every write: send it back as expectedVersion."
+    )
+    assigned_on: dt.date | None = strawberry.field(description="交办日期.")
+    due_on: dt.date | None = strawberry.field(description="办结时限: the day the task is due.")
+    supervision_level: SupervisionLevel = strawberry.field(description="督办等级.")
+    matter_type: MatterType | None = strawberry.field(
+        description="Type of a bankruptcy coordination matter."
+    )
+
+    @classmethod
+    def from_model(cls, row: models.Task) -> Self:
+        return cls(
+            row=row,
+            id=row.id,
+            code=row.code,
+            title=row.title,
+            description=row.description,
+            kind=row.kind,
+            state=row.state,
+            version=row.version,
+            assigned_on=row.assigned_on,
+            due_on=row.due_on,
+            supervision_level=row.supervision_level,
+            matter_type=row.matter_type,
+        )
+
+    @strawberry.field(description="责任单位: the unit that must do the work.")
+    async def responsible_unit(self, info: Info) -> UnitType:
+        return await load_unit(info, fk(self.row, "responsible_unit"))
+
+    @strawberry.field(description="配合单位: units that help.")
+    async def assisting_units(self, info: Info) -> list[UnitType]:
+        units = await info.context.loaders.assisting_units_by_task_id.load(self.row.id)
+        return [UnitType.from_model(unit) for unit in units]
+
+    @strawberry.field(description="The case or meeting the task belongs to; null for other tasks.")
+    async def subject(self, info: Info) -> Subject | None:
+        loaders = info.context.loaders
+        if (case_id := fk_or_none(self.row, "enforcement_case")) is not None:
+            case = await loaders.enforcement_case_by_id.load(case_id)
+            return EnforcementCaseType.from_model(case) if case else None
+        if (bankruptcy_id := fk_or_none(self.row, "bankruptcy_case")) is not None:
+            bankruptcy = await loaders.bankruptcy_case_by_id.load(bankruptcy_id)
+            return BankruptcyCaseType.from_model(bankruptcy) if bankruptcy else None
+        if (meeting_id := fk_or_none(self.row, "meeting")) is not None:
+            meeting = await loaders.meeting_by_id.load(meeting_id)
+            return JointMeetingType.from_model(meeting) if meeting else None
+        return None
+
+    @strawberry.field(description="三色预警 as of today (Beijing time).")
+    def warning(self, info: Info) -> TaskWarning:
+        return warning_of(self.row, info.context.today)
+
+    @strawberry.field(description="Whether the task is past its due date and not closed.")
+    def overdue(self, info: Info) -> bool:
+        return (
+            self.row.due_on is not None
+            and self.row.state not in FINISHED_STATES
+            and info.context.today > self.row.due_on
+        )
+
+    @strawberry.field(description="How far the task has come towards 销号.")
+    def progress(self) -> TaskProgress:
+        result = task_progress(definition_of(self.row), self.row.state.value)
+        return TaskProgress(percent=result.percent, steps_remaining=result.steps_remaining)
+
+    @strawberry.field(
+        description="What the signed-in viewer can do to the task now (empty when signed out)."
+    )
+    async def available_actions(self, info: Info) -> list[AvailableAction]:
+        viewer = info.context.viewer
+        if viewer is None or not viewer.is_active:
+            return []
+        actor = Actor(account_id=viewer.id, role=viewer.role.value, unit_id=fk(viewer, "unit"))
+        definition = definition_of(self.row)
+        snapshot = await self.snapshot(info)
+        return [
+            AvailableAction(
+                action=step.action,
+                label=step.label_zh,
+                requires=sorted(_INPUT_NAMES[name] for name in step.requires),
+            )
+            for step in available_actions(definition, snapshot, actor)
+        ]
+
+    async def snapshot(self, info: Info) -> TaskSnapshot:
+        """The task as the engine sees it, loaded through the request's loaders."""
+        loaders = info.context.loaders
+        row = self.row
+        dependencies = await loaders.dependencies_by_task_id.load(row.id)
+        open_codes = tuple(d.code for d in dependencies if d.state not in FINISHED_STATES)
+        court_id: int | None = None
+        facts: EnforcementFacts | None = None
+        if (case_id := fk_or_none(row, "enforcement_case")) is not None:
+            case = await loaders.enforcement_case_by_id.load(case_id)
+            assert case is not None
+            court_id = fk(case, "court")
+            facts = EnforcementFacts(
+                amount_due_fen=case.amount_due_fen,
+                amount_performed_fen=await loaders.amount_performed_by_case_id.load(case_id),
+                closure_method=case.closure_method.value if case.closure_method else None,
+                closure_grounds=case.closure_grounds,
+                performance_confirmed=case.performance_confirmed_at is not None,
+            )
+        return TaskSnapshot(
+            id=row.id,
+            code=row.code,
+            kind=row.kind.value,
+            state=row.state.value,
+            version=row.version,
+            responsible_unit_id=fk(row, "responsible_unit"),
+            court_unit_id=court_id,
+            due_on=row.due_on,
+            supervision_level=row.supervision_level.value,
+            open_dependencies=open_codes,
+            enforcement=facts,
+        )
+
+    @strawberry.field(description="The history of the task, newest first.")
+    async def events(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[TaskEventType]:
+        loaders = info.context.loaders
+        if after is None and first is not None and 0 <= first <= MAX_PAGE_SIZE:
+            rows, total = (
+                await loaders.latest_events_by_task_and_count.load((self.row.id, first))
+                if first
+                else [],
+                await loaders.event_count_by_task_id.load(self.row.id),
+            )
+            edges = [
+                Edge(cursor=encode_cursor(index), node=TaskEventType.from_model(row))
+                for index, row in enumerate(rows)
+            ]
+            return Connection(
+                edges=edges,
+                page_info=PageInfo(
+                    has_next_page=len(rows) < total,
+                    has_previous_page=False,
+                    start_cursor=edges[0].cursor if edges else None,
+                    end_cursor=edges[-1].cursor if edges else None,
+                ),
+                total_count=total,
+            )
+        query = models.TaskEvent.filter(task_id=self.row.id).order_by("-seq")
+        return await paginate(query, TaskEventType.from_model, first=first, after=after)
+
+    @strawberry.field(description="Tasks this one waits for (must close before it can start).")
+    async def depends_on(self, info: Info) -> list[TaskType]:
+        rows = await info.context.loaders.dependencies_by_task_id.load(self.row.id)
+        return [TaskType.from_model(row) for row in rows]
+
+    @strawberry.field(description="Dependencies that are still open: what keeps this task waiting.")
+    async def blocked_by(self, info: Info) -> list[TaskType]:
+        rows = await info.context.loaders.dependencies_by_task_id.load(self.row.id)
+        return [TaskType.from_model(row) for row in rows if row.state not in FINISHED_STATES]
+
+    @strawberry.field(description="When the task was created, in Beijing time.")
+    def created_at(self) -> dt.datetime:
+        created = local_time(self.row.created_at)
+        assert created is not None
+        return created
+
+    @strawberry.field(description="When the task was closed (销号), in Beijing time.")
+    def closed_at(self) -> dt.datetime | None:
+        return local_time(self.row.closed_at)

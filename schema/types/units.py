@@ -1,0 +1,96 @@
+"""Units (单位) and accounts (联络员)."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+from strawberry import relay
+
+from schema.context import Info
+from schema.types.base import ModelNode, fk, fk_or_none
+from store import models
+from store.enums import Role, UnitKind
+
+
+@strawberry.type(
+    name="Unit",
+    description="单位: a court, party or government organ, department, district government "
+    "or the joint-meeting office.",
+)
+class UnitType(ModelNode):
+    model = models.Unit
+    row: strawberry.Private[models.Unit]
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Stable code of the unit, e.g. KF-CZJ.")
+    name: str = strawberry.field(description="Full name (单位名称).")
+    kind: UnitKind = strawberry.field(description="Kind of unit.")
+    region: str | None = strawberry.field(
+        description="县区 the unit belongs to; 市本级 for city-level units."
+    )
+    court_code: str | None = strawberry.field(description="法院代字 of a court, e.g. 豫0202.")
+
+    @classmethod
+    def from_model(cls, row: models.Unit) -> Self:
+        return cls(
+            row=row,
+            id=row.id,
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            region=row.region,
+            court_code=row.court_code,
+        )
+
+    @strawberry.field(description="The unit this one belongs to, if any (上级单位).")
+    async def parent(self, info: Info) -> UnitType | None:
+        parent_id = fk_or_none(self.row, "parent")
+        return await load_unit(info, parent_id) if parent_id is not None else None
+
+
+async def load_unit(info: Info, unit_id: int) -> UnitType:
+    unit = await info.context.loaders.unit_by_id.load(unit_id)
+    assert unit is not None, f"unit {unit_id} is referenced but missing"
+    return UnitType.from_model(unit)
+
+
+async def load_units(info: Info, unit_ids: list[int]) -> list[UnitType]:
+    units = await info.context.loaders.unit_by_id.load_many(unit_ids)
+    return [UnitType.from_model(unit) for unit in units if unit is not None]
+
+
+@strawberry.type(name="Account", description="联络员 or other person who signs in.")
+class AccountType(ModelNode):
+    model = models.Account
+    row: strawberry.Private[models.Account]
+    id: relay.NodeID[int]
+    username: str = strawberry.field(description="Sign-in name.")
+    display_name: str = strawberry.field(description="Name shown to others.")
+    role: Role = strawberry.field(description="What the account may see and do.")
+    active: bool = strawberry.field(description="False once the account is deactivated.")
+
+    @classmethod
+    def from_model(cls, row: models.Account) -> Self:
+        return cls(
+            row=row,
+            id=row.id,
+            username=row.username,
+            display_name=row.display_name,
+            role=row.role,
+            active=row.is_active,
+        )
+
+    @strawberry.field(description="The unit the account belongs to.")
+    async def unit(self, info: Info) -> UnitType:
+        return await load_unit(info, fk(self.row, "unit"))
+
+    @strawberry.field(description="Telephone (personal data).")
+    def phone(self) -> str | None:
+        return self.row.phone
+
+
+async def load_account(info: Info, account_id: int | None) -> AccountType | None:
+    if account_id is None:
+        return None
+    account = await info.context.loaders.account_by_id.load(account_id)
+    return AccountType.from_model(account) if account is not None else None
