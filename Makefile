@@ -1,10 +1,13 @@
 # fuyuan: `make run` serves the demo, `make test` runs every test.
-# Needs only python3 (3.11) and make; everything else is installed into .venv.
+# Needs python3 (3.11) and make; everything else is installed into .venv. The conformance
+# suites (tests/conformance) also need Node.js: npm installs their pinned packages.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+CONFORMANCE := tests/conformance
+NODE_STAMP  := $(CONFORMANCE)/node_modules/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
@@ -16,7 +19,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The Node packages of the conformance suites, again only when the lock changed or
+# node_modules is missing. Without npm the suites skip (and fail in CI), so say so here.
+$(NODE_STAMP): $(CONFORMANCE)/package.json $(CONFORMANCE)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(CONFORMANCE) --no-audit --no-fund && touch $(NODE_STAMP); \
+	else \
+		echo "npm not found: the conformance suites in $(CONFORMANCE) will be skipped"; \
+	fi
+
+setup: $(STAMP) $(NODE_STAMP)
 
 ## make run: set up, migrate, load the demo data if the database is empty, serve.
 run: setup
@@ -45,4 +57,4 @@ schema: setup
 	$(BIN)/python -m schema.schema
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis $(CONFORMANCE)/node_modules

@@ -5,15 +5,18 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
+from api.auth import bearer_token, viewer_of
+from api.http import GraphQLOverHTTP
 from api.settings import Settings
 from schema.context import Context
 from schema.schema import schema
@@ -22,11 +25,22 @@ from store.db import tortoise_config
 logger = logging.getLogger("fuyuan")
 
 
-class FuyuanGraphQL(GraphQL[Context, None]):
+class FuyuanGraphQL(GraphQLOverHTTP[Context, None]):
+    def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings = settings
+
     async def get_context(  # type: ignore[override]
-        self, request: Request, response: Response | None = None
+        self, request: Request | WebSocket, response: Response | None = None
     ) -> Context:
-        return Context(request=request, response=response)
+        viewer, auth_error = await viewer_of(bearer_token(request), secret=self.settings.secret_key)
+        return Context(
+            request=request,
+            response=response,
+            viewer=viewer,
+            auth_error=auth_error,
+            secret_key=self.settings.secret_key,
+        )
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -46,7 +60,9 @@ async def index(request: Request) -> RedirectResponse:
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app; the database opens when the lifespan starts."""
     settings = settings or Settings.from_env()
-    graphql = FuyuanGraphQL(schema, graphql_ide="graphiql" if settings.debug else None)
+    graphql = FuyuanGraphQL(
+        schema, graphql_ide="graphiql" if settings.debug else None, settings=settings
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -22,6 +22,7 @@ class Context:
     request: Request | WebSocket | None
     response: Response | None = None
     viewer: Account | None = None
+    auth_error: str | None = None
     secret_key: str = ""
     token_ttl: dt.timedelta = dt.timedelta(hours=12)
     loaders: Loaders = field(default_factory=Loaders)

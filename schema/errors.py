@@ -31,6 +31,13 @@ class ErrorCode(Enum):
     )
     CYCLE = strawberry.enum_value("CYCLE", description="The dependency would close a cycle.")
     FORBIDDEN = strawberry.enum_value("FORBIDDEN", description="Your role may not do this.")
+    CALENDAR_UNAVAILABLE = strawberry.enum_value(
+        "CALENDAR_UNAVAILABLE",
+        description="The official working-day calendar of that year is not published yet.",
+    )
+    UNAUTHENTICATED = strawberry.enum_value(
+        "UNAUTHENTICATED", description="Wrong username or password."
+    )
 
 
 @strawberry.type(description="Why a mutation refused its input, and where.")
@@ -64,8 +71,13 @@ class Forbidden(CodedError):
 
 
 def is_visible_error(error: GraphQLError) -> bool:
-    """Whether the client may see the message (else MaskErrors replaces it)."""
+    """Whether the client may see the message (else MaskErrors replaces it).
+
+    Errors raised on purpose are GraphQLErrors (ours carry a code; strawberry's
+    permission errors carry the permission's code). Anything else is a bug:
+    masked for the client, logged in full by strawberry.
+    """
     original = error.original_error
     if original is None:
         return True  # a validation or parse error of the query itself
-    return isinstance(original, CodedError)
+    return isinstance(original, GraphQLError)

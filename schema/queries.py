@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -15,7 +15,7 @@ from tortoise.queryset import QuerySet
 import schema.enums  # noqa: F401  (registers the enums with strawberry)
 from schema.context import Info
 from schema.ids import decode_id
-from schema.relay import Connection, paginate
+from schema.relay import After, Before, Connection, First, Last, paginate
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
 from schema.types.tasks import FINISHED_STATES, TaskType, TaskWarning
@@ -302,11 +302,14 @@ class Query:
     async def units(
         self,
         info: Info,
-        filter: UnitFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            UnitFilter | None,
+            strawberry.argument(description="Which units to list; all when not given."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[UnitType]:
         query = models.Unit.all()
         if filter is not None:
@@ -327,11 +330,14 @@ class Query:
     async def accounts(
         self,
         info: Info,
-        filter: AccountFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            AccountFilter | None,
+            strawberry.argument(description="Which accounts to list; all when not given."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AccountType]:
         query = models.Account.all()
         if filter is not None:
@@ -350,12 +356,17 @@ class Query:
     async def enforcement_cases(
         self,
         info: Info,
-        filter: EnforcementCaseFilter | None = None,
-        order_by: EnforcementCaseOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            EnforcementCaseFilter | None,
+            strawberry.argument(description="Which cases to list; all when not given."),
+        ] = None,
+        order_by: Annotated[
+            EnforcementCaseOrder | None, strawberry.argument(description="How to sort the cases.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[EnforcementCaseType]:
         query = models.EnforcementCase.all()
         if filter is not None:
@@ -389,11 +400,14 @@ class Query:
     async def bankruptcy_cases(
         self,
         info: Info,
-        filter: BankruptcyCaseFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            BankruptcyCaseFilter | None,
+            strawberry.argument(description="Which cases to list; all when not given."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[BankruptcyCaseType]:
         query = models.BankruptcyCase.all()
         if filter is not None:
@@ -417,11 +431,14 @@ class Query:
     async def joint_meetings(
         self,
         info: Info,
-        filter: JointMeetingFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            JointMeetingFilter | None,
+            strawberry.argument(description="Which meetings to list; all when not given."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[JointMeetingType]:
         query = models.JointMeeting.all()
         if filter is not None:
@@ -440,12 +457,17 @@ class Query:
     async def tasks(
         self,
         info: Info,
-        filter: TaskFilter | None = None,
-        order_by: TaskOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            TaskFilter | None,
+            strawberry.argument(description="Which tasks to list; all when not given."),
+        ] = None,
+        order_by: Annotated[
+            TaskOrder | None, strawberry.argument(description="How to sort the tasks.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[TaskType]:
         query = models.Task.all()
         if filter is not None:
@@ -459,5 +481,8 @@ class Query:
         )
 
     @strawberry.field(description="The workflow a kind of task follows: states, actions, diagram.")
-    def workflow(self, kind: TaskKind) -> WorkflowType:
+    def workflow(
+        self,
+        kind: Annotated[TaskKind, strawberry.argument(description="The kind of task.")],
+    ) -> WorkflowType:
         return WorkflowType.from_definition(definition_for(kind.value))

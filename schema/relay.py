@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from tortoise.models import Model
@@ -122,3 +122,17 @@ async def paginate(
         ),
         total_count=total,
     )
+
+
+First = Annotated[
+    int | None, strawberry.argument(description="Return the first N items (at most 100).")
+]
+After = Annotated[
+    str | None, strawberry.argument(description="Start after the item with this cursor.")
+]
+Last = Annotated[
+    int | None, strawberry.argument(description="Return the last N items (at most 100).")
+]
+Before = Annotated[
+    str | None, strawberry.argument(description="End before the item with this cursor.")
+]

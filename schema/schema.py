@@ -6,21 +6,25 @@ import functools
 from pathlib import Path
 
 import strawberry
-from graphql import lexicographic_sort_schema, print_schema
+from graphql import GraphQLEnumType, GraphQLSchema, lexicographic_sort_schema, print_schema
 from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from schema.errors import is_visible_error
+from schema.mutations import Mutation
 from schema.queries import Query
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType, PerformanceRecordType
 from schema.types.meetings import JointMeetingType
 from schema.types.tasks import TaskEventType, TaskType
 from schema.types.units import AccountType, UnitType
+from store.enums import LabelledEnum
 
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     types=[
         AccountType,
         BankruptcyCaseType,
@@ -34,6 +38,29 @@ schema = strawberry.Schema(
     extensions=[functools.partial(MaskErrors, should_mask_error=lambda e: not is_visible_error(e))],
     config=StrawberryConfig(auto_camel_case=True),
 )
+
+
+def _describe_labelled_enum_values(graphql_schema: GraphQLSchema) -> None:
+    """Describe each value of a store enum by its Chinese label, e.g. "已交办 (assigned)".
+
+    The labels live in store/enums.py (``LabelledEnum``); repeating them as
+    ``strawberry.enum_value(description=...)`` would let the two drift apart.
+    A value that already has a description keeps it.
+    """
+    for graphql_type in graphql_schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLEnumType):
+            continue
+        definition = graphql_type.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        enum_class = getattr(definition, "wrapped_cls", None)
+        if not (isinstance(enum_class, type) and issubclass(enum_class, LabelledEnum)):
+            continue
+        for value in graphql_type.values.values():
+            member = enum_class(value.value)
+            if value.description is None and member.label != member.value:
+                value.description = f"{member.label} ({member.name.lower().replace('_', ' ')})"
+
+
+_describe_labelled_enum_values(schema._schema)
 
 
 def export_sdl() -> str:

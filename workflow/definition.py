@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,7 @@ from typing import Any
 # "unused-ignore" keeps mypy quiet once the stubs are installed.
 import networkx as nx  # type: ignore[import-untyped, unused-ignore]
 
-from workflow.errors import DefinitionError, StateMapError
+from workflow.errors import DefinitionError, StateMapError, UnknownDefinition
 
 __all__ = [
     "DEFAULT_DEFINITION",
@@ -42,9 +43,15 @@ __all__ = [
     "Transition",
     "default_definition",
     "definition_for",
+    "definition_key_for",
     "enforcement_definition",
+    "get_definition",
+    "latest_definition",
     "load_definition",
     "migrate_state_map",
+    "register_definition",
+    "registered_definitions",
+    "unregister_definition",
 ]
 
 #: Who may take an action. COORDINATOR: an account with that role;
@@ -295,6 +302,42 @@ class Definition:
     def is_terminal(self, state: str) -> bool:
         """Whether ``state`` is terminal."""
         return self.state(state).terminal
+
+    def path_to(self, state: str) -> list[Transition]:
+        """The transitions of a shortest way from the start to ``state``.
+
+        The graph is built in definition order, so ties are always broken the
+        same way. Every state of a valid definition is reachable, so there always is one.
+
+        Example:
+            >>> [t.action for t in default_definition().path_to("ACCEPTED")]
+            ['assign', 'accept']
+        """
+        self.state(state)
+        nodes: list[str] = nx.shortest_path(self.graph, self.start, state)
+        return [
+            next(t for t in self._transitions if t.source == source and t.target == target)
+            for source, target in itertools.pairwise(nodes)
+        ]
+
+    def _content(self) -> tuple[object, ...]:
+        """Everything that makes the definition what it is, for comparing two of them."""
+        side = tuple(self.side_actions.values())
+        return (
+            self.key,
+            self.version,
+            self.start,
+            self.closed,
+            self.label_zh,
+            self.label_en,
+            self._states,
+            self._transitions,
+            side,
+        )
+
+    def same_as(self, other: Definition) -> bool:
+        """Whether ``other`` declares exactly the same workflow (labels included)."""
+        return self is other or self._content() == other._content()
 
 
 def _check_tokens(
@@ -644,17 +687,127 @@ def enforcement_definition() -> Definition:
     return load_definition(_enforcement_data())
 
 
-def definition_for(kind: str) -> Definition:
-    """The definition a task of ``kind`` moves on.
+# --------------------------------------------------------------------------- registry
+
+#: Every definition a task may be on, by (key, version). A task keeps the
+#: version it started on; only :func:`migrate_state_map` (applied by the store)
+#: moves it to another.
+_REGISTRY: dict[tuple[str, int], Definition] = {}
+
+#: The definitions registered when this module is imported; they cannot be
+#: unregistered (every task kind needs its latest definition).
+_BUILT_IN: set[tuple[str, int]] = set()
+
+
+def register_definition(definition: Definition) -> Definition:
+    """Make ``definition`` available under its key and version.
+
+    Registering the same workflow again is harmless (it returns the one
+    registered first); a different one under a key and version already taken
+    is refused, since tasks on that version would change meaning under them.
+
+    Returns:
+        The registered definition.
+
+    Raises:
+        DefinitionError: (``duplicate_version``) another definition holds the
+            key and version.
+    """
+    slot = (definition.key, definition.version)
+    registered = _REGISTRY.get(slot)
+    if registered is not None:
+        if registered.same_as(definition):
+            return registered
+        raise DefinitionError(
+            "duplicate_version", detail=f"{definition.key} version {definition.version}"
+        )
+    _REGISTRY[slot] = definition
+    return definition
+
+
+def unregister_definition(key: str, version: int) -> Definition:
+    """Remove a registered definition (for tests and for undoing a registration).
+
+    Returns:
+        The definition removed.
+
+    Raises:
+        UnknownDefinition: none is registered under ``key`` and ``version``.
+        DefinitionError: (``malformed``) it is a built-in definition.
+    """
+    if (key, version) in _BUILT_IN:
+        raise DefinitionError(
+            "malformed", detail=f"{key} version {version} is built in and stays registered"
+        )
+    try:
+        return _REGISTRY.pop((key, version))
+    except KeyError:
+        raise UnknownDefinition(key, version, _versions(key)) from None
+
+
+def _versions(key: str) -> list[int]:
+    return sorted(version for k, version in _REGISTRY if k == key)
+
+
+def get_definition(key: str, version: int) -> Definition:
+    """The definition registered under ``key`` and ``version``.
+
+    Raises:
+        UnknownDefinition: (``NOT_FOUND``) none is, naming the key, the version
+            and the versions there are.
+    """
+    try:
+        return _REGISTRY[(key, version)]
+    except KeyError:
+        raise UnknownDefinition(key, version, _versions(key)) from None
+
+
+def latest_definition(key: str) -> Definition:
+    """The highest version registered under ``key``: the one new tasks start on.
+
+    Raises:
+        UnknownDefinition: no version of ``key`` is registered.
+    """
+    versions = _versions(key)
+    if not versions:
+        raise UnknownDefinition(key)
+    return _REGISTRY[(key, versions[-1])]
+
+
+def registered_definitions() -> tuple[Definition, ...]:
+    """Every registered definition, by key then version."""
+    return tuple(_REGISTRY[slot] for slot in sorted(_REGISTRY))
+
+
+def definition_key_for(kind: str) -> str:
+    """The key of the definitions a task of ``kind`` moves on.
 
     Raises:
         DefinitionError: (``malformed``) for an unknown kind.
     """
     if kind == "ENFORCEMENT":
-        return enforcement_definition()
+        return "enforcement"
     if kind in TASK_KINDS:
-        return default_definition()
+        return "default"
     raise DefinitionError("malformed", detail=f"unknown task kind {kind}")
+
+
+def definition_for(kind: str) -> Definition:
+    """The latest definition for tasks of ``kind``: the one a new task starts on.
+
+    A task already started is judged by the version it records
+    (:func:`get_definition` with its key and version), not by this.
+
+    Raises:
+        DefinitionError: (``malformed``) for an unknown kind.
+    """
+    return latest_definition(definition_key_for(kind))
+
+
+for _built_in in (default_definition(), enforcement_definition()):
+    register_definition(_built_in)
+    _BUILT_IN.add((_built_in.key, _built_in.version))
+del _built_in
 
 
 def migrate_state_map(

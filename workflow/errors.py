@@ -24,6 +24,7 @@ __all__ = [
     "InvalidTransition",
     "MissingInput",
     "StateMapError",
+    "UnknownDefinition",
     "UnknownTask",
     "WorkflowError",
 ]
@@ -50,6 +51,7 @@ _DEFINITION_PROBLEMS: dict[str, str] = {
     "no_terminal": "the definition declares no terminal state",
     "duplicate_state": "states declared more than once: {states}",
     "duplicate_action": "an action is declared twice from the same state: {states}",
+    "duplicate_version": "another definition is registered under the same key and version",
     "malformed": "malformed definition",
 }
 
@@ -61,7 +63,7 @@ class DefinitionError(WorkflowError):
         problem: what is wrong, one of ``unreachable``, ``no_terminal_path``,
             ``terminal_has_exit``, ``isolated``, ``trap``, ``unknown_state``,
             ``no_start``, ``no_terminal``, ``duplicate_state``,
-            ``duplicate_action``, ``malformed``.
+            ``duplicate_action``, ``duplicate_version``, ``malformed``.
         states: the states concerned, in definition order.
         detail: extra words (the action concerned, the bad field …).
     """
@@ -84,6 +86,29 @@ class DefinitionError(WorkflowError):
         if detail:
             message = f"{message} ({detail})"
         super().__init__(message)
+
+
+class UnknownDefinition(WorkflowError):
+    """No definition is registered under the key (and version) asked for.
+
+    Attributes:
+        key: the definition's key (``default``, ``enforcement`` …).
+        version: the version asked for; None when the latest was asked for.
+        known: the versions registered under ``key``, ascending (empty if none).
+    """
+
+    code = "NOT_FOUND"
+
+    def __init__(self, key: str, version: int | None = None, known: Iterable[int] = ()) -> None:
+        self.key = key
+        self.version = version
+        self.known = tuple(sorted(known))
+        wanted = f"{key} version {version}" if version is not None else key
+        if self.known:
+            tail = f"registered versions of {key}: {', '.join(map(str, self.known))}"
+        else:
+            tail = f"no version of {key} is registered"
+        super().__init__(f"no workflow definition {wanted}; {tail}")
 
 
 class StateMapError(WorkflowError):

@@ -11,7 +11,15 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from schema.context import Info
-from schema.relay import MAX_PAGE_SIZE, Connection, Edge, PageInfo, encode_cursor, paginate
+from schema.relay import (
+    MAX_PAGE_SIZE,
+    After,
+    Connection,
+    Edge,
+    PageInfo,
+    encode_cursor,
+    paginate,
+)
 from schema.types.base import ModelNode, fk, fk_or_none, local_time
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
@@ -19,7 +27,7 @@ from schema.types.units import AccountType, UnitType, load_account, load_unit
 from store import models
 from store.enums import MatterType, SupervisionLevel, TaskKind, TaskState
 from workflow.calendar import default_calendar
-from workflow.definition import Definition, definition_for
+from workflow.definition import Definition, definition_for, get_definition
 from workflow.engine import Actor, EnforcementFacts, TaskSnapshot, available_actions
 from workflow.errors import CalendarUnavailable
 from workflow.progress import progress as task_progress
@@ -45,7 +53,8 @@ class TaskWarning(Enum):
 
 
 def definition_of(row: models.Task) -> Definition:
-    return definition_for(row.kind.value)
+    """The definition the task runs on: the version it started on, or was moved to."""
+    return get_definition(row.workflow_key, row.workflow_version)
 
 
 def warning_of(row: models.Task, today: dt.date) -> TaskWarning:
@@ -285,7 +294,13 @@ class TaskType(ModelNode):
 
     @strawberry.field(description="The history of the task, newest first.")
     async def events(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="Return the newest N events (at most 100)."),
+        ] = 20,
+        after: After = None,
     ) -> Connection[TaskEventType]:
         loaders = info.context.loaders
         if after is None and first is not None and 0 <= first <= MAX_PAGE_SIZE:

@@ -32,7 +32,7 @@ class WorkflowTransition:
 
 @strawberry.type(name="Workflow", description="A workflow definition: states, actions, diagram.")
 class WorkflowType:
-    key: str = strawberry.field(description="default or enforcement.")
+    key: str = strawberry.field(description="Which definition: default or enforcement.")
     version: int = strawberry.field(description="Version of the definition.")
     states: list[WorkflowState] = strawberry.field(description="Every state, start first.")
     transitions: list[WorkflowTransition] = strawberry.field(

@@ -34,6 +34,7 @@ from store.operations.common import (
     require_text,
     resolve_unit,
 )
+from workflow.definition import definition_for
 
 TASK_UNIT_KINDS = (
     UnitKind.PARTY_GOV_ORGAN,
@@ -70,6 +71,9 @@ async def create_task(
     using_db: BaseDBAsyncClient | None = None,
 ) -> Task:
     """Create a task in DRAFT with its first event (``create``), in one transaction.
+
+    The task starts on the latest version of its kind's workflow definition
+    and keeps it until a migration moves it (``workflow_versions``).
 
     The subject must fit the kind: an enforcement task belongs to a case, a
     bankruptcy matter to a bankruptcy case (and has a matter type), a
@@ -111,6 +115,8 @@ async def create_task(
         if data.due_on is not None
         else None
     )
+    # A task keeps the version it starts on: the latest one now.
+    workflow = definition_for(kind.value)
     async with in_transaction() if using_db is None else _nullcontext(using_db) as conn:
         number = await next_number(f"task:{at.year}", using_db=conn)
         task = await Task.create(
@@ -126,7 +132,8 @@ async def create_task(
             due_on=due_on,
             state=TaskState.DRAFT,
             version=1,
-            workflow_key="enforcement" if kind is TaskKind.ENFORCEMENT else "default",
+            workflow_key=workflow.key,
+            workflow_version=workflow.version,
             created_at=at,
             using_db=conn,
         )

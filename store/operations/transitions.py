@@ -26,6 +26,7 @@ evidence is kept in the payload as a list of strings.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -51,7 +52,7 @@ from store.models import (
     Unit,
 )
 from store.operations.tasks import append_event
-from workflow.definition import Definition, SideAction, Transition, definition_for
+from workflow.definition import Definition, SideAction, Transition, get_definition
 from workflow.engine import Actor, Decision, EnforcementFacts, TaskSnapshot, decide, replay
 from workflow.errors import (
     Forbidden,
@@ -62,6 +63,7 @@ from workflow.errors import (
 )
 
 __all__ = [
+    "MIGRATE_ACTION",
     "SHANGHAI",
     "AccountInactive",
     "IdempotencyKeyReused",
@@ -101,6 +103,11 @@ _WHO = {
 }
 
 _IDEMPOTENCY_KEY_MAX = 128
+
+#: The event recorded when a task is moved to another version of its
+#: workflow (``store.operations.workflow_versions``). It jumps outside the
+#: graph; its payload holds ``fromVersion`` and ``toVersion``.
+MIGRATE_ACTION = "migrate_workflow"
 
 
 # --------------------------------------------------------------------------- errors
@@ -234,6 +241,18 @@ def _step(definition: Definition, state: str, action: str) -> Transition | SideA
         if side is not None and state in side.sources:
             step = side
     return step
+
+
+def definition_of(task: Task) -> Definition:
+    """The definition ``task`` moves on: the version it records, not the latest.
+
+    Raises:
+        WorkflowRefusal: (NOT_FOUND) that version is not registered.
+    """
+    try:
+        return get_definition(task.workflow_key, task.workflow_version)
+    except WorkflowError as err:
+        raise WorkflowRefusal(err, f"task {task.code}: {err}") from err
 
 
 async def _load_task(task_id: int) -> Task:
@@ -458,7 +477,7 @@ async def _transition(
     actor_ = actor_of(actor)
     if task.version != expected_version:
         raise VersionConflict(task.code, expected_version, task.version)
-    definition = definition_for(task.kind.value)
+    definition = definition_of(task)
     snapshot = await _snapshot(task, _step(definition, task.state.value, action))
     items = _clean_evidence(evidence)
     try:
@@ -621,18 +640,113 @@ async def _history(task_id: int, moment: dt.datetime | None = None) -> tuple[Tas
     query = TaskEvent.filter(task_id=task_id)
     if moment is not None:
         query = query.filter(occurred_at__lte=moment)
-    rows = await query.order_by("seq").values_list("action", "from_state", "to_state")
+    rows = await query.order_by("seq").values_list("seq", "action", "from_state", "to_state")
     if not rows:
         return task, None
     events = [
-        (str(action), _state_value(from_state), _state_value(to_state))
-        for action, from_state, to_state in rows
+        (int(seq), str(action), _state_value(from_state), _state_value(to_state))
+        for seq, action, from_state, to_state in rows
     ]
-    definition = definition_for(task.kind.value)
+    # Migrations are read apart (there are seldom any); even a history cut
+    # before the first one needs it, to know the version the task started on.
+    migrations: dict[int, tuple[int, int]] = {}
+    if moment is not None or any(event[1] == MIGRATE_ACTION for event in events):
+        migrated = (
+            await TaskEvent.filter(task_id=task_id, action=MIGRATE_ACTION)
+            .order_by("seq")
+            .values_list("seq", "payload")
+        )
+        migrations = {int(seq): _versions_moved(payload) for seq, payload in migrated}
+    first_version = next(iter(migrations.values()))[0] if migrations else task.workflow_version
     try:
-        return task, replay(definition, events)
+        return task, _replay_versions(task.workflow_key, first_version, events, migrations)
     except WorkflowError as err:
         raise WorkflowRefusal(err, f"task {task.code}: history does not replay: {err}") from err
+
+
+def _versions_moved(payload: object) -> tuple[int, int]:
+    """``(fromVersion, toVersion)`` of a migration event's payload."""
+    data = json.loads(payload) if isinstance(payload, str | bytes) else payload
+    if not isinstance(data, dict):
+        data = {}
+    return int(data.get("fromVersion", 0)), int(data.get("toVersion", 0))
+
+
+def _replay_versions(
+    key: str,
+    version: int,
+    events: list[tuple[int, str, str | None, str | None]],
+    migrations: dict[int, tuple[int, int]],
+) -> str:
+    """Replay ``events`` (``seq``, action, from, to) version by version.
+
+    The engine replays one definition's graph. A migration event jumps
+    outside any graph, from a state of the old version to a state of the
+    new: the events before it are replayed on the old definition, and the
+    replay goes on from its ``to_state`` on the new one.
+
+    Raises:
+        InconsistentHistory: an event does not fit, with its index in ``events``.
+        UnknownDefinition: a version the history names is not registered.
+    """
+    definition = get_definition(key, version)
+    resume: str | None = None
+    begin = 0
+    for index, (seq, action, from_state, to_state) in enumerate(events):
+        if action != MIGRATE_ACTION:
+            continue
+        state = _replay_segment(definition, resume, events[begin:index], begin)
+        from_version, to_version = migrations.get(seq, (0, 0))
+        if from_state != state or from_version != definition.version:
+            recorded = f"{from_state} on version {from_version}"
+            raise InconsistentHistory(
+                index,
+                action,
+                state,
+                from_state,
+                f"the task was in {state} on version {definition.version}, "
+                f"the event records {recorded}",
+            )
+        definition = get_definition(key, to_version)
+        if to_state is None or not definition.has_state(to_state):
+            raise InconsistentHistory(
+                index,
+                action,
+                state,
+                from_state,
+                f"{to_state} is not a state of {key} version {to_version}",
+            )
+        resume, begin = to_state, index + 1
+    return _replay_segment(definition, resume, events[begin:], begin)
+
+
+def _replay_segment(
+    definition: Definition,
+    resume: str | None,
+    events: list[tuple[int, str, str | None, str | None]],
+    offset: int,
+) -> str:
+    """Replay ``events`` on ``definition`` from ``resume`` (None: from the start).
+
+    ``workflow.engine.replay`` always starts at the definition's start state;
+    a shortest way from the start to ``resume`` is a history that ends there,
+    so folding it first resumes the replay at ``resume`` under the engine's
+    own rules. Errors are renumbered to count in the whole history.
+    """
+    lead = [
+        (t.action, t.source, t.target)
+        for t in (definition.path_to(resume) if resume is not None else ())
+    ]
+    try:
+        return replay(definition, [*lead, *((a, f, t) for _, a, f, t in events)])
+    except InconsistentHistory as err:
+        raise InconsistentHistory(
+            offset + err.index - len(lead),
+            err.action,
+            err.expected_state,
+            err.recorded_state,
+            err.reason,
+        ) from err
 
 
 def _state_value(state: object) -> str | None:

@@ -1,0 +1,87 @@
+"""The Mutation root: every mutation takes one input and returns a payload with `errors`."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.mutations.auth import LoginPayload, resolve_login
+from schema.mutations.cases import (
+    AddCoordinationMatterPayload,
+    CreateBankruptcyCasePayload,
+    CreateEnforcementCasePayload,
+    RecordPerformancePayload,
+    resolve_add_coordination_matter,
+    resolve_create_bankruptcy_case,
+    resolve_create_enforcement_case,
+    resolve_record_performance,
+)
+from schema.mutations.meetings import (
+    CreateJointMeetingPayload,
+    RecordMeetingDecisionPayload,
+    resolve_create_joint_meeting,
+    resolve_record_meeting_decision,
+)
+from schema.mutations.tasks import (
+    AddTaskDependencyPayload,
+    CreateTaskPayload,
+    TransitionTaskPayload,
+    resolve_add_task_dependency,
+    resolve_create_task,
+    resolve_transition_task,
+)
+from schema.permissions import CanAct, IsCoordinator, IsCoordinatorOrCourt
+
+
+@strawberry.type(description="Everything that changes data. Each takes one input.")
+class Mutation:
+    login: LoginPayload = strawberry.mutation(
+        resolver=resolve_login, description="Sign in: a bearer token for the other calls."
+    )
+    create_enforcement_case: CreateEnforcementCasePayload = strawberry.mutation(
+        resolver=resolve_create_enforcement_case,
+        permission_classes=[IsCoordinatorOrCourt],
+        description="Register a 涉党政机关执行案件 (coordinators; court liaisons for their court).",
+    )
+    record_performance: RecordPerformancePayload = strawberry.mutation(
+        resolver=resolve_record_performance,
+        permission_classes=[IsCoordinatorOrCourt],
+        description="Record a payment towards an enforcement case (履行记录).",
+    )
+    create_bankruptcy_case: CreateBankruptcyCasePayload = strawberry.mutation(
+        resolver=resolve_create_bankruptcy_case,
+        permission_classes=[IsCoordinatorOrCourt],
+        description="Register a 破产案件.",
+    )
+    add_coordination_matter: AddCoordinationMatterPayload = strawberry.mutation(
+        resolver=resolve_add_coordination_matter,
+        permission_classes=[IsCoordinator],
+        description="Add a coordination matter (协调事项) to a bankruptcy case, as a draft task; "
+        "without a named unit it goes to the matter type's usual owning department.",
+    )
+    create_joint_meeting: CreateJointMeetingPayload = strawberry.mutation(
+        resolver=resolve_create_joint_meeting,
+        permission_classes=[IsCoordinator],
+        description="Record a joint meeting (联席会议) with its agenda.",
+    )
+    record_meeting_decision: RecordMeetingDecisionPayload = strawberry.mutation(
+        resolver=resolve_record_meeting_decision,
+        permission_classes=[IsCoordinator],
+        description="Record a decision of a meeting (议定事项) and create the task that "
+        "carries it out, as a draft.",
+    )
+    create_task: CreateTaskPayload = strawberry.mutation(
+        resolver=resolve_create_task,
+        permission_classes=[IsCoordinator],
+        description="Create a task (交办事项) as a draft; `assign` it with transitionTask.",
+    )
+    transition_task: TransitionTaskPayload = strawberry.mutation(
+        resolver=resolve_transition_task,
+        permission_classes=[CanAct],
+        description="Take an action on a task (交办, 签收, 申请销号, 销号, 督办, 延期 …). The "
+        "workflow decides who may do what; a refusal comes back in `errors` with its reason.",
+    )
+    add_task_dependency: AddTaskDependencyPayload = strawberry.mutation(
+        resolver=resolve_add_task_dependency,
+        permission_classes=[IsCoordinator],
+        description="Make a task wait for another; refused with CYCLE when it would close a loop.",
+    )

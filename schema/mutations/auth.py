@@ -1,0 +1,55 @@
+"""login: a username and password in, a bearer token out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+
+from schema.context import Info
+from schema.errors import UserError
+from schema.mutations.base import user_errors
+from schema.types.units import AccountType
+from store.auth import AuthError, login
+
+
+@strawberry.input(description="A username and password.")
+class LoginInput:
+    username: str = strawberry.field(description="Sign-in name, e.g. demo-unit.")
+    password: str = strawberry.field(description="The account's password.")
+
+
+@strawberry.type(description="The result of login.")
+class LoginPayload:
+    token: str | None = strawberry.field(
+        description="Send as `Authorization: Bearer <token>`; null when login failed."
+    )
+    expires_at: dt.datetime | None = strawberry.field(description="When the token stops working.")
+    account: AccountType | None = strawberry.field(description="The signed-in account.")
+    errors: list[UserError] = strawberry.field(description="Why login failed; empty on success.")
+
+
+async def resolve_login(
+    info: Info,
+    input: Annotated[LoginInput, strawberry.argument(description="What to do; see the fields.")],
+) -> LoginPayload:
+    now = dt.datetime.now(dt.UTC)
+    context = info.context
+    try:
+        token, account = await login(
+            input.username,
+            input.password,
+            secret=context.secret_key,
+            ttl=context.token_ttl,
+            now=now,
+        )
+    except AuthError as err:
+        return LoginPayload(token=None, expires_at=None, account=None, errors=user_errors(err))
+    context.viewer = account
+    return LoginPayload(
+        token=token,
+        expires_at=now + context.token_ttl,
+        account=AccountType.from_model(account),
+        errors=[],
+    )

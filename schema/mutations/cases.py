@@ -1,0 +1,276 @@
+"""Mutations on cases: createEnforcementCase, recordPerformance, createBankruptcyCase,
+addCoordinationMatter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from schema.context import Info
+from schema.errors import UserError
+from schema.mutations.base import input_id, required_id, user_errors
+from schema.permissions import require_viewer
+from schema.types.base import fk
+from schema.types.cases import BankruptcyCaseType, EnforcementCaseType, PerformanceRecordType
+from schema.types.tasks import TaskType
+from store.enums import (
+    BankruptcyProcedure,
+    CaseSource,
+    MatterType,
+    PartyKind,
+    PaymentMethod,
+    Role,
+    TaskKind,
+)
+from store.errors import NotFound, StoreError, ValidationError
+from store.models import Account, BankruptcyCase, EnforcementCase
+from store.operations.cases import (
+    BankruptcyCaseInput,
+    EnforcementCaseInput,
+    create_bankruptcy_case,
+    create_enforcement_case,
+    record_performance,
+)
+from store.operations.tasks import TaskInput, create_task
+
+
+def _court_of_viewer(viewer: Account, court_id: int, field: str) -> None:
+    """A court liaison works on the cases of their own court only."""
+    if viewer.role is Role.COURT_LIAISON and fk(viewer, "unit") != court_id:
+        raise ValidationError(
+            field, "court.own", "a court liaison records cases of their own court"
+        )
+
+
+# --------------------------------------------------------------------------- createEnforcementCase
+
+
+@strawberry.input(description="A new 涉党政机关执行案件.")
+class CreateEnforcementCaseInput:
+    case_number: str = strawberry.field(description="案号, e.g. （2022）豫0202执1234号.")
+    court_id: relay.GlobalID = strawberry.field(description="The enforcing court (a Unit).")
+    applicant_name: str = strawberry.field(description="申请执行人.")
+    applicant_kind: PartyKind = strawberry.field(description="Person, enterprise or organisation.")
+    respondent_id: relay.GlobalID = strawberry.field(
+        description="被执行单位: the organ that must perform (a Unit)."
+    )
+    basis: str = strawberry.field(description="执行依据: the judgment's case number.")
+    cause: str = strawberry.field(description="案由.")
+    amount_due: str = strawberry.field(description='执行标的 in yuan, e.g. "1200000.00".')
+    filed_on: dt.date = strawberry.field(description="立案日期.")
+    source: CaseSource = strawberry.field(description="Where the case came from.")
+    batch: str | None = strawberry.field(default=None, description="交办批次, if assigned in one.")
+
+
+@strawberry.type(description="The result of createEnforcementCase.")
+class CreateEnforcementCasePayload:
+    enforcement_case: EnforcementCaseType | None = strawberry.field(
+        description="The new case; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+
+
+async def resolve_create_enforcement_case(
+    info: Info,
+    input: Annotated[
+        CreateEnforcementCaseInput, strawberry.argument(description="What to do; see the fields.")
+    ],
+) -> CreateEnforcementCasePayload:
+    viewer = require_viewer(info)
+    try:
+        court_id = required_id(input.court_id, expected="Unit", field="courtId")
+        _court_of_viewer(viewer, court_id, "courtId")
+        case = await create_enforcement_case(
+            EnforcementCaseInput(
+                case_number=input.case_number,
+                court=court_id,
+                applicant_name=input.applicant_name,
+                applicant_kind=input.applicant_kind,
+                respondent=required_id(input.respondent_id, expected="Unit", field="respondentId"),
+                basis=input.basis,
+                cause=input.cause,
+                amount_due=input.amount_due,
+                filed_on=input.filed_on,
+                source=input.source,
+                batch=input.batch,
+            ),
+            today=info.context.today,
+        )
+    except StoreError as err:
+        return CreateEnforcementCasePayload(enforcement_case=None, errors=user_errors(err))
+    return CreateEnforcementCasePayload(
+        enforcement_case=EnforcementCaseType.from_model(case), errors=[]
+    )
+
+
+# --------------------------------------------------------------------------- recordPerformance
+
+
+@strawberry.input(description="A payment (履行) towards an enforcement case.")
+class RecordPerformanceInput:
+    case_id: relay.GlobalID = strawberry.field(description="The EnforcementCase paid towards.")
+    paid_on: dt.date = strawberry.field(description="Day of the payment.")
+    amount: str = strawberry.field(description='Amount in yuan, e.g. "600000.00".')
+    method: PaymentMethod = strawberry.field(description="How it was paid.")
+    note: str = strawberry.field(default="", description="Free note, e.g. 分期履行.")
+
+
+@strawberry.type(description="The result of recordPerformance.")
+class RecordPerformancePayload:
+    performance_record: PerformanceRecordType | None = strawberry.field(
+        description="The new record; null when refused."
+    )
+    enforcement_case: EnforcementCaseType | None = strawberry.field(
+        description="The case, with its new amount performed."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+
+
+async def resolve_record_performance(
+    info: Info,
+    input: Annotated[
+        RecordPerformanceInput, strawberry.argument(description="What to do; see the fields.")
+    ],
+) -> RecordPerformancePayload:
+    viewer = require_viewer(info)
+    try:
+        case_id = required_id(input.case_id, expected="EnforcementCase", field="caseId")
+        case = await EnforcementCase.get_or_none(id=case_id)
+        if case is None:
+            raise NotFound("caseId", "enforcement case", input.case_id.node_id)
+        _court_of_viewer(viewer, fk(case, "court"), "caseId")
+        record = await record_performance(
+            case,
+            paid_on=input.paid_on,
+            amount=input.amount,
+            method=input.method,
+            note=input.note,
+            recorded_by=viewer,
+            today=info.context.today,
+        )
+    except StoreError as err:
+        return RecordPerformancePayload(
+            performance_record=None, enforcement_case=None, errors=user_errors(err)
+        )
+    return RecordPerformancePayload(
+        performance_record=PerformanceRecordType.from_model(record),
+        enforcement_case=EnforcementCaseType.from_model(case),
+        errors=[],
+    )
+
+
+# --------------------------------------------------------------------------- createBankruptcyCase
+
+
+@strawberry.input(description="A new 破产案件.")
+class CreateBankruptcyCaseInput:
+    case_number: str = strawberry.field(description="案号, e.g. （2023）豫02破3号.")
+    debtor_name: str = strawberry.field(description="The debtor enterprise.")
+    debtor_uscc: str = strawberry.field(description="统一社会信用代码 (18 characters).")
+    court_id: relay.GlobalID = strawberry.field(description="The court that accepted the case.")
+    administrator: str = strawberry.field(description="管理人.")
+    procedure: BankruptcyProcedure = strawberry.field(description="清算, 重整 or 和解.")
+    accepted_on: dt.date = strawberry.field(description="受理日期.")
+    employees_affected: int = strawberry.field(default=0, description="Employees affected.")
+    claims_total: str = strawberry.field(default="0", description="Declared claims, in yuan.")
+    assets_total: str = strawberry.field(default="0", description="Assets, in yuan.")
+
+
+@strawberry.type(description="The result of createBankruptcyCase.")
+class CreateBankruptcyCasePayload:
+    bankruptcy_case: BankruptcyCaseType | None = strawberry.field(
+        description="The new case; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+
+
+async def resolve_create_bankruptcy_case(
+    info: Info,
+    input: Annotated[
+        CreateBankruptcyCaseInput, strawberry.argument(description="What to do; see the fields.")
+    ],
+) -> CreateBankruptcyCasePayload:
+    viewer = require_viewer(info)
+    try:
+        court_id = required_id(input.court_id, expected="Unit", field="courtId")
+        _court_of_viewer(viewer, court_id, "courtId")
+        case = await create_bankruptcy_case(
+            BankruptcyCaseInput(
+                case_number=input.case_number,
+                debtor_name=input.debtor_name,
+                debtor_uscc=input.debtor_uscc,
+                court=court_id,
+                administrator=input.administrator,
+                procedure=input.procedure,
+                accepted_on=input.accepted_on,
+                employees_affected=input.employees_affected,
+                claims_total=input.claims_total,
+                assets_total=input.assets_total,
+            ),
+            today=info.context.today,
+        )
+    except StoreError as err:
+        return CreateBankruptcyCasePayload(bankruptcy_case=None, errors=user_errors(err))
+    return CreateBankruptcyCasePayload(
+        bankruptcy_case=BankruptcyCaseType.from_model(case), errors=[]
+    )
+
+
+# --------------------------------------------------------------------------- addCoordinationMatter
+
+
+@strawberry.input(description="A coordination matter (协调事项) of a bankruptcy case.")
+class AddCoordinationMatterInput:
+    bankruptcy_case_id: relay.GlobalID = strawberry.field(description="The BankruptcyCase.")
+    matter_type: MatterType = strawberry.field(description="Type of matter.")
+    title: str | None = strawberry.field(
+        default=None, description="What must be done; defaults to the case and matter type."
+    )
+    description: str = strawberry.field(default="", description="Details.")
+    responsible_unit_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="The owning department; defaults to the matter type's usual owner.",
+    )
+    due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
+
+
+@strawberry.type(description="The result of addCoordinationMatter.")
+class AddCoordinationMatterPayload:
+    task: TaskType | None = strawberry.field(description="The new matter; null when refused.")
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+
+
+async def resolve_add_coordination_matter(
+    info: Info,
+    input: Annotated[
+        AddCoordinationMatterInput, strawberry.argument(description="What to do; see the fields.")
+    ],
+) -> AddCoordinationMatterPayload:
+    viewer = require_viewer(info)
+    try:
+        case_id = required_id(
+            input.bankruptcy_case_id, expected="BankruptcyCase", field="bankruptcyCaseId"
+        )
+        case = await BankruptcyCase.get_or_none(id=case_id)
+        if case is None:
+            raise NotFound("bankruptcyCaseId", "bankruptcy case", input.bankruptcy_case_id.node_id)
+        task = await create_task(
+            TaskInput(
+                kind=TaskKind.BANKRUPTCY_MATTER,
+                title=input.title or f"{case.debtor_name}破产案{input.matter_type.label}协调",
+                description=input.description,
+                bankruptcy_case=case,
+                matter_type=input.matter_type,
+                responsible_unit=input_id(
+                    input.responsible_unit_id, expected="Unit", field="responsibleUnitId"
+                ),
+                due_on=input.due_on,
+            ),
+            created_by=viewer,
+        )
+    except StoreError as err:
+        return AddCoordinationMatterPayload(task=None, errors=user_errors(err))
+    return AddCoordinationMatterPayload(task=TaskType.from_model(task), errors=[])

@@ -1,0 +1,171 @@
+"""Mutations on joint meetings: createJointMeeting, recordMeetingDecision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from schema.context import Info
+from schema.errors import UserError
+from schema.mutations.base import input_id, required_id, user_errors
+from schema.permissions import require_viewer
+from schema.types.meetings import JointMeetingType
+from schema.types.tasks import TaskType
+from store.enums import MeetingLevel, TaskKind
+from store.errors import NotFound, StoreError
+from store.models import BankruptcyCase, EnforcementCase, JointMeeting
+from store.operations.meetings import AgendaItemInput, JointMeetingInput, create_joint_meeting
+from store.operations.tasks import TaskInput, create_task
+
+
+@strawberry.input(description="An agenda item (议题) of a new meeting.")
+class AgendaItemInputType:
+    title: str = strawberry.field(description="What the item is about.")
+    enforcement_case_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The EnforcementCase it discusses, if any."
+    )
+    bankruptcy_case_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The BankruptcyCase it discusses, if any."
+    )
+
+
+@strawberry.input(description="A joint meeting that was held.")
+class CreateJointMeetingInput:
+    level: MeetingLevel = strawberry.field(description="省级, 市级 or 县级.")
+    number: int = strawberry.field(description="第N次: the meeting's number at its level.")
+    title: str = strawberry.field(description="Title of the meeting.")
+    held_on: dt.date = strawberry.field(description="Day it was held.")
+    convener_id: relay.GlobalID = strawberry.field(description="The convening Unit.")
+    attending_unit_ids: list[relay.GlobalID] = strawberry.field(
+        default_factory=list, description="Units that attended."
+    )
+    minutes_number: str | None = strawberry.field(default=None, description="纪要号.")
+    agenda: list[AgendaItemInputType] = strawberry.field(
+        default_factory=list, description="议题, in order."
+    )
+
+
+@strawberry.type(description="The result of createJointMeeting.")
+class CreateJointMeetingPayload:
+    joint_meeting: JointMeetingType | None = strawberry.field(
+        description="The new meeting; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+
+
+async def _case(model: type[EnforcementCase] | type[BankruptcyCase], row_id: int | None,
+                field: str) -> EnforcementCase | BankruptcyCase | None:  # fmt: skip
+    if row_id is None:
+        return None
+    row = await model.get_or_none(id=row_id)
+    if row is None:
+        raise NotFound(field, "case", row_id)
+    return row
+
+
+async def resolve_create_joint_meeting(
+    info: Info,
+    input: Annotated[
+        CreateJointMeetingInput, strawberry.argument(description="What to do; see the fields.")
+    ],
+) -> CreateJointMeetingPayload:
+    require_viewer(info)
+    try:
+        agenda = []
+        for index, item in enumerate(input.agenda):
+            prefix = f"agenda.{index}"
+            enforcement = await _case(
+                EnforcementCase,
+                input_id(item.enforcement_case_id, expected="EnforcementCase",
+                         field=f"{prefix}.enforcementCaseId"),
+                f"{prefix}.enforcementCaseId",
+            )  # fmt: skip
+            bankruptcy = await _case(
+                BankruptcyCase,
+                input_id(item.bankruptcy_case_id, expected="BankruptcyCase",
+                         field=f"{prefix}.bankruptcyCaseId"),
+                f"{prefix}.bankruptcyCaseId",
+            )  # fmt: skip
+            agenda.append(
+                AgendaItemInput(
+                    title=item.title,
+                    enforcement_case=enforcement,  # type: ignore[arg-type]
+                    bankruptcy_case=bankruptcy,  # type: ignore[arg-type]
+                )
+            )
+        meeting = await create_joint_meeting(
+            JointMeetingInput(
+                level=input.level,
+                number=input.number,
+                title=input.title,
+                held_on=input.held_on,
+                convener=required_id(input.convener_id, expected="Unit", field="convenerId"),
+                attending_units=[
+                    required_id(unit_id, expected="Unit", field=f"attendingUnitIds.{index}")
+                    for index, unit_id in enumerate(input.attending_unit_ids)
+                ],
+                minutes_number=input.minutes_number,
+                agenda=agenda,
+            ),
+            today=info.context.today,
+        )
+    except StoreError as err:
+        return CreateJointMeetingPayload(joint_meeting=None, errors=user_errors(err))
+    return CreateJointMeetingPayload(joint_meeting=JointMeetingType.from_model(meeting), errors=[])
+
+
+@strawberry.input(description="A decision (议定事项) of a meeting, assigned as a task.")
+class RecordMeetingDecisionInput:
+    meeting_id: relay.GlobalID = strawberry.field(description="The JointMeeting that decided.")
+    title: str = strawberry.field(description="What was decided must be done.")
+    description: str = strawberry.field(default="", description="Details.")
+    responsible_unit_id: relay.GlobalID = strawberry.field(description="责任单位.")
+    assisting_unit_ids: list[relay.GlobalID] = strawberry.field(
+        default_factory=list, description="配合单位."
+    )
+    due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
+
+
+@strawberry.type(description="The result of recordMeetingDecision.")
+class RecordMeetingDecisionPayload:
+    task: TaskType | None = strawberry.field(
+        description="The task that carries the decision out; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+
+
+async def resolve_record_meeting_decision(
+    info: Info,
+    input: Annotated[
+        RecordMeetingDecisionInput, strawberry.argument(description="What to do; see the fields.")
+    ],
+) -> RecordMeetingDecisionPayload:
+    viewer = require_viewer(info)
+    try:
+        meeting_id = required_id(input.meeting_id, expected="JointMeeting", field="meetingId")
+        meeting = await JointMeeting.get_or_none(id=meeting_id)
+        if meeting is None:
+            raise NotFound("meetingId", "joint meeting", input.meeting_id.node_id)
+        task = await create_task(
+            TaskInput(
+                kind=TaskKind.MEETING_DECISION,
+                title=input.title,
+                description=input.description,
+                meeting=meeting,
+                responsible_unit=required_id(
+                    input.responsible_unit_id, expected="Unit", field="responsibleUnitId"
+                ),
+                assisting_units=[
+                    required_id(unit_id, expected="Unit", field=f"assistingUnitIds.{index}")
+                    for index, unit_id in enumerate(input.assisting_unit_ids)
+                ],
+                due_on=input.due_on,
+            ),
+            created_by=viewer,
+        )
+    except StoreError as err:
+        return RecordMeetingDecisionPayload(task=None, errors=user_errors(err))
+    return RecordMeetingDecisionPayload(task=TaskType.from_model(task), errors=[])

@@ -1,0 +1,212 @@
+"""Mutations on tasks: createTask, transitionTask, addTaskDependency."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from schema.context import Info
+from schema.errors import UserError
+from schema.mutations.base import input_id, required_id, user_errors
+from schema.permissions import require_viewer
+from schema.types.tasks import TaskEventType, TaskType
+from store.enums import MatterType, TaskKind
+from store.errors import NotFound, StoreError
+from store.models import BankruptcyCase, EnforcementCase, JointMeeting, Task
+from store.operations.dependencies import add_task_dependency
+from store.operations.tasks import TaskInput, create_task
+from store.operations.transitions import transition_task
+
+
+@strawberry.input(description="A new task (交办事项), created as a draft.")
+class CreateTaskInput:
+    kind: TaskKind = strawberry.field(description="Kind of task.")
+    title: str = strawberry.field(description="What must be done.")
+    description: str = strawberry.field(default="", description="Details.")
+    responsible_unit_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="责任单位; for an enforcement task defaults to the case's respondent organ.",
+    )
+    enforcement_case_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The EnforcementCase of an ENFORCEMENT task."
+    )
+    bankruptcy_case_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The BankruptcyCase of a BANKRUPTCY_MATTER task."
+    )
+    meeting_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The JointMeeting of a MEETING_DECISION task."
+    )
+    matter_type: MatterType | None = strawberry.field(
+        default=None, description="Type of a BANKRUPTCY_MATTER task."
+    )
+    assisting_unit_ids: list[relay.GlobalID] = strawberry.field(
+        default_factory=list, description="配合单位."
+    )
+    due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
+
+
+@strawberry.type(description="The result of createTask.")
+class CreateTaskPayload:
+    task: TaskType | None = strawberry.field(description="The new task; null when refused.")
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+
+
+async def resolve_create_task(
+    info: Info,
+    input: Annotated[
+        CreateTaskInput, strawberry.argument(description="What to do; see the fields.")
+    ],
+) -> CreateTaskPayload:
+    viewer = require_viewer(info)
+    try:
+        case_id = input_id(
+            input.enforcement_case_id, expected="EnforcementCase", field="enforcementCaseId"
+        )
+        bankruptcy_id = input_id(
+            input.bankruptcy_case_id, expected="BankruptcyCase", field="bankruptcyCaseId"
+        )
+        meeting_id = input_id(input.meeting_id, expected="JointMeeting", field="meetingId")
+        case = await EnforcementCase.get_or_none(id=case_id) if case_id else None
+        bankruptcy = await BankruptcyCase.get_or_none(id=bankruptcy_id) if bankruptcy_id else None
+        meeting = await JointMeeting.get_or_none(id=meeting_id) if meeting_id else None
+        for wanted, found, field in (
+            (case_id, case, "enforcementCaseId"),
+            (bankruptcy_id, bankruptcy, "bankruptcyCaseId"),
+            (meeting_id, meeting, "meetingId"),
+        ):
+            if wanted is not None and found is None:
+                raise NotFound(field, "record", wanted)
+        task = await create_task(
+            TaskInput(
+                kind=input.kind,
+                title=input.title,
+                description=input.description,
+                responsible_unit=input_id(
+                    input.responsible_unit_id, expected="Unit", field="responsibleUnitId"
+                ),
+                enforcement_case=case,
+                bankruptcy_case=bankruptcy,
+                meeting=meeting,
+                matter_type=input.matter_type,
+                assisting_units=[
+                    required_id(unit_id, expected="Unit", field=f"assistingUnitIds.{index}")
+                    for index, unit_id in enumerate(input.assisting_unit_ids)
+                ],
+                due_on=input.due_on,
+            ),
+            created_by=viewer,
+        )
+    except StoreError as err:
+        return CreateTaskPayload(task=None, errors=user_errors(err))
+    return CreateTaskPayload(task=TaskType.from_model(task), errors=[])
+
+
+@strawberry.input(description="An action on a task: 交办, 签收, 申请销号 …")
+class TransitionTaskInput:
+    task_id: relay.GlobalID = strawberry.field(description="The Task.")
+    action: str = strawberry.field(
+        description="One of the task's availableActions, e.g. accept, start, approve_closure."
+    )
+    expected_version: int = strawberry.field(
+        description="The task's version as you last read it; a stale one is refused "
+        "with VERSION_CONFLICT and changes nothing."
+    )
+    comment: str | None = strawberry.field(
+        default=None, description="What you want to say; required to return, cancel, report …"
+    )
+    evidence: list[str] | None = strawberry.field(
+        default=None, description="Evidence for request_closure, e.g. file names of vouchers."
+    )
+    due_on: dt.date | None = strawberry.field(
+        default=None, description="The new due date, for assign, extend and request_extension."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Any unique string; sending the same request again with it returns the "
+        "first result instead of acting twice.",
+    )
+
+
+@strawberry.type(description="The result of transitionTask.")
+class TransitionTaskPayload:
+    task: TaskType | None = strawberry.field(
+        description="The task after the action (as it is now, when refused)."
+    )
+    event: TaskEventType | None = strawberry.field(
+        description="The history line the action wrote; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why the action was refused — invalid transition, failed guard, version "
+        "conflict …; empty on success."
+    )
+
+
+async def resolve_transition_task(
+    info: Info,
+    input: Annotated[
+        TransitionTaskInput, strawberry.argument(description="What to do; see the fields.")
+    ],
+) -> TransitionTaskPayload:
+    viewer = require_viewer(info)
+    task_id: int | None = None
+    try:
+        task_id = required_id(input.task_id, expected="Task", field="taskId")
+        result = await transition_task(
+            task_id,
+            input.action,
+            viewer,
+            expected_version=input.expected_version,
+            comment=input.comment,
+            evidence=input.evidence,
+            due_on=input.due_on,
+            idempotency_key=input.idempotency_key,
+        )
+    except StoreError as err:
+        current = await Task.get_or_none(id=task_id) if task_id is not None else None
+        return TransitionTaskPayload(
+            task=TaskType.from_model(current) if current is not None else None,
+            event=None,
+            errors=user_errors(err),
+        )
+    return TransitionTaskPayload(
+        task=TaskType.from_model(result.task),
+        event=TaskEventType.from_model(result.event),
+        errors=[],
+    )
+
+
+@strawberry.input(description="Make a task wait for another (it cannot start before).")
+class AddTaskDependencyInput:
+    task_id: relay.GlobalID = strawberry.field(description="The Task that must wait.")
+    depends_on_id: relay.GlobalID = strawberry.field(description="The Task it waits for.")
+
+
+@strawberry.type(description="The result of addTaskDependency.")
+class AddTaskDependencyPayload:
+    task: TaskType | None = strawberry.field(description="The task that now waits.")
+    errors: list[UserError] = strawberry.field(
+        description="Why it was refused (e.g. CYCLE, naming the cycle); empty on success."
+    )
+
+
+async def resolve_add_task_dependency(
+    info: Info,
+    input: Annotated[
+        AddTaskDependencyInput, strawberry.argument(description="What to do; see the fields.")
+    ],
+) -> AddTaskDependencyPayload:
+    viewer = require_viewer(info)
+    try:
+        task_id = required_id(input.task_id, expected="Task", field="taskId")
+        await add_task_dependency(
+            task_id,
+            required_id(input.depends_on_id, expected="Task", field="dependsOnId"),
+            viewer,
+        )
+        task = await Task.get(id=task_id)
+    except StoreError as err:
+        return AddTaskDependencyPayload(task=None, errors=user_errors(err))
+    return AddTaskDependencyPayload(task=TaskType.from_model(task), errors=[])

@@ -1,0 +1,71 @@
+"""Permissions, declared on fields: who may call what.
+
+A missing or bad token is UNAUTHENTICATED; a signed-in account whose role may
+not do something is FORBIDDEN. Both reach the client as top-level errors with
+``extensions.code``. What a role may do to a particular task is the workflow
+engine's to say (its refusals come back in the payload's ``errors``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from strawberry.permission import BasePermission
+
+from schema.context import Info
+from schema.errors import Unauthenticated
+from store.enums import Role
+from store.models import Account
+
+SIGN_IN = "sign in first: send `Authorization: Bearer <token>` from the login mutation"
+
+
+def require_viewer(info: Info) -> Account:
+    """The signed-in account, or an UNAUTHENTICATED error saying why there is none.
+
+    Raised rather than returned as False: the reason (expired, revoked …) is
+    per request, and permission instances are shared by every request.
+    """
+    context = info.context
+    if context.viewer is not None and context.viewer.is_active:
+        return context.viewer
+    if context.auth_error is not None:
+        raise Unauthenticated(f"sign in again: {context.auth_error}")
+    raise Unauthenticated(SIGN_IN)
+
+
+class IsAuthenticated(BasePermission):
+    """The request carries a good bearer token of an active account."""
+
+    message = SIGN_IN
+    error_extensions = {"code": "UNAUTHENTICATED"}  # noqa: RUF012 (strawberry reads it)
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        require_viewer(info)
+        return True
+
+
+class _HasRole(BasePermission):
+    roles: ClassVar[frozenset[Role]] = frozenset()
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 (strawberry reads it)
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return require_viewer(info).role in self.roles
+
+
+def has_role(*roles: Role) -> type[BasePermission]:
+    """A permission class admitting the given roles, with a message naming them."""
+    names = ", ".join(role.value for role in roles)
+    return type(
+        f"HasRole_{'_'.join(role.value for role in roles)}",
+        (_HasRole,),
+        {
+            "roles": frozenset(roles),
+            "message": f"your role may not do this; it needs one of: {names}",
+        },
+    )
+
+
+IsCoordinator = has_role(Role.COORDINATOR)
+IsCoordinatorOrCourt = has_role(Role.COORDINATOR, Role.COURT_LIAISON)
+CanAct = has_role(Role.COORDINATOR, Role.COURT_LIAISON, Role.UNIT_LIAISON)
