@@ -5,24 +5,38 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
+from strawberry.types.unset import UnsetType
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api.auth import bearer_token, viewer_of
 from api.http import GraphQLOverHTTP
+from api.middleware import BodySizeLimit, SecurityHeaders
 from api.settings import Settings
 from schema.context import Context
-from schema.schema import schema
+from schema.loaders import Loaders
+from schema.schema import build_schema, schema
+from store import notify
 from store.db import tortoise_config
 
 logger = logging.getLogger("fuyuan")
+
+
+@dataclass
+class WebSocketContext(Context):
+    """The context of a websocket: strawberry puts the connection_init payload here."""
+
+    connection_params: dict[str, object] | None = None
 
 
 class FuyuanGraphQL(GraphQLOverHTTP[Context, None]):
@@ -34,13 +48,31 @@ class FuyuanGraphQL(GraphQLOverHTTP[Context, None]):
         self, request: Request | WebSocket, response: Response | None = None
     ) -> Context:
         viewer, auth_error = await viewer_of(bearer_token(request), secret=self.settings.secret_key)
-        return Context(
+        return (WebSocketContext if isinstance(request, WebSocket) else Context)(
             request=request,
             response=response,
             viewer=viewer,
             auth_error=auth_error,
             secret_key=self.settings.secret_key,
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Sign in with the connection_init payload's token, if the handshake had none.
+
+        Browsers cannot set headers on a websocket handshake, so clients send
+        ``{"Authorization": "Bearer …"}`` in connection_init. A missing or bad
+        token does not close the connection: each subscription then fails with
+        UNAUTHENTICATED, saying why.
+        """
+        params = getattr(context, "connection_params", None)
+        if context.viewer is None and context.auth_error is None and params:
+            assert context.request is not None
+            token = bearer_token(context.request, params)
+            context.viewer, context.auth_error = await viewer_of(
+                token, secret=self.settings.secret_key
+            )
+            context.loaders = Loaders(context.viewer)  # they filter by what the viewer sees
+        return await super().on_ws_connect(context)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -57,17 +89,40 @@ async def index(request: Request) -> RedirectResponse:
     return RedirectResponse("/graphql")
 
 
+def middleware(settings: Settings) -> list[Middleware]:
+    """Outermost first: headers on every answer (413s and preflights too), then CORS
+    (only with an allow-list: a 413 must still be readable cross-origin), then the cap."""
+    stack = [Middleware(SecurityHeaders, hsts=not settings.debug)]
+    if settings.cors_origins:
+        stack.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "Accept"],
+                max_age=600,
+            )
+        )
+    stack.append(Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes))
+    return stack
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app; the database opens when the lifespan starts."""
     settings = settings or Settings.from_env()
     graphql = FuyuanGraphQL(
-        schema, graphql_ide="graphiql" if settings.debug else None, settings=settings
+        schema if settings.debug else build_schema(production=True),
+        graphql_ide="graphiql" if settings.debug else None,
+        settings=settings,
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-            yield
+            try:
+                yield
+            finally:
+                await notify.close()  # ends subscriptions, closes the LISTEN connection
 
     app = Starlette(
         debug=False,
@@ -78,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
         ],
         lifespan=lifespan,
+        middleware=middleware(settings),
     )
     app.state.settings = settings
     return app

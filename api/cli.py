@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--unit", required=True, help="unit code, e.g. KF-CZJ")
     create.add_argument("--display-name")
     create.set_defaults(run=_account_create)
+    reset = account_commands.add_parser(
+        "reset-password",
+        help="set a new password (read from standard input); revokes the account's tokens",
+    )
+    reset.add_argument("username")
+    reset.set_defaults(run=_account_reset_password)
     deactivate = account_commands.add_parser("deactivate", help="deactivate an account")
     deactivate.add_argument("username")
     deactivate.set_defaults(run=_account_deactivate)
@@ -180,6 +186,21 @@ def _account_create(args: argparse.Namespace, settings: Settings) -> int:
                 display_name=args.display_name,
             )
             print(f"fuyuan: account {account.username} created ({account.role.value})")
+
+    asyncio.run(run())
+    return 0
+
+
+def _account_reset_password(args: argparse.Namespace, settings: Settings) -> int:
+    from store.operations.units import reset_password
+    from store.setup import database
+
+    password = _read_password()
+
+    async def run() -> None:
+        async with database(settings.database_url):
+            await reset_password(args.username, password)
+        print(f"fuyuan: password of {args.username} reset; its earlier tokens no longer work")
 
     asyncio.run(run())
     return 0

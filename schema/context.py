@@ -25,7 +25,11 @@ class Context:
     auth_error: str | None = None
     secret_key: str = ""
     token_ttl: dt.timedelta = dt.timedelta(hours=12)
-    loaders: Loaders = field(default_factory=Loaders)
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Made per request and per viewer: the loaders filter by what it may see.
+        self.loaders = Loaders(self.viewer)
 
     @property
     def today(self) -> dt.date:

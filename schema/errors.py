@@ -38,6 +38,9 @@ class ErrorCode(Enum):
     UNAUTHENTICATED = strawberry.enum_value(
         "UNAUTHENTICATED", description="Wrong username or password."
     )
+    THROTTLED = strawberry.enum_value(
+        "THROTTLED", description="Too many failed sign-ins lately: wait, then try again."
+    )
 
 
 @strawberry.type(description="Why a mutation refused its input, and where.")

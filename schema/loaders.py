@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise import connections
+from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 from tortoise.models import Model
 
@@ -28,6 +29,7 @@ from store.models import (
     TaskEvent,
     Unit,
 )
+from store.visibility import scope_for
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -36,22 +38,24 @@ M = TypeVar("M", bound=Model)
 FINISHED = (TaskState.CLOSED, TaskState.CANCELLED)
 
 
-def _by_id(model: type[M]) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
+def _by_id(model: type[M], scope: Q) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
+    """Rows by id, None for a row the viewer may not see (as if it did not exist)."""
+
     async def load(keys: Sequence[int]) -> list[M | None]:
-        rows = {row.pk: row for row in await model.filter(id__in=set(keys))}
+        rows = {row.pk: row for row in await model.filter(scope, id__in=set(keys))}
         return [rows.get(key) for key in keys]
 
     return load
 
 
 def _grouped(
-    model: type[M], key_field: str, *, order: Sequence[str] = ("id",)
+    model: type[M], key_field: str, scope: Q, *, order: Sequence[str] = ("id",)
 ) -> Callable[[Sequence[int]], Awaitable[list[list[M]]]]:
     """Rows of ``model`` grouped by ``key_field``: one query for every key."""
 
     async def load(keys: Sequence[int]) -> list[list[M]]:
         groups: dict[int, list[M]] = defaultdict(list)
-        query = model.filter(**{f"{key_field}__in": set(keys)}).order_by(*order)
+        query = model.filter(scope, **{f"{key_field}__in": set(keys)}).order_by(*order)
         for row in await query:
             groups[getattr(row, key_field)].append(row)
         return [groups.get(key, []) for key in keys]
@@ -60,6 +64,7 @@ def _grouped(
 
 
 async def _amount_performed(keys: Sequence[int]) -> list[int]:
+    # Only ever asked for cases the viewer could load: the sum needs no scope.
     rows = (
         await PerformanceRecord.filter(case_id__in=set(keys))
         .annotate(total=Sum("amount_fen"))
@@ -82,6 +87,7 @@ async def _event_counts(keys: Sequence[int]) -> list[int]:
 
 
 async def _latest_events(keys: Sequence[tuple[int, int]]) -> list[list[TaskEvent]]:
+    # Asked only by Task.events, for tasks the viewer could load.
     """The newest ``n`` events of each task, for keys ``(task_id, n)``: one query.
 
     A window function ranks each task's events newest first; SQLite (3.25+) and
@@ -104,14 +110,19 @@ async def _latest_events(keys: Sequence[tuple[int, int]]) -> list[list[TaskEvent
     return [groups.get(task_id, [])[:n] for task_id, n in keys]
 
 
-async def _dependencies(keys: Sequence[int]) -> list[list[Task]]:
-    links = await TaskDependency.filter(task_id__in=set(keys)).order_by("id")
-    target_ids = {link.depends_on_id for link in links}  # type: ignore[attr-defined]
-    targets = {task.id: task for task in await Task.filter(id__in=target_ids)}
-    groups: dict[int, list[Task]] = defaultdict(list)
-    for link in links:
-        groups[link.task_id].append(targets[link.depends_on_id])  # type: ignore[attr-defined]
-    return [groups.get(key, []) for key in keys]
+def _dependencies(scope: Q) -> Callable[[Sequence[int]], Awaitable[list[list[Task]]]]:
+    async def load(keys: Sequence[int]) -> list[list[Task]]:
+        links = await TaskDependency.filter(task_id__in=set(keys)).order_by("id")
+        target_ids = {link.depends_on_id for link in links}  # type: ignore[attr-defined]
+        targets = {task.id: task for task in await Task.filter(scope, id__in=target_ids)}
+        groups: dict[int, list[Task]] = defaultdict(list)
+        for link in links:
+            target = targets.get(link.depends_on_id)  # type: ignore[attr-defined]
+            if target is not None:
+                groups[link.task_id].append(target)  # type: ignore[attr-defined]
+        return [groups.get(key, []) for key in keys]
+
+    return load
 
 
 async def _assisting_units(keys: Sequence[int]) -> list[list[Unit]]:
@@ -141,38 +152,47 @@ def _loader(load_fn: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> DataLoa
 
 
 class Loaders:
-    """The loaders of one request; named ``<thing>_by_<key>``."""
+    """The loaders of one request, for one viewer; named ``<thing>_by_<key>``.
 
-    def __init__(self) -> None:
-        self.unit_by_id: DataLoader[int, Unit | None] = _loader(_by_id(Unit))
-        self.account_by_id: DataLoader[int, Account | None] = _loader(_by_id(Account))
+    Every loader filters by what the viewer may see (store.visibility), so a
+    nested field never reaches a record the viewer could not list. Accounts
+    are the exception: the actor of an event the viewer may see is shown by
+    name (their phone is masked by the type).
+    """
+
+    def __init__(self, viewer: Account | None = None) -> None:
+        tasks = scope_for(Task, viewer)
+        self.unit_by_id: DataLoader[int, Unit | None] = _loader(_by_id(Unit, Q()))
+        self.account_by_id: DataLoader[int, Account | None] = _loader(_by_id(Account, Q()))
         self.enforcement_case_by_id: DataLoader[int, EnforcementCase | None] = _loader(
-            _by_id(EnforcementCase)
+            _by_id(EnforcementCase, scope_for(EnforcementCase, viewer))
         )
         self.bankruptcy_case_by_id: DataLoader[int, BankruptcyCase | None] = _loader(
-            _by_id(BankruptcyCase)
+            _by_id(BankruptcyCase, scope_for(BankruptcyCase, viewer))
         )
-        self.meeting_by_id: DataLoader[int, JointMeeting | None] = _loader(_by_id(JointMeeting))
-        self.task_by_id: DataLoader[int, Task | None] = _loader(_by_id(Task))
+        self.meeting_by_id: DataLoader[int, JointMeeting | None] = _loader(
+            _by_id(JointMeeting, scope_for(JointMeeting, viewer))
+        )
+        self.task_by_id: DataLoader[int, Task | None] = _loader(_by_id(Task, tasks))
         self.amount_performed_by_case_id: DataLoader[int, int] = _loader(_amount_performed)
         self.performance_records_by_case_id: DataLoader[int, list[PerformanceRecord]] = _loader(
-            _grouped(PerformanceRecord, "case_id", order=("paid_on", "id"))
+            _grouped(PerformanceRecord, "case_id", Q(), order=("paid_on", "id"))
         )
         self.tasks_by_enforcement_case_id: DataLoader[int, list[Task]] = _loader(
-            _grouped(Task, "enforcement_case_id", order=("code",))
+            _grouped(Task, "enforcement_case_id", tasks, order=("code",))
         )
         self.tasks_by_bankruptcy_case_id: DataLoader[int, list[Task]] = _loader(
-            _grouped(Task, "bankruptcy_case_id", order=("code",))
+            _grouped(Task, "bankruptcy_case_id", tasks, order=("code",))
         )
         self.tasks_by_meeting_id: DataLoader[int, list[Task]] = _loader(
-            _grouped(Task, "meeting_id", order=("code",))
+            _grouped(Task, "meeting_id", tasks, order=("code",))
         )
         self.agenda_items_by_meeting_id: DataLoader[int, list[AgendaItem]] = _loader(
-            _grouped(AgendaItem, "meeting_id", order=("seq",))
+            _grouped(AgendaItem, "meeting_id", Q(), order=("seq",))
         )
         self.attending_units_by_meeting_id: DataLoader[int, list[Unit]] = _loader(_attending_units)
         self.assisting_units_by_task_id: DataLoader[int, list[Unit]] = _loader(_assisting_units)
-        self.dependencies_by_task_id: DataLoader[int, list[Task]] = _loader(_dependencies)
+        self.dependencies_by_task_id: DataLoader[int, list[Task]] = _loader(_dependencies(tasks))
         self.event_count_by_task_id: DataLoader[int, int] = _loader(_event_counts)
         self.latest_events_by_task_and_count: DataLoader[tuple[int, int], list[TaskEvent]] = (
             _loader(_latest_events)

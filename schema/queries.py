@@ -15,6 +15,7 @@ from tortoise.queryset import QuerySet
 import schema.enums  # noqa: F401  (registers the enums with strawberry)
 from schema.context import Info
 from schema.ids import decode_id
+from schema.permissions import IsAuthenticated
 from schema.relay import After, Before, Connection, First, Last, paginate
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
@@ -32,6 +33,7 @@ from store.enums import (
     TaskState,
     UnitKind,
 )
+from store.visibility import scope_for, sees_personal_data
 from workflow.calendar import default_calendar
 from workflow.definition import definition_for
 from workflow.errors import CalendarUnavailable
@@ -200,7 +202,7 @@ _COLUMNS: dict[Enum, str] = {
 
 
 async def filter_tasks(
-    query: QuerySet[models.Task], spec: TaskFilter, today: dt.date
+    query: QuerySet[models.Task], spec: TaskFilter, today: dt.date, *, personal_data: bool
 ) -> QuerySet[models.Task]:
     """Apply a TaskFilter in SQL; warning colours use the working-day calendar."""
     if spec.state:
@@ -224,14 +226,16 @@ async def filter_tasks(
         query = query.filter(~overdue)
     if spec.search:
         text = spec.search.strip()
-        query = query.filter(
+        matches = (
             Q(code__icontains=text)
             | Q(title__icontains=text)
             | Q(enforcement_case__case_number__icontains=text)
-            | Q(enforcement_case__applicant_name__icontains=text)
             | Q(bankruptcy_case__case_number__icontains=text)
             | Q(bankruptcy_case__debtor_name__icontains=text)
         )
+        if personal_data:  # others see applicants masked: searching them would unmask
+            matches |= Q(enforcement_case__applicant_name__icontains=text)
+        query = query.filter(matches)
     if spec.warning is not None:
         query = await _filter_warning(query, spec.warning, today)
     return query
@@ -290,15 +294,21 @@ async def _yellow_ids(open_with_date: QuerySet[models.Task], today: dt.date) -> 
 
 @strawberry.type(description="Everything a liaison can read.")
 class Query:
-    node: relay.Node = relay.node(description="Any record by its global ID.")
-    nodes: list[relay.Node] = relay.node(description="Several records by their global IDs.")
+    node: relay.Node | None = relay.node(
+        description="Any record by its global ID; null for one you may not see.",
+        permission_classes=[IsAuthenticated],
+    )
+    nodes: list[relay.Node | None] = relay.node(
+        description="Several records by their global IDs; null for each you may not see.",
+        permission_classes=[IsAuthenticated],
+    )
 
     @strawberry.field(description="The signed-in account; null when signed out.")
     def viewer(self, info: Info) -> AccountType | None:
         viewer = info.context.viewer
         return AccountType.from_model(viewer) if viewer is not None else None
 
-    @strawberry.field(description="Units (单位), by code.")
+    @strawberry.field(description="Units (单位), by code.", permission_classes=[IsAuthenticated])
     async def units(
         self,
         info: Info,
@@ -326,7 +336,9 @@ class Query:
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 
-    @strawberry.field(description="Accounts (联络员), by username.")
+    @strawberry.field(
+        description="Accounts (联络员), by username.", permission_classes=[IsAuthenticated]
+    )
     async def accounts(
         self,
         info: Info,
@@ -339,7 +351,7 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[AccountType]:
-        query = models.Account.all()
+        query = models.Account.filter(scope_for(models.Account, info.context.viewer))
         if filter is not None:
             if filter.role is not None:
                 query = query.filter(role=filter.role)
@@ -352,7 +364,10 @@ class Query:
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 
-    @strawberry.field(description="涉党政机关执行案件; newest filing first unless ordered.")
+    @strawberry.field(
+        description="涉党政机关执行案件; newest filing first unless ordered.",
+        permission_classes=[IsAuthenticated],
+    )
     async def enforcement_cases(
         self,
         info: Info,
@@ -368,7 +383,9 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[EnforcementCaseType]:
-        query = models.EnforcementCase.all()
+        query = models.EnforcementCase.filter(
+            scope_for(models.EnforcementCase, info.context.viewer)
+        )
         if filter is not None:
             if (court_id := _unit_id(filter.court_id, "filter.courtId")) is not None:
                 query = query.filter(court_id=court_id)
@@ -382,11 +399,11 @@ class Query:
                 query = query.filter(closed_on__isnull=not filter.closed)
             if filter.search:
                 text = filter.search.strip()
-                query = query.filter(
-                    Q(case_number__icontains=text)
-                    | Q(applicant_name__icontains=text)
-                    | Q(cause__icontains=text)
-                )
+                matches = Q(case_number__icontains=text) | Q(cause__icontains=text)
+                if sees_personal_data(info.context.viewer):
+                    # Others see applicants' names masked: searching them would unmask.
+                    matches |= Q(applicant_name__icontains=text)
+                query = query.filter(matches)
         if order_by is None:
             query = query.order_by("-filed_on", "-id")
         else:
@@ -396,7 +413,9 @@ class Query:
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 
-    @strawberry.field(description="破产案件; most recently accepted first.")
+    @strawberry.field(
+        description="破产案件; most recently accepted first.", permission_classes=[IsAuthenticated]
+    )
     async def bankruptcy_cases(
         self,
         info: Info,
@@ -409,7 +428,7 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[BankruptcyCaseType]:
-        query = models.BankruptcyCase.all()
+        query = models.BankruptcyCase.filter(scope_for(models.BankruptcyCase, info.context.viewer))
         if filter is not None:
             if (court_id := _unit_id(filter.court_id, "filter.courtId")) is not None:
                 query = query.filter(court_id=court_id)
@@ -427,7 +446,9 @@ class Query:
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 
-    @strawberry.field(description="联席会议; most recent first.")
+    @strawberry.field(
+        description="联席会议; most recent first.", permission_classes=[IsAuthenticated]
+    )
     async def joint_meetings(
         self,
         info: Info,
@@ -440,7 +461,7 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[JointMeetingType]:
-        query = models.JointMeeting.all()
+        query = models.JointMeeting.filter(scope_for(models.JointMeeting, info.context.viewer))
         if filter is not None:
             if filter.level is not None:
                 query = query.filter(level=filter.level)
@@ -453,7 +474,10 @@ class Query:
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 
-    @strawberry.field(description="交办事项; soonest due first unless ordered.")
+    @strawberry.field(
+        description="交办事项; soonest due first unless ordered.",
+        permission_classes=[IsAuthenticated],
+    )
     async def tasks(
         self,
         info: Info,
@@ -469,9 +493,14 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[TaskType]:
-        query = models.Task.all()
+        query = models.Task.filter(scope_for(models.Task, info.context.viewer))
         if filter is not None:
-            query = await filter_tasks(query, filter, info.context.today)
+            query = await filter_tasks(
+                query,
+                filter,
+                info.context.today,
+                personal_data=sees_personal_data(info.context.viewer),
+            )
         if order_by is None:
             query = query.order_by("due_on", "id")
         else:
@@ -480,7 +509,10 @@ class Query:
             query, TaskType.from_model, first=first, after=after, last=last, before=before
         )
 
-    @strawberry.field(description="The workflow a kind of task follows: states, actions, diagram.")
+    @strawberry.field(
+        description="The workflow a kind of task follows: states, actions, diagram.",
+        permission_classes=[IsAuthenticated],
+    )
     def workflow(
         self,
         kind: Annotated[TaskKind, strawberry.argument(description="The kind of task.")],

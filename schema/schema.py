@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 from pathlib import Path
 
 import strawberry
 from graphql import GraphQLEnumType, GraphQLSchema, lexicographic_sort_schema, print_schema
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import DisableIntrospection, MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from schema.errors import is_visible_error
+from schema.limits import QueryLimits
 from schema.mutations import Mutation
 from schema.queries import Query
+from schema.subscriptions import Subscription
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType, PerformanceRecordType
 from schema.types.meetings import JointMeetingType
 from schema.types.tasks import TaskEventType, TaskType
@@ -25,6 +28,7 @@ SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=[
         AccountType,
         BankruptcyCaseType,
@@ -35,7 +39,10 @@ schema = strawberry.Schema(
         TaskType,
         UnitType,
     ],
-    extensions=[functools.partial(MaskErrors, should_mask_error=lambda e: not is_visible_error(e))],
+    extensions=[
+        QueryLimits,
+        functools.partial(MaskErrors, should_mask_error=lambda e: not is_visible_error(e)),
+    ],
     config=StrawberryConfig(auto_camel_case=True),
 )
 
@@ -61,6 +68,21 @@ def _describe_labelled_enum_values(graphql_schema: GraphQLSchema) -> None:
 
 
 _describe_labelled_enum_values(schema._schema)
+
+
+def build_schema(*, production: bool = False) -> strawberry.Schema:
+    """The schema to serve: in production, a variant that refuses introspection.
+
+    strawberry cannot convert the same types into a second schema (its relay
+    fields are rewritten in place on conversion), so the production variant is
+    a shallow copy of ``schema`` sharing its GraphQL types, with one more
+    extension; a view executes with the extensions of the schema it was given.
+    """
+    if not production:
+        return schema
+    variant = copy.copy(schema)
+    variant.extensions = (*schema.extensions, DisableIntrospection)
+    return variant
 
 
 def export_sdl() -> str:

@@ -15,12 +15,14 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from tortoise.queryset import QuerySet
 
 from store.errors import StoreError
-from store.models import Account
+from store.models import Account, LoginAttempt
 
 logger = logging.getLogger("fuyuan.auth")
 
@@ -43,6 +45,33 @@ class AuthError(StoreError):
 class LoginFailed(AuthError):
     def __init__(self) -> None:
         super().__init__("wrong username or password, or the account is deactivated")
+
+
+class LoginThrottled(AuthError):
+    """Too many failed sign-ins lately; ``retry_after`` says how long until the next try."""
+
+    code = "THROTTLED"
+
+    def __init__(self, retry_after: dt.timedelta) -> None:
+        minutes = max(1, math.ceil(retry_after.total_seconds() / 60))
+        unit = "minute" if minutes == 1 else "minutes"
+        super().__init__(f"too many failed sign-ins; try again in {minutes} {unit}")
+        self.retry_after = retry_after
+        self.minutes = minutes
+
+
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+"""Failed sign-ins older than this no longer count."""
+
+MAX_FAILURES_PER_USERNAME = 5
+"""Failures within the window after which a username is locked: enough for typos."""
+
+MAX_FAILURES_PER_CLIENT = 20
+"""Failures from one address within the window: higher than per username, since a
+government office signs in from behind one NAT address."""
+
+ATTEMPT_RETENTION = dt.timedelta(days=30)
+"""Attempts are deleted after this long; they stay a month as a record of sign-ins."""
 
 
 def _b64(data: bytes) -> str:
@@ -104,15 +133,79 @@ def password_matches(password_hash: str, password: str) -> bool:
 
 
 async def login(
-    username: str, password: str, *, secret: str, ttl: dt.timedelta, now: dt.datetime
+    username: str,
+    password: str,
+    *,
+    secret: str,
+    ttl: dt.timedelta,
+    now: dt.datetime,
+    client: str | None = None,
 ) -> tuple[str, Account]:
-    """Check a username and password; the token and account, or LoginFailed."""
-    account = await Account.get_or_none(username=username.strip())
+    """Check a username and password; the token and account, LoginFailed or LoginThrottled.
+
+    After :data:`MAX_FAILURES_PER_USERNAME` failures for a username, or
+    :data:`MAX_FAILURES_PER_CLIENT` from one client address, within
+    :data:`FAILURE_WINDOW`, attempts are refused unchecked — a right password
+    too — until enough of those failures are older than the window. Refused
+    attempts are not recorded, so the lock-out ends when it said it would. A
+    success clears the username's count (not the address's).
+    """
+    name = username.strip()[:_USERNAME_LENGTH]
+    client = client[:_CLIENT_LENGTH] if client else None
+    wait = await _lockout(name, client, now)
+    if wait is not None:
+        logger.warning("throttled login for %r from %s", name, client or "an unknown address")
+        raise LoginThrottled(wait)
+    account = await Account.get_or_none(username=name)
     if account is None:
         password_matches(_DUMMY_HASH, password)
-        logger.warning("failed login for unknown username %r", username)
+        logger.warning("failed login for unknown username %r from %s", name, client or "?")
+        await _record(name, client, now, succeeded=False)
         raise LoginFailed
     if not password_matches(account.password_hash, password) or not account.is_active:
-        logger.warning("failed login for %r", account.username)
+        logger.warning("failed login for %r from %s", account.username, client or "?")
+        await _record(name, client, now, succeeded=False)
         raise LoginFailed
+    await _record(name, client, now, succeeded=True)
     return issue_token(account, secret=secret, ttl=ttl, now=now), account
+
+
+# LoginAttempt's column widths: a longer name cannot be an account's (64 too).
+_USERNAME_LENGTH = 64
+_CLIENT_LENGTH = 64
+
+
+async def _lockout(username: str, client: str | None, now: dt.datetime) -> dt.timedelta | None:
+    """How long until the next attempt may be checked, or None if it may be now."""
+    since = now - FAILURE_WINDOW
+    waits = []
+    last_success = (
+        await LoginAttempt.filter(username=username, succeeded=True, at__gt=since)
+        .order_by("-at")
+        .first()
+    )
+    by_name = LoginAttempt.filter(username=username, succeeded=False, at__gt=since)
+    if last_success is not None:
+        by_name = by_name.filter(at__gt=last_success.at)
+    waits.append(await _wait(by_name, MAX_FAILURES_PER_USERNAME, now))
+    if client is not None:
+        by_client = LoginAttempt.filter(client=client, succeeded=False, at__gt=since)
+        waits.append(await _wait(by_client, MAX_FAILURES_PER_CLIENT, now))
+    locked = [wait for wait in waits if wait is not None]
+    return max(locked) if locked else None
+
+
+async def _wait(
+    failures: QuerySet[LoginAttempt], limit: int, now: dt.datetime
+) -> dt.timedelta | None:
+    """Until the limit-th newest failure leaves the window, if there are that many."""
+    times = await failures.order_by("-at").limit(limit).values_list("at", flat=True)
+    if len(times) < limit:
+        return None
+    oldest: dt.datetime = times[-1]  # type: ignore[assignment]
+    return max(oldest + FAILURE_WINDOW - now, dt.timedelta(seconds=1))
+
+
+async def _record(username: str, client: str | None, now: dt.datetime, *, succeeded: bool) -> None:
+    await LoginAttempt.create(username=username, client=client, at=now, succeeded=succeeded)
+    await LoginAttempt.filter(at__lt=now - ATTEMPT_RETENTION).delete()

@@ -119,6 +119,13 @@ class EnforcementCase(Model):
     closure_grounds = fields.TextField(null=True, description="grounds of a settlement/termination")
     performance_confirmed_at = fields.DatetimeField(null=True, description="法院确认履行")
     closed_on = fields.DateField(null=True)
+    created_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account",
+        related_name="created_enforcement_cases",
+        null=True,
+        on_delete=fields.RESTRICT,
+        description="who registered it (null for the command line and demo data)",
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -167,6 +174,13 @@ class BankruptcyCase(Model):
     employees_affected = fields.IntField(default=0, validators=[NON_NEGATIVE])
     claims_total_fen = fields.BigIntField(default=0, validators=[NON_NEGATIVE])
     assets_total_fen = fields.BigIntField(default=0, validators=[NON_NEGATIVE])
+    created_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account",
+        related_name="created_bankruptcy_cases",
+        null=True,
+        on_delete=fields.RESTRICT,
+        description="who registered it (null for the command line and demo data)",
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -189,6 +203,13 @@ class JointMeeting(Model):
         "models.Unit", related_name="attended_meetings", through="joint_meeting_unit"
     )
     minutes_number = fields.CharField(max_length=64, null=True, unique=True, description="纪要号")
+    created_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account",
+        related_name="created_meetings",
+        null=True,
+        on_delete=fields.RESTRICT,
+        description="who registered it (null for the command line and demo data)",
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -385,9 +406,30 @@ __all__ = [
     "Counter",
     "EnforcementCase",
     "JointMeeting",
+    "LoginAttempt",
     "PerformanceRecord",
     "Task",
     "TaskDependency",
     "TaskEvent",
     "Unit",
 ]
+
+
+class LoginAttempt(Model):
+    """One sign-in attempt, kept to throttle guessing (store/auth.py).
+
+    In the database rather than in memory so that the count holds across
+    server workers. ``username`` is as typed (it may name no account), so it
+    is not a foreign key; ``client`` is the address the request came from.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    username = fields.CharField(max_length=64)
+    client = fields.CharField(max_length=64, null=True)
+    at = fields.DatetimeField()
+    succeeded = fields.BooleanField()
+
+    class Meta:
+        table = "login_attempt"
+        ordering = ["-at", "-id"]
+        indexes = (Index(fields=("username", "at")), Index(fields=("client", "at")))

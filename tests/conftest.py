@@ -51,6 +51,21 @@ def asyncpg_dsn(url: str) -> str:
     return "postgresql://" + url.split("://", 1)[1]
 
 
+async def drop_database(name: str) -> None:
+    """Drop a test database, waiting out a moment when a background worker holds it.
+
+    ``WITH (FORCE)`` ends our own leftover connections; an autovacuum worker of
+    the server's own role may still be attached for a moment, so retry.
+    """
+    for attempt in range(10):
+        try:
+            await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (asyncpg.InsufficientPrivilegeError, asyncpg.ObjectInUseError):
+            await asyncio.sleep(0.2 * (attempt + 1))
+    await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 async def _admin_execute(sql: str) -> None:
     url = postgres_url()
     assert url is not None
@@ -78,27 +93,74 @@ def postgres_template() -> Iterator[str]:
     assert url is not None
     asyncio.run(migrate(with_database(url, name)))
     yield name
-    asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(drop_database(name))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of a fresh, migrated, empty database of each backend."""
+async def _seed(url: str) -> None:
+    from store.demo import seed_demo
+
+    await open_database(url)
+    try:
+        await seed_demo()
+    finally:
+        await Tortoise.close_connections()
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+    asyncio.run(_seed(f"sqlite://{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_template(postgres_template: str) -> Iterator[str]:
+    url = postgres_url()
+    assert url is not None
+    name = f"fuyuan_demo_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+    asyncio.run(_seed(with_database(url, name)))
+    yield name
+    asyncio.run(drop_database(name))
+
+
+def _copy_of(request: pytest.FixtureRequest, tmp_path: Path, *, demo: bool) -> Iterator[str]:
+    """A fresh database of the backend ``request.param`` names, copied from a template."""
     if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
+        template: Path = request.getfixturevalue(
+            "sqlite_demo_template" if demo else "sqlite_template"
+        )
         path = tmp_path / "fuyuan.sqlite3"
         shutil.copy(template, path)
         yield f"sqlite://{path}"
         return
     if postgres_url() is None:
         pytest.skip(POSTGRES_SKIP)
-    template_name: str = request.getfixturevalue("postgres_template")
+    template_name: str = request.getfixturevalue(
+        "postgres_demo_template" if demo else "postgres_template"
+    )
     name = f"fuyuan_t_{uuid.uuid4().hex[:12]}"
     asyncio.run(_admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
     url = postgres_url()
     assert url is not None
     yield with_database(url, name)
-    asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(drop_database(name))
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, migrated, empty database of each backend."""
+    yield from _copy_of(request, tmp_path, demo=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database of each backend holding the Kaifeng demo data (seeded once a session)."""
+    yield from _copy_of(request, tmp_path, demo=True)
 
 
 async def open_database(url: str) -> None:

@@ -36,6 +36,7 @@ async def resolve_login(
 ) -> LoginPayload:
     now = dt.datetime.now(dt.UTC)
     context = info.context
+    request = context.request
     try:
         token, account = await login(
             input.username,
@@ -43,6 +44,7 @@ async def resolve_login(
             secret=context.secret_key,
             ttl=context.token_ttl,
             now=now,
+            client=request.client.host if request is not None and request.client else None,
         )
     except AuthError as err:
         return LoginPayload(token=None, expires_at=None, account=None, errors=user_errors(err))

@@ -35,6 +35,7 @@ from store.operations.cases import (
     record_performance,
 )
 from store.operations.tasks import TaskInput, create_task
+from store.visibility import scope_for
 
 
 def _court_of_viewer(viewer: Account, court_id: int, field: str) -> None:
@@ -98,6 +99,7 @@ async def resolve_create_enforcement_case(
                 batch=input.batch,
             ),
             today=info.context.today,
+            created_by=viewer,
         )
     except StoreError as err:
         return CreateEnforcementCasePayload(enforcement_case=None, errors=user_errors(err))
@@ -138,10 +140,10 @@ async def resolve_record_performance(
     viewer = require_viewer(info)
     try:
         case_id = required_id(input.case_id, expected="EnforcementCase", field="caseId")
-        case = await EnforcementCase.get_or_none(id=case_id)
+        # Another court's case answers like a case that does not exist.
+        case = await EnforcementCase.filter(scope_for(EnforcementCase, viewer), id=case_id).first()
         if case is None:
             raise NotFound("caseId", "enforcement case", input.case_id.node_id)
-        _court_of_viewer(viewer, fk(case, "court"), "caseId")
         record = await record_performance(
             case,
             paid_on=input.paid_on,
@@ -211,6 +213,7 @@ async def resolve_create_bankruptcy_case(
                 assets_total=input.assets_total,
             ),
             today=info.context.today,
+            created_by=viewer,
         )
     except StoreError as err:
         return CreateBankruptcyCasePayload(bankruptcy_case=None, errors=user_errors(err))
@@ -254,7 +257,7 @@ async def resolve_add_coordination_matter(
         case_id = required_id(
             input.bankruptcy_case_id, expected="BankruptcyCase", field="bankruptcyCaseId"
         )
-        case = await BankruptcyCase.get_or_none(id=case_id)
+        case = await BankruptcyCase.filter(scope_for(BankruptcyCase, viewer), id=case_id).first()
         if case is None:
             raise NotFound("bankruptcyCaseId", "bankruptcy case", input.bankruptcy_case_id.node_id)
         task = await create_task(

@@ -72,7 +72,7 @@ async def resolve_create_joint_meeting(
         CreateJointMeetingInput, strawberry.argument(description="What to do; see the fields.")
     ],
 ) -> CreateJointMeetingPayload:
-    require_viewer(info)
+    viewer = require_viewer(info)
     try:
         agenda = []
         for index, item in enumerate(input.agenda):
@@ -111,6 +111,7 @@ async def resolve_create_joint_meeting(
                 agenda=agenda,
             ),
             today=info.context.today,
+            created_by=viewer,
         )
     except StoreError as err:
         return CreateJointMeetingPayload(joint_meeting=None, errors=user_errors(err))

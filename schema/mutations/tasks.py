@@ -19,6 +19,7 @@ from store.models import BankruptcyCase, EnforcementCase, JointMeeting, Task
 from store.operations.dependencies import add_task_dependency
 from store.operations.tasks import TaskInput, create_task
 from store.operations.transitions import transition_task
+from store.visibility import scope_for
 
 
 @strawberry.input(description="A new task (交办事项), created as a draft.")
@@ -154,6 +155,10 @@ async def resolve_transition_task(
     task_id: int | None = None
     try:
         task_id = required_id(input.task_id, expected="Task", field="taskId")
+        if not await Task.filter(scope_for(Task, viewer), id=task_id).exists():
+            # Another unit's task answers like a task that does not exist.
+            task_id = None
+            raise NotFound("taskId", "task", input.task_id.node_id)
         result = await transition_task(
             task_id,
             input.action,

@@ -11,6 +11,7 @@ from strawberry import relay
 from tortoise.models import Model
 
 from schema.context import Info
+from store.visibility import scope_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -47,7 +48,11 @@ class ModelNode(relay.Node):
     ) -> list[Self | None]:
         ids = [int(node_id) if node_id.isdigit() else None for node_id in node_ids]
         wanted = [i for i in ids if i is not None]
-        rows = {row.pk: row for row in await cls.model.filter(id__in=wanted)} if wanted else {}
+        # A record the viewer may not see answers exactly like one that does not exist.
+        scope = scope_for(cls.model, info.context.viewer)
+        rows = (
+            {row.pk: row for row in await cls.model.filter(scope, id__in=wanted)} if wanted else {}
+        )
         found = [rows.get(i) if i is not None else None for i in ids]
         if required and any(row is None for row in found):
             raise ValueError(f"no {cls.__name__.removesuffix('Type')} with that ID")

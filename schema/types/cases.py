@@ -14,6 +14,7 @@ from schema.types.units import UnitType, load_unit
 from store import models
 from store.enums import BankruptcyProcedure, CaseSource, ClosureMethod, PartyKind, PaymentMethod
 from store.money import format_fen
+from store.visibility import mask_name, sees_personal_data
 
 if TYPE_CHECKING:
     from schema.types.tasks import TaskType
@@ -48,7 +49,6 @@ class EnforcementCaseType(ModelNode):
     row: strawberry.Private[models.EnforcementCase]
     id: relay.NodeID[int]
     case_number: str = strawberry.field(description="案号, e.g. （2022）豫0202执1234号.")
-    applicant_name: str = strawberry.field(description="申请执行人.")
     applicant_kind: PartyKind = strawberry.field(
         description="Whether the applicant is a person, an enterprise or another organisation."
     )
@@ -68,7 +68,6 @@ class EnforcementCaseType(ModelNode):
             row=row,
             id=row.id,
             case_number=row.case_number,
-            applicant_name=row.applicant_name,
             applicant_kind=row.applicant_kind,
             basis=row.basis,
             cause=row.cause,
@@ -78,6 +77,18 @@ class EnforcementCaseType(ModelNode):
             closure_method=row.closure_method,
             closed_on=row.closed_on,
         )
+
+    @strawberry.field(
+        description="申请执行人. A natural person's name is masked (张**) for roles that do "
+        "not need it; courts and the joint-meeting office see it."
+    )
+    def applicant_name(self, info: Info) -> str:
+        name = self.row.applicant_name
+        if self.row.applicant_kind is PartyKind.PERSON and not sees_personal_data(
+            info.context.viewer
+        ):
+            return mask_name(name)
+        return name
 
     @strawberry.field(description="执行标的: the amount due, in yuan with two decimals.")
     def amount_due(self) -> str:

@@ -11,6 +11,7 @@ from schema.context import Info
 from schema.types.base import ModelNode, fk, fk_or_none
 from store import models
 from store.enums import Role, UnitKind
+from store.visibility import mask_phone, sees_personal_data
 
 
 @strawberry.type(
@@ -84,9 +85,18 @@ class AccountType(ModelNode):
     async def unit(self, info: Info) -> UnitType:
         return await load_unit(info, fk(self.row, "unit"))
 
-    @strawberry.field(description="Telephone (personal data).")
-    def phone(self) -> str | None:
-        return self.row.phone
+    @strawberry.field(
+        description="Telephone (personal data): masked (138****1234) except for yourself, "
+        "the joint-meeting office, courts and administrators."
+    )
+    def phone(self, info: Info) -> str | None:
+        phone = self.row.phone
+        viewer = info.context.viewer
+        if phone is None or viewer is None:
+            return None if viewer is None else phone
+        if viewer.id == self.row.id or sees_personal_data(viewer) or viewer.role is Role.ADMIN:
+            return phone
+        return mask_phone(phone)
 
 
 async def load_account(info: Info, account_id: int | None) -> AccountType | None:

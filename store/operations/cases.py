@@ -58,7 +58,10 @@ class EnforcementCaseInput:
 
 
 async def create_enforcement_case(
-    data: EnforcementCaseInput, *, today: dt.date | None = None
+    data: EnforcementCaseInput,
+    *,
+    today: dt.date | None = None,
+    created_by: Account | None = None,
 ) -> EnforcementCase:
     """Validate and store a 涉党政机关执行案件."""
     today = today or dt.date.today()
@@ -92,6 +95,7 @@ async def create_enforcement_case(
             filed_on=filed_on,
             source=source,
             batch=batch,
+            created_by=created_by,
             using_db=conn,
         )
 
@@ -147,7 +151,10 @@ class BankruptcyCaseInput:
 
 
 async def create_bankruptcy_case(
-    data: BankruptcyCaseInput, *, today: dt.date | None = None
+    data: BankruptcyCaseInput,
+    *,
+    today: dt.date | None = None,
+    created_by: Account | None = None,
 ) -> BankruptcyCase:
     """Validate and store a 破产案件."""
     today = today or dt.date.today()
@@ -182,5 +189,6 @@ async def create_bankruptcy_case(
             employees_affected=data.employees_affected,
             claims_total_fen=claims,
             assets_total_fen=assets,
+            created_by=created_by,
             using_db=conn,
         )

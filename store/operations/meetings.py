@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 
 from store.enums import MeetingLevel
 from store.errors import Duplicate, ValidationError
-from store.models import AgendaItem, BankruptcyCase, EnforcementCase, JointMeeting
+from store.models import Account, AgendaItem, BankruptcyCase, EnforcementCase, JointMeeting
 from store.operations.common import UnitRef, check_date, parse_enum, require_text, resolve_unit
 
 
@@ -34,7 +34,10 @@ class JointMeetingInput:
 
 
 async def create_joint_meeting(
-    data: JointMeetingInput, *, today: dt.date | None = None
+    data: JointMeetingInput,
+    *,
+    today: dt.date | None = None,
+    created_by: Account | None = None,
 ) -> JointMeeting:
     """Store a meeting, its attending units and agenda items in one transaction."""
     today = today or dt.date.today()
@@ -66,6 +69,7 @@ async def create_joint_meeting(
             held_on=held_on,
             convener=convener,
             minutes_number=minutes,
+            created_by=created_by,
             using_db=conn,
         )
         if attending:

@@ -26,6 +26,7 @@ from store.models import (
     Task,
     TaskEvent,
 )
+from store.notify import announce
 from store.operations.common import (
     UnitRef,
     check_date,
@@ -204,6 +205,8 @@ async def append_event(
 
     Must run inside the caller's transaction, after the caller has written
     the task row it changes: on PostgreSQL that row lock serialises writers.
+    The event is announced to ``taskEvents`` subscribers when that
+    transaction commits (``store.notify``).
     """
     last = (
         await TaskEvent.filter(task_id=task.id)
@@ -213,7 +216,7 @@ async def append_event(
         .values_list("seq", flat=True)
     )
     seq = (last if isinstance(last, int) else 0) + 1
-    return await TaskEvent.create(
+    event = await TaskEvent.create(
         task=task,
         seq=seq,
         action=action,
@@ -228,6 +231,9 @@ async def append_event(
         idempotency_key=idempotency_key,
         using_db=using_db,
     )
+    # Subscribers hear of it once (and only if) the caller's transaction commits.
+    await announce(event, using_db=using_db)
+    return event
 
 
 async def get_task(code: str) -> Task:

@@ -96,6 +96,21 @@ async def create_account(
     )
 
 
+async def reset_password(username: str, password: str) -> Account:
+    """Give an account a new password and revoke the tokens issued under the old one."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            "password", "password.length", f"must have at least {MIN_PASSWORD_LENGTH} characters"
+        )
+    account = await Account.get_or_none(username=username)
+    if account is None:
+        raise NotFound("username", "account", username)
+    account.password_hash = hash_password(password)
+    account.token_generation += 1
+    await account.save(update_fields=["password_hash", "token_generation", "updated_at"])
+    return account
+
+
 async def deactivate_account(username: str) -> Account:
     """Deactivate an account and revoke its tokens (their generation no longer matches)."""
     account = await Account.get_or_none(username=username)

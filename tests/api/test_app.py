@@ -73,7 +73,17 @@ def test_a_served_database_answers_health_and_the_demo_task_count(served: str) -
     health = httpx.get(f"{served}/healthz")
     assert health.status_code == 200
     assert health.json() == {"status": "ok", "database": "reachable"}
-    answer = httpx.post(f"{served}/graphql", json={"query": TASK_COUNT}).json()
+    login = httpx.post(
+        f"{served}/graphql",
+        json={"query": 'mutation { login(input: {username: "demo-leader", '
+              'password: "fuyuan-demo"}) { token } }'},
+    ).json()  # fmt: skip
+    token = login["data"]["login"]["token"]
+    answer = httpx.post(
+        f"{served}/graphql",
+        json={"query": TASK_COUNT},
+        headers={"authorization": f"Bearer {token}"},
+    ).json()
     assert "errors" not in answer
     tasks = answer["data"]["tasks"]
     assert tasks["totalCount"] == 111  # what `fuyuan seed --demo` printed: 111 tasks
@@ -112,20 +122,24 @@ async def test_graphiql_is_served_to_a_browser(client: httpx.AsyncClient) -> Non
     assert "GraphiQL" in page.text
 
 
-async def test_an_empty_database_lists_nothing(client: httpx.AsyncClient) -> None:
+async def test_a_signed_out_request_is_told_to_sign_in(client: httpx.AsyncClient) -> None:
     response = await client.post(
         "/graphql", json={"query": UNITS_OF_KIND, "variables": {"kind": "COURT"}}
     )
-    assert response.json() == {"data": {"units": {"totalCount": 0, "nodes": []}}}
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "sign in" in error["message"]
 
 
-async def test_a_malformed_cursor_is_a_readable_error(client: httpx.AsyncClient) -> None:
+async def test_a_bad_token_is_named(client: httpx.AsyncClient) -> None:
     response = await client.post(
-        "/graphql", json={"query": '{ tasks(after: "garbage") { totalCount } }'}
+        "/graphql",
+        json={"query": "{ tasks(first: 1) { totalCount } }"},
+        headers={"authorization": "Bearer not-a-token"},
     )
-    error = response.json()["errors"][0]
-    assert error["extensions"]["code"] == "BAD_REQUEST"
-    assert "after" in error["message"]
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "malformed" in error["message"]
 
 
 async def test_health_reports_an_unreachable_database() -> None:

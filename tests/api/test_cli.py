@@ -60,6 +60,13 @@ def test_migrate_seed_and_account_commands(url: str) -> None:
     assert wrong_unit.returncode == 2
     assert "unitId" in wrong_unit.stderr
 
+    short = fuyuan("account", "reset-password", "czj-2", url=url, stdin="short\n")
+    assert short.returncode == 2
+    assert "at least 10" in short.stderr
+    reset = fuyuan("account", "reset-password", "czj-2", url=url, stdin="another-long-one\n")
+    assert reset.returncode == 0, reset.stderr
+    assert "reset" in reset.stdout
+
     assert fuyuan("account", "deactivate", "czj-2", url=url).returncode == 0
     missing = fuyuan("account", "deactivate", "nobody", url=url)
     assert missing.returncode == 2

@@ -13,7 +13,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from api.app import create_app
 from api.settings import Environment, Settings
-from store.demo import DEMO_PASSWORD, seed_demo
+from store.demo import DEMO_PASSWORD
 
 LOGIN = """
 mutation ($username: String!, $password: String!) {
@@ -29,9 +29,13 @@ class Api:
     """Posts GraphQL documents as one signed-in account (or anonymously)."""
 
     http: httpx.AsyncClient
+    username: str | None = None
     token: str | None = None
 
     async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
+        if self.username is not None and self.token is None:
+            # Signed in on first use: argon2 is slow on purpose, most tests need few roles.
+            self.token = await _login(self.http, self.username)
         headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
         response = await self.http.post(
             "/graphql", json={"query": query, "variables": variables}, headers=headers
@@ -60,9 +64,11 @@ class Clients:
 
 
 @pytest.fixture
-async def http(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """The app on a migrated database holding the demo data."""
-    settings = Settings(database_url=database_url, env=Environment.DEVELOPMENT, secret_key="t" * 32)
+async def http(demo_database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on a migrated database holding the demo data (seeded once a session)."""
+    settings = Settings(
+        database_url=demo_database_url, env=Environment.DEVELOPMENT, secret_key="t" * 32
+    )
     app = create_app(settings)
     EXECUTOR_CACHE.clear()  # the same process runs SQLite and PostgreSQL
     async with (
@@ -71,26 +77,26 @@ async def http(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
             transport=httpx.ASGITransport(app=app), base_url="http://fuyuan.test"
         ) as client,
     ):
-        await seed_demo()
         yield client
 
 
-@pytest.fixture
-async def api(http: httpx.AsyncClient) -> Clients:
-    async def signed_in(username: str) -> Api:
-        body = await Api(http)(LOGIN, username=username, password=DEMO_PASSWORD)
-        token = body["data"]["login"]["token"]
-        assert token, body
-        return Api(http, token)
+async def _login(http: httpx.AsyncClient, username: str) -> str:
+    body = await Api(http)(LOGIN, username=username, password=DEMO_PASSWORD)
+    token = body["data"]["login"]["token"]
+    assert isinstance(token, str), body
+    return token
 
+
+@pytest.fixture
+def api(http: httpx.AsyncClient) -> Clients:
     return Clients(
         anonymous=Api(http),
-        coordinator=await signed_in("demo-coordinator"),
-        court=await signed_in("demo-court"),
-        unit=await signed_in("demo-unit"),
-        unit2=await signed_in("demo-unit2"),
-        leader=await signed_in("demo-leader"),
-        admin=await signed_in("demo-admin"),
+        coordinator=Api(http, "demo-coordinator"),
+        court=Api(http, "demo-court"),
+        unit=Api(http, "demo-unit"),
+        unit2=Api(http, "demo-unit2"),
+        leader=Api(http, "demo-leader"),
+        admin=Api(http, "demo-admin"),
     )
 
 

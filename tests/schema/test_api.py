@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from strawberry.relay import to_base64
 
-from store.models import Task, Unit
+from store.models import EnforcementCase, Task, Unit
 from tests.schema.conftest import Clients, StatementCounter
 
 TASK_PAGE = """
@@ -113,6 +113,7 @@ async def test_a_page_of_tasks_costs_the_same_statements_for_5_and_50(
     api: Clients, statements: StatementCounter
 ) -> None:
     # given the demo's 60 enforcement tasks, read as the coordinator (who can act on many)
+    await api.coordinator.data("{ viewer { username } }")  # signs in before counting
     # when a page of 5, then a page of 50, is read with units, subjects, actions and history
     statements.statements.clear()
     small = await api.coordinator.data(TASK_PAGE, first=5, kind="ENFORCEMENT")
@@ -189,6 +190,11 @@ async def test_a_task_moves_through_its_whole_life(api: Clients) -> None:
     assert created["createEnforcementCase"]["errors"] == []
     case = created["createEnforcementCase"]["enforcementCase"]
     assert case["caseNumber"].startswith("（2026）豫02执")
+    stored = await EnforcementCase.get(case_number=case["caseNumber"]).prefetch_related(
+        "created_by"
+    )
+    assert stored.created_by is not None
+    assert stored.created_by.username == "demo-court"  # every write records its actor
     # and a task for it, created by the coordinator: it goes to the respondent organ
     made = await api.coordinator.data(
         CREATE_TASK,
@@ -204,9 +210,10 @@ async def test_a_task_moves_through_its_whole_life(api: Clients) -> None:
     assert step["errors"] == []
     assert step["task"]["state"] == "ASSIGNED"
     version = step["task"]["version"]
-    # the other unit cannot touch it; the responsible unit can accept it
+    # the other unit cannot touch it (to it, the task does not exist); the responsible unit can
     refused = await _move(api.unit2, task_id, "accept", version)
-    assert refused["errors"][0]["code"] == "FORBIDDEN"
+    assert refused["errors"][0]["code"] == "NOT_FOUND"
+    assert refused["task"] is None
     assert {a["action"] for a in step["task"]["availableActions"]} >= {"cancel"}
     for action, extra in (("accept", {}), ("start", {}), ("report", {"comment": "已筹措资金"})):
         step = await _move(api.unit, task_id, action, version, **extra)
@@ -382,7 +389,7 @@ async def test_a_dependency_that_closes_a_cycle_is_refused(api: Clients) -> None
 
 
 async def test_the_workflow_of_a_kind_with_its_diagram(api: Clients) -> None:
-    data = await api.anonymous.data(
+    data = await api.unit.data(
         """{ workflow(kind: ENFORCEMENT) {
                key version states { key label terminal }
                transitions { action label from to roles } mermaid } }"""
@@ -404,6 +411,7 @@ async def test_the_workflow_of_a_kind_with_its_diagram(api: Clients) -> None:
 async def test_last_without_before_reads_one_page(
     api: Clients, statements: StatementCounter
 ) -> None:
+    await api.coordinator.data("{ viewer { username } }")  # signs in before counting
     statements.statements.clear()
     data = await api.coordinator.data(
         "{ tasks(last: 2) { totalCount pageInfo { hasPreviousPage hasNextPage } nodes { code } } }"
@@ -414,6 +422,13 @@ async def test_last_without_before_reads_one_page(
     page_reads = [s for s in statements.statements if "LIMIT" in s.upper()]
     assert page_reads, statements.statements
     assert all("COUNT" in s.upper() or "LIMIT" in s.upper() for s in statements.statements)
+
+
+async def test_a_malformed_cursor_is_a_readable_error(api: Clients) -> None:
+    body = await api.unit('{ tasks(after: "garbage") { totalCount } }')
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert "after" in error["message"]
 
 
 async def test_more_than_100_a_page_is_refused(api: Clients) -> None:

@@ -15,7 +15,14 @@ from tortoise.migrations.autodetector import MigrationAutodetector
 from store.db import tortoise_config
 from store.enums import CaseSource, PartyKind, TaskKind, UnitKind
 from store.models import EnforcementCase, Task, TaskEvent, Unit
-from tests.conftest import _admin_execute, dialect, open_database, postgres_url, with_database
+from tests.conftest import (
+    _admin_execute,
+    dialect,
+    drop_database,
+    open_database,
+    postgres_url,
+    with_database,
+)
 
 MIGRATION_TABLE = "tortoise_migrations"
 
@@ -117,7 +124,7 @@ async def test_migrated_schema_equals_the_schema_of_the_models(
     finally:
         await Tortoise.close_connections()
         if dialect(database_url) == "postgres":
-            await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await drop_database(name)
     # then every table, column, index and foreign key is the same
     migrated.pop(MIGRATION_TABLE)
     assert sorted(migrated) == sorted(generated)

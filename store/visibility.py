@@ -1,0 +1,176 @@
+"""Who may see which records (DESIGN.md §6, Roles), as filters for every query.
+
+One function per kind of record returns a tortoise ``Q`` that a query is
+filtered by. Lists, counts, ``node``/``nodes``, nested fields (through the
+DataLoaders) and subscriptions all use these, so a unit liaison never learns
+that another unit's record exists: not in a list, not in a total, not by ID.
+
+* COORDINATOR and LEADER see everything (the leader only reads).
+* COURT_LIAISON sees the cases of its own court, their tasks and history, and
+  the meetings it attended or whose agenda names its cases.
+* UNIT_LIAISON sees the tasks its unit is responsible for or assists with, the
+  enforcement cases against it, the bankruptcy cases and meetings in which it
+  has a task (or, for meetings, attended).
+* ADMIN manages accounts and units, and sees no case or task.
+
+Units form a public directory (every signed-in role sees them). Accounts:
+coordinators, leaders and admins see all; everyone else sees only their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tortoise.expressions import Q, Subquery
+from tortoise.models import Model
+
+from store.enums import Role
+from store.models import (
+    Account,
+    AgendaItem,
+    BankruptcyCase,
+    EnforcementCase,
+    JointMeeting,
+    PerformanceRecord,
+    Task,
+    TaskEvent,
+)
+
+NOTHING = Q(id__lt=0)
+EVERYTHING = Q()
+
+SEES_ALL = frozenset({Role.COORDINATOR, Role.LEADER})
+SEES_PERSONAL_DATA = frozenset({Role.COORDINATOR, Role.COURT_LIAISON})
+
+
+def _unit(viewer: Account) -> int:
+    unit_id = viewer.unit_id  # type: ignore[attr-defined]
+    assert isinstance(unit_id, int)
+    return unit_id
+
+
+def task_scope(viewer: Account | None) -> Q:
+    """The tasks ``viewer`` may see."""
+    if viewer is None or not viewer.is_active:
+        return NOTHING
+    if viewer.role in SEES_ALL:
+        return EVERYTHING
+    unit = _unit(viewer)
+    if viewer.role is Role.UNIT_LIAISON:
+        assisted = Task.filter(assisting_units__id=unit).values("id")
+        return Q(responsible_unit_id=unit) | Q(id__in=Subquery(assisted))
+    if viewer.role is Role.COURT_LIAISON:
+        return Q(enforcement_case__court_id=unit) | Q(bankruptcy_case__court_id=unit)
+    return NOTHING
+
+
+def enforcement_case_scope(viewer: Account | None) -> Q:
+    """The enforcement cases ``viewer`` may see."""
+    if viewer is None or not viewer.is_active:
+        return NOTHING
+    if viewer.role in SEES_ALL:
+        return EVERYTHING
+    unit = _unit(viewer)
+    if viewer.role is Role.UNIT_LIAISON:
+        return Q(respondent_id=unit)
+    if viewer.role is Role.COURT_LIAISON:
+        return Q(court_id=unit)
+    return NOTHING
+
+
+def bankruptcy_case_scope(viewer: Account | None) -> Q:
+    """The bankruptcy cases ``viewer`` may see."""
+    if viewer is None or not viewer.is_active:
+        return NOTHING
+    if viewer.role in SEES_ALL:
+        return EVERYTHING
+    unit = _unit(viewer)
+    if viewer.role is Role.UNIT_LIAISON:
+        with_matters = Task.filter(responsible_unit_id=unit, bankruptcy_case_id__isnull=False)
+        return Q(id__in=Subquery(with_matters.values("bankruptcy_case_id")))
+    if viewer.role is Role.COURT_LIAISON:
+        return Q(court_id=unit)
+    return NOTHING
+
+
+def meeting_scope(viewer: Account | None) -> Q:
+    """The joint meetings ``viewer`` may see."""
+    if viewer is None or not viewer.is_active:
+        return NOTHING
+    if viewer.role in SEES_ALL:
+        return EVERYTHING
+    unit = _unit(viewer)
+    attended = Q(id__in=Subquery(JointMeeting.filter(attending_units__id=unit).values("id")))
+    if viewer.role is Role.UNIT_LIAISON:
+        decided = Task.filter(responsible_unit_id=unit, meeting_id__isnull=False)
+        return attended | Q(convener_id=unit) | Q(id__in=Subquery(decided.values("meeting_id")))
+    if viewer.role is Role.COURT_LIAISON:
+        named = AgendaItem.filter(
+            Q(enforcement_case__court_id=unit) | Q(bankruptcy_case__court_id=unit)
+        )
+        return attended | Q(id__in=Subquery(named.values("meeting_id")))
+    return NOTHING
+
+
+def event_scope(viewer: Account | None) -> Q:
+    """The task events ``viewer`` may see: those of the tasks it may see."""
+    scope = task_scope(viewer)
+    if scope is EVERYTHING or scope is NOTHING:
+        return scope
+    return Q(task_id__in=Subquery(Task.filter(scope).values("id")))
+
+
+def account_scope(viewer: Account | None) -> Q:
+    """The accounts ``viewer`` may list or open."""
+    if viewer is None or not viewer.is_active:
+        return NOTHING
+    if viewer.role in {Role.COORDINATOR, Role.LEADER, Role.ADMIN}:
+        return EVERYTHING
+    return Q(id=viewer.id)
+
+
+def performance_record_scope(viewer: Account | None) -> Q:
+    """Payments: those of the enforcement cases ``viewer`` may see."""
+    scope = enforcement_case_scope(viewer)
+    if scope is EVERYTHING or scope is NOTHING:
+        return scope
+    return Q(case_id__in=Subquery(EnforcementCase.filter(scope).values("id")))
+
+
+SCOPES: dict[type[Model], Callable[[Account | None], Q]] = {
+    Task: task_scope,
+    TaskEvent: event_scope,
+    EnforcementCase: enforcement_case_scope,
+    PerformanceRecord: performance_record_scope,
+    BankruptcyCase: bankruptcy_case_scope,
+    JointMeeting: meeting_scope,
+    Account: account_scope,
+}
+"""The scope of each kind of record; a model not listed (Unit, AgendaItem) is public
+to every signed-in account, or reached only through a scoped parent."""
+
+
+def scope_for(model: type[Model], viewer: Account | None) -> Q:
+    """The filter ``viewer`` puts on ``model``; signed-out viewers see nothing."""
+    scope = SCOPES.get(model)
+    if scope is not None:
+        return scope(viewer)
+    return EVERYTHING if viewer is not None and viewer.is_active else NOTHING
+
+
+def sees_personal_data(viewer: Account | None) -> bool:
+    """Whether ``viewer`` may read natural persons' names and phone numbers unmasked."""
+    return viewer is not None and viewer.role in SEES_PERSONAL_DATA
+
+
+def mask_name(name: str) -> str:
+    """张伟 → 张**: the first character stays; how long the name is does not show."""
+    return name.strip()[:1] + "**"
+
+
+def mask_phone(phone: str) -> str:
+    """13812341234 → 138****1234."""
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
