@@ -28,7 +28,16 @@ $(NODE_STAMP): $(CONFORMANCE)/package.json $(CONFORMANCE)/package-lock.json
 		echo "npm not found: the conformance suites in $(CONFORMANCE) will be skipped"; \
 	fi
 
-setup: $(STAMP) $(NODE_STAMP)
+# GraphiQL's own files, served by the app so /graphql works without internet access.
+GRAPHIQL_STAMP := api/graphiql/node_modules/.installed-stamp
+$(GRAPHIQL_STAMP): api/graphiql/package.json api/graphiql/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix api/graphiql --no-audit --no-fund && touch $(GRAPHIQL_STAMP); \
+	else \
+		echo "npm not found: GraphiQL at /graphql will load its files from unpkg.com"; \
+	fi
+
+setup: $(STAMP) $(NODE_STAMP) $(GRAPHIQL_STAMP)
 
 ## make run: set up, migrate, load the demo data if the database is empty, serve.
 run: setup
@@ -57,4 +66,5 @@ schema: setup
 	$(BIN)/python -m schema.schema
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis $(CONFORMANCE)/node_modules
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis $(CONFORMANCE)/node_modules \
+		api/graphiql/node_modules

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.types.unset import UnsetType
@@ -20,6 +20,7 @@ from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api.auth import bearer_token, viewer_of
+from api.graphiql import asset_files, local_page
 from api.http import GraphQLOverHTTP
 from api.middleware import BodySizeLimit, SecurityHeaders
 from api.settings import Settings
@@ -43,6 +44,12 @@ class FuyuanGraphQL(GraphQLOverHTTP[Context, None]):
     def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.settings = settings
+        self.ide_page, self.ide_assets = (
+            local_page(self.graphql_ide_html) if self.graphql_ide else ("", {})
+        )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self.ide_page)
 
     async def get_context(  # type: ignore[override]
         self, request: Request | WebSocket, response: Response | None = None
@@ -131,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route("/graphiql/assets/{path:path}", asset_files(graphql.ide_assets)),
         ],
         lifespan=lifespan,
         middleware=middleware(settings),

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from api.app import create_app
-from api.settings import Environment, Settings
+from tests.api.conftest import running, settings_for
 
 TASK_COUNT = "{ tasks(first: 5) { totalCount nodes { code state responsibleUnit { name } } } }"
 UNITS_OF_KIND = """
@@ -91,31 +88,6 @@ def test_a_served_database_answers_health_and_the_demo_task_count(served: str) -
     assert all(node["responsibleUnit"]["name"] for node in tasks["nodes"])
 
 
-@contextlib.asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of the app with its lifespan running (httpx's transport does not run it)."""
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://fuyuan.test"
-        ) as test_client,
-    ):
-        yield test_client
-
-
-@pytest.fixture
-async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """The app on an empty, migrated SQLite file, its lifespan running."""
-    from store.setup import migrate
-
-    url = f"sqlite://{tmp_path / 'app.sqlite3'}"
-    await migrate(url)
-    settings = Settings(database_url=url, env=Environment.DEVELOPMENT, secret_key="x" * 32)
-    async with running(settings) as test_client:
-        yield test_client
-
-
 async def test_graphiql_is_served_to_a_browser(client: httpx.AsyncClient) -> None:
     page = await client.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 200
@@ -145,9 +117,8 @@ async def test_a_bad_token_is_named(client: httpx.AsyncClient) -> None:
 async def test_health_reports_an_unreachable_database() -> None:
     # given a PostgreSQL URL where nothing listens
     url = f"postgres://nobody:nothing@127.0.0.1:{_free_port()}/none"
-    settings = Settings(database_url=url, env=Environment.DEVELOPMENT, secret_key="x" * 32)
     # when the app starts anyway (the pool connects on first use) and is asked for its health
-    async with running(settings) as test_client:
+    async with running(settings_for(url)) as test_client:
         health = await test_client.get("/healthz")
     # then it says so, with 503 for the load balancer
     assert health.status_code == 503

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from api.app import create_app
-from api.settings import Environment, Settings
+from api.settings import Environment
 from schema.limits import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS
-from store.demo import DEMO_PASSWORD, seed_demo
+from store.demo import DEMO_PASSWORD
+from tests.api.conftest import running, settings_for
 
 LOGIN = """
 mutation ($username: String!, $password: String!) {
@@ -66,37 +62,6 @@ TOO_COSTLY = """
   dependsOn { code }
 } } }
 """
-
-
-@contextlib.asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    EXECUTOR_CACHE.clear()  # the same process runs SQLite and PostgreSQL
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://fuyuan.test"
-        ) as client,
-    ):
-        yield client
-
-
-def _database(sqlite_template: Path, tmp_path: Path) -> str:
-    """A fresh copy of the migrated SQLite template."""
-    path = tmp_path / "limits.sqlite3"
-    path.write_bytes(sqlite_template.read_bytes())
-    return f"sqlite://{path}"
-
-
-def _settings(url: str, env: Environment = Environment.DEVELOPMENT) -> Settings:
-    return Settings(database_url=url, env=env, secret_key="s" * 32)
-
-
-@pytest.fixture
-async def client(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """The app on an empty migrated SQLite database (the limits need no data)."""
-    async with running(_settings(_database(sqlite_template, tmp_path))) as test_client:
-        yield test_client
 
 
 async def _post(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
@@ -162,10 +127,11 @@ async def test_the_graphql_response_media_type_refuses_with_400(
     assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
 
 
-async def test_the_dashboard_task_page_passes_and_reports_its_cost(database_url: str) -> None:
+async def test_the_dashboard_task_page_passes_and_reports_its_cost(
+    demo_database_url: str,
+) -> None:
     # given the demo data and a signed-in coordinator
-    async with running(_settings(database_url)) as client:
-        await seed_demo()
+    async with running(settings_for(demo_database_url)) as client:
         login = await _post(client, LOGIN, username="demo-coordinator", password=DEMO_PASSWORD)
         token = login["data"]["login"]["token"]
         # when the dashboard asks for its page of 50 tasks
@@ -192,10 +158,9 @@ async def test_development_allows_introspection(client: httpx.AsyncClient) -> No
 
 
 async def test_production_refuses_introspection_and_serves_no_graphiql(
-    sqlite_template: Path, tmp_path: Path
+    empty_database_url: str,
 ) -> None:
-    url = _database(sqlite_template, tmp_path)
-    async with running(_settings(url, Environment.PRODUCTION)) as client:
+    async with running(settings_for(empty_database_url, env=Environment.PRODUCTION)) as client:
         introspection = await _post(client, INTROSPECTION)
         page = await client.get("/graphql", headers={"accept": "text/html"})
         normal = await _post(client, NORMAL)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from api.app import create_app
-from api.settings import Environment, Settings
 from store.auth import MAX_FAILURES_PER_USERNAME
-from store.demo import DEMO_PASSWORD, seed_demo
+from store.demo import DEMO_PASSWORD
 from store.models import LoginAttempt
+from tests.api.conftest import running, settings_for
 
 LOGIN = """
 mutation ($username: String!, $password: String!) {
@@ -23,24 +21,12 @@ mutation ($username: String!, $password: String!) {
 """
 
 
-def _database(sqlite_template: Path, tmp_path: Path) -> str:
-    path = tmp_path / "login.sqlite3"
-    path.write_bytes(sqlite_template.read_bytes())
-    return f"sqlite://{path}"
-
-
 @pytest.fixture
-async def client(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    url = _database(sqlite_template, tmp_path)
-    app = create_app(Settings(database_url=url, env=Environment.DEVELOPMENT, secret_key="l" * 32))
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app, client=("203.0.113.9", 4711)),
-            base_url="http://fuyuan.test",
-        ) as test_client,
-    ):
-        await seed_demo()
+async def client(demo_database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on the demo data, every request from one documentation address."""
+    async with running(
+        settings_for(demo_database_url), client_address=("203.0.113.9", 4711)
+    ) as test_client:
         yield test_client
 
 
