@@ -6,20 +6,23 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.types.unset import UnsetType
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api.auth import bearer_token, viewer_of
+from api.downloads import briefing_file
 from api.graphiql import asset_files, local_page
 from api.http import GraphQLOverHTTP
 from api.middleware import BodySizeLimit, SecurityHeaders
@@ -31,6 +34,9 @@ from store import notify
 from store.db import tortoise_config
 
 logger = logging.getLogger("fuyuan")
+
+DASHBOARD = Path(__file__).resolve().parent.parent / "frontend_stub"
+"""The dashboard's static files: index.html at /, the rest under /app."""
 
 
 @dataclass
@@ -92,8 +98,9 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "reachable"})
 
 
-async def index(request: Request) -> RedirectResponse:
-    return RedirectResponse("/graphql")
+async def index(request: Request) -> FileResponse:
+    """The dashboard; it routes itself (``/#/tasks`` …) and talks only to /graphql."""
+    return FileResponse(DASHBOARD / "index.html", headers={"Cache-Control": "no-cache"})
 
 
 def middleware(settings: Settings) -> list[Middleware]:
@@ -139,6 +146,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/graphiql/assets/{path:path}", asset_files(graphql.ide_assets)),
+            Route("/briefings/{briefing_id:int}.{format}", briefing_file),
+            Mount("/app", StaticFiles(directory=DASHBOARD), name="dashboard"),
         ],
         lifespan=lifespan,
         middleware=middleware(settings),

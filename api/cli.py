@@ -56,6 +56,32 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--today", type=_date, help="judge lateness as of this day (YYYY-MM-DD)")
     sweep.set_defaults(run=_sweep)
 
+    briefing = commands.add_parser(
+        "briefing",
+        help="write a briefing (工作通报) for a period as .md, .html and .docx (a draft: "
+        "nothing is stored; issue briefings in the app)",
+    )
+    briefing.add_argument("--from", dest="start", type=_date, required=True, help="YYYY-MM-DD")
+    briefing.add_argument("--to", dest="end", type=_date, required=True, help="YYYY-MM-DD")
+    briefing.add_argument("--out", required=True, help="directory to write the files into")
+    briefing.add_argument("--title", help="title (default: 府院联动工作通报)")
+    briefing.add_argument("--region", help="only the tasks of units in this 县区")
+    briefing.set_defaults(run=_briefing)
+
+    progress = commands.add_parser(
+        "progress", help="closure progress (闭环进度) as of a moment, as a table or JSON"
+    )
+    progress.add_argument("--from", dest="start", type=_date, help="tasks created from YYYY-MM-DD")
+    progress.add_argument("--to", dest="end", type=_date, help="tasks created up to YYYY-MM-DD")
+    progress.add_argument("--unit", action="append", help="responsible unit code (repeatable)")
+    progress.add_argument("--region", help="only the tasks of units in this 县区")
+    progress.add_argument("--kind", help="only tasks of this kind (ENFORCEMENT, OTHER …)")
+    progress.add_argument(
+        "--as-of", type=_moment, help="the moment (ISO; Asia/Shanghai unless a zone is given)"
+    )
+    progress.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    progress.set_defaults(run=_progress)
+
     account = commands.add_parser("account", help="manage accounts")
     account_commands = account.add_subparsers(dest="account_command", required=True)
     create = account_commands.add_parser(
@@ -162,6 +188,87 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+def _briefing(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from reports.briefing import DEFAULT_TITLE, BriefingText, Snapshot, collect
+    from store.operations.briefings import render
+    from store.setup import database
+
+    if args.start > args.end:
+        print("fuyuan: --from is after --to", file=sys.stderr)
+        return 2
+
+    async def run() -> Snapshot:
+        async with database(settings.database_url):
+            return await collect(args.start, args.end, region=args.region)
+
+    snapshot = asyncio.run(run())
+    text = BriefingText(
+        title=args.title or DEFAULT_TITLE, year=args.end.year, serial=None, next_steps=""
+    )
+    files = render(snapshot, text)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / f"briefing-{args.start.isoformat()}_{args.end.isoformat()}"
+    for suffix, content in ((".md", files.markdown), (".html", files.html)):
+        stem.with_suffix(suffix).write_text(content, encoding="utf-8")
+    stem.with_suffix(".docx").write_bytes(files.docx)
+    print(f"fuyuan: wrote {stem}.md, .html and .docx")
+    return 0
+
+
+def _moment(value: str) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a time like 2026-11-20T18:00") from err
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def _progress(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from reports.progress import ProgressReport, Scope, compute_progress
+    from reports.progress_text import report_dict, report_table
+    from store.enums import TaskKind
+    from store.models import Unit
+    from store.setup import database
+
+    if args.start and args.end and args.start > args.end:
+        print("fuyuan: --from is after --to", file=sys.stderr)
+        return 2
+    try:
+        kind = TaskKind(args.kind) if args.kind else None
+    except ValueError:
+        print(f"fuyuan: no task kind {args.kind!r}", file=sys.stderr)
+        return 2
+
+    async def run() -> ProgressReport | None:
+        async with database(settings.database_url):
+            unit_ids = None
+            if args.unit:
+                units = dict(await Unit.filter(code__in=args.unit).values_list("code", "id"))
+                unknown = sorted(set(args.unit) - set(units))
+                if unknown:
+                    print(f"fuyuan: no unit {', '.join(unknown)}", file=sys.stderr)
+                    return None
+                unit_ids = tuple(units.values())
+            scope = Scope(args.start, args.end, unit_ids, args.region, kind, args.as_of)
+            return await compute_progress(scope)
+
+    report = asyncio.run(run())
+    if report is None:
+        return 2
+    if args.json:
+        print(json.dumps(report_dict(report), ensure_ascii=False, indent=2))
+    else:
+        print(report_table(report))
+    return 0
 
 
 def _read_password() -> str:

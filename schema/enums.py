@@ -22,3 +22,6 @@ strawberry.enum(enums.MatterType, description="Type of bankruptcy coordination m
 strawberry.enum(enums.MeetingLevel, description="Level of a joint meeting: 省级, 市级, 县级.")
 strawberry.enum(enums.PaymentMethod, description="How a payment towards a case was made.")
 strawberry.enum(enums.BankruptcyProcedure, description="破产程序: 清算, 重整, 和解.")
+strawberry.enum(
+    enums.BriefingStatus, description="工作通报: 草稿 (draft) or 已印发 (issued, frozen)."
+)

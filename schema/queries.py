@@ -13,12 +13,17 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 import schema.enums  # noqa: F401  (registers the enums with strawberry)
+from reports.progress import compute_progress
 from schema.context import Info
+from schema.errors import BadRequest
 from schema.ids import decode_id
 from schema.permissions import IsAuthenticated
-from schema.relay import After, Before, Connection, First, Last, paginate
+from schema.relay import MAX_PAGE_SIZE, After, Before, Connection, First, Last, paginate
+from schema.types.base import resolve_global_ids
+from schema.types.briefings import BriefingType
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
+from schema.types.progress import ProgressScope, ProgressType
 from schema.types.tasks import FINISHED_STATES, TaskType, TaskWarning
 from schema.types.units import AccountType, UnitType
 from schema.types.workflow import WorkflowType
@@ -33,7 +38,7 @@ from store.enums import (
     TaskState,
     UnitKind,
 )
-from store.visibility import scope_for, sees_personal_data
+from store.visibility import progress_scope, scope_for, sees_personal_data
 from workflow.calendar import default_calendar
 from workflow.definition import definition_for
 from workflow.errors import CalendarUnavailable
@@ -55,7 +60,7 @@ def _ordered(query: QuerySet[M], field: str, direction: OrderDirection | None) -
     return query.order_by(f"{prefix}{field}", f"{prefix}id")
 
 
-def _unit_id(value: relay.GlobalID | None, argument: str) -> int | None:
+def _unit_id(value: strawberry.ID | None, argument: str) -> int | None:
     return decode_id(value, expected="Unit", argument=argument) if value is not None else None
 
 
@@ -72,7 +77,7 @@ class UnitFilter:
 @strawberry.input(description="Which accounts to list.")
 class AccountFilter:
     role: Role | None = strawberry.field(default=None, description="Only accounts of this role.")
-    unit_id: relay.GlobalID | None = strawberry.field(
+    unit_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only accounts of this unit."
     )
     active: bool | None = strawberry.field(default=None, description="Active or deactivated.")
@@ -80,10 +85,10 @@ class AccountFilter:
 
 @strawberry.input(description="Which enforcement cases to list.")
 class EnforcementCaseFilter:
-    court_id: relay.GlobalID | None = strawberry.field(
+    court_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only cases of this court."
     )
-    respondent_id: relay.GlobalID | None = strawberry.field(
+    respondent_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only cases against this organ."
     )
     source: CaseSource | None = strawberry.field(
@@ -115,7 +120,7 @@ class EnforcementCaseOrder:
 
 @strawberry.input(description="Which bankruptcy cases to list.")
 class BankruptcyCaseFilter:
-    court_id: relay.GlobalID | None = strawberry.field(
+    court_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only cases of this court."
     )
     procedure: BankruptcyProcedure | None = strawberry.field(
@@ -145,7 +150,7 @@ class TaskFilter:
         default=None, description="Only tasks in one of these states."
     )
     kind: TaskKind | None = strawberry.field(default=None, description="Only tasks of this kind.")
-    responsible_unit_id: relay.GlobalID | None = strawberry.field(
+    responsible_unit_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only tasks of this responsible unit (责任单位)."
     )
     region: str | None = strawberry.field(
@@ -294,14 +299,34 @@ async def _yellow_ids(open_with_date: QuerySet[models.Task], today: dt.date) -> 
 
 @strawberry.type(description="Everything a liaison can read.")
 class Query:
-    node: relay.Node | None = relay.node(
-        description="Any record by its global ID; null for one you may not see.",
+    @strawberry.field(
+        description="Any record by its global ID; null for one that does not exist or that "
+        "you may not see.",
         permission_classes=[IsAuthenticated],
     )
-    nodes: list[relay.Node | None] = relay.node(
-        description="Several records by their global IDs; null for each you may not see.",
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The record's ID.")],
+    ) -> relay.Node | None:
+        (found,) = await resolve_global_ids(info, [id], argument="id")
+        return found
+
+    @strawberry.field(
+        description="Several records by their global IDs, in the same order; null for each "
+        "that does not exist or that you may not see.",
         permission_classes=[IsAuthenticated],
     )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="The records' IDs (at most 100).")
+        ],
+    ) -> list[relay.Node | None]:
+        if len(ids) > MAX_PAGE_SIZE:
+            raise BadRequest(f"`ids` may name at most {MAX_PAGE_SIZE} records")
+        return await resolve_global_ids(info, ids, argument="ids")
 
     @strawberry.field(description="The signed-in account; null when signed out.")
     def viewer(self, info: Info) -> AccountType | None:
@@ -508,6 +533,41 @@ class Query:
         return await paginate(
             query, TaskType.from_model, first=first, after=after, last=last, before=before
         )
+
+    @strawberry.field(
+        description="Closure progress (闭环进度) of the tasks you may see, as of a moment: "
+        "totals, rates, warnings, rankings by unit and region, a weekly trend.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def progress(
+        self,
+        info: Info,
+        scope: Annotated[
+            ProgressScope | None,
+            strawberry.argument(description="What to count; everything as of now if not given."),
+        ] = None,
+    ) -> ProgressType:
+        spec = (scope or ProgressScope()).to_scope()
+        report = await compute_progress(spec, visible=progress_scope(info.context.viewer))
+        return ProgressType.from_report(report)
+
+    @strawberry.field(
+        description="工作通报, newest first; coordinators and leaders only (others: none).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def briefings(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[BriefingType]:
+        query = models.Briefing.filter(scope_for(models.Briefing, info.context.viewer))
+        return await paginate(
+            query.order_by("-generated_at", "-id"), BriefingType.from_model,
+            first=first, after=after, last=last, before=before,
+        )  # fmt: skip
 
     @strawberry.field(
         description="The workflow a kind of task follows: states, actions, diagram.",

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
+from tortoise.exceptions import ValidationError
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -101,7 +102,12 @@ async def paginate(
     before: str | None = None,
 ) -> Connection[NodeT]:
     """One COUNT and one page SELECT: the connection for ``queryset`` (already ordered)."""
-    total = await queryset.count()
+    try:
+        total = await queryset.count()
+    except ValidationError as err:
+        # tortoise checks filter values against their columns (a region longer
+        # than the column, say): such a filter is the client's mistake.
+        raise BadRequest(f"`filter` has a value no record can have: {err}") from err
     start, stop = page_window(total, first=first, after=after, last=last, before=before)
     rows: Sequence[ModelT] = (
         await queryset.offset(start).limit(stop - start) if stop > start else []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import strawberry
 from graphql import GraphQLEnumType, GraphQLSchema, lexicographic_sort_schema, print_schema
-from strawberry.extensions import DisableIntrospection, MaskErrors
+from strawberry.extensions import DisableIntrospection, MaskErrors, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
@@ -17,6 +17,7 @@ from schema.limits import QueryLimits
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.subscriptions import Subscription
+from schema.types.briefings import BriefingType
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType, PerformanceRecordType
 from schema.types.meetings import JointMeetingType
 from schema.types.tasks import TaskEventType, TaskType
@@ -32,6 +33,7 @@ schema = strawberry.Schema(
     types=[
         AccountType,
         BankruptcyCaseType,
+        BriefingType,
         EnforcementCaseType,
         JointMeetingType,
         PerformanceRecordType,
@@ -41,6 +43,9 @@ schema = strawberry.Schema(
     ],
     extensions=[
         QueryLimits,
+        # The dashboard sends the same few documents over and over: validate each
+        # once. (No ParserCache: it parses without QueryLimits' max_tokens.)
+        functools.partial(ValidationCache, maxsize=256),
         functools.partial(MaskErrors, should_mask_error=lambda e: not is_visible_error(e)),
     ],
     config=StrawberryConfig(auto_camel_case=True),

@@ -12,7 +12,6 @@ from collections.abc import AsyncGenerator
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 
 from schema.context import Info
 from schema.errors import CodedError
@@ -45,11 +44,11 @@ class Subscription:
         self,
         info: Info,
         task_id: Annotated[
-            relay.GlobalID | None,
+            strawberry.ID | None,
             strawberry.argument(description="Only the events of this task."),
         ] = None,
         unit_id: Annotated[
-            relay.GlobalID | None,
+            strawberry.ID | None,
             strawberry.argument(
                 description="Only the events of tasks this unit is responsible for."
             ),

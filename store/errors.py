@@ -49,3 +49,17 @@ class Duplicate(StoreError):
         super().__init__(f"{field}: {what} {key!r} exists already", field=field)
         self.what = what
         self.key = key
+
+
+class BriefingIssued(StoreError):
+    """The briefing is issued (印发): it is numbered and never changes again."""
+
+    code = "INVALID_TRANSITION"
+
+    def __init__(self, field: str, number: str) -> None:
+        super().__init__(
+            f"{field}: briefing {number} is issued; an issued briefing never changes "
+            "(generate a new one instead)",
+            field=field,
+        )
+        self.number = number

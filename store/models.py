@@ -342,6 +342,12 @@ class TaskEvent(Model):
         "models.Unit", related_name="events", null=True, on_delete=fields.RESTRICT
     )
     occurred_at = fields.DatetimeField()
+    occurred_on = fields.DateField(
+        null=True, description="the Asia/Shanghai date of occurred_at (reports/progress.py)"
+    )
+    due_on = fields.DateField(
+        null=True, description="the task's 办结时限 after this event (reports/progress.py)"
+    )
     comment = fields.TextField(default="")
     payload: dict[str, Any] = fields.JSONField(default=dict)
     idempotency_key = fields.CharField(max_length=128, null=True, unique=True)
@@ -350,7 +356,11 @@ class TaskEvent(Model):
         table = "task_event"
         ordering = ["task_id", "seq"]
         unique_together = (("task", "seq"),)
-        indexes = (Index(fields=("occurred_at",)), Index(fields=("action", "occurred_at")))
+        indexes = (
+            Index(fields=("occurred_at",)),
+            Index(fields=("action", "occurred_at")),
+            Index(fields=("task_id", "occurred_at")),
+        )
 
 
 class Briefing(Model):
@@ -384,6 +394,26 @@ class Briefing(Model):
         unique_together = (("year", "serial"),)
 
 
+class CalendarDay(Model):
+    """One day of the PRC official calendar, for working-day arithmetic in SQL.
+
+    Filled by ``store.calendar_days.fill_calendar_days`` (run by ``fuyuan
+    migrate``) for every year ``workflow.calendar`` has official data for.
+    ``working_seq`` counts the working days up to and including ``day``, so the
+    working days in ``(a, b]`` are ``working_seq(b) - working_seq(a)``, as
+    ``WorkingCalendar.working_days_between`` counts them.
+    """
+
+    day = fields.DateField(primary_key=True)
+    is_working = fields.BooleanField()
+    working_seq = fields.IntField(description="working days from the first day up to this one")
+    week_start = fields.DateField(description="the Monday of this day's week")
+
+    class Meta:
+        table = "calendar_day"
+        ordering = ["day"]
+
+
 class Counter(Model):
     """A named gapless counter (task codes per year, briefing serials per year).
 
@@ -403,6 +433,7 @@ __all__ = [
     "AgendaItem",
     "BankruptcyCase",
     "Briefing",
+    "CalendarDay",
     "Counter",
     "EnforcementCase",
     "JointMeeting",

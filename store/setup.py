@@ -9,15 +9,22 @@ from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api.migrate import migrate as run_migrations
 
+from store.calendar_days import fill_calendar_days
 from store.db import tortoise_config
 
 
 async def migrate(url: str | None = None) -> None:
-    """Apply every migration under store/migrations/ that is not applied yet."""
+    """Apply every migration under store/migrations/ that is not applied yet.
+
+    Then bring the ``calendar_day`` table up to date with the official
+    calendar (``store.calendar_days``): data, not schema, so it is refreshed
+    on every run rather than frozen into a migration.
+    """
     config = tortoise_config(url)
     async with TortoiseContext() as ctx:
         await ctx.init(config=config)
         await run_migrations(config=config)
+        await fill_calendar_days()
 
 
 @contextlib.asynccontextmanager

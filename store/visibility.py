@@ -29,6 +29,7 @@ from store.models import (
     Account,
     AgendaItem,
     BankruptcyCase,
+    Briefing,
     EnforcementCase,
     JointMeeting,
     PerformanceRecord,
@@ -62,6 +63,19 @@ def task_scope(viewer: Account | None) -> Q:
     if viewer.role is Role.COURT_LIAISON:
         return Q(enforcement_case__court_id=unit) | Q(bankruptcy_case__court_id=unit)
     return NOTHING
+
+
+def progress_scope(viewer: Account | None) -> Q:
+    """The tasks ``viewer``'s closure progress counts (``progress``, reports/progress.py).
+
+    The tasks it may see, except that a unit liaison's progress covers the
+    tasks its own unit is responsible for: the tasks it only assists with
+    are another unit's to close, and would count twice across units.
+    """
+    scope = task_scope(viewer)
+    if viewer is not None and viewer.role is Role.UNIT_LIAISON and scope is not NOTHING:
+        return Q(responsible_unit_id=_unit(viewer))
+    return scope
 
 
 def enforcement_case_scope(viewer: Account | None) -> Q:
@@ -129,6 +143,17 @@ def account_scope(viewer: Account | None) -> Q:
     return Q(id=viewer.id)
 
 
+def briefing_scope(viewer: Account | None) -> Q:
+    """Briefings (工作通报): coordinators and leaders only, drafts included.
+
+    A briefing names every unit's figures and overdue tasks, which a liaison
+    may not see; admins see no case or task. docs/access.md says so.
+    """
+    if viewer is None or not viewer.is_active or viewer.role not in SEES_ALL:
+        return NOTHING
+    return EVERYTHING
+
+
 def performance_record_scope(viewer: Account | None) -> Q:
     """Payments: those of the enforcement cases ``viewer`` may see."""
     scope = enforcement_case_scope(viewer)
@@ -145,6 +170,7 @@ SCOPES: dict[type[Model], Callable[[Account | None], Q]] = {
     BankruptcyCase: bankruptcy_case_scope,
     JointMeeting: meeting_scope,
     Account: account_scope,
+    Briefing: briefing_scope,
 }
 """The scope of each kind of record; a model not listed (Unit, AgendaItem) is public
 to every signed-in account, or reached only through a scoped parent."""

@@ -5,6 +5,14 @@ from __future__ import annotations
 import strawberry
 
 from schema.mutations.auth import LoginPayload, resolve_login
+from schema.mutations.briefings import (
+    GenerateBriefingPayload,
+    IssueBriefingPayload,
+    UpdateBriefingPayload,
+    resolve_generate_briefing,
+    resolve_issue_briefing,
+    resolve_update_briefing,
+)
 from schema.mutations.cases import (
     AddCoordinationMatterPayload,
     CreateBankruptcyCasePayload,
@@ -84,4 +92,21 @@ class Mutation:
         resolver=resolve_add_task_dependency,
         permission_classes=[IsCoordinator],
         description="Make a task wait for another; refused with CYCLE when it would close a loop.",
+    )
+    generate_briefing: GenerateBriefingPayload = strawberry.mutation(
+        resolver=resolve_generate_briefing,
+        permission_classes=[IsCoordinator],
+        description="Generate a draft coordination briefing (工作通报) for a period, with the "
+        "figures as of its end.",
+    )
+    update_briefing: UpdateBriefingPayload = strawberry.mutation(
+        resolver=resolve_update_briefing,
+        permission_classes=[IsCoordinator],
+        description="Replace the 下一步工作要求 of a draft briefing; an issued one is refused.",
+    )
+    issue_briefing: IssueBriefingPayload = strawberry.mutation(
+        resolver=resolve_issue_briefing,
+        permission_classes=[IsCoordinator],
+        description="Issue (印发) a draft briefing: it gets the next serial of its year "
+        "(2023年第5期) and never changes again.",
     )

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from strawberry import relay
+import strawberry
 
 from schema.errors import ErrorCode, UserError
+from schema.ids import parse_global_id, row_id
 from store.errors import StoreError, ValidationError
 
 
-def input_id(value: relay.GlobalID | None, *, expected: str, field: str) -> int | None:
+def input_id(value: strawberry.ID | None, *, expected: str, field: str) -> int | None:
     """The row id inside an input's global ID; a ValidationError naming ``field`` if it is not
     an ID of a ``expected``."""
     if value is None:
         return None
-    if value.type_name != expected or not value.node_id.isdigit():
+    global_id = parse_global_id(value)
+    if global_id.type_name and global_id.type_name != expected:
         raise ValidationError(
-            field, "id.type", f"is the ID of a {value.type_name}, not of a {expected}"
+            field, "id.type", f"is the ID of a {global_id.type_name}, not of a {expected}"
         )
-    return int(value.node_id)
+    found = row_id(global_id)
+    if found is None:
+        raise ValidationError(field, "id.format", "is not an ID this API gave out")
+    return found
 
 
-def required_id(value: relay.GlobalID, *, expected: str, field: str) -> int:
+def required_id(value: strawberry.ID, *, expected: str, field: str) -> int:
     row_id = input_id(value, expected=expected, field=field)
     assert row_id is not None
     return row_id

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 
 from schema.context import Info
 from schema.errors import UserError
@@ -52,10 +51,10 @@ def _court_of_viewer(viewer: Account, court_id: int, field: str) -> None:
 @strawberry.input(description="A new 涉党政机关执行案件.")
 class CreateEnforcementCaseInput:
     case_number: str = strawberry.field(description="案号, e.g. （2022）豫0202执1234号.")
-    court_id: relay.GlobalID = strawberry.field(description="The enforcing court (a Unit).")
+    court_id: strawberry.ID = strawberry.field(description="The enforcing court (a Unit).")
     applicant_name: str = strawberry.field(description="申请执行人.")
     applicant_kind: PartyKind = strawberry.field(description="Person, enterprise or organisation.")
-    respondent_id: relay.GlobalID = strawberry.field(
+    respondent_id: strawberry.ID = strawberry.field(
         description="被执行单位: the organ that must perform (a Unit)."
     )
     basis: str = strawberry.field(description="执行依据: the judgment's case number.")
@@ -113,7 +112,7 @@ async def resolve_create_enforcement_case(
 
 @strawberry.input(description="A payment (履行) towards an enforcement case.")
 class RecordPerformanceInput:
-    case_id: relay.GlobalID = strawberry.field(description="The EnforcementCase paid towards.")
+    case_id: strawberry.ID = strawberry.field(description="The EnforcementCase paid towards.")
     paid_on: dt.date = strawberry.field(description="Day of the payment.")
     amount: str = strawberry.field(description='Amount in yuan, e.g. "600000.00".')
     method: PaymentMethod = strawberry.field(description="How it was paid.")
@@ -143,7 +142,7 @@ async def resolve_record_performance(
         # Another court's case answers like a case that does not exist.
         case = await EnforcementCase.filter(scope_for(EnforcementCase, viewer), id=case_id).first()
         if case is None:
-            raise NotFound("caseId", "enforcement case", input.case_id.node_id)
+            raise NotFound("caseId", "enforcement case", input.case_id)
         record = await record_performance(
             case,
             paid_on=input.paid_on,
@@ -172,7 +171,7 @@ class CreateBankruptcyCaseInput:
     case_number: str = strawberry.field(description="案号, e.g. （2023）豫02破3号.")
     debtor_name: str = strawberry.field(description="The debtor enterprise.")
     debtor_uscc: str = strawberry.field(description="统一社会信用代码 (18 characters).")
-    court_id: relay.GlobalID = strawberry.field(description="The court that accepted the case.")
+    court_id: strawberry.ID = strawberry.field(description="The court that accepted the case.")
     administrator: str = strawberry.field(description="管理人.")
     procedure: BankruptcyProcedure = strawberry.field(description="清算, 重整 or 和解.")
     accepted_on: dt.date = strawberry.field(description="受理日期.")
@@ -227,13 +226,13 @@ async def resolve_create_bankruptcy_case(
 
 @strawberry.input(description="A coordination matter (协调事项) of a bankruptcy case.")
 class AddCoordinationMatterInput:
-    bankruptcy_case_id: relay.GlobalID = strawberry.field(description="The BankruptcyCase.")
+    bankruptcy_case_id: strawberry.ID = strawberry.field(description="The BankruptcyCase.")
     matter_type: MatterType = strawberry.field(description="Type of matter.")
     title: str | None = strawberry.field(
         default=None, description="What must be done; defaults to the case and matter type."
     )
     description: str = strawberry.field(default="", description="Details.")
-    responsible_unit_id: relay.GlobalID | None = strawberry.field(
+    responsible_unit_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="The owning department; defaults to the matter type's usual owner.",
     )
@@ -259,7 +258,7 @@ async def resolve_add_coordination_matter(
         )
         case = await BankruptcyCase.filter(scope_for(BankruptcyCase, viewer), id=case_id).first()
         if case is None:
-            raise NotFound("bankruptcyCaseId", "bankruptcy case", input.bankruptcy_case_id.node_id)
+            raise NotFound("bankruptcyCaseId", "bankruptcy case", input.bankruptcy_case_id)
         task = await create_task(
             TaskInput(
                 kind=TaskKind.BANKRUPTCY_MATTER,

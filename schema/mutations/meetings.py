@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 
 from schema.context import Info
 from schema.errors import UserError
@@ -24,10 +23,10 @@ from store.operations.tasks import TaskInput, create_task
 @strawberry.input(description="An agenda item (议题) of a new meeting.")
 class AgendaItemInputType:
     title: str = strawberry.field(description="What the item is about.")
-    enforcement_case_id: relay.GlobalID | None = strawberry.field(
+    enforcement_case_id: strawberry.ID | None = strawberry.field(
         default=None, description="The EnforcementCase it discusses, if any."
     )
-    bankruptcy_case_id: relay.GlobalID | None = strawberry.field(
+    bankruptcy_case_id: strawberry.ID | None = strawberry.field(
         default=None, description="The BankruptcyCase it discusses, if any."
     )
 
@@ -38,8 +37,8 @@ class CreateJointMeetingInput:
     number: int = strawberry.field(description="第N次: the meeting's number at its level.")
     title: str = strawberry.field(description="Title of the meeting.")
     held_on: dt.date = strawberry.field(description="Day it was held.")
-    convener_id: relay.GlobalID = strawberry.field(description="The convening Unit.")
-    attending_unit_ids: list[relay.GlobalID] = strawberry.field(
+    convener_id: strawberry.ID = strawberry.field(description="The convening Unit.")
+    attending_unit_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Units that attended."
     )
     minutes_number: str | None = strawberry.field(default=None, description="纪要号.")
@@ -120,11 +119,11 @@ async def resolve_create_joint_meeting(
 
 @strawberry.input(description="A decision (议定事项) of a meeting, assigned as a task.")
 class RecordMeetingDecisionInput:
-    meeting_id: relay.GlobalID = strawberry.field(description="The JointMeeting that decided.")
+    meeting_id: strawberry.ID = strawberry.field(description="The JointMeeting that decided.")
     title: str = strawberry.field(description="What was decided must be done.")
     description: str = strawberry.field(default="", description="Details.")
-    responsible_unit_id: relay.GlobalID = strawberry.field(description="责任单位.")
-    assisting_unit_ids: list[relay.GlobalID] = strawberry.field(
+    responsible_unit_id: strawberry.ID = strawberry.field(description="责任单位.")
+    assisting_unit_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="配合单位."
     )
     due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
@@ -149,7 +148,7 @@ async def resolve_record_meeting_decision(
         meeting_id = required_id(input.meeting_id, expected="JointMeeting", field="meetingId")
         meeting = await JointMeeting.get_or_none(id=meeting_id)
         if meeting is None:
-            raise NotFound("meetingId", "joint meeting", input.meeting_id.node_id)
+            raise NotFound("meetingId", "joint meeting", input.meeting_id)
         task = await create_task(
             TaskInput(
                 kind=TaskKind.MEETING_DECISION,

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 
 from schema.context import Info
 from schema.errors import UserError
@@ -27,23 +26,23 @@ class CreateTaskInput:
     kind: TaskKind = strawberry.field(description="Kind of task.")
     title: str = strawberry.field(description="What must be done.")
     description: str = strawberry.field(default="", description="Details.")
-    responsible_unit_id: relay.GlobalID | None = strawberry.field(
+    responsible_unit_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="责任单位; for an enforcement task defaults to the case's respondent organ.",
     )
-    enforcement_case_id: relay.GlobalID | None = strawberry.field(
+    enforcement_case_id: strawberry.ID | None = strawberry.field(
         default=None, description="The EnforcementCase of an ENFORCEMENT task."
     )
-    bankruptcy_case_id: relay.GlobalID | None = strawberry.field(
+    bankruptcy_case_id: strawberry.ID | None = strawberry.field(
         default=None, description="The BankruptcyCase of a BANKRUPTCY_MATTER task."
     )
-    meeting_id: relay.GlobalID | None = strawberry.field(
+    meeting_id: strawberry.ID | None = strawberry.field(
         default=None, description="The JointMeeting of a MEETING_DECISION task."
     )
     matter_type: MatterType | None = strawberry.field(
         default=None, description="Type of a BANKRUPTCY_MATTER task."
     )
-    assisting_unit_ids: list[relay.GlobalID] = strawberry.field(
+    assisting_unit_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="配合单位."
     )
     due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
@@ -107,7 +106,7 @@ async def resolve_create_task(
 
 @strawberry.input(description="An action on a task: 交办, 签收, 申请销号 …")
 class TransitionTaskInput:
-    task_id: relay.GlobalID = strawberry.field(description="The Task.")
+    task_id: strawberry.ID = strawberry.field(description="The Task.")
     action: str = strawberry.field(
         description="One of the task's availableActions, e.g. accept, start, approve_closure."
     )
@@ -158,7 +157,7 @@ async def resolve_transition_task(
         if not await Task.filter(scope_for(Task, viewer), id=task_id).exists():
             # Another unit's task answers like a task that does not exist.
             task_id = None
-            raise NotFound("taskId", "task", input.task_id.node_id)
+            raise NotFound("taskId", "task", input.task_id)
         result = await transition_task(
             task_id,
             input.action,
@@ -185,8 +184,8 @@ async def resolve_transition_task(
 
 @strawberry.input(description="Make a task wait for another (it cannot start before).")
 class AddTaskDependencyInput:
-    task_id: relay.GlobalID = strawberry.field(description="The Task that must wait.")
-    depends_on_id: relay.GlobalID = strawberry.field(description="The Task it waits for.")
+    task_id: strawberry.ID = strawberry.field(description="The Task that must wait.")
+    depends_on_id: strawberry.ID = strawberry.field(description="The Task it waits for.")
 
 
 @strawberry.type(description="The result of addTaskDependency.")

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -36,6 +37,8 @@ from store.operations.common import (
     resolve_unit,
 )
 from workflow.definition import definition_for
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 TASK_UNIT_KINDS = (
     UnitKind.PARTY_GOV_ORGAN,
@@ -188,6 +191,13 @@ class _nullcontext:
         return None
 
 
+class _Current:
+    """The default of ``append_event(due_on=…)``: the due date ``task`` holds."""
+
+
+CURRENT = _Current()
+
+
 async def append_event(
     task: Task,
     *,
@@ -200,6 +210,7 @@ async def append_event(
     comment: str = "",
     payload: dict[str, Any] | None = None,
     idempotency_key: str | None = None,
+    due_on: dt.date | _Current | None = CURRENT,
 ) -> TaskEvent:
     """Append the next event of ``task`` (sequence numbers 1, 2, 3 … without gaps).
 
@@ -207,6 +218,12 @@ async def append_event(
     the task row it changes: on PostgreSQL that row lock serialises writers.
     The event is announced to ``taskEvents`` subscribers when that
     transaction commits (``store.notify``).
+
+    The event also records its Asia/Shanghai date and the task's due date
+    after it (``due_on``; by default ``task.due_on`` as the caller holds it:
+    a caller that moves the date without updating ``task`` first passes the
+    new one), so that ``reports.progress`` can read any past moment from the
+    log alone.
     """
     last = (
         await TaskEvent.filter(task_id=task.id)
@@ -226,6 +243,8 @@ async def append_event(
         actor_unit_id=actor.unit_id if actor else None,  # type: ignore[attr-defined]
         # SQLite compares stored times as text: keep every one in UTC.
         occurred_at=at.astimezone(dt.UTC),
+        occurred_on=at.astimezone(SHANGHAI).date(),
+        due_on=task.due_on if isinstance(due_on, _Current) else due_on,
         comment=comment,
         payload=payload or {},
         idempotency_key=idempotency_key,

@@ -560,6 +560,7 @@ async def _apply(
             comment=comment,
             payload=payload,
             idempotency_key=idempotency_key,
+            due_on=changes.get("due_on", task.due_on),
         )
     for name, value in changes.items():
         setattr(task, name, value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -90,6 +91,35 @@ def test_sweep_escalates_overdue_demo_tasks_once(url: str) -> None:
     refused = fuyuan("sweep", "--today", "2027-03-01", url=url)
     assert refused.returncode == 2
     assert "2027" in refused.stderr
+
+
+def test_progress_prints_the_figures_as_a_table_and_as_json(url: str) -> None:
+    # given the demo data
+    assert fuyuan("migrate", url=url).returncode == 0
+    assert fuyuan("seed", "--demo", url=url).returncode == 0
+    # when the operator asks for one unit's progress as JSON
+    scope = ("--from", "2023-01-01", "--to", "2026-12-31", "--unit", "KF-CZJ",
+             "--as-of", "2026-11-20T18:00")  # fmt: skip
+    as_json = fuyuan("progress", *scope, "--json", url=url)
+    assert as_json.returncode == 0, as_json.stderr
+    figures = json.loads(as_json.stdout)
+    # then the figures are the unit's own, as of that moment (Asia/Shanghai)
+    assert figures["asOf"] == "2026-11-20T10:00:00+00:00"
+    assert [row["unit"] for row in figures["byUnit"]] == ["KF-CZJ"]
+    assert figures["total"] == figures["open"] + figures["closed"] + figures["cancelled"] > 0
+    expected = figures["closed"] / (figures["total"] - figures["cancelled"])
+    assert figures["closureRate"] == pytest.approx(expected)
+    # and the table shows the same figures, "—" for a rate without denominator
+    table = fuyuan("progress", *scope, url=url)
+    assert table.returncode == 0, table.stderr
+    assert re.search(rf"总数 total\s+{figures['total']}\n", table.stdout)
+    assert f"{figures['closureRate'] * 100:.1f}%" in table.stdout
+    empty = fuyuan("progress", "--kind", "BANKRUPTCY_MATTER", "--unit", "KF-CZJ", url=url)
+    assert re.search(r"办结率 closure rate\s+—", empty.stdout), empty.stdout
+    # and a unit that does not exist is named
+    unknown = fuyuan("progress", "--unit", "KF-NONE", url=url)
+    assert unknown.returncode == 2
+    assert "no unit KF-NONE" in unknown.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(url: str) -> None:

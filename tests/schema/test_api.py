@@ -450,3 +450,55 @@ async def test_an_unexpected_failure_is_masked_for_the_client_and_logged(
     message = body["errors"][0]["message"]
     assert "secret internals" not in message
     assert "secret internals" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("document", "code"),
+    [
+        pytest.param('{ node(id: "Tm9wZTow") { id } }', "BAD_REQUEST", id="node-of-no-type"),
+        pytest.param('{ node(id: "UXVlcnk6MQ==") { id } }', "BAD_REQUEST", id="node-of-query"),
+        pytest.param('{ nodes(ids: [""]) { id } }', "BAD_REQUEST", id="empty-id"),
+        pytest.param(
+            '{ tasks(filter: {responsibleUnitId: "%%%"}) { totalCount } }',
+            "BAD_REQUEST",
+            id="garbage-filter-id",
+        ),
+    ],
+)
+async def test_ids_that_name_no_record_type_are_bad_requests(
+    api: Clients, document: str, code: str
+) -> None:
+    body = await api.coordinator(document)
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == code
+    assert "ID" in error["message"]
+
+
+async def test_an_id_beyond_any_row_is_simply_absent(api: Clients) -> None:
+    # "Task:9223372036854775808": too large for the database's integer
+    huge = to_base64("Task", 2**63)
+    data = await api.coordinator.data("query ($id: ID!) { node(id: $id) { id } }", id=huge)
+    assert data == {"node": None}
+    body = await api.coordinator(
+        "query ($u: ID!) { tasks(filter: {responsibleUnitId: $u}) { totalCount } }",
+        u=to_base64("Unit", 2**63),
+    )
+    assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_a_malformed_id_in_a_mutation_is_a_user_error(api: Clients) -> None:
+    data = await api.coordinator.data(
+        CREATE_TASK, input={"kind": "OTHER", "title": "其他事项", "responsibleUnitId": ""}
+    )
+    (error,) = data["createTask"]["errors"]
+    assert error["field"] == ["input", "responsibleUnitId"]
+    assert error["code"] == "VALIDATION"
+
+
+async def test_a_filter_value_longer_than_its_column_is_a_bad_request(api: Clients) -> None:
+    body = await api.coordinator(
+        "query ($r: String) { units(filter: {region: $r}) { totalCount } }", r="县" * 40
+    )
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert "region" in error["message"]

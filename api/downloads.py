@@ -1,0 +1,79 @@
+"""Briefing downloads: ``/briefings/{id}.docx``, ``.md`` and ``.html``.
+
+Authorized like the GraphQL API: a bearer token of an active account, and
+the same visibility (``store.visibility.briefing_scope``): a missing or bad
+token is 401, a role that sees no briefing at all is 403, and a briefing that
+does not exist (or that the viewer may not see) is 404. Errors are JSON with
+the same ``code`` as GraphQL's ``extensions.code``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from api.auth import bearer_token, viewer_of
+from reports.briefing import PRINT_CSS
+from schema.permissions import SIGN_IN
+from store.models import Briefing
+from store.operations.briefings import briefing_files, number_of
+from store.visibility import NOTHING, briefing_scope
+
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
+
+_STYLE_HASH = base64.b64encode(hashlib.sha256(PRINT_CSS.encode()).digest()).decode()
+HTML_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        f"style-src 'sha256-{_STYLE_HASH}'",  # the print CSS, and nothing else
+        "img-src data:",  # the chart
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+"""The briefing page runs no script at all: its only style is its own print CSS."""
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
+
+
+async def briefing_file(request: Request) -> Response:
+    """One file of a briefing, as an attachment named after its title and number."""
+    fmt = request.path_params["format"]
+    if fmt not in MEDIA_TYPES:
+        return _error(404, "NOT_FOUND", f"no briefing file of type .{fmt}: use .docx, .md or .html")
+    settings = request.app.state.settings
+    viewer, auth_error = await viewer_of(bearer_token(request), secret=settings.secret_key)
+    if viewer is None or not viewer.is_active:
+        why = f"sign in again: {auth_error}" if auth_error else SIGN_IN
+        return _error(401, "UNAUTHENTICATED", why)
+    scope = briefing_scope(viewer)
+    if scope is NOTHING:
+        return _error(403, "FORBIDDEN", "your role may not read briefings")
+    briefing = await Briefing.filter(scope, id=request.path_params["briefing_id"]).first()
+    if briefing is None:
+        return _error(404, "NOT_FOUND", "no such briefing")
+    files = await briefing_files(briefing)
+    body: str | bytes = files.docx
+    if fmt != "docx":
+        body = files.markdown if fmt == "md" else files.html
+    name = f"{briefing.title}（{number_of(briefing)}）.{fmt}"
+    headers = {
+        "Content-Disposition": f'attachment; filename="briefing-{briefing.id}.{fmt}"; '
+        f"filename*=UTF-8''{quote(name)}",
+        "Cache-Control": "private, no-store",
+    }
+    if fmt == "html":
+        headers["Content-Security-Policy"] = HTML_CONTENT_SECURITY_POLICY
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)

@@ -1,0 +1,133 @@
+// Talks to the public API only: POST /graphql, and taskEvents over graphql-transport-ws.
+
+const TOKEN_KEY = "fuyuan.token";
+
+export class ApiError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(value) {
+  if (value) sessionStorage.setItem(TOKEN_KEY, value);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+/** Run a query or mutation; top-level errors throw ApiError with extensions.code. */
+export async function gql(query, variables = {}) {
+  const headers = { "Content-Type": "application/json", Accept: "application/json" };
+  const bearer = token();
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  let response;
+  try {
+    response = await fetch("/graphql", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (err) {
+    throw new ApiError("无法连接服务器，请检查网络后重试", "NETWORK");
+  }
+  let body;
+  try {
+    body = await response.json();
+  } catch (err) {
+    throw new ApiError(`服务器返回了无法识别的应答（HTTP ${response.status}）`, "HTTP");
+  }
+  if (body.errors && body.errors.length) {
+    const first = body.errors[0];
+    const code = (first.extensions && first.extensions.code) || "ERROR";
+    if (code === "UNAUTHENTICATED") {
+      window.dispatchEvent(new CustomEvent("fuyuan:signed-out", { detail: first.message }));
+    }
+    throw new ApiError(first.message, code);
+  }
+  return body.data;
+}
+
+/** Which fields the schema's root types have, so pages for API parts not yet
+ * deployed can say so instead of failing. */
+let rootFields = null;
+export async function schemaHas(typeName, fieldName) {
+  if (!rootFields) {
+    const data = await gql(`{
+      q: __type(name: "Query") { fields { name } }
+      m: __type(name: "Mutation") { fields { name } }
+    }`);
+    rootFields = {
+      Query: new Set(data.q.fields.map((f) => f.name)),
+      Mutation: new Set(data.m.fields.map((f) => f.name)),
+    };
+  }
+  return rootFields[typeName].has(fieldName);
+}
+
+/**
+ * A graphql-transport-ws client that keeps one subscription open and
+ * reconnects with a growing pause. `onStatus` gets "connecting" | "live" | "offline".
+ */
+export class Subscription {
+  constructor(query, variables, { onData, onStatus }) {
+    this.query = query;
+    this.variables = variables;
+    this.onData = onData;
+    this.onStatus = onStatus;
+    this.closed = false;
+    this.retries = 0;
+    this.connect();
+  }
+
+  connect() {
+    if (this.closed) return;
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const socket = new WebSocket(`${scheme}://${location.host}/graphql`, "graphql-transport-ws");
+    this.socket = socket;
+    this.onStatus("connecting");
+    socket.addEventListener("open", () => {
+      socket.send(
+        JSON.stringify({
+          type: "connection_init",
+          payload: { Authorization: `Bearer ${token()}` },
+        }),
+      );
+    });
+    socket.addEventListener("message", (message) => {
+      const frame = JSON.parse(message.data);
+      if (frame.type === "connection_ack") {
+        this.retries = 0;
+        socket.send(
+          JSON.stringify({
+            id: "events",
+            type: "subscribe",
+            payload: { query: this.query, variables: this.variables },
+          }),
+        );
+        this.onStatus("live");
+      } else if (frame.type === "ping") {
+        socket.send(JSON.stringify({ type: "pong" }));
+      } else if (frame.type === "next" && frame.payload && frame.payload.data) {
+        this.onData(frame.payload.data);
+      } else if (frame.type === "error" || frame.type === "complete") {
+        socket.close();
+      }
+    });
+    socket.addEventListener("close", () => {
+      this.onStatus("offline");
+      if (this.closed) return;
+      const pause = Math.min(30000, 1000 * 2 ** this.retries);
+      this.retries += 1;
+      this.timer = setTimeout(() => this.connect(), pause);
+    });
+  }
+
+  close() {
+    this.closed = true;
+    clearTimeout(this.timer);
+    if (this.socket) this.socket.close();
+  }
+}

@@ -1,0 +1,196 @@
+// The shell: sign-in state, navigation, the hash router and the live subscription.
+
+import { ApiError, Subscription, gql, setToken, token } from "./api.js";
+import { ROLE_LABELS, h, parseQuery } from "./format.js";
+import * as login from "./pages/login.js";
+import * as overview from "./pages/overview.js";
+import * as tasks from "./pages/tasks.js";
+import * as task from "./pages/task.js";
+import * as cases from "./pages/cases.js";
+import * as meetings from "./pages/meetings.js";
+import * as workflow from "./pages/workflow.js";
+import * as briefings from "./pages/briefings.js";
+
+const ROUTES = [
+  [/^$/, overview.render],
+  [/^overview$/, overview.render],
+  [/^tasks$/, tasks.render],
+  [/^tasks\/(.+)$/, task.render],
+  [/^cases$/, cases.renderEnforcementList],
+  [/^cases\/(.+)$/, cases.renderEnforcement],
+  [/^bankruptcy$/, cases.renderBankruptcyList],
+  [/^bankruptcy\/(.+)$/, cases.renderBankruptcy],
+  [/^meetings$/, meetings.renderList],
+  [/^meetings\/(.+)$/, meetings.renderDetail],
+  [/^workflow$/, workflow.render],
+  [/^briefings$/, briefings.render],
+];
+
+const NAV = [
+  ["#/", "总览"],
+  ["#/tasks", "交办事项"],
+  ["#/cases", "执行案件"],
+  ["#/bankruptcy", "破产案件"],
+  ["#/meetings", "联席会议"],
+  ["#/workflow", "流程图"],
+  ["#/briefings", "工作通报"],
+];
+
+const VIEWER = `{ viewer { id username displayName role unit { id name } } }`;
+
+const TASK_EVENTS = `subscription {
+  taskEvents { id seq action actionLabel toState occurredAt
+    actor { id displayName } task { id code title state version } }
+}`;
+
+const main = document.getElementById("main");
+let viewer = null;
+let current = null; // what the shown page returned: { onTaskEvent? }
+let live = null;
+let renderCount = 0;
+
+export function notify(message, kind = "info") {
+  const box = document.getElementById("notice");
+  box.replaceChildren(message ? h("p", { class: `notice-${kind}` }, message) : "");
+  box.setAttribute("role", kind === "error" ? "alert" : "status");
+}
+
+function setLiveStatus(status) {
+  document.body.dataset.live = status;
+  const badge = document.getElementById("live-status");
+  if (badge) {
+    badge.textContent = { live: "实时更新已连接", connecting: "实时更新连接中…", offline: "实时更新已断开" }[status];
+    badge.className = `live live-${status}`;
+  }
+}
+
+function renderChrome() {
+  const nav = document.getElementById("nav");
+  const account = document.getElementById("account");
+  if (!viewer) {
+    nav.hidden = true;
+    account.hidden = true;
+    return;
+  }
+  const route = location.hash.split("?")[0] || "#/";
+  nav.replaceChildren(
+    h(
+      "ul",
+      {},
+      NAV.map(([href, label]) => {
+        const here = href === "#/" ? route === "#/" || route === "#" : route.startsWith(href);
+        return h("li", {}, h("a", { href, "aria-current": here ? "page" : null }, label));
+      }),
+    ),
+  );
+  nav.hidden = false;
+  account.replaceChildren(
+    h("span", { class: "who" }, viewer.displayName, h("small", {}, ` ${ROLE_LABELS[viewer.role] || viewer.role} · ${viewer.unit.name}`)),
+    h("span", { id: "live-status", class: "live", role: "status" }),
+    h("button", { type: "button", class: "secondary", onclick: signOut }, "退出登录"),
+  );
+  account.hidden = false;
+  setLiveStatus(document.body.dataset.live || "connecting");
+}
+
+function startLive() {
+  if (live) live.close();
+  live = new Subscription(TASK_EVENTS, {}, {
+    onData: (data) => {
+      const event = data.taskEvents;
+      document.dispatchEvent(new CustomEvent("fuyuan:task-event", { detail: event }));
+      if (current && current.onTaskEvent) current.onTaskEvent(event);
+    },
+    onStatus: setLiveStatus,
+  });
+}
+
+export async function signedIn(newToken) {
+  setToken(newToken);
+  viewer = (await gql(VIEWER)).viewer;
+  startLive();
+  location.hash = "#/";
+  await route();
+}
+
+function signOut() {
+  setToken(null);
+  viewer = null;
+  if (live) live.close();
+  live = null;
+  notify("您已退出登录。");
+  location.hash = "#/login";
+}
+
+async function route() {
+  const [path, query] = location.hash.replace(/^#\/?/, "").split("?");
+  const serial = ++renderCount;
+  if (!token() || path === "login") {
+    viewer = null;
+    renderChrome();
+    document.title = "登录 · 府院联动工作平台";
+    current = null;
+    main.replaceChildren();
+    login.render(main, { onSignedIn: signedIn });
+    return;
+  }
+  if (!viewer) {
+    try {
+      viewer = (await gql(VIEWER)).viewer;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "UNAUTHENTICATED") return;
+      throw err;
+    }
+    if (!viewer) {
+      setToken(null);
+      location.hash = "#/login";
+      return;
+    }
+    startLive();
+  }
+  renderChrome();
+  for (const [pattern, render] of ROUTES) {
+    const match = path.match(pattern);
+    if (!match) continue;
+    const page = h("div", { class: "page" }, h("p", { class: "loading" }, "正在加载…"));
+    main.replaceChildren(page);
+    try {
+      const result = await render(page, {
+        params: match.slice(1).map(decodeURIComponent),
+        query: parseQuery(query),
+        viewer,
+        notify,
+      });
+      if (serial !== renderCount) return; // a newer navigation took over
+      current = result || null;
+    } catch (err) {
+      if (serial !== renderCount) return;
+      current = null;
+      page.replaceChildren(h("h1", { tabindex: "-1" }, "出错了"), h("p", { class: "error", role: "alert" }, err.message));
+    }
+    const heading = page.querySelector("h1");
+    if (heading) {
+      document.title = `${heading.textContent} · 府院联动工作平台`;
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+    return;
+  }
+  main.replaceChildren(h("h1", { tabindex: "-1" }, "页面不存在"), h("p", {}, h("a", { href: "#/" }, "返回总览")));
+}
+
+window.addEventListener("hashchange", () => {
+  notify("");
+  route();
+});
+window.addEventListener("fuyuan:signed-out", (event) => {
+  setToken(null);
+  viewer = null;
+  if (live) live.close();
+  live = null;
+  notify(`登录已失效，请重新登录（${event.detail}）`, "error");
+  if (location.hash !== "#/login") location.hash = "#/login";
+  else route();
+});
+
+route();

@@ -1,0 +1,150 @@
+// 工作通报: generate for a period, edit 下一步工作要求 of a draft, issue, download.
+
+import { gql, schemaHas, token } from "../api.js";
+import { dateTime, fill, h, today } from "../format.js";
+
+const STATUS_LABELS = { DRAFT: "草稿", ISSUED: "已印发" };
+const FORMATS = [
+  ["docx", "docx", "Word（DOCX）"],
+  ["html", "html", "网页（HTML）"],
+  ["markdown", "md", "Markdown"],
+];
+
+const LIST = `{
+  briefings(first: 50) {
+    totalCount
+    nodes { id number serial title status periodStart periodEnd asOf generatedAt issuedAt nextSteps
+      files { docx html markdown } }
+  }
+}`;
+
+const GENERATE = `mutation ($input: GenerateBriefingInput!) {
+  generateBriefing(input: $input) { briefing { id number title status } errors { field code message } }
+}`;
+const ISSUE = `mutation ($input: IssueBriefingInput!) {
+  issueBriefing(input: $input) { briefing { id number status } errors { field code message } }
+}`;
+const UPDATE = `mutation ($input: UpdateBriefingInput!) {
+  updateBriefing(input: $input) { briefing { id nextSteps } errors { field code message } }
+}`;
+
+/** Files need the bearer token, which a plain link cannot send: fetch, then save. */
+async function download(briefing, path, extension, message) {
+  message.textContent = "";
+  const response = await fetch(path, {
+    headers: { Authorization: `Bearer ${token()}` },
+  });
+  if (!response.ok) {
+    message.textContent = `下载失败（HTTP ${response.status}）`;
+    return;
+  }
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const link = h("a", { href: url, download: `${briefing.title}（${briefing.number}）.${extension}`, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  message.textContent = `已下载 ${briefing.title}（${briefing.number}）.${extension}`;
+}
+
+function errorsText(errors) {
+  return errors.map((e) => e.message).join("；");
+}
+
+export async function render(page, { viewer, notify }) {
+  if (!(await schemaHas("Query", "briefings"))) {
+    fill(page, h("h1", {}, "工作通报"), h("p", { class: "muted" }, "工作通报功能尚未在本服务器开放。"));
+    return null;
+  }
+  const canWrite = viewer.role === "COORDINATOR";
+  const canEdit = canWrite && (await schemaHas("Mutation", "updateBriefing"));
+  const { briefings } = await gql(LIST);
+  const message = h("p", { id: "briefing-message", role: "alert", class: "error" });
+
+  const generate = h(
+    "form",
+    { class: "filters card", "aria-labelledby": "gen-h" },
+    h("h2", { id: "gen-h", class: "wide" }, "生成通报"),
+    h("div", { class: "field" }, h("label", { for: "period-start" }, "统计期间起"), h("input", { id: "period-start", name: "periodStart", type: "date", required: true, value: `${today().slice(0, 4)}-01-01` })),
+    h("div", { class: "field" }, h("label", { for: "period-end" }, "统计期间止"), h("input", { id: "period-end", name: "periodEnd", type: "date", required: true, value: today() })),
+    h("div", { class: "field" }, h("label", { for: "briefing-title" }, "标题（可不填）"), h("input", { id: "briefing-title", name: "title" })),
+    h("div", { class: "actions" }, h("button", { type: "submit", id: "generate" }, "生成草稿")),
+  );
+  generate.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const values = Object.fromEntries(new FormData(generate));
+    const input = { periodStart: values.periodStart, periodEnd: values.periodEnd };
+    if (values.title.trim()) input.title = values.title.trim();
+    const { generateBriefing: result } = await gql(GENERATE, { input });
+    if (result.errors.length) {
+      message.textContent = errorsText(result.errors);
+      return;
+    }
+    await render(page, { viewer, notify });
+    notify(`已生成通报草稿：${result.briefing.title}`);
+  });
+
+  const cards = briefings.nodes.map((b) => {
+    const status = h("span", { class: `badge status-${b.status.toLowerCase()}` }, STATUS_LABELS[b.status] || b.status);
+    const fileMessage = h("p", { class: "muted", role: "status" });
+    const parts = [
+      h("h3", {}, b.title, " ", status),
+      h(
+        "p",
+        { class: "muted" },
+        `${b.number} · 统计期间 ${b.periodStart} 至 ${b.periodEnd} · 数据截至 ${dateTime(b.asOf)}`,
+        b.issuedAt ? ` · 印发于 ${dateTime(b.issuedAt)}` : ` · 生成于 ${dateTime(b.generatedAt)}`,
+      ),
+    ];
+    if (b.status === "DRAFT" && canEdit) {
+      const id = `next-${b.id}`;
+      const text = h("textarea", { id, rows: 5 });
+      text.value = b.nextSteps || "";
+      const save = h("button", { type: "button", class: "secondary", dataset: { save: b.id } }, "保存下一步工作要求");
+      save.addEventListener("click", async () => {
+        const { updateBriefing: result } = await gql(UPDATE, { input: { briefingId: b.id, nextSteps: text.value } });
+        if (result.errors.length) message.textContent = errorsText(result.errors);
+        else notify("已保存下一步工作要求。");
+      });
+      parts.push(h("div", { class: "field wide" }, h("label", { for: id }, "六、下一步工作要求"), text), save);
+    } else if (b.nextSteps) {
+      parts.push(h("h4", {}, "六、下一步工作要求"), h("p", { class: "prewrap" }, b.nextSteps));
+    }
+    if (b.status === "DRAFT" && canWrite) {
+      const issue = h("button", { type: "button", dataset: { issue: b.id } }, "印发");
+      issue.addEventListener("click", async () => {
+        if (!window.confirm(`印发后不可修改。确定印发「${b.title}」？`)) return;
+        const { issueBriefing: result } = await gql(ISSUE, { input: { briefingId: b.id } });
+        if (result.errors.length) {
+          message.textContent = errorsText(result.errors);
+          return;
+        }
+        await render(page, { viewer, notify });
+        notify(`已印发：${result.briefing.number}`);
+      });
+      parts.push(issue);
+    }
+    parts.push(
+      h(
+        "div",
+        { class: "button-row", role: "group", "aria-label": `下载${b.title}` },
+        FORMATS.map(([field, ext, label]) =>
+          h("button", { type: "button", class: "secondary", dataset: { download: ext }, onclick: () => download(b, b.files[field], ext, fileMessage) }, `下载 ${label}`),
+        ),
+      ),
+      fileMessage,
+    );
+    return h("article", { class: "card briefing", dataset: { briefingId: b.id, status: b.status } }, parts);
+  });
+
+  fill(page, 
+    h("h1", {}, "工作通报"),
+    canWrite ? generate : null,
+    message,
+    h("h2", {}, `通报（${briefings.totalCount} 期）`),
+    ...(cards.length ? cards : [h("p", { class: "muted" }, "尚无通报。")]),
+  );
+  return null;
+}
+

@@ -1,0 +1,145 @@
+"""Mutations on briefings (工作通报): generateBriefing, updateBriefing, issueBriefing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, TypeVar
+
+import strawberry
+
+from schema.context import Info
+from schema.errors import UserError
+from schema.mutations.base import required_id, user_errors
+from schema.permissions import require_viewer
+from schema.types.briefings import BriefingType
+from store.errors import StoreError
+from store.models import Briefing
+from store.operations.briefings import generate_briefing, issue_briefing, update_next_steps
+
+
+@strawberry.input(description="Which tasks a briefing covers; all of them when not given.")
+class BriefingScope:
+    region: str | None = strawberry.field(
+        default=None, description="Only the tasks of responsible units in this 县区."
+    )
+    unit_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Only the tasks of these responsible units (责任单位)."
+    )
+
+
+@strawberry.input(description="The period of a new briefing.")
+class GenerateBriefingInput:
+    period_start: dt.date = strawberry.field(description="First day of the period.")
+    period_end: dt.date = strawberry.field(
+        description="Last day of the period (today at the latest); the figures are as of its end."
+    )
+    title: str | None = strawberry.field(
+        default=None, description="Title; by default <city>府院联动工作通报 of your office."
+    )
+    scope: BriefingScope | None = strawberry.field(
+        default=None, description="Which tasks to cover; all when not given."
+    )
+
+
+@strawberry.input(description="New 下一步工作要求 for a draft briefing.")
+class UpdateBriefingInput:
+    briefing_id: strawberry.ID = strawberry.field(description="The draft Briefing.")
+    next_steps: str = strawberry.field(
+        description="六、下一步工作要求: plain text, one paragraph a line."
+    )
+
+
+@strawberry.input(description="The draft briefing to issue.")
+class IssueBriefingInput:
+    briefing_id: strawberry.ID = strawberry.field(description="The draft Briefing.")
+
+
+@strawberry.type(description="The result of a briefing mutation.")
+class BriefingPayload:
+    briefing: BriefingType | None = strawberry.field(description="The briefing; null when refused.")
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+
+
+@strawberry.type(description="The result of generateBriefing: the new draft.")
+class GenerateBriefingPayload(BriefingPayload):
+    pass
+
+
+@strawberry.type(description="The result of updateBriefing: the draft with its new text.")
+class UpdateBriefingPayload(BriefingPayload):
+    pass
+
+
+@strawberry.type(description="The result of issueBriefing: the briefing with its serial.")
+class IssueBriefingPayload(BriefingPayload):
+    pass
+
+
+P = TypeVar("P", bound=BriefingPayload)
+
+
+def _payload(payload: type[P], row: Briefing | None, err: StoreError | None = None) -> P:
+    if err is not None:
+        return payload(briefing=None, errors=user_errors(err))
+    assert row is not None
+    return payload(briefing=BriefingType.from_model(row), errors=[])
+
+
+async def resolve_generate_briefing(
+    info: Info,
+    input: Annotated[
+        GenerateBriefingInput, strawberry.argument(description="What to do; see the fields.")
+    ],
+) -> GenerateBriefingPayload:
+    viewer = require_viewer(info)
+    scope = input.scope or BriefingScope()
+    try:
+        unit_ids = (
+            tuple(
+                required_id(value, expected="Unit", field=f"scope.unitIds.{index}")
+                for index, value in enumerate(scope.unit_ids)
+            )
+            if scope.unit_ids is not None
+            else None
+        )
+        row = await generate_briefing(
+            period_start=input.period_start,
+            period_end=input.period_end,
+            title=input.title,
+            region=scope.region,
+            unit_ids=unit_ids,
+            generated_by=viewer,
+        )
+    except StoreError as err:
+        return _payload(GenerateBriefingPayload, None, err)
+    return _payload(GenerateBriefingPayload, row)
+
+
+async def resolve_update_briefing(
+    info: Info,
+    input: Annotated[
+        UpdateBriefingInput, strawberry.argument(description="What to do; see the fields.")
+    ],
+) -> UpdateBriefingPayload:
+    require_viewer(info)
+    try:
+        briefing_id = required_id(input.briefing_id, expected="Briefing", field="briefingId")
+        row = await update_next_steps(briefing_id, input.next_steps)
+    except StoreError as err:
+        return _payload(UpdateBriefingPayload, None, err)
+    return _payload(UpdateBriefingPayload, row)
+
+
+async def resolve_issue_briefing(
+    info: Info,
+    input: Annotated[
+        IssueBriefingInput, strawberry.argument(description="What to do; see the fields.")
+    ],
+) -> IssueBriefingPayload:
+    viewer = require_viewer(info)
+    try:
+        briefing_id = required_id(input.briefing_id, expected="Briefing", field="briefingId")
+        row = await issue_briefing(briefing_id, issued_by=viewer)
+    except StoreError as err:
+        return _payload(IssueBriefingPayload, None, err)
+    return _payload(IssueBriefingPayload, row)

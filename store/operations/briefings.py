@@ -1,0 +1,236 @@
+"""Coordination briefings (工作通报): generate a draft, edit its 下一步工作要求, issue it.
+
+A draft holds the figures as of its period's end (``Briefing.statistics``,
+see ``reports.briefing.Snapshot``) and its rendered files. Issuing numbers it
+— the next serial of its year, from a gapless counter taken inside the
+issuing transaction — and freezes it: nothing of an issued briefing changes
+afterwards but the files rendered once with its number.
+
+Rendering (matplotlib, python-docx) takes a fraction of a second of CPU: it
+runs in a worker thread and never inside a transaction (SQLite holds one lock
+for as long as a transaction lasts).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from tortoise.transactions import in_transaction
+
+from reports.briefing import (
+    BriefingText,
+    Snapshot,
+    collect,
+    default_title,
+    end_of_day,
+    issuer_name,
+    render_html,
+    render_markdown,
+)
+from reports.chart import closure_rate_chart
+from reports.docx_layout import render_docx
+from store.enums import BriefingStatus
+from store.errors import BriefingIssued, NotFound, ValidationError
+from store.models import Account, Briefing
+from store.operations.common import check_date, next_number, require_text
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+MAX_NEXT_STEPS = 10_000
+"""下一步工作要求 longer than this is not a briefing section any more."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A briefing's three files."""
+
+    markdown: str
+    html: str
+    docx: bytes
+
+
+def counter_key(year: int) -> str:
+    """The gapless counter of a year's serials (``store.models.Counter``)."""
+    return f"briefing:{year}"
+
+
+def number_of(briefing: Briefing) -> str:
+    """2023年第5期, or 2023年草稿 for a draft."""
+    if briefing.serial is None:
+        return f"{briefing.year}年草稿"
+    return f"{briefing.year}年第{briefing.serial}期"
+
+
+def text_of(briefing: Briefing) -> BriefingText:
+    """The words a briefing's files are rendered from, besides its figures."""
+    snapshot = Snapshot.from_json(briefing.statistics)
+    issued_on = briefing.issued_at.astimezone(SHANGHAI).date() if briefing.issued_at else None
+    return BriefingText(
+        title=briefing.title,
+        year=briefing.year,
+        serial=briefing.serial,
+        next_steps=briefing.next_steps,
+        issuer=snapshot.issuer,
+        issued_on=issued_on,
+    )
+
+
+def render(snapshot: Snapshot, text: BriefingText) -> Rendered:
+    """All three files (CPU only; call it from a worker thread)."""
+    chart = closure_rate_chart(snapshot.by_unit)
+    return Rendered(
+        markdown=render_markdown(snapshot, text),
+        html=render_html(snapshot, text, chart_png=chart),
+        docx=render_docx(snapshot, text, chart_png=chart),
+    )
+
+
+async def render_briefing(briefing: Briefing) -> Rendered:
+    """The files of ``briefing``, rendered now from its stored figures and words."""
+    snapshot = Snapshot.from_json(briefing.statistics)
+    return await asyncio.to_thread(render, snapshot, text_of(briefing))
+
+
+async def generate_briefing(
+    *,
+    period_start: dt.date | str,
+    period_end: dt.date | str,
+    title: str | None = None,
+    region: str | None = None,
+    unit_ids: tuple[int, ...] | None = None,
+    generated_by: Account | None = None,
+    now: dt.datetime | None = None,
+) -> Briefing:
+    """A DRAFT briefing for the period, with the figures as of the period's end.
+
+    Raises:
+        ValidationError: a bad date, a period that ends before it starts or
+            after today, an empty or overlong title.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    today = now.astimezone(SHANGHAI).date()
+    start = check_date(period_start, field="periodStart", not_after=today)
+    end = check_date(period_end, field="periodEnd", not_after=today)
+    if start > end:
+        raise ValidationError("periodEnd", "period.order", "the period ends before it starts")
+    if region is not None:
+        region = require_text(region, field="scope.region", max_length=50)
+    unit_id = generated_by.unit_id if generated_by is not None else None  # type: ignore[attr-defined]
+    issuer = await issuer_name(unit_id)
+    title = (
+        require_text(title, field="title", max_length=200)
+        if title is not None
+        else default_title(issuer)
+    )
+    # The figures as of the end of the period, or as of now for a period ending today.
+    as_of = min(end_of_day(end), now)
+    snapshot = await collect(
+        start, end, as_of=as_of, region=region, unit_ids=unit_ids, issuer=issuer
+    )
+    text = BriefingText(title=title, year=end.year, serial=None, next_steps="", issuer=issuer)
+    files = await asyncio.to_thread(render, snapshot, text)
+    return await Briefing.create(
+        year=end.year,
+        title=title,
+        period_start=start,
+        period_end=end,
+        as_of=as_of,
+        status=BriefingStatus.DRAFT,
+        generated_by=generated_by,
+        statistics=snapshot.to_json(),
+        next_steps="",
+        markdown=files.markdown,
+        html=files.html,
+        docx=files.docx,
+    )
+
+
+async def _get(briefing_id: int) -> Briefing:
+    briefing = await Briefing.get_or_none(id=briefing_id)
+    if briefing is None:
+        raise NotFound("briefingId", "briefing", briefing_id)
+    return briefing
+
+
+async def update_next_steps(briefing_id: int, next_steps: str) -> Briefing:
+    """Replace the 下一步工作要求 of a draft and render its files again.
+
+    Raises:
+        NotFound: no such briefing.
+        BriefingIssued: it is issued (also when it was issued while rendering).
+        ValidationError: the text is too long.
+    """
+    briefing = await _get(briefing_id)
+    if briefing.status is BriefingStatus.ISSUED:
+        raise BriefingIssued("briefingId", number_of(briefing))
+    text = next_steps.replace("\r\n", "\n").strip()
+    if len(text) > MAX_NEXT_STEPS:
+        raise ValidationError(
+            "nextSteps", "text.length", f"is {len(text)} characters long; at most {MAX_NEXT_STEPS}"
+        )
+    briefing.next_steps = text
+    files = await render_briefing(briefing)
+    # Conditional: a briefing issued meanwhile keeps the words it was issued with.
+    updated = await Briefing.filter(id=briefing_id, status=BriefingStatus.DRAFT).update(
+        next_steps=text, markdown=files.markdown, html=files.html, docx=files.docx
+    )
+    if updated == 0:
+        raise BriefingIssued("briefingId", number_of(await _get(briefing_id)))
+    return await _get(briefing_id)
+
+
+async def issue_briefing(
+    briefing_id: int, *, issued_by: Account | None = None, now: dt.datetime | None = None
+) -> Briefing:
+    """Number and freeze a draft: the next serial of its year, without gaps.
+
+    The serial comes from ``next_number`` inside the transaction that marks the
+    briefing ISSUED: on PostgreSQL the counter row's UPDATE makes a second
+    issuer wait until the first commits, and a briefing issued twice is
+    refused by the conditional UPDATE (its rollback gives the number back).
+    The files, which show the number, are rendered after the commit.
+
+    Raises:
+        NotFound: no such briefing.
+        BriefingIssued: it is issued already.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    async with in_transaction() as conn:
+        briefing = await Briefing.get_or_none(id=briefing_id, using_db=conn)
+        if briefing is None:
+            raise NotFound("briefingId", "briefing", briefing_id)
+        if briefing.status is BriefingStatus.ISSUED:
+            raise BriefingIssued("briefingId", number_of(briefing))
+        serial = await next_number(counter_key(briefing.year), using_db=conn)
+        updated = (
+            await Briefing.filter(id=briefing_id, status=BriefingStatus.DRAFT)
+            .using_db(conn)
+            .update(
+                status=BriefingStatus.ISSUED,
+                serial=serial,
+                issued_by_id=issued_by.id if issued_by is not None else None,
+                issued_at=now,
+                markdown=None,
+                html=None,
+                docx=None,
+            )
+        )
+        if updated == 0:
+            # Issued by someone else since we read it: roll back, returning the number.
+            raise BriefingIssued("briefingId", f"{briefing.year}年")
+    briefing = await _get(briefing_id)
+    files = await render_briefing(briefing)
+    await Briefing.filter(id=briefing_id, status=BriefingStatus.ISSUED, serial=serial).update(
+        markdown=files.markdown, html=files.html, docx=files.docx
+    )
+    return await _get(briefing_id)
+
+
+async def briefing_files(briefing: Briefing) -> Rendered:
+    """The stored files, or (when rendering after issuing did not finish) rendered now."""
+    if briefing.markdown is not None and briefing.html is not None and briefing.docx is not None:
+        return Rendered(briefing.markdown, briefing.html, bytes(briefing.docx))
+    return await render_briefing(briefing)

@@ -1,0 +1,444 @@
+"""The dashboard in a real browser: Playwright driving Debian's Chromium against
+a real `fuyuan serve` on a seeded demo database.
+
+The browser is the package manager's (/usr/bin/chromium); Playwright never
+downloads one. Without it the tests skip, saying why — except in CI
+(FUYUAN_REQUIRE_POSTGRES=1), where a missing browser fails.
+
+Screenshots of every page at 1280 px and 390 px go to a folder under the pytest
+tmp dir and are copied to /tmp/fuyuan-screens/ for review.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+CHROMIUM = Path(os.environ.get("FUYUAN_CHROMIUM", "/usr/bin/chromium"))
+REVIEW_DIR = Path("/tmp/fuyuan-screens")
+WIDTHS = {"wide": 1280, "narrow": 390}
+PASSWORD = "fuyuan-demo"
+
+
+def _require_browser() -> Any:
+    """Playwright's sync API, or a skip (a failure in CI) naming what is missing."""
+    in_ci = bool(os.environ.get("FUYUAN_REQUIRE_POSTGRES"))
+    if not CHROMIUM.exists():
+        reason = f"browser tests skipped: no Chromium at {CHROMIUM} (apt-get install chromium)"
+        if in_ci:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        from playwright import sync_api
+    except ImportError:
+        reason = "browser tests skipped: playwright is not installed (pip install -e '.[dev]')"
+        if in_ci:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return sync_api
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _fuyuan(*args: str, env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True,
+        check=False, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`fuyuan migrate`, `seed --demo` and `serve` on a free port; the scenarios
+    below each move different demo tasks, so they share one server."""
+    _require_browser()
+    path = tmp_path_factory.mktemp("dashboard") / "demo.sqlite3"
+    env = {**os.environ, "FUYUAN_DATABASE_URL": f"sqlite://{path}"}
+    _fuyuan("migrate", env=env)
+    _fuyuan("seed", "--demo", env=env)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            process.kill()
+            pytest.fail(f"server did not start: {process.communicate()[0]}")
+        yield base
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Any]:
+    sync_api = _require_browser()
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="module")
+def screens(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("screens")
+
+
+class Tab:
+    """A signed-in browser tab (its own context, so its own sessionStorage),
+    failing the test on any script error or CSP violation."""
+
+    def __init__(self, browser: Any, base: str, *, width: int = 1280, block_live: bool = False):
+        self.base = base
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, locale="zh-CN", accept_downloads=True
+        )
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on("pageerror", lambda err: self.problems.append(f"page error: {err}"))
+        self.page.on(
+            "console",
+            lambda msg: (
+                self.problems.append(f"console: {msg.text}") if msg.type == "error" else None
+            ),
+        )
+        if block_live:
+            # A tab that lost its live connection: the socket never answers.
+            self.page.route_web_socket(re.compile(r".*/graphql$"), lambda ws: None)
+
+    def sign_in(self, username: str) -> Tab:
+        self.page.goto(f"{self.base}/")
+        self.page.get_by_label("用户名").fill(username)
+        self.page.get_by_label("密码").fill(PASSWORD)
+        self.page.get_by_role("button", name="登录").click()
+        self.page.get_by_role("heading", name="总览", level=1).wait_for()
+        return self
+
+    def go(self, fragment: str, heading: str | None = None) -> None:
+        self.page.goto(f"{self.base}/#/{fragment}")
+        if heading:
+            self.page.get_by_role("heading", name=heading, level=1).wait_for()
+        else:
+            self.page.locator("main h1").wait_for()
+
+    def wait_live(self) -> None:
+        self.page.wait_for_selector("body[data-live='live']")
+
+    def close(self) -> None:
+        self.context.close()
+        assert not self.problems, self.problems
+
+
+def _api(base: str, username: str, query: str, **variables: Any) -> dict[str, Any]:
+    token = httpx.post(
+        f"{base}/graphql",
+        json={
+            "query": "mutation ($u: String!, $p: String!) "
+            "{ login(input: {username: $u, password: $p}) { token } }",
+            "variables": {"u": username, "p": PASSWORD},
+        },
+    ).json()["data"]["login"]["token"]
+    answer = httpx.post(
+        f"{base}/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    assert "errors" not in answer, answer
+    return dict(answer["data"])
+
+
+TASK_BY_CODE = """
+query ($code: String!) {
+  tasks(filter: {search: $code}, first: 1) { nodes { id code state version kind } }
+}
+"""
+
+SUPERVISE = """
+mutation ($id: ID!, $version: Int!) {
+  transitionTask(input: {taskId: $id, action: "supervise", expectedVersion: $version}) {
+    task { version } errors { code message }
+  }
+}
+"""
+
+
+def _task(base: str, code: str, username: str = "demo-coordinator") -> dict[str, Any]:
+    nodes = _api(base, username, TASK_BY_CODE, code=code)["tasks"]["nodes"]
+    assert nodes, f"no task {code}"
+    assert nodes[0]["code"] == code, nodes
+    return dict(nodes[0])
+
+
+def test_a_unit_liaison_sees_only_its_tasks_accepts_and_starts_one(
+    browser: Any, server: str
+) -> None:
+    # given: demo-unit (开封市财政局) signed in
+    tab = Tab(browser, server).sign_in("demo-unit")
+    page = tab.page
+    # when: it opens the task list
+    tab.go("tasks", "交办事项")
+    # then: every row is its own unit's
+    units = page.locator("tbody tr td:nth-child(3)").all_inner_texts()
+    assert units, "the unit sees no tasks"
+    assert set(units) == {"开封市财政局"}
+    assert page.get_by_label("责任单位").count() == 0  # no other unit to pick
+    # when: it opens its assigned task, accepts it, then starts it
+    page.get_by_role("link", name="FY-2026-0010").click()
+    page.locator("#history").wait_for()
+    before = page.locator("#history li").count()
+    assert page.locator("button[data-action]").all_inner_texts() == ["签收", "退回", "申请延期"]
+    page.get_by_role("button", name="签收").click()
+    page.get_by_text("已签收，当前状态：已签收。").wait_for()
+    page.get_by_role("button", name="开始办理").click()
+    page.get_by_text("已开始办理，当前状态：办理中。").wait_for()
+    # then: the history grew by two, newest first, and the buttons follow the state
+    assert page.locator("#history li").count() == before + 2
+    assert page.locator("#history li").first.inner_text().count("开始办理") == 1
+    assert page.locator("#task-state").inner_text() == "办理中"
+    assert "开始办理" not in page.locator("button[data-action]").all_inner_texts()
+    tab.close()
+
+
+def test_a_coordinator_approves_a_closure_and_the_closure_rate_moves(
+    browser: Any, server: str
+) -> None:
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    page = tab.page
+    rate_before = page.locator("#fig-closure .figure-value").inner_text()
+    task = _task(server, "FY-2026-0073")
+    assert task["state"] == "CLOSURE_REQUESTED"
+    # when: the coordinator follows the closure figure's link … and approves one closure
+    page.locator("#fig-closure").click()
+    page.get_by_role("heading", name="交办事项", level=1).wait_for()
+    assert page.get_by_label("办理状态").input_value() == "CLOSED"
+    tab.go(f"tasks/{task['id']}")
+    page.get_by_role("button", name="销号", exact=True).click()
+    page.get_by_text("已销号，当前状态：已销号。").wait_for()
+    # then: the overview shows a higher closure rate
+    tab.go("", "总览")
+    rate_after = page.locator("#fig-closure .figure-value").inner_text()
+    assert float(rate_after.rstrip("%")) > float(rate_before.rstrip("%")), (rate_before, rate_after)
+    tab.close()
+
+
+def test_a_second_tab_sees_a_transition_live(browser: Any, server: str) -> None:
+    # given: the coordinator watching a task and, in another browser, the leader a list
+    watcher = Tab(browser, server).sign_in("demo-coordinator")
+    reported = _task(server, "FY-2026-0003")
+    started = _task(server, "FY-2025-0029")
+    watcher.go(f"tasks/{reported['id']}")
+    history_before = watcher.page.locator("#history li").count()
+    watcher.wait_live()
+    list_tab = Tab(browser, server).sign_in("demo-leader")
+    list_tab.go("tasks?search=FY-2025-0029", "交办事项")
+    lister = list_tab.page
+    assert lister.locator(".state-cell").inner_text() == "已签收"
+    list_tab.wait_live()
+    # when: demo-unit2, in a browser of its own, reports progress and starts a task
+    actor = Tab(browser, server).sign_in("demo-unit2")
+    actor.go(f"tasks/{reported['id']}")
+    actor.page.get_by_label("意见说明（退回、撤销、驳回等须填写）").fill("已拨付首期款项")
+    actor.page.get_by_role("button", name="报告进展").click()
+    actor.page.get_by_text("已报告进展").wait_for()
+    actor.go(f"tasks/{started['id']}")
+    actor.page.get_by_role("button", name="开始办理").click()
+    actor.page.get_by_text("已开始办理").wait_for()
+    # then: without a reload, the watched task shows the report and the list the new state
+    watcher.page.locator("#history li").nth(history_before).wait_for(timeout=10_000)
+    assert "已拨付首期款项" in watcher.page.locator("#history li").first.inner_text()
+    watcher.page.get_by_text("此事项刚有新的流转").wait_for()
+    lister.locator(".state-cell", has_text="办理中").wait_for(timeout=10_000)
+    actor.close()
+    list_tab.close()
+    watcher.close()
+
+
+def test_a_stale_page_is_told_of_the_conflict_and_reloaded(browser: Any, server: str) -> None:
+    # given: a coordinator's tab that has lost its live connection, showing a task
+    tab = Tab(browser, server, block_live=True).sign_in("demo-coordinator")
+    task = _task(server, "FY-2026-0075")
+    tab.go(f"tasks/{task['id']}")
+    assert tab.page.locator("#task-version").inner_text() == f"版本 {task['version']}"
+    # when: someone else changes it, and then the tab acts on what it shows
+    moved = _api(server, "demo-coordinator", SUPERVISE, id=task["id"], version=task["version"])
+    assert moved["transitionTask"]["errors"] == []
+    new_version = moved["transitionTask"]["task"]["version"]
+    tab.page.get_by_role("button", name="督办").click()
+    # then: it says so, and shows the task as it is now
+    tab.page.get_by_text("该事项已被他人更新（版本冲突）").wait_for()
+    assert tab.page.locator("#task-version").inner_text() == f"版本 {new_version}"
+    assert _task(server, "FY-2026-0075")["version"] == new_version  # nothing else changed
+    tab.close()
+
+
+def _briefings_available(base: str) -> bool:
+    fields = _api(base, "demo-coordinator", '{ __type(name: "Mutation") { fields { name } } }')
+    names = {field["name"] for field in fields["__type"]["fields"]}
+    return {"generateBriefing", "issueBriefing"} <= names
+
+
+def test_a_coordinator_generates_issues_and_downloads_a_briefing(
+    browser: Any, server: str, tmp_path: Path
+) -> None:
+    if not _briefings_available(server):
+        pytest.skip("briefing tests skipped: the API has no generateBriefing/issueBriefing yet")
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    page = tab.page
+    tab.go("briefings", "工作通报")
+    page.get_by_label("统计期间起").fill("2026-01-01")
+    page.get_by_label("统计期间止").fill("2026-11-20")
+    page.get_by_role("button", name="生成草稿").click()
+    draft = page.locator("article[data-status='DRAFT']").first
+    draft.wait_for()
+    editor = draft.get_by_label("六、下一步工作要求")
+    if editor.count():
+        editor.fill("一、各责任单位于月底前完成超期事项清理。")
+        draft.get_by_role("button", name="保存下一步工作要求").click()
+        page.get_by_text("已保存下一步工作要求。").wait_for()
+    page.once("dialog", lambda dialog: dialog.accept())
+    draft.get_by_role("button", name="印发").click()
+    page.get_by_text("已印发").first.wait_for()
+    issued = page.locator("article[data-status='ISSUED']").first
+    for extension in ("docx", "html", "md"):
+        with page.expect_download() as info:
+            issued.locator(f"button[data-download='{extension}']").click()
+        saved = tmp_path / f"briefing.{extension}"
+        info.value.save_as(saved)
+        assert saved.stat().st_size > 0
+    assert (tmp_path / "briefing.docx").read_bytes()[:2] == b"PK"
+    assert "府院联动" in (tmp_path / "briefing.md").read_text(encoding="utf-8")
+    tab.close()
+
+
+PAGES = [
+    pytest.param("", "总览", id="overview"),
+    pytest.param("tasks", "交办事项", id="tasks"),
+    pytest.param("tasks?warning=RED", "交办事项", id="tasks-red"),
+    pytest.param("cases", "涉党政机关执行案件", id="cases"),
+    pytest.param("bankruptcy", "企业破产案件", id="bankruptcy"),
+    pytest.param("meetings", "联席会议", id="meetings"),
+    pytest.param("workflow?kind=ENFORCEMENT", "办理流程：涉党政机关执行案件", id="workflow"),
+    pytest.param("briefings", "工作通报", id="briefings"),
+]
+
+FIRST_LINK_PAGES = [
+    pytest.param("tasks", "task", id="task"),
+    pytest.param("cases", "case", id="case"),
+    pytest.param("bankruptcy", "bankruptcy-case", id="bankruptcy-case"),
+    pytest.param("meetings", "meeting", id="meeting"),
+]
+
+
+def _shoot(page: Any, screens: Path, name: str) -> None:
+    path = screens / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    REVIEW_DIR.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, REVIEW_DIR / path.name)
+
+
+def _no_sideways_scroll(page: Any) -> None:
+    """Only tables may scroll sideways (inside their own box); the page never does."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the window"
+
+
+@pytest.mark.parametrize("size", list(WIDTHS))
+def test_every_page_renders_readably_at_both_widths(
+    browser: Any, server: str, screens: Path, size: str
+) -> None:
+    tab = Tab(browser, server, width=WIDTHS[size])
+    tab.page.goto(f"{server}/")
+    tab.page.get_by_role("heading", name="登录").wait_for()
+    _shoot(tab.page, screens, f"login-{size}")
+    tab.sign_in("demo-coordinator")
+    for fragment, heading in (p.values for p in PAGES):
+        tab.go(fragment, heading)
+        tab.page.wait_for_load_state("networkidle")
+        _no_sideways_scroll(tab.page)
+        _shoot(tab.page, screens, f"{fragment.split('?')[0] or 'overview'}"
+               f"{'-red' if 'RED' in fragment else ''}-{size}")  # fmt: skip
+    for fragment, name in (p.values for p in FIRST_LINK_PAGES):
+        tab.go(fragment)
+        tab.page.locator("tbody th a").first.click()
+        tab.page.locator(".crumbs").wait_for()
+        tab.page.wait_for_load_state("networkidle")
+        _no_sideways_scroll(tab.page)
+        _shoot(tab.page, screens, f"{name}-{size}")
+    tab.close()
+
+
+def test_the_dashboard_works_from_the_keyboard(browser: Any, server: str) -> None:
+    tab = Tab(browser, server)
+    page = tab.page
+    page.goto(f"{server}/")
+    page.get_by_label("用户名").wait_for()
+    # the username field has focus; type, tab to the password, submit with Enter
+    page.keyboard.type("demo-leader")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="总览", level=1).wait_for()
+    # the heading of a new page takes focus, so a screen reader starts there
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    # the next stop is the first figure; back up through the navigation to 交办事项
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "fig-closure"
+    for _ in range(12):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.textContent") == "交办事项":
+            break
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="交办事项", level=1).wait_for()
+    # every control of the filter form has a label
+    unlabelled = page.evaluate(
+        """[...document.querySelectorAll('main input, main select, main textarea')]
+             .filter(el => !el.labels || el.labels.length === 0).map(el => el.id)"""
+    )
+    assert unlabelled == []
+    # a leader reads, and is offered no action
+    page.locator("tbody th a").first.focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("您对此事项当前没有可办理的操作。").wait_for()
+    tab.close()
+
+
+def test_signing_out_forgets_the_token(browser: Any, server: str) -> None:
+    tab = Tab(browser, server).sign_in("demo-unit")
+    assert tab.page.evaluate("sessionStorage.getItem('fuyuan.token')")
+    tab.page.get_by_role("button", name="退出登录").click()
+    tab.page.get_by_role("heading", name="登录").wait_for()
+    assert tab.page.evaluate("sessionStorage.getItem('fuyuan.token')") is None
+    tab.page.goto(f"{server}/#/tasks")
+    tab.page.get_by_role("heading", name="登录").wait_for()
+    tab.close()

@@ -1,0 +1,152 @@
+"""Briefings in the store (store/operations/briefings.py): drafts, edits, gapless issuing.
+
+On the Kaifeng demo, on SQLite and PostgreSQL: on PostgreSQL two issuers
+really run at once (each transaction on its own connection), so the test of
+concurrent issuing exercises the counter row's lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import pytest
+
+from reports.briefing import end_of_day
+from reports.progress import Scope, compute_progress
+from store.enums import BriefingStatus
+from store.errors import BriefingIssued, NotFound, ValidationError
+from store.models import Account, Briefing, Counter
+from store.operations.briefings import (
+    counter_key,
+    generate_briefing,
+    issue_briefing,
+    update_next_steps,
+)
+from tests.conftest import open_database
+
+OCTOBER = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+NOW = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+async def demo(demo_database_url: str) -> AsyncIterator[Account]:
+    """The demo database opened; yields the demo coordinator."""
+    from tortoise import Tortoise
+
+    await open_database(demo_database_url)
+    try:
+        yield await Account.get(username="demo-coordinator")
+    finally:
+        await Tortoise.close_connections()
+
+
+async def _draft(coordinator: Account, month: int = 10) -> Briefing:
+    start = dt.date(2026, month, 1)
+    end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return await generate_briefing(
+        period_start=start, period_end=end, generated_by=coordinator, now=NOW
+    )
+
+
+async def test_generate_makes_a_draft_with_the_figures_as_of_the_period_end(
+    demo: Account,
+) -> None:
+    briefing = await _draft(demo)
+
+    expected = await compute_progress(Scope(end=OCTOBER[1], as_of=end_of_day(OCTOBER[1])))
+    assert briefing.status is BriefingStatus.DRAFT
+    assert briefing.serial is None
+    assert briefing.year == 2026
+    assert briefing.title == "开封市府院联动工作通报"
+    overall = briefing.statistics["overall"]
+    assert (overall["total"], overall["closed"], overall["overdue"]) == (
+        expected.total,
+        expected.closed,
+        expected.overdue,
+    )
+    assert briefing.markdown is not None
+    assert "（2026年 草稿）" in briefing.markdown
+    assert briefing.docx is not None
+    assert bytes(briefing.docx[:2]) == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        pytest.param("2026-10-31", "2026-10-01", "periodEnd", id="ends-before-it-starts"),
+        pytest.param("2026-11-01", "2026-12-31", "periodEnd", id="ends-in-the-future"),
+        pytest.param("2026-13-01", "2026-12-31", "periodStart", id="not-a-date"),
+    ],
+)
+async def test_generate_refuses_a_bad_period(
+    demo: Account, start: str, end: str, field: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        await generate_briefing(period_start=start, period_end=end, now=NOW)
+    assert caught.value.field == field
+    assert await Briefing.all().count() == 0
+
+
+async def test_a_draft_takes_new_next_steps_and_renders_them(demo: Account) -> None:
+    briefing = await _draft(demo)
+
+    edited = await update_next_steps(briefing.id, "一是压实责任。\n二是加大督办力度。")
+
+    assert edited.next_steps == "一是压实责任。\n二是加大督办力度。"
+    assert edited.markdown is not None
+    assert "二是加大督办力度。" in edited.markdown
+    assert edited.html is not None
+    assert "二是加大督办力度。" in edited.html
+
+
+async def test_issuing_numbers_and_freezes_the_briefing(demo: Account) -> None:
+    briefing = await _draft(demo)
+    await update_next_steps(briefing.id, "一是压实责任。")
+
+    issued = await issue_briefing(briefing.id, issued_by=demo, now=NOW)
+
+    assert (issued.status, issued.serial) == (BriefingStatus.ISSUED, 1)
+    assert issued.issued_at == NOW
+    assert issued.markdown is not None
+    assert "（2026年第1期）" in issued.markdown
+    assert "2026年11月20日" in issued.markdown
+    with pytest.raises(BriefingIssued, match="2026年第1期 is issued"):
+        await update_next_steps(briefing.id, "改写")
+    with pytest.raises(BriefingIssued):
+        await issue_briefing(briefing.id, issued_by=demo)
+    unchanged = await Briefing.get(id=briefing.id)
+    assert (unchanged.next_steps, unchanged.serial) == ("一是压实责任。", 1)
+    assert unchanged.markdown == issued.markdown
+
+
+async def test_two_coordinators_issuing_at_once_get_consecutive_serials(demo: Account) -> None:
+    first, second = await _draft(demo, 9), await _draft(demo, 10)
+
+    issued = await asyncio.gather(issue_briefing(first.id), issue_briefing(second.id))
+
+    assert sorted(briefing.serial or 0 for briefing in issued) == [1, 2]
+    assert (await Counter.get(key=counter_key(2026))).value == 2
+
+
+async def test_issuing_one_draft_twice_at_once_issues_it_once_without_a_gap(
+    demo: Account,
+) -> None:
+    first, second = await _draft(demo, 9), await _draft(demo, 10)
+
+    outcomes = await asyncio.gather(
+        issue_briefing(first.id), issue_briefing(first.id), return_exceptions=True
+    )
+    later = await issue_briefing(second.id)
+
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["Briefing", "BriefingIssued"]
+    assert (await Briefing.get(id=first.id)).serial == 1
+    assert later.serial == 2  # the refused attempt's number was given back
+
+
+async def test_a_missing_briefing_is_not_found(demo: Account) -> None:
+    with pytest.raises(NotFound):
+        await issue_briefing(999_999)
+    with pytest.raises(NotFound):
+        await update_next_steps(999_999, "x")
