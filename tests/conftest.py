@@ -13,14 +13,20 @@ fresh copy of it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import httpx
 import pytest
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
@@ -28,6 +34,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from store.db import tortoise_config
 from store.setup import migrate
 
+ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ENV = "FUYUAN_TEST_POSTGRES_URL"
 POSTGRES_SKIP = (
     f"PostgreSQL tests skipped: set {POSTGRES_ENV}=postgres://user:pass@host:5432/db "
@@ -205,3 +212,62 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 def postgres_url_configured() -> bool:
     return bool(os.environ.get(POSTGRES_ENV))
+
+
+# --------------------------------------------------------------------------- a live server
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fuyuan_command(*args: str, url: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """``fuyuan ARGS`` as an operator runs it, on the database at ``url``."""
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        env={**os.environ, "FUYUAN_DATABASE_URL": url}, cwd=ROOT,
+        capture_output=True, text=True, check=False, timeout=timeout,
+    )  # fmt: skip
+
+
+def prepare(url: str, *commands: tuple[str, ...]) -> None:
+    """Run each ``fuyuan`` command on ``url`` (migrate, seed …), failing the test on an error."""
+    for command in commands:
+        done = fuyuan_command(*command, url=url)
+        assert done.returncode == 0, f"fuyuan {' '.join(command)}: {done.stderr}"
+
+
+@contextlib.contextmanager
+def live_server(url: str, log: Path) -> Iterator[str]:
+    """`fuyuan serve` on a free port over ``url``; yields the base URL once /healthz answers.
+
+    The server's output goes to ``log``: a pipe that nobody reads fills up with
+    logged errors and blocks the server.
+    """
+    port = free_port()
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+            env={**os.environ, "FUYUAN_DATABASE_URL": url}, cwd=ROOT,
+            stdout=output, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            server.kill()
+            server.wait()
+            pytest.fail(f"server did not start: {log.read_text()}")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

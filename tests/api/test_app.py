@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.api.conftest import running, settings_for
+from tests.conftest import free_port, live_server, prepare
 
 TASK_COUNT = "{ tasks(first: 5) { totalCount nodes { code state responsibleUnit { name } } } }"
 UNITS_OF_KIND = """
@@ -22,48 +19,12 @@ query ($kind: UnitKind) {
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _fuyuan(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True,
-        check=False, timeout=120,
-    )  # fmt: skip
-
-
 @pytest.fixture
-def served(database_url: str) -> Iterator[str]:
+def served(database_url: str, tmp_path: Path) -> Iterator[str]:
     """`fuyuan migrate`, `seed --demo` and `serve` on a free port, as a user runs them."""
-    env = {**os.environ, "FUYUAN_DATABASE_URL": database_url}
-    for command in (["migrate"], ["seed", "--demo", "--if-empty"]):
-        done = _fuyuan(*command, env=env)
-        assert done.returncode == 0, done.stderr
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            server.kill()
-            output = server.communicate()[0]
-            pytest.fail(f"server did not start: {output}")
+    prepare(database_url, ("migrate",), ("seed", "--demo", "--if-empty"))
+    with live_server(database_url, tmp_path / "server.log") as base:
         yield base
-    finally:
-        server.terminate()
-        server.communicate(timeout=10)
 
 
 def test_a_served_database_answers_health_and_the_demo_task_count(served: str) -> None:
@@ -116,7 +77,7 @@ async def test_a_bad_token_is_named(client: httpx.AsyncClient) -> None:
 
 async def test_health_reports_an_unreachable_database() -> None:
     # given a PostgreSQL URL where nothing listens
-    url = f"postgres://nobody:nothing@127.0.0.1:{_free_port()}/none"
+    url = f"postgres://nobody:nothing@127.0.0.1:{free_port()}/none"
     # when the app starts anyway (the pool connects on first use) and is asked for its health
     async with running(settings_for(url)) as test_client:
         health = await test_client.get("/healthz")

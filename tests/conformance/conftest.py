@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.conftest import live_server, prepare
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -49,43 +47,10 @@ def run_node() -> Callable[..., subprocess.CompletedProcess[str]]:
     return run
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _fuyuan(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def graphql_url(tmp_path: Path) -> Iterator[str]:
     """`fuyuan migrate` and `fuyuan serve` on a temp SQLite file; yields the /graphql URL."""
-    env = {**os.environ, "FUYUAN_DATABASE_URL": f"sqlite://{tmp_path / 'conformance.sqlite3'}"}
-    migrated = _fuyuan("migrate", env=env)
-    assert migrated.returncode == 0, migrated.stderr
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            server.kill()
-            pytest.fail(f"server did not start: {server.communicate()[0]}")
+    url = f"sqlite://{tmp_path / 'conformance.sqlite3'}"
+    prepare(url, ("migrate",))
+    with live_server(url, tmp_path / "server.log") as base:
         yield f"{base}/graphql"
-    finally:
-        server.terminate()
-        server.communicate(timeout=10)

@@ -14,16 +14,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from tests.conftest import live_server, prepare
 
 CHROMIUM = Path(os.environ.get("FUYUAN_CHROMIUM", "/usr/bin/chromium"))
 REVIEW_DIR = Path("/tmp/fuyuan-screens")
@@ -49,50 +47,16 @@ def _require_browser() -> Any:
     return sync_api
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _fuyuan(*args: str, env: dict[str, str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True,
-        check=False, timeout=180,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`fuyuan migrate`, `seed --demo` and `serve` on a free port; the scenarios
     below each move different demo tasks, so they share one server."""
     _require_browser()
-    path = tmp_path_factory.mktemp("dashboard") / "demo.sqlite3"
-    env = {**os.environ, "FUYUAN_DATABASE_URL": f"sqlite://{path}"}
-    _fuyuan("migrate", env=env)
-    _fuyuan("seed", "--demo", env=env)
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            process.kill()
-            pytest.fail(f"server did not start: {process.communicate()[0]}")
+    folder = tmp_path_factory.mktemp("dashboard")
+    url = f"sqlite://{folder / 'demo.sqlite3'}"
+    prepare(url, ("migrate",), ("seed", "--demo"))
+    with live_server(url, folder / "server.log") as base:
         yield base
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -15,12 +15,9 @@ which holds a curl command reproducing each failing request.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +25,7 @@ import httpx
 import pytest
 
 from store.demo import DEMO_PASSWORD
+from tests.conftest import live_server
 
 EXAMPLES_PER_OPERATION = 25
 """About 20 operations (queries and mutations) x 25 examples: some 30 seconds."""
@@ -43,43 +41,13 @@ LOGIN = (
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def served_demo(sqlite_demo_template: Path, tmp_path: Path) -> Iterator[str]:
     """`fuyuan serve` on a free port, over a copy of the migrated, seeded demo database."""
     database = tmp_path / "fuyuan.sqlite3"
     shutil.copy(sqlite_demo_template, database)
-    env = {**os.environ, "FUYUAN_DATABASE_URL": f"sqlite://{database}"}
-    port = _free_port()
-    # The log goes to a file: a pipe nobody reads fills up with logged errors and blocks the server.
-    log = tmp_path / "server.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-            env=env, stdout=output, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            server.kill()
-            server.wait()
-            pytest.fail(f"server did not start: {log.read_text()}")
+    with live_server(f"sqlite://{database}", tmp_path / "server.log") as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _token(base: str, username: str) -> str:

@@ -13,17 +13,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
+
+from tests.conftest import live_server, prepare
 
 PASSWORD = "fuyuan-demo"
 SETTLE = 2.0  # seconds for the server to register a subscription (no ack in the protocol)
@@ -82,43 +81,12 @@ asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
-def served(database_url: str) -> Iterator[str]:
+def served(database_url: str, tmp_path: Path) -> Iterator[str]:
     """`fuyuan migrate`, `seed --demo` and `serve` on a free port; yields the base URL."""
-    env = {**os.environ, "FUYUAN_DATABASE_URL": database_url}
-    for command in (["migrate"], ["seed", "--demo"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "api.cli", *command],
-            env=env, capture_output=True, text=True, check=False, timeout=120,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            server.kill()
-            pytest.fail(f"server did not start: {server.communicate()[0]}")
+    prepare(database_url, ("migrate",), ("seed", "--demo"))
+    with live_server(database_url, tmp_path / "server.log") as base:
         yield base
-    finally:
-        server.terminate()
-        server.communicate(timeout=10)
 
 
 async def _graphql(
