@@ -57,7 +57,8 @@ async def main(url: str, runs: int) -> bool:
     totals = [a + b for a, b in timings]
     p50 = statistics.median(totals)
     print(
-        f"{tasks} tasks, {len(snapshot.by_unit)} units, {len(snapshot.overdue)} overdue; "
+        f"{tasks} tasks, {len(snapshot.by_unit)} units, {snapshot.overdue_total} overdue "
+        f"({len(snapshot.overdue)} listed); "
         f"briefing for {start}..{end}: p50 {p50:.2f} s (figures "
         f"{statistics.median(a for a, _ in timings):.2f} s, rendering "
         f"{statistics.median(b for _, b in timings):.2f} s), slowest {max(totals):.2f} s; "

@@ -268,8 +268,9 @@ async def collect(
     if region is not None:
         meetings = meetings.filter(convener__region=region)
     meetings_held = await meetings.using_db(using_db).count() if unit_ids is None else 0
-    overdue = await overdue_items(moment, region=region, unit_ids=unit_ids, using_db=using_db)
-    overdue_total = len(overdue)
+    overdue, overdue_total = await overdue_items(
+        moment, region=region, unit_ids=unit_ids, limit=MAX_OVERDUE_LISTED, using_db=using_db
+    )
     scope_label = "全市" if region is None and unit_ids is None else (region or "所选单位")
     return Snapshot(
         period_start=period_start.isoformat(),
@@ -295,7 +296,7 @@ async def collect(
         overdue_total=overdue_total,
         by_unit=[GroupRow.of(group) for group in overall.by_unit],
         by_region=[GroupRow.of(group) for group in overall.by_region],
-        overdue=overdue[:MAX_OVERDUE_LISTED],
+        overdue=overdue,
     )
 
 
@@ -304,13 +305,16 @@ async def overdue_items(
     *,
     region: str | None = None,
     unit_ids: tuple[int, ...] | None = None,
+    limit: int | None = None,
     using_db: BaseDBAsyncClient | None = None,
-) -> list[OverdueItem]:
-    """The tasks RED at ``moment``, from the event log as ``reports.progress`` reads it.
+) -> tuple[list[OverdueItem], int]:
+    """The tasks RED at ``moment`` (the first ``limit`` of them), and how many there are.
 
-    A task is RED when, after its latest event up to the moment, it is neither
-    closed nor cancelled and its due date is before the moment's date. Most
-    late first, then by code.
+    A task is RED when, in its state interval in force at the moment (as
+    ``reports.progress`` reads it), it is neither closed nor cancelled and its
+    due date is before the moment's date. Most late first, then by code: the
+    working days late only grow as the due date gets earlier, so that is the
+    order of the due dates, and the database sorts and cuts the list.
     """
     conn = using_db or connections.get("default")
     sqlite = conn.capabilities.dialect == "sqlite"
@@ -325,27 +329,27 @@ async def overdue_items(
         return f"?{len(params)}" if sqlite else f"${len(params)}"
 
     today = moment.astimezone(SHANGHAI).date()
-    conditions = [f"e.occurred_at <= {p(moment.astimezone(dt.UTC))}", "e.to_state IS NOT NULL"]
+    at = p(moment.astimezone(dt.UTC))
+    conditions = [
+        f"i.valid_to > {at}",
+        f"i.valid_from <= {at}",
+        "i.state NOT IN ('CLOSED', 'CANCELLED')",
+        f"i.due_on < {p(today)}",
+    ]
     if region is not None:
         conditions.append(f'"u"."region" = {p(region)}')
     if unit_ids is not None:
         ids = ", ".join(p(unit_id) for unit_id in unit_ids) or "NULL"
-        conditions.append(f'"t"."responsible_unit_id" IN ({ids})')
+        conditions.append(f"i.unit_id IN ({ids})")
     sql = f"""
-WITH ev AS (
-    SELECT e.task_id, e.to_state, e.due_on,
-           ROW_NUMBER() OVER (PARTITION BY e.task_id ORDER BY e.seq DESC) AS rn
-    FROM "task_event" e
-    JOIN "task" "t" ON "t"."id" = e.task_id
-    JOIN "unit" "u" ON "u"."id" = "t"."responsible_unit_id"
-    WHERE {" AND ".join(conditions)}
-)
 SELECT "t"."code", "t"."title", "t"."kind", "t"."supervision_level",
-       "u"."name" AS unit_name, "u"."region", ev.due_on
-FROM ev JOIN "task" "t" ON "t"."id" = ev.task_id
-JOIN "unit" "u" ON "u"."id" = "t"."responsible_unit_id"
-WHERE ev.rn = 1 AND ev.to_state NOT IN ('CLOSED', 'CANCELLED')
-  AND ev.due_on IS NOT NULL AND ev.due_on < {p(today)}
+       "u"."name" AS unit_name, "u"."region", i.due_on, COUNT(*) OVER () AS total
+FROM "task_state_interval" i
+JOIN "task" "t" ON "t"."id" = i.task_id
+JOIN "unit" "u" ON "u"."id" = i.unit_id
+WHERE {" AND ".join(conditions)}
+ORDER BY i.due_on, "t"."code"
+{f"LIMIT {int(limit)}" if limit is not None else ""}
 """
     _, rows = await conn.execute_query(sql, params)
     calendar = default_calendar()
@@ -369,8 +373,7 @@ WHERE ev.rn = 1 AND ev.to_state NOT IN ('CLOSED', 'CANCELLED')
                 supervision_level=SupervisionLevel(row["supervision_level"]).label,
             )
         )
-    items.sort(key=lambda item: (-(item.working_days_overdue or 0), item.due_on, item.code))
-    return items
+    return items, int(rows[0]["total"]) if rows else 0
 
 
 async def issuer_name(unit_id: int | None, using_db: BaseDBAsyncClient | None = None) -> str:

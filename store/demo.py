@@ -569,6 +569,9 @@ class _Seeder:
                 amount_fen=share,
                 method=self.rng.choice([PaymentMethod.FISCAL_ALLOCATION, PaymentMethod.TRANSFER]),
                 note="分期履行" if len(shares) > 1 else "",
+                # recorded on the day it was paid, as a liaison would have:
+                # a payment counts in the figures from the moment it is recorded
+                created_at=dt.datetime.combine(day, dt.time(16), SHANGHAI).astimezone(dt.UTC),
                 using_db=self.conn,
             )
 

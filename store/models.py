@@ -16,6 +16,7 @@ Conventions kept by every model here:
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from tortoise import fields
@@ -360,6 +361,80 @@ class TaskEvent(Model):
             Index(fields=("occurred_at",)),
             Index(fields=("action", "occurred_at")),
             Index(fields=("task_id", "occurred_at")),
+        )
+
+
+OPEN_END = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+"""``TaskStateInterval.valid_to`` of a task's current interval: the far future,
+so that "in force at T" is ``valid_from <= T < valid_to`` with no NULL case."""
+
+
+class TaskStateInterval(Model):
+    """One span of a task's history: what held from one event until the next change.
+
+    Derived from ``task_event`` by the database itself: a trigger on every
+    insert into ``task_event`` (migration 0006) closes the task's current
+    interval at the event's moment and opens the next one, when the event
+    changes the state, the due date, the assignment or closing date, or the
+    responsible unit. The application never writes these rows; they let
+    ``reports.progress`` read every task "as of T" as one row each
+    (``valid_from <= T < valid_to``) instead of replaying the event log.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    task: fields.ForeignKeyRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name="state_intervals", on_delete=fields.RESTRICT
+    )
+    seq = fields.IntField(description="the event that opened the interval")
+    valid_from = fields.DatetimeField(description="that event's moment")
+    valid_to = fields.DatetimeField(description="the next change's moment, or OPEN_END")
+    unit_id = fields.IntField(description="the responsible unit (task.responsible_unit_id)")
+    kind = fields.CharEnumField(TaskKind, max_length=20)
+    case_id = fields.IntField(null=True, description="task.enforcement_case_id")
+    state = fields.CharEnumField(TaskState, max_length=20)
+    due_on = fields.DateField(null=True, description="办结时限 in force")
+    created_on = fields.DateField(description="the Asia/Shanghai date of the first event")
+    assigned_on = fields.DateField(null=True, description="date of the latest assign event")
+    closed_on = fields.DateField(null=True, description="date of the latest move into CLOSED")
+
+    class Meta:
+        table = "task_state_interval"
+        ordering = ["task_id", "seq"]
+        unique_together = (("task", "seq"),)
+        indexes = (
+            # Covers every statement of reports.progress: the intervals in force
+            # at T are a range of it, read without touching the table.
+            Index(
+                fields=(
+                    "valid_to",
+                    "valid_from",
+                    "unit_id",
+                    "state",
+                    "kind",
+                    "due_on",
+                    "created_on",
+                    "assigned_on",
+                    "closed_on",
+                    "case_id",
+                    "task_id",
+                )
+            ),
+            # The closed tasks as of T (handling time, tasks closed per day).
+            Index(
+                fields=(
+                    "state",
+                    "closed_on",
+                    "valid_to",
+                    "valid_from",
+                    "assigned_on",
+                    "created_on",
+                    "unit_id",
+                    "kind",
+                    "task_id",
+                )
+            ),
+            # The tasks created within a period as of T (the trend, a month's briefing).
+            Index(fields=("created_on", "valid_to", "valid_from", "unit_id", "kind", "task_id")),
         )
 
 

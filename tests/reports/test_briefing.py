@@ -104,6 +104,9 @@ async def test_overdue_items_name_their_unit_and_working_days_late(snapshot: Sna
         assert item.unit == task.responsible_unit.name
         expected = calendar.working_days_between(dt.date.fromisoformat(item.due_on), END)
         assert item.working_days_overdue == expected > 0
+    # most late first
+    lates = [item.working_days_overdue or 0 for item in snapshot.overdue]
+    assert lates == sorted(lates, reverse=True)
 
 
 async def test_the_snapshot_survives_json(snapshot: Snapshot) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from tortoise import Tortoise
+from tortoise.transactions import in_transaction
 
 from reports.progress import Scope, compute_progress
 from store.enums import TaskKind, TaskState
@@ -302,3 +303,24 @@ async def test_scopes_by_unit_region_kind_and_viewer(db: str) -> None:
     # the court liaison's is its court's cases' tasks: H and I
     court = await compute_progress(Scope(as_of=MOMENT), visible=progress_scope(w.court_liaison))
     assert court.total == 2
+
+
+async def test_a_transaction_reads_its_own_writes_and_the_same_figures(db: str) -> None:
+    """Outside a transaction the statements run side by side on their own connections;
+    inside one they run on the transaction's connection, which alone sees its writes."""
+    t = await build()
+    scope = Scope(start=day(2), end=day(30), as_of=at(day(27), 20))
+    apart = await compute_progress(scope)
+    async with in_transaction() as conn:
+        assert await compute_progress(scope, using_db=conn) == apart
+        # a task created inside the transaction exists for it
+        await create_task(
+            TaskInput(kind=TaskKind.OTHER, title="事项K", responsible_unit=t.w.finance),
+            created_by=t.w.coordinator,
+            at=at(day(27), 9),
+            using_db=conn,
+        )
+        inside = await compute_progress(scope, using_db=conn)
+        assert inside.total == apart.total + 1
+        assert inside.by_state["DRAFT"] == apart.by_state["DRAFT"] + 1
+    assert (await compute_progress(scope)).total == apart.total + 1
