@@ -81,7 +81,7 @@ WHERE n.c_id IS NULL
 WHERE "task_id" = NEW."task_id" AND "valid_to" = {open_end} AND "seq" < NEW."seq"
   AND EXISTS (SELECT 1 FROM "task_state_interval" o
               WHERE o."task_id" = NEW."task_id" AND o."seq" = NEW."seq")"""
-    return insert, close
+    return for_dialect(insert, dialect), close
 
 
 #: The same rules over the whole event log, for the events already recorded.
@@ -116,6 +116,17 @@ FROM kept JOIN "task" t ON t."id" = kept."task_id"
 """
 
 
+def for_dialect(sql: str, dialect: str) -> str:
+    """``sql`` as ``dialect`` spells it: SQLite before 3.39 (Ubuntu 22.04 ships
+    3.37) has no ``IS DISTINCT FROM``, but its ``IS NOT`` means the same."""
+    return sql.replace(" IS DISTINCT FROM ", " IS NOT ") if dialect == "sqlite" else sql
+
+
+def backfill(dialect: str) -> str:
+    """:data:`BACKFILL` for ``dialect``."""
+    return for_dialect(BACKFILL, dialect)
+
+
 def _sqlite_trigger() -> str:
     body = ";\n".join(trigger_statements("sqlite"))
     return (
@@ -139,10 +150,10 @@ async def follow_events(apps: Any, schema_editor: Any) -> None:
     client = schema_editor.client
     if schema_editor.DIALECT == "sqlite":
         # execute_script would COMMIT the migration's transaction on SQLite.
-        await client.execute_query(BACKFILL)
+        await client.execute_query(backfill("sqlite"))
         await client.execute_query(_sqlite_trigger())
         return
-    await client.execute_script(BACKFILL)
+    await client.execute_script(backfill("postgres"))
     for statement in _postgres_trigger():
         await client.execute_script(statement)
 

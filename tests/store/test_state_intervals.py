@@ -39,7 +39,8 @@ async def _kept_and_rebuilt() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ..
     await conn.execute_script(
         'CREATE TABLE "rebuilt" AS SELECT * FROM "task_state_interval" WHERE 1 = 0'
     )
-    backfill = migration.BACKFILL.replace(
+    dialect = conn.capabilities.dialect
+    backfill = migration.backfill(dialect).replace(
         'INSERT INTO "task_state_interval"', 'INSERT INTO "rebuilt"', 1
     )
     await conn.execute_query(backfill)
