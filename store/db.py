@@ -54,9 +54,9 @@ def with_sqlite_pragmas(url: str) -> str:
 
 POSTGRES_SETTINGS = {"jit": "off"}
 """Session settings of every PostgreSQL connection. JIT compilation pays off
-for long analytical queries only: for the few-millisecond statements here its
-compile time (up to a second when the planner overestimates a subquery) is
-pure loss, so it is off, as PostgreSQL's own docs advise for OLTP work."""
+for long CPU-bound queries; for short ones, PostgreSQL's documentation warns,
+compiling costs more than it saves. Here it cost up to a second per progress
+query when the planner overestimated a subquery, so it is off."""
 
 
 def connection_config(url: str) -> str | dict[str, Any]:
