@@ -55,7 +55,7 @@ async def test_the_trigger_keeps_what_the_event_log_rebuilds(demo_database_url: 
     try:
         kept, rebuilt = await _kept_and_rebuilt()
         tasks = await Task.all().count()
-        assert len(kept) > tasks  # every demo task has a history beyond its draft
+        assert len(kept) > tasks  # most demo tasks have moved on from their draft
         assert kept == rebuilt
         # One current interval per task, and each closed one ends where the next begins.
         by_task: dict[int, list[tuple[Any, ...]]] = {}
