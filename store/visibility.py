@@ -19,6 +19,7 @@ coordinators, leaders and admins see all; everyone else sees only their own.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from tortoise.expressions import Q, Subquery
@@ -50,13 +51,25 @@ def _unit(viewer: Account) -> int:
     return unit_id
 
 
-def task_scope(viewer: Account | None) -> Q:
+def _by_unit(scope: Callable[[Account, int], Q]) -> Callable[[Account | None], Q]:
+    """A scope for ``viewer`` from ``scope(viewer, its unit)``, after the rules
+    every scope of cases, tasks and meetings shares: a signed-out or deactivated
+    viewer sees nothing, a coordinator or leader (``SEES_ALL``) everything."""
+
+    @functools.wraps(scope)
+    def scoped(viewer: Account | None) -> Q:
+        if viewer is None or not viewer.is_active:
+            return NOTHING
+        if viewer.role in SEES_ALL:
+            return EVERYTHING
+        return scope(viewer, _unit(viewer))
+
+    return scoped
+
+
+@_by_unit
+def task_scope(viewer: Account, unit: int) -> Q:
     """The tasks ``viewer`` may see."""
-    if viewer is None or not viewer.is_active:
-        return NOTHING
-    if viewer.role in SEES_ALL:
-        return EVERYTHING
-    unit = _unit(viewer)
     if viewer.role is Role.UNIT_LIAISON:
         assisted = Task.filter(assisting_units__id=unit).values("id")
         return Q(responsible_unit_id=unit) | Q(id__in=Subquery(assisted))
@@ -78,13 +91,9 @@ def progress_scope(viewer: Account | None) -> Q:
     return scope
 
 
-def enforcement_case_scope(viewer: Account | None) -> Q:
+@_by_unit
+def enforcement_case_scope(viewer: Account, unit: int) -> Q:
     """The enforcement cases ``viewer`` may see."""
-    if viewer is None or not viewer.is_active:
-        return NOTHING
-    if viewer.role in SEES_ALL:
-        return EVERYTHING
-    unit = _unit(viewer)
     if viewer.role is Role.UNIT_LIAISON:
         return Q(respondent_id=unit)
     if viewer.role is Role.COURT_LIAISON:
@@ -92,13 +101,9 @@ def enforcement_case_scope(viewer: Account | None) -> Q:
     return NOTHING
 
 
-def bankruptcy_case_scope(viewer: Account | None) -> Q:
+@_by_unit
+def bankruptcy_case_scope(viewer: Account, unit: int) -> Q:
     """The bankruptcy cases ``viewer`` may see."""
-    if viewer is None or not viewer.is_active:
-        return NOTHING
-    if viewer.role in SEES_ALL:
-        return EVERYTHING
-    unit = _unit(viewer)
     if viewer.role is Role.UNIT_LIAISON:
         with_matters = Task.filter(responsible_unit_id=unit, bankruptcy_case_id__isnull=False)
         return Q(id__in=Subquery(with_matters.values("bankruptcy_case_id")))
@@ -107,13 +112,9 @@ def bankruptcy_case_scope(viewer: Account | None) -> Q:
     return NOTHING
 
 
-def meeting_scope(viewer: Account | None) -> Q:
+@_by_unit
+def meeting_scope(viewer: Account, unit: int) -> Q:
     """The joint meetings ``viewer`` may see."""
-    if viewer is None or not viewer.is_active:
-        return NOTHING
-    if viewer.role in SEES_ALL:
-        return EVERYTHING
-    unit = _unit(viewer)
     attended = Q(id__in=Subquery(JointMeeting.filter(attending_units__id=unit).values("id")))
     if viewer.role is Role.UNIT_LIAISON:
         decided = Task.filter(responsible_unit_id=unit, meeting_id__isnull=False)
