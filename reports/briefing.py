@@ -31,7 +31,14 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from reports.chart import closure_rate_chart
-from reports.progress import GroupProgress, ProgressReport, Scope, compute_progress
+from reports.progress import (
+    GroupProgress,
+    ProgressReport,
+    Scope,
+    SqlParams,
+    compute_progress,
+    in_force,
+)
 from store.enums import SupervisionLevel, TaskKind
 from store.models import JointMeeting, Unit
 from store.money import format_fen
@@ -317,22 +324,10 @@ async def overdue_items(
     order of the due dates, and the database sorts and cuts the list.
     """
     conn = using_db or connections.get("default")
-    sqlite = conn.capabilities.dialect == "sqlite"
-    params: list[Any] = []
-
-    def p(value: Any) -> str:
-        if sqlite and isinstance(value, dt.datetime):
-            value = value.astimezone(dt.UTC).isoformat(sep=" ")
-        elif sqlite and isinstance(value, dt.date):
-            value = value.isoformat()
-        params.append(value)
-        return f"?{len(params)}" if sqlite else f"${len(params)}"
-
+    p = SqlParams(conn.capabilities.dialect == "sqlite")
     today = moment.astimezone(SHANGHAI).date()
-    at = p(moment.astimezone(dt.UTC))
     conditions = [
-        f"i.valid_to > {at}",
-        f"i.valid_from <= {at}",
+        *in_force(p, moment),
         "i.state NOT IN ('CLOSED', 'CANCELLED')",
         f"i.due_on < {p(today)}",
     ]
@@ -351,7 +346,7 @@ WHERE {" AND ".join(conditions)}
 ORDER BY i.due_on, "t"."code"
 {f"LIMIT {int(limit)}" if limit is not None else ""}
 """
-    _, rows = await conn.execute_query(sql, params)
+    _, rows = await conn.execute_query(sql, p.values)
     calendar = default_calendar()
     items = []
     for row in rows:

@@ -86,8 +86,10 @@ __all__ = [
     "GroupProgress",
     "ProgressReport",
     "Scope",
+    "SqlParams",
     "WeekProgress",
     "compute_progress",
+    "in_force",
     "rate",
 ]
 
@@ -250,7 +252,7 @@ class ProgressReport:
 # --------------------------------------------------------------------------- SQL
 
 
-class _Params:
+class SqlParams:
     """Numbered parameters, spelled ``?n`` (SQLite) or ``$n`` (PostgreSQL).
 
     Numbered, so the SQL may use them in any order and more than once.
@@ -285,15 +287,21 @@ class _Moment:
     trend_to: dt.date
 
 
-def _intervals(p: _Params, scope: Scope, visible_sql: str | None, moment: _Moment) -> str:
+def in_force(p: SqlParams, moment: dt.datetime, alias: str = "i") -> list[str]:
+    """The conditions on ``task_state_interval`` ``alias`` for the intervals in force
+    at ``moment``: one per task that existed then (``valid_from <= T < valid_to``)."""
+    at = p(moment)
+    return [f"{alias}.valid_to > {at}", f"{alias}.valid_from <= {at}"]
+
+
+def _intervals(p: SqlParams, scope: Scope, visible_sql: str | None, moment: _Moment) -> str:
     """``FROM … WHERE …`` of the scoped tasks' intervals in force at the moment.
 
     An interval is in force at T when it began at or before T and its end
     (the next change, or the far future while it is current) is after T:
     exactly one per task that existed at T.
     """
-    at = p(moment.as_of)
-    conditions = [f"i.valid_to > {at}", f"i.valid_from <= {at}"]
+    conditions = in_force(p, moment.as_of)
     joins = ""
     if visible_sql is not None:
         conditions.append(f"i.task_id IN ({visible_sql})")
@@ -308,7 +316,7 @@ def _intervals(p: _Params, scope: Scope, visible_sql: str | None, moment: _Momen
     return f'FROM "task_state_interval" i {joins} WHERE {" AND ".join(conditions)}'
 
 
-def _in_period(p: _Params, scope: Scope) -> str:
+def _in_period(p: SqlParams, scope: Scope) -> str:
     """The population: tasks created within the scope's period."""
     conditions = []
     if scope.start is not None:
@@ -327,7 +335,7 @@ _STATES = tuple(state.value for state in TaskState)
 _WARNINGS = ("NONE", "RED", "YELLOW", "BLUE")
 
 
-def _units_statement(p: _Params, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
+def _units_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
     """Counts per responsible unit, state, warning colour and ``x``, as one integer key.
 
     ``x`` is whether a closed task closed on time (1/0), or the ageing bucket
@@ -398,7 +406,7 @@ def _unpack(key: int) -> tuple[int, int, int, int]:
     return unit_id, state, warning, x - 1
 
 
-def _trend_statement(p: _Params, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
+def _trend_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
     """Tasks created and closed per day of the trend's window (Python makes weeks)."""
     low, high = p(m.trend_from), p(m.trend_to)
     created = _intervals(p, scope, visible_sql, m)
@@ -414,7 +422,7 @@ GROUP BY i.closed_on
 """
 
 
-def _handling_statement(p: _Params, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
+def _handling_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
     """Closed tasks and their working days from assignment (or creation) to closure.
 
     The calendar joins leave out a task whose dates fall outside the official
@@ -432,7 +440,7 @@ JOIN calendar_day cs ON cs.day = i.start_on
 """
 
 
-def _enforcement_statement(p: _Params, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
+def _enforcement_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
     """The enforcement cases of the population: counted, performed, due and paid.
 
     A case is left out when all its tasks are cancelled, or closed by withdrawal;
@@ -535,7 +543,7 @@ async def compute_progress(
     sqlite = conn.capabilities.dialect == "sqlite"
     queries = []
     for statement in _STATEMENTS:
-        params = _Params(sqlite)
+        params = SqlParams(sqlite)
         queries.append((statement(params, scope, visible_sql, moment), params.values))
     units_rows, trend_rows, handling_rows, enforcement_rows = await read_all(conn, queries)
     units, ages = _add_units(report, units_rows)
