@@ -241,17 +241,21 @@ def prepare(url: str, *commands: tuple[str, ...]) -> None:
 
 
 @contextlib.contextmanager
-def live_server(url: str, log: Path) -> Iterator[str]:
+def live_server(
+    url: str, log: Path, *, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> Iterator[str]:
     """`fuyuan serve` on a free port over ``url``; yields the base URL once /healthz answers.
 
+    ``env`` adds to (or overrides) the environment, e.g. ``{"FUYUAN_ENV": "production"}``;
+    ``args`` are more arguments to ``fuyuan serve`` (``--workers 4`` …).
     The server's output goes to ``log``: a pipe that nobody reads fills up with
     logged errors and blocks the server.
     """
     port = free_port()
     with log.open("w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-            env={**os.environ, "FUYUAN_DATABASE_URL": url}, cwd=ROOT,
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *args],
+            env={**os.environ, "FUYUAN_DATABASE_URL": url, **(env or {})}, cwd=ROOT,
             stdout=output, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
