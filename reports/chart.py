@@ -1,17 +1,23 @@
 """The briefing's chart: closure rate per responsible unit, drawn with matplotlib.
 
-Drawn on an Agg canvas (no pyplot, no global state, safe in any thread) in a
-CJK font found through ``matplotlib.font_manager``: Debian's fonts-wqy-microhei
-(``.ci/run`` installs it), or another common CJK font. Without one the chart
-is still drawn, with a warning, and the Chinese labels show as boxes.
+Drawn on an Agg canvas (no pyplot, no global state, safe in any thread) in
+Noto Sans CJK SC, the font file the ``mplfonts`` package ships (a dependency of
+fuyuan, so ``pip install`` brings it): it is loaded from its path and
+registered with matplotlib's font manager, so neither system fonts nor
+matplotlib's font cache (``MPLCONFIGDIR``) decide whether the chart can be
+drawn. Only if that file is missing is an installed CJK font looked for;
+without one the chart is still drawn, with a warning, and the Chinese labels
+show as boxes.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import io
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -46,11 +52,33 @@ class RatedGroup(Protocol):
     def closure_rate(self) -> float | None: ...
 
 
+BUNDLED_FONT = "NotoSansCJKsc-Regular.otf"
+"""The font file of the ``mplfonts`` package the chart is drawn in (SIL Open Font License)."""
+
+
+def bundled_font_path() -> Path | None:
+    """The path of :data:`BUNDLED_FONT` inside the installed ``mplfonts`` package, if any.
+
+    Found with ``find_spec`` rather than by importing ``mplfonts``, whose import
+    pulls in its command-line helpers.
+    """
+    spec = importlib.util.find_spec("mplfonts")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "fonts" / BUNDLED_FONT
+        if path.is_file():
+            return path
+    return None
+
+
 @functools.cache
 def cjk_font() -> FontProperties | None:
-    """The first installed font of CJK_FONTS, or None."""
+    """The bundled Noto Sans CJK SC, else the first installed font of CJK_FONTS, else None."""
     from matplotlib import font_manager
 
+    bundled = bundled_font_path()
+    if bundled is not None:
+        font_manager.fontManager.addfont(str(bundled))
+        return font_manager.FontProperties(fname=str(bundled))
     installed = {font.name: font.fname for font in font_manager.fontManager.ttflist}
     for family in CJK_FONTS:
         if family in installed:
@@ -73,7 +101,7 @@ def closure_rate_chart(groups: Sequence[RatedGroup], *, dpi: int = 150) -> bytes
     font = cjk_font()
     if font is None:
         warnings.warn(
-            "no CJK font found (install fonts-wqy-microhei): the chart's Chinese labels "
+            "no CJK font found (reinstall fuyuan: its mplfonts dependency ships one): the chart's Chinese labels "
             "will show as boxes",
             MissingCJKFont,
             stacklevel=2,
