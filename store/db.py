@@ -2,7 +2,8 @@
 
 The URL comes from ``FUYUAN_DATABASE_URL``; without it the embedded default is a
 SQLite file under ``./var/`` (WAL journal, foreign keys on: tortoise's SQLite
-client sets both pragmas by default).
+client sets both pragmas by default; its transactions begin IMMEDIATE here,
+``store.sqlite_client``).
 """
 
 from __future__ import annotations
@@ -36,10 +37,19 @@ def ensure_sqlite_directory(url: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-SQLITE_PRAGMAS = {"synchronous": "NORMAL"}
-"""SQLite's recommended setting with WAL: a commit waits for the WAL write, not
-for an fsync of it. The database cannot be corrupted by a crash; a power cut
-may lose the last commits. It doubles the transitions per second (bench/)."""
+SQLITE_PRAGMAS = {"synchronous": "NORMAL", "busy_timeout": "10000"}
+"""``synchronous=NORMAL`` is SQLite's recommended setting with WAL: a commit
+waits for the WAL write, not for an fsync of it. The database cannot be
+corrupted by a crash; a power cut may lose the last commits. It doubles the
+transitions per second (bench/).
+
+``busy_timeout`` (milliseconds): how long a transaction waits for another
+process's write lock (``fuyuan sweep`` beside the server) before it fails.
+Transactions begin IMMEDIATE (``store.sqlite_client``), so they wait here
+rather than fail halfway; fuyuan's transactions last milliseconds."""
+
+SQLITE_ENGINE = "store.sqlite_client"
+"""tortoise's SQLite client with transactions that begin IMMEDIATE."""
 
 
 def with_sqlite_pragmas(url: str) -> str:
@@ -59,12 +69,13 @@ compiling costs more than it saves. Here it cost up to a second per progress
 query when the planner overestimated a subquery, so it is off."""
 
 
-def connection_config(url: str) -> str | dict[str, Any]:
-    """The tortoise connection for ``url``: the URL itself, or for PostgreSQL
-    the URL's credentials plus :data:`POSTGRES_SETTINGS`."""
-    if is_sqlite(url):
-        return url
+def connection_config(url: str) -> dict[str, Any]:
+    """The tortoise connection for ``url``: for SQLite the URL's settings on
+    :data:`SQLITE_ENGINE`, for PostgreSQL its credentials plus :data:`POSTGRES_SETTINGS`."""
     config = expand_db_url(url)
+    if is_sqlite(url):
+        config["engine"] = SQLITE_ENGINE
+        return config
     settings = dict(POSTGRES_SETTINGS)
     settings.update(config["credentials"].get("server_settings") or {})
     config["credentials"]["server_settings"] = settings
