@@ -14,6 +14,8 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 
+from store.errors import ValidationError
+
 
 @strawberry.enum(description="Why a mutation refused its input.")
 class ErrorCode(Enum):
@@ -65,12 +67,31 @@ class BadRequest(CodedError):
     code = "BAD_REQUEST"
 
 
+class InvalidArgument(CodedError):
+    """An argument of a query broke an input rule (``store.inputs``): too many IDs, a
+    search too long, a control character. ``extensions.field`` is the argument's path
+    (``["scope", "unitIds"]``), ``extensions.rule`` the rule."""
+
+    code = "VALIDATION"
+
+    def __init__(self, error: ValidationError) -> None:
+        field = error.field.split(".") if error.field else []
+        super().__init__(error.message, field=field, rule=error.rule)
+        self.error = error
+
+
 class Unauthenticated(CodedError):
     code = "UNAUTHENTICATED"
 
 
 class Forbidden(CodedError):
     code = "FORBIDDEN"
+
+
+def is_expected_error(error: GraphQLError) -> bool:
+    """Whether the error was raised on purpose with a code (:class:`CodedError`): the
+    client's mistake, answered in words; the log keeps no traceback of it."""
+    return isinstance(error.original_error, CodedError)
 
 
 def is_visible_error(error: GraphQLError) -> bool:

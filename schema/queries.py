@@ -14,8 +14,8 @@ from tortoise.queryset import QuerySet
 
 import schema.enums  # noqa: F401  (registers the enums with strawberry)
 from reports.progress import compute_progress
+from schema.arguments import items, search, text_filter
 from schema.context import Info
-from schema.errors import BadRequest
 from schema.ids import decode_id
 from schema.permissions import IsAuthenticated
 from schema.relay import MAX_PAGE_SIZE, After, Before, Connection, First, Last, paginate
@@ -38,6 +38,7 @@ from store.enums import (
     TaskState,
     UnitKind,
 )
+from store.inputs import column_length
 from store.visibility import progress_scope, scope_for, sees_personal_data
 from workflow.calendar import default_calendar
 from workflow.definition import definition_for
@@ -71,7 +72,9 @@ def _unit_id(value: strawberry.ID | None, argument: str) -> int | None:
 class UnitFilter:
     kind: UnitKind | None = strawberry.field(default=None, description="Only units of this kind.")
     region: str | None = strawberry.field(default=None, description="Only units of this 县区.")
-    search: str | None = strawberry.field(default=None, description="Text within the name or code.")
+    search: str | None = strawberry.field(
+        default=None, description="Text within the name or code (at most 100 characters)."
+    )
 
 
 @strawberry.input(description="Which accounts to list.")
@@ -99,7 +102,8 @@ class EnforcementCaseFilter:
         default=None, description="Closed (true) or still open (false) cases."
     )
     search: str | None = strawberry.field(
-        default=None, description="Text within the case number, applicant or cause."
+        default=None,
+        description="Text within the case number, applicant or cause (at most 100 characters).",
     )
 
 
@@ -127,7 +131,8 @@ class BankruptcyCaseFilter:
         default=None, description="Only cases of this procedure."
     )
     search: str | None = strawberry.field(
-        default=None, description="Text within the case number, debtor name or USCC."
+        default=None,
+        description="Text within the case number, debtor name or USCC (at most 100 characters).",
     )
 
 
@@ -147,7 +152,7 @@ class JointMeetingFilter:
 @strawberry.input(description="Which tasks to list.")
 class TaskFilter:
     state: list[TaskState] | None = strawberry.field(
-        default=None, description="Only tasks in one of these states."
+        default=None, description="Only tasks in one of these states (at most 500 listed)."
     )
     kind: TaskKind | None = strawberry.field(default=None, description="Only tasks of this kind.")
     responsible_unit_id: strawberry.ID | None = strawberry.field(
@@ -173,7 +178,8 @@ class TaskFilter:
     )
     search: str | None = strawberry.field(
         default=None,
-        description="Text within the code, title, case number, applicant or debtor name.",
+        description="Text within the code, title, case number, applicant or debtor name "
+        "(at most 100 characters).",
     )
 
 
@@ -209,15 +215,23 @@ _COLUMNS: dict[Enum, str] = {
 async def filter_tasks(
     query: QuerySet[models.Task], spec: TaskFilter, today: dt.date, *, personal_data: bool
 ) -> QuerySet[models.Task]:
-    """Apply a TaskFilter in SQL; warning colours use the working-day calendar."""
-    if spec.state:
-        query = query.filter(state__in=list(spec.state))
+    """Apply a TaskFilter in SQL; warning colours use the working-day calendar.
+
+    The filter's lists and texts are checked first (``schema.arguments``).
+    """
+    states = items(spec.state, argument="filter.state")
+    region = text_filter(
+        spec.region, argument="filter.region", max_length=column_length(models.Unit, "region")
+    )
+    text = search(spec.search, argument="filter.search")
+    if states:
+        query = query.filter(state__in=sorted(set(states)))
     if spec.kind is not None:
         query = query.filter(kind=spec.kind)
     if (unit_id := _unit_id(spec.responsible_unit_id, "filter.responsibleUnitId")) is not None:
         query = query.filter(responsible_unit_id=unit_id)
-    if spec.region is not None:
-        query = query.filter(responsible_unit__region=spec.region)
+    if region is not None:
+        query = query.filter(responsible_unit__region=region)
     if spec.supervision_level is not None:
         query = query.filter(supervision_level=spec.supervision_level)
     if spec.due_after is not None:
@@ -229,8 +243,7 @@ async def filter_tasks(
         query = query.filter(overdue)
     elif spec.overdue is False:
         query = query.filter(~overdue)
-    if spec.search:
-        text = spec.search.strip()
+    if text is not None:
         matches = (
             Q(code__icontains=text)
             | Q(title__icontains=text)
@@ -324,9 +337,8 @@ class Query:
             list[strawberry.ID], strawberry.argument(description="The records' IDs (at most 100).")
         ],
     ) -> list[relay.Node | None]:
-        if len(ids) > MAX_PAGE_SIZE:
-            raise BadRequest(f"`ids` may name at most {MAX_PAGE_SIZE} records")
-        return await resolve_global_ids(info, ids, argument="ids")
+        wanted = items(ids, argument="ids", max_items=MAX_PAGE_SIZE) or []
+        return await resolve_global_ids(info, wanted, argument="ids")
 
     @strawberry.field(description="The signed-in account; null when signed out.")
     def viewer(self, info: Info) -> AccountType | None:
@@ -348,14 +360,18 @@ class Query:
     ) -> Connection[UnitType]:
         query = models.Unit.all()
         if filter is not None:
+            region = text_filter(
+                filter.region,
+                argument="filter.region",
+                max_length=column_length(models.Unit, "region"),
+            )
+            text = search(filter.search, argument="filter.search")
             if filter.kind is not None:
                 query = query.filter(kind=filter.kind)
-            if filter.region is not None:
-                query = query.filter(region=filter.region)
-            if filter.search:
-                query = query.filter(
-                    Q(name__icontains=filter.search) | Q(code__icontains=filter.search)
-                )
+            if region is not None:
+                query = query.filter(region=region)
+            if text is not None:
+                query = query.filter(Q(name__icontains=text) | Q(code__icontains=text))
         return await paginate(
             query.order_by("code"), UnitType.from_model,
             first=first, after=after, last=last, before=before,
@@ -412,18 +428,23 @@ class Query:
             scope_for(models.EnforcementCase, info.context.viewer)
         )
         if filter is not None:
+            batch = text_filter(
+                filter.batch,
+                argument="filter.batch",
+                max_length=column_length(models.EnforcementCase, "batch"),
+            )
+            text = search(filter.search, argument="filter.search")
             if (court_id := _unit_id(filter.court_id, "filter.courtId")) is not None:
                 query = query.filter(court_id=court_id)
             if (organ_id := _unit_id(filter.respondent_id, "filter.respondentId")) is not None:
                 query = query.filter(respondent_id=organ_id)
             if filter.source is not None:
                 query = query.filter(source=filter.source)
-            if filter.batch is not None:
-                query = query.filter(batch=filter.batch)
+            if batch is not None:
+                query = query.filter(batch=batch)
             if filter.closed is not None:
                 query = query.filter(closed_on__isnull=not filter.closed)
-            if filter.search:
-                text = filter.search.strip()
+            if text is not None:
                 matches = Q(case_number__icontains=text) | Q(cause__icontains=text)
                 if sees_personal_data(info.context.viewer):
                     # Others see applicants' names masked: searching them would unmask.
@@ -455,12 +476,12 @@ class Query:
     ) -> Connection[BankruptcyCaseType]:
         query = models.BankruptcyCase.filter(scope_for(models.BankruptcyCase, info.context.viewer))
         if filter is not None:
+            text = search(filter.search, argument="filter.search")
             if (court_id := _unit_id(filter.court_id, "filter.courtId")) is not None:
                 query = query.filter(court_id=court_id)
             if filter.procedure is not None:
                 query = query.filter(procedure=filter.procedure)
-            if filter.search:
-                text = filter.search.strip()
+            if text is not None:
                 query = query.filter(
                     Q(case_number__icontains=text)
                     | Q(debtor_name__icontains=text)

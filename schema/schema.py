@@ -7,12 +7,19 @@ import functools
 from pathlib import Path
 
 import strawberry
-from graphql import GraphQLEnumType, GraphQLSchema, lexicographic_sort_schema, print_schema
+from graphql import (
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLSchema,
+    lexicographic_sort_schema,
+    print_schema,
+)
 from strawberry.extensions import DisableIntrospection, MaskErrors, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types import ExecutionContext
 
-from schema.errors import is_visible_error
+from schema.errors import is_expected_error, is_visible_error
 from schema.limits import QueryLimits
 from schema.mutations import Mutation
 from schema.queries import Query
@@ -26,7 +33,23 @@ from store.enums import LabelledEnum
 
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 
-schema = strawberry.Schema(
+
+class Schema(strawberry.Schema):
+    """strawberry's schema, logging only the errors nobody meant to raise.
+
+    strawberry logs every error with its traceback; a coded error (a bad ID, a
+    list over its cap) is the client's mistake, answered in its message, and a
+    traceback of it would hide the real failures in the log.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [error for error in errors if not is_expected_error(error)]
+        super().process_errors(unexpected, execution_context)
+
+
+schema = Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,

@@ -51,6 +51,25 @@ class Duplicate(StoreError):
         self.key = key
 
 
+class IdempotencyKeyReused(StoreError):
+    """An idempotency key already went with another request.
+
+    The message says only that: the other request may have been another
+    unit's, and what it did (a task's number, an action) is not this
+    caller's to learn.
+    """
+
+    code = "DUPLICATE"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            f"idempotencyKey {key!r} was already used for another request; "
+            "send a new key with every new request",
+            field="idempotencyKey",
+        )
+        self.key = key
+
+
 class BriefingIssued(StoreError):
     """The briefing is issued (印发): it is numbered and never changes again."""
 

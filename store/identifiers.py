@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from store.errors import ValidationError
+from store.inputs import optional_single_line
 
 PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新兵"
 """Province abbreviations used in court codes (兵 = 新疆生产建设兵团)."""
@@ -35,6 +36,9 @@ TYPE_CODES: tuple[str, ...] = tuple(
 """Every known type code, longest first so that 执恢 is matched before 执."""
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
+
+CASE_NUMBER_LENGTH = 64
+"""The longest 案号 stored (``enforcement_case.case_number``, ``basis`` …)."""
 
 _BRACKETS = {"(": ")", "（": "）"}
 _HEAD = re.compile(r"^([(（])(\d{4})([)）])(.*)$")
@@ -84,7 +88,8 @@ def parse_case_number(
             family for an enforcement case); None accepts every known code.
         today: the date the year may not exceed (default: today).
     """
-    text = value.strip()
+    # Length and characters first: the rules below quote the text they refuse.
+    text = optional_single_line(value, field=field, max_length=CASE_NUMBER_LENGTH) or ""
     if not text:
         raise ValidationError(field, "case_number.required", "a case number is required")
     head = _HEAD.match(text)
@@ -182,7 +187,7 @@ def validate_uscc(value: str, *, field: str = "uscc") -> str:
     code = value.strip().upper()
     if len(code) != 18:
         raise ValidationError(
-            field, "uscc.length", f"a USCC has 18 characters, {value!r} has {len(code)}"
+            field, "uscc.length", f"a USCC has 18 characters, this one has {len(code)}"
         )
     bad = sorted({char for char in code if char not in _USCC_VALUE})
     if bad:

@@ -511,6 +511,7 @@ __all__ = [
     "CalendarDay",
     "Counter",
     "EnforcementCase",
+    "IdempotencyKey",
     "JointMeeting",
     "LoginAttempt",
     "PerformanceRecord",
@@ -539,3 +540,28 @@ class LoginAttempt(Model):
         table = "login_attempt"
         ordering = ["-at", "-id"]
         indexes = (Index(fields=("username", "at")), Index(fields=("client", "at")))
+
+
+class IdempotencyKey(Model):
+    """The idempotency key of a creating mutation and the record it created.
+
+    ``store/idempotency.py`` writes the row in the transaction that creates the
+    record, so a retry finds either both or neither. Keys are per account:
+    ``(account, key)`` is unique, across every worker, by the database's index.
+    ``record_id`` is the id of the operation's record (a PerformanceRecord for
+    recordPerformance, a Task for createTask …); records are never deleted.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="idempotency_keys", on_delete=fields.RESTRICT
+    )
+    key = fields.CharField(max_length=128)
+    operation = fields.CharField(max_length=40, description="the mutation, e.g. createTask")
+    fingerprint = fields.CharField(max_length=64, description="SHA-256 of the request")
+    record_id = fields.IntField(description="the record the request created")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "idempotency_key"
+        unique_together = (("account", "key"),)

@@ -1,12 +1,26 @@
-"""What every mutation shares: input IDs, and expected failures turned into UserErrors."""
+"""What every mutation shares: input IDs, idempotency keys, and expected failures
+turned into UserErrors."""
 
 from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
 
 import strawberry
 
 from schema.errors import ErrorCode, UserError
 from schema.ids import parse_global_id, row_id
 from store.errors import StoreError, ValidationError
+from store.idempotency import Idempotency
+from store.inputs import bounded_list
+from store.models import Account
+
+IDEMPOTENCY_KEY_DESCRIPTION = (
+    "Any unique string (a UUID, say), at most 128 visible characters; sending the same "
+    "request again with it returns the first result instead of creating a second record. "
+    "The same key with a different request is refused with DUPLICATE. Keys are your "
+    "account's own."
+)
 
 
 def input_id(value: strawberry.ID | None, *, expected: str, field: str) -> int | None:
@@ -29,6 +43,22 @@ def required_id(value: strawberry.ID, *, expected: str, field: str) -> int:
     row_id = input_id(value, expected=expected, field=field)
     assert row_id is not None
     return row_id
+
+
+def required_ids(values: Sequence[strawberry.ID], *, expected: str, field: str) -> list[int]:
+    """The row ids of a list of IDs, the list capped first (``store.inputs.bounded_list``)."""
+    return [
+        required_id(value, expected=expected, field=f"{field}.{index}")
+        for index, value in enumerate(bounded_list(values, field=field) or [])
+    ]
+
+
+def idempotency(viewer: Account, input: object, operation: str) -> Idempotency | None:
+    """The idempotency key of a creating mutation's ``input`` (a strawberry input with an
+    ``idempotency_key`` field), fingerprinting the rest of the input."""
+    request = dataclasses.asdict(input)  # type: ignore[call-overload]
+    key = request.pop("idempotency_key", None)
+    return Idempotency.of(key, account=viewer, operation=operation, request=request)
 
 
 def user_errors(error: StoreError) -> list[UserError]:

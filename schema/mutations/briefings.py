@@ -9,7 +9,13 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
-from schema.mutations.base import required_id, user_errors
+from schema.mutations.base import (
+    IDEMPOTENCY_KEY_DESCRIPTION,
+    idempotency,
+    required_id,
+    required_ids,
+    user_errors,
+)
 from schema.permissions import require_viewer
 from schema.types.briefings import BriefingType
 from store.errors import StoreError
@@ -23,7 +29,8 @@ class BriefingScope:
         default=None, description="Only the tasks of responsible units in this 县区."
     )
     unit_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Only the tasks of these responsible units (责任单位)."
+        default=None,
+        description="Only the tasks of these responsible units (责任单位), at most 500.",
     )
 
 
@@ -38,6 +45,9 @@ class GenerateBriefingInput:
     )
     scope: BriefingScope | None = strawberry.field(
         default=None, description="Which tasks to cover; all when not given."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
     )
 
 
@@ -94,11 +104,9 @@ async def resolve_generate_briefing(
     viewer = require_viewer(info)
     scope = input.scope or BriefingScope()
     try:
+        key = idempotency(viewer, input, "generateBriefing")
         unit_ids = (
-            tuple(
-                required_id(value, expected="Unit", field=f"scope.unitIds.{index}")
-                for index, value in enumerate(scope.unit_ids)
-            )
+            tuple(required_ids(scope.unit_ids, expected="Unit", field="scope.unitIds"))
             if scope.unit_ids is not None
             else None
         )
@@ -109,6 +117,7 @@ async def resolve_generate_briefing(
             region=scope.region,
             unit_ids=unit_ids,
             generated_by=viewer,
+            idempotency=key,
         )
     except StoreError as err:
         return _payload(GenerateBriefingPayload, None, err)

@@ -10,7 +10,13 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
-from schema.mutations.base import input_id, required_id, user_errors
+from schema.mutations.base import (
+    IDEMPOTENCY_KEY_DESCRIPTION,
+    idempotency,
+    input_id,
+    required_id,
+    user_errors,
+)
 from schema.permissions import require_viewer
 from schema.types.base import fk
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType, PerformanceRecordType
@@ -63,6 +69,9 @@ class CreateEnforcementCaseInput:
     filed_on: dt.date = strawberry.field(description="立案日期.")
     source: CaseSource = strawberry.field(description="Where the case came from.")
     batch: str | None = strawberry.field(default=None, description="交办批次, if assigned in one.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
+    )
 
 
 @strawberry.type(description="The result of createEnforcementCase.")
@@ -99,6 +108,7 @@ async def resolve_create_enforcement_case(
             ),
             today=info.context.today,
             created_by=viewer,
+            idempotency=idempotency(viewer, input, "createEnforcementCase"),
         )
     except StoreError as err:
         return CreateEnforcementCasePayload(enforcement_case=None, errors=user_errors(err))
@@ -117,6 +127,9 @@ class RecordPerformanceInput:
     amount: str = strawberry.field(description='Amount in yuan, e.g. "600000.00".')
     method: PaymentMethod = strawberry.field(description="How it was paid.")
     note: str = strawberry.field(default="", description="Free note, e.g. 分期履行.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
+    )
 
 
 @strawberry.type(description="The result of recordPerformance.")
@@ -138,6 +151,7 @@ async def resolve_record_performance(
 ) -> RecordPerformancePayload:
     viewer = require_viewer(info)
     try:
+        key = idempotency(viewer, input, "recordPerformance")
         case_id = required_id(input.case_id, expected="EnforcementCase", field="caseId")
         # Another court's case answers like a case that does not exist.
         case = await EnforcementCase.filter(scope_for(EnforcementCase, viewer), id=case_id).first()
@@ -151,6 +165,7 @@ async def resolve_record_performance(
             note=input.note,
             recorded_by=viewer,
             today=info.context.today,
+            idempotency=key,
         )
     except StoreError as err:
         return RecordPerformancePayload(
@@ -178,6 +193,9 @@ class CreateBankruptcyCaseInput:
     employees_affected: int = strawberry.field(default=0, description="Employees affected.")
     claims_total: str = strawberry.field(default="0", description="Declared claims, in yuan.")
     assets_total: str = strawberry.field(default="0", description="Assets, in yuan.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
+    )
 
 
 @strawberry.type(description="The result of createBankruptcyCase.")
@@ -213,6 +231,7 @@ async def resolve_create_bankruptcy_case(
             ),
             today=info.context.today,
             created_by=viewer,
+            idempotency=idempotency(viewer, input, "createBankruptcyCase"),
         )
     except StoreError as err:
         return CreateBankruptcyCasePayload(bankruptcy_case=None, errors=user_errors(err))
@@ -237,6 +256,9 @@ class AddCoordinationMatterInput:
         description="The owning department; defaults to the matter type's usual owner.",
     )
     due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
+    )
 
 
 @strawberry.type(description="The result of addCoordinationMatter.")
@@ -253,6 +275,7 @@ async def resolve_add_coordination_matter(
 ) -> AddCoordinationMatterPayload:
     viewer = require_viewer(info)
     try:
+        key = idempotency(viewer, input, "addCoordinationMatter")
         case_id = required_id(
             input.bankruptcy_case_id, expected="BankruptcyCase", field="bankruptcyCaseId"
         )
@@ -272,6 +295,7 @@ async def resolve_add_coordination_matter(
                 due_on=input.due_on,
             ),
             created_by=viewer,
+            idempotency=key,
         )
     except StoreError as err:
         return AddCoordinationMatterPayload(task=None, errors=user_errors(err))

@@ -9,12 +9,20 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
-from schema.mutations.base import input_id, required_id, user_errors
+from schema.mutations.base import (
+    IDEMPOTENCY_KEY_DESCRIPTION,
+    idempotency,
+    input_id,
+    required_id,
+    required_ids,
+    user_errors,
+)
 from schema.permissions import require_viewer
 from schema.types.meetings import JointMeetingType
 from schema.types.tasks import TaskType
 from store.enums import MeetingLevel, TaskKind
 from store.errors import NotFound, StoreError
+from store.inputs import bounded_list
 from store.models import BankruptcyCase, EnforcementCase, JointMeeting
 from store.operations.meetings import AgendaItemInput, JointMeetingInput, create_joint_meeting
 from store.operations.tasks import TaskInput, create_task
@@ -39,11 +47,14 @@ class CreateJointMeetingInput:
     held_on: dt.date = strawberry.field(description="Day it was held.")
     convener_id: strawberry.ID = strawberry.field(description="The convening Unit.")
     attending_unit_ids: list[strawberry.ID] = strawberry.field(
-        default_factory=list, description="Units that attended."
+        default_factory=list, description="Units that attended (at most 500)."
     )
     minutes_number: str | None = strawberry.field(default=None, description="纪要号.")
     agenda: list[AgendaItemInputType] = strawberry.field(
-        default_factory=list, description="议题, in order."
+        default_factory=list, description="议题, in order (at most 500)."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
     )
 
 
@@ -73,8 +84,13 @@ async def resolve_create_joint_meeting(
 ) -> CreateJointMeetingPayload:
     viewer = require_viewer(info)
     try:
+        key = idempotency(viewer, input, "createJointMeeting")
+        # The lists are capped before anything is looked up.
+        attending = required_ids(
+            input.attending_unit_ids, expected="Unit", field="attendingUnitIds"
+        )
         agenda = []
-        for index, item in enumerate(input.agenda):
+        for index, item in enumerate(bounded_list(input.agenda, field="agenda") or []):
             prefix = f"agenda.{index}"
             enforcement = await _case(
                 EnforcementCase,
@@ -102,15 +118,13 @@ async def resolve_create_joint_meeting(
                 title=input.title,
                 held_on=input.held_on,
                 convener=required_id(input.convener_id, expected="Unit", field="convenerId"),
-                attending_units=[
-                    required_id(unit_id, expected="Unit", field=f"attendingUnitIds.{index}")
-                    for index, unit_id in enumerate(input.attending_unit_ids)
-                ],
+                attending_units=attending,
                 minutes_number=input.minutes_number,
                 agenda=agenda,
             ),
             today=info.context.today,
             created_by=viewer,
+            idempotency=key,
         )
     except StoreError as err:
         return CreateJointMeetingPayload(joint_meeting=None, errors=user_errors(err))
@@ -124,9 +138,12 @@ class RecordMeetingDecisionInput:
     description: str = strawberry.field(default="", description="Details.")
     responsible_unit_id: strawberry.ID = strawberry.field(description="责任单位.")
     assisting_unit_ids: list[strawberry.ID] = strawberry.field(
-        default_factory=list, description="配合单位."
+        default_factory=list, description="配合单位 (at most 500)."
     )
     due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
+    )
 
 
 @strawberry.type(description="The result of recordMeetingDecision.")
@@ -145,6 +162,10 @@ async def resolve_record_meeting_decision(
 ) -> RecordMeetingDecisionPayload:
     viewer = require_viewer(info)
     try:
+        key = idempotency(viewer, input, "recordMeetingDecision")
+        assisting = required_ids(
+            input.assisting_unit_ids, expected="Unit", field="assistingUnitIds"
+        )
         meeting_id = required_id(input.meeting_id, expected="JointMeeting", field="meetingId")
         meeting = await JointMeeting.get_or_none(id=meeting_id)
         if meeting is None:
@@ -158,13 +179,11 @@ async def resolve_record_meeting_decision(
                 responsible_unit=required_id(
                     input.responsible_unit_id, expected="Unit", field="responsibleUnitId"
                 ),
-                assisting_units=[
-                    required_id(unit_id, expected="Unit", field=f"assistingUnitIds.{index}")
-                    for index, unit_id in enumerate(input.assisting_unit_ids)
-                ],
+                assisting_units=assisting,
                 due_on=input.due_on,
             ),
             created_by=viewer,
+            idempotency=key,
         )
     except StoreError as err:
         return RecordMeetingDecisionPayload(task=None, errors=user_errors(err))

@@ -9,11 +9,19 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
-from schema.mutations.base import input_id, required_id, user_errors
+from schema.mutations.base import (
+    IDEMPOTENCY_KEY_DESCRIPTION,
+    idempotency,
+    input_id,
+    required_id,
+    required_ids,
+    user_errors,
+)
 from schema.permissions import require_viewer
 from schema.types.tasks import TaskEventType, TaskType
 from store.enums import MatterType, TaskKind
 from store.errors import NotFound, StoreError
+from store.inputs import bounded_list
 from store.models import BankruptcyCase, EnforcementCase, JointMeeting, Task
 from store.operations.dependencies import add_task_dependency
 from store.operations.tasks import TaskInput, create_task
@@ -43,9 +51,12 @@ class CreateTaskInput:
         default=None, description="Type of a BANKRUPTCY_MATTER task."
     )
     assisting_unit_ids: list[strawberry.ID] = strawberry.field(
-        default_factory=list, description="配合单位."
+        default_factory=list, description="配合单位 (at most 500)."
     )
     due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
+    )
 
 
 @strawberry.type(description="The result of createTask.")
@@ -62,6 +73,10 @@ async def resolve_create_task(
 ) -> CreateTaskPayload:
     viewer = require_viewer(info)
     try:
+        key = idempotency(viewer, input, "createTask")
+        assisting = required_ids(
+            input.assisting_unit_ids, expected="Unit", field="assistingUnitIds"
+        )
         case_id = input_id(
             input.enforcement_case_id, expected="EnforcementCase", field="enforcementCaseId"
         )
@@ -91,13 +106,11 @@ async def resolve_create_task(
                 bankruptcy_case=bankruptcy,
                 meeting=meeting,
                 matter_type=input.matter_type,
-                assisting_units=[
-                    required_id(unit_id, expected="Unit", field=f"assistingUnitIds.{index}")
-                    for index, unit_id in enumerate(input.assisting_unit_ids)
-                ],
+                assisting_units=assisting,
                 due_on=input.due_on,
             ),
             created_by=viewer,
+            idempotency=key,
         )
     except StoreError as err:
         return CreateTaskPayload(task=None, errors=user_errors(err))
@@ -118,7 +131,9 @@ class TransitionTaskInput:
         default=None, description="What you want to say; required to return, cancel, report …"
     )
     evidence: list[str] | None = strawberry.field(
-        default=None, description="Evidence for request_closure, e.g. file names of vouchers."
+        default=None,
+        description="Evidence for request_closure, e.g. file names of vouchers: at most 500 "
+        "lines of at most 300 characters.",
     )
     due_on: dt.date | None = strawberry.field(
         default=None, description="The new due date, for assign, extend and request_extension."
@@ -153,6 +168,7 @@ async def resolve_transition_task(
     viewer = require_viewer(info)
     task_id: int | None = None
     try:
+        bounded_list(input.evidence, field="evidence")  # before any SQL
         task_id = required_id(input.task_id, expected="Task", field="taskId")
         if not await Task.filter(scope_for(Task, viewer), id=task_id).exists():
             # Another unit's task answers like a task that does not exist.

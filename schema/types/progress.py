@@ -13,12 +13,14 @@ from typing import Self
 import strawberry
 
 from reports.progress import AgeBucket, GroupProgress, ProgressReport, Scope, WeekProgress
+from schema.arguments import id_list, text_filter
 from schema.context import Info
 from schema.errors import BadRequest
-from schema.ids import decode_id
 from schema.types.base import SHANGHAI, local_time
 from schema.types.units import UnitType, load_unit
 from store.enums import TaskKind, TaskState
+from store.inputs import column_length
+from store.models import Unit
 from store.money import format_fen
 
 
@@ -36,7 +38,8 @@ class ProgressScope:
         default=None, description="Count the tasks created on or before this day."
     )
     unit_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Only the tasks these units are responsible for (责任单位)."
+        default=None,
+        description="Only the tasks these units are responsible for (责任单位), at most 500.",
     )
     region: str | None = strawberry.field(
         default=None, description="Only the tasks of responsible units in this 县区."
@@ -51,15 +54,14 @@ class ProgressScope:
     )
 
     def to_scope(self) -> Scope:
-        """The reports' scope; a bad ID or an empty period is a BAD_REQUEST."""
+        """The reports' scope; a bad ID or an empty period is a BAD_REQUEST, too many
+        units or a bad region a VALIDATION error (``schema.arguments``)."""
         if self.from_ is not None and self.to is not None and self.from_ > self.to:
             raise BadRequest("`scope.from` is after `scope.to`")
-        unit_ids = None
-        if self.unit_ids is not None:
-            unit_ids = tuple(
-                decode_id(value, expected="Unit", argument=f"scope.unitIds.{index}")
-                for index, value in enumerate(self.unit_ids)
-            )
+        unit_ids = id_list(self.unit_ids, expected="Unit", argument="scope.unitIds")
+        region = text_filter(
+            self.region, argument="scope.region", max_length=column_length(Unit, "region")
+        )
         as_of = self.as_of
         if as_of is not None and as_of.tzinfo is None:
             as_of = as_of.replace(tzinfo=SHANGHAI)
@@ -67,7 +69,7 @@ class ProgressScope:
             start=self.from_,
             end=self.to,
             unit_ids=unit_ids,
-            region=self.region,
+            region=region,
             kind=self.kind,
             as_of=as_of,
         )

@@ -34,12 +34,14 @@ from reports.chart import closure_rate_chart
 from reports.docx_layout import render_docx
 from store.enums import BriefingStatus
 from store.errors import BriefingIssued, NotFound, ValidationError
-from store.models import Account, Briefing
-from store.operations.common import check_date, next_number, require_text
+from store.idempotency import Idempotency, once, remember
+from store.inputs import MAX_MULTILINE_LENGTH, bounded_list, column_length, multi_line, single_line
+from store.models import Account, Briefing, Unit
+from store.operations.common import check_date, next_number
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-MAX_NEXT_STEPS = 10_000
+MAX_NEXT_STEPS = MAX_MULTILINE_LENGTH
 """下一步工作要求 longer than this is not a briefing section any more."""
 
 
@@ -103,12 +105,16 @@ async def generate_briefing(
     unit_ids: tuple[int, ...] | None = None,
     generated_by: Account | None = None,
     now: dt.datetime | None = None,
+    idempotency: Idempotency | None = None,
 ) -> Briefing:
     """A DRAFT briefing for the period, with the figures as of the period's end.
 
+    With ``idempotency``, a retry of the same request returns the first draft
+    (without computing or rendering anything again).
+
     Raises:
         ValidationError: a bad date, a period that ends before it starts or
-            after today, an empty or overlong title.
+            after today, an empty or overlong title, too many units.
     """
     now = now or dt.datetime.now(dt.UTC)
     today = now.astimezone(SHANGHAI).date()
@@ -117,35 +123,47 @@ async def generate_briefing(
     if start > end:
         raise ValidationError("periodEnd", "period.order", "the period ends before it starts")
     if region is not None:
-        region = require_text(region, field="scope.region", max_length=50)
-    unit_id = generated_by.unit_id if generated_by is not None else None  # type: ignore[attr-defined]
-    issuer = await issuer_name(unit_id)
-    title = (
-        require_text(title, field="title", max_length=200)
-        if title is not None
-        else default_title(issuer)
+        region = single_line(region, field="scope.region", max_length=column_length(Unit, "region"))
+    units = bounded_list(unit_ids, field="scope.unitIds")
+    scope_units = tuple(units) if units is not None else None
+    title_length = column_length(Briefing, "title")
+    given_title = (
+        single_line(title, field="title", max_length=title_length) if title is not None else None
     )
-    # The figures as of the end of the period, or as of now for a period ending today.
-    as_of = min(end_of_day(end), now)
-    snapshot = await collect(
-        start, end, as_of=as_of, region=region, unit_ids=unit_ids, issuer=issuer
-    )
-    text = BriefingText(title=title, year=end.year, serial=None, next_steps="", issuer=issuer)
-    files = await asyncio.to_thread(render, snapshot, text)
-    return await Briefing.create(
-        year=end.year,
-        title=title,
-        period_start=start,
-        period_end=end,
-        as_of=as_of,
-        status=BriefingStatus.DRAFT,
-        generated_by=generated_by,
-        statistics=snapshot.to_json(),
-        next_steps="",
-        markdown=files.markdown,
-        html=files.html,
-        docx=files.docx,
-    )
+
+    async def create() -> Briefing:
+        unit_id = generated_by.unit_id if generated_by is not None else None  # type: ignore[attr-defined]
+        issuer = await issuer_name(unit_id)
+        text_title = given_title or default_title(issuer)
+        # The figures as of the end of the period, or as of now for a period ending today.
+        as_of = min(end_of_day(end), now)
+        snapshot = await collect(
+            start, end, as_of=as_of, region=region, unit_ids=scope_units, issuer=issuer
+        )
+        text = BriefingText(
+            title=text_title, year=end.year, serial=None, next_steps="", issuer=issuer
+        )
+        files = await asyncio.to_thread(render, snapshot, text)
+        async with in_transaction() as conn:
+            briefing = await Briefing.create(
+                year=end.year,
+                title=text_title,
+                period_start=start,
+                period_end=end,
+                as_of=as_of,
+                status=BriefingStatus.DRAFT,
+                generated_by=generated_by,
+                statistics=snapshot.to_json(),
+                next_steps="",
+                markdown=files.markdown,
+                html=files.html,
+                docx=files.docx,
+                using_db=conn,
+            )
+            await remember(idempotency, briefing, using_db=conn)
+        return briefing
+
+    return await once(idempotency, Briefing, create)
 
 
 async def _get(briefing_id: int) -> Briefing:
@@ -166,11 +184,7 @@ async def update_next_steps(briefing_id: int, next_steps: str) -> Briefing:
     briefing = await _get(briefing_id)
     if briefing.status is BriefingStatus.ISSUED:
         raise BriefingIssued("briefingId", number_of(briefing))
-    text = next_steps.replace("\r\n", "\n").strip()
-    if len(text) > MAX_NEXT_STEPS:
-        raise ValidationError(
-            "nextSteps", "text.length", f"is {len(text)} characters long; at most {MAX_NEXT_STEPS}"
-        )
+    text = multi_line(next_steps, field="nextSteps", max_length=MAX_NEXT_STEPS)
     briefing.next_steps = text
     files = await render_briefing(briefing)
     # Conditional: a briefing issued meanwhile keeps the words it was issued with.

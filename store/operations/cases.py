@@ -1,7 +1,9 @@
 """Creating enforcement and bankruptcy cases and recording performance.
 
-Each function validates every input first, naming the field and the rule,
-then writes inside one transaction: on any error nothing is stored.
+Each function validates every input first (``store.inputs``), naming the
+field and the rule, then writes inside one transaction: on any error nothing
+is stored. Each takes an optional :class:`~store.idempotency.Idempotency`: a
+retry of the same request returns the first record.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from store.enums import BankruptcyProcedure, CaseSource, PartyKind, PaymentMethod, UnitKind
 from store.errors import Duplicate, ValidationError
+from store.idempotency import Idempotency, once, remember
 from store.identifiers import (
     BANKRUPTCY_TYPES,
     ENFORCEMENT_TYPES,
@@ -23,15 +26,9 @@ from store.identifiers import (
     parse_case_number,
     validate_uscc,
 )
+from store.inputs import column_length, money, multi_line, optional_single_line, single_line
 from store.models import Account, BankruptcyCase, EnforcementCase, PerformanceRecord
-from store.money import parse_amount
-from store.operations.common import (
-    UnitRef,
-    check_date,
-    parse_enum,
-    require_text,
-    resolve_unit,
-)
+from store.operations.common import UnitRef, check_date, parse_enum, resolve_unit
 
 ORGAN_KINDS = (
     UnitKind.PARTY_GOV_ORGAN,
@@ -62,6 +59,7 @@ async def create_enforcement_case(
     *,
     today: dt.date | None = None,
     created_by: Account | None = None,
+    idempotency: Idempotency | None = None,
 ) -> EnforcementCase:
     """Validate and store a 涉党政机关执行案件."""
     today = today or dt.date.today()
@@ -72,32 +70,46 @@ async def create_enforcement_case(
     basis = normalize_case_number(data.basis, field="basis", allowed_types=JUDGMENT_TYPES)
     applicant_kind = parse_enum(PartyKind, data.applicant_kind, field="applicantKind")
     source = parse_enum(CaseSource, data.source, field="source")
-    amount_due_fen = parse_amount(data.amount_due, field="amountDue", allow_zero=False)
+    amount_due_fen = money(data.amount_due, field="amountDue", allow_zero=False)
     filed_on = check_date(data.filed_on, field="filedOn", not_after=today)
-    applicant_name = require_text(data.applicant_name, field="applicantName", max_length=100)
-    cause = require_text(data.cause, field="cause", max_length=100)
-    batch = data.batch.strip() or None if data.batch else None
+    applicant_name = single_line(
+        data.applicant_name,
+        field="applicantName",
+        max_length=column_length(EnforcementCase, "applicant_name"),
+    )
+    cause = single_line(
+        data.cause, field="cause", max_length=column_length(EnforcementCase, "cause")
+    )
+    batch = optional_single_line(
+        data.batch, field="batch", max_length=column_length(EnforcementCase, "batch")
+    )
     court = await resolve_unit(data.court, field="courtId", kinds=(UnitKind.COURT,))
     respondent = await resolve_unit(data.respondent, field="respondentId", kinds=ORGAN_KINDS)
     _check_court_matches(parsed, court.court_code)
-    async with in_transaction() as conn:
-        if await EnforcementCase.filter(case_number=case_number).using_db(conn).exists():
-            raise Duplicate("caseNumber", "enforcement case", case_number)
-        return await EnforcementCase.create(
-            case_number=case_number,
-            court=court,
-            applicant_name=applicant_name,
-            applicant_kind=applicant_kind,
-            respondent=respondent,
-            basis=basis,
-            cause=cause,
-            amount_due_fen=amount_due_fen,
-            filed_on=filed_on,
-            source=source,
-            batch=batch,
-            created_by=created_by,
-            using_db=conn,
-        )
+
+    async def create() -> EnforcementCase:
+        async with in_transaction() as conn:
+            if await EnforcementCase.filter(case_number=case_number).using_db(conn).exists():
+                raise Duplicate("caseNumber", "enforcement case", case_number)
+            case = await EnforcementCase.create(
+                case_number=case_number,
+                court=court,
+                applicant_name=applicant_name,
+                applicant_kind=applicant_kind,
+                respondent=respondent,
+                basis=basis,
+                cause=cause,
+                amount_due_fen=amount_due_fen,
+                filed_on=filed_on,
+                source=source,
+                batch=batch,
+                created_by=created_by,
+                using_db=conn,
+            )
+            await remember(idempotency, case, using_db=conn)
+            return case
+
+    return await once(idempotency, EnforcementCase, create)
 
 
 def _check_court_matches(number: CaseNumber, court_code: str | None) -> None:
@@ -120,20 +132,30 @@ async def record_performance(
     note: str = "",
     recorded_by: Account | None = None,
     today: dt.date | None = None,
+    idempotency: Idempotency | None = None,
 ) -> PerformanceRecord:
     """Record one payment (履行记录) towards ``case``."""
     today = today or dt.date.today()
-    amount_fen = parse_amount(amount, field="amount", allow_zero=False)
+    amount_fen = money(amount, field="amount", allow_zero=False)
     paid = check_date(paid_on, field="paidOn", not_after=today, not_before=case.filed_on)
     payment_method = parse_enum(PaymentMethod, method, field="method")
-    return await PerformanceRecord.create(
-        case=case,
-        paid_on=paid,
-        amount_fen=amount_fen,
-        method=payment_method,
-        note=note.strip(),
-        recorded_by=recorded_by,
-    )
+    note_text = multi_line(note, field="note")
+
+    async def create() -> PerformanceRecord:
+        async with in_transaction() as conn:
+            record = await PerformanceRecord.create(
+                case=case,
+                paid_on=paid,
+                amount_fen=amount_fen,
+                method=payment_method,
+                note=note_text,
+                recorded_by=recorded_by,
+                using_db=conn,
+            )
+            await remember(idempotency, record, using_db=conn)
+            return record
+
+    return await once(idempotency, PerformanceRecord, create)
 
 
 @dataclass
@@ -155,6 +177,7 @@ async def create_bankruptcy_case(
     *,
     today: dt.date | None = None,
     created_by: Account | None = None,
+    idempotency: Idempotency | None = None,
 ) -> BankruptcyCase:
     """Validate and store a 破产案件."""
     today = today or dt.date.today()
@@ -169,26 +192,40 @@ async def create_bankruptcy_case(
         raise ValidationError("employeesAffected", "integer", "must be a whole number")
     if data.employees_affected < 0:
         raise ValidationError("employeesAffected", "integer.negative", "must not be negative")
-    claims = parse_amount(data.claims_total, field="claimsTotal")
-    assets = parse_amount(data.assets_total, field="assetsTotal")
-    debtor_name = require_text(data.debtor_name, field="debtorName", max_length=200)
-    administrator = require_text(data.administrator, field="administrator", max_length=200)
+    claims = money(data.claims_total, field="claimsTotal")
+    assets = money(data.assets_total, field="assetsTotal")
+    debtor_name = single_line(
+        data.debtor_name,
+        field="debtorName",
+        max_length=column_length(BankruptcyCase, "debtor_name"),
+    )
+    administrator = single_line(
+        data.administrator,
+        field="administrator",
+        max_length=column_length(BankruptcyCase, "administrator"),
+    )
     court = await resolve_unit(data.court, field="courtId", kinds=(UnitKind.COURT,))
     _check_court_matches(parsed, court.court_code)
-    async with in_transaction() as conn:
-        if await BankruptcyCase.filter(case_number=case_number).using_db(conn).exists():
-            raise Duplicate("caseNumber", "bankruptcy case", case_number)
-        return await BankruptcyCase.create(
-            case_number=case_number,
-            debtor_name=debtor_name,
-            debtor_uscc=uscc,
-            court=court,
-            administrator=administrator,
-            procedure=procedure,
-            accepted_on=accepted_on,
-            employees_affected=data.employees_affected,
-            claims_total_fen=claims,
-            assets_total_fen=assets,
-            created_by=created_by,
-            using_db=conn,
-        )
+
+    async def create() -> BankruptcyCase:
+        async with in_transaction() as conn:
+            if await BankruptcyCase.filter(case_number=case_number).using_db(conn).exists():
+                raise Duplicate("caseNumber", "bankruptcy case", case_number)
+            case = await BankruptcyCase.create(
+                case_number=case_number,
+                debtor_name=debtor_name,
+                debtor_uscc=uscc,
+                court=court,
+                administrator=administrator,
+                procedure=procedure,
+                accepted_on=accepted_on,
+                employees_affected=data.employees_affected,
+                claims_total_fen=claims,
+                assets_total_fen=assets,
+                created_by=created_by,
+                using_db=conn,
+            )
+            await remember(idempotency, case, using_db=conn)
+            return case
+
+    return await once(idempotency, BankruptcyCase, create)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from enum import Enum
 from typing import TypeVar
 
@@ -12,6 +12,7 @@ from tortoise.expressions import F
 
 from store.enums import UnitKind
 from store.errors import NotFound, ValidationError
+from store.inputs import bounded_list
 from store.models import Counter, Unit
 
 EARLIEST_DATE = dt.date(1990, 1, 1)
@@ -49,6 +50,40 @@ async def resolve_unit(
     return unit
 
 
+async def resolve_units(
+    refs: Sequence[UnitRef], *, field: str, using_db: BaseDBAsyncClient | None = None
+) -> list[Unit]:
+    """The units ``refs`` name, in their order, read with one query.
+
+    The list is capped first (``store.inputs.bounded_list``); a ref that names
+    no unit is a NotFound naming ``field.<index>``.
+    """
+    wanted = bounded_list(refs, field=field) or []
+    rows = [ref for ref in wanted if isinstance(ref, Unit)]
+    ids = {ref for ref in wanted if isinstance(ref, int) and not isinstance(ref, bool)}
+    codes = {ref for ref in wanted if isinstance(ref, str)}
+    found_ids = {u.id: u for u in rows}
+    found_codes = {u.code: u for u in rows}
+    if ids:
+        found_ids.update({u.id: u for u in await Unit.filter(id__in=ids).using_db(using_db)})
+    if codes:
+        found_codes.update(
+            {u.code: u for u in await Unit.filter(code__in=codes).using_db(using_db)}
+        )
+    units = []
+    for index, ref in enumerate(wanted):
+        if isinstance(ref, Unit):
+            unit: Unit | None = ref
+        elif isinstance(ref, str):
+            unit = found_codes.get(ref)
+        else:
+            unit = found_ids.get(ref)
+        if unit is None:
+            raise NotFound(f"{field}.{index}", "unit", ref)
+        units.append(unit)
+    return units
+
+
 def check_date(
     value: dt.date | str,
     *,
@@ -73,18 +108,6 @@ def check_date(
             field, "date.range", f"{value.isoformat()} is after {not_after.isoformat()}"
         )
     return value
-
-
-def require_text(value: str, *, field: str, max_length: int) -> str:
-    """Strip ``value``; refuse it empty or longer than ``max_length``."""
-    text = value.strip()
-    if not text:
-        raise ValidationError(field, "text.required", "must not be empty")
-    if len(text) > max_length:
-        raise ValidationError(
-            field, "text.length", f"is {len(text)} characters long; at most {max_length}"
-        )
-    return text
 
 
 async def next_number(key: str, *, using_db: BaseDBAsyncClient) -> int:

@@ -10,8 +10,10 @@ from tortoise.transactions import in_transaction
 
 from store.enums import MeetingLevel
 from store.errors import Duplicate, ValidationError
+from store.idempotency import Idempotency, once, remember
+from store.inputs import bounded_list, column_length, optional_single_line, single_line
 from store.models import Account, AgendaItem, BankruptcyCase, EnforcementCase, JointMeeting
-from store.operations.common import UnitRef, check_date, parse_enum, require_text, resolve_unit
+from store.operations.common import UnitRef, check_date, parse_enum, resolve_unit, resolve_units
 
 
 @dataclass
@@ -38,49 +40,67 @@ async def create_joint_meeting(
     *,
     today: dt.date | None = None,
     created_by: Account | None = None,
+    idempotency: Idempotency | None = None,
 ) -> JointMeeting:
-    """Store a meeting, its attending units and agenda items in one transaction."""
+    """Store a meeting, its attending units and agenda items in one transaction.
+
+    With ``idempotency``, a retry of the same request returns the first meeting.
+    """
     today = today or dt.date.today()
     level = parse_enum(MeetingLevel, data.level, field="level")
     if isinstance(data.number, bool) or not isinstance(data.number, int) or data.number < 1:
         raise ValidationError("number", "number.positive", "the meeting number (第N次) starts at 1")
-    title = require_text(data.title, field="title", max_length=200)
+    title = single_line(data.title, field="title", max_length=column_length(JointMeeting, "title"))
     held_on = check_date(data.held_on, field="heldOn", not_after=today)
-    convener = await resolve_unit(data.convener, field="convenerId")
-    attending = [
-        await resolve_unit(ref, field=f"attendingUnitIds.{index}")
-        for index, ref in enumerate(data.attending_units)
-    ]
+    attending_refs = bounded_list(data.attending_units, field="attendingUnitIds") or []
+    agenda = bounded_list(data.agenda, field="agenda") or []
+    item_length = column_length(AgendaItem, "title")
     items = [
-        (require_text(item.title, field=f"agenda.{index}.title", max_length=300), item)
-        for index, item in enumerate(data.agenda)
+        (single_line(item.title, field=f"agenda.{index}.title", max_length=item_length), item)
+        for index, item in enumerate(agenda)
     ]
-    minutes = data.minutes_number.strip() if data.minutes_number else None
-    async with in_transaction() as conn:
-        clash = JointMeeting.filter(level=level, convener=convener, number=data.number)
-        if await clash.using_db(conn).exists():
-            raise Duplicate("number", f"{level.label} meeting of {convener.name} no.", data.number)
-        if minutes and await JointMeeting.filter(minutes_number=minutes).using_db(conn).exists():
-            raise Duplicate("minutesNumber", "minutes number", minutes)
-        meeting = await JointMeeting.create(
-            level=level,
-            number=data.number,
-            title=title,
-            held_on=held_on,
-            convener=convener,
-            minutes_number=minutes,
-            created_by=created_by,
-            using_db=conn,
-        )
-        if attending:
-            await meeting.attending_units.add(*attending, using_db=conn)
-        for seq, (item_title, item) in enumerate(items, start=1):
-            await AgendaItem.create(
-                meeting=meeting,
-                seq=seq,
-                title=item_title,
-                enforcement_case=item.enforcement_case,
-                bankruptcy_case=item.bankruptcy_case,
+    minutes = optional_single_line(
+        data.minutes_number,
+        field="minutesNumber",
+        max_length=column_length(JointMeeting, "minutes_number"),
+    )
+    convener = await resolve_unit(data.convener, field="convenerId")
+    attending = await resolve_units(attending_refs, field="attendingUnitIds")
+
+    async def create() -> JointMeeting:
+        async with in_transaction() as conn:
+            clash = JointMeeting.filter(level=level, convener=convener, number=data.number)
+            if await clash.using_db(conn).exists():
+                raise Duplicate(
+                    "number", f"{level.label} meeting of {convener.name} no.", data.number
+                )
+            if (
+                minutes
+                and await JointMeeting.filter(minutes_number=minutes).using_db(conn).exists()
+            ):
+                raise Duplicate("minutesNumber", "minutes number", minutes)
+            meeting = await JointMeeting.create(
+                level=level,
+                number=data.number,
+                title=title,
+                held_on=held_on,
+                convener=convener,
+                minutes_number=minutes,
+                created_by=created_by,
                 using_db=conn,
             )
-        return meeting
+            if attending:
+                await meeting.attending_units.add(*attending, using_db=conn)
+            for seq, (item_title, item) in enumerate(items, start=1):
+                await AgendaItem.create(
+                    meeting=meeting,
+                    seq=seq,
+                    title=item_title,
+                    enforcement_case=item.enforcement_case,
+                    bankruptcy_case=item.bankruptcy_case,
+                    using_db=conn,
+                )
+            await remember(idempotency, meeting, using_db=conn)
+            return meeting
+
+    return await once(idempotency, JointMeeting, create)

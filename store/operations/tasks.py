@@ -18,6 +18,8 @@ from tortoise.transactions import in_transaction
 
 from store.enums import MatterType, TaskKind, TaskState, UnitKind
 from store.errors import NotFound, ValidationError
+from store.idempotency import Idempotency, once, remember
+from store.inputs import bounded_list, column_length, multi_line, single_line
 from store.matters import DEFAULT_OWNER
 from store.models import (
     Account,
@@ -33,8 +35,8 @@ from store.operations.common import (
     check_date,
     next_number,
     parse_enum,
-    require_text,
     resolve_unit,
+    resolve_units,
 )
 from workflow.definition import definition_for
 
@@ -73,6 +75,7 @@ async def create_task(
     created_by: Account | None = None,
     at: dt.datetime | None = None,
     using_db: BaseDBAsyncClient | None = None,
+    idempotency: Idempotency | None = None,
 ) -> Task:
     """Create a task in DRAFT with its first event (``create``), in one transaction.
 
@@ -84,10 +87,14 @@ async def create_task(
     meeting decision to a meeting. An enforcement task's responsible unit
     defaults to the case's respondent organ; a matter's to its type's
     default owning department.
+
+    With ``idempotency``, a retry of the same request returns the first task.
     """
     at = (at or utcnow()).astimezone(dt.UTC)
     kind = parse_enum(TaskKind, data.kind, field="kind")
-    title = require_text(data.title, field="title", max_length=300)
+    title = single_line(data.title, field="title", max_length=column_length(Task, "title"))
+    description = multi_line(data.description, field="description")
+    assisting_refs = bounded_list(data.assisting_units, field="assistingUnitIds") or []
     matter_type = (
         parse_enum(MatterType, data.matter_type, field="matterType")
         if data.matter_type is not None
@@ -106,10 +113,7 @@ async def create_task(
     responsible = await resolve_unit(
         responsible_ref, field="responsibleUnitId", kinds=TASK_UNIT_KINDS, using_db=using_db
     )
-    assisting = [
-        await resolve_unit(ref, field=f"assistingUnitIds.{index}", using_db=using_db)
-        for index, ref in enumerate(data.assisting_units)
-    ]
+    assisting = await resolve_units(assisting_refs, field="assistingUnitIds", using_db=using_db)
     if any(unit.id == responsible.id for unit in assisting):
         raise ValidationError(
             "assistingUnitIds", "assisting.responsible", "the responsible unit cannot also assist"
@@ -121,38 +125,43 @@ async def create_task(
     )
     # A task keeps the version it starts on: the latest one now.
     workflow = definition_for(kind.value)
-    async with in_transaction() if using_db is None else _nullcontext(using_db) as conn:
-        number = await next_number(f"task:{at.year}", using_db=conn)
-        task = await Task.create(
-            code=f"FY-{at.year}-{number:04d}",
-            kind=kind,
-            title=title,
-            description=data.description.strip(),
-            enforcement_case=data.enforcement_case,
-            bankruptcy_case=data.bankruptcy_case,
-            meeting=data.meeting,
-            matter_type=matter_type,
-            responsible_unit=responsible,
-            due_on=due_on,
-            state=TaskState.DRAFT,
-            version=1,
-            workflow_key=workflow.key,
-            workflow_version=workflow.version,
-            created_at=at,
-            using_db=conn,
-        )
-        if assisting:
-            await task.assisting_units.add(*assisting, using_db=conn)
-        await append_event(
-            task,
-            action="create",
-            from_state=None,
-            to_state=TaskState.DRAFT,
-            actor=created_by,
-            at=at,
-            using_db=conn,
-        )
-        return task
+
+    async def create() -> Task:
+        async with in_transaction() if using_db is None else _nullcontext(using_db) as conn:
+            number = await next_number(f"task:{at.year}", using_db=conn)
+            task = await Task.create(
+                code=f"FY-{at.year}-{number:04d}",
+                kind=kind,
+                title=title,
+                description=description,
+                enforcement_case=data.enforcement_case,
+                bankruptcy_case=data.bankruptcy_case,
+                meeting=data.meeting,
+                matter_type=matter_type,
+                responsible_unit=responsible,
+                due_on=due_on,
+                state=TaskState.DRAFT,
+                version=1,
+                workflow_key=workflow.key,
+                workflow_version=workflow.version,
+                created_at=at,
+                using_db=conn,
+            )
+            if assisting:
+                await task.assisting_units.add(*assisting, using_db=conn)
+            await append_event(
+                task,
+                action="create",
+                from_state=None,
+                to_state=TaskState.DRAFT,
+                actor=created_by,
+                at=at,
+                using_db=conn,
+            )
+            await remember(idempotency, task, using_db=conn)
+            return task
+
+    return await once(idempotency, Task, create)
 
 
 def _check_subject(kind: TaskKind, data: TaskInput, matter_type: MatterType | None) -> None:

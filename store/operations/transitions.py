@@ -40,7 +40,15 @@ from tortoise.transactions import in_transaction
 
 from store.enums import ClosureMethod, TaskKind, TaskState
 from store.enums import SupervisionLevel as StoredLevel
-from store.errors import NotFound, StoreError, ValidationError
+from store.errors import IdempotencyKeyReused, NotFound, StoreError, ValidationError
+from store.inputs import (
+    IDEMPOTENCY_KEY_LENGTH,
+    bounded_list,
+    column_length,
+    identifier,
+    multi_line,
+    optional_single_line,
+)
 from store.models import (
     Account,
     BankruptcyCase,
@@ -102,7 +110,8 @@ _WHO = {
     "COURT": "the liaison of the task's court",
 }
 
-_IDEMPOTENCY_KEY_MAX = 128
+#: The longest line of evidence (a voucher's file name, a document number).
+EVIDENCE_ITEM_LENGTH = 300
 
 #: The event recorded when a task is moved to another version of its
 #: workflow (``store.operations.workflow_versions``). It jumps outside the
@@ -140,22 +149,6 @@ class VersionConflict(StoreError):
         self.expected = expected
         self.current = current
         self.while_saving = while_saving
-
-
-class IdempotencyKeyReused(StoreError):
-    """An idempotency key already recorded another task's or another action's event."""
-
-    code = "DUPLICATE"
-
-    def __init__(self, key: str, event: TaskEvent, action: str) -> None:
-        super().__init__(
-            f"idempotencyKey {key!r} was already used for another request "
-            f"({event.action} on task #{_fk(event, 'task')}); it cannot also be used for "
-            f"{action}: send a new key with every new request",
-            field="idempotencyKey",
-        )
-        self.key = key
-        self.event = event
 
 
 class AccountInactive(StoreError):
@@ -356,24 +349,32 @@ async def _refusal(
 
 
 def _clean_evidence(evidence: list[str] | None) -> list[str]:
-    return [item.strip() for item in evidence or () if item and item.strip()]
+    """The non-blank lines of evidence, each one line of at most :data:`EVIDENCE_ITEM_LENGTH`."""
+    items = bounded_list(evidence, field="evidence") or []
+    cleaned = (
+        optional_single_line(item, field=f"evidence.{index}", max_length=EVIDENCE_ITEM_LENGTH)
+        for index, item in enumerate(items)
+    )
+    return [item for item in cleaned if item is not None]
 
 
-def _check_inputs(action: str, due_on: dt.date | None, idempotency_key: str | None) -> None:
+def _check_inputs(
+    action: str, due_on: dt.date | None, idempotency_key: str | None
+) -> tuple[str, str | None]:
+    """The action and idempotency key, checked; refuses a due date the action does not take."""
+    action = identifier(action, field="action", max_length=column_length(TaskEvent, "action"))
     if due_on is not None and action not in _DUE_ON_ACTIONS:
         raise ValidationError(
             "dueOn",
             "due_on.unused",
             f"{action} does not take a due date; only {', '.join(_DUE_ON_ACTIONS)} do",
         )
-    if idempotency_key is not None and not (
-        0 < len(idempotency_key.strip()) <= _IDEMPOTENCY_KEY_MAX
-    ):
-        raise ValidationError(
-            "idempotencyKey",
-            "text.length",
-            f"must have 1 to {_IDEMPOTENCY_KEY_MAX} characters",
-        )
+    key = (
+        identifier(idempotency_key, field="idempotencyKey", max_length=IDEMPOTENCY_KEY_LENGTH)
+        if idempotency_key is not None
+        else None
+    )
+    return action, key
 
 
 async def _replayed(key: str, task_id: int, action: str) -> TransitionResult | None:
@@ -386,7 +387,7 @@ async def _replayed(key: str, task_id: int, action: str) -> TransitionResult | N
     if event is None:
         return None
     if _fk(event, "task") != task_id or event.action != action:
-        raise IdempotencyKeyReused(key, event, action)
+        raise IdempotencyKeyReused(key)
     task = await Task.get(id=task_id)
     return TransitionResult(task=task, event=event, replayed=True)
 
@@ -438,15 +439,18 @@ async def transition_task(
         IdempotencyKeyReused: the key recorded another task's or action's event.
         WorkflowRefusal: the engine refused, with its code (INVALID_TRANSITION,
             FORBIDDEN, VALIDATION, GUARD_FAILED …) and the field concerned.
-        ValidationError: ``dueOn`` given to an action that does not take one,
-            or an unusable idempotency key.
+        ValidationError: ``dueOn`` given to an action that does not take one;
+            an action, comment, evidence or idempotency key that breaks the
+            input rules (``store.inputs``: control characters, lengths, at
+            most 500 lines of evidence). Checked before anything is read.
     """
     now = _utc(now, "now") if now is not None else utcnow()
-    _check_inputs(action, due_on, idempotency_key)
-    key = idempotency_key.strip() if idempotency_key is not None else None
+    action, key = _check_inputs(action, due_on, idempotency_key)
+    text = multi_line(comment, field="comment")
+    items = _clean_evidence(evidence)
     try:
         return await _transition(
-            task_id, action, actor, expected_version, comment, evidence, due_on, key, now
+            task_id, action, actor, expected_version, text, items, due_on, key, now
         )
     except (StoreError, IntegrityError):
         # The key is looked up only when the call fails, which spares the
@@ -466,8 +470,8 @@ async def _transition(
     action: str,
     actor: Account,
     expected_version: int,
-    comment: str | None,
-    evidence: list[str] | None,
+    comment: str,
+    items: list[str],
     due_on: dt.date | None,
     key: str | None,
     now: dt.datetime,
@@ -479,7 +483,6 @@ async def _transition(
         raise VersionConflict(task.code, expected_version, task.version)
     definition = definition_of(task)
     snapshot = await _snapshot(task, _step(definition, task.state.value, action))
-    items = _clean_evidence(evidence)
     try:
         decision = decide(
             definition,

@@ -7,8 +7,9 @@ from tortoise.transactions import in_transaction
 
 from store.enums import Role, UnitKind
 from store.errors import Duplicate, NotFound, ValidationError
+from store.inputs import column_length, identifier, optional_single_line, single_line
 from store.models import Account, Unit
-from store.operations.common import UnitRef, parse_enum, require_text, resolve_unit
+from store.operations.common import UnitRef, parse_enum, resolve_unit
 
 _hasher = PasswordHasher()
 
@@ -30,8 +31,12 @@ async def create_unit(
     court_code: str | None = None,
 ) -> Unit:
     """Create a unit; a court must carry its court code (豫02, 豫0202 …)."""
-    code = require_text(code, field="code", max_length=32)
-    name = require_text(name, field="name", max_length=100)
+    code = identifier(code, field="code", max_length=column_length(Unit, "code"))
+    name = single_line(name, field="name", max_length=column_length(Unit, "name"))
+    region = optional_single_line(region, field="region", max_length=column_length(Unit, "region"))
+    court_code = optional_single_line(
+        court_code, field="courtCode", max_length=column_length(Unit, "court_code")
+    )
     unit_kind = parse_enum(UnitKind, kind, field="kind")
     if unit_kind is UnitKind.COURT and not court_code:
         raise ValidationError("courtCode", "court_code.required", "a court needs its court code")
@@ -68,7 +73,13 @@ async def create_account(
     A court liaison belongs to a court; a unit liaison to a government unit;
     a coordinator to the joint-meeting office.
     """
-    username = require_text(username, field="username", max_length=64)
+    username = identifier(username, field="username", max_length=column_length(Account, "username"))
+    display = single_line(
+        display_name or username,
+        field="displayName",
+        max_length=column_length(Account, "display_name"),
+    )
+    phone = optional_single_line(phone, field="phone", max_length=column_length(Account, "phone"))
     account_role = parse_enum(Role, role, field="role")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
@@ -88,7 +99,7 @@ async def create_account(
         raise Duplicate("username", "account", username)
     return await Account.create(
         username=username,
-        display_name=(display_name or username).strip(),
+        display_name=display,
         role=account_role,
         unit=account_unit,
         phone=phone,

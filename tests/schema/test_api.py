@@ -495,10 +495,11 @@ async def test_a_malformed_id_in_a_mutation_is_a_user_error(api: Clients) -> Non
     assert error["code"] == "VALIDATION"
 
 
-async def test_a_filter_value_longer_than_its_column_is_a_bad_request(api: Clients) -> None:
+async def test_a_filter_value_longer_than_its_column_is_a_validation_error(api: Clients) -> None:
     body = await api.coordinator(
         "query ($r: String) { units(filter: {region: $r}) { totalCount } }", r="县" * 40
     )
     (error,) = body["errors"]
-    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["extensions"]["code"] == "VALIDATION"
+    assert error["extensions"]["field"] == ["filter", "region"]
     assert "region" in error["message"]
