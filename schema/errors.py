@@ -69,14 +69,20 @@ class BadRequest(CodedError):
 
 class InvalidArgument(CodedError):
     """An argument of a query broke an input rule (``store.inputs``): too many IDs, a
-    search too long, a control character. ``extensions.field`` is the argument's path
-    (``["scope", "unitIds"]``), ``extensions.rule`` the rule."""
+    search too long, a control character.
+
+    ``extensions.field`` is the argument's path (``["scope", "unitIds"]``),
+    ``extensions.rule`` the rule. ``extensions.classification`` is
+    ``BAD_REQUEST``, as Spring for GraphQL classifies a request whose arguments
+    fail validation, so that generic clients and tools that do not know our
+    codes (schemathesis, say) tell it from a server failure.
+    """
 
     code = "VALIDATION"
 
     def __init__(self, error: ValidationError) -> None:
         field = error.field.split(".") if error.field else []
-        super().__init__(error.message, field=field, rule=error.rule)
+        super().__init__(error.message, field=field, rule=error.rule, classification="BAD_REQUEST")
         self.error = error
 
 

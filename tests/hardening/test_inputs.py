@@ -366,6 +366,7 @@ def query_refused(target: Attack, document: str, variables: dict[str, Any]) -> d
     assert answer["_status"] == 200
     (error,) = answer["errors"]
     assert error["extensions"]["code"] == "VALIDATION", error
+    assert error["extensions"]["classification"] == "BAD_REQUEST", error
     assert target.row_counts() == before
     assert "Traceback" not in target.log()
     return dict(error)
