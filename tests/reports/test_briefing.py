@@ -1,4 +1,7 @@
-"""Briefing documents (reports/briefing.py, reports/docx_layout.py) on the Kaifeng demo.
+"""Briefing documents on the Kaifeng demo: the snapshot and its three layouts.
+
+reports/snapshot.py, reports/words.py, reports/markdown_layout.py,
+reports/html_layout.py, reports/docx_layout.py.
 
 The figures are checked against ``reports.progress`` as of the period's end and
 the overdue list against the tasks RED at that moment; the DOCX is opened
@@ -17,18 +20,12 @@ from docx import Document
 from docx.oxml.ns import qn
 from tortoise import Tortoise
 
-from reports.briefing import (
-    SECTIONS,
-    BriefingText,
-    Snapshot,
-    collect,
-    end_of_day,
-    percent,
-    render_html,
-    render_markdown,
-)
 from reports.docx_layout import render_docx
+from reports.html_layout import render_html
+from reports.markdown_layout import render_markdown
 from reports.progress import Scope, compute_progress
+from reports.snapshot import Snapshot, collect, end_of_day
+from reports.words import SECTIONS, BriefingText, percent
 from store.enums import TaskState
 from store.models import Task, TaskEvent
 from tests.conftest import open_database

@@ -263,8 +263,8 @@ async def add_task_dependency(api: Api, t: Targets, task: Task) -> str:
 
 async def _draft_briefing() -> int:
     """A draft briefing on the demo (October 2026), made once and reused until issued."""
+    from reports.briefings import generate_briefing
     from store.models import Briefing
-    from store.operations.briefings import generate_briefing
 
     draft = await Briefing.filter(status="DRAFT").order_by("id").first()
     if draft is None:
