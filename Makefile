@@ -11,7 +11,7 @@ NODE_STAMP  := $(CONFORMANCE)/node_modules/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run migrate seed test lint ruff mypy schema clean
+.PHONY: setup run migrate seed test lint ruff mypy imports schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "fuyuan needs Python 3.11, this is " + sys.version'
@@ -52,7 +52,8 @@ migrate: setup
 test: setup
 	$(BIN)/python -m pytest
 
-lint: ruff mypy
+## make lint: ruff, mypy strict (the packages and the tests), and the import contracts.
+lint: ruff mypy imports
 
 ruff: setup
 	$(BIN)/ruff check .
@@ -61,10 +62,14 @@ ruff: setup
 mypy: setup
 	$(BIN)/mypy
 
+# The layers of docs/architecture.md ([tool.importlinter] in pyproject.toml).
+imports: setup
+	$(BIN)/lint-imports
+
 ## make schema: re-export schema/schema.graphql after changing the GraphQL types.
 schema: setup
 	$(BIN)/python -m schema.schema
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis $(CONFORMANCE)/node_modules \
-		api/graphiql/node_modules
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache \
+		.coverage htmlcov $(CONFORMANCE)/node_modules api/graphiql/node_modules
