@@ -316,7 +316,7 @@ async def progress(api: Api, t: Targets, task: Task) -> str:
     # microsecond before (scoped to its unit, kind and day, so that's the task)
     created = await TaskEvent.get(task_id=task.id, seq=1)
     day = created.occurred_at.astimezone(SHANGHAI).date().isoformat()
-    unit_id = task.responsible_unit_id  # type: ignore[attr-defined]
+    unit_id = task.responsible_unit_id  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
     scope = {
         "from": day,
         "to": day,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import chinese_calendar  # type: ignore[import-untyped]  # ships no type information
 import pytest
@@ -126,12 +127,12 @@ def test_first_year_without_an_official_calendar_is_refused(
     ],
 )
 def test_counting_into_an_unsupported_year_is_refused(
-    calendar: WorkingCalendar, call: object
+    calendar: WorkingCalendar, call: Callable[[WorkingCalendar, int], object]
 ) -> None:
     unsupported = max(official_years()) + 1
 
     with pytest.raises(CalendarUnavailable):
-        call(calendar, unsupported)  # type: ignore[operator]
+        call(calendar, unsupported)
 
 
 def test_official_years_are_those_the_package_has_data_for() -> None:
