@@ -48,9 +48,10 @@ run: setup
 migrate: setup
 	$(BIN)/fuyuan migrate
 
-## make test: set up and run every test (PostgreSQL ones need FUYUAN_TEST_POSTGRES_URL).
+## make test: set up and run every test (PostgreSQL ones need FUYUAN_TEST_POSTGRES_URL),
+## measuring line and branch coverage ([tool.coverage] in pyproject.toml).
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term
 
 ## make lint: ruff, mypy strict (the packages and the tests), and the import contracts.
 lint: ruff mypy imports
