@@ -21,6 +21,7 @@ ROOT = Path(__file__).parent
 
 DOCTESTED = (
     ROOT / "workflow",
+    ROOT / "store" / "inputs.py",
     ROOT / "store" / "money.py",
     ROOT / "store" / "intervals.py",
     ROOT / "store" / "identifiers.py",

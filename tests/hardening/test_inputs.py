@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -126,7 +126,7 @@ TEXT_FIELDS = [
 ]
 
 
-def _ids(cases: list[tuple[str, Path]]) -> list[str]:
+def _ids(cases: Sequence[tuple[str, Path]]) -> list[str]:
     return [f"{name}.{'.'.join(map(str, path))}" for name, path in cases]
 
 

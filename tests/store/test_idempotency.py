@@ -39,9 +39,8 @@ async def test_the_same_key_and_request_return_the_first_task(db: str) -> None:
     again = await _task(w, key)
     assert again.id == first.id
     assert await Task.all().count() == 1
-    assert await IdempotencyKey.filter(key="req-1").values_list("record_id", flat=True) == [
-        first.id
-    ]
+    rows = await IdempotencyKey.filter(key="req-1").values_list("record_id", "operation")
+    assert rows == [(first.id, "createTask")]
 
 
 async def test_the_same_key_with_another_request_is_refused(db: str) -> None:
