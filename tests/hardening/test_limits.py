@@ -23,7 +23,14 @@ from typing import Any
 
 import httpx
 import pytest
-from graphql import GraphQLError, GraphQLSyntaxError, get_introspection_query, parse, validate
+from graphql import (
+    GraphQLError,
+    GraphQLSyntaxError,
+    get_introspection_query,
+    parse,
+    specified_rules,
+    validate,
+)
 
 from schema import validation
 from schema.limits import MAX_FIELDS, MAX_REPEATS, QueryLimits, measure_shape
@@ -89,16 +96,10 @@ def judge(document: str, variables: dict[str, Any] | None = None) -> list[GraphQ
     except GraphQLSyntaxError as err:
         return [err]
     judgements = limits.judge(schema._schema, parsed, None, None, variables or {})
-    errors = [error for judgement in judgements for error in judgement.errors]
+    errors: list[GraphQLError] = [e for judgement in judgements for e in judgement.errors]
     if errors:
         return errors
-    return validate(schema._schema, parsed, STRAWBERRY_RULES + tuple(_specified()))
-
-
-def _specified() -> list[Any]:
-    from graphql import specified_rules
-
-    return list(specified_rules)
+    return validate(schema._schema, parsed, (*specified_rules, *STRAWBERRY_RULES))
 
 
 def fastest(run: Callable[[], object], runs: int = 7) -> float:
