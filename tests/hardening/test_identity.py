@@ -42,6 +42,7 @@ import pytest
 from store.auth import MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USERNAME
 from store.demo import DEMO_PASSWORD
 from tests.conftest import ROOT, asyncpg_dsn, dialect, live_server
+from tests.hardening.accounts import clone_accounts
 from tests.hardening.conftest import LOGIN, Attack
 
 OLD_DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
@@ -172,34 +173,6 @@ def attempts_of(attack: Attack, username: str) -> list[tuple[str | None, bool]]:
         return [(row["client"], row["succeeded"]) for row in rows]
 
     return asyncio.run(fetch())
-
-
-def clone_accounts(attack: Attack, like: str, count: int) -> list[str]:
-    """``count`` more accounts with ``like``'s unit, role and password: people to sign in.
-
-    Written straight into the database: fuyuan has no API to create accounts.
-    """
-    names = [f"{like}-{n}" for n in range(count)]
-    sql = (
-        "INSERT INTO account (username, display_name, unit_id, role, password_hash, is_active,"
-        " token_generation, created_at, updated_at) SELECT {0}, {1}, unit_id, role,"
-        " password_hash, is_active, 0, created_at, updated_at FROM account WHERE username = {2}"
-    )
-    rows = [(name, name, like) for name in names]
-    if attack.dialect == "sqlite":
-        with sqlite3.connect(attack.database_url.removeprefix("sqlite://")) as conn:
-            conn.executemany(sql.format("?", "?", "?"), rows)
-        return names
-
-    async def insert() -> None:
-        conn = await asyncpg.connect(asyncpg_dsn(attack.database_url))
-        try:
-            await conn.executemany(sql.format("$1", "$2", "$3"), rows)
-        finally:
-            await conn.close()
-
-    asyncio.run(insert())
-    return names
 
 
 # --------------------------------------------------------------------------- the secret
