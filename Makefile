@@ -11,7 +11,7 @@ NODE_STAMP  := $(CONFORMANCE)/node_modules/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run migrate seed test lint ruff mypy schema clean
+.PHONY: setup run migrate seed test lint ruff mypy imports schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "fuyuan needs Python 3.11, this is " + sys.version'
@@ -48,11 +48,13 @@ run: setup
 migrate: setup
 	$(BIN)/fuyuan migrate
 
-## make test: set up and run every test (PostgreSQL ones need FUYUAN_TEST_POSTGRES_URL).
+## make test: set up and run every test (PostgreSQL ones need FUYUAN_TEST_POSTGRES_URL),
+## measuring line and branch coverage ([tool.coverage] in pyproject.toml).
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term
 
-lint: ruff mypy
+## make lint: ruff, mypy strict (the packages and the tests), and the import contracts.
+lint: ruff mypy imports
 
 ruff: setup
 	$(BIN)/ruff check .
@@ -61,10 +63,14 @@ ruff: setup
 mypy: setup
 	$(BIN)/mypy
 
+# The layers of docs/architecture.md ([tool.importlinter] in pyproject.toml).
+imports: setup
+	$(BIN)/lint-imports
+
 ## make schema: re-export schema/schema.graphql after changing the GraphQL types.
 schema: setup
 	$(BIN)/python -m schema.schema
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis $(CONFORMANCE)/node_modules \
-		api/graphiql/node_modules
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache \
+		.coverage htmlcov $(CONFORMANCE)/node_modules api/graphiql/node_modules

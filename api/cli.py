@@ -196,8 +196,9 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
 def _briefing(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from reports.briefing import DEFAULT_TITLE, BriefingText, Snapshot, collect
-    from store.operations.briefings import render
+    from reports.briefings import render
+    from reports.snapshot import Snapshot, collect
+    from reports.words import DEFAULT_TITLE, BriefingText
     from store.setup import database
 
     if args.start > args.end:

@@ -17,10 +17,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.auth import bearer_token, viewer_of
-from reports.briefing import PRINT_CSS
+from reports.briefings import briefing_files, number_of
+from reports.html_layout import PRINT_CSS
 from schema.permissions import SIGN_IN
 from store.models import Briefing
-from store.operations.briefings import briefing_files, number_of
 from store.visibility import NOTHING, briefing_scope
 
 MEDIA_TYPES = {

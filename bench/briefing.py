@@ -1,7 +1,7 @@
 """How long a month's briefing takes, all three formats (DESIGN.md §8: under 3 s).
 
 Times what ``generateBriefing`` does besides storing the row: the figures
-(``reports.briefing.collect``: the progress figures as of the period's end,
+(``reports.snapshot.collect``: the progress figures as of the period's end,
 the overdue list) and the rendering (chart, Markdown, HTML, DOCX), for the
 last full month before the latest event in the database. One warm-up run
 (matplotlib's font cache, query plans), then ``--runs`` timed runs; prints
@@ -22,10 +22,12 @@ import time
 
 from tortoise import Tortoise
 
-from reports.briefing import SHANGHAI, BriefingText, collect
+from reports.briefings import render
+from reports.snapshot import collect
+from reports.words import BriefingText
 from store.db import tortoise_config
+from store.intervals import SHANGHAI
 from store.models import Task, TaskEvent
-from store.operations.briefings import render
 
 TARGET_S = 3.0
 

@@ -101,8 +101,8 @@ def closure_rate_chart(groups: Sequence[RatedGroup], *, dpi: int = 150) -> bytes
     font = cjk_font()
     if font is None:
         warnings.warn(
-            "no CJK font found (reinstall fuyuan: its mplfonts dependency ships one): the chart's Chinese labels "
-            "will show as boxes",
+            "no CJK font found (reinstall fuyuan: its mplfonts dependency ships one): "
+            "the chart's Chinese labels will show as boxes",
             MissingCJKFont,
             stacklevel=2,
         )

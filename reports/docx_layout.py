@@ -31,7 +31,9 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from reports.briefing import (
+from reports.chart import closure_rate_chart
+from reports.snapshot import Snapshot
+from reports.words import (
     GROUP_WIDTHS_MM,
     OVERDUE_HEADER,
     OVERDUE_WIDTHS_MM,
@@ -39,7 +41,6 @@ from reports.briefing import (
     SECTIONS,
     UNIT_HEADER,
     BriefingText,
-    Snapshot,
     byline,
     chinese_date,
     group_rows,
@@ -48,7 +49,6 @@ from reports.briefing import (
     overdue_rows,
     paragraphs,
 )
-from reports.chart import closure_rate_chart
 
 __all__ = ["FONTS", "MARGINS_MM", "render_docx"]
 

@@ -12,7 +12,9 @@ PostgreSQL but for the parameter placeholders:
   closing dates, responsible unit — from the event that opened it to the
   next change, kept by a database trigger on every event recorded. "Every
   task as of T" is one row per task, ``valid_from <= T < valid_to``, a range
-  of one covering index, instead of a replay of the event log;
+  of one covering index, instead of a replay of the event log
+  (``store.intervals`` selects those rows, within the scope, for every
+  statement here);
 * ``_units_statement`` counts those rows per responsible unit, state,
   warning colour and closed-on-time / ageing bucket (one integer key); the
   warning colours compare dates, and use ``calendar_day`` (the official
@@ -67,13 +69,13 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
-from store.enums import ClosureMethod, TaskKind, TaskState
+from store.enums import ClosureMethod, TaskState
+from store.intervals import SHANGHAI, Moment, Scope, SqlParams, intervals_in_force
 from store.models import Task, Unit
 from store.reads import read_all
 from store.visibility import EVERYTHING, NOTHING
@@ -86,14 +88,10 @@ __all__ = [
     "GroupProgress",
     "ProgressReport",
     "Scope",
-    "SqlParams",
     "WeekProgress",
     "compute_progress",
-    "in_force",
     "rate",
 ]
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: Ageing buckets of open tasks, in calendar days since assignment: (label, min, max).
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -120,27 +118,6 @@ _PERFORMED = (ClosureMethod.FULL_PERFORMANCE.value, ClosureMethod.SETTLEMENT.val
 def rate(numerator: int, denominator: int) -> float | None:
     """``numerator ÷ denominator``, or None when there is nothing to divide by."""
     return numerator / denominator if denominator > 0 else None
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What to count: a creation period, units, a region, a kind, and the moment.
-
-    Attributes:
-        start: count tasks created on or after this day (Asia/Shanghai).
-        end: … and on or before this day.
-        unit_ids: only tasks these units are responsible for.
-        region: only tasks of units in this 县区.
-        kind: only tasks of this kind.
-        as_of: the moment the figures describe (default: now).
-    """
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-    unit_ids: tuple[int, ...] | None = None
-    region: str | None = None
-    kind: TaskKind | None = None
-    as_of: dt.datetime | None = None
 
 
 @dataclass
@@ -252,68 +229,22 @@ class ProgressReport:
 # --------------------------------------------------------------------------- SQL
 
 
-class SqlParams:
-    """Numbered parameters, spelled ``?n`` (SQLite) or ``$n`` (PostgreSQL).
-
-    Numbered, so the SQL may use them in any order and more than once.
-    """
-
-    def __init__(self, sqlite: bool) -> None:
-        self.sqlite = sqlite
-        self.values: list[Any] = []
-
-    def __call__(self, value: Any) -> str:
-        if self.sqlite and isinstance(value, dt.datetime):
-            # SQLite compares the stored text: spell it as tortoise stores it.
-            value = value.astimezone(dt.UTC).isoformat(sep=" ")
-        elif self.sqlite and isinstance(value, dt.date):
-            value = value.isoformat()
-        self.values.append(value)
-        return f"?{len(self.values)}" if self.sqlite else f"${len(self.values)}"
-
-
 def _quoted(values: Sequence[str]) -> str:
     """A SQL list of constants from this module (never user input)."""
     return ", ".join(f"'{value}'" for value in values)
 
 
 @dataclass(frozen=True)
-class _Moment:
-    """Everything the statements need besides the scope: the moment and its windows."""
+class _Moment(Moment):
+    """The moment, and the trend's window of days (``[trend_from, trend_to]``)."""
 
-    as_of: dt.datetime
-    today: dt.date
     trend_from: dt.date
     trend_to: dt.date
 
 
-def in_force(p: SqlParams, moment: dt.datetime, alias: str = "i") -> list[str]:
-    """The conditions on ``task_state_interval`` ``alias`` for the intervals in force
-    at ``moment``: one per task that existed then (``valid_from <= T < valid_to``)."""
-    at = p(moment)
-    return [f"{alias}.valid_to > {at}", f"{alias}.valid_from <= {at}"]
-
-
 def _intervals(p: SqlParams, scope: Scope, visible_sql: str | None, moment: _Moment) -> str:
-    """``FROM … WHERE …`` of the scoped tasks' intervals in force at the moment.
-
-    An interval is in force at T when it began at or before T and its end
-    (the next change, or the far future while it is current) is after T:
-    exactly one per task that existed at T.
-    """
-    conditions = in_force(p, moment.as_of)
-    joins = ""
-    if visible_sql is not None:
-        conditions.append(f"i.task_id IN ({visible_sql})")
-    if scope.kind is not None:
-        conditions.append(f"i.kind = {p(scope.kind.value)}")
-    if scope.unit_ids is not None:
-        ids = ", ".join(p(unit_id) for unit_id in scope.unit_ids) or "NULL"
-        conditions.append(f"i.unit_id IN ({ids})")
-    if scope.region is not None:
-        joins = 'JOIN "unit" "u" ON "u"."id" = i.unit_id'
-        conditions.append(f'"u"."region" = {p(scope.region)}')
-    return f'FROM "task_state_interval" i {joins} WHERE {" AND ".join(conditions)}'
+    """``FROM … WHERE …`` of the scoped tasks' intervals in force at the moment."""
+    return intervals_in_force(p, scope, moment.as_of, visible_sql=visible_sql)
 
 
 def _in_period(p: SqlParams, scope: Scope) -> str:

@@ -25,7 +25,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships neither stubs nor py.typed
 import httpx
 import pytest
 from tortoise import Tortoise

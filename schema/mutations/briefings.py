@@ -7,6 +7,7 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
+from reports.briefings import generate_briefing, issue_briefing, update_next_steps
 from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.base import required_id, user_errors
@@ -14,7 +15,6 @@ from schema.permissions import require_viewer
 from schema.types.briefings import BriefingType
 from store.errors import StoreError
 from store.models import Briefing
-from store.operations.briefings import generate_briefing, issue_briefing, update_next_steps
 
 
 @strawberry.input(description="Which tasks a briefing covers; all of them when not given.")

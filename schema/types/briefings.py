@@ -14,10 +14,10 @@ import strawberry
 from strawberry import relay
 
 import schema.enums  # noqa: F401  (registers BriefingStatus)
+from reports.briefings import number_of
 from schema.types.base import ModelNode, local_time
 from store import models
 from store.enums import BriefingStatus
-from store.operations.briefings import number_of
 
 
 @strawberry.type(description="Where to download a briefing's files (send the bearer token).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from typing import cast
 
 import httpx
 import pytest
@@ -62,5 +63,9 @@ async def test_login_is_throttled_after_repeated_failures(client: httpx.AsyncCli
         error["message"],
     )
     # and the failures were recorded with the client's address
-    clients = await LoginAttempt.filter(username="demo-unit").values_list("client", flat=True)
+    # cast: tortoise types the rows of values_list(..., flat=True) as tuples.
+    clients = cast(
+        "list[str | None]",
+        await LoginAttempt.filter(username="demo-unit").values_list("client", flat=True),
+    )
     assert set(clients) == {"203.0.113.9"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -41,9 +42,9 @@ def _assert_security_headers(response: httpx.Response) -> None:
     ],
 )
 async def test_every_response_has_the_strict_security_headers(
-    client: httpx.AsyncClient, method: str, path: str, kwargs: dict[str, object]
+    client: httpx.AsyncClient, method: str, path: str, kwargs: dict[str, Any]
 ) -> None:
-    response = await client.request(method, path, **kwargs)  # type: ignore[arg-type]
+    response = await client.request(method, path, **kwargs)
     _assert_security_headers(response)
     csp = response.headers["content-security-policy"]
     assert "unsafe-inline" not in csp

@@ -305,22 +305,24 @@ def test_a_coordinator_generates_issues_and_downloads_a_briefing(
     tab.close()
 
 
-PAGES = [
-    pytest.param("", "总览", id="overview"),
-    pytest.param("tasks", "交办事项", id="tasks"),
-    pytest.param("tasks?warning=RED", "交办事项", id="tasks-red"),
-    pytest.param("cases", "涉党政机关执行案件", id="cases"),
-    pytest.param("bankruptcy", "企业破产案件", id="bankruptcy"),
-    pytest.param("meetings", "联席会议", id="meetings"),
-    pytest.param("workflow?kind=ENFORCEMENT", "办理流程：涉党政机关执行案件", id="workflow"),
-    pytest.param("briefings", "工作通报", id="briefings"),
+PAGES: list[tuple[str, str]] = [
+    # (fragment, its heading)
+    ("", "总览"),
+    ("tasks", "交办事项"),
+    ("tasks?warning=RED", "交办事项"),
+    ("cases", "涉党政机关执行案件"),
+    ("bankruptcy", "企业破产案件"),
+    ("meetings", "联席会议"),
+    ("workflow?kind=ENFORCEMENT", "办理流程：涉党政机关执行案件"),
+    ("briefings", "工作通报"),
 ]
 
-FIRST_LINK_PAGES = [
-    pytest.param("tasks", "task", id="task"),
-    pytest.param("cases", "case", id="case"),
-    pytest.param("bankruptcy", "bankruptcy-case", id="bankruptcy-case"),
-    pytest.param("meetings", "meeting", id="meeting"),
+FIRST_LINK_PAGES: list[tuple[str, str]] = [
+    # (a list, what its first link opens)
+    ("tasks", "task"),
+    ("cases", "case"),
+    ("bankruptcy", "bankruptcy-case"),
+    ("meetings", "meeting"),
 ]
 
 
@@ -346,13 +348,13 @@ def test_every_page_renders_readably_at_both_widths(
     tab.page.get_by_role("heading", name="登录").wait_for()
     _shoot(tab.page, screens, f"login-{size}")
     tab.sign_in("demo-coordinator")
-    for fragment, heading in (p.values for p in PAGES):
+    for fragment, heading in PAGES:
         tab.go(fragment, heading)
         tab.page.wait_for_load_state("networkidle")
         _no_sideways_scroll(tab.page)
         _shoot(tab.page, screens, f"{fragment.split('?')[0] or 'overview'}"
                f"{'-red' if 'RED' in fragment else ''}-{size}")  # fmt: skip
-    for fragment, name in (p.values for p in FIRST_LINK_PAGES):
+    for fragment, name in FIRST_LINK_PAGES:
         tab.go(fragment)
         tab.page.locator("tbody th a").first.click()
         tab.page.locator(".crumbs").wait_for()

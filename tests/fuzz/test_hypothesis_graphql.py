@@ -27,7 +27,7 @@ import datetime as dt
 import json
 import zlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import graphql
 import hypothesis_graphql
@@ -72,7 +72,8 @@ error; turn this on once it answers BAD_REQUEST.
 """
 
 GRAPHQL_SCHEMA = schema._schema
-NODE_MODELS: dict[str, type[Model]] = {model.__name__: model for model in [*SCOPES, Unit]}
+_NODE_MODEL_LIST: list[type[Model]] = [*SCOPES, Unit]
+NODE_MODELS: dict[str, type[Model]] = {model.__name__: model for model in _NODE_MODEL_LIST}
 """The models behind the Node types, by GraphQL type name (the names are the same)."""
 
 
@@ -120,7 +121,13 @@ async def _visible(username: str) -> dict[str, set[int]]:
     """The row ids of each scoped type that ``username`` may see, by ``store.visibility``."""
     viewer = await Account.get(username=username)
     return {
-        name: set(await model.filter(scope_for(model, viewer)).values_list("id", flat=True))
+        # cast: tortoise types the rows of values_list(..., flat=True) as tuples.
+        name: set(
+            cast(
+                "list[int]",
+                await model.filter(scope_for(model, viewer)).values_list("id", flat=True),
+            )
+        )
         for name, model in NODE_MODELS.items()
         if model in SCOPES
     }
@@ -158,11 +165,18 @@ def queries(global_ids: dict[str, list[str]]) -> st.SearchStrategy[str]:
         .map(lambda moment: moment.replace(tzinfo=dt.UTC).isoformat())
         .map(nodes.String),
     }
+    query_type = GRAPHQL_SCHEMA.query_type
+    assert query_type is not None
     return st.one_of(
-        hypothesis_graphql.queries(
-            GRAPHQL_SCHEMA, fields=[name], custom_scalars=custom_scalars, print_ast=with_identity
-        )
-        for name in GRAPHQL_SCHEMA.query_type.fields
+        [
+            hypothesis_graphql.queries(
+                GRAPHQL_SCHEMA,
+                fields=[name],
+                custom_scalars=custom_scalars,
+                print_ast=with_identity,
+            )
+            for name in query_type.fields
+        ]
     )
 
 

@@ -1,4 +1,7 @@
-"""Briefing documents (reports/briefing.py, reports/docx_layout.py) on the Kaifeng demo.
+"""Briefing documents on the Kaifeng demo: the snapshot and its three layouts.
+
+reports/snapshot.py, reports/words.py, reports/markdown_layout.py,
+reports/html_layout.py, reports/docx_layout.py.
 
 The figures are checked against ``reports.progress`` as of the period's end and
 the overdue list against the tasks RED at that moment; the DOCX is opened
@@ -11,24 +14,19 @@ import datetime as dt
 import io
 import re
 from collections.abc import AsyncIterator
+from typing import TypeVar
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from tortoise import Tortoise
 
-from reports.briefing import (
-    SECTIONS,
-    BriefingText,
-    Snapshot,
-    collect,
-    end_of_day,
-    percent,
-    render_html,
-    render_markdown,
-)
 from reports.docx_layout import render_docx
+from reports.html_layout import render_html
+from reports.markdown_layout import render_markdown
 from reports.progress import Scope, compute_progress
+from reports.snapshot import Snapshot, collect, end_of_day
+from reports.words import SECTIONS, BriefingText, percent
 from store.enums import TaskState
 from store.models import Task, TaskEvent
 from tests.conftest import open_database
@@ -43,6 +41,15 @@ TEXT = BriefingText(
     issuer="开封市府院联动联席会议办公室",
     issued_on=dt.date(2026, 11, 3),
 )
+
+
+T = TypeVar("T")
+
+
+def _present(value: T | None) -> T:
+    """``value``, which python-docx types as optional: the document sets every one read here."""
+    assert value is not None
+    return value
 
 
 @pytest.fixture
@@ -142,11 +149,11 @@ async def test_the_docx_has_the_official_layout_and_every_figure(snapshot: Snaps
     # stored in twips (1/1440 inch): equal to the millimetre within a hundredth
     sizes = (section.page_width, section.page_height, section.top_margin,
              section.bottom_margin, section.left_margin, section.right_margin)  # fmt: skip
-    assert [round(size.mm, 1) for size in sizes] == [210, 297, 37, 35, 28, 26]
+    assert [round(_present(size).mm, 1) for size in sizes] == [210, 297, 37, 35, 28, 26]
     lines = [paragraph.text for paragraph in document.paragraphs]
     assert lines[0] == "开封市府院联动工作通报"
     assert lines[1] == "（2026年第5期）"
-    assert document.paragraphs[0].runs[0].font.size.pt == 22
+    assert _present(document.paragraphs[0].runs[0].font.size).pt == 22
     for heading in SECTIONS:
         assert heading in lines
     body = "\n".join(lines)
@@ -164,7 +171,7 @@ async def test_the_docx_has_the_official_layout_and_every_figure(snapshot: Snaps
     assert [(row.cells[1].text, row.cells[3].text, row.cells[5].text) for row in overdue.rows[1:]] \
         == [(i.code, i.unit, str(i.working_days_overdue)) for i in snapshot.overdue]  # fmt: skip
     for table in document.tables:  # the header row repeats on every page
-        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert _present(table.rows[0]._tr.trPr).find(qn("w:tblHeader")) is not None
 
 
 async def test_every_run_and_style_of_the_docx_names_an_east_asian_font(

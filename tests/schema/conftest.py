@@ -108,7 +108,7 @@ class StatementCounter(logging.Handler):
         self.statements: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.msg == "%s: %s" and record.args:
+        if record.msg == "%s: %s" and isinstance(record.args, tuple) and record.args:
             self.statements.append(str(record.args[0]))
 
 

@@ -155,7 +155,7 @@ async def test_a_unit_lists_its_overdue_tasks(api: Clients) -> None:
 async def test_a_case_opens_with_its_tasks_and_history(api: Clients) -> None:
     task = await Task.filter(state="CLOSED", kind="ENFORCEMENT").first()
     assert task is not None
-    case_id = to_base64("EnforcementCase", task.enforcement_case_id)  # type: ignore[attr-defined]
+    case_id = to_base64("EnforcementCase", task.enforcement_case_id)  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
     data = await api.coordinator.data(CASE_WITH_HISTORY, id=case_id)
     case = data["node"]
     assert case["__typename"] == "EnforcementCase"

@@ -263,8 +263,8 @@ async def add_task_dependency(api: Api, t: Targets, task: Task) -> str:
 
 async def _draft_briefing() -> int:
     """A draft briefing on the demo (October 2026), made once and reused until issued."""
+    from reports.briefings import generate_briefing
     from store.models import Briefing
-    from store.operations.briefings import generate_briefing
 
     draft = await Briefing.filter(status="DRAFT").order_by("id").first()
     if draft is None:
@@ -316,7 +316,7 @@ async def progress(api: Api, t: Targets, task: Task) -> str:
     # microsecond before (scoped to its unit, kind and day, so that's the task)
     created = await TaskEvent.get(task_id=task.id, seq=1)
     day = created.occurred_at.astimezone(SHANGHAI).date().isoformat()
-    unit_id = task.responsible_unit_id  # type: ignore[attr-defined]
+    unit_id = task.responsible_unit_id  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
     scope = {
         "from": day,
         "to": day,

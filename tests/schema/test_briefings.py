@@ -40,7 +40,8 @@ async def _generate(api: Clients, **extra: Any) -> dict[str, Any]:
     data = await api.coordinator.data(GENERATE, input={**OCTOBER, **extra})
     payload: dict[str, Any] = data["generateBriefing"]
     assert payload["errors"] == []
-    return payload["briefing"]  # type: ignore[no-any-return]
+    briefing: dict[str, Any] = payload["briefing"]
+    return briefing
 
 
 async def _download(http: httpx.AsyncClient, client: Api | None, path: str) -> httpx.Response:

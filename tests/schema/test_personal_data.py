@@ -69,7 +69,7 @@ async def test_phone_numbers_are_masked_except_your_own(api: Clients) -> None:
         task__responsible_unit__code="KF-CZJ", actor__username="demo-coordinator"
     ).first()
     assert event is not None
-    task_id = to_base64("Task", event.task_id)  # type: ignore[attr-defined]
+    task_id = to_base64("Task", event.task_id)  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
     coordinator = await Account.get(username="demo-coordinator")
     assert coordinator.phone is not None
     phones_seen_by_unit = {

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
 from tests.conftest import live_server, prepare
 
@@ -176,7 +177,7 @@ async def socket_of(served: str) -> AsyncIterator[Any]:
     opened: list[ClientConnection] = []
 
     async def open_with(token: str | None) -> ClientConnection:
-        ws = await connect(_ws_url(served), subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        ws = await connect(_ws_url(served), subprotocols=[Subprotocol("graphql-transport-ws")])
         opened.append(ws)
         assert ws.subprotocol == "graphql-transport-ws"
         payload = {"Authorization": f"Bearer {token}"} if token else {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from store.enums import Role, TaskKind, UnitKind
@@ -20,6 +21,18 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: The day the tests take place (a Thursday; 2026 has an official calendar).
 TODAY = dt.date(2026, 11, 26)
+
+
+class Extras(TypedDict, total=False):
+    """What a step passes to ``transition_task`` besides the action, the actor and the version."""
+
+    comment: str
+    evidence: list[str]
+    due_on: dt.date
+
+
+Step = tuple[str, Account, Extras]
+"""One transition a test takes: the action, who takes it, and its extras."""
 
 
 def at(day: dt.date = TODAY, hour: int = 9, minute: int = 0) -> dt.datetime:

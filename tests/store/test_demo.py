@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter as Tally
+from typing import cast
 
 from argon2 import PasswordHasher
 from tortoise import Tortoise
@@ -40,7 +41,8 @@ async def test_demo_has_kaifeng_courts_and_every_kind_of_record(db: str) -> None
     assert await BankruptcyCase.all().count() == 8
     assert await JointMeeting.all().count() == 6
     assert summary.tasks == await Task.all().count()
-    kinds = Tally(await Task.all().values_list("kind", flat=True))
+    # cast: tortoise types the rows of values_list(..., flat=True) as tuples.
+    kinds = Tally(cast("list[TaskKind]", await Task.all().values_list("kind", flat=True)))
     assert set(kinds) == {
         TaskKind.ENFORCEMENT,
         TaskKind.BANKRUPTCY_MATTER,
@@ -50,7 +52,7 @@ async def test_demo_has_kaifeng_courts_and_every_kind_of_record(db: str) -> None
 
 async def test_demo_tasks_are_in_every_state_with_histories_the_workflow_accepts(db: str) -> None:
     await seed_demo()
-    states = Tally(await Task.all().values_list("state", flat=True))
+    states = Tally(cast("list[TaskState]", await Task.all().values_list("state", flat=True)))
     assert set(states) == set(TaskState)
     for task in await Task.all():
         events = await TaskEvent.filter(task=task).order_by("seq")
@@ -78,13 +80,15 @@ async def test_demo_identifiers_are_valid_and_money_adds_up(db: str) -> None:
     )
     assert closed
     for task in closed:
+        paid_case = task.enforcement_case
+        assert paid_case is not None, task.code  # every enforcement task has its case
         paid = (
-            await PerformanceRecord.filter(case_id=task.enforcement_case.id)
+            await PerformanceRecord.filter(case_id=paid_case.id)
             .annotate(total=Sum("amount_fen"))
             .values_list("total", flat=True)
         )
-        assert paid[0] == task.enforcement_case.amount_due_fen, task.code
-        assert task.enforcement_case.closure_method is not None
+        assert paid[0] == paid_case.amount_due_fen, task.code
+        assert paid_case.closure_method is not None
 
 
 async def test_demo_has_overdue_tasks_and_matters_waiting_for_others(db: str) -> None:
@@ -115,9 +119,9 @@ async def test_demo_accounts_sign_in_with_the_demo_password(db: str) -> None:
         "username"
     )
     assert hasher.verify(unit.password_hash, DEMO_PASSWORD)
-    assert unit.unit_id != unit2.unit_id  # type: ignore[attr-defined]
+    assert unit.unit_id != unit2.unit_id  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
     for account in (unit, unit2):
-        mine = Task.filter(responsible_unit_id=account.unit_id)  # type: ignore[attr-defined]
+        mine = Task.filter(responsible_unit_id=account.unit_id)  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
         assert await mine.filter(state__in=list(OPEN_STATES)).count() >= 2
         assert await mine.filter(state=TaskState.CLOSED).count() >= 1
 

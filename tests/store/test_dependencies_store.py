@@ -8,7 +8,7 @@ import pytest
 
 from store.enums import TaskState
 from store.errors import Duplicate
-from store.models import Account, Task, TaskDependency
+from store.models import Task, TaskDependency
 from store.operations.dependencies import (
     DependencyCycle,
     add_task_dependency,
@@ -16,11 +16,11 @@ from store.operations.dependencies import (
     critical_path,
 )
 from store.operations.transitions import WorkflowRefusal, transition_task
-from tests.store.factories import TODAY, World, at, other_task
+from tests.store.factories import TODAY, Step, World, at, other_task
 from tests.store.factories import world as make_world
 
 
-async def _run(task: Task, steps: list[tuple[str, Account, dict[str, object]]]) -> Task:
+async def _run(task: Task, steps: list[Step]) -> Task:
     for minute, (action, account, extra) in enumerate(steps):
         result = await transition_task(
             task.id,
@@ -28,17 +28,17 @@ async def _run(task: Task, steps: list[tuple[str, Account, dict[str, object]]]) 
             account,
             expected_version=task.version,
             now=at(TODAY, 10, minute),
-            **extra,  # type: ignore[arg-type]
+            **extra,
         )
         task = result.task
     return task
 
 
-def _to_accepted(w: World) -> list[tuple[str, Account, dict[str, object]]]:
+def _to_accepted(w: World) -> list[Step]:
     return [("assign", w.coordinator, {}), ("accept", w.finance_liaison, {})]
 
 
-def _to_closed(w: World) -> list[tuple[str, Account, dict[str, object]]]:
+def _to_closed(w: World) -> list[Step]:
     return [
         ("start", w.finance_liaison, {}),
         ("request_closure", w.finance_liaison, {"evidence": ["接管笔录"]}),

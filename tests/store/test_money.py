@@ -37,7 +37,7 @@ def test_amounts_become_exact_fen(value: str | int | Decimal, fen: int) -> None:
 )
 def test_bad_amounts_name_the_rule(value: object, rule: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        parse_amount(value, field="amountDue")  # type: ignore[arg-type]
+        parse_amount(value, field="amountDue")  # type: ignore[arg-type]  # wrong types on purpose
     assert caught.value.rule == rule
     assert caught.value.field == "amountDue"
 

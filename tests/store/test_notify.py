@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from store import notify
@@ -45,10 +46,10 @@ async def _received(subscription: notify.Subscription) -> list[notify.Announceme
     return found
 
 
-async def _append(task: Task, conn: object, action: str = "supervise") -> TaskEvent:
+async def _append(task: Task, conn: BaseDBAsyncClient, action: str = "supervise") -> TaskEvent:
     return await append_event(
         task, action=action, from_state=None, to_state=None, actor=None, at=AT, using_db=conn
-    )  # type: ignore[arg-type]
+    )
 
 
 async def _append_and_roll_back(task: Task) -> None:

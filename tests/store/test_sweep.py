@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from store.enums import SupervisionLevel, TaskState
-from store.models import Account, Task, TaskEvent
+from store.models import Task, TaskEvent
 from store.operations.sweep import sweep
 from store.operations.transitions import transition_task
-from tests.store.factories import TODAY, World, at, other_task
+from tests.store.factories import TODAY, Step, World, at, other_task
 from tests.store.factories import world as make_world
 from workflow.warnings import SupervisionLevel as Level
 
 
-async def _task(
-    w: World, title: str, due_on: dt.date, steps: list[tuple[str, Account, dict[str, str]]]
-) -> Task:
+async def _task(w: World, title: str, due_on: dt.date, steps: list[Step]) -> Task:
     task = await other_task(w, title, due_on=due_on, created=at(dt.date(2026, 11, 2), 8))
     for hour, (action, account, extra) in enumerate(steps, start=9):
         result = await transition_task(
@@ -24,7 +22,7 @@ async def _task(
             account,
             expected_version=task.version,
             now=at(dt.date(2026, 11, 2), hour),
-            **extra,  # type: ignore[arg-type]
+            **extra,
         )
         task = result.task
     return task
@@ -35,8 +33,12 @@ async def test_overdue_tasks_are_escalated_once_each_and_a_second_sweep_changes_
 ) -> None:
     # Given, on Thursday 2026-11-26, tasks in every situation the sweep meets
     w = await make_world()
-    assign = ("assign", w.coordinator, {})
-    start = [assign, ("accept", w.finance_liaison, {}), ("start", w.finance_liaison, {})]
+    assign: Step = ("assign", w.coordinator, {})
+    start: list[Step] = [
+        assign,
+        ("accept", w.finance_liaison, {}),
+        ("start", w.finance_liaison, {}),
+    ]
     four_days_late = await _task(w, "四个工作日逾期", dt.date(2026, 11, 20), [assign])
     fourteen_days_late = await _task(w, "十四个工作日逾期", dt.date(2026, 11, 6), start)
     not_yet_due = await _task(w, "明日到期", dt.date(2026, 11, 27), [assign])
@@ -76,7 +78,7 @@ async def test_overdue_tasks_are_escalated_once_each_and_a_second_sweep_changes_
     event = await TaskEvent.filter(task_id=fourteen_days_late.id).order_by("-seq").first()
     assert event is not None
     assert event.action == "supervise"
-    assert event.actor_id is None  # type: ignore[attr-defined]
+    assert event.actor_id is None  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
     assert event.occurred_at == at(TODAY, 2)
     assert (event.from_state, event.to_state) == (TaskState.IN_PROGRESS, TaskState.IN_PROGRESS)
     assert event.payload["previousSupervisionLevel"] == "NORMAL"

@@ -9,7 +9,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Iterable
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships neither stubs nor py.typed
 import pytest
 from tortoise import Tortoise
 
@@ -28,7 +28,15 @@ from store.operations.transitions import (
     task_state_at,
     transition_task,
 )
-from tests.store.factories import TODAY, at, enforcement_case, enforcement_task, other_task
+from tests.store.factories import (
+    TODAY,
+    Extras,
+    Step,
+    at,
+    enforcement_case,
+    enforcement_task,
+    other_task,
+)
 from tests.store.factories import world as make_world
 
 
@@ -36,9 +44,7 @@ async def _events(task: Task) -> list[TaskEvent]:
     return await TaskEvent.filter(task_id=task.id).order_by("seq")
 
 
-async def _move(
-    task: Task, steps: list[tuple[str, Account, dict[str, object]]], *, start_hour: int = 9
-) -> Task:
+async def _move(task: Task, steps: list[Step], *, start_hour: int = 9) -> Task:
     """Take ``steps`` in order, one an hour from ``start_hour``, each with the current version."""
     for hour, (action, account, extra) in enumerate(steps, start=start_hour):
         result = await transition_task(
@@ -47,7 +53,7 @@ async def _move(
             account,
             expected_version=task.version,
             now=at(TODAY, hour),
-            **extra,  # type: ignore[arg-type]
+            **extra,
         )
         task = result.task
     return task
@@ -81,7 +87,7 @@ async def test_a_task_lives_from_draft_to_closed_with_a_gapless_replayable_histo
     assert stored.version == 9
     assert stored.closed_at == at(TODAY, 16)
     assert stored.assigned_on == TODAY
-    assert stored.assigned_by_id == w.coordinator.id  # type: ignore[attr-defined]
+    assert stored.assigned_by_id == w.coordinator.id  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
     assert stored.due_on == dt.date(2027, 1, 29)
     assert stored.supervision_level is SupervisionLevel.KEY
     assert (task.state, task.version) == (stored.state, stored.version)
@@ -93,7 +99,7 @@ async def test_a_task_lives_from_draft_to_closed_with_a_gapless_replayable_histo
         "create", "assign", "accept", "start", "report",
         "extend", "supervise", "request_closure", "approve_closure",
     ]  # fmt: skip
-    assert [e.actor_id for e in events[1:]] == [  # type: ignore[attr-defined]
+    assert [e.actor_id for e in events[1:]] == [  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
         w.coordinator.id, w.finance_liaison.id, w.finance_liaison.id, w.finance_liaison.id,
         w.coordinator.id, w.coordinator.id, w.finance_liaison.id, w.coordinator.id,
     ]  # fmt: skip
@@ -216,7 +222,7 @@ async def test_a_refused_transition_says_why_and_changes_nothing(
     db: str,
     action: str,
     who: str,
-    extra: dict[str, object],
+    extra: Extras,
     code: str,
     field: str | None,
     words: str,
@@ -234,7 +240,7 @@ async def test_a_refused_transition_says_why_and_changes_nothing(
             account,
             expected_version=2,
             now=at(TODAY, 12),
-            **extra,  # type: ignore[arg-type]
+            **extra,
         )
 
     # Then the error carries the code, the field and words a liaison can act on

@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 
 from store.enums import TaskState
 from store.errors import NotFound
-from store.models import Account, Task, TaskEvent
+from store.models import Task, TaskEvent
 from store.operations.tasks import append_event
 from store.operations.transitions import (
     WorkflowRefusal,
@@ -25,7 +25,15 @@ from store.operations.transitions import (
     transition_task,
 )
 from store.operations.workflow_versions import StateMapRefused, migrate_open_tasks
-from tests.store.factories import TODAY, World, at, enforcement_case, enforcement_task, other_task
+from tests.store.factories import (
+    TODAY,
+    Step,
+    World,
+    at,
+    enforcement_case,
+    enforcement_task,
+    other_task,
+)
 from tests.store.factories import world as make_world
 from workflow.definition import (
     DEFAULT_DEFINITION,
@@ -87,7 +95,7 @@ def version_2() -> Definition:
     return register_definition(load_definition(data))
 
 
-async def _move(task: Task, steps: list[tuple[str, Account, dict[str, object]]]) -> Task:
+async def _move(task: Task, steps: list[Step]) -> Task:
     """Take ``steps`` in order, a minute apart from 09:00, each with the current version."""
     stored = await Task.get(id=task.id)
     for action, account, extra in steps:
@@ -98,15 +106,15 @@ async def _move(task: Task, steps: list[tuple[str, Account, dict[str, object]]])
             account,
             expected_version=stored.version,
             now=at(TODAY, 9, done),
-            **extra,  # type: ignore[arg-type]
+            **extra,
         )
         stored = result.task
     return stored
 
 
-def _to(w: World, state: TaskState) -> list[tuple[str, Account, dict[str, object]]]:
+def _to(w: World, state: TaskState) -> list[Step]:
     """The steps that take a drafted task of the finance bureau to ``state``."""
-    steps: list[tuple[str, Account, dict[str, object]]] = [
+    steps: list[Step] = [
         ("assign", w.coordinator, {"due_on": dt.date(2026, 12, 31)}),
         ("accept", w.finance_liaison, {}),
         ("start", w.finance_liaison, {}),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import chinese_calendar  # type: ignore[import-untyped]  # ships no type information
 import pytest
@@ -126,12 +127,40 @@ def test_first_year_without_an_official_calendar_is_refused(
     ],
 )
 def test_counting_into_an_unsupported_year_is_refused(
-    calendar: WorkingCalendar, call: object
+    calendar: WorkingCalendar, call: Callable[[WorkingCalendar, int], object]
 ) -> None:
     unsupported = max(official_years()) + 1
 
     with pytest.raises(CalendarUnavailable):
-        call(calendar, unsupported)  # type: ignore[operator]
+        call(calendar, unsupported)
+
+
+def test_a_calendar_of_separate_years_refuses_to_count_across_the_gap() -> None:
+    # Given a calendar of 2024 and 2026 only
+    calendar = WorkingCalendar(years=frozenset({2024, 2026}))
+
+    # When counting from the last day of 2024 into the new year
+    with pytest.raises(CalendarUnavailable) as info:
+        calendar.add_working_days(D(2024, 12, 31), 5)
+
+    # Then it names the year it has no days of, rather than skipping over it
+    assert calendar.supported_years == (2024, 2026)
+    assert info.value.year == 2025
+    assert info.value.supported == (2024, 2026)
+    assert str(info.value) == (
+        "no official PRC working-day calendar for 2025; refusing to guess "
+        "(official data covers 2024–2026)"
+    )
+
+
+def test_a_calendar_without_any_official_year_claims_to_cover_none() -> None:
+    calendar = WorkingCalendar(years=frozenset({2099}))
+
+    with pytest.raises(CalendarUnavailable) as info:
+        calendar.is_working_day(D(2099, 1, 5))
+
+    assert calendar.supported_years == ()
+    assert str(info.value) == "no official PRC working-day calendar for 2099; refusing to guess"
 
 
 def test_official_years_are_those_the_package_has_data_for() -> None:

@@ -289,6 +289,53 @@ def test_minimal_definition_loads() -> None:
             "missing or bad field 'to'",
             id="transition-without-target",
         ),
+        pytest.param(
+            _with(("B",)),
+            "duplicate_state",
+            ("B",),
+            "states declared more than once: B",
+            id="duplicate-state",
+        ),
+        pytest.param(
+            _with(closed="B"),
+            "malformed",
+            (),
+            "closed state B is not a terminal state",
+            id="closed-state-not-terminal",
+        ),
+        pytest.param(
+            _with(side_actions=[{"action": "remind", "from": ["NOWHERE"], "roles": ["COURT"]}]),
+            "unknown_state",
+            ("NOWHERE",),
+            "unknown states referred to: NOWHERE (in side action remind)",
+            id="side-action-from-unknown-state",
+        ),
+        pytest.param(
+            _with(side_actions=[{"action": "remind", "from": ["B", "DONE"], "roles": ["COURT"]}]),
+            "terminal_has_exit",
+            ("DONE",),
+            "terminal states with outgoing transitions: DONE (side action remind)",
+            id="side-action-from-terminal-state",
+        ),
+        pytest.param(
+            _with(side_actions=[{"action": "go", "from": ["B"], "roles": ["COURT"]}]),
+            "malformed",
+            (),
+            "malformed definition (action go declared twice)",
+            id="side-action-named-like-a-transition",
+        ),
+        pytest.param(
+            _with(
+                side_actions=[
+                    {"action": "remind", "from": ["A"], "roles": ["COURT"]},
+                    {"action": "remind", "from": ["B"], "roles": ["COURT"]},
+                ]
+            ),
+            "malformed",
+            (),
+            "malformed definition (action remind declared twice)",
+            id="side-action-declared-twice",
+        ),
     ],
 )
 def test_invalid_definitions_are_refused_naming_the_states(
@@ -301,6 +348,35 @@ def test_invalid_definitions_are_refused_naming_the_states(
     assert info.value.states == states
     assert message in str(info.value)
     assert info.value.code == "INVALID_DEFINITION"
+
+
+def test_a_definition_of_one_terminal_state_loads() -> None:
+    # Given a workflow whose tasks are done as soon as they exist
+    data = {
+        "key": "note",
+        "version": 1,
+        "start": "DONE",
+        "closed": "DONE",
+        "states": [{"key": "DONE", "terminal": True}],
+        "transitions": [],
+    }
+
+    # When it is loaded, then it is valid: its one state is isolated from nothing
+    d = load_definition(data)
+
+    assert (d.start, d.terminal_states, d.open_states) == ("DONE", ("DONE",), ())
+    assert repr(d) == "<Definition note v1>"
+
+
+def test_only_transitions_to_another_state_change_the_state() -> None:
+    d = default_definition()
+
+    report = d.transition("IN_PROGRESS", "report")
+    accept = d.transition("ASSIGNED", "accept")
+
+    assert report is not None
+    assert accept is not None
+    assert (report.state_changing, accept.state_changing) == (False, True)
 
 
 def test_a_self_loop_with_no_way_out_is_a_trap() -> None:
@@ -346,6 +422,21 @@ def test_migrate_state_map_accepts_a_complete_map() -> None:
     mapping = {s: s for s in old.open_states} | {"CLOSED": "CLOSED"}
 
     assert migrate_state_map(old, new, mapping) == {s: s for s in OPEN_STATES}
+
+
+def test_migrate_state_map_names_only_what_is_wrong() -> None:
+    old = default_definition()
+    mapping = {s: s for s in old.open_states} | {"SUSPENDED": "ON_HOLD"}
+
+    with pytest.raises(StateMapError) as info:
+        migrate_state_map(old, default_definition(), mapping)
+
+    assert (info.value.missing, info.value.unknown, info.value.onto_terminal) == (
+        (),
+        ("ON_HOLD",),
+        (),
+    )
+    assert str(info.value) == "targets not in the new definition: ON_HOLD"
 
 
 def test_migrate_state_map_names_every_problem() -> None:

@@ -70,6 +70,35 @@ def test_blocked_by_is_transitive_nearest_first_and_stops_at_closed_tasks() -> N
     assert g.blocked_by("DISPOSAL") == ["REGISTRATION", "TAKEOVER"]
 
 
+def test_depends_on_lists_the_direct_dependencies_only() -> None:
+    g = graph(
+        ("DEREG", 2, False),
+        ("DISPOSAL", 10, False),
+        ("TAKEOVER", 5, False),
+        ("REGISTRATION", 3, False),
+        edges=(("DEREG", "REGISTRATION"), ("DEREG", "DISPOSAL"), ("DISPOSAL", "TAKEOVER")),
+    )
+
+    assert g.depends_on("DEREG") == ["DISPOSAL", "REGISTRATION"]
+    assert g.depends_on("TAKEOVER") == []
+    assert "DEREG" in g
+    assert "GHOST" not in g
+    with pytest.raises(UnknownTask):
+        g.depends_on("GHOST")
+
+
+def test_removing_a_dependency_unblocks_the_task_and_removing_it_again_does_nothing() -> None:
+    g = graph(("A", 1, False), ("B", 1, False), edges=(("A", "B"),))
+
+    g.remove_dependency("A", "B")
+    g.remove_dependency("A", "B")
+
+    assert g.blocked_by("A") == []
+    assert g.depends_on("A") == []
+    g.add_dependency("B", "A")  # the other way round no longer closes a cycle
+    assert g.blocked_by("B") == ["A"]
+
+
 def _bankruptcy() -> DependencyGraph:
     # By hand: TAKEOVER(5) → DISPOSAL(10) → DEREG(2) = 17;
     # TAKEOVER(5) → REGISTRATION(3) → DEREG(2) = 10; EMPLOYEES(8) alone = 8.
@@ -99,6 +128,14 @@ def test_critical_path_ignores_closed_tasks() -> None:
 
     # DISPOSAL(4) → DEREG(2) = 6 < EMPLOYEES(8)
     assert g.critical_path() == (["EMPLOYEES"], 8)
+
+
+def test_a_closed_task_adds_nothing_to_the_path_of_what_it_waited_for() -> None:
+    g = _bankruptcy()
+    g.add_task("DEREG", remaining_days=0, closed=True)
+
+    # TAKEOVER(5) → DISPOSAL(10) = 15; the closed DEREG no longer extends it
+    assert g.critical_path() == (["TAKEOVER", "DISPOSAL"], 15)
 
 
 def test_critical_path_of_nothing_open_is_empty() -> None:

@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflow.definition import Definition, default_definition, enforcement_definition
+from workflow.definition import (
+    Definition,
+    default_definition,
+    enforcement_definition,
+    load_definition,
+)
 from workflow.engine import (
     Actor,
     Decision,
@@ -514,6 +519,92 @@ def test_confirm_performance_refusals(
         )
 
 
+@pytest.mark.parametrize(
+    ("state", "action", "who", "message"),
+    [
+        pytest.param(
+            "IN_PROGRESS",
+            "request_closure",
+            "own-unit",
+            "request_closure needs full performance: "
+            "no enforcement facts are recorded for this task",
+            id="request-closure",
+        ),
+        pytest.param(
+            "CLOSURE_REQUESTED",
+            "approve_closure",
+            "coordinator",
+            "approve_closure needs the court's confirmation of performance: "
+            "no enforcement facts are recorded for this task",
+            id="approve-closure",
+        ),
+        pytest.param(
+            "IN_PROGRESS",
+            "confirm_performance",
+            "own-court",
+            "confirm_performance needs full performance or a performed settlement: "
+            "no enforcement facts are recorded for this task",
+            id="confirm-performance",
+        ),
+    ],
+)
+def test_an_enforcement_task_without_its_cases_facts_is_refused_saying_so(
+    state: str, action: str, who: str, message: str
+) -> None:
+    # Given an enforcement task whose case facts are not known
+    bare = task(state, kind="ENFORCEMENT")
+
+    # When the action that needs them is taken
+    with pytest.raises(GuardFailed) as info:
+        decide(enforcement_definition(), bare, action, ACTORS[who], evidence="凭证")
+
+    # Then it is refused with the reason, and offered as no button
+    assert str(info.value) == message
+    buttons = available_actions(enforcement_definition(), bare, ACTORS[who])
+    assert action not in [a.action for a in buttons]
+
+
+def test_a_side_action_of_another_definition_records_its_words_and_keeps_the_state() -> None:
+    # Given a definition with a side action of its own (no engine rule names it)
+    definition = load_definition(
+        {
+            "key": "reminders",
+            "version": 1,
+            "start": "ASSIGNED",
+            "closed": "CLOSED",
+            "states": [{"key": "ASSIGNED"}, {"key": "CLOSED", "terminal": True}],
+            "transitions": [
+                {"action": "close", "from": "ASSIGNED", "to": "CLOSED", "roles": ["COORDINATOR"]}
+            ],
+            "side_actions": [
+                {
+                    "action": "remind",
+                    "from": ["ASSIGNED"],
+                    "roles": ["COORDINATOR"],
+                    "requires": ["comment"],
+                }
+            ],
+        }
+    )
+
+    # When the coordinator takes it
+    decision = decide(
+        definition, task("ASSIGNED"), "remind", ACTORS["coordinator"], comment=" 催办 "
+    )
+
+    # Then the event keeps the words and nothing else changes
+    assert decision == Decision(
+        action="remind",
+        from_state="ASSIGNED",
+        to_state="ASSIGNED",
+        state_changed=False,
+        payload={"comment": "催办"},
+    )
+    assert replay(definition, [("remind", None, None), ("close", "ASSIGNED", "CLOSED")]) == (
+        "CLOSED"
+    )
+
+
 def test_settlement_counts_as_performance_for_the_court() -> None:
     settled = enforcement_task(performed=0, closure_method="SETTLEMENT", closure_grounds="和解协议")
 
@@ -706,6 +797,11 @@ def test_replay_follows_the_log() -> None:
             [("supervise", None, None)],
             "not possible from DRAFT",
             id="side-action-in-wrong-state",
+        ),
+        pytest.param(
+            [("create", None, "ASSIGNED")],
+            "event 0 (create) does not replay from DRAFT: a task starts in DRAFT",
+            id="created-in-another-state",
         ),
     ],
 )

@@ -216,6 +216,22 @@ def test_sweep_escalates_overdue_tasks_by_working_days_overdue(
     ]
 
 
+def test_a_task_late_only_over_a_weekend_is_not_escalated_until_a_working_day_passes(
+    calendar: WorkingCalendar,
+) -> None:
+    # Given a task due on Friday 2026-04-17
+    due_friday = [item(1, "IN_PROGRESS", TODAY)]
+
+    # When the sweep runs on the Sunday, and again on the Monday
+    sunday = sweep_decisions(due_friday, D(2026, 4, 19), calendar)
+    monday = sweep_decisions(due_friday, D(2026, 4, 20), calendar)
+
+    # Then it is past its date on Sunday but no working day late: nothing is raised;
+    # on Monday it is one working day late and goes to KEY
+    assert sunday == []
+    assert [(e.to_level, e.working_days_overdue) for e in monday] == [("KEY", 1)]
+
+
 def _apply(
     tasks: list[SweepItem], today: datetime.date, calendar: WorkingCalendar
 ) -> list[SweepItem]:

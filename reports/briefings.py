@@ -1,7 +1,13 @@
 """Coordination briefings (工作通报): generate a draft, edit its 下一步工作要求, issue it.
 
+The lifecycle of a ``store.models.Briefing`` row; the GraphQL mutations
+(``schema.mutations.briefings``), the downloads (``api.downloads``) and the
+command line (``fuyuan briefing``) call it. It lives beside the documents it
+renders, above the store it writes through (``store.operations.common``'s
+counters and checks): the store never imports a report.
+
 A draft holds the figures as of its period's end (``Briefing.statistics``,
-see ``reports.briefing.Snapshot``) and its rendered files. Issuing numbers it
+see ``reports.snapshot.Snapshot``) and its rendered files. Issuing numbers it
 — the next serial of its year, from a gapless counter taken inside the
 issuing transaction — and freezes it: nothing of an issued briefing changes
 afterwards but the files rendered once with its number.
@@ -16,28 +22,20 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
-from reports.briefing import (
-    BriefingText,
-    Snapshot,
-    collect,
-    default_title,
-    end_of_day,
-    issuer_name,
-    render_html,
-    render_markdown,
-)
 from reports.chart import closure_rate_chart
 from reports.docx_layout import render_docx
+from reports.html_layout import render_html
+from reports.markdown_layout import render_markdown
+from reports.snapshot import Snapshot, collect, end_of_day, issuer_name
+from reports.words import BriefingText, default_title
 from store.enums import BriefingStatus
 from store.errors import BriefingIssued, NotFound, ValidationError
+from store.intervals import SHANGHAI
 from store.models import Account, Briefing
 from store.operations.common import check_date, next_number, require_text
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 MAX_NEXT_STEPS = 10_000
 """下一步工作要求 longer than this is not a briefing section any more."""

@@ -1,4 +1,4 @@
-"""Briefings in the store (store/operations/briefings.py): drafts, edits, gapless issuing.
+"""The briefing lifecycle (reports/briefings.py): drafts, edits, gapless issuing.
 
 On the Kaifeng demo, on SQLite and PostgreSQL: on PostgreSQL two issuers
 really run at once (each transaction on its own connection), so the test of
@@ -13,17 +13,17 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from reports.briefing import end_of_day
-from reports.progress import Scope, compute_progress
-from store.enums import BriefingStatus
-from store.errors import BriefingIssued, NotFound, ValidationError
-from store.models import Account, Briefing, Counter
-from store.operations.briefings import (
+from reports.briefings import (
     counter_key,
     generate_briefing,
     issue_briefing,
     update_next_steps,
 )
+from reports.progress import Scope, compute_progress
+from reports.snapshot import end_of_day
+from store.enums import BriefingStatus
+from store.errors import BriefingIssued, NotFound, ValidationError
+from store.models import Account, Briefing, Counter
 from tests.conftest import open_database
 
 OCTOBER = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))

@@ -1,0 +1,189 @@
+"""A briefing's words: its title and numbering, and the prose and tables every format shares.
+
+The formats (``reports.markdown_layout``, ``reports.html_layout``,
+``reports.docx_layout``) lay out the same sentences and the same table rows,
+made here from a :class:`~reports.snapshot.Snapshot` and a :class:`BriefingText`
+(the words a snapshot does not hold: title, serial, 下一步工作要求, issuer).
+Nothing here reads a database or a clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from reports.snapshot import GroupRow, OverdueItem, Snapshot
+from store.money import format_fen
+
+__all__ = [
+    "DEFAULT_TITLE",
+    "GROUP_WIDTHS_MM",
+    "OVERDUE_HEADER",
+    "OVERDUE_WIDTHS_MM",
+    "REGION_HEADER",
+    "SECTIONS",
+    "UNIT_HEADER",
+    "BriefingText",
+    "byline",
+    "chinese_date",
+    "default_title",
+    "group_rows",
+    "next_steps_paragraphs",
+    "overdue_intro",
+    "overdue_rows",
+    "paragraphs",
+    "percent",
+    "yuan",
+]
+
+SECTIONS = (
+    "一、总体情况",
+    "二、涉党政机关执行案件",
+    "三、企业破产协调事项",
+    "四、联席会议议定事项落实",
+    "五、超期未办结事项",
+    "六、下一步工作要求",
+)
+
+DEFAULT_TITLE = "府院联动工作通报"
+
+NO_NEXT_STEPS = "（待联席会议办公室填写。）"
+
+
+@dataclass(frozen=True)
+class BriefingText:
+    """The briefing's own words and numbering: what a snapshot does not hold."""
+
+    title: str
+    year: int
+    serial: int | None
+    next_steps: str
+    issuer: str = ""
+    issued_on: dt.date | None = None
+
+    @property
+    def number(self) -> str:
+        """（2023年第5期）, or （2023年 草稿） before it is issued."""
+        if self.serial is None:
+            return f"（{self.year}年 草稿）"
+        return f"（{self.year}年第{self.serial}期）"
+
+
+def default_title(issuer: str) -> str:
+    """开封市府院联动工作通报 for an office of 开封市; the plain title otherwise."""
+    city, found, _ = issuer.partition("市")
+    return f"{city}市{DEFAULT_TITLE}" if found and city else DEFAULT_TITLE
+
+
+def percent(value: float | None) -> str:
+    """0.8571 → 85.7%; no rate → —."""
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def yuan(fen: int) -> str:
+    """Integer fen in 万元 with two decimals: 123456789 → 123.46万元."""
+    return f"{fen / 1_000_000:,.2f}万元" if fen >= 1_000_000 else f"{format_fen(fen)}元"
+
+
+def chinese_date(value: str | dt.date) -> str:
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _days(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def paragraphs(snapshot: Snapshot) -> dict[str, list[str]]:
+    """The prose of sections 一 to 四, one list of paragraphs each (shared by every format)."""
+    s = snapshot
+    o = s.overall
+    period = f"{chinese_date(s.period_start)}至{chinese_date(s.period_end)}"
+    overall = [
+        f"截至{chinese_date(s.period_end)}，{s.scope}纳入府院联动跟踪的交办事项共{o.total}件，"
+        f"已办结{o.closed}件，办结率{percent(o.closure_rate)}；按期办结{o.closed_on_time}件，"
+        f"按期办结率{percent(o.on_time_rate)}；在办{o.open}件，其中超期（红色预警）{o.overdue}件、"
+        f"黄色预警{o.yellow}件、蓝色预警{o.blue}件；已撤销{o.cancelled}件。"
+        f"办结事项平均办理用时{_days(o.average_handling_days)}个工作日。",
+        f"本期（{period}）新增交办事项{s.new_in_period}件，办结{s.closed_in_period}件。"
+        "各责任单位、各县区办理情况见表1、表2（按办结率排序）。",
+    ]
+    e, et = s.enforcement, s.enforcement_tasks
+    enforcement = [
+        f"纳入统计的涉党政机关执行案件{e.cases}件（已撤回的不计），其中全部履行或和解履行"
+        f"{e.performed}件，履行率{percent(e.performance_rate)}；执行标的合计{yuan(e.amount_due_fen)}，"
+        f"已履行到位{yuan(e.amount_performed_fen)}，执行到位率{percent(e.amount_rate)}。"
+        "终结本次执行程序的案件不计为已履行。",
+        f"涉党政机关执行案件交办事项{et.total}件，已办结{et.closed}件，"
+        f"办结率{percent(et.closure_rate)}；超期未办结{et.overdue}件。",
+    ]
+    b = s.bankruptcy
+    bankruptcy = [
+        f"企业破产协调事项{b.total}件，已办结{b.closed}件，办结率{percent(b.closure_rate)}，"
+        f"按期办结率{percent(b.on_time_rate)}；在办{b.open}件，其中超期{b.overdue}件。",
+    ]
+    m = s.meeting_decisions
+    meetings = [
+        f"本期召开联席会议{s.meetings_held}次。联席会议议定事项{m.total}件，已落实办结{m.closed}件，"
+        f"办结率{percent(m.closure_rate)}，按期办结率{percent(m.on_time_rate)}；"
+        f"尚在落实{m.open}件，其中超期{m.overdue}件。",
+    ]
+    return {
+        SECTIONS[0]: overall,
+        SECTIONS[1]: enforcement,
+        SECTIONS[2]: bankruptcy,
+        SECTIONS[3]: meetings,
+    }
+
+
+def overdue_intro(snapshot: Snapshot) -> str:
+    count = max(snapshot.overdue_total, len(snapshot.overdue))
+    if count == 0:
+        return f"截至{chinese_date(snapshot.period_end)}，无超期未办结事项。"
+    listed = (
+        f"以下列出超期最久的{len(snapshot.overdue)}件，其余见系统超期清单及表1"
+        if count > len(snapshot.overdue)
+        else "逐项列明如下"
+    )
+    return (
+        f"截至{chinese_date(snapshot.period_end)}，超期未办结事项{count}件"
+        f"（超期天数按工作日计），{listed}。请各责任单位抓紧办理并向联席会议办公室报告进展。"
+    )
+
+
+UNIT_HEADER = ("序号", "责任单位", "交办", "办结", "超期", "办结率", "按期办结率")
+REGION_HEADER = ("序号", "县区", *UNIT_HEADER[2:])
+OVERDUE_HEADER = ("序号", "事项编号", "事项", "责任单位", "办结时限", "超期工作日")
+#: Column widths in millimetres, on the 156 mm 版心 (DOCX) and as shares of the page (HTML).
+GROUP_WIDTHS_MM = (14, 50, 15, 15, 15, 21, 26)
+OVERDUE_WIDTHS_MM = (11, 29, 44, 32, 22, 18)
+
+
+def group_rows(rows: Sequence[GroupRow]) -> Iterator[tuple[str, ...]]:
+    for index, row in enumerate(rows, start=1):
+        yield (
+            str(index),
+            row.name,
+            str(row.total),
+            str(row.closed),
+            str(row.overdue),
+            percent(row.closure_rate),
+            percent(row.on_time_rate),
+        )
+
+
+def overdue_rows(items: Sequence[OverdueItem]) -> Iterator[tuple[str, ...]]:
+    for index, item in enumerate(items, start=1):
+        late = "—" if item.working_days_overdue is None else str(item.working_days_overdue)
+        yield (str(index), item.code, item.title, item.unit, item.due_on, late)
+
+
+def next_steps_paragraphs(text: str) -> list[str]:
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+    return [line for line in lines if line] or [NO_NEXT_STEPS]
+
+
+def byline(text: BriefingText) -> str:
+    when = chinese_date(text.issued_on) if text.issued_on is not None else "（未印发）"
+    return f"{text.issuer}　{when}" if text.issuer else when
