@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from typing import cast
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -32,12 +32,12 @@ async def client(demo_database_url: str) -> AsyncIterator[httpx.AsyncClient]:
         yield test_client
 
 
-async def _login(client: httpx.AsyncClient, password: str) -> dict[str, object]:
+async def _login(client: httpx.AsyncClient, password: str) -> dict[str, Any]:
     response = await client.post(
         "/graphql",
         json={"query": LOGIN, "variables": {"username": "demo-unit", "password": password}},
     )
-    login: dict[str, object] = response.json()["data"]["login"]
+    login: dict[str, Any] = response.json()["data"]["login"]
     return login
 
 

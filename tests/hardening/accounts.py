@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships neither stubs nor py.typed
 
 from tests.conftest import asyncpg_dsn
 from tests.hardening.conftest import Attack

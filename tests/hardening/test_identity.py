@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships neither stubs nor py.typed
 import httpx
 import pytest
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import cast
 
 import pytest
 from tortoise import Tortoise
@@ -34,11 +35,14 @@ async def test_a_tasks_audience_admits_exactly_the_viewers_its_scope_shows_it_to
     gone = await Account.get(username="demo-unit2")
     gone.is_active = False
     viewers.append(gone)
-    tasks: list[int] = list(await Task.all().values_list("id", flat=True))  # type: ignore[arg-type]
+    # cast: tortoise types the rows of values_list(..., flat=True) as tuples.
+    tasks = cast("list[int]", await Task.all().values_list("id", flat=True))
     audiences = {task_id: await task_audience(task_id) for task_id in tasks}
     # when: each viewer's tasks are found by the query scope and by the audience
     for viewer in viewers:
-        scoped = set(await Task.filter(task_scope(viewer)).values_list("id", flat=True))
+        scoped = set(
+            cast("list[int]", await Task.filter(task_scope(viewer)).values_list("id", flat=True))
+        )
         admitted = {
             task_id
             for task_id, audience in audiences.items()
