@@ -20,7 +20,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        settings = Settings.from_env()
+        # Only the server signs tokens: the other commands neither read nor make its secret.
+        settings = Settings.from_env(make_secret=args.command == "serve")
         result: int = args.run(args, settings)
     except (SettingsError, StoreError) as err:
         print(f"fuyuan: {err}", file=sys.stderr)
@@ -120,7 +121,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
+        # X-Forwarded-For names the client only when a configured proxy sends it.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
     )
     return 0
 

@@ -3,8 +3,10 @@
 Authorized like the GraphQL API: a bearer token of an active account, and
 the same visibility (``store.visibility.briefing_scope``): a missing or bad
 token is 401, a role that sees no briefing at all is 403, and a briefing that
-does not exist (or that the viewer may not see) is 404. Errors are JSON with
-the same ``code`` as GraphQL's ``extensions.code``.
+does not exist (or that the viewer may not see) is 404 — an id too large for
+the column (``/briefings/99999999999999999999.docx``) included, which the
+database would refuse with an overflow. Errors are JSON with the same ``code``
+as GraphQL's ``extensions.code``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
 }
+
+MAX_ID = 2**31 - 1
+"""The largest id a briefing can have: its primary key is an IntField (PostgreSQL ``integer``)."""
 
 _STYLE_HASH = base64.b64encode(hashlib.sha256(PRINT_CSS.encode()).digest()).decode()
 HTML_CONTENT_SECURITY_POLICY = "; ".join(
@@ -61,7 +66,10 @@ async def briefing_file(request: Request) -> Response:
     scope = briefing_scope(viewer)
     if scope is NOTHING:
         return _error(403, "FORBIDDEN", "your role may not read briefings")
-    briefing = await Briefing.filter(scope, id=request.path_params["briefing_id"]).first()
+    briefing_id: int = request.path_params["briefing_id"]
+    briefing = None
+    if briefing_id <= MAX_ID:  # the route's int matches digits only: never negative
+        briefing = await Briefing.filter(scope, id=briefing_id).first()
     if briefing is None:
         return _error(404, "NOT_FOUND", "no such briefing")
     files = await briefing_files(briefing)

@@ -11,7 +11,17 @@ coerce — is 400, and an executed operation is 200 even with field errors.
 In both, a request error's body holds ``errors`` and no ``data`` entry (the
 GraphQL spec: "If an error was raised before execution begins, the data entry
 should not be present in the result"). Mutations sent with GET are refused
-with 405 and ``Allow: POST``: GET must be safe.
+with 405 and ``Allow: POST``: GET must be safe. Subscriptions are served over
+the websocket only: over HTTP, GET or POST, they are refused with 400.
+
+A request the server cannot read — a body that is not UTF-8 or not JSON, JSON
+nested thousands deep or holding a number of thousands of digits (which
+Python's ``json`` refuses with RecursionError and ValueError), a body that is a
+JSON string rather than an object — is 400 with a GraphQL error whose
+``extensions.code`` is ``BAD_REQUEST`` and whose message names what is wrong,
+in the negotiated media type. So is every other HTTP error but 406 (which
+answers a client that accepts no JSON, so in plain text). A client that hangs
+up before its request is read is logged in one line, not as a server error.
 
 :class:`GraphQLOverHTTP` applies these rules through strawberry's view hooks;
 the app's view (``api.app.FuyuanGraphQL``) derives from it.
@@ -19,35 +29,66 @@ the app's view (``api.app.FuyuanGraphQL``) derives from it.
 
 from __future__ import annotations
 
+import json
+import logging
+import sys
 from collections.abc import Mapping
+from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.typevars import Context as ContextT
 from strawberry.http.typevars import RootValue as RootValueT
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+logger = logging.getLogger("fuyuan.http")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 SUPPORTED = (GRAPHQL_RESPONSE_JSON, JSON)
 
 
-class HTTPError(HTTPException):
-    """An HTTP error answered in plain text, with extra response headers."""
+CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+"""``extensions.code`` of an HTTP error by its status (strawberry's own raise plain 400s)."""
 
-    def __init__(self, status_code: int, reason: str, headers: Mapping[str, str]) -> None:
+
+class HTTPError(HTTPException):
+    """An HTTP error with a code and extra response headers."""
+
+    def __init__(
+        self, status_code: int, reason: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(status_code, reason)
-        self.headers = dict(headers)
+        self.headers = dict(headers or {})
+
+
+class BadRequest(HTTPError):
+    """400: a request the server cannot read as a GraphQL request; the reason says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(400, reason)
+
+
+class SubscriptionOverHTTP(BadRequest):
+    """400: a subscription sent with GET or POST; it is served over the websocket."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "subscriptions are served over a websocket at /graphql "
+            "(the graphql-transport-ws protocol), not over HTTP"
+        )
 
 
 class NotAcceptable(HTTPError):
-    """406: the Accept header admits none of the media types GraphQL answers in."""
+    """406, in plain text: the Accept header admits none of the media types GraphQL answers in."""
 
     def __init__(self, accept: str) -> None:
         super().__init__(
@@ -64,6 +105,59 @@ class MutationOverGet(HTTPError):
         super().__init__(
             405, f"Method Not Allowed: {reason}; send mutations with POST", {"Allow": "POST"}
         )
+
+
+def decode_body(data: str | bytes) -> Any:
+    """A request's JSON (its body, or a GET's ``variables``), or :class:`BadRequest` saying why not.
+
+    JSON in HTTP is UTF-8 (RFC 8259 §8.1; a byte order mark is ignored). Python's
+    ``json`` gives up on arrays or objects nested about a thousand deep with
+    RecursionError, and on an integer of more than 4,300 digits with ValueError
+    (its guard against quadratic int parsing); both are the client's doing.
+    """
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as err:
+        byte = data[err.start : err.start + 1]
+        raise BadRequest(f"the request body is not UTF-8 (byte {err.start} is {byte!r})") from err
+    try:
+        decoded = json.loads(text)
+    except RecursionError as err:
+        raise BadRequest("the JSON nests arrays or objects too deeply to be read") from err
+    except json.JSONDecodeError as err:
+        raise BadRequest(
+            f"the request is not JSON: {err.msg} at line {err.lineno} column {err.colno}"
+        ) from err
+    except ValueError as err:
+        raise BadRequest(
+            f"a number in the JSON has more than {sys.get_int_max_str_digits()} digits"
+        ) from err
+    if not isinstance(decoded, dict | list):
+        raise BadRequest(
+            f"the JSON is {_json_kind(decoded)}; a GraphQL request and its variables are "
+            'objects, e.g. {"query": "{ viewer { id } }", "variables": {}}'
+        )
+    return decoded
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    return "a number"
+
+
+def error_response(err: HTTPException, media_type: str) -> Response:
+    """An HTTP error as the body of a request error: ``errors`` with a message and a code."""
+    headers = err.headers if isinstance(err, HTTPError) else None
+    if isinstance(err, NotAcceptable):
+        return PlainTextResponse(err.reason, status_code=err.status_code, headers=headers)
+    code = CODES.get(err.status_code, "BAD_REQUEST" if err.status_code < 500 else "INTERNAL")
+    body = {"errors": [{"message": err.reason, "extensions": {"code": code}}]}
+    response = JSONResponse(body, status_code=err.status_code, headers=headers)
+    response.headers["content-type"] = content_type(media_type)
+    return response
 
 
 def negotiate(accept: str | None) -> str | None:
@@ -164,12 +258,20 @@ class GraphQLOverHTTP(GraphQL[ContextT, RootValueT]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            response = await self.run(request)
         except HTTPException as err:
-            # As strawberry's own __call__, but keeping the headers 405/406 need.
-            headers = err.headers if isinstance(err, HTTPError) else None
-            response = PlainTextResponse(err.reason, status_code=err.status_code, headers=headers)
+            # As strawberry's own __call__, but coded, and keeping the headers 405/406 need.
+            response = error_response(err, negotiate(request.headers.get("accept")) or JSON)
+        except ClientDisconnect:
+            # Nobody is left to answer; the client's doing, not a server error.
+            logger.info(
+                "%s %s: the client disconnected before sending its whole request",
+                request.method,
+                request.url.path,
+            )
+            return
         await response(scope, receive, send)
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
@@ -188,6 +290,10 @@ class GraphQLOverHTTP(GraphQL[ContextT, RootValueT]):
             raise NotAcceptable(accept or "")
         return await super().parse_http_body(request)
 
+    def parse_json(self, data: str | bytes) -> Any:
+        # Only HTTP requests come here (websocket messages use decode_json).
+        return decode_body(data)
+
     async def execute_single(
         self,
         request: Request,
@@ -197,16 +303,30 @@ class GraphQLOverHTTP(GraphQL[ContextT, RootValueT]):
         root_value: RootValueT | None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        # As strawberry's, without subscriptions: over plain HTTP (no streaming
+        # transport is negotiated here) it would execute one as a query and fail.
+        method = request_adapter.method
+        allowed = {OperationType.QUERY}
+        if method == "POST":
+            allowed.add(OperationType.MUTATION)
         try:
-            return await super().execute_single(
-                request, request_adapter, sub_response, context, root_value, request_data
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
             )
-        except HTTPException as err:
-            if request_adapter.method == "GET" and isinstance(
-                err.__cause__, InvalidOperationTypeError
-            ):
-                raise MutationOverGet(err.reason) from err
-            raise
+        except CannotGetOperationTypeError as err:
+            raise BadRequest(err.as_http_error_reason()) from err
+        except InvalidOperationTypeError as err:
+            if err.operation_type is OperationType.SUBSCRIPTION:
+                raise SubscriptionOverHTTP from err
+            raise MutationOverGet(err.as_http_error_reason(method)) from err
+        except MissingQueryError as err:
+            raise BadRequest("the request has no GraphQL query") from err
 
     async def process_result(
         self, request: Request, result: ExecutionResult

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
+import secrets
+import stat
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from store.db import database_url
@@ -23,7 +28,13 @@ class SettingsError(Exception):
         self.variable = variable
 
 
-DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
+logger = logging.getLogger("fuyuan.settings")
+
+SECRET_FILE = Path("var") / "secret_key"
+"""Where an installation keeps the secret it made itself when FUYUAN_SECRET_KEY is
+unset: relative to the working directory, like the default SQLite database."""
+
+MIN_SECRET_LENGTH = 32
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 """1 MiB: the largest real request (a meeting with its agenda) is a few KiB."""
@@ -37,17 +48,22 @@ class Settings:
     secret_key: str
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     cors_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def debug(self) -> bool:
         return self.env is Environment.DEVELOPMENT
 
     @classmethod
-    def from_env(cls) -> Settings:
-        """Read FUYUAN_DATABASE_URL, FUYUAN_ENV, FUYUAN_SECRET_KEY, FUYUAN_MAX_BODY_BYTES
-        and FUYUAN_CORS_ORIGINS.
+    def from_env(cls, *, make_secret: bool = True) -> Settings:
+        """Read FUYUAN_DATABASE_URL, FUYUAN_ENV, FUYUAN_SECRET_KEY, FUYUAN_MAX_BODY_BYTES,
+        FUYUAN_CORS_ORIGINS and FUYUAN_TRUSTED_PROXIES.
 
-        Production refuses to start without a real secret key.
+        Without FUYUAN_SECRET_KEY, tokens are signed with the installation's own
+        secret (:func:`installation_secret`), in production too; with
+        ``make_secret=False`` (commands that sign no token) it is neither read nor
+        made, and ``secret_key`` is empty. A FUYUAN_SECRET_KEY set in production
+        must have at least 32 characters.
         """
         raw_env = os.environ.get("FUYUAN_ENV", Environment.DEVELOPMENT.value)
         try:
@@ -57,12 +73,13 @@ class Settings:
                 "FUYUAN_ENV", f"{raw_env!r} is neither development nor production"
             ) from err
         secret = os.environ.get("FUYUAN_SECRET_KEY", "")
-        if not secret:
-            if env is Environment.PRODUCTION:
-                raise SettingsError("FUYUAN_SECRET_KEY", "must be set in production")
-            secret = DEVELOPMENT_SECRET
-        elif env is Environment.PRODUCTION and len(secret) < 32:
-            raise SettingsError("FUYUAN_SECRET_KEY", "must be at least 32 characters in production")
+        if secret and env is Environment.PRODUCTION and len(secret) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                "FUYUAN_SECRET_KEY",
+                f"must be at least {MIN_SECRET_LENGTH} characters in production",
+            )
+        if not secret and make_secret:
+            secret = installation_secret()
         url = database_url()
         if not url.startswith(("sqlite://", "postgres://", "asyncpg://", "psycopg://")):
             raise SettingsError(
@@ -74,7 +91,63 @@ class Settings:
             secret_key=secret,
             max_body_bytes=_max_body_bytes(os.environ.get("FUYUAN_MAX_BODY_BYTES", "")),
             cors_origins=_cors_origins(os.environ.get("FUYUAN_CORS_ORIGINS", "")),
+            trusted_proxies=_trusted_proxies(os.environ.get("FUYUAN_TRUSTED_PROXIES", "")),
         )
+
+
+def installation_secret(path: Path = SECRET_FILE) -> str:
+    """The secret this installation signs tokens with: read from ``path``, made there
+    on the first start.
+
+    Made of 48 random bytes, in a file only its owner may read (mode 0600). Several
+    processes starting at once (``fuyuan serve --workers 4``) all end up with the
+    same one: each writes a draft of its own, complete before anyone can see it,
+    and hard-links it to ``path``, which fails for all but the first; then each
+    reads ``path`` back. Machines do not share it: behind a load balancer, set
+    FUYUAN_SECRET_KEY to one value on all of them.
+    """
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    try:
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(draft, path)
+            logger.info("made this installation's secret for signing tokens: %s", path)
+        except FileExistsError:
+            pass  # another process made it first: its secret is the one
+    except OSError as err:
+        raise SettingsError(
+            "FUYUAN_SECRET_KEY", f"unset, and the secret cannot be made in {path}: {err}"
+        ) from err
+    finally:
+        draft.unlink(missing_ok=True)
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str:
+    """The secret in ``path``; SettingsError if others may read it or it is too short."""
+    with path.open(encoding="ascii", errors="replace") as source:
+        mode = os.fstat(source.fileno()).st_mode
+        secret = source.read().strip()
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise SettingsError(
+            str(path), f"other users may read it (mode {mode & 0o777:o}): run chmod 600 {path}"
+        )
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            str(path),
+            f"holds no secret of at least {MIN_SECRET_LENGTH} characters: delete it to make a "
+            "new one (tokens signed with the old one stop working)",
+        )
+    return secret
 
 
 def _max_body_bytes(raw: str) -> int:
@@ -118,3 +191,26 @@ def _cors_origins(raw: str) -> tuple[str, ...]:
             )
         origins.append(origin)
     return tuple(origins)
+
+
+def _trusted_proxies(raw: str) -> tuple[str, ...]:
+    """FUYUAN_TRUSTED_PROXIES: comma-separated addresses or networks (``10.0.0.5``,
+    ``10.0.0.0/8``) of the reverse proxies whose ``X-Forwarded-For`` names the client.
+
+    Empty by default: a client's own header is never believed, or every guess at a
+    password could claim a new address and dodge the per-address limit.
+    """
+    proxies = []
+    for part in raw.split(","):
+        entry = part.strip()
+        if not entry:
+            continue
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as err:
+            raise SettingsError(
+                "FUYUAN_TRUSTED_PROXIES",
+                f"{entry!r} is not an IP address or network like 10.0.0.5 or 10.0.0.0/8",
+            ) from err
+        proxies.append(entry)
+    return tuple(proxies)

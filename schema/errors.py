@@ -94,12 +94,6 @@ class Forbidden(CodedError):
     code = "FORBIDDEN"
 
 
-def is_expected_error(error: GraphQLError) -> bool:
-    """Whether the error was raised on purpose with a code (:class:`CodedError`): the
-    client's mistake, answered in words; the log keeps no traceback of it."""
-    return isinstance(error.original_error, CodedError)
-
-
 def is_visible_error(error: GraphQLError) -> bool:
     """Whether the client may see the message (else MaskErrors replaces it).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 from pathlib import Path
 
 import strawberry
@@ -14,12 +15,13 @@ from graphql import (
     lexicographic_sort_schema,
     print_schema,
 )
-from strawberry.extensions import DisableIntrospection, MaskErrors, ValidationCache
+from strawberry.extensions import DisableIntrospection, MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import ExecutionContext
+from strawberry.utils.logging import StrawberryLogger
 
-from schema.errors import is_expected_error, is_visible_error
+from schema.errors import is_visible_error
 from schema.limits import QueryLimits
 from schema.mutations import Mutation
 from schema.queries import Query
@@ -29,24 +31,34 @@ from schema.types.cases import BankruptcyCaseType, EnforcementCaseType, Performa
 from schema.types.meetings import JointMeetingType
 from schema.types.tasks import TaskEventType, TaskType
 from schema.types.units import AccountType, UnitType
+from schema.validation import CachedValidation, QuietExecutor
 from store.enums import LabelledEnum
 
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 
+logger = logging.getLogger("fuyuan.graphql")
+
 
 class Schema(strawberry.Schema):
-    """strawberry's schema, logging only the errors nobody meant to raise.
+    """strawberry's schema, logging the client's mistakes in one line and bugs in full.
 
-    strawberry logs every error with its traceback; a coded error (a bad ID, a
-    list over its cap) is the client's mistake, answered in its message, and a
-    traceback of it would hide the real failures in the log.
+    strawberry logs every error at ERROR with its original error's traceback —
+    a misspelt field or a wrong enum value in the variables too. An error the
+    client may see (``schema.errors.is_visible_error``: a parse or validation
+    error, a coded refusal) is the request's fault and gets one INFO line; an
+    unexpected one (masked for the client) keeps strawberry's full report.
     """
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        unexpected = [error for error in errors if not is_expected_error(error)]
-        super().process_errors(unexpected, execution_context)
+        for error in errors:
+            if is_visible_error(error):
+                code = (error.extensions or {}).get("code", "INVALID")
+                where = ".".join(map(str, error.path)) if error.path else "request"
+                logger.info("%s %s: %s", code, where, error.message)
+            else:
+                StrawberryLogger.error(error, execution_context)
 
 
 schema = Schema(
@@ -65,10 +77,11 @@ schema = Schema(
         UnitType,
     ],
     extensions=[
+        # Limits first: a document over one is refused before graphql-core's
+        # rules see it. Then validation, once per document (no ParserCache: it
+        # parses without QueryLimits' max_tokens).
         QueryLimits,
-        # The dashboard sends the same few documents over and over: validate each
-        # once. (No ParserCache: it parses without QueryLimits' max_tokens.)
-        functools.partial(ValidationCache, maxsize=256),
+        CachedValidation,
         functools.partial(MaskErrors, should_mask_error=lambda e: not is_visible_error(e)),
     ],
     config=StrawberryConfig(auto_camel_case=True),
@@ -99,17 +112,29 @@ _describe_labelled_enum_values(schema._schema)
 
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
-    """The schema to serve: in production, a variant that refuses introspection.
+    """The schema to serve: in production, a variant that refuses introspection and hints.
 
     strawberry cannot convert the same types into a second schema (its relay
     fields are rewritten in place on conversion), so the production variant is
-    a shallow copy of ``schema`` sharing its GraphQL types, with one more
-    extension; a view executes with the extensions of the schema it was given.
+    a shallow copy of ``schema`` sharing its GraphQL types, with its own
+    extensions and executor; a view executes with those of the schema it was
+    given. Without introspection an error's "Did you mean 'tasks'?" would spell
+    the schema out to whoever guesses, so production validates and coerces
+    variables with graphql-core's ``hide_suggestions``.
     """
     if not production:
         return schema
     variant = copy.copy(schema)
-    variant.extensions = (*schema.extensions, DisableIntrospection)
+    variant.extensions = (
+        *(
+            functools.partial(CachedValidation, hide_suggestions=True)
+            if extension is CachedValidation
+            else extension
+            for extension in schema.extensions
+        ),
+        DisableIntrospection,
+    )
+    variant.execution_context_class = QuietExecutor
     return variant
 
 

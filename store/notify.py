@@ -6,8 +6,13 @@ writing transaction right after the row, so every path that records an event
 (transitions, the sweep, ``create_task``, workflow migrations) announces it.
 An announcement carries the event's id, its task's id and the task's
 responsible unit (:class:`Announcement`), so a subscriber can filter before
-reading anything. A subscriber learns of an event only once it is committed,
-and never of one that was rolled back:
+reading anything. One announcement object reaches every subscriber of a
+process, and carries a ``shared`` dict for the work they would otherwise each
+repeat: reading the event and deciding who may see it is done once per event
+and process (schema/subscriptions.py), not once per subscriber.
+
+A subscriber learns of an event only once it is committed, and never of one
+that was rolled back:
 
 PostgreSQL (several worker processes)
     ``announce`` runs ``SELECT pg_notify('fuyuan_task_events', '<event>:<task>:<unit>')``
@@ -53,7 +58,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships neither stubs nor py.typed
@@ -95,6 +100,9 @@ class Announcement:
     event_id: int
     task_id: int
     unit_id: int | None
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What this process's subscribers of the event share (results of reading it):
+    every subscriber of a process receives this same object."""
 
     def encode(self) -> str:
         """The NOTIFY payload, e.g. ``"812:45:7"`` (an empty unit for none)."""

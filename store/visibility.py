@@ -15,12 +15,17 @@ that another unit's record exists: not in a list, not in a total, not by ID.
 
 Units form a public directory (every signed-in role sees them). Accounts:
 coordinators, leaders and admins see all; everyone else sees only their own.
+
+For one task and many viewers at once (a task event fanned out to every
+subscriber), :func:`task_audience` reads once what :func:`task_scope` decides
+on, and :meth:`TaskAudience.admits` applies the same rules in memory.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
@@ -76,6 +81,50 @@ def task_scope(viewer: Account, unit: int) -> Q:
     if viewer.role is Role.COURT_LIAISON:
         return Q(enforcement_case__court_id=unit) | Q(bankruptcy_case__court_id=unit)
     return NOTHING
+
+
+@dataclass(frozen=True)
+class TaskAudience:
+    """What :func:`task_scope` looks at, of one task: who may see it, decided in memory.
+
+    Keep the two in step: tests/store/test_visibility.py checks that they agree
+    for every demo account and task.
+    """
+
+    responsible_unit_id: int | None
+    assisting_unit_ids: frozenset[int]
+    court_ids: frozenset[int]
+    """The courts of its enforcement case or bankruptcy case."""
+
+    def admits(self, viewer: Account | None) -> bool:
+        """Whether ``viewer`` may see the task (and its events)."""
+        if viewer is None or not viewer.is_active:
+            return False
+        if viewer.role in SEES_ALL:
+            return True
+        unit = _unit(viewer)
+        if viewer.role is Role.UNIT_LIAISON:
+            return unit == self.responsible_unit_id or unit in self.assisting_unit_ids
+        if viewer.role is Role.COURT_LIAISON:
+            return unit in self.court_ids
+        return False
+
+
+async def task_audience(task_id: int) -> TaskAudience | None:
+    """The audience of a task, in one query; None if there is no such task."""
+    rows = await Task.filter(id=task_id).values_list(
+        "responsible_unit_id",
+        "assisting_units__id",
+        "enforcement_case__court_id",
+        "bankruptcy_case__court_id",
+    )
+    if not rows:
+        return None
+    return TaskAudience(
+        responsible_unit_id=rows[0][0],
+        assisting_unit_ids=frozenset(row[1] for row in rows if row[1] is not None),
+        court_ids=frozenset(court for row in rows for court in row[2:] if court is not None),
+    )
 
 
 def progress_scope(viewer: Account | None) -> Q:

@@ -242,12 +242,18 @@ def prepare(url: str, *commands: tuple[str, ...]) -> None:
 
 @contextlib.contextmanager
 def live_server(
-    url: str, log: Path, *, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+    url: str,
+    log: Path,
+    *,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    cwd: Path = ROOT,
 ) -> Iterator[str]:
     """`fuyuan serve` on a free port over ``url``; yields the base URL once /healthz answers.
 
     ``env`` adds to (or overrides) the environment, e.g. ``{"FUYUAN_ENV": "production"}``;
-    ``args`` are more arguments to ``fuyuan serve`` (``--workers 4`` …).
+    ``args`` are more arguments to ``fuyuan serve`` (``--workers 4`` …); ``cwd`` is
+    the working directory (whose ``var/`` holds the secret the server makes itself).
     The server's output goes to ``log``: a pipe that nobody reads fills up with
     logged errors and blocks the server.
     """
@@ -255,7 +261,7 @@ def live_server(
     with log.open("w") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *args],
-            env={**os.environ, "FUYUAN_DATABASE_URL": url, **(env or {})}, cwd=ROOT,
+            env={**os.environ, "FUYUAN_DATABASE_URL": url, **(env or {})}, cwd=cwd,
             stdout=output, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -122,10 +122,22 @@ def test_progress_prints_the_figures_as_a_table_and_as_json(url: str) -> None:
     assert "no unit KF-NONE" in unknown.stderr
 
 
-def test_production_refuses_to_start_without_a_secret_key(url: str) -> None:
-    done = fuyuan("migrate", url=url, FUYUAN_ENV="production", FUYUAN_SECRET_KEY="")
+def test_production_refuses_a_short_secret_key(url: str) -> None:
+    done = fuyuan("migrate", url=url, FUYUAN_ENV="production", FUYUAN_SECRET_KEY="too-short")
     assert done.returncode == 2
     assert "FUYUAN_SECRET_KEY" in done.stderr
+    assert "at least 32 characters" in done.stderr
+
+
+def test_commands_other_than_serve_make_no_secret(url: str, tmp_path: Path) -> None:
+    # the server makes the installation's secret on its first start; migrating does not
+    environment = {**os.environ, "FUYUAN_DATABASE_URL": url, "FUYUAN_SECRET_KEY": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli", "migrate"],
+        env=environment, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "var" / "secret_key").exists()
 
 
 def test_several_workers_are_refused_on_sqlite(url: str) -> None:

@@ -58,9 +58,12 @@ async def test_a_username_is_locked_after_repeated_failures_even_for_the_right_p
     # when the right password is sent a minute later, from another address
     with pytest.raises(LoginThrottled) as refused:
         await _sign_in(account, PASSWORD, at=NOW + dt.timedelta(minutes=1), client="10.9.9.9")
-    # then it is refused unchecked, naming the wait: until the first failure is 15 minutes old
+    # then it is refused unchecked, naming the wait and its end (in Beijing time): until the
+    # first failure (09:00:00 UTC) is 15 minutes old
     assert refused.value.code == "THROTTLED"
-    assert refused.value.message == "too many failed sign-ins; try again in 14 minutes"
+    assert refused.value.message == (
+        "too many failed sign-ins; try again in 14 minutes (after 17:15 Beijing time)"
+    )
     # and once the failures have left the window, the right password works again
     await _sign_in(account, PASSWORD, at=NOW + FAILURE_WINDOW + dt.timedelta(seconds=1))
 

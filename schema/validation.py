@@ -1,0 +1,100 @@
+"""graphql-core's validation of a document, run once per document and quiet in production.
+
+strawberry's ``ValidationCache`` keys its LRU on (schema, document, rules) and
+keeps the errors of invalid documents; this extension keeps less and says less:
+
+* it remembers only that a document *passed* (its text's digest and the rules),
+  so the cache holds no document, no error and nothing of any request — an
+  invalid document is validated again, which :mod:`schema.limits` has already
+  bounded;
+* it skips validation when an earlier extension already refused the document
+  (``QueryLimits`` runs first: a document over a limit is never handed to
+  graphql-core's rules, some of which compare fields pairwise);
+* with ``hide_suggestions`` (production) an error says "Cannot query field
+  'task' on type 'Query'." without "Did you mean 'tasks'?": with introspection
+  off, suggestions would spell the schema out to anyone who guesses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import ASTValidationRule, GraphQLSchema, validate
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+
+from schema.limits import MEMO_SIZE, Memo, document_key
+
+STRAWBERRY_RULES: tuple[type[ASTValidationRule], ...] = (
+    MaybeNullValidationRule,
+    OneOfInputValidationRule,
+)
+"""The rules strawberry adds to graphql-core's (``strawberry.schema.schema.validate_document``)."""
+
+_ValidKey = tuple[int, bytes, tuple[type[ASTValidationRule], ...], bool]
+
+
+@dataclass
+class CacheInfo:
+    """How often a document was found valid already (hits) or had to be validated (misses)."""
+
+    hits: int = 0
+    misses: int = 0
+
+
+_valid: Memo[_ValidKey, bool] = Memo(MEMO_SIZE)
+_info = CacheInfo()
+
+
+def cache_info() -> CacheInfo:
+    """Hits and misses of the validation cache since the start (or :func:`cache_clear`)."""
+    return CacheInfo(_info.hits, _info.misses)
+
+
+def cache_clear() -> None:
+    _valid.clear()
+    _info.hits = _info.misses = 0
+
+
+class CachedValidation(SchemaExtension):
+    """Validate each document once; refuse without suggestions when told to."""
+
+    def __init__(self, *, hide_suggestions: bool = False) -> None:
+        self.hide_suggestions = hide_suggestions
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors is None:
+            schema: GraphQLSchema = context.schema._schema
+            rules = (*context.validation_rules, *STRAWBERRY_RULES)
+            key: _ValidKey | None = None
+            if context.query is not None:
+                key = (id(schema), document_key(context.query), rules, self.hide_suggestions)
+            if key is not None and _valid.get(key):
+                _info.hits += 1
+                context.pre_execution_errors = []
+            else:
+                _info.misses += 1
+                errors = validate(schema, document, rules, hide_suggestions=self.hide_suggestions)
+                if not errors and key is not None:
+                    _valid.put(key, True)
+                context.pre_execution_errors = errors
+        yield
+
+
+class QuietExecutor(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's executor with suggestions left out of variable coercion errors.
+
+    "Value 'ASIGNED' does not exist in 'TaskState' enum. Did you mean the enum
+    value 'ASSIGNED'?" names the schema's values; production says less.
+    """
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        kwargs["hide_suggestions"] = True
+        return super().build(*args, **kwargs)
