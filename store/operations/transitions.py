@@ -1,22 +1,16 @@
 """Applying workflow decisions to tasks: transitions and their history.
 
 The engine (``workflow.engine``) decides; this module loads what it needs to
-decide, and writes what it decided. Every transition is one transaction:
-
-1. a conditional ``UPDATE task … WHERE id = ? AND version = ?`` that proves
-   nobody changed the task since the caller read it (``expectedVersion``);
-2. the event (``append_event``), carrying the idempotency key;
-3. the side effects on the subject (an enforcement case's closure and the
-   court's confirmation of performance).
-
-The UPDATE comes first on purpose. On PostgreSQL it takes the task's row lock,
-so a second writer with the same expected version waits for the first to
-commit, then matches no row and gets VERSION_CONFLICT; the row lock also
-serialises the event sequence numbers. On SQLite a transaction that starts
-with a write takes the database's write lock at once (no read-to-write upgrade
-that could fail with "database is locked"), and inside one process tortoise's
-SQLite client runs every transaction on its single connection under an
-``asyncio.Lock``, so concurrent coroutines queue rather than fail.
+decide (the facts the step's guards and roles read), and writes what it
+decided through ``store.operations.commit.commit_change``: the conditional
+``UPDATE task … WHERE id = ? AND version = ?`` that proves nobody changed the
+task since the caller read it (``expectedVersion``), the side effects on the
+subject (an enforcement case's closure and the court's confirmation of
+performance) and the event carrying the idempotency key, in one transaction.
+A second writer with the same expected version matches no row and gets
+VERSION_CONFLICT. Inside one process tortoise's SQLite client runs every
+transaction on its single connection under an ``asyncio.Lock``, so
+concurrent coroutines queue rather than fail.
 
 Event payload keys are camelCase, as the engine spells them. The comment is
 stored in the event's ``comment`` column, not repeated in the payload;
@@ -26,9 +20,9 @@ evidence is kept in the payload as a list of strings.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +30,6 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from tortoise.models import Model
-from tortoise.transactions import in_transaction
 
 from store.enums import ClosureMethod, TaskKind, TaskState
 from store.enums import SupervisionLevel as StoredLevel
@@ -59,7 +52,7 @@ from store.models import (
     TaskEvent,
     Unit,
 )
-from store.operations.tasks import append_event
+from store.operations.commit import commit_change
 from workflow.definition import Definition, SideAction, Transition, get_definition
 from workflow.engine import Actor, Decision, EnforcementFacts, TaskSnapshot, decide, replay
 from workflow.errors import (
@@ -392,10 +385,6 @@ async def _replayed(key: str, task_id: int, action: str) -> TransitionResult | N
     return TransitionResult(task=task, event=event, replayed=True)
 
 
-class _Stale(Exception):
-    """Raised inside the transaction when the conditional UPDATE matched no row."""
-
-
 # --------------------------------------------------------------------------- transitions
 
 
@@ -498,15 +487,12 @@ async def _transition(
         raise await _refusal(err, task, actor, action) from err
     if action == "assign" and due_on is not None and due_on < today:
         raise ValidationError("dueOn", "date.range", f"dueOn {due_on.isoformat()} is in the past")
-    try:
-        event = await _apply(
-            task, decision, actor, expected_version, now, today, items, due_on, key
-        )
-    except _Stale:
+    event = await _apply(task, decision, actor, expected_version, now, today, items, due_on, key)
+    if event is None:
         current = await Task.filter(id=task_id).values("version")
         raise VersionConflict(
             task.code, expected_version, int(current[0]["version"]), while_saving=True
-        ) from None
+        )
     return TransitionResult(task=task, event=event, replayed=False)
 
 
@@ -520,11 +506,12 @@ async def _apply(
     evidence: list[str],
     due_on: dt.date | None,
     idempotency_key: str | None,
-) -> TaskEvent:
-    """Write ``decision`` in one transaction; update ``task`` in memory to match.
+) -> TaskEvent | None:
+    """Write ``decision`` (``commit_change``); update ``task`` in memory to match.
 
-    Raises:
-        _Stale: the conditional UPDATE matched no row (rolled back, nothing written).
+    Returns:
+        The event, or None if the task is no longer at ``expected_version``
+        (nothing was written).
     """
     payload = dict(decision.payload)
     comment = str(payload.pop("comment", ""))
@@ -548,72 +535,20 @@ async def _apply(
     if decision.to_state == TaskState.CLOSED and decision.state_changed:
         changes["closed_at"] = now
 
-    async with in_transaction() as conn:
-        if not await _update_if_version(conn, task.id, expected_version, changes):
-            raise _Stale
-        await _side_effects(task, decision, now, today, conn)
-        event = await append_event(
-            task,
-            action=decision.action,
-            from_state=TaskState(decision.from_state),
-            to_state=TaskState(decision.to_state),
-            actor=actor,
-            at=now,
-            using_db=conn,
-            comment=comment,
-            payload=payload,
-            idempotency_key=idempotency_key,
-            due_on=changes.get("due_on", task.due_on),
-        )
-    for name, value in changes.items():
-        setattr(task, name, value)
-    task.version = expected_version + 1
-    return event
-
-
-#: Columns of ``task`` a transition may set (the only names that reach the SQL).
-_TASK_COLUMNS = frozenset(
-    {
-        "state",
-        "supervision_level",
-        "due_on",
-        "assigned_on",
-        "assigned_by_id",
-        "closed_at",
-        "updated_at",
-    }
-)
-
-
-async def _update_if_version(
-    conn: BaseDBAsyncClient, task_id: int, expected_version: int, changes: dict[str, Any]
-) -> bool:
-    """``UPDATE task SET …, version = version + 1 WHERE id = ? AND version = ?``.
-
-    Returns whether the row matched. Written as SQL rather than through
-    ``QuerySet.update``: tortoise's query builder spends about half a
-    millisecond of CPU composing this one statement, a sixth of the time a
-    whole transition may take (DESIGN.md §8, 300 per second on SQLite).
-    Column names come from :data:`_TASK_COLUMNS`, values are parameters.
-    """
-    unknown = set(changes) - _TASK_COLUMNS
-    if unknown:
-        raise ValueError(f"not a column a transition sets: {', '.join(sorted(unknown))}")
-    sqlite = conn.capabilities.dialect == "sqlite"
-
-    def slot(index: int) -> str:
-        return "?" if sqlite else f"${index}"
-
-    columns = list(changes)
-    assignments = ", ".join(f'"{name}" = {slot(i)}' for i, name in enumerate(columns, 1))
-    n = len(columns)
-    sql = (
-        f'UPDATE "task" SET {assignments}, "version" = "version" + 1 '
-        f'WHERE "id" = {slot(n + 1)} AND "version" = {slot(n + 2)}'
+    return await commit_change(
+        task,
+        expected_version=expected_version,
+        changes=changes,
+        action=decision.action,
+        from_state=TaskState(decision.from_state),
+        to_state=TaskState(decision.to_state),
+        actor=actor,
+        at=now,
+        comment=comment,
+        payload=payload,
+        idempotency_key=idempotency_key,
+        side_effects=functools.partial(_side_effects, task, decision, now, today),
     )
-    values = [value.value if isinstance(value, Enum) else value for value in changes.values()]
-    rows, _ = await conn.execute_query(sql, [*values, task_id, expected_version])
-    return bool(rows)
 
 
 async def _side_effects(
