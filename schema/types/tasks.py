@@ -26,6 +26,7 @@ from schema.types.meetings import JointMeetingType
 from schema.types.units import AccountType, UnitType, load_account, load_unit
 from store import models
 from store.enums import MatterType, SupervisionLevel, TaskKind, TaskState
+from store.snapshots import enforcement_facts, task_snapshot
 from workflow.calendar import default_calendar
 from workflow.definition import Definition, definition_for, get_definition
 from workflow.engine import Actor, EnforcementFacts, TaskSnapshot, available_actions
@@ -271,25 +272,10 @@ class TaskType(ModelNode):
             case = await loaders.enforcement_case_by_id.load(case_id)
             assert case is not None
             court_id = fk(case, "court")
-            facts = EnforcementFacts(
-                amount_due_fen=case.amount_due_fen,
-                amount_performed_fen=await loaders.amount_performed_by_case_id.load(case_id),
-                closure_method=case.closure_method.value if case.closure_method else None,
-                closure_grounds=case.closure_grounds,
-                performance_confirmed=case.performance_confirmed_at is not None,
-            )
-        return TaskSnapshot(
-            id=row.id,
-            code=row.code,
-            kind=row.kind.value,
-            state=row.state.value,
-            version=row.version,
-            responsible_unit_id=fk(row, "responsible_unit"),
-            court_unit_id=court_id,
-            due_on=row.due_on,
-            supervision_level=row.supervision_level.value,
-            open_dependencies=open_codes,
-            enforcement=facts,
+            performed = await loaders.amount_performed_by_case_id.load(case_id)
+            facts = enforcement_facts(case, performed)
+        return task_snapshot(
+            row, court_unit_id=court_id, open_dependencies=open_codes, enforcement=facts
         )
 
     @strawberry.field(description="The history of the task, newest first.")

@@ -53,6 +53,7 @@ from store.models import (
     Unit,
 )
 from store.operations.commit import commit_change
+from store.snapshots import enforcement_facts, task_snapshot
 from workflow.definition import Definition, SideAction, Transition, get_definition
 from workflow.engine import Actor, Decision, EnforcementFacts, TaskSnapshot, decide, replay
 from workflow.errors import (
@@ -295,26 +296,13 @@ async def _snapshot(task: Task, step: Transition | SideAction | None) -> TaskSna
         case = await EnforcementCase.get(id=case_id)
         court_unit_id = _fk(case, "court")
         performed = await _amount_performed(case_id) if guards & _ENFORCEMENT_GUARDS else 0
-        enforcement = EnforcementFacts(
-            amount_due_fen=case.amount_due_fen,
-            amount_performed_fen=performed,
-            closure_method=case.closure_method.value if case.closure_method else None,
-            closure_grounds=case.closure_grounds,
-            performance_confirmed=case.performance_confirmed_at is not None,
-        )
+        enforcement = enforcement_facts(case, performed)
     elif bankruptcy_id is not None and needs_court:
         rows = await BankruptcyCase.filter(id=bankruptcy_id).values("court_id")
         court_unit_id = int(rows[0]["court_id"]) if rows else None
-    return TaskSnapshot(
-        id=task.id,
-        code=task.code,
-        kind=task.kind.value,
-        state=task.state.value,
-        version=task.version,
-        responsible_unit_id=_fk(task, "responsible_unit"),
+    return task_snapshot(
+        task,
         court_unit_id=court_unit_id,
-        due_on=task.due_on,
-        supervision_level=task.supervision_level.value,
         open_dependencies=open_dependencies,
         enforcement=enforcement,
     )
