@@ -272,6 +272,19 @@ class Definition:
                 return transition
         return None
 
+    def step(self, state: str, action: str) -> Transition | SideAction | None:
+        """What ``action`` is from ``state``: a transition, a side action, or None.
+
+        A transition of the graph wins over a side action of the same name;
+        a side action counts only from the states it lists.
+        """
+        found: Transition | SideAction | None = self.transition(state, action)
+        if found is None:
+            side = self.side_actions.get(action)
+            if side is not None and state in side.sources:
+                found = side
+        return found
+
     def side_actions_from(self, state: str) -> list[SideAction]:
         """The side actions that may be taken in ``state``, in definition order."""
         return [s for s in self.side_actions.values() if state in s.sources]

@@ -54,8 +54,21 @@ from store.models import (
 )
 from store.operations.commit import commit_change
 from store.snapshots import enforcement_facts, task_snapshot
-from workflow.definition import Definition, SideAction, Transition, get_definition
-from workflow.engine import Actor, Decision, EnforcementFacts, TaskSnapshot, decide, replay
+from workflow.definition import Definition, get_definition
+from workflow.engine import (
+    ASSIGN_ACTION,
+    DUE_ON_ACTIONS,
+    FACT_COURT,
+    FACT_ENFORCEMENT,
+    FACT_OPEN_DEPENDENCIES,
+    Actor,
+    Decision,
+    EnforcementFacts,
+    TaskSnapshot,
+    decide,
+    facts_needed,
+    replay,
+)
 from workflow.errors import (
     Forbidden,
     InconsistentHistory,
@@ -83,26 +96,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: States in which a task no longer holds up the tasks that depend on it. A
 #: cancelled dependency will never close; waiting for it would block forever.
 FINISHED_STATES = frozenset({TaskState.CLOSED, TaskState.CANCELLED})
-
-#: Actions that may carry a due date: assign fixes the 办结时限, extend moves
-#: it, request_extension asks for a new one.
-_DUE_ON_ACTIONS = ("assign", "extend", "request_extension")
-
-#: Guards that read the enforcement case (amounts, closure, confirmation).
-_ENFORCEMENT_GUARDS = frozenset(
-    {
-        "enforcement_closure_grounds",
-        "performance_confirmed",
-        "performance_complete",
-        "not_yet_confirmed",
-    }
-)
-
-_WHO = {
-    "COORDINATOR": "the joint-meeting office's coordinator",
-    "RESPONSIBLE_UNIT": "the responsible unit's liaison",
-    "COURT": "the liaison of the task's court",
-}
 
 #: The longest line of evidence (a voucher's file name, a document number).
 EVIDENCE_ITEM_LENGTH = 300
@@ -221,15 +214,6 @@ class TransitionResult:
     replayed: bool
 
 
-def _step(definition: Definition, state: str, action: str) -> Transition | SideAction | None:
-    step: Transition | SideAction | None = definition.transition(state, action)
-    if step is None:
-        side = definition.side_actions.get(action)
-        if side is not None and state in side.sources:
-            step = side
-    return step
-
-
 def definition_of(task: Task) -> Definition:
     """The definition ``task`` moves on: the version it records, not the latest.
 
@@ -275,27 +259,25 @@ async def _amount_performed(case_id: int) -> int:
     return int(rows[0]["total"] or 0) if rows else 0
 
 
-async def _snapshot(task: Task, step: Transition | SideAction | None) -> TaskSnapshot:
-    """The engine's view of ``task``, loading only the facts ``step`` reads.
+async def _snapshot(task: Task, facts: frozenset[str]) -> TaskSnapshot:
+    """The engine's view of ``task``, loading only the ``facts`` the step reads.
 
-    Dependencies are read for the ``dependencies_closed`` guard, the
-    enforcement case for its guards, the court for actions the court may
-    take. An unknown action (``step`` None) needs no facts: the engine
-    refuses it before any guard runs.
+    ``facts`` come from ``workflow.engine.facts_needed``: the open
+    dependencies, the enforcement case (its amounts, closure and
+    confirmation), the task's court. The rest comes with the task row.
     """
-    guards = frozenset(step.guards) if step is not None else frozenset()
-    needs_court = step is not None and "COURT" in step.roles
     open_dependencies: tuple[str, ...] = ()
-    if "dependencies_closed" in guards:
+    if FACT_OPEN_DEPENDENCIES in facts:
         open_dependencies = await _open_dependencies(task.id)
+    needs_court = FACT_COURT in facts
     court_unit_id: int | None = None
     enforcement: EnforcementFacts | None = None
     case_id: int | None = _fk(task, "enforcement_case")
     bankruptcy_id: int | None = _fk(task, "bankruptcy_case")
-    if case_id is not None and (needs_court or guards & _ENFORCEMENT_GUARDS):
+    if case_id is not None and (needs_court or FACT_ENFORCEMENT in facts):
         case = await EnforcementCase.get(id=case_id)
         court_unit_id = _fk(case, "court")
-        performed = await _amount_performed(case_id) if guards & _ENFORCEMENT_GUARDS else 0
+        performed = await _amount_performed(case_id) if FACT_ENFORCEMENT in facts else 0
         enforcement = enforcement_facts(case, performed)
     elif bankruptcy_id is not None and needs_court:
         rows = await BankruptcyCase.filter(id=bankruptcy_id).values("court_id")
@@ -315,10 +297,9 @@ async def _refusal(
     if isinstance(error, Forbidden):
         unit = await Unit.get_or_none(id=_fk(account, "unit"))
         unit_name = unit.name if unit is not None else "no unit"
-        who = " or ".join(_WHO.get(token, token) for token in error.allowed) or "nobody"
         message = (
             f"{account.display_name} ({account.role.label}, {unit_name}) may not {action} "
-            f"task {task.code}: only {who} may"
+            f"task {task.code}: only {error.who} may"
         )
         return WorkflowRefusal(error, message, field=None)
     field: str | None = None
@@ -344,11 +325,11 @@ def _check_inputs(
 ) -> tuple[str, str | None]:
     """The action and idempotency key, checked; refuses a due date the action does not take."""
     action = identifier(action, field="action", max_length=column_length(TaskEvent, "action"))
-    if due_on is not None and action not in _DUE_ON_ACTIONS:
+    if due_on is not None and action not in DUE_ON_ACTIONS:
         raise ValidationError(
             "dueOn",
             "due_on.unused",
-            f"{action} does not take a due date; only {', '.join(_DUE_ON_ACTIONS)} do",
+            f"{action} does not take a due date; only {', '.join(DUE_ON_ACTIONS)} do",
         )
     key = (
         identifier(idempotency_key, field="idempotencyKey", max_length=IDEMPOTENCY_KEY_LENGTH)
@@ -459,7 +440,7 @@ async def _transition(
     if task.version != expected_version:
         raise VersionConflict(task.code, expected_version, task.version)
     definition = definition_of(task)
-    snapshot = await _snapshot(task, _step(definition, task.state.value, action))
+    snapshot = await _snapshot(task, facts_needed(definition, task.state.value, action))
     try:
         decision = decide(
             definition,
@@ -473,9 +454,7 @@ async def _transition(
         )
     except WorkflowError as err:
         raise await _refusal(err, task, actor, action) from err
-    if action == "assign" and due_on is not None and due_on < today:
-        raise ValidationError("dueOn", "date.range", f"dueOn {due_on.isoformat()} is in the past")
-    event = await _apply(task, decision, actor, expected_version, now, today, items, due_on, key)
+    event = await _apply(task, decision, actor, expected_version, now, today, items, key)
     if event is None:
         current = await Task.filter(id=task_id).values("version")
         raise VersionConflict(
@@ -492,7 +471,6 @@ async def _apply(
     now: dt.datetime,
     today: dt.date,
     evidence: list[str],
-    due_on: dt.date | None,
     idempotency_key: str | None,
 ) -> TaskEvent | None:
     """Write ``decision`` (``commit_change``); update ``task`` in memory to match.
@@ -512,14 +490,9 @@ async def _apply(
         changes["supervision_level"] = StoredLevel(decision.supervision_level)
     if decision.due_on is not None:
         changes["due_on"] = decision.due_on
-    if decision.action == "assign":
+    if decision.action == ASSIGN_ACTION:
         changes["assigned_on"] = today
         changes["assigned_by_id"] = actor.id
-        if due_on is not None:
-            changes["due_on"] = due_on
-            payload["dueOn"] = due_on.isoformat()
-            if task.due_on is not None:
-                payload["previousDueOn"] = task.due_on.isoformat()
     if decision.to_state == TaskState.CLOSED and decision.state_changed:
         changes["closed_at"] = now
 
