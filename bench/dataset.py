@@ -95,7 +95,7 @@ from store.models import (
 from store.operations.units import hash_password
 from store.setup import migrate
 from workflow.calendar import default_calendar
-from workflow.definition import definition_for
+from workflow.registry import definition_for
 
 T = TypeVar("T")
 

@@ -41,8 +41,8 @@ from store.enums import (
 from store.inputs import column_length
 from store.visibility import progress_scope, scope_for, sees_personal_data
 from workflow.calendar import default_calendar
-from workflow.definition import definition_for
 from workflow.errors import CalendarUnavailable
+from workflow.registry import definition_for
 from workflow.warnings import BLUE_WITHIN_WORKING_DAYS, NOT_STARTED_STATES, YELLOW_SHARE
 
 M = TypeVar("M", bound=Model)

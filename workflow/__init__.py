@@ -7,24 +7,15 @@ progress and diagrams from here.
 
 from __future__ import annotations
 
+from workflow.builtin import DEFAULT_DEFINITION, default_definition, enforcement_definition
 from workflow.calendar import WorkingCalendar, default_calendar, official_years
 from workflow.definition import (
-    DEFAULT_DEFINITION,
     Definition,
     SideAction,
     State,
     Transition,
-    default_definition,
-    definition_for,
-    definition_key_for,
-    enforcement_definition,
-    get_definition,
-    latest_definition,
     load_definition,
     migrate_state_map,
-    register_definition,
-    registered_definitions,
-    unregister_definition,
 )
 from workflow.dependencies import DependencyGraph
 from workflow.diagrams import to_dot, to_mermaid
@@ -55,6 +46,15 @@ from workflow.errors import (
     WorkflowError,
 )
 from workflow.progress import Progress, progress, steps_to_closed
+from workflow.registry import (
+    definition_for,
+    definition_key_for,
+    get_definition,
+    latest_definition,
+    register_definition,
+    registered_definitions,
+    unregister_definition,
+)
 from workflow.warnings import (
     Escalation,
     SupervisionLevel,

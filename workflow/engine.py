@@ -271,7 +271,7 @@ def facts_needed(definition: Definition, state: str, action: str) -> frozenset[s
     possible from ``state`` needs none: :func:`decide` refuses it first.
 
     Example:
-        >>> from workflow.definition import enforcement_definition
+        >>> from workflow.builtin import enforcement_definition
         >>> enforcement = enforcement_definition()
         >>> sorted(facts_needed(enforcement, "CLOSURE_REQUESTED", "approve_closure"))
         ['enforcement']

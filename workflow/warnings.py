@@ -26,8 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from workflow.builtin import default_definition
 from workflow.calendar import WorkingCalendar
-from workflow.definition import Definition, default_definition
+from workflow.definition import Definition
 
 __all__ = [
     "BLUE_WITHIN_WORKING_DAYS",

@@ -28,10 +28,11 @@ from store import models
 from store.enums import MatterType, SupervisionLevel, TaskKind, TaskState
 from store.snapshots import enforcement_facts, task_snapshot
 from workflow.calendar import default_calendar
-from workflow.definition import Definition, definition_for, get_definition
+from workflow.definition import Definition
 from workflow.engine import Actor, EnforcementFacts, TaskSnapshot, available_actions
 from workflow.errors import CalendarUnavailable
 from workflow.progress import progress as task_progress
+from workflow.registry import definition_for, get_definition
 from workflow.warnings import warning_for
 
 FINISHED_STATES = (TaskState.CLOSED, TaskState.CANCELLED)

@@ -38,7 +38,7 @@ from store.operations.common import (
     resolve_unit,
     resolve_units,
 )
-from workflow.definition import definition_for
+from workflow.registry import definition_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -54,7 +54,7 @@ from store.models import (
 )
 from store.operations.commit import commit_change
 from store.snapshots import enforcement_facts, task_snapshot
-from workflow.definition import Definition, get_definition
+from workflow.definition import Definition
 from workflow.engine import (
     ASSIGN_ACTION,
     DUE_ON_ACTIONS,
@@ -76,6 +76,7 @@ from workflow.errors import (
     InvalidTransition,
     WorkflowError,
 )
+from workflow.registry import get_definition
 
 __all__ = [
     "MIGRATE_ACTION",

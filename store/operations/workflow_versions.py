@@ -26,8 +26,9 @@ from store.operations.transitions import (
     VersionConflict,
     utcnow,
 )
-from workflow.definition import Definition, get_definition, migrate_state_map
+from workflow.definition import Definition, migrate_state_map
 from workflow.errors import StateMapError, UnknownDefinition
+from workflow.registry import get_definition
 
 __all__ = ["StateMapRefused", "migrate_open_tasks"]
 

@@ -24,8 +24,8 @@ from store.models import (
     Unit,
 )
 from tests.conftest import open_database
-from workflow.definition import definition_for
 from workflow.engine import replay
+from workflow.registry import definition_for
 
 
 async def test_demo_has_kaifeng_courts_and_every_kind_of_record(db: str) -> None:

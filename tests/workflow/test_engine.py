@@ -9,12 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflow.definition import (
-    Definition,
-    default_definition,
-    enforcement_definition,
-    load_definition,
-)
+from workflow.builtin import default_definition, enforcement_definition
+from workflow.definition import Definition, load_definition
 from workflow.engine import (
     Actor,
     Decision,

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from workflow.builtin import enforcement_definition
 from workflow.calendar import WorkingCalendar, default_calendar
-from workflow.definition import enforcement_definition
 from workflow.warnings import (
     LISTED_AFTER_WORKING_DAYS,
     SupervisionLevel,
