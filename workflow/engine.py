@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workflow.definition import GUARDS, Definition, SideAction, Transition
@@ -51,6 +51,7 @@ __all__ = [
     "EnforcementFacts",
     "TaskSnapshot",
     "actor_roles",
+    "applied",
     "available_actions",
     "decide",
     "facts_needed",
@@ -447,6 +448,27 @@ def decide(
         due_on=new_due,
         supervision_level=new_level,
         payload=payload,
+    )
+
+
+def applied(task: TaskSnapshot, decision: Decision) -> TaskSnapshot:
+    """``task`` as the engine sees it once ``decision`` is written.
+
+    What the persistence layer's write does to the facts the engine reads:
+    the state, the version (one more), the due date and supervision level the
+    decision sets, and the court's confirmation. Planning a history (the demo
+    data, the benchmark's dataset) folds decisions with it.
+    """
+    enforcement = task.enforcement
+    if decision.payload.get("performanceConfirmed") and enforcement is not None:
+        enforcement = replace(enforcement, performance_confirmed=True)
+    return replace(
+        task,
+        state=decision.to_state,
+        version=task.version + 1,
+        due_on=decision.due_on or task.due_on,
+        supervision_level=decision.supervision_level or task.supervision_level,
+        enforcement=enforcement,
     )
 
 

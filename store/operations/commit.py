@@ -21,18 +21,19 @@ database's write lock at once (no read-to-write upgrade that could fail with
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from store.enums import TaskState
+from store.enums import SupervisionLevel, TaskState
 from store.models import Account, Task, TaskEvent
 from store.operations.tasks import append_event
+from workflow.engine import ASSIGN_ACTION, Decision
 
-__all__ = ["TASK_COLUMNS", "SideEffects", "commit_change"]
+__all__ = ["TASK_COLUMNS", "SideEffects", "commit_change", "decided_changes", "decided_event"]
 
 #: Columns of ``task`` a committed change may set or test (the only names
 #: that reach the SQL; values are always parameters).
@@ -52,6 +53,43 @@ TASK_COLUMNS = frozenset(
 #: Writes to the task's subject, run inside the change's transaction after
 #: the task row is updated.
 SideEffects = Callable[[BaseDBAsyncClient], Awaitable[None]]
+
+
+def decided_changes(
+    decision: Decision, *, actor_id: int, now: dt.datetime, today: dt.date
+) -> dict[str, Any]:
+    """The task columns ``decision`` sets (``updated_at`` aside: the writer's).
+
+    The state, supervision level and due date it decides; 交办 records who
+    assigned the task and on which day; 销号 the moment it closed.
+    """
+    changes: dict[str, Any] = {}
+    if decision.state_changed:
+        changes["state"] = TaskState(decision.to_state)
+    if decision.supervision_level is not None:
+        changes["supervision_level"] = SupervisionLevel(decision.supervision_level)
+    if decision.due_on is not None:
+        changes["due_on"] = decision.due_on
+    if decision.action == ASSIGN_ACTION:
+        changes["assigned_on"] = today
+        changes["assigned_by_id"] = actor_id
+    if decision.to_state == TaskState.CLOSED and decision.state_changed:
+        changes["closed_at"] = now
+    return changes
+
+
+def decided_event(decision: Decision, evidence: Sequence[str] = ()) -> tuple[str, dict[str, Any]]:
+    """The comment and payload the event of ``decision`` records.
+
+    Payload keys are camelCase, as the engine spells them. The comment is
+    stored in the event's ``comment`` column, not repeated in the payload;
+    evidence is kept in the payload as a list of lines.
+    """
+    payload = dict(decision.payload)
+    comment = str(payload.pop("comment", ""))
+    if evidence:
+        payload["evidence"] = list(evidence)
+    return comment, payload
 
 
 async def commit_change(

@@ -32,7 +32,6 @@ from tortoise.functions import Sum
 from tortoise.models import Model
 
 from store.enums import ClosureMethod, TaskKind, TaskState
-from store.enums import SupervisionLevel as StoredLevel
 from store.errors import IdempotencyKeyReused, NotFound, StoreError, ValidationError
 from store.inputs import (
     IDEMPOTENCY_KEY_LENGTH,
@@ -52,11 +51,10 @@ from store.models import (
     TaskEvent,
     Unit,
 )
-from store.operations.commit import commit_change
+from store.operations.commit import commit_change, decided_changes, decided_event
 from store.snapshots import enforcement_facts, task_snapshot
 from workflow.definition import Definition
 from workflow.engine import (
-    ASSIGN_ACTION,
     DUE_ON_ACTIONS,
     FACT_COURT,
     FACT_ENFORCEMENT,
@@ -480,23 +478,9 @@ async def _apply(
         The event, or None if the task is no longer at ``expected_version``
         (nothing was written).
     """
-    payload = dict(decision.payload)
-    comment = str(payload.pop("comment", ""))
-    if evidence:
-        payload["evidence"] = evidence
-    changes: dict[str, Any] = {"updated_at": now}
-    if decision.state_changed:
-        changes["state"] = TaskState(decision.to_state)
-    if decision.supervision_level is not None:
-        changes["supervision_level"] = StoredLevel(decision.supervision_level)
-    if decision.due_on is not None:
-        changes["due_on"] = decision.due_on
-    if decision.action == ASSIGN_ACTION:
-        changes["assigned_on"] = today
-        changes["assigned_by_id"] = actor.id
-    if decision.to_state == TaskState.CLOSED and decision.state_changed:
-        changes["closed_at"] = now
-
+    comment, payload = decided_event(decision, evidence)
+    changes = decided_changes(decision, actor_id=actor.id, now=now, today=today)
+    changes["updated_at"] = now
     return await commit_change(
         task,
         expected_version=expected_version,
