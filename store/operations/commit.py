@@ -20,6 +20,7 @@ database's write lock at once (no read-to-write upgrade that could fail with
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import Enum
@@ -128,9 +129,10 @@ async def commit_change(
     Returns:
         The event, or None if the row did not match (nothing was written).
     """
-    if using_db is not None:
+    transaction = in_transaction() if using_db is None else contextlib.nullcontext(using_db)
+    async with transaction as conn:
         event = await _write(
-            using_db,
+            conn,
             task,
             expected_version,
             changes,
@@ -145,24 +147,6 @@ async def commit_change(
             payload=payload,
             idempotency_key=idempotency_key,
         )
-    else:
-        async with in_transaction() as conn:
-            event = await _write(
-                conn,
-                task,
-                expected_version,
-                changes,
-                also_where,
-                side_effects,
-                action=action,
-                from_state=from_state,
-                to_state=to_state,
-                actor=actor,
-                at=at,
-                comment=comment,
-                payload=payload,
-                idempotency_key=idempotency_key,
-            )
     if event is None:
         return None
     for name, value in changes.items():
