@@ -92,9 +92,13 @@ from store.models import (
     TaskEvent,
     Unit,
 )
+from store.operations.commit import decided_changes, decided_event
 from store.operations.units import hash_password
 from store.setup import migrate
 from workflow.calendar import default_calendar
+from workflow.definition import Definition, Transition
+from workflow.engine import Actor, EnforcementFacts, TaskSnapshot, applied, decide
+from workflow.errors import WorkflowError
 from workflow.registry import definition_for
 
 T = TypeVar("T")
@@ -196,10 +200,14 @@ MATTER_ORDER = [
     MatterType.CREDIT_REPAIR,
     MatterType.DEREGISTRATION,
 ]
-COORDINATOR_ACTIONS = frozenset(
-    {"create", "assign", "reassign", "approve_closure", "reject_closure", "suspend", "resume"}
-    | {"cancel", "supervise", "extend"}
-)
+FINISHED = (TaskState.CLOSED, TaskState.CANCELLED)
+# The account role that holds each role token of a definition (the liaison of
+# the responsible unit, of the court).
+_ROLE_OF = {
+    "COORDINATOR": "COORDINATOR",
+    "RESPONSIBLE_UNIT": "UNIT_LIAISON",
+    "COURT": "COURT_LIAISON",
+}
 # Working days that pass before each action (low, high).
 GAPS: dict[str, tuple[int, int]] = {
     "assign": (0, 2),
@@ -272,6 +280,7 @@ class PlannedTask:
     supervision_level: SupervisionLevel
     events: list[PlannedEvent]
     assigned_on: dt.date | None = None
+    assigned_by_id: int | None = None
     closed_at: dt.datetime | None = None
     enforcement_case_id: int | None = None
     bankruptcy_case_id: int | None = None
@@ -511,10 +520,17 @@ class Planner:
         allotted: int,
         court_unit_id: int | None = None,
         not_before: dt.datetime | None = None,
+        amount_due_fen: int | None = None,
+        waiting: tuple[str, ...] = (),
     ) -> bool:
         """Fill ``task`` with a history ending in ``target``; False if it cannot fit in time.
 
-        ``not_before``: the ``start`` must come after it (the dependencies' closure).
+        Every step is decided by the engine (``workflow.engine.decide``) as a
+        transition would be, so the history is one the workflow could have made.
+
+        ``not_before``: the ``start`` must come after it (the dependencies'
+        closure); ``amount_due_fen``: an enforcement task's case; ``waiting``:
+        the dependencies still open.
         """
         actions = self.path(target, court_unit_id is not None)
         gaps = [self.rng.randint(*GAPS[a]) for a in actions]
@@ -525,11 +541,37 @@ class Planner:
             gaps = [g // 2 for g in gaps]
         else:
             return False
-        state = TaskState.DRAFT
-        level = SupervisionLevel.NORMAL
         due = self.add_days(created_on, allotted)
-        unit_actor = self.liaison[task.responsible_unit_id]
-        court_actor = self.liaison[court_unit_id] if court_unit_id is not None else unit_actor
+        task.state, task.due_on = TaskState.DRAFT, due
+        task.supervision_level = SupervisionLevel.NORMAL
+        task.assigned_on = task.assigned_by_id = task.closed_at = None
+        definition = definition_for(task.kind.value)
+        snapshot = TaskSnapshot(
+            id=None,
+            code=task.title,
+            kind=task.kind.value,
+            state=definition.start,
+            version=1,
+            responsible_unit_id=task.responsible_unit_id,
+            court_unit_id=court_unit_id,
+            due_on=due,
+            open_dependencies=waiting,
+            # The payments planned after the history (``payments``) come in
+            # full before a request for closure.
+            enforcement=(
+                EnforcementFacts(
+                    amount_due_fen,
+                    amount_due_fen if "request_closure" in actions else 0,
+                )
+                if amount_due_fen is not None
+                else None
+            ),
+        )
+        actors = {
+            "COORDINATOR": self.coordinator,
+            "RESPONSIBLE_UNIT": self.liaison[task.responsible_unit_id],
+            "COURT": self.liaison[court_unit_id] if court_unit_id is not None else self.coordinator,
+        }
         events = task.events
         events.clear()
         task.milestones.clear()
@@ -540,58 +582,95 @@ class Planner:
             at = self.moment(day, at)
             if action == "start" and not_before is not None and at <= not_before:
                 at = not_before + dt.timedelta(minutes=self.rng.randint(30, 600))
-            payload: dict[str, Any] = {}
-            to_state = _TARGETS.get(action, state)
+            evidence: list[str] = []
+            asked: dt.date | None = None
             if action == "request_closure":
-                payload["evidence"] = self.rng.sample(EVIDENCE, 2)
+                evidence = self.rng.sample(EVIDENCE, 2)
             elif action == "request_extension":
-                payload["requestedDueOn"] = self.add_days(due, self.rng.randint(10, 30)).isoformat()
-                payload["dueOn"] = due.isoformat()
+                asked = self.add_days(snapshot.due_on or due, self.rng.randint(10, 30))
             elif action == "extend":
-                new_due = max(
-                    dt.date.fromisoformat(
-                        events[-1].payload.get("requestedDueOn", due.isoformat())
-                    ),
-                    due,
-                )
-                payload["previousDueOn"] = due.isoformat()
-                payload["dueOn"] = new_due.isoformat()
-                due = new_due
-            elif action == "confirm_performance":
-                payload["performanceConfirmed"] = True
-            if action == "assign":
-                task.assigned_on = at.astimezone(SHANGHAI).date()
-            if action in COORDINATOR_ACTIONS:
-                actor = self.coordinator
-            elif action == "confirm_performance":
-                actor = court_actor
-            else:
-                actor = unit_actor
-            events.append(self._event(action, state, to_state, actor, at, due, payload))
+                requested = events[-1].payload.get("requestedDueOn")
+                asked = dt.date.fromisoformat(requested) if requested else None
+            comment = self.rng.choice(COMMENTS[action]) if action in COMMENTS else ""
+            decided = self._decide(
+                task, definition, snapshot, action, actors, at, comment, evidence, asked
+            )
+            if decided is None:
+                continue  # an extension the engine refuses (not later, or in the past)
+            snapshot = decided
             task.milestones[action] = at
-            state = to_state
         # The sweep's escalation for a task still open past its due date.
-        if state not in (TaskState.DRAFT, TaskState.CLOSED, TaskState.CANCELLED):
-            for step, (after, new_level) in enumerate(
-                ((1, SupervisionLevel.KEY), (25, SupervisionLevel.LISTED))
-            ):
-                day = self.add_days(due, after)
+        if not definition.is_terminal(snapshot.state) and snapshot.state != definition.start:
+            for step, after in enumerate((1, 25)):
+                day = self.add_days(snapshot.due_on or due, after)
                 if day > LAST_EVENT_DAY:
                     break
                 day = max(day, at.astimezone(SHANGHAI).date())
                 at = self.moment(day, at)
-                payload = {"previousSupervisionLevel": level.value, "supervisionLevel": new_level}
                 comment = COMMENTS["supervise"][step]
-                events.append(
-                    self._event("supervise", state, state, self.coordinator, at, due, payload)
+                decided = self._decide(
+                    task, definition, snapshot, "supervise", actors, at, comment, [], None
                 )
-                events[-1].comment = comment
-                level = new_level
-        task.state = state
-        task.due_on = due
-        task.supervision_level = level
-        task.closed_at = at if state is TaskState.CLOSED else None
+                assert decided is not None, task.title
+                snapshot = decided
         return True
+
+    def _decide(
+        self,
+        task: PlannedTask,
+        definition: Definition,
+        snapshot: TaskSnapshot,
+        action: str,
+        actors: dict[str, tuple[int, int]],
+        at: dt.datetime,
+        comment: str,
+        evidence: list[str],
+        due_on: dt.date | None,
+    ) -> TaskSnapshot | None:
+        """Take ``action`` at ``at`` as the engine decides it: its event, the task's columns.
+
+        The actor is the first of the step's roles (the coordinator before
+        the court). Returns the task after it, or None for a side action the
+        engine refuses; a refused state change is a planning error and raises.
+        """
+        step = definition.step(snapshot.state, action)
+        assert step is not None, f"{task.title}: {action} from {snapshot.state}"
+        role = next(r for r in ("COORDINATOR", "RESPONSIBLE_UNIT", "COURT") if r in step.roles)
+        actor_id, unit_id = actors[role]
+        today = at.astimezone(SHANGHAI).date()
+        try:
+            decision = decide(
+                definition,
+                snapshot,
+                action,
+                Actor(account_id=actor_id, role=_ROLE_OF[role], unit_id=unit_id),
+                comment=comment or None,
+                evidence="\n".join(evidence) or None,
+                due_on=due_on,
+                today=today,
+            )
+        except WorkflowError:
+            if isinstance(step, Transition):
+                raise
+            return None
+        text, payload = decided_event(decision, evidence)
+        changes = decided_changes(decision, actor_id=actor_id, now=at, today=today)
+        for name, value in changes.items():
+            setattr(task, name, value)
+        task.events.append(
+            PlannedEvent(
+                action=action,
+                from_state=TaskState(decision.from_state),
+                to_state=TaskState(decision.to_state),
+                actor_id=actor_id,
+                actor_unit_id=unit_id,
+                at=at,
+                comment=text,
+                payload=payload,
+                due_on=task.due_on,
+            )
+        )
+        return applied(snapshot, decision)
 
     def _days(
         self,
@@ -655,6 +734,8 @@ class Planner:
         *,
         court_unit_id: int | None = None,
         not_before: dt.datetime | None = None,
+        amount_due_fen: int | None = None,
+        waiting: tuple[str, ...] = (),
         **subject: Any,
     ) -> PlannedTask:
         task = PlannedTask(
@@ -676,6 +757,8 @@ class Planner:
             allotted=allotted,
             court_unit_id=court_unit_id,
             not_before=not_before,
+            amount_due_fen=amount_due_fen,
+            waiting=waiting,
         ):
             # Too late to get that far before "today": stop earlier on the path.
             target = TaskState.ACCEPTED if target is not TaskState.ACCEPTED else TaskState.ASSIGNED
@@ -719,6 +802,7 @@ class Planner:
                 target,
                 created_on,
                 court_unit_id=court.id,
+                amount_due_fen=amount,
                 enforcement_case_id=case_id,
             )
             source = rng.choice(list(CaseSource))
@@ -837,6 +921,7 @@ class Planner:
                     target,
                     created_on,
                     not_before=not_before,
+                    waiting=tuple(d.title for d in deps if d.state not in FINISHED),
                     bankruptcy_case_id=case_id,
                     matter_type=matter_type,
                 )
@@ -925,22 +1010,6 @@ class Planner:
         return self.rows
 
 
-_TARGETS: dict[str, TaskState] = {
-    "assign": TaskState.ASSIGNED,
-    "reassign": TaskState.ASSIGNED,
-    "accept": TaskState.ACCEPTED,
-    "return": TaskState.RETURNED,
-    "start": TaskState.IN_PROGRESS,
-    "report": TaskState.IN_PROGRESS,
-    "suspend": TaskState.SUSPENDED,
-    "resume": TaskState.IN_PROGRESS,
-    "request_closure": TaskState.CLOSURE_REQUESTED,
-    "reject_closure": TaskState.IN_PROGRESS,
-    "approve_closure": TaskState.CLOSED,
-    "cancel": TaskState.CANCELLED,
-}
-
-
 # --------------------------------------------------------------------------- writing
 
 
@@ -978,7 +1047,6 @@ async def _insert_pairs(
 
 def _task_row(task: PlannedTask, definitions: dict[TaskKind, tuple[str, int]]) -> dict[str, Any]:
     key, version = definitions[task.kind]
-    assigned = next((e for e in task.events if e.action == "assign"), None)
     return {
         "id": task.id,
         "code": "",  # set by the caller
@@ -989,7 +1057,7 @@ def _task_row(task: PlannedTask, definitions: dict[TaskKind, tuple[str, int]]) -
         "meeting_id": task.meeting_id,
         "matter_type": task.matter_type,
         "responsible_unit_id": task.responsible_unit_id,
-        "assigned_by_id": assigned.actor_id if assigned else None,
+        "assigned_by_id": task.assigned_by_id,
         "assigned_on": task.assigned_on,
         "due_on": task.due_on,
         "state": task.state,
