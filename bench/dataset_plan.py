@@ -23,7 +23,6 @@ from bench.dataset_tables import (
     DECISIONS_PER_MEETING,
     ENFORCEMENT_CASES,
     EVIDENCE,
-    FINISHED,
     FIRST_DAY,
     GAPS,
     INDUSTRIES,
@@ -44,6 +43,7 @@ from bench.dataset_tables import (
 )
 from store.demo import ADMINISTRATORS, CAUSES, DEPARTMENTS, FIRMS, GIVEN, SURNAMES
 from store.enums import (
+    OPEN_STATES,
     BankruptcyProcedure,
     CaseSource,
     ClosureMethod,
@@ -734,7 +734,7 @@ class Planner:
                     target,
                     created_on,
                     not_before=not_before,
-                    waiting=tuple(d.title for d in deps if d.state not in FINISHED),
+                    waiting=tuple(d.title for d in deps if d.state in OPEN_STATES),
                     bankruptcy_case_id=case_id,
                     matter_type=matter_type,
                 )

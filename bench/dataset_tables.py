@@ -108,7 +108,6 @@ MATTER_ORDER = [
     MatterType.CREDIT_REPAIR,
     MatterType.DEREGISTRATION,
 ]
-FINISHED = (TaskState.CLOSED, TaskState.CANCELLED)
 # The account role that holds each role token of a definition (the liaison of
 # the responsible unit, of the court).
 ROLE_OF = {
