@@ -286,6 +286,7 @@ class _Seeder:
         self.last_at: dict[int, dt.datetime] = {}
         self.events_per_task: dict[int, int] = {}
         self.milestones: dict[str, dt.date] = {}
+        self.moments: dict[str, dt.datetime] = {}  # of the current task's events, by action
         self.events: list[TaskEvent] = []
 
     async def units_and_accounts(self) -> None:
@@ -376,6 +377,7 @@ class _Seeder:
         coordinator = self.accounts["demo-coordinator"]
         liaison = self.liaisons[task.responsible_unit_id]  # type: ignore[attr-defined]
         self.milestones.clear()
+        self.moments.clear()
         court_id = court_liaison.unit_id if court_liaison else None  # type: ignore[attr-defined]
         snapshot = task_snapshot(
             task,
@@ -441,6 +443,7 @@ class _Seeder:
             payload,
             comment=comment,
         )
+        self.moments[action] = at
         for name, value in decided_changes(decision, actor_id=actor.id, now=at, today=day).items():
             setattr(task, name, value)
         return applied(snapshot, decision)
@@ -602,7 +605,8 @@ class _Seeder:
             await self._performance(case, state, created_on)
             if state is TaskState.CLOSED:
                 case.closure_method = ClosureMethod.FULL_PERFORMANCE
-                case.performance_confirmed_at = task.closed_at
+                # confirmed when the court said so, as the transition records it
+                case.performance_confirmed_at = self.moments["confirm_performance"]
                 case.closed_on = (task.closed_at or _at(DEMO_TODAY, self.rng)).date()
                 await case.save(using_db=self.conn)
         return len(states)

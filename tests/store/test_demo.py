@@ -119,6 +119,10 @@ async def test_every_demo_event_is_one_the_engine_decides(db: str) -> None:
             comment, payload = decided_event(decision, evidence)
             expected = (decision.from_state, decision.to_state, comment, payload)
             assert recorded == expected, (task.code, event.seq)
+            if event.action == "confirm_performance":
+                # and the case holds the moment the court confirmed
+                assert case is not None, task.code
+                assert case.performance_confirmed_at == event.occurred_at, task.code
             snapshot = applied(snapshot, decision)
 
         # … and ends where the task row stands: state, version, supervision level
