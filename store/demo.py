@@ -191,33 +191,10 @@ PATHS: dict[TaskState, list[str]] = {
     TaskState.ASSIGNED: ["assign"],
     TaskState.RETURNED: ["assign", "return"],
     TaskState.ACCEPTED: ["assign", "accept"],
-    TaskState.IN_PROGRESS: [
-        "assign",
-        "accept",
-        "start",
-        "report",
-    ],
-    TaskState.SUSPENDED: [
-        "assign",
-        "accept",
-        "start",
-        "suspend",
-    ],
-    TaskState.CLOSURE_REQUESTED: [
-        "assign",
-        "accept",
-        "start",
-        "report",
-        "request_closure",
-    ],
-    TaskState.CLOSED: [
-        "assign",
-        "accept",
-        "start",
-        "report",
-        "request_closure",
-        "approve_closure",
-    ],
+    TaskState.IN_PROGRESS: ["assign", "accept", "start", "report"],
+    TaskState.SUSPENDED: ["assign", "accept", "start", "suspend"],
+    TaskState.CLOSURE_REQUESTED: ["assign", "accept", "start", "report", "request_closure"],
+    TaskState.CLOSED: ["assign", "accept", "start", "report", "request_closure", "approve_closure"],
     TaskState.CANCELLED: ["assign", "cancel"],
 }
 COMMENTS = {
