@@ -6,7 +6,7 @@ import datetime as dt
 from enum import Enum
 
 import strawberry
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL
 from tortoise.queryset import QuerySet
 
 from schema.arguments import items, search, text_filter
@@ -15,9 +15,10 @@ from schema.types.tasks import FINISHED_STATES, TaskWarning
 from store import models
 from store.enums import SupervisionLevel, TaskKind, TaskState
 from store.inputs import column_length
+from store.intervals import SqlParams
+from store.warning_sql import TASK_COLUMNS, WarningSql
 from workflow.calendar import default_calendar
-from workflow.errors import CalendarUnavailable
-from workflow.warnings import BLUE_WITHIN_WORKING_DAYS, NOT_STARTED_STATES, YELLOW_SHARE
+from workflow.warnings import WarningColor, WarningWindows, warning_windows
 
 __all__ = ["TaskFilter", "TaskOrder", "TaskOrderField", "filter_tasks", "order_tasks"]
 
@@ -117,11 +118,10 @@ async def filter_tasks(
         query = query.filter(due_on__gte=spec.due_after)
     if spec.due_before is not None:
         query = query.filter(due_on__lte=spec.due_before)
-    overdue = Q(state__in=OPEN_STATES, due_on__lt=today)
-    if spec.overdue is True:
-        query = query.filter(overdue)
-    elif spec.overdue is False:
-        query = query.filter(~overdue)
+    windows = warning_windows(today, default_calendar())
+    rule = WarningSql(SqlParams(sqlite=False, inline=True), windows, TASK_COLUMNS)
+    if spec.overdue is not None:
+        query = _where(query, rule.is_colour(WarningColor.RED), holds=spec.overdue)
     if text is not None:
         matches = (
             Q(code__icontains=text)
@@ -134,53 +134,39 @@ async def filter_tasks(
             matches |= Q(enforcement_case__applicant_name__icontains=text)
         query = query.filter(matches)
     if spec.warning is not None:
-        query = await _filter_warning(query, spec.warning, today)
+        query = await _filter_warning(query, spec.warning, rule, windows)
     return query
 
 
 async def _filter_warning(
-    query: QuerySet[models.Task], colour: TaskWarning, today: dt.date
+    query: QuerySet[models.Task], colour: TaskWarning, rule: WarningSql, windows: WarningWindows
 ) -> QuerySet[models.Task]:
-    """RED, BLUE and YELLOW as the engine defines them (RED > YELLOW > BLUE).
+    """The tasks of one colour, by the engine's rule in SQL (``store.warning_sql``).
 
-    RED and the BLUE window are date ranges. YELLOW needs working days between
-    each task's own dates: the not-started candidates are few (open, assigned,
-    not yet due) and are judged by the engine's rule, then filtered by id.
+    Where the calendar cannot answer — the day itself, or a task that could be
+    YELLOW — no task has a colour but RED, and every open task with a due date
+    is UNKNOWN (issue 14 will judge such tasks one by one).
     """
-    calendar = default_calendar()
-    open_with_date = query.filter(state__in=OPEN_STATES, due_on__isnull=False)
     if colour is TaskWarning.RED:
-        return open_with_date.filter(due_on__lt=today)
-    try:
-        blue_until = calendar.add_working_days(today, BLUE_WITHIN_WORKING_DAYS)
-        yellow_ids = await _yellow_ids(open_with_date, today)
-    except CalendarUnavailable:
-        return query.filter(id__in=[]) if colour is not TaskWarning.UNKNOWN else open_with_date
-    if colour is TaskWarning.YELLOW:
-        return query.filter(id__in=yellow_ids)
-    if colour is TaskWarning.BLUE:
-        return open_with_date.filter(due_on__gte=today, due_on__lte=blue_until).exclude(
-            id__in=yellow_ids
-        )
+        return _where(query, rule.is_colour(WarningColor.RED))
+    unknowable = windows.blue_until is None or await _where(query, rule.unknowable()).exists()
     if colour is TaskWarning.UNKNOWN:
+        if unknowable:
+            return query.filter(state__in=OPEN_STATES, due_on__isnull=False)
         return query.filter(id__in=[])
-    return query.exclude(
-        Q(state__in=OPEN_STATES, due_on__isnull=False, due_on__lte=blue_until)
-    ).exclude(id__in=yellow_ids)
+    if unknowable:
+        return query.filter(id__in=[])
+    return _where(query, rule.is_colour(WarningColor(colour.value)))
 
 
-async def _yellow_ids(open_with_date: QuerySet[models.Task], today: dt.date) -> list[int]:
-    calendar = default_calendar()
-    numerator, denominator = YELLOW_SHARE
-    candidates = await open_with_date.filter(
-        state__in=sorted(NOT_STARTED_STATES), due_on__gte=today, assigned_on__isnull=False
-    ).values_list("id", "assigned_on", "due_on")
-    ids = []
-    for task_id, assigned_on, due_on in candidates:
-        if assigned_on >= due_on:
-            continue
-        allotted = calendar.working_days_between(assigned_on, due_on)
-        gone = calendar.working_days_between(assigned_on, today)
-        if gone * denominator > allotted * numerator:
-            ids.append(task_id)
-    return ids
+def _where(
+    query: QuerySet[models.Task], condition: str, holds: bool = True
+) -> QuerySet[models.Task]:
+    """The rows of ``query`` for which the SQL ``condition`` holds (or does not).
+
+    tortoise filters by an annotation's value: the condition goes into the
+    WHERE clause as a CASE, with its constants inlined (``SqlParams(inline=True)``).
+    """
+    name = f"holds_{len(query._annotations)}"  # one name per condition of the query
+    case = RawSQL(f"CASE WHEN {condition} THEN 1 ELSE 0 END")
+    return query.annotate(**{name: case}).filter(**{name: int(holds)})
