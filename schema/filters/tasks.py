@@ -121,7 +121,7 @@ async def filter_tasks(
     windows = warning_windows(today, default_calendar())
     rule = WarningSql(SqlParams(sqlite=False, inline=True), windows, TASK_COLUMNS)
     if spec.overdue is not None:
-        query = _where(query, rule.is_colour(WarningColor.RED), holds=spec.overdue)
+        query = _where(query, "overdue", rule.is_colour(WarningColor.RED), holds=spec.overdue)
     if text is not None:
         matches = (
             Q(code__icontains=text)
@@ -148,25 +148,27 @@ async def _filter_warning(
     is UNKNOWN (issue 14 will judge such tasks one by one).
     """
     if colour is TaskWarning.RED:
-        return _where(query, rule.is_colour(WarningColor.RED))
-    unknowable = windows.blue_until is None or await _where(query, rule.unknowable()).exists()
+        return _where(query, "warning", rule.is_colour(WarningColor.RED))
+    unknowable = (
+        windows.blue_until is None or await _where(query, "unknowable", rule.unknowable()).exists()
+    )
     if colour is TaskWarning.UNKNOWN:
         if unknowable:
             return query.filter(state__in=OPEN_STATES, due_on__isnull=False)
         return query.filter(id__in=[])
     if unknowable:
         return query.filter(id__in=[])
-    return _where(query, rule.is_colour(WarningColor(colour.value)))
+    return _where(query, "warning", rule.is_colour(WarningColor(colour.value)))
 
 
 def _where(
-    query: QuerySet[models.Task], condition: str, holds: bool = True
+    query: QuerySet[models.Task], name: str, condition: str, *, holds: bool = True
 ) -> QuerySet[models.Task]:
     """The rows of ``query`` for which the SQL ``condition`` holds (or does not).
 
     tortoise filters by an annotation's value: the condition goes into the
     WHERE clause as a CASE, with its constants inlined (``SqlParams(inline=True)``).
     """
-    name = f"holds_{len(query._annotations)}"  # one name per condition of the query
     case = RawSQL(f"CASE WHEN {condition} THEN 1 ELSE 0 END")
-    return query.annotate(**{name: case}).filter(**{name: int(holds)})
+    column = f"{name}_holds"
+    return query.annotate(**{column: case}).filter(**{column: int(holds)})
