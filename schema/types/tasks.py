@@ -33,7 +33,7 @@ from workflow.engine import Actor, EnforcementFacts, TaskSnapshot, available_act
 from workflow.errors import CalendarUnavailable
 from workflow.progress import progress as task_progress
 from workflow.registry import definition_for, get_definition
-from workflow.warnings import warning_for
+from workflow.warnings import is_overdue, warning_for
 
 FINISHED_STATES = (TaskState.CLOSED, TaskState.CANCELLED)
 
@@ -60,6 +60,8 @@ def definition_of(row: models.Task) -> Definition:
 
 
 def warning_of(row: models.Task, today: dt.date) -> TaskWarning:
+    """The engine's colour of the task; UNKNOWN where the calendar cannot answer."""
+    definition = definition_of(row)
     try:
         colour = warning_for(
             row.state.value,
@@ -67,11 +69,12 @@ def warning_of(row: models.Task, today: dt.date) -> TaskWarning:
             row.due_on,
             today,
             default_calendar(),
-            definition=definition_of(row),
+            definition=definition,
         )
     except CalendarUnavailable:
-        if row.due_on is not None and row.state not in FINISHED_STATES and today > row.due_on:
-            return TaskWarning.RED  # being late needs no working-day calendar
+        # Being late needs no working-day calendar.
+        if is_overdue(row.state.value, row.due_on, today, definition=definition):
+            return TaskWarning.RED
         return TaskWarning.UNKNOWN
     return TaskWarning[colour.value]
 
@@ -231,10 +234,9 @@ class TaskType(ModelNode):
 
     @strawberry.field(description="Whether the task is past its due date and not closed.")
     def overdue(self, info: Info) -> bool:
-        return (
-            self.row.due_on is not None
-            and self.row.state not in FINISHED_STATES
-            and info.context.today > self.row.due_on
+        row = self.row
+        return is_overdue(
+            row.state.value, row.due_on, info.context.today, definition=definition_of(row)
         )
 
     @strawberry.field(description="How far the task has come towards 销号.")
