@@ -83,6 +83,31 @@ def _parser() -> argparse.ArgumentParser:
     progress.add_argument("--json", action="store_true", help="print JSON instead of a table")
     progress.set_defaults(run=_progress)
 
+    calendar = commands.add_parser(
+        "calendar", help="the official working-day calendar (节假日安排), one year per notice"
+    )
+    calendar_commands = calendar.add_subparsers(dest="calendar_command", required=True)
+    calendar_import = calendar_commands.add_parser(
+        "import",
+        help="enter a year from a TOML file (year, source, holidays = [...], workdays = [...])",
+    )
+    calendar_import.add_argument("file")
+    calendar_import.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a year that is entered already and has tasks counted on it",
+    )
+    calendar_import.set_defaults(run=_calendar_import)
+    calendar_show = calendar_commands.add_parser(
+        "show", help="the years stored, or one year's holidays and make-up working days"
+    )
+    calendar_show.add_argument("year", nargs="?", type=int)
+    calendar_show.set_defaults(run=_calendar_show)
+    calendar_check = calendar_commands.add_parser(
+        "check", help="compare the stored years with the calendar package's; say where they differ"
+    )
+    calendar_check.set_defaults(run=_calendar_check)
+
     account = commands.add_parser("account", help="manage accounts")
     account_commands = account.add_subparsers(dest="account_command", required=True)
     create = account_commands.add_parser(
@@ -273,6 +298,91 @@ def _progress(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(report_table(report))
     return 0
+
+
+def _calendar_import(args: argparse.Namespace, settings: Settings) -> int:
+    from store.calendars import InvalidCalendar, calendar_file, set_official_calendar
+    from store.setup import database
+
+    try:
+        entry = calendar_file(args.file)
+    except InvalidCalendar as err:
+        for problem in err.problems:
+            print(f"fuyuan: {args.file}: {problem.field}: {problem.reason}", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        async with database(settings.database_url):
+            try:
+                row = await set_official_calendar(
+                    year=entry.year,
+                    source=entry.source,
+                    holidays=entry.holidays,
+                    workdays=entry.workdays,
+                    replace=args.replace,
+                    entered_by=None,
+                )
+            except InvalidCalendar as err:
+                for problem in err.problems:
+                    print(
+                        f"fuyuan: {args.file}: {problem.field}: {problem.reason}", file=sys.stderr
+                    )
+                return 2
+        print(
+            f"fuyuan: calendar {row.year} entered ({row.source}): {len(row.holidays)} holidays, "
+            f"{len(row.workdays)} make-up working days"
+        )
+        return 0
+
+    return asyncio.run(run())
+
+
+def _calendar_show(args: argparse.Namespace, settings: Settings) -> int:
+    from store.enums import CalendarOrigin
+    from store.models import OfficialCalendar
+    from store.setup import database
+
+    async def run() -> list[OfficialCalendar]:
+        async with database(settings.database_url):
+            query = OfficialCalendar.all().prefetch_related("entered_by")
+            if args.year is not None:
+                query = query.filter(year=args.year)
+            return list(await query)
+
+    rows = asyncio.run(run())
+    if args.year is not None and not rows:
+        print(f"fuyuan: {args.year} is not entered", file=sys.stderr)
+        return 1
+    for row in rows:
+        by = (
+            row.entered_by.username
+            if row.entered_by
+            else ("the package" if row.origin == CalendarOrigin.PACKAGE else "the command line")
+        )
+        print(
+            f"{row.year}  {row.source}  {len(row.holidays)} holidays  {len(row.workdays)} "
+            f"make-up days  entered {row.entered_at:%Y-%m-%d} by {by}"
+        )
+        if args.year is not None:
+            print("holidays: " + " ".join(row.holidays))
+            print("workdays: " + (" ".join(row.workdays) or "(none)"))
+    return 0
+
+
+def _calendar_check(args: argparse.Namespace, settings: Settings) -> int:
+    from store.calendars import check_against_package
+    from store.setup import database
+
+    async def run() -> int:
+        async with database(settings.database_url):
+            found = await check_against_package()
+        for item in found:
+            print(item.describe())
+        disagree = [item for item in found if item.only_stored or item.only_package]
+        print(f"fuyuan: {len(disagree)} year(s) where the stored calendar and the package disagree")
+        return 1 if disagree else 0
+
+    return asyncio.run(run())
 
 
 def _read_password() -> str:

@@ -133,3 +133,10 @@ class MatterType(LabelledEnum):
 class BriefingStatus(LabelledEnum):
     DRAFT = "DRAFT", "草稿"
     ISSUED = "ISSUED", "已印发"
+
+
+class CalendarOrigin(LabelledEnum):
+    """Where a year of the official calendar came from."""
+
+    PACKAGE = "PACKAGE", "软件包"
+    ADMIN = "ADMIN", "管理员录入"
