@@ -25,3 +25,7 @@ strawberry.enum(enums.BankruptcyProcedure, description="破产程序: 清算, �
 strawberry.enum(
     enums.BriefingStatus, description="工作通报: 草稿 (draft) or 已印发 (issued, frozen)."
 )
+strawberry.enum(
+    enums.CalendarOrigin,
+    description="Where a year of the official calendar came from: the package or an administrator.",
+)

@@ -326,7 +326,7 @@ async def set_official_calendar(
             "holidays": new_holidays,
             "workdays": new_workdays,
             "origin": CalendarOrigin.ADMIN,
-            "entered_by": entered_by,
+            "entered_by_id": entered_by.id if entered_by else None,
             "entered_at": now,
         }
         if old is None:

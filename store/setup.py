@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api.migrate import migrate as run_migrations
 from tortoise.transactions import in_transaction
@@ -29,6 +30,9 @@ async def migrate(url: str | None = None) -> None:
     async with TortoiseContext() as ctx:
         await ctx.init(config=config)
         await run_migrations(config=config)
+        # Tortoise caches each model's INSERT by connection name, placeholders and all;
+        # a process that migrates SQLite and then PostgreSQL (the tests) must not reuse it.
+        EXECUTOR_CACHE.clear()
         async with in_transaction() as conn:
             await seed_package_years(conn)
             rows = await OfficialCalendar.all().using_db(conn)

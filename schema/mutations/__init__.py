@@ -13,6 +13,7 @@ from schema.mutations.briefings import (
     resolve_issue_briefing,
     resolve_update_briefing,
 )
+from schema.mutations.calendars import SetOfficialCalendarPayload, resolve_set_official_calendar
 from schema.mutations.cases import (
     AddCoordinationMatterPayload,
     CreateBankruptcyCasePayload,
@@ -37,7 +38,7 @@ from schema.mutations.tasks import (
     resolve_create_task,
     resolve_transition_task,
 )
-from schema.permissions import CanAct, IsCoordinator, IsCoordinatorOrCourt
+from schema.permissions import CanAct, IsAdmin, IsCoordinator, IsCoordinatorOrCourt
 
 
 @strawberry.type(description="Everything that changes data. Each takes one input.")
@@ -109,4 +110,10 @@ class Mutation:
         permission_classes=[IsCoordinator],
         description="Issue (印发) a draft briefing: it gets the next serial of its year "
         "(2023年第5期) and never changes again.",
+    )
+    set_official_calendar: SetOfficialCalendarPayload = strawberry.mutation(
+        resolver=resolve_set_official_calendar,
+        permission_classes=[IsAdmin],
+        description="Enter a year of the official working-day calendar from the State "
+        "Council's notice (administrators). Each date at fault comes back in `errors`.",
     )
