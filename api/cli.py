@@ -196,12 +196,25 @@ def _date(value: str) -> dt.date:
 
 
 def _sweep(args: argparse.Namespace, settings: Settings) -> int:
+    from store.calendars import missing_next_year
     from store.operations.sweep import sweep
+    from store.operations.tasks import utcnow
+    from store.operations.transitions import local_today
     from store.setup import database
     from workflow.errors import WorkflowError
 
     async def run() -> int:
         async with database(settings.database_url):
+            missing = await missing_next_year(args.today or local_today(utcnow()))
+            if missing is not None:
+                year, tasks = missing
+                print(
+                    f"fuyuan: warning: the {year} holidays are not entered yet: the warnings "
+                    f"and working-day figures of {tasks} task(s) with dates in {year} cannot "
+                    f"be judged; enter the State Council's notice with `fuyuan calendar import "
+                    f"FILE` (docs/operations.md)",
+                    file=sys.stderr,
+                )
             try:
                 escalations = await sweep(today=args.today)
             except WorkflowError as err:
