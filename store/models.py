@@ -474,7 +474,8 @@ class CalendarDay(Model):
     """One day of the PRC official calendar, for working-day arithmetic in SQL.
 
     Filled by ``store.calendar_days.fill_calendar_days`` (run by ``fuyuan
-    migrate``) for every year ``workflow.calendar`` has official data for.
+    migrate`` and when an administrator enters a year) for every year of
+    ``official_calendar``.
     ``working_seq`` counts the working days up to and including ``day``, so the
     working days in ``(a, b]`` are ``working_seq(b) - working_seq(a)``, as
     ``WorkingCalendar.working_days_between`` counts them.
