@@ -4,8 +4,9 @@
 YELLOW warnings) and buckets days into weeks with joins on this table instead
 of a Python loop over tasks. It is filled from the calendar built from the
 ``official_calendar`` rows (``store.calendars``) — the same data the engine
-judges deadlines by — for every year stored; a day outside those years has no row, so a figure that needs it is left
-out rather than guessed (as the engine refuses such a year).
+judges deadlines by — for every year stored; a day outside those years has
+no row, so a figure that needs it is left out rather than guessed (as the
+engine refuses such a year).
 """
 
 from __future__ import annotations
