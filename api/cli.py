@@ -317,16 +317,10 @@ def _calendar_import(args: argparse.Namespace, settings: Settings) -> int:
     from store.calendars import InvalidCalendar, calendar_file, set_official_calendar
     from store.setup import database
 
-    try:
-        entry = calendar_file(args.file)
-    except InvalidCalendar as err:
-        for problem in err.problems:
-            print(f"fuyuan: {args.file}: {problem.field}: {problem.reason}", file=sys.stderr)
-        return 2
-
     async def run() -> int:
-        async with database(settings.database_url):
-            try:
+        try:
+            entry = calendar_file(args.file)  # read and checked before the database opens
+            async with database(settings.database_url):
                 row = await set_official_calendar(
                     year=entry.year,
                     source=entry.source,
@@ -335,12 +329,10 @@ def _calendar_import(args: argparse.Namespace, settings: Settings) -> int:
                     replace=args.replace,
                     entered_by=None,
                 )
-            except InvalidCalendar as err:
-                for problem in err.problems:
-                    print(
-                        f"fuyuan: {args.file}: {problem.field}: {problem.reason}", file=sys.stderr
-                    )
-                return 2
+        except InvalidCalendar as err:
+            for problem in err.problems:
+                print(f"fuyuan: {args.file}: {problem.field}: {problem.reason}", file=sys.stderr)
+            return 2
         print(
             f"fuyuan: calendar {row.year} entered ({row.source}): {len(row.holidays)} holidays, "
             f"{len(row.workdays)} make-up working days"

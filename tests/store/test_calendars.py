@@ -14,7 +14,9 @@ from store.calendars import (
     calendar_file,
     calendar_problems,
     check_against_package,
+    load_calendar,
     missing_next_year,
+    refresh_calendar,
     set_official_calendar,
 )
 from store.enums import CalendarOrigin, TaskState
@@ -317,3 +319,22 @@ def test_the_example_file_reads_and_passes_the_rules() -> None:
     assert calendar_problems(entry.year, entry.source, entry.holidays, entry.workdays) == []
     assert list(entry.holidays) == HOLIDAYS_2027
     assert list(entry.workdays) == WORKDAYS_2027
+
+
+async def test_a_process_picks_up_a_year_another_process_entered(db: str) -> None:
+    # given a process (a server worker) that loaded the calendar at start
+    await load_calendar()
+    assert not await refresh_calendar(force=True)  # nothing changed since
+    # when another process stores 2027 (written here behind this process's back)
+    await OfficialCalendar.create(
+        year=2027,
+        source="x",
+        holidays=[day.isoformat() for day in HOLIDAYS_2027],
+        workdays=[day.isoformat() for day in WORKDAYS_2027],
+        origin=CalendarOrigin.ADMIN,
+        entered_at=dt.datetime.now(dt.UTC),
+    )
+    assert max(default_calendar().supported_years) == 2026
+    # then this process's next check sees the new stamp and judges 2027 too
+    assert await refresh_calendar(force=True)
+    assert default_calendar().is_working_day(D(2027, 2, 20))
