@@ -11,7 +11,8 @@ from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.base import user_errors
 from schema.types.units import AccountType
-from store.auth import AuthError, login
+from store.auth import login
+from store.errors import AuthError
 
 
 @strawberry.input(description="A username and password.")

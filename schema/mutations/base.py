@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import strawberry
 
-from schema.errors import ErrorCode, UserError
+from schema.errors import UserError
 from schema.ids import parse_global_id, row_id
 from store.errors import StoreError, ValidationError
 from store.idempotency import Idempotency
@@ -63,6 +63,5 @@ def idempotency(viewer: Account, input: object, operation: str) -> Idempotency |
 
 def user_errors(error: StoreError) -> list[UserError]:
     """The payload's ``errors`` for an expected failure of the store or the engine."""
-    code = ErrorCode.__members__.get(error.code, ErrorCode.VALIDATION)
     field = ["input", *error.field.split(".")] if error.field else None
-    return [UserError(field=field, code=code, message=error.message)]
+    return [UserError(field=field, code=error.code, message=error.message)]

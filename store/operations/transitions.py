@@ -40,7 +40,15 @@ from tortoise.transactions import in_transaction
 
 from store.enums import ClosureMethod, TaskKind, TaskState
 from store.enums import SupervisionLevel as StoredLevel
-from store.errors import IdempotencyKeyReused, NotFound, StoreError, ValidationError
+from store.errors import (
+    AccountInactive,
+    IdempotencyKeyReused,
+    NotFound,
+    StoreError,
+    ValidationError,
+    VersionConflict,
+    WorkflowRefusal,
+)
 from store.inputs import (
     IDEMPOTENCY_KEY_LENGTH,
     bounded_list,
@@ -73,11 +81,7 @@ from workflow.errors import (
 __all__ = [
     "MIGRATE_ACTION",
     "SHANGHAI",
-    "AccountInactive",
-    "IdempotencyKeyReused",
     "TransitionResult",
-    "VersionConflict",
-    "WorkflowRefusal",
     "local_today",
     "replay_task",
     "task_state_at",
@@ -117,62 +121,6 @@ EVIDENCE_ITEM_LENGTH = 300
 #: workflow (``store.operations.workflow_versions``). It jumps outside the
 #: graph; its payload holds ``fromVersion`` and ``toVersion``.
 MIGRATE_ACTION = "migrate_workflow"
-
-
-# --------------------------------------------------------------------------- errors
-
-
-class VersionConflict(StoreError):
-    """The task changed since the caller read it (a stale ``expectedVersion``).
-
-    Attributes:
-        task_code: the task concerned.
-        expected: the version the caller sent.
-        current: the version the task is at now.
-        while_saving: True if the change was detected by the conditional UPDATE
-            (someone wrote between this call's read and its write), False if
-            the version read at the start was already different.
-    """
-
-    code = "VERSION_CONFLICT"
-
-    def __init__(
-        self, task_code: str, expected: int, current: int, *, while_saving: bool = False
-    ) -> None:
-        when = "while your change was being saved" if while_saving else "since you loaded it"
-        super().__init__(
-            f"task {task_code} was changed by someone else {when}: it is at version "
-            f"{current}, you sent expectedVersion {expected}; reload the task and try again",
-            field="expectedVersion",
-        )
-        self.task_code = task_code
-        self.expected = expected
-        self.current = current
-        self.while_saving = while_saving
-
-
-class AccountInactive(StoreError):
-    """A deactivated account tried to act."""
-
-    code = "FORBIDDEN"
-
-    def __init__(self, username: str) -> None:
-        super().__init__(f"account {username} is deactivated and may not act on tasks")
-        self.username = username
-
-
-class WorkflowRefusal(StoreError):
-    """The workflow engine refused; ``code`` is the engine's own code.
-
-    ``INVALID_TRANSITION``, ``FORBIDDEN``, ``VALIDATION``, ``GUARD_FAILED``,
-    ``CALENDAR_UNAVAILABLE``, ``INCONSISTENT_HISTORY`` … The engine's exception
-    is kept in ``error`` (and as ``__cause__``).
-    """
-
-    def __init__(self, error: WorkflowError, message: str, *, field: str | None = None) -> None:
-        super().__init__(message, field=field)
-        self.code = error.code
-        self.error = error
 
 
 # --------------------------------------------------------------------------- helpers
