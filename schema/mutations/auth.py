@@ -9,10 +9,9 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
-from schema.mutations.base import user_errors
+from schema.mutations.base import answer
 from schema.types.units import AccountType
 from store.auth import login
-from store.errors import AuthError
 
 
 @strawberry.input(description="A username and password.")
@@ -38,7 +37,8 @@ async def resolve_login(
     now = dt.datetime.now(dt.UTC)
     context = info.context
     request = context.request
-    try:
+
+    async def perform() -> LoginPayload:
         token, account = await login(
             input.username,
             input.password,
@@ -47,12 +47,13 @@ async def resolve_login(
             now=now,
             client=request.client.host if request is not None and request.client else None,
         )
-    except AuthError as err:
-        return LoginPayload(token=None, expires_at=None, account=None, errors=user_errors(err))
-    context.viewer = account
-    return LoginPayload(
-        token=token,
-        expires_at=now + context.token_ttl,
-        account=AccountType.from_model(account),
-        errors=[],
-    )
+        context.viewer = account
+        return LoginPayload(
+            token=token,
+            expires_at=now + context.token_ttl,
+            account=AccountType.from_model(account),
+            errors=[],
+        )
+
+    # Signing in is the one mutation with no viewer yet: no ``mutate``.
+    return await answer(LoginPayload, perform())

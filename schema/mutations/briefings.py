@@ -13,14 +13,12 @@ from schema.errors import UserError
 from schema.mutations.base import (
     IDEMPOTENCY_KEY_DESCRIPTION,
     idempotency,
+    mutate,
     required_id,
     required_ids,
-    user_errors,
 )
-from schema.permissions import require_viewer
 from schema.types.briefings import BriefingType
-from store.errors import StoreError
-from store.models import Briefing
+from store.models import Account, Briefing
 
 
 @strawberry.input(description="Which tasks a briefing covers; all of them when not given.")
@@ -88,10 +86,7 @@ class IssueBriefingPayload(BriefingPayload):
 P = TypeVar("P", bound=BriefingPayload)
 
 
-def _payload(payload: type[P], row: Briefing | None, err: StoreError | None = None) -> P:
-    if err is not None:
-        return payload(briefing=None, errors=user_errors(err))
-    assert row is not None
+def _payload(payload: type[P], row: Briefing) -> P:
     return payload(briefing=BriefingType.from_model(row), errors=[])
 
 
@@ -101,9 +96,8 @@ async def resolve_generate_briefing(
         GenerateBriefingInput, strawberry.argument(description="What to do; see the fields.")
     ],
 ) -> GenerateBriefingPayload:
-    viewer = require_viewer(info)
-    scope = input.scope or BriefingScope()
-    try:
+    async def perform(viewer: Account) -> GenerateBriefingPayload:
+        scope = input.scope or BriefingScope()
         key = idempotency(viewer, input, "generateBriefing")
         unit_ids = (
             tuple(required_ids(scope.unit_ids, expected="Unit", field="scope.unitIds"))
@@ -119,9 +113,9 @@ async def resolve_generate_briefing(
             generated_by=viewer,
             idempotency=key,
         )
-    except StoreError as err:
-        return _payload(GenerateBriefingPayload, None, err)
-    return _payload(GenerateBriefingPayload, row)
+        return _payload(GenerateBriefingPayload, row)
+
+    return await mutate(info, GenerateBriefingPayload, perform)
 
 
 async def resolve_update_briefing(
@@ -130,13 +124,12 @@ async def resolve_update_briefing(
         UpdateBriefingInput, strawberry.argument(description="What to do; see the fields.")
     ],
 ) -> UpdateBriefingPayload:
-    require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> UpdateBriefingPayload:
         briefing_id = required_id(input.briefing_id, expected="Briefing", field="briefingId")
         row = await update_next_steps(briefing_id, input.next_steps)
-    except StoreError as err:
-        return _payload(UpdateBriefingPayload, None, err)
-    return _payload(UpdateBriefingPayload, row)
+        return _payload(UpdateBriefingPayload, row)
+
+    return await mutate(info, UpdateBriefingPayload, perform)
 
 
 async def resolve_issue_briefing(
@@ -145,10 +138,9 @@ async def resolve_issue_briefing(
         IssueBriefingInput, strawberry.argument(description="What to do; see the fields.")
     ],
 ) -> IssueBriefingPayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> IssueBriefingPayload:
         briefing_id = required_id(input.briefing_id, expected="Briefing", field="briefingId")
         row = await issue_briefing(briefing_id, issued_by=viewer)
-    except StoreError as err:
-        return _payload(IssueBriefingPayload, None, err)
-    return _payload(IssueBriefingPayload, row)
+        return _payload(IssueBriefingPayload, row)
+
+    return await mutate(info, IssueBriefingPayload, perform)

@@ -14,10 +14,9 @@ from schema.mutations.base import (
     IDEMPOTENCY_KEY_DESCRIPTION,
     idempotency,
     input_id,
+    mutate,
     required_id,
-    user_errors,
 )
-from schema.permissions import require_viewer
 from schema.types.base import fk
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType, PerformanceRecordType
 from schema.types.tasks import TaskType
@@ -30,7 +29,7 @@ from store.enums import (
     Role,
     TaskKind,
 )
-from store.errors import NotFound, StoreError, ValidationError
+from store.errors import ValidationError
 from store.models import Account, BankruptcyCase, EnforcementCase
 from store.operations.cases import (
     BankruptcyCaseInput,
@@ -40,7 +39,7 @@ from store.operations.cases import (
     record_performance,
 )
 from store.operations.tasks import TaskInput, create_task
-from store.visibility import scope_for
+from store.visibility import visible_or_not_found
 
 
 def _court_of_viewer(viewer: Account, court_id: int, field: str) -> None:
@@ -88,8 +87,7 @@ async def resolve_create_enforcement_case(
         CreateEnforcementCaseInput, strawberry.argument(description="What to do; see the fields.")
     ],
 ) -> CreateEnforcementCasePayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> CreateEnforcementCasePayload:
         court_id = required_id(input.court_id, expected="Unit", field="courtId")
         _court_of_viewer(viewer, court_id, "courtId")
         case = await create_enforcement_case(
@@ -110,11 +108,11 @@ async def resolve_create_enforcement_case(
             created_by=viewer,
             idempotency=idempotency(viewer, input, "createEnforcementCase"),
         )
-    except StoreError as err:
-        return CreateEnforcementCasePayload(enforcement_case=None, errors=user_errors(err))
-    return CreateEnforcementCasePayload(
-        enforcement_case=EnforcementCaseType.from_model(case), errors=[]
-    )
+        return CreateEnforcementCasePayload(
+            enforcement_case=EnforcementCaseType.from_model(case), errors=[]
+        )
+
+    return await mutate(info, CreateEnforcementCasePayload, perform)
 
 
 # --------------------------------------------------------------------------- recordPerformance
@@ -149,14 +147,17 @@ async def resolve_record_performance(
         RecordPerformanceInput, strawberry.argument(description="What to do; see the fields.")
     ],
 ) -> RecordPerformancePayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> RecordPerformancePayload:
         key = idempotency(viewer, input, "recordPerformance")
         case_id = required_id(input.case_id, expected="EnforcementCase", field="caseId")
-        # Another court's case answers like a case that does not exist.
-        case = await EnforcementCase.filter(scope_for(EnforcementCase, viewer), id=case_id).first()
-        if case is None:
-            raise NotFound("caseId", "enforcement case", input.case_id)
+        case = await visible_or_not_found(
+            EnforcementCase,
+            viewer,
+            case_id,
+            field="caseId",
+            what="enforcement case",
+            key=input.case_id,
+        )
         record = await record_performance(
             case,
             paid_on=input.paid_on,
@@ -167,15 +168,13 @@ async def resolve_record_performance(
             today=info.context.today,
             idempotency=key,
         )
-    except StoreError as err:
         return RecordPerformancePayload(
-            performance_record=None, enforcement_case=None, errors=user_errors(err)
+            performance_record=PerformanceRecordType.from_model(record),
+            enforcement_case=EnforcementCaseType.from_model(case),
+            errors=[],
         )
-    return RecordPerformancePayload(
-        performance_record=PerformanceRecordType.from_model(record),
-        enforcement_case=EnforcementCaseType.from_model(case),
-        errors=[],
-    )
+
+    return await mutate(info, RecordPerformancePayload, perform)
 
 
 # --------------------------------------------------------------------------- createBankruptcyCase
@@ -212,8 +211,7 @@ async def resolve_create_bankruptcy_case(
         CreateBankruptcyCaseInput, strawberry.argument(description="What to do; see the fields.")
     ],
 ) -> CreateBankruptcyCasePayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> CreateBankruptcyCasePayload:
         court_id = required_id(input.court_id, expected="Unit", field="courtId")
         _court_of_viewer(viewer, court_id, "courtId")
         case = await create_bankruptcy_case(
@@ -233,11 +231,11 @@ async def resolve_create_bankruptcy_case(
             created_by=viewer,
             idempotency=idempotency(viewer, input, "createBankruptcyCase"),
         )
-    except StoreError as err:
-        return CreateBankruptcyCasePayload(bankruptcy_case=None, errors=user_errors(err))
-    return CreateBankruptcyCasePayload(
-        bankruptcy_case=BankruptcyCaseType.from_model(case), errors=[]
-    )
+        return CreateBankruptcyCasePayload(
+            bankruptcy_case=BankruptcyCaseType.from_model(case), errors=[]
+        )
+
+    return await mutate(info, CreateBankruptcyCasePayload, perform)
 
 
 # --------------------------------------------------------------------------- addCoordinationMatter
@@ -273,15 +271,19 @@ async def resolve_add_coordination_matter(
         AddCoordinationMatterInput, strawberry.argument(description="What to do; see the fields.")
     ],
 ) -> AddCoordinationMatterPayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> AddCoordinationMatterPayload:
         key = idempotency(viewer, input, "addCoordinationMatter")
         case_id = required_id(
             input.bankruptcy_case_id, expected="BankruptcyCase", field="bankruptcyCaseId"
         )
-        case = await BankruptcyCase.filter(scope_for(BankruptcyCase, viewer), id=case_id).first()
-        if case is None:
-            raise NotFound("bankruptcyCaseId", "bankruptcy case", input.bankruptcy_case_id)
+        case = await visible_or_not_found(
+            BankruptcyCase,
+            viewer,
+            case_id,
+            field="bankruptcyCaseId",
+            what="bankruptcy case",
+            key=input.bankruptcy_case_id,
+        )
         task = await create_task(
             TaskInput(
                 kind=TaskKind.BANKRUPTCY_MATTER,
@@ -297,6 +299,6 @@ async def resolve_add_coordination_matter(
             created_by=viewer,
             idempotency=key,
         )
-    except StoreError as err:
-        return AddCoordinationMatterPayload(task=None, errors=user_errors(err))
-    return AddCoordinationMatterPayload(task=TaskType.from_model(task), errors=[])
+        return AddCoordinationMatterPayload(task=TaskType.from_model(task), errors=[])
+
+    return await mutate(info, AddCoordinationMatterPayload, perform)

@@ -13,17 +13,16 @@ from schema.mutations.base import (
     IDEMPOTENCY_KEY_DESCRIPTION,
     idempotency,
     input_id,
+    mutate,
     required_id,
     required_ids,
-    user_errors,
 )
-from schema.permissions import require_viewer
 from schema.types.meetings import JointMeetingType
 from schema.types.tasks import TaskType
 from store.enums import MeetingLevel, TaskKind
-from store.errors import NotFound, StoreError
+from store.errors import NotFound
 from store.inputs import bounded_list
-from store.models import BankruptcyCase, EnforcementCase, JointMeeting
+from store.models import Account, BankruptcyCase, EnforcementCase, JointMeeting
 from store.operations.meetings import AgendaItemInput, JointMeetingInput, create_joint_meeting
 from store.operations.tasks import TaskInput, create_task
 
@@ -82,8 +81,7 @@ async def resolve_create_joint_meeting(
         CreateJointMeetingInput, strawberry.argument(description="What to do; see the fields.")
     ],
 ) -> CreateJointMeetingPayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> CreateJointMeetingPayload:
         key = idempotency(viewer, input, "createJointMeeting")
         # The lists are capped before anything is looked up.
         attending = required_ids(
@@ -126,9 +124,11 @@ async def resolve_create_joint_meeting(
             created_by=viewer,
             idempotency=key,
         )
-    except StoreError as err:
-        return CreateJointMeetingPayload(joint_meeting=None, errors=user_errors(err))
-    return CreateJointMeetingPayload(joint_meeting=JointMeetingType.from_model(meeting), errors=[])
+        return CreateJointMeetingPayload(
+            joint_meeting=JointMeetingType.from_model(meeting), errors=[]
+        )
+
+    return await mutate(info, CreateJointMeetingPayload, perform)
 
 
 @strawberry.input(description="A decision (议定事项) of a meeting, assigned as a task.")
@@ -160,8 +160,7 @@ async def resolve_record_meeting_decision(
         RecordMeetingDecisionInput, strawberry.argument(description="What to do; see the fields.")
     ],
 ) -> RecordMeetingDecisionPayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> RecordMeetingDecisionPayload:
         key = idempotency(viewer, input, "recordMeetingDecision")
         assisting = required_ids(
             input.assisting_unit_ids, expected="Unit", field="assistingUnitIds"
@@ -185,6 +184,6 @@ async def resolve_record_meeting_decision(
             created_by=viewer,
             idempotency=key,
         )
-    except StoreError as err:
-        return RecordMeetingDecisionPayload(task=None, errors=user_errors(err))
-    return RecordMeetingDecisionPayload(task=TaskType.from_model(task), errors=[])
+        return RecordMeetingDecisionPayload(task=TaskType.from_model(task), errors=[])
+
+    return await mutate(info, RecordMeetingDecisionPayload, perform)
