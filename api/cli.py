@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from api.settings import Settings, SettingsError
 from store.db import is_sqlite
 from store.errors import StoreError
+from workflow.clock import SHANGHAI
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -225,13 +226,12 @@ def _briefing(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _moment(value: str) -> dt.datetime:
-    from zoneinfo import ZoneInfo
 
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError as err:
         raise argparse.ArgumentTypeError(f"{value!r} is not a time like 2026-11-20T18:00") from err
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
 def _progress(args: argparse.Namespace, settings: Settings) -> int:

@@ -49,7 +49,6 @@ from collections import Counter as Tally
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -95,6 +94,7 @@ from store.models import (
 from store.operations.units import hash_password
 from store.setup import migrate
 from workflow.calendar import default_calendar
+from workflow.clock import SHANGHAI
 from workflow.definition import definition_for
 
 T = TypeVar("T")
@@ -108,7 +108,6 @@ LAST_EVENT_DAY = TODAY - dt.timedelta(days=1)
 FIRST_DAY = dt.date(2023, 2, 1)
 LAST_DUE_DATE = dt.date(2026, 12, 31)
 """The end of the last year the official calendar covers: no due date after it."""
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 BATCH = 5_000
 
 ENFORCEMENT_CASES = 20_000

@@ -24,11 +24,12 @@ from schema.types.briefings import BriefingType
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
 from schema.types.progress import ProgressScope, ProgressType
-from schema.types.tasks import FINISHED_STATES, TaskType, TaskWarning
+from schema.types.tasks import TaskType, TaskWarning
 from schema.types.units import AccountType, UnitType
 from schema.types.workflow import WorkflowType
 from store import models
 from store.enums import (
+    FINISHED_STATES,
     BankruptcyProcedure,
     CaseSource,
     MeetingLevel,

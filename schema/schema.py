@@ -32,8 +32,8 @@ from schema.types.meetings import JointMeetingType
 from schema.types.tasks import TaskEventType, TaskType
 from schema.types.units import AccountType, UnitType
 from schema.validation import CachedValidation, QuietExecutor
-from store.enums import LabelledEnum
 from workflow.errors import ErrorCode
+from workflow.labels import LabelledEnum
 
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 

@@ -19,7 +19,6 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -55,11 +54,11 @@ from store.models import (
 from store.operations.tasks import append_event
 from store.operations.units import hash_password
 from workflow.calendar import default_calendar
+from workflow.clock import SHANGHAI
 
 DEMO_PASSWORD = "fuyuan-demo"
 DEMO_TODAY = dt.date(2026, 11, 20)
 LAST_DUE_DATE = dt.date(2026, 12, 31)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 OFFICE = "KF-LXB"
 
 WARNING = (

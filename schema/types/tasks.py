@@ -25,15 +25,13 @@ from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
 from schema.types.units import AccountType, UnitType, load_account, load_unit
 from store import models
-from store.enums import MatterType, SupervisionLevel, TaskKind, TaskState
+from store.enums import FINISHED_STATES, MatterType, SupervisionLevel, TaskKind, TaskState
 from workflow.calendar import default_calendar
 from workflow.definition import Definition, definition_for, get_definition
 from workflow.engine import Actor, EnforcementFacts, TaskSnapshot, available_actions
 from workflow.errors import CalendarUnavailable
 from workflow.progress import progress as task_progress
 from workflow.warnings import warning_for
-
-FINISHED_STATES = (TaskState.CLOSED, TaskState.CANCELLED)
 
 
 @strawberry.enum(name="TaskWarning", description="三色预警: how close a task is to being late.")

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from store.enums import Role
+from store.enums import FINISHED_STATES, Role
 from store.errors import DependencyCycle, Duplicate, NotFound, ValidationError, WorkflowRefusal
 from store.models import Account, Task, TaskDependency
-from store.operations.transitions import FINISHED_STATES, actor_of, local_today
+from store.operations.transitions import actor_of
 from workflow.calendar import default_calendar
+from workflow.clock import local_today
 from workflow.dependencies import DependencyGraph
 from workflow.errors import CalendarUnavailable, CycleError, Forbidden
 

@@ -21,9 +21,9 @@ from tortoise.transactions import in_transaction
 from store.enums import OPEN_STATES, TaskState
 from store.enums import SupervisionLevel as StoredLevel
 from store.models import Task
-from store.operations.tasks import append_event, utcnow
-from store.operations.transitions import local_today
+from store.operations.tasks import append_event
 from workflow.calendar import default_calendar
+from workflow.clock import local_today, utcnow
 from workflow.warnings import SWEEP_SKIPS_STATES, Escalation, SweepItem, sweep_decisions
 
 __all__ = ["SWEEP_ACTION", "sweep"]

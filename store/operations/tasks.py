@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -38,9 +38,8 @@ from store.operations.common import (
     resolve_unit,
     resolve_units,
 )
+from workflow.clock import SHANGHAI, utcnow
 from workflow.definition import definition_for
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 TASK_UNIT_KINDS = (
     UnitKind.PARTY_GOV_ORGAN,
@@ -49,10 +48,6 @@ TASK_UNIT_KINDS = (
     UnitKind.COURT,
     UnitKind.OFFICE,
 )
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -127,7 +122,7 @@ async def create_task(
     workflow = definition_for(kind.value)
 
     async def create() -> Task:
-        async with in_transaction() if using_db is None else _nullcontext(using_db) as conn:
+        async with in_transaction() if using_db is None else nullcontext(using_db) as conn:
             number = await next_number(f"task:{at.year}", using_db=conn)
             task = await Task.create(
                 code=f"FY-{at.year}-{number:04d}",
@@ -185,19 +180,6 @@ def _check_subject(kind: TaskKind, data: TaskInput, matter_type: MatterType | No
         raise ValidationError(
             "matterType", "matter_type.kind", "only coordination matters have a matter type"
         )
-
-
-class _nullcontext:
-    """``async with`` over an existing connection: the caller owns the transaction."""
-
-    def __init__(self, conn: BaseDBAsyncClient) -> None:
-        self.conn = conn
-
-    async def __aenter__(self) -> BaseDBAsyncClient:
-        return self.conn
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
 
 
 class _Current:

@@ -30,7 +30,6 @@ import json
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -38,7 +37,7 @@ from tortoise.functions import Sum
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from store.enums import ClosureMethod, TaskKind, TaskState
+from store.enums import FINISHED_STATES, ClosureMethod, TaskKind, TaskState
 from store.enums import SupervisionLevel as StoredLevel
 from store.errors import (
     AccountInactive,
@@ -68,6 +67,7 @@ from store.models import (
     Unit,
 )
 from store.operations.tasks import append_event
+from workflow.clock import local_today, utcnow
 from workflow.definition import Definition, SideAction, Transition, get_definition
 from workflow.engine import Actor, Decision, EnforcementFacts, TaskSnapshot, decide, replay
 from workflow.errors import (
@@ -80,19 +80,11 @@ from workflow.errors import (
 
 __all__ = [
     "MIGRATE_ACTION",
-    "SHANGHAI",
     "TransitionResult",
-    "local_today",
     "replay_task",
     "task_state_at",
     "transition_task",
 ]
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-#: States in which a task no longer holds up the tasks that depend on it. A
-#: cancelled dependency will never close; waiting for it would block forever.
-FINISHED_STATES = frozenset({TaskState.CLOSED, TaskState.CANCELLED})
 
 #: Actions that may carry a due date: assign fixes the 办结时限, extend moves
 #: it, request_extension asks for a new one.
@@ -129,15 +121,6 @@ MIGRATE_ACTION = "migrate_workflow"
 def _fk(row: Model, name: str) -> Any:
     """The raw id of foreign key ``name`` (tortoise adds ``<name>_id`` at runtime)."""
     return getattr(row, f"{name}_id")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def local_today(now: dt.datetime | None = None) -> dt.date:
-    """The calendar day in Asia/Shanghai at ``now`` (default: the current time)."""
-    return (now or utcnow()).astimezone(SHANGHAI).date()
 
 
 def _utc(value: dt.datetime, field: str) -> dt.datetime:

@@ -27,7 +27,8 @@ from store.errors import (
 )
 from store.models import Account, Task
 from store.operations.tasks import append_event
-from store.operations.transitions import MIGRATE_ACTION, utcnow
+from store.operations.transitions import MIGRATE_ACTION
+from workflow.clock import utcnow
 from workflow.definition import Definition, get_definition, migrate_state_map
 from workflow.errors import StateMapError, UnknownDefinition
 

@@ -22,8 +22,8 @@ from strawberry.relay import to_base64
 
 from store.enums import OPEN_STATES
 from store.models import Account, BankruptcyCase, JointMeeting, Task, TaskEvent, Unit
-from store.operations.transitions import SHANGHAI
 from tests.schema.conftest import Api, Clients
+from workflow.clock import SHANGHAI
 
 OK, HIDDEN, FORBIDDEN, UNAUTHENTICATED, REFUSED = (
     "OK",

@@ -22,7 +22,6 @@ from workflow.engine import (
     TaskSnapshot,
     available_actions,
     decide,
-    format_fen,
     replay,
 )
 from workflow.errors import (
@@ -34,6 +33,7 @@ from workflow.errors import (
     MissingInput,
     WorkflowError,
 )
+from workflow.money import format_fen
 
 RESPONSIBLE_UNIT = 10
 OTHER_UNIT = 11
