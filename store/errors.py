@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from typing import ClassVar
 
 from workflow.clock import SHANGHAI
 from workflow.errors import ErrorCode, StateMapError, WorkflowError
@@ -27,6 +28,7 @@ __all__ = [
     "LoginFailed",
     "LoginThrottled",
     "NotFound",
+    "RecordError",
     "StateMapRefused",
     "StoreError",
     "SubscriberLagged",
@@ -59,26 +61,30 @@ class ValidationError(StoreError):
         self.reason = message
 
 
-class NotFound(StoreError):
+class RecordError(StoreError):
+    """A failure about one record, named by the input ``field``, its kind ``what``
+    (``task``, ``unit`` …) and its ``key``; ``template`` words the message."""
+
+    template: ClassVar[str]
+
+    def __init__(self, field: str, what: str, key: object) -> None:
+        super().__init__(self.template.format(field=field, what=what, key=key), field=field)
+        self.what = what
+        self.key = key
+
+
+class NotFound(RecordError):
     """A record named by the input does not exist."""
 
     code = ErrorCode.NOT_FOUND
-
-    def __init__(self, field: str, what: str, key: object) -> None:
-        super().__init__(f"{field}: no {what} {key!r}", field=field)
-        self.what = what
-        self.key = key
+    template = "{field}: no {what} {key!r}"
 
 
-class Duplicate(StoreError):
+class Duplicate(RecordError):
     """A record with the same unique key exists already."""
 
     code = ErrorCode.DUPLICATE
-
-    def __init__(self, field: str, what: str, key: object) -> None:
-        super().__init__(f"{field}: {what} {key!r} exists already", field=field)
-        self.what = what
-        self.key = key
+    template = "{field}: {what} {key!r} exists already"
 
 
 class IdempotencyKeyReused(StoreError):

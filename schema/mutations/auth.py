@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
-from schema.mutations.base import answer
+from schema.mutations.base import MutationInput, answer, errors_field
 from schema.types.units import AccountType
 from store.auth import login
 
@@ -27,13 +26,10 @@ class LoginPayload:
     )
     expires_at: dt.datetime | None = strawberry.field(description="When the token stops working.")
     account: AccountType | None = strawberry.field(description="The signed-in account.")
-    errors: list[UserError] = strawberry.field(description="Why login failed; empty on success.")
+    errors: list[UserError] = errors_field(description="Why login failed; empty on success.")
 
 
-async def resolve_login(
-    info: Info,
-    input: Annotated[LoginInput, strawberry.argument(description="What to do; see the fields.")],
-) -> LoginPayload:
+async def resolve_login(info: Info, input: MutationInput[LoginInput]) -> LoginPayload:
     now = dt.datetime.now(dt.UTC)
     context = info.context
     request = context.request

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -38,6 +38,21 @@ IDEMPOTENCY_KEY_DESCRIPTION = (
     "The same key with a different request is refused with DUPLICATE. Keys are your "
     "account's own."
 )
+
+T = TypeVar("T")
+
+MutationInput = Annotated[T, strawberry.argument(description="What to do; see the fields.")]
+"""The type of a resolver's one ``input`` argument: ``input: MutationInput[CreateTaskInput]``."""
+
+
+def idempotency_key_field() -> Any:
+    """The optional ``idempotencyKey`` of a creating mutation's input."""
+    return strawberry.field(default=None, description=IDEMPOTENCY_KEY_DESCRIPTION)
+
+
+def errors_field(description: str = "Why it was refused; empty on success.") -> Any:
+    """A payload's ``errors``: the UserErrors of a refusal."""
+    return strawberry.field(description=description)
 
 
 def input_id(value: strawberry.ID | None, *, expected: str, field: str) -> int | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, TypeVar
+from typing import TypeVar
 
 import strawberry
 
@@ -11,8 +11,10 @@ from reports.briefings import generate_briefing, issue_briefing, update_next_ste
 from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.base import (
-    IDEMPOTENCY_KEY_DESCRIPTION,
+    MutationInput,
+    errors_field,
     idempotency,
+    idempotency_key_field,
     mutate,
     required_id,
     required_ids,
@@ -44,9 +46,7 @@ class GenerateBriefingInput:
     scope: BriefingScope | None = strawberry.field(
         default=None, description="Which tasks to cover; all when not given."
     )
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="New 下一步工作要求 for a draft briefing.")
@@ -65,7 +65,7 @@ class IssueBriefingInput:
 @strawberry.type(description="The result of a briefing mutation.")
 class BriefingPayload:
     briefing: BriefingType | None = strawberry.field(description="The briefing; null when refused.")
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="The result of generateBriefing: the new draft.")
@@ -91,10 +91,7 @@ def _payload(payload: type[P], row: Briefing) -> P:
 
 
 async def resolve_generate_briefing(
-    info: Info,
-    input: Annotated[
-        GenerateBriefingInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[GenerateBriefingInput]
 ) -> GenerateBriefingPayload:
     async def perform(viewer: Account) -> GenerateBriefingPayload:
         scope = input.scope or BriefingScope()
@@ -119,10 +116,7 @@ async def resolve_generate_briefing(
 
 
 async def resolve_update_briefing(
-    info: Info,
-    input: Annotated[
-        UpdateBriefingInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[UpdateBriefingInput]
 ) -> UpdateBriefingPayload:
     async def perform(viewer: Account) -> UpdateBriefingPayload:
         briefing_id = required_id(input.briefing_id, expected="Briefing", field="briefingId")
@@ -133,10 +127,7 @@ async def resolve_update_briefing(
 
 
 async def resolve_issue_briefing(
-    info: Info,
-    input: Annotated[
-        IssueBriefingInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[IssueBriefingInput]
 ) -> IssueBriefingPayload:
     async def perform(viewer: Account) -> IssueBriefingPayload:
         briefing_id = required_id(input.briefing_id, expected="Briefing", field="briefingId")

@@ -4,15 +4,16 @@ addCoordinationMatter."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.base import (
-    IDEMPOTENCY_KEY_DESCRIPTION,
+    MutationInput,
+    errors_field,
     idempotency,
+    idempotency_key_field,
     input_id,
     mutate,
     required_id,
@@ -68,9 +69,7 @@ class CreateEnforcementCaseInput:
     filed_on: dt.date = strawberry.field(description="立案日期.")
     source: CaseSource = strawberry.field(description="Where the case came from.")
     batch: str | None = strawberry.field(default=None, description="交办批次, if assigned in one.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of createEnforcementCase.")
@@ -78,14 +77,11 @@ class CreateEnforcementCasePayload:
     enforcement_case: EnforcementCaseType | None = strawberry.field(
         description="The new case; null when refused."
     )
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_create_enforcement_case(
-    info: Info,
-    input: Annotated[
-        CreateEnforcementCaseInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[CreateEnforcementCaseInput]
 ) -> CreateEnforcementCasePayload:
     async def perform(viewer: Account) -> CreateEnforcementCasePayload:
         court_id = required_id(input.court_id, expected="Unit", field="courtId")
@@ -125,9 +121,7 @@ class RecordPerformanceInput:
     amount: str = strawberry.field(description='Amount in yuan, e.g. "600000.00".')
     method: PaymentMethod = strawberry.field(description="How it was paid.")
     note: str = strawberry.field(default="", description="Free note, e.g. 分期履行.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of recordPerformance.")
@@ -138,14 +132,11 @@ class RecordPerformancePayload:
     enforcement_case: EnforcementCaseType | None = strawberry.field(
         description="The case, with its new amount performed."
     )
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_record_performance(
-    info: Info,
-    input: Annotated[
-        RecordPerformanceInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[RecordPerformanceInput]
 ) -> RecordPerformancePayload:
     async def perform(viewer: Account) -> RecordPerformancePayload:
         key = idempotency(viewer, input, "recordPerformance")
@@ -192,9 +183,7 @@ class CreateBankruptcyCaseInput:
     employees_affected: int = strawberry.field(default=0, description="Employees affected.")
     claims_total: str = strawberry.field(default="0", description="Declared claims, in yuan.")
     assets_total: str = strawberry.field(default="0", description="Assets, in yuan.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of createBankruptcyCase.")
@@ -202,14 +191,11 @@ class CreateBankruptcyCasePayload:
     bankruptcy_case: BankruptcyCaseType | None = strawberry.field(
         description="The new case; null when refused."
     )
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_create_bankruptcy_case(
-    info: Info,
-    input: Annotated[
-        CreateBankruptcyCaseInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[CreateBankruptcyCaseInput]
 ) -> CreateBankruptcyCasePayload:
     async def perform(viewer: Account) -> CreateBankruptcyCasePayload:
         court_id = required_id(input.court_id, expected="Unit", field="courtId")
@@ -254,22 +240,17 @@ class AddCoordinationMatterInput:
         description="The owning department; defaults to the matter type's usual owner.",
     )
     due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of addCoordinationMatter.")
 class AddCoordinationMatterPayload:
     task: TaskType | None = strawberry.field(description="The new matter; null when refused.")
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_add_coordination_matter(
-    info: Info,
-    input: Annotated[
-        AddCoordinationMatterInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[AddCoordinationMatterInput]
 ) -> AddCoordinationMatterPayload:
     async def perform(viewer: Account) -> AddCoordinationMatterPayload:
         key = idempotency(viewer, input, "addCoordinationMatter")

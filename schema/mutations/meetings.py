@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.base import (
-    IDEMPOTENCY_KEY_DESCRIPTION,
+    MutationInput,
+    errors_field,
     idempotency,
+    idempotency_key_field,
     input_id,
     mutate,
     required_id,
@@ -52,9 +53,7 @@ class CreateJointMeetingInput:
     agenda: list[AgendaItemInputType] = strawberry.field(
         default_factory=list, description="议题, in order (at most 500)."
     )
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of createJointMeeting.")
@@ -62,7 +61,7 @@ class CreateJointMeetingPayload:
     joint_meeting: JointMeetingType | None = strawberry.field(
         description="The new meeting; null when refused."
     )
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def _case(model: type[EnforcementCase] | type[BankruptcyCase], row_id: int | None,
@@ -76,10 +75,7 @@ async def _case(model: type[EnforcementCase] | type[BankruptcyCase], row_id: int
 
 
 async def resolve_create_joint_meeting(
-    info: Info,
-    input: Annotated[
-        CreateJointMeetingInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[CreateJointMeetingInput]
 ) -> CreateJointMeetingPayload:
     async def perform(viewer: Account) -> CreateJointMeetingPayload:
         key = idempotency(viewer, input, "createJointMeeting")
@@ -141,9 +137,7 @@ class RecordMeetingDecisionInput:
         default_factory=list, description="配合单位 (at most 500)."
     )
     due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of recordMeetingDecision.")
@@ -151,14 +145,11 @@ class RecordMeetingDecisionPayload:
     task: TaskType | None = strawberry.field(
         description="The task that carries the decision out; null when refused."
     )
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_record_meeting_decision(
-    info: Info,
-    input: Annotated[
-        RecordMeetingDecisionInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[RecordMeetingDecisionInput]
 ) -> RecordMeetingDecisionPayload:
     async def perform(viewer: Account) -> RecordMeetingDecisionPayload:
         key = idempotency(viewer, input, "recordMeetingDecision")

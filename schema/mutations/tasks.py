@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.base import (
-    IDEMPOTENCY_KEY_DESCRIPTION,
+    MutationInput,
+    errors_field,
     idempotency,
+    idempotency_key_field,
     input_id,
     mutate,
     required_id,
@@ -53,22 +54,17 @@ class CreateTaskInput:
         default_factory=list, description="配合单位 (at most 500)."
     )
     due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of createTask.")
 class CreateTaskPayload:
     task: TaskType | None = strawberry.field(description="The new task; null when refused.")
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_create_task(
-    info: Info,
-    input: Annotated[
-        CreateTaskInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[CreateTaskInput]
 ) -> CreateTaskPayload:
     async def perform(viewer: Account) -> CreateTaskPayload:
         key = idempotency(viewer, input, "createTask")
@@ -151,17 +147,14 @@ class TransitionTaskPayload:
     event: TaskEventType | None = strawberry.field(
         description="The history line the action wrote; null when refused."
     )
-    errors: list[UserError] = strawberry.field(
-        description="Why the action was refused — invalid transition, failed guard, version "
+    errors: list[UserError] = errors_field(
+        "Why the action was refused — invalid transition, failed guard, version "
         "conflict …; empty on success."
     )
 
 
 async def resolve_transition_task(
-    info: Info,
-    input: Annotated[
-        TransitionTaskInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[TransitionTaskInput]
 ) -> TransitionTaskPayload:
     task_id: int | None = None  # once the viewer may see the task
 
@@ -209,16 +202,13 @@ class AddTaskDependencyInput:
 @strawberry.type(description="The result of addTaskDependency.")
 class AddTaskDependencyPayload:
     task: TaskType | None = strawberry.field(description="The task that now waits.")
-    errors: list[UserError] = strawberry.field(
-        description="Why it was refused (e.g. CYCLE, naming the cycle); empty on success."
+    errors: list[UserError] = errors_field(
+        "Why it was refused (e.g. CYCLE, naming the cycle); empty on success."
     )
 
 
 async def resolve_add_task_dependency(
-    info: Info,
-    input: Annotated[
-        AddTaskDependencyInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[AddTaskDependencyInput]
 ) -> AddTaskDependencyPayload:
     async def perform(viewer: Account) -> AddTaskDependencyPayload:
         task_id = required_id(input.task_id, expected="Task", field="taskId")
