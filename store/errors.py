@@ -22,7 +22,6 @@ __all__ = [
     "BriefingIssued",
     "DependencyCycle",
     "Duplicate",
-    "ErrorCode",
     "IdempotencyKeyReused",
     "ListenerLost",
     "LoginFailed",
