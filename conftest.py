@@ -24,6 +24,7 @@ DOCTESTED = (
     ROOT / "store" / "inputs.py",
     ROOT / "store" / "money.py",
     ROOT / "store" / "intervals.py",
+    ROOT / "store" / "warning_sql.py",
     ROOT / "store" / "identifiers.py",
 )
 """The modules (or packages) whose docstring examples are tests."""

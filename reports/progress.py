@@ -17,7 +17,8 @@ PostgreSQL but for the parameter placeholders:
   statement here);
 * ``_units_statement`` counts those rows per responsible unit, state,
   warning colour and closed-on-time / ageing bucket (one integer key); the
-  warning colours compare dates, and use ``calendar_day`` (the official
+  warning colours are the engine's rule in SQL (``store.warning_sql``): they
+  compare dates with the day's cut-offs, and use ``calendar_day`` (the official
   calendar, a running count of working days per day, ``store.calendar_days``)
   only for the few not-started tasks that could be YELLOW;
 * ``_trend_statement`` counts the tasks created and closed per day of the
@@ -79,8 +80,10 @@ from store.intervals import Moment, Scope, SqlParams, intervals_in_force
 from store.models import Task, Unit
 from store.reads import read_all
 from store.visibility import EVERYTHING, NOTHING
+from store.warning_sql import CODES, INTERVAL_COLUMNS, WarningSql
+from workflow.calendar import default_calendar
 from workflow.clock import SHANGHAI
-from workflow.warnings import BLUE_WITHIN_WORKING_DAYS, NOT_STARTED_STATES, YELLOW_SHARE
+from workflow.warnings import WarningWindows, warning_windows
 
 __all__ = [
     "AGE_BUCKETS",
@@ -237,8 +240,9 @@ def _quoted(values: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class _Moment(Moment):
-    """The moment, and the trend's window of days (``[trend_from, trend_to]``)."""
+    """The moment, the warning colours' cut-offs, and the trend's window of days."""
 
+    warnings: WarningWindows
     trend_from: dt.date
     trend_to: dt.date
 
@@ -263,8 +267,8 @@ _FINISHED = _quoted(sorted(FINISHED_STATES))
 
 #: States in the order of their code in the units statement's group key.
 _STATES = tuple(state.value for state in TaskState)
-#: Warning colours in the order of their code (0: none).
-_WARNINGS = ("NONE", "RED", "YELLOW", "BLUE")
+#: Warning colours in the order of their code (``store.warning_sql.CODES``).
+_WARNINGS = tuple(colour.value for colour in sorted(CODES, key=CODES.__getitem__))
 
 
 def _units_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
@@ -278,16 +282,7 @@ def _units_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Mo
     """
     source = _intervals(p, scope, visible_sql, m)
     today = p(m.today)
-    seq = "(SELECT working_seq FROM calendar_day WHERE day = {})".format
-    today_seq = seq(today)
-    # The last day within BLUE_WITHIN_WORKING_DAYS working days of today:
-    # due dates up to it are BLUE — one comparison instead of a lookup per task.
-    blue_until = (
-        f"(SELECT MAX(day) FROM calendar_day "
-        f"WHERE working_seq <= {today_seq} + {BLUE_WITHIN_WORKING_DAYS})"
-    )
-    numerator, denominator = YELLOW_SHARE
-    allotted = f"({seq('i.due_on')} - {seq('i.assigned_on')})"
+    warning = WarningSql(p, m.warnings, INTERVAL_COLUMNS).colour()
     start_on = "COALESCE(i.assigned_on, i.created_on)"
     # The buckets are consecutive (0-30, 31-90 …): test the start day against
     # each bucket's earliest day, newest first. Dates, not differences: date
@@ -304,18 +299,7 @@ def _units_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Mo
     state_code = " ".join(f"WHEN '{state}' THEN {_STATES.index(state)}" for state in order)
     return f"""
 SELECT ((CAST(i.unit_id AS BIGINT) * 16 + CASE i.state {state_code} END) * 4
-        + CASE
-            WHEN i.state IN ({_FINISHED}) OR i.due_on IS NULL THEN 0
-            WHEN i.due_on < {today} THEN 1
-            WHEN i.state IN ({_quoted(sorted(NOT_STARTED_STATES))})
-                 AND i.assigned_on IS NOT NULL AND i.assigned_on < i.due_on
-                 AND {allotted} > 0
-                 AND ({today_seq} - {seq("i.assigned_on")}) * {denominator}
-                     > {allotted} * {numerator}
-                 THEN 2
-            WHEN i.due_on <= {blue_until} THEN 3
-            ELSE 0
-          END) * 8
+        + {warning}) * 8
        + CASE WHEN i.state = 'CLOSED'
                    THEN CASE WHEN i.due_on IS NULL OR i.closed_on <= i.due_on THEN 1 ELSE 0 END
               WHEN i.state = 'CANCELLED' THEN -1
@@ -471,7 +455,8 @@ async def compute_progress(
         # The scope holds only unit ids and constants, never user input, so
         # inlining its parameters is safe; the user's filters are parameters.
         visible_sql = Task.filter(visible).using_db(conn).values("id").sql(params_inline=True)
-    moment = _Moment(as_of, today, trend_from, trend_to)
+    windows = warning_windows(today, default_calendar())
+    moment = _Moment(as_of, today, windows, trend_from, trend_to)
     sqlite = conn.capabilities.dialect == "sqlite"
     queries = []
     for statement in _STATEMENTS:

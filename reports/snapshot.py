@@ -29,9 +29,11 @@ from reports.progress import GroupProgress, ProgressReport, compute_progress
 from store.enums import SupervisionLevel, TaskKind
 from store.intervals import Scope, SqlParams, intervals_in_force
 from store.models import JointMeeting, Unit
+from store.warning_sql import WarningSql
 from workflow.calendar import default_calendar
 from workflow.clock import SHANGHAI
 from workflow.errors import CalendarUnavailable
+from workflow.warnings import WarningColor, warning_windows
 
 __all__ = [
     "MAX_OVERDUE_LISTED",
@@ -269,25 +271,27 @@ async def overdue_items(
     """The tasks RED at ``moment`` (the first ``limit`` of them), and how many there are.
 
     A task is RED when, in its state interval in force at the moment
-    (``store.intervals``), it is neither closed nor cancelled and its
-    due date is before the moment's date. Most late first, then by code: the
-    working days late only grow as the due date gets earlier, so that is the
-    order of the due dates, and the database sorts and cuts the list.
+    (``store.intervals``), it is neither closed nor cancelled and its due
+    date is before the moment's date (the engine's rule, ``store.warning_sql``).
+    Most late first, then by code: the working days late only grow as the due
+    date gets earlier, so that is the order of the due dates, and the database
+    sorts and cuts the list.
     """
     conn = using_db or connections.get("default")
     p = SqlParams(conn.capabilities.dialect == "sqlite")
     today = moment.astimezone(SHANGHAI).date()
     scope = Scope(region=region, unit_ids=unit_ids)
     source = intervals_in_force(p, scope, moment, with_task=True, with_unit=True)
+    calendar = default_calendar()
+    red = WarningSql(p, warning_windows(today, calendar)).is_colour(WarningColor.RED)
     sql = f"""
 SELECT "t"."code", "t"."title", "t"."kind", "t"."supervision_level",
        "u"."name" AS unit_name, "u"."region", i.due_on, COUNT(*) OVER () AS total
-{source} AND i.state NOT IN ('CLOSED', 'CANCELLED') AND i.due_on < {p(today)}
+{source} AND {red}
 ORDER BY i.due_on, "t"."code"
 {f"LIMIT {int(limit)}" if limit is not None else ""}
 """
     _, rows = await conn.execute_query(sql, p.values)
-    calendar = default_calendar()
     items = []
     for row in rows:
         due_on = row["due_on"]

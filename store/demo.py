@@ -9,8 +9,9 @@ office, twenty-one city departments, the nine district and county
 governments, a dozen township organs; about sixty enforcement cases against
 organs, eight bankruptcy cases with their coordination matters (and the
 dependencies between them), six joint meetings with their decisions; tasks in
-every workflow state with histories that follow the default workflow, due
-dates in working days, and a few overdue.
+every workflow state with histories decided step by step by the workflow
+engine (so every event is one a transition could have made) and written in
+bulk, due dates in working days, and a few overdue.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from store.enums import (
+    FINISHED_STATES,
     BankruptcyProcedure,
     CaseSource,
     ClosureMethod,
@@ -32,7 +34,6 @@ from store.enums import (
     PartyKind,
     PaymentMethod,
     Role,
-    SupervisionLevel,
     TaskKind,
     TaskState,
     UnitKind,
@@ -49,12 +50,17 @@ from store.models import (
     PerformanceRecord,
     Task,
     TaskDependency,
+    TaskEvent,
     Unit,
 )
-from store.operations.tasks import append_event
+from store.operations.commit import decided_changes, decided_event
+from store.operations.transitions import actor_of, definition_of
 from store.operations.units import hash_password
+from store.snapshots import task_snapshot
 from workflow.calendar import default_calendar
 from workflow.clock import SHANGHAI
+from workflow.definition import Definition
+from workflow.engine import EnforcementFacts, TaskSnapshot, applied, decide
 
 DEMO_PASSWORD = "fuyuan-demo"
 DEMO_TODAY = dt.date(2026, 11, 20)
@@ -176,42 +182,20 @@ MATTER_PLAN: list[tuple[MatterType, tuple[MatterType, ...]]] = [
     (MatterType.CREDIT_REPAIR, (MatterType.TAX,)),
 ]
 
-# The histories the demo gives its tasks: each a path through the default
-# workflow, ending in the state named. Enforcement closures add the court's
+# The histories the demo gives its tasks: each the actions of a path through
+# the default workflow that ends in the state named (the engine decides where
+# each leads). Enforcement closures add the court's
 # confirmation of performance before the coordinator's approval.
-PATHS: dict[TaskState, list[tuple[str, TaskState]]] = {
+PATHS: dict[TaskState, list[str]] = {
     TaskState.DRAFT: [],
-    TaskState.ASSIGNED: [("assign", TaskState.ASSIGNED)],
-    TaskState.RETURNED: [("assign", TaskState.ASSIGNED), ("return", TaskState.RETURNED)],
-    TaskState.ACCEPTED: [("assign", TaskState.ASSIGNED), ("accept", TaskState.ACCEPTED)],
-    TaskState.IN_PROGRESS: [
-        ("assign", TaskState.ASSIGNED),
-        ("accept", TaskState.ACCEPTED),
-        ("start", TaskState.IN_PROGRESS),
-        ("report", TaskState.IN_PROGRESS),
-    ],
-    TaskState.SUSPENDED: [
-        ("assign", TaskState.ASSIGNED),
-        ("accept", TaskState.ACCEPTED),
-        ("start", TaskState.IN_PROGRESS),
-        ("suspend", TaskState.SUSPENDED),
-    ],
-    TaskState.CLOSURE_REQUESTED: [
-        ("assign", TaskState.ASSIGNED),
-        ("accept", TaskState.ACCEPTED),
-        ("start", TaskState.IN_PROGRESS),
-        ("report", TaskState.IN_PROGRESS),
-        ("request_closure", TaskState.CLOSURE_REQUESTED),
-    ],
-    TaskState.CLOSED: [
-        ("assign", TaskState.ASSIGNED),
-        ("accept", TaskState.ACCEPTED),
-        ("start", TaskState.IN_PROGRESS),
-        ("report", TaskState.IN_PROGRESS),
-        ("request_closure", TaskState.CLOSURE_REQUESTED),
-        ("approve_closure", TaskState.CLOSED),
-    ],
-    TaskState.CANCELLED: [("assign", TaskState.ASSIGNED), ("cancel", TaskState.CANCELLED)],
+    TaskState.ASSIGNED: ["assign"],
+    TaskState.RETURNED: ["assign", "return"],
+    TaskState.ACCEPTED: ["assign", "accept"],
+    TaskState.IN_PROGRESS: ["assign", "accept", "start", "report"],
+    TaskState.SUSPENDED: ["assign", "accept", "start", "suspend"],
+    TaskState.CLOSURE_REQUESTED: ["assign", "accept", "start", "report", "request_closure"],
+    TaskState.CLOSED: ["assign", "accept", "start", "report", "request_closure", "approve_closure"],
+    TaskState.CANCELLED: ["assign", "cancel"],
 }
 COMMENTS = {
     "assign": "请按期办结，及时反馈进展。",
@@ -226,6 +210,9 @@ COMMENTS = {
     "confirm_performance": "经核实执行款已到账，确认履行到位。",
     "supervise": "已超期，列为重点督办。",
 }
+EVIDENCE = ("银行转账凭证.pdf", "法院结案通知书.pdf")
+# Enforcement cases performed in full (the court may confirm, closure be asked).
+PAID_IN_FULL = frozenset({TaskState.CLOSED, TaskState.CLOSURE_REQUESTED})
 # How many enforcement tasks end in each state (60 in all).
 ENFORCEMENT_STATES = (
     [TaskState.CLOSED] * 24
@@ -276,6 +263,8 @@ class _Seeder:
         self.last_at: dict[int, dt.datetime] = {}
         self.events_per_task: dict[int, int] = {}
         self.milestones: dict[str, dt.date] = {}
+        self.moments: dict[str, dt.datetime] = {}  # of the current task's events, by action
+        self.events: list[TaskEvent] = []
 
     async def units_and_accounts(self) -> None:
         office = await Unit.create(
@@ -353,55 +342,90 @@ class _Seeder:
         *,
         assigned_on: dt.date,
         court_liaison: Account | None = None,
+        enforcement: EnforcementFacts | None = None,
+        open_dependencies: tuple[str, ...] = (),
     ) -> None:
-        """Walk ``task`` along the demo path to ``target``, one event a step."""
+        """Walk ``task`` along the demo path to ``target``, one engine decision a step.
+
+        Every step is decided by the engine (``workflow.engine.decide``) as a
+        transition would be, so the history is one the workflow could have
+        made; the events are written in bulk at the end (:meth:`flush`).
+        """
         coordinator = self.accounts["demo-coordinator"]
         liaison = self.liaisons[task.responsible_unit_id]  # type: ignore[attr-defined]
         self.milestones.clear()
+        self.moments.clear()
+        court_id = court_liaison.unit_id if court_liaison else None  # type: ignore[attr-defined]
+        snapshot = task_snapshot(
+            task,
+            court_unit_id=court_id,
+            open_dependencies=open_dependencies,
+            enforcement=enforcement,
+        )
+        definition = definition_of(task)
         day = assigned_on
-        state = TaskState.DRAFT
-        for action, to_state in PATHS[target]:
+        for action in PATHS[target]:
             if action == "approve_closure" and court_liaison is not None:
-                await self._event(task, "confirm_performance", state, state, court_liaison, day)
+                snapshot = self._decide(
+                    task, definition, snapshot, "confirm_performance", court_liaison, day
+                )
                 day = self.calendar.add_working_days(day, 1)
             actor = (
                 coordinator
                 if action in {"assign", "approve_closure", "suspend", "cancel"}
                 else liaison
             )
-            payload: dict[str, object] = {}
-            if action == "request_closure":
-                payload["evidence"] = ["银行转账凭证.pdf", "法院结案通知书.pdf"]
-            await self._event(task, action, state, to_state, actor, day, payload)
+            snapshot = self._decide(task, definition, snapshot, action, actor, day)
             self.milestones[action] = day
-            state = to_state
-            if action == "assign":
-                task.assigned_on = day
-                task.assigned_by = coordinator
             day = min(
                 self.calendar.add_working_days(day, self.rng.randint(2, 12)),
                 DEMO_TODAY - dt.timedelta(days=1),
             )
-        task.state = state
-        if state is TaskState.CLOSED:
-            task.closed_at = self._last_event_at
+        assert snapshot.state == target.value, f"{task.code}: the path leads to {snapshot.state}"
         overdue = task.due_on is not None and task.due_on < DEMO_TODAY
-        if overdue and state not in {TaskState.CLOSED, TaskState.CANCELLED, TaskState.DRAFT}:
-            await self._event(
-                task,
-                "supervise",
-                state,
-                state,
-                coordinator,
-                DEMO_TODAY - dt.timedelta(days=1),
-                {"from": "NORMAL", "to": "KEY"},
-            )
-            task.supervision_level = SupervisionLevel.KEY
+        if overdue and snapshot.state not in {"CLOSED", "CANCELLED", "DRAFT"}:
+            yesterday = DEMO_TODAY - dt.timedelta(days=1)
+            snapshot = self._decide(task, definition, snapshot, "supervise", coordinator, yesterday)
         # Every write to a task bumps its version: one per event.
-        task.version = self.events_per_task[task.id]
+        task.version = snapshot.version
         await task.save(using_db=self.conn)
 
-    async def _event(
+    def _decide(
+        self,
+        task: Task,
+        definition: Definition,
+        snapshot: TaskSnapshot,
+        action: str,
+        actor: Account,
+        day: dt.date,
+    ) -> TaskSnapshot:
+        """``action`` by ``actor`` on ``day``: the engine's decision, its event and columns."""
+        evidence = EVIDENCE if action == "request_closure" else ()
+        decision = decide(
+            definition,
+            snapshot,
+            action,
+            actor_of(actor),
+            comment=COMMENTS.get(action),
+            evidence="\n".join(evidence) or None,
+        )
+        comment, payload = decided_event(decision, evidence)
+        at = self._event(
+            task,
+            action,
+            TaskState(decision.from_state),
+            TaskState(decision.to_state),
+            actor,
+            day,
+            payload,
+            comment=comment,
+        )
+        self.moments[action] = at
+        for name, value in decided_changes(decision, actor_id=actor.id, now=at, today=day).items():
+            setattr(task, name, value)
+        return applied(snapshot, decision)
+
+    def _event(
         self,
         task: Task,
         action: str,
@@ -410,7 +434,10 @@ class _Seeder:
         actor: Account | None,
         day: dt.date,
         payload: dict[str, object] | None = None,
-    ) -> None:
+        *,
+        comment: str = "",
+    ) -> dt.datetime:
+        """Queue the task's next event on ``day`` (see :meth:`flush`); returns its time."""
         at = _at(min(day, DEMO_TODAY), self.rng)
         # A task's events never go back in time, even two on one day.
         previous = self.last_at.get(task.id)
@@ -418,19 +445,29 @@ class _Seeder:
             at = previous + dt.timedelta(minutes=self.rng.randint(5, 50))
         self.last_at[task.id] = at
         self.events_per_task[task.id] = self.events_per_task.get(task.id, 0) + 1
-        await append_event(
-            task,
-            action=action,
-            from_state=from_state,
-            to_state=to_state,
-            actor=actor,
-            at=at,
-            comment=COMMENTS.get(action, ""),
-            payload=payload,
-            using_db=self.conn,
+        self.events.append(
+            TaskEvent(
+                task_id=task.id,
+                seq=self.events_per_task[task.id],
+                action=action,
+                from_state=from_state,
+                to_state=to_state,
+                actor_id=actor.id if actor else None,
+                actor_unit_id=actor.unit_id if actor else None,  # type: ignore[attr-defined]
+                occurred_at=at,
+                occurred_on=at.astimezone(SHANGHAI).date(),
+                due_on=task.due_on,
+                comment=comment,
+                payload=payload or {},
+            )
         )
-        self._last_event_at = at
         self.event_count += 1
+        return at
+
+    async def flush(self) -> None:
+        """Write the queued events, in the order they happened task by task."""
+        await TaskEvent.bulk_create(self.events, batch_size=500, using_db=self.conn)
+        self.events.clear()
 
     async def _task(
         self,
@@ -457,7 +494,7 @@ class _Seeder:
             using_db=self.conn,
             **subject,
         )
-        await self._event(
+        self._event(
             task, "create", None, TaskState.DRAFT, self.accounts["demo-coordinator"], created_on
         )
         return task
@@ -470,7 +507,7 @@ class _Seeder:
         passed their date weeks ago. Never past :data:`LAST_DUE_DATE`, the end
         of the last year the official calendar covers.
         """
-        if state in {TaskState.CLOSED, TaskState.CANCELLED}:
+        if state in FINISHED_STATES:
             room = self.calendar.working_days_between(created_on, LAST_DUE_DATE)
             return self.calendar.add_working_days(created_on, min(90, room))
         if overdue:
@@ -533,16 +570,20 @@ class _Seeder:
                 due_on=self._due(created_on, state, overdue=overdue),
                 enforcement_case=case,
             )
+            # The payments _performance records below: in full before a closure request.
+            performed = case.amount_due_fen if state in PAID_IN_FULL else 0
             await self._history(
                 task,
                 state,
                 assigned_on=created_on,
                 court_liaison=self._liaison(court) if state is TaskState.CLOSED else None,
+                enforcement=EnforcementFacts(case.amount_due_fen, performed),
             )
             await self._performance(case, state, created_on)
             if state is TaskState.CLOSED:
                 case.closure_method = ClosureMethod.FULL_PERFORMANCE
-                case.performance_confirmed_at = task.closed_at
+                # confirmed when the court said so, as the transition records it
+                case.performance_confirmed_at = self.moments["confirm_performance"]
                 case.closed_on = (task.closed_at or _at(DEMO_TODAY, self.rng)).date()
                 await case.save(using_db=self.conn)
         return len(states)
@@ -553,7 +594,7 @@ class _Seeder:
         Dated between the assignment and the request for closure (or today).
         """
         end = self.milestones.get("request_closure", DEMO_TODAY - dt.timedelta(days=1))
-        if state in {TaskState.CLOSED, TaskState.CLOSURE_REQUESTED}:
+        if state in PAID_IN_FULL:
             shares = [case.amount_due_fen // 2, case.amount_due_fen - case.amount_due_fen // 2]
         elif state in {TaskState.IN_PROGRESS, TaskState.SUSPENDED} and self.rng.random() < 0.6:
             shares = [case.amount_due_fen * self.rng.randint(2, 7) // 10]
@@ -617,7 +658,12 @@ class _Seeder:
                     await TaskDependency.create(
                         task=task, depends_on=created[other], using_db=self.conn
                     )
-                await self._history(task, state, assigned_on=created_on)
+                waiting = tuple(
+                    created[other].code
+                    for other in waits_for
+                    if created[other].state not in FINISHED_STATES
+                )
+                await self._history(task, state, assigned_on=created_on, open_dependencies=waiting)
                 created[matter_type] = task
                 matters += 1
         return len(DEBTORS), matters
@@ -684,6 +730,7 @@ async def seed_demo() -> SeedSummary:
         cases = await seeder.enforcement()
         bankruptcies, _ = await seeder.bankruptcy()
         meetings, _ = await seeder.meetings()
+        await seeder.flush()
         for year, value in seeder.codes_by_year.items():
             await Counter.create(key=f"task:{year}", value=value, using_db=conn)
         return SeedSummary(

@@ -33,19 +33,29 @@ class SqlParams:
 
     Numbered, so the SQL may use them in any order and more than once.
 
+    ``inline=True`` spells each value as a SQL constant instead, for SQL that
+    goes inside a statement tortoise numbers itself (``tortoise.expressions.RawSQL``).
+    Only for values the code makes (dates, integers, state names), never for
+    user input.
+
     Example:
         >>> p = SqlParams(sqlite=False)
         >>> f"a = {p(1)} AND b = {p(dt.date(2026, 10, 31))}"
         'a = $1 AND b = $2'
         >>> p.values
         [1, datetime.date(2026, 10, 31)]
+        >>> SqlParams(sqlite=True, inline=True)(dt.date(2026, 10, 31))
+        "'2026-10-31'"
     """
 
-    def __init__(self, sqlite: bool) -> None:
+    def __init__(self, sqlite: bool, *, inline: bool = False) -> None:
         self.sqlite = sqlite
+        self.inline = inline
         self.values: list[Any] = []
 
     def __call__(self, value: Any) -> str:
+        if self.inline:
+            return _constant(value)
         if self.sqlite and isinstance(value, dt.datetime):
             # SQLite compares the stored text: spell it as tortoise stores it.
             value = value.astimezone(dt.UTC).isoformat(sep=" ")
@@ -53,6 +63,18 @@ class SqlParams:
             value = value.isoformat()
         self.values.append(value)
         return f"?{len(self.values)}" if self.sqlite else f"${len(self.values)}"
+
+
+def _constant(value: Any) -> str:
+    """``value`` as a SQL constant: an integer, or a date or text in quotes."""
+    if isinstance(value, bool) or not isinstance(value, int | str | dt.date):
+        raise TypeError(f"no SQL constant for {value!r}")
+    if isinstance(value, dt.datetime):
+        raise TypeError("a moment is compared as tortoise stores it: pass it as a parameter")
+    if isinstance(value, int):
+        return str(value)
+    text = value.isoformat() if isinstance(value, dt.date) else value
+    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)

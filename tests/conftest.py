@@ -33,6 +33,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from store.db import tortoise_config
 from store.setup import migrate
+from workflow.registry import registered_definitions, unregister_definition
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ENV = "FUYUAN_TEST_POSTGRES_URL"
@@ -40,6 +41,16 @@ POSTGRES_SKIP = (
     f"PostgreSQL tests skipped: set {POSTGRES_ENV}=postgres://user:pass@host:5432/db "
     "(a role allowed to CREATE DATABASE); .ci/run does"
 )
+
+
+@pytest.fixture
+def workflow_registry() -> Iterator[None]:
+    """Whatever definitions a test registers (``workflow.registry``) are gone after it."""
+    before = {(d.key, d.version) for d in registered_definitions()}
+    yield
+    for definition in registered_definitions():
+        if (definition.key, definition.version) not in before:
+            unregister_definition(definition.key, definition.version)
 
 
 def postgres_url() -> str | None:

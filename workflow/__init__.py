@@ -7,24 +7,15 @@ progress and diagrams from here.
 
 from __future__ import annotations
 
+from workflow.builtin import DEFAULT_DEFINITION, default_definition, enforcement_definition
 from workflow.calendar import WorkingCalendar, default_calendar, official_years
 from workflow.definition import (
-    DEFAULT_DEFINITION,
     Definition,
     SideAction,
     State,
     Transition,
-    default_definition,
-    definition_for,
-    definition_key_for,
-    enforcement_definition,
-    get_definition,
-    latest_definition,
     load_definition,
     migrate_state_map,
-    register_definition,
-    registered_definitions,
-    unregister_definition,
 )
 from workflow.dependencies import DependencyGraph
 from workflow.diagrams import to_dot, to_mermaid
@@ -34,8 +25,10 @@ from workflow.engine import (
     EnforcementFacts,
     TaskSnapshot,
     actor_roles,
+    applied,
     available_actions,
     decide,
+    facts_needed,
     replay,
 )
 from workflow.errors import (
@@ -55,6 +48,15 @@ from workflow.errors import (
 )
 from workflow.money import format_fen
 from workflow.progress import Progress, progress, steps_to_closed
+from workflow.registry import (
+    definition_for,
+    definition_key_for,
+    get_definition,
+    latest_definition,
+    register_definition,
+    registered_definitions,
+    unregister_definition,
+)
 from workflow.warnings import (
     Escalation,
     SupervisionLevel,
@@ -96,6 +98,7 @@ __all__ = [
     "WorkflowError",
     "WorkingCalendar",
     "actor_roles",
+    "applied",
     "available_actions",
     "decide",
     "default_calendar",
@@ -104,6 +107,7 @@ __all__ = [
     "definition_key_for",
     "enforcement_definition",
     "escalate",
+    "facts_needed",
     "format_fen",
     "get_definition",
     "latest_definition",

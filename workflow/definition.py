@@ -10,16 +10,18 @@ Actions that do not move the task (supervise, request_extension, extend,
 confirm_performance) are kept apart, in :attr:`Definition.side_actions`, so that
 graph questions (reachability, distance to CLOSED) are not muddied by them.
 
+The built-in definitions are in ``workflow.builtin``, the registry of every
+definition a task may be on in ``workflow.registry``.
+
 Example:
-    >>> d = definition_for("ENFORCEMENT")
+    >>> from workflow.builtin import enforcement_definition
+    >>> d = enforcement_definition()
     >>> [t.action for t in d.transitions_from("ASSIGNED")]
     ['accept', 'return', 'cancel']
 """
 
 from __future__ import annotations
 
-import copy
-import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,29 +31,18 @@ from typing import Any
 # "unused-ignore" keeps mypy quiet once the stubs are installed.
 import networkx as nx  # type: ignore[import-untyped, unused-ignore]
 
-from workflow.errors import DefinitionError, StateMapError, UnknownDefinition
+from workflow.errors import DefinitionError, StateMapError
 
 __all__ = [
-    "DEFAULT_DEFINITION",
     "GUARDS",
     "INPUTS",
     "ROLE_TOKENS",
-    "TASK_KINDS",
     "Definition",
     "SideAction",
     "State",
     "Transition",
-    "default_definition",
-    "definition_for",
-    "definition_key_for",
-    "enforcement_definition",
-    "get_definition",
-    "latest_definition",
     "load_definition",
     "migrate_state_map",
-    "register_definition",
-    "registered_definitions",
-    "unregister_definition",
 ]
 
 #: Who may take an action. COORDINATOR: an account with that role;
@@ -73,9 +64,6 @@ GUARDS = frozenset(
         "below_listed",
     }
 )
-
-#: Task kinds, as stored on a Task.
-TASK_KINDS = ("ENFORCEMENT", "BANKRUPTCY_MATTER", "MEETING_DECISION", "OTHER")
 
 
 @dataclass(frozen=True)
@@ -272,6 +260,19 @@ class Definition:
                 return transition
         return None
 
+    def step(self, state: str, action: str) -> Transition | SideAction | None:
+        """What ``action`` is from ``state``: a transition, a side action, or None.
+
+        A transition of the graph wins over a side action of the same name;
+        a side action counts only from the states it lists.
+        """
+        found: Transition | SideAction | None = self.transition(state, action)
+        if found is None:
+            side = self.side_actions.get(action)
+            if side is not None and state in side.sources:
+                found = side
+        return found
+
     def side_actions_from(self, state: str) -> list[SideAction]:
         """The side actions that may be taken in ``state``, in definition order."""
         return [s for s in self.side_actions.values() if state in s.sources]
@@ -310,6 +311,7 @@ class Definition:
         same way. Every state of a valid definition is reachable, so there always is one.
 
         Example:
+            >>> from workflow.builtin import default_definition
             >>> [t.action for t in default_definition().path_to("ACCEPTED")]
             ['assign', 'accept']
         """
@@ -473,341 +475,6 @@ def load_definition(data: Mapping[str, Any]) -> Definition:
         label_zh=str(data.get("label_zh", "")),
         label_en=str(data.get("label_en", "")),
     )
-
-
-_OPEN = [
-    "DRAFT",
-    "ASSIGNED",
-    "ACCEPTED",
-    "RETURNED",
-    "IN_PROGRESS",
-    "SUSPENDED",
-    "CLOSURE_REQUESTED",
-]
-_AFTER_DRAFT = _OPEN[1:]
-
-#: The default workflow (交办督办), as plain data.
-DEFAULT_DEFINITION: dict[str, Any] = {
-    "key": "default",
-    "version": 1,
-    "label_zh": "交办督办",
-    "label_en": "Assignment and supervision",
-    "start": "DRAFT",
-    "closed": "CLOSED",
-    "states": [
-        {"key": "DRAFT", "label_zh": "草稿", "label_en": "Draft"},
-        {"key": "ASSIGNED", "label_zh": "已交办", "label_en": "Assigned"},
-        {"key": "ACCEPTED", "label_zh": "已签收", "label_en": "Accepted"},
-        {"key": "RETURNED", "label_zh": "已退回", "label_en": "Returned"},
-        {"key": "IN_PROGRESS", "label_zh": "办理中", "label_en": "In progress"},
-        {"key": "SUSPENDED", "label_zh": "已中止", "label_en": "Suspended"},
-        {
-            "key": "CLOSURE_REQUESTED",
-            "label_zh": "申请销号",
-            "label_en": "Closure requested",
-        },
-        {"key": "CLOSED", "label_zh": "已销号", "label_en": "Closed", "terminal": True},
-        {
-            "key": "CANCELLED",
-            "label_zh": "已撤销",
-            "label_en": "Cancelled",
-            "terminal": True,
-        },
-    ],
-    "transitions": [
-        {
-            "action": "assign",
-            "from": "DRAFT",
-            "to": "ASSIGNED",
-            "roles": ["COORDINATOR"],
-            "label_zh": "交办",
-            "label_en": "Assign",
-        },
-        {
-            "action": "accept",
-            "from": "ASSIGNED",
-            "to": "ACCEPTED",
-            "roles": ["RESPONSIBLE_UNIT"],
-            "label_zh": "签收",
-            "label_en": "Accept",
-        },
-        {
-            "action": "return",
-            "from": "ASSIGNED",
-            "to": "RETURNED",
-            "roles": ["RESPONSIBLE_UNIT"],
-            "requires": ["comment"],
-            "label_zh": "退回",
-            "label_en": "Return",
-        },
-        {
-            "action": "reassign",
-            "from": "RETURNED",
-            "to": "ASSIGNED",
-            "roles": ["COORDINATOR"],
-            "label_zh": "改派",
-            "label_en": "Reassign",
-        },
-        {
-            "action": "start",
-            "from": "ACCEPTED",
-            "to": "IN_PROGRESS",
-            "roles": ["RESPONSIBLE_UNIT"],
-            "guards": ["dependencies_closed"],
-            "label_zh": "开始办理",
-            "label_en": "Start",
-        },
-        {
-            "action": "report",
-            "from": "IN_PROGRESS",
-            "to": "IN_PROGRESS",
-            "roles": ["RESPONSIBLE_UNIT"],
-            "requires": ["comment"],
-            "label_zh": "报告进展",
-            "label_en": "Report progress",
-        },
-        {
-            "action": "request_closure",
-            "from": "IN_PROGRESS",
-            "to": "CLOSURE_REQUESTED",
-            "roles": ["RESPONSIBLE_UNIT"],
-            "requires": ["evidence"],
-            "label_zh": "申请销号",
-            "label_en": "Request closure",
-        },
-        {
-            "action": "approve_closure",
-            "from": "CLOSURE_REQUESTED",
-            "to": "CLOSED",
-            "roles": ["COORDINATOR"],
-            "label_zh": "销号",
-            "label_en": "Approve closure",
-        },
-        {
-            "action": "reject_closure",
-            "from": "CLOSURE_REQUESTED",
-            "to": "IN_PROGRESS",
-            "roles": ["COORDINATOR", "COURT"],
-            "requires": ["comment"],
-            "label_zh": "驳回",
-            "label_en": "Reject closure",
-        },
-        {
-            "action": "suspend",
-            "from": "IN_PROGRESS",
-            "to": "SUSPENDED",
-            "roles": ["COORDINATOR"],
-            "requires": ["comment"],
-            "label_zh": "中止",
-            "label_en": "Suspend",
-        },
-        {
-            "action": "resume",
-            "from": "SUSPENDED",
-            "to": "IN_PROGRESS",
-            "roles": ["COORDINATOR"],
-            "label_zh": "恢复",
-            "label_en": "Resume",
-        },
-        {
-            "action": "cancel",
-            "from": _OPEN,
-            "to": "CANCELLED",
-            "roles": ["COORDINATOR"],
-            "requires": ["comment"],
-            "label_zh": "撤销",
-            "label_en": "Cancel",
-        },
-    ],
-    "side_actions": [
-        {
-            "action": "supervise",
-            "from": _AFTER_DRAFT,
-            "roles": ["COORDINATOR"],
-            "guards": ["below_listed"],
-            "label_zh": "督办",
-            "label_en": "Supervise",
-        },
-        {
-            "action": "request_extension",
-            "from": ["ASSIGNED", "ACCEPTED", "IN_PROGRESS", "SUSPENDED"],
-            "roles": ["RESPONSIBLE_UNIT"],
-            "requires": ["due_on", "comment"],
-            "label_zh": "申请延期",
-            "label_en": "Request extension",
-        },
-        {
-            "action": "extend",
-            "from": _AFTER_DRAFT,
-            "roles": ["COORDINATOR"],
-            "requires": ["due_on"],
-            "label_zh": "延期",
-            "label_en": "Extend",
-        },
-    ],
-}
-
-
-def _enforcement_data() -> dict[str, Any]:
-    """The enforcement variant: closure only on real performance, confirmed by the court."""
-    data = copy.deepcopy(DEFAULT_DEFINITION)
-    data["key"] = "enforcement"
-    data["label_zh"] = "涉党政机关执行案件交办督办"
-    data["label_en"] = "Enforcement against party and government organs"
-    extra_guards = {
-        "request_closure": ["enforcement_closure_grounds"],
-        "approve_closure": ["performance_confirmed"],
-    }
-    for transition in data["transitions"]:
-        transition["guards"] = list(transition.get("guards", [])) + extra_guards.get(
-            transition["action"], []
-        )
-    data["side_actions"].append(
-        {
-            "action": "confirm_performance",
-            "from": ["IN_PROGRESS", "CLOSURE_REQUESTED"],
-            "roles": ["COURT"],
-            "guards": ["not_yet_confirmed", "performance_complete"],
-            "label_zh": "确认履行",
-            "label_en": "Confirm performance",
-        }
-    )
-    return data
-
-
-@functools.cache
-def default_definition() -> Definition:
-    """The default definition (交办督办), loaded once."""
-    return load_definition(DEFAULT_DEFINITION)
-
-
-@functools.cache
-def enforcement_definition() -> Definition:
-    """The enforcement variant of the default definition, loaded once."""
-    return load_definition(_enforcement_data())
-
-
-# --------------------------------------------------------------------------- registry
-
-#: Every definition a task may be on, by (key, version). A task keeps the
-#: version it started on; only :func:`migrate_state_map` (applied by the store)
-#: moves it to another.
-_REGISTRY: dict[tuple[str, int], Definition] = {}
-
-#: The definitions registered when this module is imported; they cannot be
-#: unregistered (every task kind needs its latest definition).
-_BUILT_IN: set[tuple[str, int]] = set()
-
-
-def register_definition(definition: Definition) -> Definition:
-    """Make ``definition`` available under its key and version.
-
-    Registering the same workflow again is harmless (it returns the one
-    registered first); a different one under a key and version already taken
-    is refused, since tasks on that version would change meaning under them.
-
-    Returns:
-        The registered definition.
-
-    Raises:
-        DefinitionError: (``duplicate_version``) another definition holds the
-            key and version.
-    """
-    slot = (definition.key, definition.version)
-    registered = _REGISTRY.get(slot)
-    if registered is not None:
-        if registered.same_as(definition):
-            return registered
-        raise DefinitionError(
-            "duplicate_version", detail=f"{definition.key} version {definition.version}"
-        )
-    _REGISTRY[slot] = definition
-    return definition
-
-
-def unregister_definition(key: str, version: int) -> Definition:
-    """Remove a registered definition (for tests and for undoing a registration).
-
-    Returns:
-        The definition removed.
-
-    Raises:
-        UnknownDefinition: none is registered under ``key`` and ``version``.
-        DefinitionError: (``malformed``) it is a built-in definition.
-    """
-    if (key, version) in _BUILT_IN:
-        raise DefinitionError(
-            "malformed", detail=f"{key} version {version} is built in and stays registered"
-        )
-    try:
-        return _REGISTRY.pop((key, version))
-    except KeyError:
-        raise UnknownDefinition(key, version, _versions(key)) from None
-
-
-def _versions(key: str) -> list[int]:
-    return sorted(version for k, version in _REGISTRY if k == key)
-
-
-def get_definition(key: str, version: int) -> Definition:
-    """The definition registered under ``key`` and ``version``.
-
-    Raises:
-        UnknownDefinition: (``NOT_FOUND``) none is, naming the key, the version
-            and the versions there are.
-    """
-    try:
-        return _REGISTRY[(key, version)]
-    except KeyError:
-        raise UnknownDefinition(key, version, _versions(key)) from None
-
-
-def latest_definition(key: str) -> Definition:
-    """The highest version registered under ``key``: the one new tasks start on.
-
-    Raises:
-        UnknownDefinition: no version of ``key`` is registered.
-    """
-    versions = _versions(key)
-    if not versions:
-        raise UnknownDefinition(key)
-    return _REGISTRY[(key, versions[-1])]
-
-
-def registered_definitions() -> tuple[Definition, ...]:
-    """Every registered definition, by key then version."""
-    return tuple(_REGISTRY[slot] for slot in sorted(_REGISTRY))
-
-
-def definition_key_for(kind: str) -> str:
-    """The key of the definitions a task of ``kind`` moves on.
-
-    Raises:
-        DefinitionError: (``malformed``) for an unknown kind.
-    """
-    if kind == "ENFORCEMENT":
-        return "enforcement"
-    if kind in TASK_KINDS:
-        return "default"
-    raise DefinitionError("malformed", detail=f"unknown task kind {kind}")
-
-
-def definition_for(kind: str) -> Definition:
-    """The latest definition for tasks of ``kind``: the one a new task starts on.
-
-    A task already started is judged by the version it records
-    (:func:`get_definition` with its key and version), not by this.
-
-    Raises:
-        DefinitionError: (``malformed``) for an unknown kind.
-    """
-    return latest_definition(definition_key_for(kind))
-
-
-for _built_in in (default_definition(), enforcement_definition()):
-    register_definition(_built_in)
-    _BUILT_IN.add((_built_in.key, _built_in.version))
-del _built_in
 
 
 def migrate_state_map(

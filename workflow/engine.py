@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workflow.definition import GUARDS, Definition, SideAction, Transition
@@ -37,16 +37,25 @@ from workflow.money import format_fen
 from workflow.warnings import SupervisionLevel, escalate
 
 __all__ = [
+    "ASSIGN_ACTION",
     "CLOSURE_METHODS",
     "CREATE_ACTION",
+    "DUE_ON_ACTIONS",
+    "FACTS",
+    "FACT_COURT",
+    "FACT_ENFORCEMENT",
+    "FACT_OPEN_DEPENDENCIES",
     "GUARD_CHECKS",
+    "GUARD_FACTS",
     "Actor",
     "Decision",
     "EnforcementFacts",
     "TaskSnapshot",
     "actor_roles",
+    "applied",
     "available_actions",
     "decide",
+    "facts_needed",
     "replay",
 ]
 
@@ -59,6 +68,13 @@ CLOSURE_METHODS = ("FULL_PERFORMANCE", "SETTLEMENT", "TERMINATION", "WITHDRAWN")
 #: The action of a task's creation event, accepted by :func:`replay` as a
 #: first event ``(CREATE_ACTION, None, start)``.
 CREATE_ACTION = "create"
+
+#: The action that hands a task out (交办); it may fix the due date.
+ASSIGN_ACTION = "assign"
+
+#: Actions that may be given a due date: assign fixes the 办结时限 (optional),
+#: extend moves it, request_extension asks for a new one (both required).
+DUE_ON_ACTIONS = (ASSIGN_ACTION, "extend", "request_extension")
 
 #: Field names of the inputs, as the API spells them, in the order they are
 #: checked: the input that is the point of the action before the comment.
@@ -136,9 +152,38 @@ class Decision:
 _Refusal = tuple[str, str]
 _Check = Callable[[TaskSnapshot], "_Refusal | None"]
 
+#: Facts of a :class:`TaskSnapshot` beyond the task's own row, which the
+#: persistence layer loads only when the step being decided reads them
+#: (:func:`facts_needed`); named after the snapshot's fields.
+FACT_OPEN_DEPENDENCIES = "open_dependencies"
+FACT_ENFORCEMENT = "enforcement"
+FACT_COURT = "court_unit_id"
+FACTS = frozenset({FACT_OPEN_DEPENDENCIES, FACT_ENFORCEMENT, FACT_COURT})
+
+#: The guards, by the name definitions use.
+GUARD_CHECKS: dict[str, _Check] = {}
+
+#: The facts each guard reads, by guard name (see :func:`_guard`).
+GUARD_FACTS: dict[str, frozenset[str]] = {}
+
+
+def _guard(name: str, *reads: str) -> Callable[[_Check], _Check]:
+    """Register a guard's check under ``name``, with the snapshot facts it reads."""
+    unknown = set(reads) - FACTS
+    assert not unknown, f"guard {name} reads unknown facts {sorted(unknown)}"
+
+    def register(check: _Check) -> _Check:
+        GUARD_CHECKS[name] = check
+        GUARD_FACTS[name] = frozenset(reads)
+        return check
+
+    return register
+
+
 _NO_FACTS = "no enforcement facts are recorded for this task"
 
 
+@_guard("dependencies_closed", FACT_OPEN_DEPENDENCIES)
 def _dependencies_closed(task: TaskSnapshot) -> _Refusal | None:
     if task.open_dependencies:
         return (
@@ -148,6 +193,7 @@ def _dependencies_closed(task: TaskSnapshot) -> _Refusal | None:
     return None
 
 
+@_guard("enforcement_closure_grounds", FACT_ENFORCEMENT)
 def _enforcement_closure_grounds(task: TaskSnapshot) -> _Refusal | None:
     facts = task.enforcement
     if facts is None:
@@ -166,6 +212,7 @@ def _enforcement_closure_grounds(task: TaskSnapshot) -> _Refusal | None:
     )
 
 
+@_guard("performance_confirmed", FACT_ENFORCEMENT)
 def _performance_confirmed(task: TaskSnapshot) -> _Refusal | None:
     requirement = "the court's confirmation of performance"
     if task.enforcement is None:
@@ -175,6 +222,7 @@ def _performance_confirmed(task: TaskSnapshot) -> _Refusal | None:
     return None
 
 
+@_guard("performance_complete", FACT_ENFORCEMENT)
 def _performance_complete(task: TaskSnapshot) -> _Refusal | None:
     requirement = "full performance or a performed settlement"
     facts = task.enforcement
@@ -189,12 +237,14 @@ def _performance_complete(task: TaskSnapshot) -> _Refusal | None:
     )
 
 
+@_guard("not_yet_confirmed", FACT_ENFORCEMENT)
 def _not_yet_confirmed(task: TaskSnapshot) -> _Refusal | None:
     if task.enforcement is not None and task.enforcement.performance_confirmed:
         return ("performance not yet confirmed", "the court has already confirmed it")
     return None
 
 
+@_guard("below_listed")  # the supervision level comes with the task row
 def _below_listed(task: TaskSnapshot) -> _Refusal | None:
     if task.supervision_level == SupervisionLevel.LISTED:
         return (
@@ -204,16 +254,31 @@ def _below_listed(task: TaskSnapshot) -> _Refusal | None:
     return None
 
 
-#: The guards, by the name definitions use.
-GUARD_CHECKS: dict[str, _Check] = {
-    "dependencies_closed": _dependencies_closed,
-    "enforcement_closure_grounds": _enforcement_closure_grounds,
-    "performance_confirmed": _performance_confirmed,
-    "performance_complete": _performance_complete,
-    "not_yet_confirmed": _not_yet_confirmed,
-    "below_listed": _below_listed,
-}
 assert set(GUARD_CHECKS) == GUARDS, "every guard a definition may name must be checkable"
+
+
+def facts_needed(definition: Definition, state: str, action: str) -> frozenset[str]:
+    """The facts (:data:`FACTS`) deciding ``action`` from ``state`` reads beyond the task row.
+
+    Those its guards read, and the task's court when the court may take the
+    action (to tell whether the actor is that court's liaison). An action not
+    possible from ``state`` needs none: :func:`decide` refuses it first.
+
+    Example:
+        >>> from workflow.builtin import enforcement_definition
+        >>> enforcement = enforcement_definition()
+        >>> sorted(facts_needed(enforcement, "CLOSURE_REQUESTED", "approve_closure"))
+        ['enforcement']
+        >>> sorted(facts_needed(enforcement, "CLOSURE_REQUESTED", "reject_closure"))
+        ['court_unit_id']
+    """
+    step = definition.step(state, action)
+    if step is None:
+        return frozenset()
+    facts: set[str] = set().union(*(GUARD_FACTS[name] for name in step.guards))
+    if "COURT" in step.roles:
+        facts.add(FACT_COURT)
+    return frozenset(facts)
 
 
 def actor_roles(task: TaskSnapshot, actor: Actor) -> frozenset[str]:
@@ -269,9 +334,15 @@ def _blank(value: str | None) -> bool:
 
 
 def _check_due_on(
-    action: str, task: TaskSnapshot, due_on: datetime.date, today: datetime.date | None
+    action: str,
+    task: TaskSnapshot,
+    due_on: datetime.date,
+    today: datetime.date | None,
+    *,
+    later: bool = True,
 ) -> None:
-    if task.due_on is not None and due_on <= task.due_on:
+    """Refuse a due date in the past, or (``later``) not after the current one."""
+    if later and task.due_on is not None and due_on <= task.due_on:
         raise InvalidInput(
             "dueOn",
             f"dueOn must be later than the current due date {task.due_on.isoformat()} to {action}",
@@ -300,21 +371,19 @@ def decide(
         actor: who acts.
         comment: the actor's words; required by some actions.
         evidence: what proves the work done (``request_closure``).
-        due_on: the new (or requested) due date (``extend``, ``request_extension``).
+        due_on: the new (or requested) due date (``extend``, ``request_extension``;
+            optional for ``assign``, which fixes the first one).
         today: the day of the action, to refuse due dates in the past.
 
     Raises:
         InvalidTransition: the action is unknown or not possible from the state.
         Forbidden: the actor may not take it on this task.
         MissingInput: a required input is missing or blank.
-        InvalidInput: an input is unusable (a due date not later than the current one).
+        InvalidInput: an input is unusable (a due date in the past, or one not
+            later than the current one to extend).
         GuardFailed: a guard refused, with the reason in plain words.
     """
-    step: Transition | SideAction | None = definition.transition(task.state, action)
-    if step is None:
-        side = definition.side_actions.get(action)
-        if side is not None and task.state in side.sources:
-            step = side
+    step = definition.step(task.state, action)
     if step is None:
         raise InvalidTransition(action, task.state, definition.actions_from(task.state))
     if not step.roles & actor_roles(task, actor):
@@ -326,6 +395,10 @@ def decide(
             raise MissingInput(_INPUT_FIELDS[name], action)
     if "due_on" in step.requires and due_on is not None:
         _check_due_on(action, task, due_on, today)
+    elif action == ASSIGN_ACTION and due_on is not None:
+        # 交办 fixes the 办结时限 (optional): any day from today on, even an
+        # earlier one than a draft held.
+        _check_due_on(action, task, due_on, today, later=False)
     refusal = _first_refusal(step.guards, task)
     if refusal is not None:
         guard, (requirement, reason) = refusal
@@ -340,6 +413,11 @@ def decide(
     new_level: str | None = None
     if isinstance(step, Transition):
         to_state = step.target
+        if action == ASSIGN_ACTION and due_on is not None:
+            new_due = due_on
+            payload["dueOn"] = due_on.isoformat()
+            if task.due_on is not None:
+                payload["previousDueOn"] = task.due_on.isoformat()
     else:
         to_state = task.state
         if action == "supervise":
@@ -363,6 +441,27 @@ def decide(
         due_on=new_due,
         supervision_level=new_level,
         payload=payload,
+    )
+
+
+def applied(task: TaskSnapshot, decision: Decision) -> TaskSnapshot:
+    """``task`` as the engine sees it once ``decision`` is written.
+
+    What the persistence layer's write does to the facts the engine reads:
+    the state, the version (one more), the due date and supervision level the
+    decision sets, and the court's confirmation. Planning a history (the demo
+    data, the benchmark's dataset) folds decisions with it.
+    """
+    enforcement = task.enforcement
+    if decision.payload.get("performanceConfirmed") and enforcement is not None:
+        enforcement = replace(enforcement, performance_confirmed=True)
+    return replace(
+        task,
+        state=decision.to_state,
+        version=task.version + 1,
+        due_on=decision.due_on or task.due_on,
+        supervision_level=decision.supervision_level or task.supervision_level,
+        enforcement=enforcement,
     )
 
 

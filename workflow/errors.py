@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import ClassVar
 
 __all__ = [
+    "ROLE_WORDS",
     "CalendarUnavailable",
     "CycleError",
     "DefinitionError",
@@ -219,6 +220,15 @@ class InvalidTransition(WorkflowError):
         super().__init__(f"{action} is not possible from {state}; {tail}")
 
 
+#: The role tokens of a definition (``workflow.definition.ROLE_TOKENS``) in
+#: words, for the refusals that say who may act instead.
+ROLE_WORDS = {
+    "COORDINATOR": "the coordinator",
+    "RESPONSIBLE_UNIT": "the responsible unit's liaison",
+    "COURT": "the liaison of the task's court",
+}
+
+
 class Forbidden(WorkflowError):
     """The actor's role or unit may not take the action on this task.
 
@@ -232,20 +242,18 @@ class Forbidden(WorkflowError):
 
     code = ErrorCode.FORBIDDEN
 
-    _WHO: ClassVar[dict[str, str]] = {
-        "COORDINATOR": "the coordinator",
-        "RESPONSIBLE_UNIT": "the responsible unit's liaison",
-        "COURT": "the liaison of the task's court",
-    }
-
     def __init__(self, action: str, role: str, unit_id: int | None, allowed: Iterable[str]) -> None:
         self.action = action
         self.role = role
         self.unit_id = unit_id
         self.allowed = tuple(allowed)
-        who = " or ".join(self._WHO.get(token, token) for token in self.allowed) or "nobody"
         unit = f" of unit {unit_id}" if unit_id is not None else ""
-        super().__init__(f"{role}{unit} may not {action}: only {who} may")
+        super().__init__(f"{role}{unit} may not {action}: only {self.who} may")
+
+    @property
+    def who(self) -> str:
+        """Who may take the action, in words: "the coordinator or the liaison of …"."""
+        return " or ".join(ROLE_WORDS.get(token, token) for token in self.allowed) or "nobody"
 
 
 class InvalidInput(WorkflowError):

@@ -52,7 +52,7 @@ def progress(definition: Definition, state: str) -> Progress:
     CLOSED than the start, if a definition had one, shows 0).
 
     Example:
-        >>> from workflow.definition import default_definition
+        >>> from workflow.builtin import default_definition
         >>> progress(default_definition(), "IN_PROGRESS")
         Progress(percent=60, steps_remaining=2)
     """

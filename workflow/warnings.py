@@ -12,6 +12,13 @@ YELLOW outranks BLUE on purpose: a task that is near its deadline *and* not yet
 started is in worse shape than one that is merely near, and the colour should
 say so.
 
+:func:`warning_for` judges one task. :func:`warning_windows` writes the same
+rule for one day as cut-offs (:class:`WarningWindows`), which a database can
+compare the columns of many tasks with at once: ``store.warning_sql`` turns
+them into the SQL of the task list's filter, the progress figures and a
+briefing's overdue list, and ``tests/store/test_warning_sql.py`` checks that
+the SQL and :func:`warning_for` give every task the same colour.
+
 The sweep (``fuyuan sweep``) raises the supervision level (督办等级) of overdue
 tasks by how many working days they are overdue (see
 :data:`KEY_AFTER_WORKING_DAYS`, :data:`LISTED_AFTER_WORKING_DAYS`). It only ever
@@ -26,23 +33,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from workflow.builtin import default_definition
 from workflow.calendar import WorkingCalendar
-from workflow.definition import Definition, default_definition
+from workflow.definition import Definition
+from workflow.errors import CalendarUnavailable
 from workflow.labels import LabelledEnum
 
 __all__ = [
     "BLUE_WITHIN_WORKING_DAYS",
+    "FINISHED_STATES",
     "KEY_AFTER_WORKING_DAYS",
     "LISTED_AFTER_WORKING_DAYS",
     "NOT_STARTED_STATES",
+    "YELLOW_SHARE",
     "Escalation",
     "SupervisionLevel",
     "SweepItem",
     "WarningColor",
+    "WarningWindows",
     "escalate",
+    "is_overdue",
     "level_for_overdue",
     "sweep_decisions",
     "warning_for",
+    "warning_windows",
 ]
 
 #: BLUE when the due date is at most this many working days away.
@@ -53,6 +67,10 @@ YELLOW_SHARE = (2, 3)
 
 #: States in which a task has not yet been started (YELLOW applies to them).
 NOT_STARTED_STATES = frozenset({"DRAFT", "ASSIGNED", "ACCEPTED", "RETURNED"})
+
+#: States that never warn: the terminal states of the default definition (and
+#: of every built-in one). SQL that judges many tasks at once names them.
+FINISHED_STATES = frozenset(default_definition().terminal_states)
 
 #: An open task overdue by at least this many working days is at least KEY 重点.
 KEY_AFTER_WORKING_DAYS = 1
@@ -144,7 +162,7 @@ def warning_for(
     definition = definition or default_definition()
     if due_on is None or definition.is_terminal(state):
         return WarningColor.NONE
-    if today > due_on:
+    if is_overdue(state, due_on, today, definition=definition):
         return WarningColor.RED
     if state in NOT_STARTED_STATES and assigned_on is not None and assigned_on < due_on:
         allotted = calendar.working_days_between(assigned_on, due_on)
@@ -155,6 +173,94 @@ def warning_for(
     if calendar.working_days_between(today, due_on) <= BLUE_WITHIN_WORKING_DAYS:
         return WarningColor.BLUE
     return WarningColor.NONE
+
+
+def is_overdue(
+    state: str,
+    due_on: datetime.date | None,
+    today: datetime.date,
+    *,
+    definition: Definition | None = None,
+) -> bool:
+    """Whether a task is RED: past its due date on ``today`` and not finished.
+
+    Being late needs no working-day calendar, so this never raises.
+
+    Example:
+        >>> is_overdue("IN_PROGRESS", datetime.date(2026, 3, 27), datetime.date(2026, 3, 28))
+        True
+        >>> is_overdue("CLOSED", datetime.date(2026, 3, 27), datetime.date(2026, 3, 28))
+        False
+    """
+    definition = definition or default_definition()
+    return due_on is not None and not definition.is_terminal(state) and today > due_on
+
+
+@dataclass(frozen=True)
+class WarningWindows:
+    """:func:`warning_for` on one day, as cut-offs to compare many tasks' dates with.
+
+    A task that is not finished (:attr:`finished`) and has a due date is, the
+    first that applies:
+
+    1. RED when ``due_on < today``;
+    2. YELLOW when its state is one of :attr:`not_started`, it was assigned
+       before its due date, and, counting working days by their running
+       number ``n`` (``n(d)``: the working days up to and including ``d``),
+       ``allotted = n(due_on) - n(assigned_on)`` is positive and
+       ``(n(today) - n(assigned_on)) * den > allotted * num`` for
+       ``num, den = yellow_share``;
+    3. BLUE when ``due_on <= blue_until``;
+    4. NONE otherwise, and always for a finished task or one without a due date.
+
+    Attributes:
+        today: the day judged on.
+        blue_until: the last day within :data:`BLUE_WITHIN_WORKING_DAYS`
+            working days of ``today`` (the day before the next working day
+            after those), or the calendar's last day when it ends sooner;
+            None when ``today`` has no official calendar: then no task is
+            YELLOW or BLUE.
+        known_from: the calendar's first day (None with ``blue_until``).
+        known_until: the calendar's last day (None with ``blue_until``).
+        not_started: the states YELLOW applies to.
+        yellow_share: (num, den) of the allotted time that must be gone.
+        finished: the states that never warn.
+    """
+
+    today: datetime.date
+    blue_until: datetime.date | None
+    known_from: datetime.date | None = None
+    known_until: datetime.date | None = None
+    not_started: frozenset[str] = NOT_STARTED_STATES
+    yellow_share: tuple[int, int] = YELLOW_SHARE
+    finished: frozenset[str] = FINISHED_STATES
+
+
+def warning_windows(today: datetime.date, calendar: WorkingCalendar) -> WarningWindows:
+    """The cut-offs of the warning colours on ``today`` (see :class:`WarningWindows`).
+
+    Never raises: a day the calendar cannot answer for gives windows without
+    BLUE or YELLOW.
+
+    Example:
+        >>> from workflow.calendar import default_calendar
+        >>> warning_windows(datetime.date(2026, 11, 24), default_calendar()).blue_until
+        datetime.date(2026, 11, 29)
+    """
+    try:
+        calendar.is_working_day(today)
+    except CalendarUnavailable:
+        return WarningWindows(today=today, blue_until=None)
+    years = calendar.supported_years
+    known_from, known_until = datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)
+    try:
+        after = calendar.add_working_days(today, BLUE_WITHIN_WORKING_DAYS + 1)
+        blue_until = after - datetime.timedelta(days=1)
+    except CalendarUnavailable:
+        blue_until = known_until
+    return WarningWindows(
+        today=today, blue_until=blue_until, known_from=known_from, known_until=known_until
+    )
 
 
 @dataclass(frozen=True)

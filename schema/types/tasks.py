@@ -26,12 +26,14 @@ from schema.types.meetings import JointMeetingType
 from schema.types.units import AccountType, UnitType, load_account, load_unit
 from store import models
 from store.enums import FINISHED_STATES, MatterType, SupervisionLevel, TaskKind, TaskState
+from store.snapshots import enforcement_facts, task_snapshot
 from workflow.calendar import default_calendar
-from workflow.definition import Definition, definition_for, get_definition
+from workflow.definition import Definition
 from workflow.engine import Actor, EnforcementFacts, TaskSnapshot, available_actions
 from workflow.errors import CalendarUnavailable
 from workflow.progress import progress as task_progress
-from workflow.warnings import warning_for
+from workflow.registry import definition_for, get_definition
+from workflow.warnings import is_overdue, warning_for
 
 
 @strawberry.enum(name="TaskWarning", description="三色预警: how close a task is to being late.")
@@ -56,6 +58,8 @@ def definition_of(row: models.Task) -> Definition:
 
 
 def warning_of(row: models.Task, today: dt.date) -> TaskWarning:
+    """The engine's colour of the task; UNKNOWN where the calendar cannot answer."""
+    definition = definition_of(row)
     try:
         colour = warning_for(
             row.state.value,
@@ -63,11 +67,12 @@ def warning_of(row: models.Task, today: dt.date) -> TaskWarning:
             row.due_on,
             today,
             default_calendar(),
-            definition=definition_of(row),
+            definition=definition,
         )
     except CalendarUnavailable:
-        if row.due_on is not None and row.state not in FINISHED_STATES and today > row.due_on:
-            return TaskWarning.RED  # being late needs no working-day calendar
+        # Being late needs no working-day calendar.
+        if is_overdue(row.state.value, row.due_on, today, definition=definition):
+            return TaskWarning.RED
         return TaskWarning.UNKNOWN
     return TaskWarning[colour.value]
 
@@ -227,10 +232,9 @@ class TaskType(ModelNode):
 
     @strawberry.field(description="Whether the task is past its due date and not closed.")
     def overdue(self, info: Info) -> bool:
-        return (
-            self.row.due_on is not None
-            and self.row.state not in FINISHED_STATES
-            and info.context.today > self.row.due_on
+        row = self.row
+        return is_overdue(
+            row.state.value, row.due_on, info.context.today, definition=definition_of(row)
         )
 
     @strawberry.field(description="How far the task has come towards 销号.")
@@ -269,25 +273,10 @@ class TaskType(ModelNode):
             case = await loaders.enforcement_case_by_id.load(case_id)
             assert case is not None
             court_id = fk(case, "court")
-            facts = EnforcementFacts(
-                amount_due_fen=case.amount_due_fen,
-                amount_performed_fen=await loaders.amount_performed_by_case_id.load(case_id),
-                closure_method=case.closure_method.value if case.closure_method else None,
-                closure_grounds=case.closure_grounds,
-                performance_confirmed=case.performance_confirmed_at is not None,
-            )
-        return TaskSnapshot(
-            id=row.id,
-            code=row.code,
-            kind=row.kind.value,
-            state=row.state.value,
-            version=row.version,
-            responsible_unit_id=fk(row, "responsible_unit"),
-            court_unit_id=court_id,
-            due_on=row.due_on,
-            supervision_level=row.supervision_level.value,
-            open_dependencies=open_codes,
-            enforcement=facts,
+            performed = await loaders.amount_performed_by_case_id.load(case_id)
+            facts = enforcement_facts(case, performed)
+        return task_snapshot(
+            row, court_unit_id=court_id, open_dependencies=open_codes, enforcement=facts
         )
 
     @strawberry.field(description="The history of the task, newest first.")

@@ -37,7 +37,7 @@ from store.operations.common import (
     resolve_units,
 )
 from workflow.clock import SHANGHAI, utcnow
-from workflow.definition import definition_for
+from workflow.registry import definition_for
 
 TASK_UNIT_KINDS = (
     UnitKind.PARTY_GOV_ORGAN,

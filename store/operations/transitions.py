@@ -1,22 +1,16 @@
 """Applying workflow decisions to tasks: transitions and their history.
 
 The engine (``workflow.engine``) decides; this module loads what it needs to
-decide, and writes what it decided. Every transition is one transaction:
-
-1. a conditional ``UPDATE task … WHERE id = ? AND version = ?`` that proves
-   nobody changed the task since the caller read it (``expectedVersion``);
-2. the event (``append_event``), carrying the idempotency key;
-3. the side effects on the subject (an enforcement case's closure and the
-   court's confirmation of performance).
-
-The UPDATE comes first on purpose. On PostgreSQL it takes the task's row lock,
-so a second writer with the same expected version waits for the first to
-commit, then matches no row and gets VERSION_CONFLICT; the row lock also
-serialises the event sequence numbers. On SQLite a transaction that starts
-with a write takes the database's write lock at once (no read-to-write upgrade
-that could fail with "database is locked"), and inside one process tortoise's
-SQLite client runs every transaction on its single connection under an
-``asyncio.Lock``, so concurrent coroutines queue rather than fail.
+decide (the facts the step's guards and roles read), and writes what it
+decided through ``store.operations.commit.commit_change``: the conditional
+``UPDATE task … WHERE id = ? AND version = ?`` that proves nobody changed the
+task since the caller read it (``expectedVersion``), the side effects on the
+subject (an enforcement case's closure and the court's confirmation of
+performance) and the event carrying the idempotency key, in one transaction.
+A second writer with the same expected version matches no row and gets
+VERSION_CONFLICT. Inside one process tortoise's SQLite client runs every
+transaction on its single connection under an ``asyncio.Lock``, so
+concurrent coroutines queue rather than fail.
 
 Event payload keys are camelCase, as the engine spells them. The comment is
 stored in the event's ``comment`` column, not repeated in the payload;
@@ -26,19 +20,17 @@ evidence is kept in the payload as a list of strings.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from tortoise.models import Model
-from tortoise.transactions import in_transaction
 
 from store.enums import FINISHED_STATES, ClosureMethod, TaskKind, TaskState
-from store.enums import SupervisionLevel as StoredLevel
 from store.errors import (
     AccountInactive,
     IdempotencyKeyReused,
@@ -66,10 +58,23 @@ from store.models import (
     TaskEvent,
     Unit,
 )
-from store.operations.tasks import append_event
+from store.operations.commit import commit_change, decided_changes, decided_event
+from store.snapshots import enforcement_facts, task_snapshot
 from workflow.clock import local_today, utcnow
-from workflow.definition import Definition, SideAction, Transition, get_definition
-from workflow.engine import Actor, Decision, EnforcementFacts, TaskSnapshot, decide, replay
+from workflow.definition import Definition
+from workflow.engine import (
+    DUE_ON_ACTIONS,
+    FACT_COURT,
+    FACT_ENFORCEMENT,
+    FACT_OPEN_DEPENDENCIES,
+    Actor,
+    Decision,
+    EnforcementFacts,
+    TaskSnapshot,
+    decide,
+    facts_needed,
+    replay,
+)
 from workflow.errors import (
     Forbidden,
     InconsistentHistory,
@@ -77,6 +82,7 @@ from workflow.errors import (
     InvalidTransition,
     WorkflowError,
 )
+from workflow.registry import get_definition
 
 __all__ = [
     "MIGRATE_ACTION",
@@ -86,25 +92,6 @@ __all__ = [
     "transition_task",
 ]
 
-#: Actions that may carry a due date: assign fixes the 办结时限, extend moves
-#: it, request_extension asks for a new one.
-_DUE_ON_ACTIONS = ("assign", "extend", "request_extension")
-
-#: Guards that read the enforcement case (amounts, closure, confirmation).
-_ENFORCEMENT_GUARDS = frozenset(
-    {
-        "enforcement_closure_grounds",
-        "performance_confirmed",
-        "performance_complete",
-        "not_yet_confirmed",
-    }
-)
-
-_WHO = {
-    "COORDINATOR": "the joint-meeting office's coordinator",
-    "RESPONSIBLE_UNIT": "the responsible unit's liaison",
-    "COURT": "the liaison of the task's court",
-}
 
 #: The longest line of evidence (a voucher's file name, a document number).
 EVIDENCE_ITEM_LENGTH = 300
@@ -158,15 +145,6 @@ class TransitionResult:
     replayed: bool
 
 
-def _step(definition: Definition, state: str, action: str) -> Transition | SideAction | None:
-    step: Transition | SideAction | None = definition.transition(state, action)
-    if step is None:
-        side = definition.side_actions.get(action)
-        if side is not None and state in side.sources:
-            step = side
-    return step
-
-
 def definition_of(task: Task) -> Definition:
     """The definition ``task`` moves on: the version it records, not the latest.
 
@@ -212,47 +190,32 @@ async def _amount_performed(case_id: int) -> int:
     return int(rows[0]["total"] or 0) if rows else 0
 
 
-async def _snapshot(task: Task, step: Transition | SideAction | None) -> TaskSnapshot:
-    """The engine's view of ``task``, loading only the facts ``step`` reads.
+async def _snapshot(task: Task, facts: frozenset[str]) -> TaskSnapshot:
+    """The engine's view of ``task``, loading only the ``facts`` the step reads.
 
-    Dependencies are read for the ``dependencies_closed`` guard, the
-    enforcement case for its guards, the court for actions the court may
-    take. An unknown action (``step`` None) needs no facts: the engine
-    refuses it before any guard runs.
+    ``facts`` come from ``workflow.engine.facts_needed``: the open
+    dependencies, the enforcement case (its amounts, closure and
+    confirmation), the task's court. The rest comes with the task row.
     """
-    guards = frozenset(step.guards) if step is not None else frozenset()
-    needs_court = step is not None and "COURT" in step.roles
     open_dependencies: tuple[str, ...] = ()
-    if "dependencies_closed" in guards:
+    if FACT_OPEN_DEPENDENCIES in facts:
         open_dependencies = await _open_dependencies(task.id)
+    needs_court = FACT_COURT in facts
     court_unit_id: int | None = None
     enforcement: EnforcementFacts | None = None
     case_id: int | None = _fk(task, "enforcement_case")
     bankruptcy_id: int | None = _fk(task, "bankruptcy_case")
-    if case_id is not None and (needs_court or guards & _ENFORCEMENT_GUARDS):
+    if case_id is not None and (needs_court or FACT_ENFORCEMENT in facts):
         case = await EnforcementCase.get(id=case_id)
         court_unit_id = _fk(case, "court")
-        performed = await _amount_performed(case_id) if guards & _ENFORCEMENT_GUARDS else 0
-        enforcement = EnforcementFacts(
-            amount_due_fen=case.amount_due_fen,
-            amount_performed_fen=performed,
-            closure_method=case.closure_method.value if case.closure_method else None,
-            closure_grounds=case.closure_grounds,
-            performance_confirmed=case.performance_confirmed_at is not None,
-        )
+        performed = await _amount_performed(case_id) if FACT_ENFORCEMENT in facts else 0
+        enforcement = enforcement_facts(case, performed)
     elif bankruptcy_id is not None and needs_court:
         rows = await BankruptcyCase.filter(id=bankruptcy_id).values("court_id")
         court_unit_id = int(rows[0]["court_id"]) if rows else None
-    return TaskSnapshot(
-        id=task.id,
-        code=task.code,
-        kind=task.kind.value,
-        state=task.state.value,
-        version=task.version,
-        responsible_unit_id=_fk(task, "responsible_unit"),
+    return task_snapshot(
+        task,
         court_unit_id=court_unit_id,
-        due_on=task.due_on,
-        supervision_level=task.supervision_level.value,
         open_dependencies=open_dependencies,
         enforcement=enforcement,
     )
@@ -265,10 +228,9 @@ async def _refusal(
     if isinstance(error, Forbidden):
         unit = await Unit.get_or_none(id=_fk(account, "unit"))
         unit_name = unit.name if unit is not None else "no unit"
-        who = " or ".join(_WHO.get(token, token) for token in error.allowed) or "nobody"
         message = (
             f"{account.display_name} ({account.role.label}, {unit_name}) may not {action} "
-            f"task {task.code}: only {who} may"
+            f"task {task.code}: only {error.who} may"
         )
         return WorkflowRefusal(error, message, field=None)
     field: str | None = None
@@ -294,11 +256,11 @@ def _check_inputs(
 ) -> tuple[str, str | None]:
     """The action and idempotency key, checked; refuses a due date the action does not take."""
     action = identifier(action, field="action", max_length=column_length(TaskEvent, "action"))
-    if due_on is not None and action not in _DUE_ON_ACTIONS:
+    if due_on is not None and action not in DUE_ON_ACTIONS:
         raise ValidationError(
             "dueOn",
             "due_on.unused",
-            f"{action} does not take a due date; only {', '.join(_DUE_ON_ACTIONS)} do",
+            f"{action} does not take a due date; only {', '.join(DUE_ON_ACTIONS)} do",
         )
     key = (
         identifier(idempotency_key, field="idempotencyKey", max_length=IDEMPOTENCY_KEY_LENGTH)
@@ -321,10 +283,6 @@ async def _replayed(key: str, task_id: int, action: str) -> TransitionResult | N
         raise IdempotencyKeyReused(key)
     task = await Task.get(id=task_id)
     return TransitionResult(task=task, event=event, replayed=True)
-
-
-class _Stale(Exception):
-    """Raised inside the transaction when the conditional UPDATE matched no row."""
 
 
 # --------------------------------------------------------------------------- transitions
@@ -413,7 +371,7 @@ async def _transition(
     if task.version != expected_version:
         raise VersionConflict(task.code, expected_version, task.version)
     definition = definition_of(task)
-    snapshot = await _snapshot(task, _step(definition, task.state.value, action))
+    snapshot = await _snapshot(task, facts_needed(definition, task.state.value, action))
     try:
         decision = decide(
             definition,
@@ -427,17 +385,12 @@ async def _transition(
         )
     except WorkflowError as err:
         raise await _refusal(err, task, actor, action) from err
-    if action == "assign" and due_on is not None and due_on < today:
-        raise ValidationError("dueOn", "date.range", f"dueOn {due_on.isoformat()} is in the past")
-    try:
-        event = await _apply(
-            task, decision, actor, expected_version, now, today, items, due_on, key
-        )
-    except _Stale:
+    event = await _apply(task, decision, actor, expected_version, now, today, items, key)
+    if event is None:
         current = await Task.filter(id=task_id).values("version")
         raise VersionConflict(
             task.code, expected_version, int(current[0]["version"]), while_saving=True
-        ) from None
+        )
     return TransitionResult(task=task, event=event, replayed=False)
 
 
@@ -449,102 +402,31 @@ async def _apply(
     now: dt.datetime,
     today: dt.date,
     evidence: list[str],
-    due_on: dt.date | None,
     idempotency_key: str | None,
-) -> TaskEvent:
-    """Write ``decision`` in one transaction; update ``task`` in memory to match.
+) -> TaskEvent | None:
+    """Write ``decision`` (``commit_change``); update ``task`` in memory to match.
 
-    Raises:
-        _Stale: the conditional UPDATE matched no row (rolled back, nothing written).
+    Returns:
+        The event, or None if the task is no longer at ``expected_version``
+        (nothing was written).
     """
-    payload = dict(decision.payload)
-    comment = str(payload.pop("comment", ""))
-    if evidence:
-        payload["evidence"] = evidence
-    changes: dict[str, Any] = {"updated_at": now}
-    if decision.state_changed:
-        changes["state"] = TaskState(decision.to_state)
-    if decision.supervision_level is not None:
-        changes["supervision_level"] = StoredLevel(decision.supervision_level)
-    if decision.due_on is not None:
-        changes["due_on"] = decision.due_on
-    if decision.action == "assign":
-        changes["assigned_on"] = today
-        changes["assigned_by_id"] = actor.id
-        if due_on is not None:
-            changes["due_on"] = due_on
-            payload["dueOn"] = due_on.isoformat()
-            if task.due_on is not None:
-                payload["previousDueOn"] = task.due_on.isoformat()
-    if decision.to_state == TaskState.CLOSED and decision.state_changed:
-        changes["closed_at"] = now
-
-    async with in_transaction() as conn:
-        if not await _update_if_version(conn, task.id, expected_version, changes):
-            raise _Stale
-        await _side_effects(task, decision, now, today, conn)
-        event = await append_event(
-            task,
-            action=decision.action,
-            from_state=TaskState(decision.from_state),
-            to_state=TaskState(decision.to_state),
-            actor=actor,
-            at=now,
-            using_db=conn,
-            comment=comment,
-            payload=payload,
-            idempotency_key=idempotency_key,
-            due_on=changes.get("due_on", task.due_on),
-        )
-    for name, value in changes.items():
-        setattr(task, name, value)
-    task.version = expected_version + 1
-    return event
-
-
-#: Columns of ``task`` a transition may set (the only names that reach the SQL).
-_TASK_COLUMNS = frozenset(
-    {
-        "state",
-        "supervision_level",
-        "due_on",
-        "assigned_on",
-        "assigned_by_id",
-        "closed_at",
-        "updated_at",
-    }
-)
-
-
-async def _update_if_version(
-    conn: BaseDBAsyncClient, task_id: int, expected_version: int, changes: dict[str, Any]
-) -> bool:
-    """``UPDATE task SET …, version = version + 1 WHERE id = ? AND version = ?``.
-
-    Returns whether the row matched. Written as SQL rather than through
-    ``QuerySet.update``: tortoise's query builder spends about half a
-    millisecond of CPU composing this one statement, a sixth of the time a
-    whole transition may take (DESIGN.md §8, 300 per second on SQLite).
-    Column names come from :data:`_TASK_COLUMNS`, values are parameters.
-    """
-    unknown = set(changes) - _TASK_COLUMNS
-    if unknown:
-        raise ValueError(f"not a column a transition sets: {', '.join(sorted(unknown))}")
-    sqlite = conn.capabilities.dialect == "sqlite"
-
-    def slot(index: int) -> str:
-        return "?" if sqlite else f"${index}"
-
-    columns = list(changes)
-    assignments = ", ".join(f'"{name}" = {slot(i)}' for i, name in enumerate(columns, 1))
-    n = len(columns)
-    sql = (
-        f'UPDATE "task" SET {assignments}, "version" = "version" + 1 '
-        f'WHERE "id" = {slot(n + 1)} AND "version" = {slot(n + 2)}'
+    comment, payload = decided_event(decision, evidence)
+    changes = decided_changes(decision, actor_id=actor.id, now=now, today=today)
+    changes["updated_at"] = now
+    return await commit_change(
+        task,
+        expected_version=expected_version,
+        changes=changes,
+        action=decision.action,
+        from_state=TaskState(decision.from_state),
+        to_state=TaskState(decision.to_state),
+        actor=actor,
+        at=now,
+        comment=comment,
+        payload=payload,
+        idempotency_key=idempotency_key,
+        side_effects=functools.partial(_side_effects, task, decision, now, today),
     )
-    values = [value.value if isinstance(value, Enum) else value for value in changes.values()]
-    rows, _ = await conn.execute_query(sql, [*values, task_id, expected_version])
-    return bool(rows)
 
 
 async def _side_effects(

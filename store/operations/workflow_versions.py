@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from store.enums import TaskState
@@ -26,11 +25,12 @@ from store.errors import (
     VersionConflict,
 )
 from store.models import Account, Task
-from store.operations.tasks import append_event
+from store.operations.commit import commit_change
 from store.operations.transitions import MIGRATE_ACTION
 from workflow.clock import utcnow
-from workflow.definition import Definition, get_definition, migrate_state_map
+from workflow.definition import Definition, migrate_state_map
 from workflow.errors import StateMapError, UnknownDefinition
+from workflow.registry import get_definition
 
 __all__ = ["migrate_open_tasks"]
 
@@ -112,17 +112,20 @@ async def migrate_open_tasks(
             )
         for task in tasks:
             target = TaskState(maps[task.workflow_version][task.state.value])
-            updated = (
-                await Task.filter(id=task.id, version=task.version)
-                .using_db(conn)
-                .update(
-                    workflow_version=to_version,
-                    state=target,
-                    version=F("version") + 1,
-                    updated_at=at,
-                )
+            source, from_version = task.state, task.workflow_version
+            event = await commit_change(
+                task,
+                expected_version=task.version,
+                changes={"workflow_version": to_version, "state": target, "updated_at": at},
+                action=MIGRATE_ACTION,
+                from_state=source,
+                to_state=target,
+                actor=actor,
+                at=at,
+                payload={"fromVersion": from_version, "toVersion": to_version},
+                using_db=conn,
             )
-            if not updated:
+            if event is None:
                 current = await Task.filter(id=task.id).using_db(conn).values("version")
                 raise VersionConflict(
                     task.code,
@@ -130,16 +133,6 @@ async def migrate_open_tasks(
                     int(current[0]["version"]) if current else task.version,
                     while_saving=True,
                 )
-            await append_event(
-                task,
-                action=MIGRATE_ACTION,
-                from_state=task.state,
-                to_state=target,
-                actor=actor,
-                at=at,
-                using_db=conn,
-                payload={"fromVersion": task.workflow_version, "toVersion": to_version},
-            )
             moved += 1
     return moved
 

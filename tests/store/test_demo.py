@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter as Tally
 from typing import cast
 
@@ -23,9 +24,12 @@ from store.models import (
     TaskEvent,
     Unit,
 )
+from store.operations.commit import decided_event
+from store.operations.transitions import actor_of
+from store.snapshots import task_snapshot
 from tests.conftest import open_database
-from workflow.definition import definition_for
-from workflow.engine import replay
+from workflow.engine import EnforcementFacts, applied, decide, replay
+from workflow.registry import definition_for, get_definition
 
 
 async def test_demo_has_kaifeng_courts_and_every_kind_of_record(db: str) -> None:
@@ -64,6 +68,66 @@ async def test_demo_tasks_are_in_every_state_with_histories_the_workflow_accepts
         log = [(e.action, e.from_state, e.to_state) for e in events]
         assert replay(definition, log) == task.state.value, task.code
         assert task.version == len(events), task.code
+
+
+async def test_every_demo_event_is_one_the_engine_decides(db: str) -> None:
+    # Given the demo data
+    await seed_demo()
+    accounts = {account.id: account for account in await Account.all()}
+    tasks = await Task.all().order_by("code").prefetch_related("enforcement_case")
+    for task in tasks:
+        definition = get_definition(task.workflow_key, task.workflow_version)
+        events = await TaskEvent.filter(task=task).order_by("seq")
+        case = task.enforcement_case
+        facts = None
+        if case is not None:
+            # cast: tortoise types the rows of values_list(..., flat=True) as tuples.
+            paid = cast(
+                "list[int | None]",
+                await PerformanceRecord.filter(case_id=case.id)
+                .annotate(total=Sum("amount_fen"))
+                .values_list("total", flat=True),
+            )
+            facts = EnforcementFacts(case.amount_due_fen, int(paid[0] or 0) if paid else 0)
+        # a draft, as the task was created (the demo never moves a due date)
+        snapshot = dataclasses.replace(
+            task_snapshot(
+                task,
+                court_unit_id=case.court_id if case is not None else None,  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
+                enforcement=facts,
+            ),
+            state=definition.start,
+            version=1,
+            supervision_level="NORMAL",
+        )
+        assert (events[0].action, events[0].to_state) == ("create", TaskState.DRAFT), task.code
+
+        # When every later event is decided again by the engine, as its actor
+        for event in events[1:]:
+            actor = accounts[event.actor_id]  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
+            evidence = [str(item) for item in event.payload.get("evidence", [])]
+            decision = decide(
+                definition,
+                snapshot,
+                event.action,
+                actor_of(actor),
+                comment=event.comment or None,
+                evidence="\n".join(evidence) or None,
+            )
+            # Then the engine makes exactly the event the demo recorded …
+            recorded = (event.from_state, event.to_state, event.comment, event.payload)
+            comment, payload = decided_event(decision, evidence)
+            expected = (decision.from_state, decision.to_state, comment, payload)
+            assert recorded == expected, (task.code, event.seq)
+            if event.action == "confirm_performance":
+                # and the case holds the moment the court confirmed
+                assert case is not None, task.code
+                assert case.performance_confirmed_at == event.occurred_at, task.code
+            snapshot = applied(snapshot, decision)
+
+        # … and ends where the task row stands: state, version, supervision level
+        stored = (task.state.value, task.version, task.supervision_level.value)
+        assert (snapshot.state, snapshot.version, snapshot.supervision_level) == stored, task.code
 
 
 async def test_demo_identifiers_are_valid_and_money_adds_up(db: str) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -34,14 +33,9 @@ from tests.store.factories import (
     other_task,
 )
 from tests.store.factories import world as make_world
-from workflow.definition import (
-    DEFAULT_DEFINITION,
-    Definition,
-    load_definition,
-    register_definition,
-    registered_definitions,
-    unregister_definition,
-)
+from workflow.builtin import DEFAULT_DEFINITION
+from workflow.definition import Definition, load_definition
+from workflow.registry import register_definition
 
 #: Version 1 → version 2: a suspended task goes back to work.
 GOOD_MAP = {
@@ -57,14 +51,8 @@ GOOD_MAP = {
 MIGRATED_AT = at(TODAY, 18)
 
 
-@pytest.fixture(autouse=True)
-def registry() -> Iterator[None]:
-    """Versions registered by a test are gone after it."""
-    before = {(d.key, d.version) for d in registered_definitions()}
-    yield
-    for definition in registered_definitions():
-        if (definition.key, definition.version) not in before:
-            unregister_definition(definition.key, definition.version)
+#: Whatever a test registers is gone after it (``tests/conftest.py``).
+pytestmark = pytest.mark.usefixtures("workflow_registry")
 
 
 def _without(data: dict[str, Any], state: str) -> dict[str, Any]:

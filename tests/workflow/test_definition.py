@@ -5,17 +5,10 @@ from typing import Any
 
 import pytest
 
-from workflow.definition import (
-    DEFAULT_DEFINITION,
-    State,
-    Transition,
-    default_definition,
-    definition_for,
-    enforcement_definition,
-    load_definition,
-    migrate_state_map,
-)
+from workflow.builtin import DEFAULT_DEFINITION, default_definition, enforcement_definition
+from workflow.definition import State, Transition, load_definition, migrate_state_map
 from workflow.errors import DefinitionError, StateMapError
+from workflow.registry import definition_for
 
 OPEN_STATES = (
     "DRAFT",

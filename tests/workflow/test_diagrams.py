@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from workflow.definition import Definition, default_definition, enforcement_definition
+from workflow.builtin import default_definition, enforcement_definition
+from workflow.definition import Definition
 from workflow.diagrams import to_dot, to_mermaid
 
 

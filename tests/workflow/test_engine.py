@@ -9,17 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflow.definition import (
-    Definition,
-    default_definition,
-    enforcement_definition,
-    load_definition,
-)
+from workflow.builtin import default_definition, enforcement_definition
+from workflow.definition import Definition, load_definition
 from workflow.engine import (
     Actor,
     Decision,
     EnforcementFacts,
     TaskSnapshot,
+    applied,
     available_actions,
     decide,
     replay,
@@ -858,17 +855,7 @@ def snapshots(draw: st.DrawFn, state: str, kind: str) -> TaskSnapshot:
 
 def _apply(snapshot: TaskSnapshot, decision: Decision) -> TaskSnapshot:
     """What the persistence layer does with a decision."""
-    enforcement = snapshot.enforcement
-    if decision.payload.get("performanceConfirmed") and enforcement is not None:
-        enforcement = dataclasses.replace(enforcement, performance_confirmed=True)
-    return dataclasses.replace(
-        snapshot,
-        state=decision.to_state,
-        version=snapshot.version + 1,
-        due_on=decision.due_on or snapshot.due_on,
-        supervision_level=decision.supervision_level or snapshot.supervision_level,
-        enforcement=enforcement,
-    )
+    return applied(snapshot, decision)
 
 
 @given(data=st.data(), definition=st.sampled_from(DEFINITIONS))

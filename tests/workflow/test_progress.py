@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from workflow.definition import default_definition, enforcement_definition
+from workflow.builtin import default_definition, enforcement_definition
 from workflow.errors import DefinitionError
 from workflow.progress import Progress, progress, steps_to_closed
 

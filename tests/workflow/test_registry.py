@@ -3,37 +3,26 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from workflow.definition import (
-    DEFAULT_DEFINITION,
-    Definition,
-    default_definition,
+from workflow.builtin import DEFAULT_DEFINITION, default_definition, enforcement_definition
+from workflow.definition import Definition, load_definition
+from workflow.engine import replay
+from workflow.errors import DefinitionError, UnknownDefinition, WorkflowError
+from workflow.registry import (
     definition_for,
     definition_key_for,
-    enforcement_definition,
     get_definition,
     latest_definition,
-    load_definition,
     register_definition,
     registered_definitions,
     unregister_definition,
 )
-from workflow.engine import replay
-from workflow.errors import DefinitionError, UnknownDefinition, WorkflowError
 
-
-@pytest.fixture(autouse=True)
-def registry() -> Iterator[None]:
-    """Whatever a test registers is gone after it."""
-    before = {(d.key, d.version) for d in registered_definitions()}
-    yield
-    for definition in registered_definitions():
-        if (definition.key, definition.version) not in before:
-            unregister_definition(definition.key, definition.version)
+#: Whatever a test registers is gone after it (``tests/conftest.py``).
+pytestmark = pytest.mark.usefixtures("workflow_registry")
 
 
 def _version(number: int, **changes: Any) -> Definition:

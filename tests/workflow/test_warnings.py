@@ -7,16 +7,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from workflow.builtin import enforcement_definition
 from workflow.calendar import WorkingCalendar, default_calendar
-from workflow.definition import enforcement_definition
 from workflow.warnings import (
     LISTED_AFTER_WORKING_DAYS,
     SupervisionLevel,
     SweepItem,
     WarningColor,
     escalate,
+    is_overdue,
     sweep_decisions,
     warning_for,
+    warning_windows,
 )
 
 D = datetime.date
@@ -162,6 +164,45 @@ def test_warning_colours(
     color: WarningColor,
 ) -> None:
     assert warning_for(state, assigned_on, due_on, today, calendar) == color
+
+
+@pytest.mark.parametrize(
+    ("today", "blue_until"),
+    [
+        # Tue 24 Nov 2026: Wed, Thu, Fri are the 3 working days; a task due
+        # over the weekend is as near as one due on Friday.
+        pytest.param(D(2026, 11, 24), D(2026, 11, 29), id="through-the-weekend"),
+        # Sat 28 Nov: Mon, Tue, Wed; Thursday is the 4th.
+        pytest.param(D(2026, 11, 28), D(2026, 12, 2), id="from-a-day-off"),
+        # the calendar ends before the 4th working day: up to its last day
+        pytest.param(D(2026, 12, 28), D(2026, 12, 31), id="calendar-ends"),
+    ],
+)
+def test_warning_windows_give_the_last_blue_due_date(
+    today: datetime.date, blue_until: datetime.date
+) -> None:
+    calendar = default_calendar()
+    windows = warning_windows(today, calendar)
+    assert windows.blue_until == blue_until
+    # the day after is no longer BLUE, the day itself is, for a task in progress
+    after = blue_until + datetime.timedelta(days=1)
+    assert warning_for("IN_PROGRESS", None, blue_until, today, calendar) is WarningColor.BLUE
+    if after.year in calendar.supported_years:
+        assert warning_for("IN_PROGRESS", None, after, today, calendar) is WarningColor.NONE
+
+
+def test_warning_windows_of_a_day_without_a_calendar_have_no_blue_or_yellow() -> None:
+    calendar = WorkingCalendar(years=frozenset({2026}))
+    windows = warning_windows(D(2027, 1, 4), calendar)
+    assert (windows.blue_until, windows.known_from, windows.known_until) == (None, None, None)
+    assert warning_windows(D(2026, 1, 5), calendar).known_from == D(2026, 1, 1)
+
+
+def test_overdue_needs_no_calendar_and_ends_with_the_task() -> None:
+    assert is_overdue("SUSPENDED", DUE_ON, DUE_ON + datetime.timedelta(days=1))
+    assert not is_overdue("SUSPENDED", DUE_ON, DUE_ON)
+    assert not is_overdue("CANCELLED", DUE_ON, D(2030, 1, 1))
+    assert not is_overdue("IN_PROGRESS", None, D(2030, 1, 1))
 
 
 def test_colours_have_chinese_names() -> None:
