@@ -379,7 +379,7 @@ def parse_basis(value: str, *, field: str = "basis", today: dt.date | None = Non
     if not text:
         raise ValidationError(field, "case_number.required", "a basis is required")
     this_year = (today or dt.date.today()).year
-    if text[:1] not in _BRACKETS:
+    if text[:1] not in _BRACKETS and not text[:1].isdigit():
         if ARBITRATION_MARK not in text:
             raise ValidationError(
                 field,

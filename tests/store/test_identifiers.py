@@ -223,7 +223,8 @@ def test_bases_of_every_kind_are_parsed_and_normalised(
     [
         pytest.param("", "case_number.required", "required", id="empty"),
         pytest.param("民事判决书", "basis.format", "arbitration award", id="no-number"),
-        pytest.param("2012汴民初字第45号", "basis.format", "court number", id="old-no-brackets"),
+        pytest.param("2012汴民初字第45号", "case_number.format", "year in brackets",
+                     id="old-no-brackets"),
         pytest.param("（2012)汴民初字第45号", "case_number.brackets", "pair",
                      id="old-mixed-brackets"),
         pytest.param("（2016）汴民初字第45号", "case_number.old_format_year", "until 2015",
