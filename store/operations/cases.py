@@ -20,9 +20,9 @@ from store.idempotency import Idempotency, create_once
 from store.identifiers import (
     BANKRUPTCY_TYPES,
     ENFORCEMENT_TYPES,
-    JUDGMENT_TYPES,
     CaseNumber,
-    normalize_case_number,
+    check_case_years,
+    parse_basis,
     parse_case_number,
     validate_uscc,
 )
@@ -67,11 +67,12 @@ async def create_enforcement_case(
         data.case_number, field="caseNumber", allowed_types=ENFORCEMENT_TYPES, today=today
     )
     case_number = parsed.canonical()
-    basis = normalize_case_number(data.basis, field="basis", allowed_types=JUDGMENT_TYPES)
+    basis = parse_basis(data.basis, field="basis", today=today)
     applicant_kind = parse_enum(PartyKind, data.applicant_kind, field="applicantKind")
     source = parse_enum(CaseSource, data.source, field="source")
     amount_due_fen = money(data.amount_due, field="amountDue", allow_zero=False)
     filed_on = check_date(data.filed_on, field="filedOn", not_after=today)
+    check_case_years(parsed, basis, filed_on)
     applicant_name = single_line(
         data.applicant_name,
         field="applicantName",
@@ -96,7 +97,7 @@ async def create_enforcement_case(
             applicant_name=applicant_name,
             applicant_kind=applicant_kind,
             respondent=respondent,
-            basis=basis,
+            basis=basis.text,
             cause=cause,
             amount_due_fen=amount_due_fen,
             filed_on=filed_on,
