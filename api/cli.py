@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from api.settings import Settings, SettingsError
 from store.db import is_sqlite
 from store.errors import StoreError
+from workflow.clock import SHANGHAI
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -198,14 +199,13 @@ def _date(value: str) -> dt.date:
 def _sweep(args: argparse.Namespace, settings: Settings) -> int:
     from store.calendars import missing_next_year
     from store.operations.sweep import sweep
-    from store.operations.tasks import utcnow
-    from store.operations.transitions import local_today
     from store.setup import database
+    from workflow.clock import local_today
     from workflow.errors import WorkflowError
 
     async def run() -> int:
         async with database(settings.database_url):
-            missing = await missing_next_year(args.today or local_today(utcnow()))
+            missing = await missing_next_year(args.today or local_today())
             if missing is not None:
                 year, tasks = missing
                 print(
@@ -263,13 +263,12 @@ def _briefing(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _moment(value: str) -> dt.datetime:
-    from zoneinfo import ZoneInfo
 
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError as err:
         raise argparse.ArgumentTypeError(f"{value!r} is not a time like 2026-11-20T18:00") from err
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
 def _progress(args: argparse.Namespace, settings: Settings) -> int:
@@ -314,7 +313,8 @@ def _progress(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _calendar_import(args: argparse.Namespace, settings: Settings) -> int:
-    from store.calendars import InvalidCalendar, calendar_file, set_official_calendar
+    from store.calendars import calendar_file, set_official_calendar
+    from store.errors import InvalidCalendar
     from store.setup import database
 
     async def run() -> int:

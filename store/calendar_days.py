@@ -12,6 +12,7 @@ engine refuses such a year).
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -58,7 +59,7 @@ async def fill_calendar_days(
     new year or a corrected holiday shifts every later ``working_seq``.
     """
     rows = calendar_rows(calendar)
-    async with in_transaction() if using_db is None else _Using(using_db) as conn:
+    async with in_transaction() if using_db is None else nullcontext(using_db) as conn:
         stored = await CalendarDay.all().using_db(conn).count()
         if stored == len(rows) and rows:
             first = await CalendarDay.filter(day=rows[0].day).using_db(conn).first()
@@ -98,14 +99,3 @@ async def _insert(conn: BaseDBAsyncClient, rows: list[CalendarDay]) -> None:
         for row in rows
     ]
     await conn.execute_many(sql, values)
-
-
-class _Using:
-    def __init__(self, conn: BaseDBAsyncClient) -> None:
-        self.conn = conn
-
-    async def __aenter__(self) -> BaseDBAsyncClient:
-        return self.conn
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None

@@ -27,14 +27,13 @@ from tortoise.transactions import in_transaction
 
 from store.calendar_days import fill_calendar_days
 from store.enums import CalendarOrigin
-from store.errors import StoreError, ValidationError
+from store.errors import InvalidCalendar, ValidationError
 from store.models import Account, OfficialCalendar, OfficialCalendarChange, Task
 from workflow.calendar import OfficialYear, WorkingCalendar, install_calendar, package_years
 
 __all__ = [
     "CalendarDisagreement",
     "CalendarFile",
-    "InvalidCalendar",
     "calendar_file",
     "calendar_from_rows",
     "calendar_problems",
@@ -50,16 +49,6 @@ __all__ = [
 
 REFRESH_SECONDS = 5.0
 """How often a process looks whether another one changed the calendar rows."""
-
-
-class InvalidCalendar(StoreError):
-    """A calendar that breaks the rules; ``problems`` has one error per rule broken and date."""
-
-    code = "VALIDATION"
-
-    def __init__(self, problems: Sequence[ValidationError]) -> None:
-        super().__init__("; ".join(problem.message for problem in problems))
-        self.problems = tuple(problems)
 
 
 def package_source() -> str:

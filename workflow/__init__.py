@@ -36,7 +36,6 @@ from workflow.engine import (
     available_actions,
     decide,
     facts_needed,
-    format_fen,
     replay,
 )
 from workflow.errors import (
@@ -54,6 +53,7 @@ from workflow.errors import (
     UnknownTask,
     WorkflowError,
 )
+from workflow.money import format_fen
 from workflow.progress import Progress, progress, steps_to_closed
 from workflow.registry import (
     definition_for,

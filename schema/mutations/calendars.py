@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import strawberry
 
 from schema.context import Info
-from schema.errors import ErrorCode, UserError
-from schema.mutations.base import user_errors
-from schema.permissions import require_viewer
+from schema.errors import UserError
+from schema.mutations.base import MutationInput, errors_field, mutate
 from schema.types.calendars import OfficialCalendarType
-from store.calendars import InvalidCalendar, set_official_calendar
-from store.errors import StoreError
+from store.calendars import set_official_calendar
 from store.inputs import bounded_list, column_length, single_line
-from store.models import OfficialCalendar
+from store.models import Account, OfficialCalendar
 
 MAX_DAYS = 366
 
@@ -43,48 +40,29 @@ class SetOfficialCalendarPayload:
     official_calendar: OfficialCalendarType | None = strawberry.field(
         description="The year as stored; null when refused."
     )
-    errors: list[UserError] = strawberry.field(
-        description="Why it was refused, one error per date at fault; empty on success."
+    errors: list[UserError] = errors_field(
+        "Why it was refused, one error per date at fault; empty on success."
     )
-
-
-def _errors(err: StoreError) -> list[UserError]:
-    if isinstance(err, InvalidCalendar):
-        return [
-            UserError(
-                field=["input", *problem.field.split(".")] if problem.field else None,
-                code=ErrorCode.VALIDATION,
-                message=problem.reason,
-            )
-            for problem in err.problems
-        ]
-    return user_errors(err)
 
 
 async def resolve_set_official_calendar(
-    info: Info,
-    input: Annotated[
-        SetOfficialCalendarInput, strawberry.argument(description="The year; see the fields.")
-    ],
+    info: Info, input: MutationInput[SetOfficialCalendarInput]
 ) -> SetOfficialCalendarPayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> SetOfficialCalendarPayload:
         source = single_line(
             input.source, field="source", max_length=column_length(OfficialCalendar, "source")
         )
-        holidays = bounded_list(input.holidays, field="holidays", max_items=MAX_DAYS) or []
-        workdays = bounded_list(input.workdays, field="workdays", max_items=MAX_DAYS) or []
         row = await set_official_calendar(
             year=input.year,
             source=source,
-            holidays=holidays,
-            workdays=workdays,
+            holidays=bounded_list(input.holidays, field="holidays", max_items=MAX_DAYS) or [],
+            workdays=bounded_list(input.workdays, field="workdays", max_items=MAX_DAYS) or [],
             replace=input.replace,
             entered_by=viewer,
         )
-    except StoreError as err:
-        return SetOfficialCalendarPayload(official_calendar=None, errors=_errors(err))
-    await row.fetch_related("entered_by")
-    return SetOfficialCalendarPayload(
-        official_calendar=OfficialCalendarType.from_model(row), errors=[]
-    )
+        await row.fetch_related("entered_by")
+        return SetOfficialCalendarPayload(
+            official_calendar=OfficialCalendarType.from_model(row), errors=[]
+        )
+
+    return await mutate(info, SetOfficialCalendarPayload, perform)

@@ -22,10 +22,10 @@ from strawberry.relay import to_base64
 
 from store.enums import OPEN_STATES
 from store.models import Account, BankruptcyCase, JointMeeting, Task, TaskEvent, Unit
-from store.operations.transitions import SHANGHAI
 from tests.schema.conftest import Api, Clients
 from tests.store.test_calendars import HOLIDAYS_2027, WORKDAYS_2027
 from workflow.calendar import install_calendar
+from workflow.clock import SHANGHAI
 
 OK, HIDDEN, FORBIDDEN, UNAUTHENTICATED, REFUSED = (
     "OK",

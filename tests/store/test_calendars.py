@@ -10,7 +10,6 @@ import pytest
 from tortoise import connections
 
 from store.calendars import (
-    InvalidCalendar,
     calendar_file,
     calendar_problems,
     check_against_package,
@@ -20,6 +19,7 @@ from store.calendars import (
     set_official_calendar,
 )
 from store.enums import CalendarOrigin, TaskState
+from store.errors import InvalidCalendar
 from store.models import OfficialCalendar, OfficialCalendarChange, Task
 from store.setup import migrate
 from tests.store.factories import World, other_task

@@ -10,6 +10,7 @@ import pytest
 
 from store.enums import MatterType, TaskKind, TaskState, UnitKind
 from store.errors import Duplicate, NotFound, StoreError, ValidationError
+from store.identifiers import BasisKind, basis_kind
 from store.models import (
     Account,
     BankruptcyCase,
@@ -173,6 +174,101 @@ async def test_bad_bankruptcy_input_names_the_rule(
     with pytest.raises(ValidationError) as caught:
         await create_bankruptcy_case(_bankruptcy_input(**changes), today=TODAY)
     assert (caught.value.field, caught.value.rule) == (field, rule)
+    assert await BankruptcyCase.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "case_number", "basis", "kind"),
+    [
+        pytest.param({"basis": "(2012)汴民初字第45号"}, "（2023）豫02执15号",
+                     "（2012）汴民初字第45号", BasisKind.JUDGMENT, id="old-judgment"),
+        pytest.param({"basis": "（2010）豫法民一终字第12号"}, "（2023）豫02执15号",
+                     "（2010）豫法民一终字第12号", BasisKind.JUDGMENT, id="old-high-court"),
+        pytest.param({"basis": "(2023)豫0202民督12号"}, "（2023）豫02执15号",
+                     "（2023）豫0202民督12号", BasisKind.PAYMENT_ORDER, id="payment-order"),
+        pytest.param({"basis": "汴劳人仲案字〔2023〕第88号"}, "（2023）豫02执15号",
+                     "汴劳人仲案字〔2023〕第88号", BasisKind.ARBITRATION, id="labour-award"),
+        pytest.param({"basis": "汴仲裁字[2022]第12号"}, "（2023）豫02执15号",
+                     "汴仲裁字〔2022〕第12号", BasisKind.ARBITRATION, id="award-square-brackets"),
+        pytest.param({"basis": "(2023)豫汴证经字第1234号"}, "（2023）豫02执15号",
+                     "（2023）豫汴证经字第1234号", BasisKind.NOTARIAL, id="notarised-debt"),
+        pytest.param({"case_number": "（２０２３）豫０２执 １５号",
+                      "basis": "（２０２２）豫０２民终 ３０２１号"},
+                     "（2023）豫02执15号", "（2022）豫02民终3021号", BasisKind.JUDGMENT,
+                     id="full-width-and-spaces"),
+        pytest.param({"case_number": "（2023）豫02执督3号"}, "（2023）豫02执督3号",
+                     "（2022）豫02民终3021号", BasisKind.JUDGMENT, id="执督"),
+    ],
+)  # fmt: skip
+async def test_an_enforcement_case_stores_its_basis_in_the_normal_form(
+    db: str, changes: dict[str, Any], case_number: str, basis: str, kind: BasisKind
+) -> None:
+    await _units()
+    case = await create_enforcement_case(_case_input(**changes), today=TODAY)
+    stored = await EnforcementCase.get(id=case.id)
+    assert (stored.case_number, stored.basis) == (case_number, basis)
+    assert basis_kind(stored.basis) is kind
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "rule"),
+    [
+        pytest.param({"basis": "（2016）汴民初字第45号"}, "basis", "case_number.old_format_year",
+                     id="old-format-after-2015"),
+        pytest.param({"basis": "（2012）汴执字第45号"}, "basis", "case_number.type_code",
+                     id="old-enforcement-number"),
+        pytest.param({"basis": "汴仲裁字〔2023）第12号"}, "basis", "basis.brackets",
+                     id="award-brackets"),
+        pytest.param({"basis": "民事判决书"}, "basis", "basis.format", id="no-number"),
+        pytest.param({"case_number": "(2014)汴执字第12号"}, "caseNumber",
+                     "case_number.old_format", id="old-format-case-number"),
+        pytest.param({"basis": "（2024）豫02民终1号"}, "basis", "basis.after_case",
+                     id="basis-after-the-case"),
+        pytest.param({"basis": "汴仲裁字〔2024〕第3号"}, "basis", "basis.after_case",
+                     id="award-after-the-case"),
+        pytest.param({"filed_on": "2022-12-30"}, "caseNumber", "case_number.after_filing",
+                     id="numbered-after-filing"),
+    ],
+)  # fmt: skip
+async def test_a_bad_basis_or_years_out_of_order_store_nothing(
+    db: str, changes: dict[str, Any], field: str, rule: str
+) -> None:
+    await _units()
+    with pytest.raises(ValidationError) as caught:
+        await create_enforcement_case(_case_input(**changes), today=TODAY)
+    assert (caught.value.field, caught.value.rule) == (field, rule)
+    assert await EnforcementCase.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    "uscc",
+    [
+        pytest.param("91410200MA44ABCD1L", id="enterprise-开封"),
+        pytest.param("N2410212MF1234567X", id="village-collective"),
+        pytest.param("12410203MB0X312572", id="public-institution-顺河区"),
+    ],
+)
+async def test_a_debtor_uscc_of_any_authority_is_stored(db: str, uscc: str) -> None:
+    await _units()
+    case = await create_bankruptcy_case(_bankruptcy_input(debtor_uscc=uscc), today=TODAY)
+    assert (await BankruptcyCase.get(id=case.id)).debtor_uscc == uscc
+
+
+@pytest.mark.parametrize(
+    ("uscc", "rule"),
+    [
+        pytest.param("000000000000000000", "uscc.authority", id="all-zeros"),
+        pytest.param("A1410200MA4ABCDE1Q", "uscc.authority", id="authority-A"),
+        pytest.param("94410200MA44ABCD1B", "uscc.category", id="工商-category-4"),
+        pytest.param("91990000MA44ABCD1W", "uscc.region", id="province-99"),
+        pytest.param("91412000MA44ABCD13", "uscc.region", id="河南-prefecture-20"),
+    ],
+)
+async def test_a_debtor_uscc_is_checked_part_by_part(db: str, uscc: str, rule: str) -> None:
+    await _units()
+    with pytest.raises(ValidationError) as caught:
+        await create_bankruptcy_case(_bankruptcy_input(debtor_uscc=uscc), today=TODAY)
+    assert (caught.value.field, caught.value.rule) == ("debtorUscc", rule)
     assert await BankruptcyCase.all().count() == 0
 
 
