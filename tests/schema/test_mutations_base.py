@@ -7,7 +7,13 @@ import pytest
 from schema.errors import UserError
 from schema.mutations.base import answer, user_errors
 from schema.mutations.tasks import TransitionTaskPayload
-from store.errors import StateMapRefused, StoreError, WorkflowRefusal
+from store.errors import (
+    InvalidCalendar,
+    StateMapRefused,
+    StoreError,
+    ValidationError,
+    WorkflowRefusal,
+)
 from workflow.errors import ErrorCode, InconsistentHistory, StateMapError
 
 
@@ -58,3 +64,23 @@ async def test_a_refused_operation_answers_its_errors_and_nothing_else() -> None
     assert payload.errors == [
         UserError(field=["input", "taskId"], code=ErrorCode.INTERNAL, message="no")
     ]
+
+
+def test_an_error_of_several_failures_becomes_one_user_error_each() -> None:
+    # given a calendar refused for two dates
+    error = InvalidCalendar(
+        [
+            ValidationError("holidays.3", "calendar.outside_year", "2028-01-03 is not in 2027"),
+            ValidationError(
+                "workdays.0", "calendar.workday_not_weekend", "2027-02-17 is a Wednesday"
+            ),
+        ]
+    )
+    # then the payload lists each, with its field and the date in its message
+    errors = user_errors(error)
+    assert [(e.field, e.code) for e in errors] == [
+        (["input", "holidays", "3"], ErrorCode.VALIDATION),
+        (["input", "workdays", "0"], ErrorCode.VALIDATION),
+    ]
+    assert "2028-01-03" in errors[0].message
+    assert "2027-02-17" in errors[1].message
