@@ -383,7 +383,7 @@ class _Seeder:
             )
         assert snapshot.state == target.value, f"{task.code}: the path leads to {snapshot.state}"
         overdue = task.due_on is not None and task.due_on < DEMO_TODAY
-        if overdue and snapshot.state not in {"CLOSED", "CANCELLED", "DRAFT"}:
+        if overdue and snapshot.state not in FINISHED_STATES | {TaskState.DRAFT}:
             yesterday = DEMO_TODAY - dt.timedelta(days=1)
             snapshot = self._decide(task, definition, snapshot, "supervise", coordinator, yesterday)
         # Every write to a task bumps its version: one per event.
