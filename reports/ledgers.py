@@ -120,11 +120,16 @@ class Column:
 class _Sheet:
     """One write-only worksheet with the print setup of an office ledger."""
 
-    def __init__(self, book: Workbook, name: str, heading: LedgerHeading, columns: Sequence[Column]):
-        sheet = book.create_sheet(name)
-        assert isinstance(sheet, WriteOnlyWorksheet)
-        self.sheet = sheet
+    def __init__(
+        self, book: Workbook, name: str, heading: LedgerHeading, columns: Sequence[Column]
+    ):
+        created = book.create_sheet(name)
+        assert isinstance(created, WriteOnlyWorksheet)
+        self.sheet = created
         self.columns = columns
+        # A write-only sheet hands its print setup to a Worksheet it proxies, which
+        # types-openpyxl does not know: set it through Any.
+        sheet: Any = created
         for index, column in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         sheet.freeze_panes = "A3"  # below the title and the header
@@ -137,12 +142,12 @@ class _Sheet:
         sheet.print_options.horizontalCentered = True
         sheet.page_margins.left = sheet.page_margins.right = 0.4
         sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
-        title = WriteOnlyCell(sheet, value=heading.text())
+        title = WriteOnlyCell(created, value=heading.text())
         title.font = _TITLE_FONT
-        sheet.append([title])
+        created.append([title])
         header = []
         for column in columns:
-            cell = WriteOnlyCell(sheet, value=column.header)
+            cell = WriteOnlyCell(created, value=column.header)
             cell.font, cell.fill, cell.border, cell.alignment = (
                 _HEADER_FONT,
                 _HEADER_FILL,
@@ -150,7 +155,7 @@ class _Sheet:
                 _CENTRE,
             )
             header.append(cell)
-        sheet.append(header)
+        created.append(header)
         self.rows = 0
 
     def append(self, values: Sequence[object], fills: dict[int, PatternFill] | None = None) -> None:
@@ -175,7 +180,7 @@ class _Sheet:
         self.rows += 1
 
 
-def _cell_value(kind: str, value: object) -> object:
+def _cell_value(kind: str, value: object) -> Any:
     if value is None or value == "":
         return None
     if kind == "money":
@@ -304,7 +309,8 @@ _TASK_WARNING = 9  # the index of 预警 in TASK_COLUMNS
 def _days_overdue(row: dict[str, Any], colour: str, today: dt.date) -> int | None:
     if colour != "RED" or row["due_on"] is None:
         return None
-    return max((today - row["due_on"]).days, 0)
+    due: dt.date = row["due_on"]
+    return max((today - due).days, 0)
 
 
 async def write_task_ledger(
@@ -550,7 +556,9 @@ def _unit_row(serial: int | None, code: str, name: str, group: GroupProgress) ->
     ]
 
 
-async def write_unit_ledger(report: ProgressReport, out: IO[bytes], *, heading: LedgerHeading) -> int:
+async def write_unit_ledger(
+    report: ProgressReport, out: IO[bytes], *, heading: LedgerHeading
+) -> int:
     """The per-unit summary (责任单位闭环进度台账) of ``report``, with a total row."""
     book = Workbook(write_only=True)
     sheet = _Sheet(book, "单位汇总台账", heading, UNIT_COLUMNS)
@@ -570,4 +578,3 @@ async def write_unit_ledger(report: ProgressReport, out: IO[bytes], *, heading: 
     sheet.append(_unit_row(None, "", "合计", total))
     _save(book, out)
     return sheet.rows - 1
-

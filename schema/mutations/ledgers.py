@@ -1,0 +1,45 @@
+"""exportLedger: a download URL for a 台账 of what the viewer may see."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from schema.context import Info
+from schema.errors import UserError
+from schema.ledgers import LedgerFilter, LedgerKind, check_ledger, download_path
+from schema.mutations.base import user_errors
+from schema.permissions import require_viewer
+from store.errors import StoreError
+
+
+@strawberry.input(description="Which ledger to export, and which of its rows.")
+class ExportLedgerInput:
+    kind: LedgerKind = strawberry.field(description="The ledger.")
+    filter: LedgerFilter | None = strawberry.field(
+        default=None, description="The list's filter; every row you may see when not given."
+    )
+
+
+@strawberry.type(description="The result of exportLedger: where to download the workbook.")
+class ExportLedgerPayload:
+    url: str | None = strawberry.field(
+        description="GET it with your bearer token: the .xlsx, made at download time from "
+        "what you may see then. Null when refused."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+
+
+async def resolve_export_ledger(
+    info: Info,
+    input: Annotated[
+        ExportLedgerInput, strawberry.argument(description="What to export; see the fields.")
+    ],
+) -> ExportLedgerPayload:
+    viewer = require_viewer(info)
+    try:
+        await check_ledger(input.kind, input.filter, viewer)
+    except StoreError as err:
+        return ExportLedgerPayload(url=None, errors=user_errors(err))
+    return ExportLedgerPayload(url=download_path(input.kind, input.filter), errors=[])
