@@ -295,6 +295,7 @@ def _progress(args: argparse.Namespace, settings: Settings) -> int:
 def _ledger_export(args: argparse.Namespace, settings: Settings) -> int:
     import dataclasses
     from pathlib import Path
+    from typing import BinaryIO
 
     from schema.errors import CodedError
     from schema.ledgers import LedgerFilter, LedgerKind, decode_filter, write_ledger
@@ -318,16 +319,19 @@ def _ledger_export(args: argparse.Namespace, settings: Settings) -> int:
         spec = dataclasses.replace(spec, progress=progress)
     out = Path(args.out)
 
-    async def run() -> int:
+    async def run(file: BinaryIO) -> int:
         async with database(settings.database_url):
-            with out.open("wb") as file:
-                return await write_ledger(kind, spec, file, viewer=None)
+            return await write_ledger(kind, spec, file, viewer=None)
 
     try:
-        rows = asyncio.run(run())
+        with out.open("wb") as file:
+            rows = asyncio.run(run(file))
     except CodedError as err:
         out.unlink(missing_ok=True)
         print(f"fuyuan: {err.message}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"fuyuan: cannot write {out}: {err.strerror}", file=sys.stderr)
         return 2
     print(f"fuyuan: wrote {rows} rows to {out}")
     return 0

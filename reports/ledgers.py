@@ -15,6 +15,7 @@ header rows repeated on every page.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -90,7 +91,8 @@ _TITLE_FONT = Font(name="宋体", size=14, bold=True)
 _HEADER_FONT = Font(name="宋体", size=11, bold=True)
 _BODY_FONT = Font(name="宋体", size=10)
 _HEADER_FILL = PatternFill("solid", start_color="FFD9D9D9", end_color="FFD9D9D9")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+_WRAP = Alignment(wrap_text=True, vertical="center")
+_MIDDLE = Alignment(vertical="center")
 _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
@@ -142,6 +144,8 @@ class _Sheet:
         sheet.print_options.horizontalCentered = True
         sheet.page_margins.left = sheet.page_margins.right = 0.4
         sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+        self.dimensions = sheet.row_dimensions
+        self.dimensions[1].height = 24
         title = WriteOnlyCell(created, value=heading.text())
         title.font = _TITLE_FONT
         created.append([title])
@@ -162,7 +166,7 @@ class _Sheet:
         row = []
         for index, (column, value) in enumerate(zip(self.columns, values, strict=True)):
             cell = WriteOnlyCell(self.sheet, value=_cell_value(column.kind, value))
-            cell.font, cell.border = _BODY_FONT, _BORDER
+            cell.font, cell.border, cell.alignment = _BODY_FONT, _BORDER, _MIDDLE
             if column.kind == "date":
                 cell.number_format = DATE_FORMAT
             elif column.kind == "money":
@@ -176,8 +180,39 @@ class _Sheet:
             if fills and index in fills:
                 cell.fill = fills[index]
             row.append(cell)
+        # A write-only sheet cannot fit a row to its wrapped text, nor can most
+        # viewers on opening: the row gets the height of its longest text.
+        number = self.rows + 3
+        lines = max(
+            (_lines(str(value), column.width) for column, value in zip(self.columns, values, strict=True)
+             if column.kind == "long" and value),
+            default=1,
+        )  # fmt: skip
+        if lines > 1:
+            self.dimensions[number].height = LINE_HEIGHT * lines
         self.sheet.append(row)
+        self.dimensions.pop(number, None)  # written: nothing to keep per row
         self.rows += 1
+
+
+LINE_HEIGHT = 13.5
+"""Points per line of 10-point text."""
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (a column's
+    width counts digits of the default font; a Chinese character takes about 1.7).
+
+    Example:
+        >>> _lines("督促开封市教育局履行判决", 12)
+        2
+    """
+    room = max(width - 1, 1)
+    lines = 0
+    for paragraph in text.split("\n"):
+        size = sum(1.7 if ord(char) > 0x2E7F else 1 for char in paragraph)
+        lines += max(math.ceil(size / room), 1)
+    return lines
 
 
 def _cell_value(kind: str, value: object) -> Any:
@@ -453,9 +488,9 @@ CASE_COLUMNS = (
     Column("未履行金额（元）", 14, "money"),
     Column("立案日期", 11, "date"),
     Column("案件来源", 13),
-    Column("交办批次", 14, "id"),
+    Column("交办批次", 21, "id"),
     Column("结案方式", 14),
-    Column("结案日期", 11, "date"),
+    Column("结案日期", 12, "date"),
     Column("履行记录", 40, "long"),
 )
 
