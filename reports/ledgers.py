@@ -183,8 +183,9 @@ class _Sheet:
         # A write-only sheet cannot fit a row to its wrapped text, nor can most
         # viewers on opening: the row gets the height of its longest text.
         number = self.rows + 3
+        texts = zip(self.columns, values, strict=True)
         lines = max(
-            (_lines(str(value), column.width) for column, value in zip(self.columns, values, strict=True)
+            (_lines(str(value), column.width) for column, value in texts
              if column.kind == "long" and value),
             default=1,
         )  # fmt: skip
