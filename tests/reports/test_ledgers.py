@@ -77,7 +77,7 @@ async def test_the_case_ledger_sums_payments_to_the_fen_and_masks_a_person(demo:
         EnforcementCase.filter(id=case.id), out, heading=HEADING, personal_data=False
     )
 
-    row = [cell for cell in _sheet(out)[3]]
+    row = list(_sheet(out)[3])
     assert row[1].value == case.case_number
     assert row[3].value == case.applicant_name.strip()[:1] + "**"
     assert Decimal(str(row[7].value)) == Decimal(case.amount_due_fen) / 100
