@@ -67,10 +67,11 @@ async def test_pages_of_rows_make_one_ledger_in_the_querys_order(
 
 
 async def test_the_case_ledger_sums_payments_to_the_fen_and_masks_a_person(demo: None) -> None:
-    # given a case of a natural person with two payments
+    # given the first case of a natural person, and its payments
     case = await EnforcementCase.filter(applicant_kind=PartyKind.PERSON).order_by("id").first()
     assert case is not None
-    paid = sum(await PerformanceRecord.filter(case_id=case.id).values_list("amount_fen", flat=True))
+    payments = await PerformanceRecord.filter(case_id=case.id)
+    paid = sum(payment.amount_fen for payment in payments)
     out = io.BytesIO()
 
     await write_case_ledger(
