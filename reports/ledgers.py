@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -84,6 +84,14 @@ DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "0.00"
 TEXT_FORMAT = "@"
 RATE_FORMAT = "0.0%"
+_FORMATS = {
+    "date": DATE_FORMAT,
+    "money": MONEY_FORMAT,
+    "rate": RATE_FORMAT,
+    "id": TEXT_FORMAT,
+    "text": TEXT_FORMAT,
+    "long": TEXT_FORMAT,
+}
 
 _THIN = Side(style="thin", color="FF808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -161,24 +169,37 @@ class _Sheet:
             header.append(cell)
         created.append(header)
         self.rows = 0
+        self.book = book
+        self.styles: set[str] = set()
 
-    def append(self, values: Sequence[object], fills: dict[int, PatternFill] | None = None) -> None:
+    def _style(self, kind: str, colour: str | None) -> str:
+        """The named style of a body cell holding ``kind``, filled with ``colour``.
+
+        One named style per combination, set by name: setting a cell's font, border,
+        alignment and format one by one hashes each style object for every cell,
+        which took most of a large export's time.
+        """
+        name = f"ledger-{kind}-{colour or 'plain'}"
+        if name not in self.styles:
+            style = NamedStyle(
+                name=name,
+                font=_BODY_FONT,
+                border=_BORDER,
+                alignment=_WRAP if kind == "long" else _MIDDLE,
+                number_format=_FORMATS.get(kind, "General"),
+            )
+            if colour is not None:
+                style.fill = WARNING_FILLS[colour]
+            self.book.add_named_style(style)
+            self.styles.add(name)
+        return name
+
+    def append(self, values: Sequence[object], fills: dict[int, str] | None = None) -> None:
+        """One row; ``fills`` gives a warning colour to some of its cells, by index."""
         row = []
         for index, (column, value) in enumerate(zip(self.columns, values, strict=True)):
             cell = WriteOnlyCell(self.sheet, value=_cell_value(column.kind, value))
-            cell.font, cell.border, cell.alignment = _BODY_FONT, _BORDER, _MIDDLE
-            if column.kind == "date":
-                cell.number_format = DATE_FORMAT
-            elif column.kind == "money":
-                cell.number_format = MONEY_FORMAT
-            elif column.kind == "rate":
-                cell.number_format = RATE_FORMAT
-            elif column.kind in {"id", "text", "long"}:
-                cell.number_format = TEXT_FORMAT
-                if column.kind == "long":
-                    cell.alignment = _WRAP
-            if fills and index in fills:
-                cell.fill = fills[index]
+            cell.style = self._style(column.kind, fills.get(index) if fills else None)
             row.append(cell)
         # A write-only sheet cannot fit a row to its wrapped text, nor can most
         # viewers on opening: the row gets the height of its longest text.
@@ -384,9 +405,8 @@ async def write_task_ledger(
     return sheet.rows
 
 
-def _fills(colour: str, column: int) -> dict[int, PatternFill] | None:
-    fill = WARNING_FILLS.get(colour)
-    return {column: fill} if fill is not None else None
+def _fills(colour: str, column: int) -> dict[int, str] | None:
+    return {column: colour} if colour in WARNING_FILLS else None
 
 
 def _closure(row: dict[str, Any]) -> str:
