@@ -31,6 +31,7 @@ from schema.context import Context
 from schema.loaders import Loaders
 from schema.schema import build_schema, schema
 from store import notify
+from store.calendars import load_calendar, refresh_calendar
 from store.db import tortoise_config
 
 logger = logging.getLogger("fuyuan")
@@ -60,6 +61,7 @@ class FuyuanGraphQL(GraphQLOverHTTP[Context, None]):
     async def get_context(  # type: ignore[override]
         self, request: Request | WebSocket, response: Response | None = None
     ) -> Context:
+        await _load_calendar(refresh=True)  # another worker may have entered a year
         viewer, auth_error = await viewer_of(bearer_token(request), secret=self.settings.secret_key)
         return (WebSocketContext if isinstance(request, WebSocket) else Context)(
             request=request,
@@ -86,6 +88,19 @@ class FuyuanGraphQL(GraphQLOverHTTP[Context, None]):
             )
             context.loaders = Loaders(context.viewer)  # they filter by what the viewer sees
         return await super().on_ws_connect(context)
+
+
+async def _load_calendar(*, refresh: bool = False) -> None:
+    """The official calendar as stored (entered years included) as the process's calendar.
+
+    A database that does not answer yet leaves the package's calendar in
+    place: the app still starts (and /healthz says what is wrong); the next
+    request tries again.
+    """
+    try:
+        await (refresh_calendar() if refresh else load_calendar())
+    except Exception as err:  # any failure to read the rows: keep what we have, retry later
+        logger.warning("official calendar not loaded: %s", err)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -133,6 +148,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            await _load_calendar()
             try:
                 yield
             finally:

@@ -6,7 +6,8 @@ import datetime as dt
 
 from starlette.requests import HTTPConnection
 
-from store.auth import AuthError, authenticate
+from store.auth import authenticate
+from store.errors import AuthError
 from store.models import Account
 
 

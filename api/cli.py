@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from api.settings import Settings, SettingsError
 from store.db import is_sqlite
 from store.errors import StoreError
+from workflow.clock import SHANGHAI
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,6 +100,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, help="the .xlsx file to write")
     export.set_defaults(run=_ledger_export)
+    calendar = commands.add_parser(
+        "calendar", help="the official working-day calendar (节假日安排), one year per notice"
+    )
+    calendar_commands = calendar.add_subparsers(dest="calendar_command", required=True)
+    calendar_import = calendar_commands.add_parser(
+        "import",
+        help="enter a year from a TOML file (year, source, holidays = [...], workdays = [...])",
+    )
+    calendar_import.add_argument("file")
+    calendar_import.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a year that is entered already and has tasks counted on it",
+    )
+    calendar_import.set_defaults(run=_calendar_import)
+    calendar_show = calendar_commands.add_parser(
+        "show", help="the years stored, or one year's holidays and make-up working days"
+    )
+    calendar_show.add_argument("year", nargs="?", type=int)
+    calendar_show.set_defaults(run=_calendar_show)
+    calendar_check = calendar_commands.add_parser(
+        "check", help="compare the stored years with the calendar package's; say where they differ"
+    )
+    calendar_check.set_defaults(run=_calendar_check)
 
     account = commands.add_parser("account", help="manage accounts")
     account_commands = account.add_subparsers(dest="account_command", required=True)
@@ -188,12 +213,24 @@ def _date(value: str) -> dt.date:
 
 
 def _sweep(args: argparse.Namespace, settings: Settings) -> int:
+    from store.calendars import missing_next_year
     from store.operations.sweep import sweep
     from store.setup import database
+    from workflow.clock import local_today
     from workflow.errors import WorkflowError
 
     async def run() -> int:
         async with database(settings.database_url):
+            missing = await missing_next_year(args.today or local_today())
+            if missing is not None:
+                year, tasks = missing
+                print(
+                    f"fuyuan: warning: the {year} holidays are not entered yet: the warnings "
+                    f"and working-day figures of {tasks} task(s) with dates in {year} cannot "
+                    f"be judged; enter the State Council's notice with `fuyuan calendar import "
+                    f"FILE` (docs/operations.md)",
+                    file=sys.stderr,
+                )
             try:
                 escalations = await sweep(today=args.today)
             except WorkflowError as err:
@@ -242,13 +279,12 @@ def _briefing(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _moment(value: str) -> dt.datetime:
-    from zoneinfo import ZoneInfo
 
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError as err:
         raise argparse.ArgumentTypeError(f"{value!r} is not a time like 2026-11-20T18:00") from err
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
 def _progress(args: argparse.Namespace, settings: Settings) -> int:
@@ -335,6 +371,84 @@ def _ledger_export(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     print(f"fuyuan: wrote {rows} rows to {out}")
     return 0
+
+
+def _calendar_import(args: argparse.Namespace, settings: Settings) -> int:
+    from store.calendars import calendar_file, set_official_calendar
+    from store.errors import InvalidCalendar
+    from store.setup import database
+
+    async def run() -> int:
+        try:
+            entry = calendar_file(args.file)  # read and checked before the database opens
+            async with database(settings.database_url):
+                row = await set_official_calendar(
+                    year=entry.year,
+                    source=entry.source,
+                    holidays=entry.holidays,
+                    workdays=entry.workdays,
+                    replace=args.replace,
+                    entered_by=None,
+                )
+        except InvalidCalendar as err:
+            for problem in err.problems:
+                print(f"fuyuan: {args.file}: {problem.field}: {problem.reason}", file=sys.stderr)
+            return 2
+        print(
+            f"fuyuan: calendar {row.year} entered ({row.source}): {len(row.holidays)} holidays, "
+            f"{len(row.workdays)} make-up working days"
+        )
+        return 0
+
+    return asyncio.run(run())
+
+
+def _calendar_show(args: argparse.Namespace, settings: Settings) -> int:
+    from store.enums import CalendarOrigin
+    from store.models import OfficialCalendar
+    from store.setup import database
+
+    async def run() -> list[OfficialCalendar]:
+        async with database(settings.database_url):
+            query = OfficialCalendar.all().prefetch_related("entered_by")
+            if args.year is not None:
+                query = query.filter(year=args.year)
+            return list(await query)
+
+    rows = asyncio.run(run())
+    if args.year is not None and not rows:
+        print(f"fuyuan: {args.year} is not entered", file=sys.stderr)
+        return 1
+    for row in rows:
+        by = (
+            row.entered_by.username
+            if row.entered_by
+            else ("the package" if row.origin == CalendarOrigin.PACKAGE else "the command line")
+        )
+        print(
+            f"{row.year}  {row.source}  {len(row.holidays)} holidays  {len(row.workdays)} "
+            f"make-up days  entered {row.entered_at:%Y-%m-%d} by {by}"
+        )
+        if args.year is not None:
+            print("holidays: " + " ".join(row.holidays))
+            print("workdays: " + (" ".join(row.workdays) or "(none)"))
+    return 0
+
+
+def _calendar_check(args: argparse.Namespace, settings: Settings) -> int:
+    from store.calendars import check_against_package
+    from store.setup import database
+
+    async def run() -> int:
+        async with database(settings.database_url):
+            found = await check_against_package()
+        for item in found:
+            print(item.describe())
+        disagree = [item for item in found if item.only_stored or item.only_package]
+        print(f"fuyuan: {len(disagree)} year(s) where the stored calendar and the package disagree")
+        return 1 if disagree else 0
+
+    return asyncio.run(run())
 
 
 def _read_password() -> str:

@@ -26,8 +26,8 @@ from reports.briefings import render
 from reports.snapshot import collect
 from reports.words import BriefingText
 from store.db import tortoise_config
-from store.intervals import SHANGHAI
 from store.models import Task, TaskEvent
+from workflow.clock import SHANGHAI
 
 TARGET_S = 3.0
 

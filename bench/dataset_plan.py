@@ -43,6 +43,7 @@ from bench.dataset_tables import (
 )
 from store.demo import ADMINISTRATORS, CAUSES, DEPARTMENTS, FIRMS, GIVEN, SURNAMES
 from store.enums import (
+    FINISHED_STATES,
     OPEN_STATES,
     BankruptcyProcedure,
     CaseSource,
@@ -527,7 +528,7 @@ class Planner:
 
     def created_on(self, target: TaskState) -> dt.date:
         """When a task ending in ``target`` was created: open ones more recently."""
-        if target in (TaskState.CLOSED, TaskState.CANCELLED):
+        if target in FINISHED_STATES:
             start, end = FIRST_DAY, LAST_EVENT_DAY - dt.timedelta(days=120)
         else:
             start, end = (

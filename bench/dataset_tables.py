@@ -8,9 +8,9 @@ of comments and evidence.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from store.enums import MatterType, TaskState
+from workflow.clock import SHANGHAI as SHANGHAI  # the dataset's clock, re-exported
 
 SEED = 20230101
 BENCH_PASSWORD = "fuyuan-bench"
@@ -21,7 +21,6 @@ LAST_EVENT_DAY = TODAY - dt.timedelta(days=1)
 FIRST_DAY = dt.date(2023, 2, 1)
 LAST_DUE_DATE = dt.date(2026, 12, 31)
 """The end of the last year the official calendar covers: no due date after it."""
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 ENFORCEMENT_CASES = 20_000
 BANKRUPTCY_CASES = 2_000

@@ -35,9 +35,9 @@ from store.enums import BriefingStatus
 from store.errors import BriefingIssued, NotFound, ValidationError
 from store.idempotency import Idempotency, once, remember
 from store.inputs import MAX_MULTILINE_LENGTH, bounded_list, column_length, multi_line, single_line
-from store.intervals import SHANGHAI
 from store.models import Account, Briefing, Unit
 from store.operations.common import check_date, next_number
+from workflow.clock import SHANGHAI
 
 MAX_NEXT_STEPS = MAX_MULTILINE_LENGTH
 """下一步工作要求 longer than this is not a briefing section any more."""

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -45,6 +44,7 @@ from store.enums import (
 from store.models import EnforcementCase, PerformanceRecord, Task, TaskEvent, Unit
 from store.visibility import mask_name
 from workflow.calendar import default_calendar
+from workflow.clock import SHANGHAI
 from workflow.errors import CalendarUnavailable
 from workflow.registry import get_definition
 from workflow.warnings import is_overdue, warning_for
@@ -62,8 +62,6 @@ __all__ = [
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 1000
 """Rows read from the database at a time."""
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 WARNING_LABELS = {
     "RED": "红色预警（超期）",

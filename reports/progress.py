@@ -75,13 +75,14 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
-from store.enums import ClosureMethod, TaskState
-from store.intervals import SHANGHAI, Moment, Scope, SqlParams, intervals_in_force
+from store.enums import FINISHED_STATES, ClosureMethod, TaskState
+from store.intervals import Moment, Scope, SqlParams, intervals_in_force
 from store.models import Task, Unit
 from store.reads import read_all
 from store.visibility import EVERYTHING, NOTHING
 from store.warning_sql import CODES, INTERVAL_COLUMNS, WarningSql
 from workflow.calendar import default_calendar
+from workflow.clock import SHANGHAI
 from workflow.warnings import WarningWindows, warning_windows
 
 __all__ = [
@@ -261,7 +262,7 @@ def _in_period(p: SqlParams, scope: Scope) -> str:
     return " AND ".join(conditions) or "1 = 1"
 
 
-_FINISHED = _quoted([TaskState.CLOSED.value, TaskState.CANCELLED.value])
+_FINISHED = _quoted(sorted(FINISHED_STATES))
 
 
 #: States in the order of their code in the units statement's group key.

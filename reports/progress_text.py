@@ -8,14 +8,12 @@ with the names of the GraphQL ``Progress`` type.
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from reports.progress import GroupProgress, ProgressReport
 from store.money import format_fen
+from workflow.clock import SHANGHAI
 
 __all__ = ["percent", "report_dict", "report_table"]
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def percent(value: float | None) -> str:

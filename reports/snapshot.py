@@ -27,10 +27,11 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from reports.progress import GroupProgress, ProgressReport, compute_progress
 from store.enums import SupervisionLevel, TaskKind
-from store.intervals import SHANGHAI, Scope, SqlParams, intervals_in_force
+from store.intervals import Scope, SqlParams, intervals_in_force
 from store.models import JointMeeting, Unit
 from store.warning_sql import WarningSql
 from workflow.calendar import default_calendar
+from workflow.clock import SHANGHAI
 from workflow.errors import CalendarUnavailable
 from workflow.warnings import WarningColor, warning_windows
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,8 +12,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from schema.loaders import Loaders
 from store.models import Account
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from workflow.clock import SHANGHAI
 
 
 @dataclass

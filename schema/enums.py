@@ -1,7 +1,9 @@
-"""The store's enums, registered with strawberry under their own names.
+"""The store's enums and the engine's error codes, registered with strawberry under
+their own names.
 
 ``strawberry.enum`` marks the class in place, so the types use the store's
-enums directly; importing this module is what registers them.
+enums (and ``UserError.code`` the engine's :class:`~workflow.errors.ErrorCode`)
+directly; importing this module is what registers them.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import strawberry
 
 from store import enums
+from workflow.errors import ErrorCode
 
 strawberry.enum(enums.UnitKind, description="Kind of unit (单位类型).")
 strawberry.enum(enums.Role, description="What an account may see and do.")
@@ -25,3 +28,8 @@ strawberry.enum(enums.BankruptcyProcedure, description="破产程序: 清算, �
 strawberry.enum(
     enums.BriefingStatus, description="工作通报: 草稿 (draft) or 已印发 (issued, frozen)."
 )
+strawberry.enum(
+    enums.CalendarOrigin,
+    description="Where a year of the official calendar came from: the package or an administrator.",
+)
+strawberry.enum(ErrorCode, description="Why a mutation refused its input.")

@@ -8,41 +8,13 @@ logged in full.
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 
 from store.errors import ValidationError
-
-
-@strawberry.enum(description="Why a mutation refused its input.")
-class ErrorCode(Enum):
-    VALIDATION = strawberry.enum_value("VALIDATION", description="An input broke a rule.")
-    NOT_FOUND = strawberry.enum_value("NOT_FOUND", description="A named record does not exist.")
-    DUPLICATE = strawberry.enum_value("DUPLICATE", description="The record exists already.")
-    INVALID_TRANSITION = strawberry.enum_value(
-        "INVALID_TRANSITION", description="The action is not possible from the task's state."
-    )
-    GUARD_FAILED = strawberry.enum_value(
-        "GUARD_FAILED", description="A condition of the action is not met yet."
-    )
-    VERSION_CONFLICT = strawberry.enum_value(
-        "VERSION_CONFLICT", description="Someone changed the task since you loaded it."
-    )
-    CYCLE = strawberry.enum_value("CYCLE", description="The dependency would close a cycle.")
-    FORBIDDEN = strawberry.enum_value("FORBIDDEN", description="Your role may not do this.")
-    CALENDAR_UNAVAILABLE = strawberry.enum_value(
-        "CALENDAR_UNAVAILABLE",
-        description="The official working-day calendar of that year is not published yet.",
-    )
-    UNAUTHENTICATED = strawberry.enum_value(
-        "UNAUTHENTICATED", description="Wrong username or password."
-    )
-    THROTTLED = strawberry.enum_value(
-        "THROTTLED", description="Too many failed sign-ins lately: wait, then try again."
-    )
+from workflow.errors import ErrorCode
 
 
 @strawberry.type(description="Why a mutation refused its input, and where.")
@@ -55,9 +27,14 @@ class UserError:
 
 
 class CodedError(GraphQLError):
-    """A top-level error the client may read: it carries ``extensions.code``."""
+    """A top-level error the client may read: it carries ``extensions.code``.
 
-    code = "BAD_REQUEST"
+    The codes of a request's transport (``BAD_REQUEST``, the limits', the
+    subscriptions') are the API's own; where a top-level error is one of the
+    store's or the engine's kinds, its code is that :class:`ErrorCode`.
+    """
+
+    code: str = "BAD_REQUEST"
 
     def __init__(self, message: str, **extensions: Any) -> None:
         super().__init__(message, extensions={"code": self.code, **extensions})
@@ -78,7 +55,7 @@ class InvalidArgument(CodedError):
     codes (schemathesis, say) tell it from a server failure.
     """
 
-    code = "VALIDATION"
+    code = ErrorCode.VALIDATION
 
     def __init__(self, error: ValidationError) -> None:
         field = error.field.split(".") if error.field else []
@@ -87,11 +64,11 @@ class InvalidArgument(CodedError):
 
 
 class Unauthenticated(CodedError):
-    code = "UNAUTHENTICATED"
+    code = ErrorCode.UNAUTHENTICATED
 
 
 class Forbidden(CodedError):
-    code = "FORBIDDEN"
+    code = ErrorCode.FORBIDDEN
 
 
 def is_visible_error(error: GraphQLError) -> bool:

@@ -39,7 +39,6 @@ from schema.filters.cases import (
     order_enforcement_cases,
 )
 from schema.filters.tasks import TaskFilter, filter_tasks, order_tasks
-from schema.types.base import SHANGHAI
 from schema.types.progress import ProgressScope
 from store.models import Account, EnforcementCase, Task, Unit
 from store.visibility import (
@@ -49,6 +48,7 @@ from store.visibility import (
     scope_for,
     sees_personal_data,
 )
+from workflow.clock import SHANGHAI, local_today, utcnow
 
 __all__ = [
     "LedgerFilter",
@@ -246,8 +246,8 @@ async def write_ledger(
     judged on today, Beijing time); the units ledger is as of ``spec.progress.asOf``.
     """
     check_filter(kind, spec)
-    now = now or dt.datetime.now(dt.UTC)
-    today = now.astimezone(SHANGHAI).date()
+    now = now or utcnow()
+    today = local_today(now)
     personal_data = viewer is None or sees_personal_data(viewer)
     scope_text = await _scope_text(viewer, spec)
     if kind is LedgerKind.UNITS:
@@ -292,7 +292,7 @@ async def check_ledger(kind: LedgerKind, spec: LedgerFilter | None, viewer: Acco
             EnforcementCase.all(), spec.enforcement_cases, personal_data=sees_personal_data(viewer)
         )
     elif spec.tasks is not None:
-        today = dt.datetime.now(SHANGHAI).date()
+        today = local_today()
         await filter_tasks(
             Task.filter(scope_for(Task, viewer)),
             spec.tasks,

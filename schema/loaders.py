@@ -16,7 +16,6 @@ from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 from tortoise.models import Model
 
-from store.enums import TaskState
 from store.models import (
     Account,
     AgendaItem,
@@ -34,8 +33,6 @@ from store.visibility import scope_for
 K = TypeVar("K")
 V = TypeVar("V")
 M = TypeVar("M", bound=Model)
-
-FINISHED = (TaskState.CLOSED, TaskState.CANCELLED)
 
 
 def _by_id(model: type[M], scope: Q) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:

@@ -69,3 +69,4 @@ def has_role(*roles: Role) -> type[BasePermission]:
 IsCoordinator = has_role(Role.COORDINATOR)
 IsCoordinatorOrCourt = has_role(Role.COORDINATOR, Role.COURT_LIAISON)
 CanAct = has_role(Role.COORDINATOR, Role.COURT_LIAISON, Role.UNIT_LIAISON)
+IsAdmin = has_role(Role.ADMIN)

@@ -26,6 +26,7 @@ from schema.permissions import IsAuthenticated
 from schema.relay import MAX_PAGE_SIZE, After, Before, Connection, First, Last, paginate
 from schema.types.base import resolve_global_ids
 from schema.types.briefings import BriefingType
+from schema.types.calendars import OfficialCalendarType
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
 from schema.types.progress import ProgressScope, ProgressType
@@ -267,6 +268,17 @@ class Query:
             query.order_by("-generated_at", "-id"), BriefingType.from_model,
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
+
+    @strawberry.field(
+        description="The official working-day calendar of a year (节假日安排): its days off, "
+        "make-up working days and source; null when nobody has entered that year.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def official_calendar(
+        self, year: Annotated[int, strawberry.argument(description="The year, e.g. 2027.")]
+    ) -> OfficialCalendarType | None:
+        row = await models.OfficialCalendar.filter(year=year).prefetch_related("entered_by").first()
+        return OfficialCalendarType.from_model(row) if row is not None else None
 
     @strawberry.field(
         description="The workflow a kind of task follows: states, actions, diagram.",

@@ -32,7 +32,8 @@ from schema.types.meetings import JointMeetingType
 from schema.types.tasks import TaskEventType, TaskType
 from schema.types.units import AccountType, UnitType
 from schema.validation import CachedValidation, QuietExecutor
-from store.enums import LabelledEnum
+from workflow.errors import ErrorCode
+from workflow.labels import LabelledEnum
 
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 
@@ -93,13 +94,18 @@ def _describe_labelled_enum_values(graphql_schema: GraphQLSchema) -> None:
 
     The labels live in store/enums.py (``LabelledEnum``); repeating them as
     ``strawberry.enum_value(description=...)`` would let the two drift apart.
-    A value that already has a description keeps it.
+    A value that already has a description keeps it. The engine's ``ErrorCode``
+    carries its own sentences (``ErrorCode.description``) for the same reason.
     """
     for graphql_type in graphql_schema.type_map.values():
         if not isinstance(graphql_type, GraphQLEnumType):
             continue
         definition = graphql_type.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
         enum_class = getattr(definition, "wrapped_cls", None)
+        if enum_class is ErrorCode:
+            for name, value in graphql_type.values.items():
+                value.description = value.description or ErrorCode[name].description
+            continue
         if not (isinstance(enum_class, type) and issubclass(enum_class, LabelledEnum)):
             continue
         for value in graphql_type.values.values():

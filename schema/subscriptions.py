@@ -33,9 +33,10 @@ from schema.ids import decode_id
 from schema.loaders import Loaders
 from schema.permissions import IsAuthenticated, require_viewer
 from schema.types.tasks import TaskEventType
-from store import notify
+from store import errors, notify
 from store.models import Account, TaskEvent
 from store.visibility import TaskAudience, task_audience
+from workflow.errors import ErrorCode
 
 T = TypeVar("T")
 
@@ -50,7 +51,7 @@ is refused with TOO_MANY_SUBSCRIPTIONS."""
 class SubscriptionEnded(CodedError):
     """The server ended a subscription (the subscriber fell behind, or shutdown)."""
 
-    code = "SUBSCRIPTION_ENDED"
+    code = ErrorCode.SUBSCRIPTION_ENDED
 
 
 class TooManySubscriptions(CodedError):
@@ -207,5 +208,5 @@ class Subscription:
                             continue
                         info.context.loaders = event.loaders_for(viewer)
                         yield TaskEventType.from_model(event.row)
-        except notify.SubscriptionEnded as err:
+        except errors.SubscriptionEnded as err:
             raise SubscriptionEnded(err.message) from err

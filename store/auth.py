@@ -24,10 +24,8 @@ import hashlib
 import hmac
 import json
 import logging
-import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -35,7 +33,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from store.errors import StoreError
+from store.errors import AuthError, LoginFailed, LoginThrottled
 from store.models import Account, LoginAttempt
 
 logger = logging.getLogger("fuyuan.auth")
@@ -47,45 +45,6 @@ PASSWORD_CHECKS_AT_ONCE = max(1, (os.cpu_count() or 1) // _hasher.parallelism)
 in a queue, off the event loop. Each check already runs ``parallelism`` (4) threads
 and holds 64 MiB, so one check per four cores keeps the CPU busy without starving
 the event loop of it, and 40 sign-ins at once cost 64 MiB each only in turn."""
-
-_SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-class AuthError(StoreError):
-    """Signing in failed, or a token is not (or no longer) good."""
-
-    code = "UNAUTHENTICATED"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-
-
-class LoginFailed(AuthError):
-    def __init__(self) -> None:
-        super().__init__("wrong username or password, or the account is deactivated")
-
-
-class LoginThrottled(AuthError):
-    """Too many failed sign-ins lately: ``retry_after`` says how long until the next try,
-    ``until`` when (the message gives both, the moment in Beijing time and rounded up
-    to the minute, so that a try at that minute is checked)."""
-
-    code = "THROTTLED"
-
-    def __init__(self, retry_after: dt.timedelta, *, now: dt.datetime) -> None:
-        minutes = max(1, math.ceil(retry_after.total_seconds() / 60))
-        unit = "minute" if minutes == 1 else "minutes"
-        until = now + retry_after
-        shown = until.astimezone(_SHANGHAI).replace(second=0, microsecond=0)
-        if shown < until:
-            shown += dt.timedelta(minutes=1)
-        super().__init__(
-            f"too many failed sign-ins; try again in {minutes} {unit} "
-            f"(after {shown:%H:%M} Beijing time)"
-        )
-        self.retry_after = retry_after
-        self.until = until
-        self.minutes = minutes
 
 
 FAILURE_WINDOW = dt.timedelta(minutes=15)

@@ -2,15 +2,17 @@
 
 ``reports/progress.py`` counts working days (handling time, the BLUE and
 YELLOW warnings) and buckets days into weeks with joins on this table instead
-of a Python loop over tasks. It is filled from ``workflow.calendar`` — the
-same data the engine judges deadlines by — for every year that has official
-data; a day outside those years has no row, so a figure that needs it is left
-out rather than guessed (as the engine refuses such a year).
+of a Python loop over tasks. It is filled from the calendar built from the
+``official_calendar`` rows (``store.calendars``) — the same data the engine
+judges deadlines by — for every year stored; a day outside those years has
+no row, so a figure that needs it is left out rather than guessed (as the
+engine refuses such a year).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -57,7 +59,7 @@ async def fill_calendar_days(
     new year or a corrected holiday shifts every later ``working_seq``.
     """
     rows = calendar_rows(calendar)
-    async with in_transaction() if using_db is None else _Using(using_db) as conn:
+    async with in_transaction() if using_db is None else nullcontext(using_db) as conn:
         stored = await CalendarDay.all().using_db(conn).count()
         if stored == len(rows) and rows:
             first = await CalendarDay.filter(day=rows[0].day).using_db(conn).first()
@@ -97,14 +99,3 @@ async def _insert(conn: BaseDBAsyncClient, rows: list[CalendarDay]) -> None:
         for row in rows
     ]
     await conn.execute_many(sql, values)
-
-
-class _Using:
-    def __init__(self, conn: BaseDBAsyncClient) -> None:
-        self.conn = conn
-
-    async def __aenter__(self) -> BaseDBAsyncClient:
-        return self.conn
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None

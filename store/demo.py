@@ -20,12 +20,12 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from store.enums import (
+    FINISHED_STATES,
     BankruptcyProcedure,
     CaseSource,
     ClosureMethod,
@@ -58,13 +58,13 @@ from store.operations.transitions import actor_of, definition_of
 from store.operations.units import hash_password
 from store.snapshots import task_snapshot
 from workflow.calendar import default_calendar
+from workflow.clock import SHANGHAI
 from workflow.definition import Definition
 from workflow.engine import EnforcementFacts, TaskSnapshot, applied, decide
 
 DEMO_PASSWORD = "fuyuan-demo"
 DEMO_TODAY = dt.date(2026, 11, 20)
 LAST_DUE_DATE = dt.date(2026, 12, 31)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 OFFICE = "KF-LXB"
 
 WARNING = (
@@ -383,7 +383,7 @@ class _Seeder:
             )
         assert snapshot.state == target.value, f"{task.code}: the path leads to {snapshot.state}"
         overdue = task.due_on is not None and task.due_on < DEMO_TODAY
-        if overdue and snapshot.state not in {"CLOSED", "CANCELLED", "DRAFT"}:
+        if overdue and snapshot.state not in FINISHED_STATES | {TaskState.DRAFT}:
             yesterday = DEMO_TODAY - dt.timedelta(days=1)
             snapshot = self._decide(task, definition, snapshot, "supervise", coordinator, yesterday)
         # Every write to a task bumps its version: one per event.
@@ -507,7 +507,7 @@ class _Seeder:
         passed their date weeks ago. Never past :data:`LAST_DUE_DATE`, the end
         of the last year the official calendar covers.
         """
-        if state in {TaskState.CLOSED, TaskState.CANCELLED}:
+        if state in FINISHED_STATES:
             room = self.calendar.working_days_between(created_on, LAST_DUE_DATE)
             return self.calendar.add_working_days(created_on, min(90, room))
         if overdue:
@@ -661,7 +661,7 @@ class _Seeder:
                 waiting = tuple(
                     created[other].code
                     for other in waits_for
-                    if created[other].state not in {TaskState.CLOSED, TaskState.CANCELLED}
+                    if created[other].state not in FINISHED_STATES
                 )
                 await self._history(task, state, assigned_on=created_on, open_dependencies=waiting)
                 created[matter_type] = task

@@ -1,24 +1,33 @@
 """Enumerations shared by the records (DESIGN.md §2).
 
 Each enum's values are the spellings stored in the database and exposed by the
-API; ``label`` gives the Chinese word a liaison reads.
+API; ``label`` gives the Chinese word a liaison reads (``workflow.labels``).
+``SupervisionLevel`` is the engine's own (``workflow.warnings``), kept here too.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from workflow.labels import LabelledEnum
+from workflow.warnings import SupervisionLevel
 
-
-class LabelledEnum(StrEnum):
-    """A string enum whose members carry a Chinese label."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str = "") -> LabelledEnum:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label or value
-        return member
+__all__ = [
+    "FINISHED_STATES",
+    "OPEN_STATES",
+    "BankruptcyProcedure",
+    "BriefingStatus",
+    "CaseSource",
+    "ClosureMethod",
+    "LabelledEnum",
+    "MatterType",
+    "MeetingLevel",
+    "PartyKind",
+    "PaymentMethod",
+    "Role",
+    "SupervisionLevel",
+    "TaskKind",
+    "TaskState",
+    "UnitKind",
+]
 
 
 class UnitKind(LabelledEnum):
@@ -104,13 +113,14 @@ class TaskState(LabelledEnum):
     CANCELLED = "CANCELLED", "已撤销"
 
 
-OPEN_STATES: frozenset[TaskState] = frozenset(TaskState) - {TaskState.CLOSED, TaskState.CANCELLED}
+FINISHED_STATES: frozenset[TaskState] = frozenset({TaskState.CLOSED, TaskState.CANCELLED})
+"""Closed or cancelled: the task is done with. It no longer holds up the tasks that
+depend on it (a cancelled dependency will never close; waiting for it would block
+forever), is never overdue and shows no warning. The one definition of "finished";
+SQL that needs it quotes these values."""
 
-
-class SupervisionLevel(LabelledEnum):
-    NORMAL = "NORMAL", "一般"
-    KEY = "KEY", "重点"
-    LISTED = "LISTED", "挂牌"
+OPEN_STATES: frozenset[TaskState] = frozenset(TaskState) - FINISHED_STATES
+"""Every state but the finished ones (drafts are open)."""
 
 
 class MatterType(LabelledEnum):
@@ -133,3 +143,10 @@ class MatterType(LabelledEnum):
 class BriefingStatus(LabelledEnum):
     DRAFT = "DRAFT", "草稿"
     ISSUED = "ISSUED", "已印发"
+
+
+class CalendarOrigin(LabelledEnum):
+    """Where a year of the official calendar came from."""
+
+    PACKAGE = "PACKAGE", "软件包"
+    ADMIN = "ADMIN", "管理员录入"

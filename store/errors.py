@@ -1,27 +1,64 @@
 """The exceptions of store/: one base, one subclass per kind of failure.
 
-``code`` is what the API puts in ``UserError.code``; ``field`` is the input
-path the error is about, so a liaison is told exactly which box is wrong.
+``code`` (an :class:`~workflow.errors.ErrorCode`) is what the API puts in
+``UserError.code``; ``field`` is the input path the error is about, so a
+liaison is told exactly which box is wrong. Every store exception is here,
+whichever operation raises it, so the API has one module to read.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import ClassVar
+
+from workflow.clock import SHANGHAI
+from workflow.errors import ErrorCode, StateMapError, WorkflowError
+
+__all__ = [
+    "AccountInactive",
+    "AuthError",
+    "BriefingIssued",
+    "DependencyCycle",
+    "Duplicate",
+    "IdempotencyKeyReused",
+    "InvalidCalendar",
+    "ListenerLost",
+    "LoginFailed",
+    "LoginThrottled",
+    "NotFound",
+    "RecordError",
+    "StateMapRefused",
+    "StoreError",
+    "SubscriberLagged",
+    "SubscriptionEnded",
+    "ValidationError",
+    "VersionConflict",
+    "WorkflowRefusal",
+]
 
 
 class StoreError(Exception):
     """Base of every expected failure raised by store/."""
 
-    code = "INTERNAL"
+    code: ErrorCode = ErrorCode.INTERNAL
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
 
+    def failures(self) -> tuple[StoreError, ...]:
+        """The failures this error reports, one UserError each: itself, or several
+        (:class:`InvalidCalendar`, one per date at fault)."""
+        return (self,)
+
 
 class ValidationError(StoreError):
     """An input broke a rule; ``rule`` names it (e.g. ``case_number.court_code``)."""
 
-    code = "VALIDATION"
+    code = ErrorCode.VALIDATION
 
     def __init__(self, field: str, rule: str, message: str) -> None:
         super().__init__(f"{field}: {message} [{rule}]", field=field)
@@ -29,26 +66,30 @@ class ValidationError(StoreError):
         self.reason = message
 
 
-class NotFound(StoreError):
+class RecordError(StoreError):
+    """A failure about one record, named by the input ``field``, its kind ``what``
+    (``task``, ``unit`` …) and its ``key``; ``template`` words the message."""
+
+    template: ClassVar[str]
+
+    def __init__(self, field: str, what: str, key: object) -> None:
+        super().__init__(self.template.format(field=field, what=what, key=key), field=field)
+        self.what = what
+        self.key = key
+
+
+class NotFound(RecordError):
     """A record named by the input does not exist."""
 
-    code = "NOT_FOUND"
-
-    def __init__(self, field: str, what: str, key: object) -> None:
-        super().__init__(f"{field}: no {what} {key!r}", field=field)
-        self.what = what
-        self.key = key
+    code = ErrorCode.NOT_FOUND
+    template = "{field}: no {what} {key!r}"
 
 
-class Duplicate(StoreError):
+class Duplicate(RecordError):
     """A record with the same unique key exists already."""
 
-    code = "DUPLICATE"
-
-    def __init__(self, field: str, what: str, key: object) -> None:
-        super().__init__(f"{field}: {what} {key!r} exists already", field=field)
-        self.what = what
-        self.key = key
+    code = ErrorCode.DUPLICATE
+    template = "{field}: {what} {key!r} exists already"
 
 
 class IdempotencyKeyReused(StoreError):
@@ -59,7 +100,7 @@ class IdempotencyKeyReused(StoreError):
     caller's to learn.
     """
 
-    code = "DUPLICATE"
+    code = ErrorCode.DUPLICATE
 
     def __init__(self, key: str) -> None:
         super().__init__(
@@ -73,7 +114,7 @@ class IdempotencyKeyReused(StoreError):
 class BriefingIssued(StoreError):
     """The briefing is issued (印发): it is numbered and never changes again."""
 
-    code = "INVALID_TRANSITION"
+    code = ErrorCode.INVALID_TRANSITION
 
     def __init__(self, field: str, number: str) -> None:
         super().__init__(
@@ -82,3 +123,204 @@ class BriefingIssued(StoreError):
             field=field,
         )
         self.number = number
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+class VersionConflict(StoreError):
+    """The task changed since the caller read it (a stale ``expectedVersion``).
+
+    Attributes:
+        task_code: the task concerned.
+        expected: the version the caller sent.
+        current: the version the task is at now.
+        while_saving: True if the change was detected by the conditional UPDATE
+            (someone wrote between this call's read and its write), False if
+            the version read at the start was already different.
+    """
+
+    code = ErrorCode.VERSION_CONFLICT
+
+    def __init__(
+        self, task_code: str, expected: int, current: int, *, while_saving: bool = False
+    ) -> None:
+        when = "while your change was being saved" if while_saving else "since you loaded it"
+        super().__init__(
+            f"task {task_code} was changed by someone else {when}: it is at version "
+            f"{current}, you sent expectedVersion {expected}; reload the task and try again",
+            field="expectedVersion",
+        )
+        self.task_code = task_code
+        self.expected = expected
+        self.current = current
+        self.while_saving = while_saving
+
+
+class AccountInactive(StoreError):
+    """A deactivated account tried to act."""
+
+    code = ErrorCode.FORBIDDEN
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"account {username} is deactivated and may not act on tasks")
+        self.username = username
+
+
+class WorkflowRefusal(StoreError):
+    """The workflow engine refused; ``code`` is the engine's own code.
+
+    ``INVALID_TRANSITION``, ``FORBIDDEN``, ``VALIDATION``, ``GUARD_FAILED``,
+    ``CALENDAR_UNAVAILABLE``, ``INCONSISTENT_HISTORY`` … The engine's exception
+    is kept in ``error`` (and as ``__cause__``).
+    """
+
+    def __init__(self, error: WorkflowError, message: str, *, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.code = error.code
+        self.error = error
+
+
+class DependencyCycle(StoreError):
+    """A dependency would close a cycle; ``cycle`` holds the task codes on it."""
+
+    code = ErrorCode.CYCLE
+
+    def __init__(self, cycle: Sequence[str]) -> None:
+        self.cycle = tuple(cycle)
+        if len(self.cycle) == 1:
+            message = f"task {self.cycle[0]} cannot depend on itself"
+        else:
+            path = " → ".join((*self.cycle, self.cycle[0]))
+            message = (
+                f"{self.cycle[0]} cannot depend on {self.cycle[1]}: that would close "
+                f"the cycle {path}"
+            )
+        super().__init__(message, field="dependsOnId")
+
+
+class StateMapRefused(StoreError):
+    """The state map cannot move the open tasks; nothing was changed.
+
+    Attributes:
+        key: the definitions' key.
+        to_version: the version the tasks were to move to.
+        problems: by older version, the engine's objection to the map
+            (:class:`~workflow.errors.StateMapError`).
+        unstorable: targets the new version has but the task table cannot hold.
+
+    Its code is VALIDATION, not the engine's INVALID_STATE_MAP: the map is the
+    office's input, and it may break the task table's rule (``unstorable``)
+    as well as the engine's.
+    """
+
+    code = ErrorCode.VALIDATION
+
+    def __init__(
+        self,
+        key: str,
+        to_version: int,
+        problems: Mapping[int, StateMapError],
+        unstorable: Iterable[str] = (),
+    ) -> None:
+        self.key = key
+        self.to_version = to_version
+        self.problems = dict(problems)
+        self.unstorable = tuple(unstorable)
+        parts = [
+            f"from version {version}: {error}" for version, error in sorted(self.problems.items())
+        ]
+        if self.unstorable:
+            parts.append(
+                "targets a task cannot be stored in (not a TaskState): "
+                + ", ".join(self.unstorable)
+            )
+        super().__init__(
+            f"mapping: cannot move the open {key} tasks to version {to_version}; "
+            + "; ".join(parts),
+            field="mapping",
+        )
+
+
+class InvalidCalendar(StoreError):
+    """A year of the official calendar that breaks the rules (``store.calendars``);
+    ``problems`` holds one :class:`ValidationError` per rule broken and date, each
+    naming its date, and the API shows each as a UserError."""
+
+    code = ErrorCode.VALIDATION
+
+    def __init__(self, problems: Sequence[ValidationError]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(
+            "; ".join(problem.message for problem in self.problems),
+            field=self.problems[0].field if len(self.problems) == 1 else None,
+        )
+
+    def failures(self) -> tuple[StoreError, ...]:
+        return self.problems
+
+
+# --------------------------------------------------------------------------- signing in
+
+
+class AuthError(StoreError):
+    """Signing in failed, or a token is not (or no longer) good."""
+
+    code = ErrorCode.UNAUTHENTICATED
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class LoginFailed(AuthError):
+    def __init__(self) -> None:
+        super().__init__("wrong username or password, or the account is deactivated")
+
+
+class LoginThrottled(AuthError):
+    """Too many failed sign-ins lately: ``retry_after`` says how long until the next try,
+    ``until`` when (the message gives both, the moment in Beijing time and rounded up
+    to the minute, so that a try at that minute is checked)."""
+
+    code = ErrorCode.THROTTLED
+
+    def __init__(self, retry_after: dt.timedelta, *, now: dt.datetime) -> None:
+        minutes = max(1, math.ceil(retry_after.total_seconds() / 60))
+        unit = "minute" if minutes == 1 else "minutes"
+        until = now + retry_after
+        shown = until.astimezone(SHANGHAI).replace(second=0, microsecond=0)
+        if shown < until:
+            shown += dt.timedelta(minutes=1)
+        super().__init__(
+            f"too many failed sign-ins; try again in {minutes} {unit} "
+            f"(after {shown:%H:%M} Beijing time)"
+        )
+        self.retry_after = retry_after
+        self.until = until
+        self.minutes = minutes
+
+
+# --------------------------------------------------------------------------- subscriptions
+
+
+class SubscriptionEnded(StoreError):
+    """A subscription was ended by the server; subscribe again after reloading."""
+
+    code = ErrorCode.SUBSCRIPTION_ENDED
+
+
+class SubscriberLagged(SubscriptionEnded):
+    """The subscriber did not keep up: more than ``queue_size`` announcements waited."""
+
+    def __init__(self, queue_size: int) -> None:
+        super().__init__(
+            f"more than {queue_size} task events arrived faster than they were read; "
+            "reload and subscribe again"
+        )
+
+
+class ListenerLost(SubscriptionEnded):
+    """The connection that listens for events closed (server shutdown, database restart)."""
+
+    def __init__(self, reason: str = "the server stopped listening for task events") -> None:
+        super().__init__(f"{reason}; reload and subscribe again")

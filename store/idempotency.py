@@ -38,6 +38,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -46,12 +47,13 @@ from typing import TypeVar
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
+from tortoise.transactions import in_transaction
 
 from store.errors import IdempotencyKeyReused, StoreError
 from store.inputs import IDEMPOTENCY_KEY_LENGTH, identifier
 from store.models import Account, IdempotencyKey
 
-__all__ = ["Idempotency", "fingerprint", "once", "remember"]
+__all__ = ["Idempotency", "create_once", "fingerprint", "once", "remember"]
 
 M = TypeVar("M", bound=Model)
 
@@ -178,3 +180,26 @@ async def once(
         if first is not None:
             return first
         raise
+
+
+async def create_once(
+    idempotency: Idempotency | None,
+    model: type[M],
+    write: Callable[[BaseDBAsyncClient], Awaitable[M]],
+    *,
+    using_db: BaseDBAsyncClient | None = None,
+) -> M:
+    """The record ``write`` creates, in one transaction with its key (:func:`remember`),
+    once per key (:func:`once`): the shape of every creating operation.
+
+    ``write`` gets the connection to write on; with ``using_db`` it runs in the
+    caller's transaction instead of a new one.
+    """
+
+    async def create() -> M:
+        async with in_transaction() if using_db is None else nullcontext(using_db) as conn:
+            record = await write(conn)
+            await remember(idempotency, record, using_db=conn)
+            return record
+
+    return await once(idempotency, model, create)

@@ -21,13 +21,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from store.enums import TaskKind
+from workflow.clock import SHANGHAI
 
-__all__ = ["SHANGHAI", "Moment", "Scope", "SqlParams", "in_force", "intervals_in_force"]
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+__all__ = ["Moment", "Scope", "SqlParams", "in_force", "intervals_in_force"]
 
 
 class SqlParams:

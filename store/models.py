@@ -27,6 +27,7 @@ from tortoise.validators import MinValueValidator
 from store.enums import (
     BankruptcyProcedure,
     BriefingStatus,
+    CalendarOrigin,
     CaseSource,
     ClosureMethod,
     MatterType,
@@ -473,7 +474,8 @@ class CalendarDay(Model):
     """One day of the PRC official calendar, for working-day arithmetic in SQL.
 
     Filled by ``store.calendar_days.fill_calendar_days`` (run by ``fuyuan
-    migrate``) for every year ``workflow.calendar`` has official data for.
+    migrate`` and when an administrator enters a year) for every year of
+    ``official_calendar``.
     ``working_seq`` counts the working days up to and including ``day``, so the
     working days in ``(a, b]`` are ``working_seq(b) - working_seq(a)``, as
     ``WorkingCalendar.working_days_between`` counts them.
@@ -487,6 +489,61 @@ class CalendarDay(Model):
     class Meta:
         table = "calendar_day"
         ordering = ["day"]
+
+
+class OfficialCalendar(Model):
+    """One year of the PRC official working-day calendar (国务院办公厅 notice).
+
+    Seeded from the ``chinese_calendar`` package for the years it knows
+    (``origin`` PACKAGE, refreshed by ``fuyuan migrate`` when the package
+    changes); entered by an administrator for a new year (``origin`` ADMIN,
+    never overwritten by the package). ``store/calendars.py`` builds the
+    process's working calendar and ``calendar_day`` from these rows.
+    ``holidays`` and ``workdays`` are ISO dates, sorted.
+    """
+
+    year = fields.IntField(primary_key=True, generated=False)
+    source = fields.CharField(max_length=200, description="e.g. 国办发明电〔2025〕7号")
+    holidays: list[str] = fields.JSONField(default=list, description="days off, ISO dates")
+    workdays: list[str] = fields.JSONField(
+        default=list, description="make-up working days (调休上班), ISO dates"
+    )
+    origin = fields.CharEnumField(CalendarOrigin, max_length=10)
+    entered_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="entered_calendars", null=True, on_delete=fields.RESTRICT
+    )
+    entered_at = fields.DatetimeField()
+
+    class Meta:
+        table = "official_calendar"
+        ordering = ["year"]
+
+
+class OfficialCalendarChange(Model):
+    """An administrator's entry or replacement of a year: the lists before and after.
+
+    Append-only, like ``task_event``: the history of the calendar itself.
+    ``tasks_counted`` is how many tasks had a date in the year when it changed.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    year = fields.IntField()
+    old_source = fields.CharField(max_length=200, null=True)
+    old_holidays: list[str] | None = fields.JSONField(null=True)
+    old_workdays: list[str] | None = fields.JSONField(null=True)
+    new_source = fields.CharField(max_length=200)
+    new_holidays: list[str] = fields.JSONField()
+    new_workdays: list[str] = fields.JSONField()
+    tasks_counted = fields.IntField(default=0)
+    changed_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="calendar_changes", null=True, on_delete=fields.RESTRICT
+    )
+    changed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "official_calendar_change"
+        ordering = ["year", "id"]
+        indexes = (Index(fields=("year", "id")),)
 
 
 class Counter(Model):
@@ -514,6 +571,8 @@ __all__ = [
     "IdempotencyKey",
     "JointMeeting",
     "LoginAttempt",
+    "OfficialCalendar",
+    "OfficialCalendarChange",
     "PerformanceRecord",
     "Task",
     "TaskDependency",

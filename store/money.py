@@ -20,6 +20,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from store.errors import ValidationError
+from workflow.money import format_fen
+
+__all__ = ["MAX_AMOUNT", "MAX_FEN", "format_fen", "parse_amount"]
 
 MAX_FEN = 10**15
 """Amounts are below this many fen: at most :data:`MAX_AMOUNT` yuan."""
@@ -115,10 +118,3 @@ def _decimal_fen(value: Decimal, field: str) -> int:
             field, "amount.precision", f"{value} has more than two decimal places (fen)"
         )
     return int(cents * 100)
-
-
-def format_fen(fen: int) -> str:
-    """Integer fen as a yuan string with two decimals: 120000050 → "1200000.50"."""
-    sign = "-" if fen < 0 else ""
-    yuan, cents = divmod(abs(fen), 100)
-    return f"{sign}{yuan}.{cents:02d}"

@@ -65,17 +65,14 @@ import asyncpg  # type: ignore[import-untyped]  # asyncpg ships neither stubs no
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 
-from store.errors import StoreError
+from store.errors import ListenerLost, SubscriberLagged, SubscriptionEnded
 from store.models import TaskEvent
 
 __all__ = [
     "CHANNEL",
     "QUEUE_SIZE",
     "Announcement",
-    "ListenerLost",
-    "SubscriberLagged",
     "Subscription",
-    "SubscriptionEnded",
     "announce",
     "close",
     "subscribe",
@@ -114,29 +111,6 @@ class Announcement:
         """The announcement of a NOTIFY payload; ValueError if it is not one."""
         event, task, unit = payload.split(":")
         return cls(int(event), int(task), int(unit) if unit else None)
-
-
-class SubscriptionEnded(StoreError):
-    """A subscription was ended by the server; subscribe again after reloading."""
-
-    code = "SUBSCRIPTION_ENDED"
-
-
-class SubscriberLagged(SubscriptionEnded):
-    """The subscriber did not keep up: more than QUEUE_SIZE announcements waited."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            f"more than {QUEUE_SIZE} task events arrived faster than they were read; "
-            "reload and subscribe again"
-        )
-
-
-class ListenerLost(SubscriptionEnded):
-    """The connection that listens for events closed (server shutdown, database restart)."""
-
-    def __init__(self, reason: str = "the server stopped listening for task events") -> None:
-        super().__init__(f"{reason}; reload and subscribe again")
 
 
 # --------------------------------------------------------------------------- writers
@@ -206,7 +180,7 @@ class Subscription:
         try:
             self._queue.put_nowait(announcement)
         except asyncio.QueueFull:
-            self.end(SubscriberLagged())
+            self.end(SubscriberLagged(QUEUE_SIZE))
 
     def end(self, reason: SubscriptionEnded) -> None:
         """Stop the subscription: the iteration raises ``reason`` next."""

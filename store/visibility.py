@@ -26,11 +26,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
 
 from store.enums import Role
+from store.errors import NotFound
 from store.models import (
     Account,
     AgendaItem,
@@ -232,6 +234,24 @@ def scope_for(model: type[Model], viewer: Account | None) -> Q:
     if scope is not None:
         return scope(viewer)
     return EVERYTHING if viewer is not None and viewer.is_active else NOTHING
+
+
+M = TypeVar("M", bound=Model)
+
+
+async def visible_or_not_found(
+    model: type[M], viewer: Account, row_id: int, *, field: str, what: str, key: object
+) -> M:
+    """The row ``row_id`` of ``model`` if ``viewer`` may see it, else :class:`NotFound`.
+
+    Another unit's record answers exactly like one that does not exist: the
+    same code, the same words (``field``: no ``what`` ``key``), so that a
+    liaison cannot learn by trying IDs which records the others hold.
+    """
+    row = await model.filter(scope_for(model, viewer), id=row_id).first()
+    if row is None:
+        raise NotFound(field, what, key)
+    return row
 
 
 def sees_personal_data(viewer: Account | None) -> bool:

@@ -8,7 +8,14 @@ progress and diagrams from here.
 from __future__ import annotations
 
 from workflow.builtin import DEFAULT_DEFINITION, default_definition, enforcement_definition
-from workflow.calendar import WorkingCalendar, default_calendar, official_years
+from workflow.calendar import (
+    OfficialYear,
+    WorkingCalendar,
+    default_calendar,
+    install_calendar,
+    official_years,
+    package_years,
+)
 from workflow.definition import (
     Definition,
     SideAction,
@@ -29,7 +36,6 @@ from workflow.engine import (
     available_actions,
     decide,
     facts_needed,
-    format_fen,
     replay,
 )
 from workflow.errors import (
@@ -47,6 +53,7 @@ from workflow.errors import (
     UnknownTask,
     WorkflowError,
 )
+from workflow.money import format_fen
 from workflow.progress import Progress, progress, steps_to_closed
 from workflow.registry import (
     definition_for,
@@ -84,6 +91,7 @@ __all__ = [
     "InvalidInput",
     "InvalidTransition",
     "MissingInput",
+    "OfficialYear",
     "Progress",
     "SideAction",
     "State",
@@ -110,10 +118,12 @@ __all__ = [
     "facts_needed",
     "format_fen",
     "get_definition",
+    "install_calendar",
     "latest_definition",
     "load_definition",
     "migrate_state_map",
     "official_years",
+    "package_years",
     "progress",
     "register_definition",
     "registered_definitions",

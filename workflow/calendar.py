@@ -2,8 +2,11 @@
 
 Deadlines (办结时限) count working days: weekdays, minus the statutory holidays,
 plus the make-up working days (调休) the State Council announces each year. The
-data comes from the ``chinese_calendar`` package, which only knows the years
-whose official notice it ships. For any other year this module raises
+data is one :class:`OfficialYear` per year: the store keeps them in the
+database (seeded from the ``chinese_calendar`` package for the years it knows,
+entered by an administrator for a new one) and installs the calendar built
+from them with :func:`install_calendar`; until it does, :func:`default_calendar`
+is the package's. For any other year this module raises
 :class:`~workflow.errors.CalendarUnavailable` instead of guessing that weekends
 are the only days off.
 
@@ -18,14 +21,42 @@ from __future__ import annotations
 import bisect
 import datetime
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 # chinese_calendar ships no type information (no py.typed, no stubs).
 import chinese_calendar  # type: ignore[import-untyped]
 
 from workflow.errors import CalendarUnavailable
 
-__all__ = ["WorkingCalendar", "default_calendar", "official_years"]
+__all__ = [
+    "OfficialYear",
+    "WorkingCalendar",
+    "default_calendar",
+    "install_calendar",
+    "official_years",
+    "package_years",
+]
+
+
+@dataclass(frozen=True)
+class OfficialYear:
+    """One year of the State Council's notice: its days off and its make-up working days.
+
+    ``holidays`` are every day off of the holiday periods (weekends inside a
+    period included, as the notice's "1月28日至2月4日放假调休，共8天" counts them);
+    ``workdays`` the Saturdays and Sundays worked instead (调休上班). Both sorted.
+    """
+
+    year: int
+    holidays: tuple[datetime.date, ...]
+    workdays: tuple[datetime.date, ...]
+
+    @classmethod
+    def of(
+        cls, year: int, holidays: Iterable[datetime.date], workdays: Iterable[datetime.date]
+    ) -> OfficialYear:
+        return cls(year, tuple(sorted(set(holidays))), tuple(sorted(set(workdays))))
 
 
 def official_years() -> frozenset[int]:
@@ -37,6 +68,20 @@ def official_years() -> frozenset[int]:
     return frozenset(day.year for day in chinese_calendar.holidays)
 
 
+def package_years() -> dict[int, OfficialYear]:
+    """Every year the ``chinese_calendar`` package knows, as :class:`OfficialYear` rows."""
+    holidays: dict[int, list[datetime.date]] = {}
+    workdays: dict[int, list[datetime.date]] = {}
+    for day in chinese_calendar.holidays:
+        holidays.setdefault(day.year, []).append(day)
+    for day in chinese_calendar.workdays:
+        workdays.setdefault(day.year, []).append(day)
+    return {
+        year: OfficialYear.of(year, days, workdays.get(year, ()))
+        for year, days in sorted(holidays.items())
+    }
+
+
 class WorkingCalendar:
     """The PRC working-day calendar, with optional local adjustments.
 
@@ -45,7 +90,9 @@ class WorkingCalendar:
             False: a day off), overriding the official data. Adjustments do not
             make an unsupported year usable.
         years: restrict the calendar to these years (default: every year the
-            package covers). Mainly for tests.
+            package covers, or every year of ``official``). Mainly for tests.
+        official: the official data, one :class:`OfficialYear` per year (the
+            database's rows); without it, the ``chinese_calendar`` package's.
 
     Example:
         >>> cal = WorkingCalendar()
@@ -58,10 +105,17 @@ class WorkingCalendar:
         adjustments: Mapping[datetime.date, bool] | None = None,
         *,
         years: frozenset[int] | None = None,
+        official: Mapping[int, OfficialYear] | None = None,
     ) -> None:
-        official = official_years()
-        self._years = official if years is None else frozenset(years) & official
+        known = official_years() if official is None else frozenset(official)
+        self._years = known if years is None else frozenset(years) & known
         self._adjustments = dict(adjustments or {})
+        self._official: tuple[frozenset[datetime.date], frozenset[datetime.date]] | None = None
+        if official is not None:
+            self._official = (
+                frozenset(day for row in official.values() for day in row.holidays),
+                frozenset(day for row in official.values() for day in row.workdays),
+            )
         self._working: list[int] = []
         for year in sorted(self._years):
             day = datetime.date(year, 1, 1)
@@ -82,6 +136,9 @@ class WorkingCalendar:
     def _lookup(self, day: datetime.date) -> bool:
         if day in self._adjustments:
             return self._adjustments[day]
+        if self._official is not None:
+            holidays, workdays = self._official
+            return day in workdays or (day.weekday() < 5 and day not in holidays)
         # The rule of ``chinese_calendar.is_workday``, read straight off its
         # tables: that function re-derives the supported range on every call,
         # which makes building the table for twenty years take half a second.
@@ -149,6 +206,23 @@ class WorkingCalendar:
 
 
 @functools.cache
-def default_calendar() -> WorkingCalendar:
-    """The official calendar without local adjustments, built once."""
+def _package_calendar() -> WorkingCalendar:
     return WorkingCalendar()
+
+
+_installed: WorkingCalendar | None = None
+
+
+def default_calendar() -> WorkingCalendar:
+    """The calendar deadlines are judged by: the one installed, else the package's (built once)."""
+    return _installed if _installed is not None else _package_calendar()
+
+
+def install_calendar(calendar: WorkingCalendar | None) -> WorkingCalendar | None:
+    """Make ``calendar`` the process's :func:`default_calendar`; ``None`` restores the package's.
+
+    Returns the calendar installed before, so a caller (a test) can put it back.
+    """
+    global _installed
+    before, _installed = _installed, calendar
+    return before

@@ -33,6 +33,7 @@ from workflow.errors import (
     InvalidTransition,
     MissingInput,
 )
+from workflow.money import format_fen
 from workflow.warnings import SupervisionLevel, escalate
 
 __all__ = [
@@ -55,7 +56,6 @@ __all__ = [
     "available_actions",
     "decide",
     "facts_needed",
-    "format_fen",
     "replay",
 ]
 
@@ -145,13 +145,6 @@ class Decision:
     due_on: datetime.date | None = None
     supervision_level: str | None = None
     payload: dict[str, Any] = field(default_factory=dict)
-
-
-def format_fen(fen: int) -> str:
-    """An amount in fen as a decimal string of yuan: 120000000 → ``"1200000.00"``."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100}.{fen % 100:02d}"
 
 
 # A guard's check returns None when it passes, else (what the action needs,

@@ -1,16 +1,21 @@
-"""The workflow engine's exceptions.
+"""The workflow engine's exceptions, and the one list of error codes.
 
 Every failure the engine reports on purpose is a :class:`WorkflowError`. Each
 subclass carries the facts of the failure as attributes (so the API can build a
-``UserError`` from them) and a ``code`` that the GraphQL layer passes on to
-clients unchanged. Messages are built here, in ``__init__``, so that every
+``UserError`` from them) and an :class:`ErrorCode` that the GraphQL layer passes
+on to clients unchanged. Messages are built here, in ``__init__``, so that every
 caller words the same failure the same way.
+
+:class:`ErrorCode` lives here, at the bottom of the layers, so that the
+engine's, the store's and the API's exceptions all declare their code from the
+same enum (``schema.enums`` exposes it to GraphQL as ``ErrorCode``).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import ClassVar
 
 __all__ = [
@@ -18,6 +23,7 @@ __all__ = [
     "CalendarUnavailable",
     "CycleError",
     "DefinitionError",
+    "ErrorCode",
     "Forbidden",
     "GuardFailed",
     "InconsistentHistory",
@@ -35,10 +41,58 @@ def _names(items: Iterable[str]) -> str:
     return ", ".join(items) or "(none)"
 
 
+class ErrorCode(StrEnum):
+    """Why an operation refused: the ``code`` of every expected failure.
+
+    Each member carries the sentence that describes it in the GraphQL schema.
+    The values are the spellings clients read, so they never change.
+    """
+
+    description: str
+
+    def __new__(cls, value: str, description: str) -> ErrorCode:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        return member
+
+    VALIDATION = "VALIDATION", "An input broke a rule."
+    NOT_FOUND = "NOT_FOUND", "A named record does not exist."
+    DUPLICATE = "DUPLICATE", "The record exists already."
+    INVALID_TRANSITION = (
+        "INVALID_TRANSITION",
+        "The action is not possible from the task's state.",
+    )
+    GUARD_FAILED = "GUARD_FAILED", "A condition of the action is not met yet."
+    VERSION_CONFLICT = "VERSION_CONFLICT", "Someone changed the task since you loaded it."
+    CYCLE = "CYCLE", "The dependency would close a cycle."
+    FORBIDDEN = "FORBIDDEN", "Your role may not do this."
+    CALENDAR_UNAVAILABLE = (
+        "CALENDAR_UNAVAILABLE",
+        "The official working-day calendar of that year is not published yet.",
+    )
+    UNAUTHENTICATED = "UNAUTHENTICATED", "Wrong username or password."
+    THROTTLED = "THROTTLED", "Too many failed sign-ins lately: wait, then try again."
+    INCONSISTENT_HISTORY = (
+        "INCONSISTENT_HISTORY",
+        "The task's recorded history does not replay on its workflow.",
+    )
+    INVALID_STATE_MAP = (
+        "INVALID_STATE_MAP",
+        "A map of states from one workflow version to another is unusable.",
+    )
+    INVALID_DEFINITION = "INVALID_DEFINITION", "A workflow definition failed validation."
+    SUBSCRIPTION_ENDED = (
+        "SUBSCRIPTION_ENDED",
+        "The server ended the subscription: reload and subscribe again.",
+    )
+    INTERNAL = "INTERNAL", "Something failed on the server's side."
+
+
 class WorkflowError(Exception):
     """Base of every error the workflow engine raises on purpose."""
 
-    code: ClassVar[str] = "WORKFLOW"
+    code: ClassVar[ErrorCode] = ErrorCode.INTERNAL
 
 
 _DEFINITION_PROBLEMS: dict[str, str] = {
@@ -69,7 +123,7 @@ class DefinitionError(WorkflowError):
         detail: extra words (the action concerned, the bad field …).
     """
 
-    code = "INVALID_DEFINITION"
+    code = ErrorCode.INVALID_DEFINITION
 
     def __init__(
         self,
@@ -98,7 +152,7 @@ class UnknownDefinition(WorkflowError):
         known: the versions registered under ``key``, ascending (empty if none).
     """
 
-    code = "NOT_FOUND"
+    code = ErrorCode.NOT_FOUND
 
     def __init__(self, key: str, version: int | None = None, known: Iterable[int] = ()) -> None:
         self.key = key
@@ -121,7 +175,7 @@ class StateMapError(WorkflowError):
         onto_terminal: old open states mapped onto a terminal state.
     """
 
-    code = "INVALID_STATE_MAP"
+    code = ErrorCode.INVALID_STATE_MAP
 
     def __init__(
         self,
@@ -152,7 +206,7 @@ class InvalidTransition(WorkflowError):
         possible: the actions the definition allows from that state (for anyone).
     """
 
-    code = "INVALID_TRANSITION"
+    code = ErrorCode.INVALID_TRANSITION
 
     def __init__(self, action: str, state: str, possible: Iterable[str]) -> None:
         self.action = action
@@ -186,7 +240,7 @@ class Forbidden(WorkflowError):
             ``RESPONSIBLE_UNIT``, ``COURT``).
     """
 
-    code = "FORBIDDEN"
+    code = ErrorCode.FORBIDDEN
 
     def __init__(self, action: str, role: str, unit_id: int | None, allowed: Iterable[str]) -> None:
         self.action = action
@@ -210,7 +264,7 @@ class InvalidInput(WorkflowError):
         reason: what is wrong with it, in plain words, naming the field.
     """
 
-    code = "VALIDATION"
+    code = ErrorCode.VALIDATION
 
     def __init__(self, field: str, reason: str) -> None:
         self.field = field
@@ -239,7 +293,7 @@ class GuardFailed(WorkflowError):
         reason: why, in plain words.
     """
 
-    code = "GUARD_FAILED"
+    code = ErrorCode.GUARD_FAILED
 
     def __init__(self, action: str, guard: str, requirement: str, reason: str) -> None:
         self.action = action
@@ -257,7 +311,7 @@ class CalendarUnavailable(WorkflowError):
         supported: the years the calendar data covers, ascending.
     """
 
-    code = "CALENDAR_UNAVAILABLE"
+    code = ErrorCode.CALENDAR_UNAVAILABLE
 
     def __init__(self, year: int, supported: Iterable[int] = ()) -> None:
         self.year = year
@@ -281,7 +335,7 @@ class CycleError(WorkflowError):
             repeating it at the end (the message does repeat it).
     """
 
-    code = "CYCLE"
+    code = ErrorCode.CYCLE
 
     def __init__(self, cycle: Iterable[str]) -> None:
         self.cycle = tuple(cycle)
@@ -296,7 +350,7 @@ class UnknownTask(WorkflowError):
         key: the task asked about.
     """
 
-    code = "NOT_FOUND"
+    code = ErrorCode.NOT_FOUND
 
     def __init__(self, key: str) -> None:
         self.key = key
@@ -313,7 +367,7 @@ class InconsistentHistory(WorkflowError):
         recorded_state: the from-state the event records.
     """
 
-    code = "INCONSISTENT_HISTORY"
+    code = ErrorCode.INCONSISTENT_HISTORY
 
     def __init__(
         self,

@@ -37,6 +37,7 @@ from workflow.builtin import default_definition
 from workflow.calendar import WorkingCalendar
 from workflow.definition import Definition
 from workflow.errors import CalendarUnavailable
+from workflow.labels import LabelledEnum
 
 __all__ = [
     "BLUE_WITHIN_WORKING_DAYS",
@@ -96,17 +97,22 @@ class WarningColor(StrEnum):
         return {"NONE": "无", "BLUE": "蓝", "YELLOW": "黄", "RED": "红"}[self.value]
 
 
-class SupervisionLevel(StrEnum):
-    """How closely the joint-meeting office supervises a task (督办等级)."""
+class SupervisionLevel(LabelledEnum):
+    """How closely the joint-meeting office supervises a task (督办等级).
 
-    NORMAL = "NORMAL"
-    KEY = "KEY"
-    LISTED = "LISTED"
+    The one definition: the store keeps it in ``task.supervision_level`` and the
+    API shows it (``store.enums`` re-exports it).
+    """
+
+    NORMAL = "NORMAL", "一般"
+    KEY = "KEY", "重点"
+    LISTED = "LISTED", "挂牌"
 
     @property
     def label_zh(self) -> str:
-        """The level's Chinese name: 一般, 重点, 挂牌."""
-        return {"NORMAL": "一般", "KEY": "重点", "LISTED": "挂牌"}[self.value]
+        """The level's Chinese name, 一般, 重点, 挂牌 (``label``, spelled as the engine's
+        other words are)."""
+        return self.label
 
     @property
     def rank(self) -> int:

@@ -11,9 +11,9 @@ from tortoise.queryset import QuerySet
 
 from schema.arguments import items, search, text_filter
 from schema.filters.ordering import OrderDirection, ordered, unit_id
-from schema.types.tasks import FINISHED_STATES, TaskWarning
+from schema.types.tasks import TaskWarning
 from store import models
-from store.enums import SupervisionLevel, TaskKind, TaskState
+from store.enums import FINISHED_STATES, SupervisionLevel, TaskKind, TaskState
 from store.inputs import column_length
 from store.intervals import SqlParams
 from store.warning_sql import TASK_COLUMNS, WarningSql

@@ -13,6 +13,7 @@ from schema.mutations.briefings import (
     resolve_issue_briefing,
     resolve_update_briefing,
 )
+from schema.mutations.calendars import SetOfficialCalendarPayload, resolve_set_official_calendar
 from schema.mutations.cases import (
     AddCoordinationMatterPayload,
     CreateBankruptcyCasePayload,
@@ -38,7 +39,13 @@ from schema.mutations.tasks import (
     resolve_create_task,
     resolve_transition_task,
 )
-from schema.permissions import CanAct, IsAuthenticated, IsCoordinator, IsCoordinatorOrCourt
+from schema.permissions import (
+    CanAct,
+    IsAdmin,
+    IsAuthenticated,
+    IsCoordinator,
+    IsCoordinatorOrCourt,
+)
 
 
 @strawberry.type(description="Everything that changes data. Each takes one input.")
@@ -116,4 +123,10 @@ class Mutation:
         permission_classes=[IsAuthenticated],
         description="A 台账 as an .xlsx: the URL to download it from, holding exactly the rows "
         "the matching list shows you with `filter`.",
+    )
+    set_official_calendar: SetOfficialCalendarPayload = strawberry.mutation(
+        resolver=resolve_set_official_calendar,
+        permission_classes=[IsAdmin],
+        description="Enter a year of the official working-day calendar from the State "
+        "Council's notice (administrators). Each date at fault comes back in `errors`.",
     )

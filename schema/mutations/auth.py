@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
-from schema.mutations.base import user_errors
+from schema.mutations.base import MutationInput, answer, errors_field
 from schema.types.units import AccountType
-from store.auth import AuthError, login
+from store.auth import login
 
 
 @strawberry.input(description="A username and password.")
@@ -27,17 +26,15 @@ class LoginPayload:
     )
     expires_at: dt.datetime | None = strawberry.field(description="When the token stops working.")
     account: AccountType | None = strawberry.field(description="The signed-in account.")
-    errors: list[UserError] = strawberry.field(description="Why login failed; empty on success.")
+    errors: list[UserError] = errors_field(description="Why login failed; empty on success.")
 
 
-async def resolve_login(
-    info: Info,
-    input: Annotated[LoginInput, strawberry.argument(description="What to do; see the fields.")],
-) -> LoginPayload:
+async def resolve_login(info: Info, input: MutationInput[LoginInput]) -> LoginPayload:
     now = dt.datetime.now(dt.UTC)
     context = info.context
     request = context.request
-    try:
+
+    async def perform() -> LoginPayload:
         token, account = await login(
             input.username,
             input.password,
@@ -46,12 +43,13 @@ async def resolve_login(
             now=now,
             client=request.client.host if request is not None and request.client else None,
         )
-    except AuthError as err:
-        return LoginPayload(token=None, expires_at=None, account=None, errors=user_errors(err))
-    context.viewer = account
-    return LoginPayload(
-        token=token,
-        expires_at=now + context.token_ttl,
-        account=AccountType.from_model(account),
-        errors=[],
-    )
+        context.viewer = account
+        return LoginPayload(
+            token=token,
+            expires_at=now + context.token_ttl,
+            account=AccountType.from_model(account),
+            errors=[],
+        )
+
+    # Signing in is the one mutation with no viewer yet: no ``mutate``.
+    return await answer(LoginPayload, perform())

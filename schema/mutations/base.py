@@ -1,15 +1,32 @@
-"""What every mutation shares: input IDs, idempotency keys, and expected failures
-turned into UserErrors."""
+"""What every mutation shares: the viewer, input IDs, idempotency keys, and expected
+failures turned into UserErrors.
+
+A resolver says what its mutation does once the viewer is known, and hands it to
+:func:`mutate` (as saleor's ``BaseMutation.mutate`` wraps ``perform_mutation``)::
+
+    async def resolve_create_thing(info: Info, input: CreateThingInput) -> CreateThingPayload:
+        async def create(viewer: Account) -> CreateThingPayload:
+            thing = await create_thing(...)
+            return CreateThingPayload(thing=ThingType.from_model(thing), errors=[])
+
+        return await mutate(info, CreateThingPayload, create)
+
+A :class:`~store.errors.StoreError` raised on the way becomes the payload's
+``errors``, every other field of the payload null.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
-from schema.errors import ErrorCode, UserError
+from schema.context import Info
+from schema.errors import UserError
 from schema.ids import parse_global_id, row_id
+from schema.permissions import require_viewer
 from store.errors import StoreError, ValidationError
 from store.idempotency import Idempotency
 from store.inputs import bounded_list
@@ -21,6 +38,21 @@ IDEMPOTENCY_KEY_DESCRIPTION = (
     "The same key with a different request is refused with DUPLICATE. Keys are your "
     "account's own."
 )
+
+T = TypeVar("T")
+
+MutationInput = Annotated[T, strawberry.argument(description="What to do; see the fields.")]
+"""The type of a resolver's one ``input`` argument: ``input: MutationInput[CreateTaskInput]``."""
+
+
+def idempotency_key_field() -> Any:
+    """The optional ``idempotencyKey`` of a creating mutation's input."""
+    return strawberry.field(default=None, description=IDEMPOTENCY_KEY_DESCRIPTION)
+
+
+def errors_field(description: str = "Why it was refused; empty on success.") -> Any:
+    """A payload's ``errors``: the UserErrors of a refusal."""
+    return strawberry.field(description=description)
 
 
 def input_id(value: strawberry.ID | None, *, expected: str, field: str) -> int | None:
@@ -62,7 +94,55 @@ def idempotency(viewer: Account, input: object, operation: str) -> Idempotency |
 
 
 def user_errors(error: StoreError) -> list[UserError]:
-    """The payload's ``errors`` for an expected failure of the store or the engine."""
-    code = ErrorCode.__members__.get(error.code, ErrorCode.VALIDATION)
-    field = ["input", *error.field.split(".")] if error.field else None
-    return [UserError(field=field, code=code, message=error.message)]
+    """The payload's ``errors`` for an expected failure of the store or the engine: one
+    UserError per failure it reports (``StoreError.failures``)."""
+    return [
+        UserError(
+            field=["input", *failure.field.split(".")] if failure.field else None,
+            code=failure.code,
+            message=failure.message,
+        )
+        for failure in error.failures()
+    ]
+
+
+P = TypeVar("P")
+
+
+def refusal(payload: type[P], errors: list[UserError]) -> P:
+    """A ``payload`` that carries ``errors`` and nothing else (its other fields null)."""
+    fields: tuple[dataclasses.Field[Any], ...] = dataclasses.fields(payload)  # type: ignore[arg-type]
+    nothing = {field.name: None for field in fields if field.name != "errors"}
+    make: Callable[..., P] = payload
+    return make(**nothing, errors=errors)
+
+
+async def answer(
+    payload: type[P],
+    operation: Awaitable[P],
+    *,
+    refused: Callable[[list[UserError]], Awaitable[P]] | None = None,
+) -> P:
+    """The payload ``operation`` returns, or, when it raises a StoreError, its refusal.
+
+    ``refused`` builds the refusal when it is more than the errors (transitionTask
+    shows the task as it is now); by default :func:`refusal`.
+    """
+    try:
+        return await operation
+    except StoreError as err:
+        errors = user_errors(err)
+    return await refused(errors) if refused is not None else refusal(payload, errors)
+
+
+async def mutate(
+    info: Info,
+    payload: type[P],
+    operation: Callable[[Account], Awaitable[P]],
+    *,
+    refused: Callable[[list[UserError]], Awaitable[P]] | None = None,
+) -> P:
+    """Run a signed-in mutation: the viewer (required), then ``operation``, then its
+    payload or its refusal (see :func:`answer`)."""
+    viewer = require_viewer(info)
+    return await answer(payload, operation(viewer), refused=refused)

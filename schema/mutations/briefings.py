@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, TypeVar
+from typing import TypeVar
 
 import strawberry
 
@@ -11,16 +11,16 @@ from reports.briefings import generate_briefing, issue_briefing, update_next_ste
 from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.base import (
-    IDEMPOTENCY_KEY_DESCRIPTION,
+    MutationInput,
+    errors_field,
     idempotency,
+    idempotency_key_field,
+    mutate,
     required_id,
     required_ids,
-    user_errors,
 )
-from schema.permissions import require_viewer
 from schema.types.briefings import BriefingType
-from store.errors import StoreError
-from store.models import Briefing
+from store.models import Account, Briefing
 
 
 @strawberry.input(description="Which tasks a briefing covers; all of them when not given.")
@@ -46,9 +46,7 @@ class GenerateBriefingInput:
     scope: BriefingScope | None = strawberry.field(
         default=None, description="Which tasks to cover; all when not given."
     )
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="New 下一步工作要求 for a draft briefing.")
@@ -67,7 +65,7 @@ class IssueBriefingInput:
 @strawberry.type(description="The result of a briefing mutation.")
 class BriefingPayload:
     briefing: BriefingType | None = strawberry.field(description="The briefing; null when refused.")
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="The result of generateBriefing: the new draft.")
@@ -88,22 +86,15 @@ class IssueBriefingPayload(BriefingPayload):
 P = TypeVar("P", bound=BriefingPayload)
 
 
-def _payload(payload: type[P], row: Briefing | None, err: StoreError | None = None) -> P:
-    if err is not None:
-        return payload(briefing=None, errors=user_errors(err))
-    assert row is not None
+def _payload(payload: type[P], row: Briefing) -> P:
     return payload(briefing=BriefingType.from_model(row), errors=[])
 
 
 async def resolve_generate_briefing(
-    info: Info,
-    input: Annotated[
-        GenerateBriefingInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[GenerateBriefingInput]
 ) -> GenerateBriefingPayload:
-    viewer = require_viewer(info)
-    scope = input.scope or BriefingScope()
-    try:
+    async def perform(viewer: Account) -> GenerateBriefingPayload:
+        scope = input.scope or BriefingScope()
         key = idempotency(viewer, input, "generateBriefing")
         unit_ids = (
             tuple(required_ids(scope.unit_ids, expected="Unit", field="scope.unitIds"))
@@ -119,36 +110,28 @@ async def resolve_generate_briefing(
             generated_by=viewer,
             idempotency=key,
         )
-    except StoreError as err:
-        return _payload(GenerateBriefingPayload, None, err)
-    return _payload(GenerateBriefingPayload, row)
+        return _payload(GenerateBriefingPayload, row)
+
+    return await mutate(info, GenerateBriefingPayload, perform)
 
 
 async def resolve_update_briefing(
-    info: Info,
-    input: Annotated[
-        UpdateBriefingInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[UpdateBriefingInput]
 ) -> UpdateBriefingPayload:
-    require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> UpdateBriefingPayload:
         briefing_id = required_id(input.briefing_id, expected="Briefing", field="briefingId")
         row = await update_next_steps(briefing_id, input.next_steps)
-    except StoreError as err:
-        return _payload(UpdateBriefingPayload, None, err)
-    return _payload(UpdateBriefingPayload, row)
+        return _payload(UpdateBriefingPayload, row)
+
+    return await mutate(info, UpdateBriefingPayload, perform)
 
 
 async def resolve_issue_briefing(
-    info: Info,
-    input: Annotated[
-        IssueBriefingInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[IssueBriefingInput]
 ) -> IssueBriefingPayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> IssueBriefingPayload:
         briefing_id = required_id(input.briefing_id, expected="Briefing", field="briefingId")
         row = await issue_briefing(briefing_id, issued_by=viewer)
-    except StoreError as err:
-        return _payload(IssueBriefingPayload, None, err)
-    return _payload(IssueBriefingPayload, row)
+        return _payload(IssueBriefingPayload, row)
+
+    return await mutate(info, IssueBriefingPayload, perform)

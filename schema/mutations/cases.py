@@ -4,20 +4,20 @@ addCoordinationMatter."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.base import (
-    IDEMPOTENCY_KEY_DESCRIPTION,
+    MutationInput,
+    errors_field,
     idempotency,
+    idempotency_key_field,
     input_id,
+    mutate,
     required_id,
-    user_errors,
 )
-from schema.permissions import require_viewer
 from schema.types.base import fk
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType, PerformanceRecordType
 from schema.types.tasks import TaskType
@@ -30,7 +30,7 @@ from store.enums import (
     Role,
     TaskKind,
 )
-from store.errors import NotFound, StoreError, ValidationError
+from store.errors import ValidationError
 from store.models import Account, BankruptcyCase, EnforcementCase
 from store.operations.cases import (
     BankruptcyCaseInput,
@@ -40,7 +40,7 @@ from store.operations.cases import (
     record_performance,
 )
 from store.operations.tasks import TaskInput, create_task
-from store.visibility import scope_for
+from store.visibility import visible_or_not_found
 
 
 def _court_of_viewer(viewer: Account, court_id: int, field: str) -> None:
@@ -69,9 +69,7 @@ class CreateEnforcementCaseInput:
     filed_on: dt.date = strawberry.field(description="立案日期.")
     source: CaseSource = strawberry.field(description="Where the case came from.")
     batch: str | None = strawberry.field(default=None, description="交办批次, if assigned in one.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of createEnforcementCase.")
@@ -79,17 +77,13 @@ class CreateEnforcementCasePayload:
     enforcement_case: EnforcementCaseType | None = strawberry.field(
         description="The new case; null when refused."
     )
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_create_enforcement_case(
-    info: Info,
-    input: Annotated[
-        CreateEnforcementCaseInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[CreateEnforcementCaseInput]
 ) -> CreateEnforcementCasePayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> CreateEnforcementCasePayload:
         court_id = required_id(input.court_id, expected="Unit", field="courtId")
         _court_of_viewer(viewer, court_id, "courtId")
         case = await create_enforcement_case(
@@ -110,11 +104,11 @@ async def resolve_create_enforcement_case(
             created_by=viewer,
             idempotency=idempotency(viewer, input, "createEnforcementCase"),
         )
-    except StoreError as err:
-        return CreateEnforcementCasePayload(enforcement_case=None, errors=user_errors(err))
-    return CreateEnforcementCasePayload(
-        enforcement_case=EnforcementCaseType.from_model(case), errors=[]
-    )
+        return CreateEnforcementCasePayload(
+            enforcement_case=EnforcementCaseType.from_model(case), errors=[]
+        )
+
+    return await mutate(info, CreateEnforcementCasePayload, perform)
 
 
 # --------------------------------------------------------------------------- recordPerformance
@@ -127,9 +121,7 @@ class RecordPerformanceInput:
     amount: str = strawberry.field(description='Amount in yuan, e.g. "600000.00".')
     method: PaymentMethod = strawberry.field(description="How it was paid.")
     note: str = strawberry.field(default="", description="Free note, e.g. 分期履行.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of recordPerformance.")
@@ -140,23 +132,23 @@ class RecordPerformancePayload:
     enforcement_case: EnforcementCaseType | None = strawberry.field(
         description="The case, with its new amount performed."
     )
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_record_performance(
-    info: Info,
-    input: Annotated[
-        RecordPerformanceInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[RecordPerformanceInput]
 ) -> RecordPerformancePayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> RecordPerformancePayload:
         key = idempotency(viewer, input, "recordPerformance")
         case_id = required_id(input.case_id, expected="EnforcementCase", field="caseId")
-        # Another court's case answers like a case that does not exist.
-        case = await EnforcementCase.filter(scope_for(EnforcementCase, viewer), id=case_id).first()
-        if case is None:
-            raise NotFound("caseId", "enforcement case", input.case_id)
+        case = await visible_or_not_found(
+            EnforcementCase,
+            viewer,
+            case_id,
+            field="caseId",
+            what="enforcement case",
+            key=input.case_id,
+        )
         record = await record_performance(
             case,
             paid_on=input.paid_on,
@@ -167,15 +159,13 @@ async def resolve_record_performance(
             today=info.context.today,
             idempotency=key,
         )
-    except StoreError as err:
         return RecordPerformancePayload(
-            performance_record=None, enforcement_case=None, errors=user_errors(err)
+            performance_record=PerformanceRecordType.from_model(record),
+            enforcement_case=EnforcementCaseType.from_model(case),
+            errors=[],
         )
-    return RecordPerformancePayload(
-        performance_record=PerformanceRecordType.from_model(record),
-        enforcement_case=EnforcementCaseType.from_model(case),
-        errors=[],
-    )
+
+    return await mutate(info, RecordPerformancePayload, perform)
 
 
 # --------------------------------------------------------------------------- createBankruptcyCase
@@ -193,9 +183,7 @@ class CreateBankruptcyCaseInput:
     employees_affected: int = strawberry.field(default=0, description="Employees affected.")
     claims_total: str = strawberry.field(default="0", description="Declared claims, in yuan.")
     assets_total: str = strawberry.field(default="0", description="Assets, in yuan.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of createBankruptcyCase.")
@@ -203,17 +191,13 @@ class CreateBankruptcyCasePayload:
     bankruptcy_case: BankruptcyCaseType | None = strawberry.field(
         description="The new case; null when refused."
     )
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_create_bankruptcy_case(
-    info: Info,
-    input: Annotated[
-        CreateBankruptcyCaseInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[CreateBankruptcyCaseInput]
 ) -> CreateBankruptcyCasePayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> CreateBankruptcyCasePayload:
         court_id = required_id(input.court_id, expected="Unit", field="courtId")
         _court_of_viewer(viewer, court_id, "courtId")
         case = await create_bankruptcy_case(
@@ -233,11 +217,11 @@ async def resolve_create_bankruptcy_case(
             created_by=viewer,
             idempotency=idempotency(viewer, input, "createBankruptcyCase"),
         )
-    except StoreError as err:
-        return CreateBankruptcyCasePayload(bankruptcy_case=None, errors=user_errors(err))
-    return CreateBankruptcyCasePayload(
-        bankruptcy_case=BankruptcyCaseType.from_model(case), errors=[]
-    )
+        return CreateBankruptcyCasePayload(
+            bankruptcy_case=BankruptcyCaseType.from_model(case), errors=[]
+        )
+
+    return await mutate(info, CreateBankruptcyCasePayload, perform)
 
 
 # --------------------------------------------------------------------------- addCoordinationMatter
@@ -256,32 +240,31 @@ class AddCoordinationMatterInput:
         description="The owning department; defaults to the matter type's usual owner.",
     )
     due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of addCoordinationMatter.")
 class AddCoordinationMatterPayload:
     task: TaskType | None = strawberry.field(description="The new matter; null when refused.")
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_add_coordination_matter(
-    info: Info,
-    input: Annotated[
-        AddCoordinationMatterInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[AddCoordinationMatterInput]
 ) -> AddCoordinationMatterPayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> AddCoordinationMatterPayload:
         key = idempotency(viewer, input, "addCoordinationMatter")
         case_id = required_id(
             input.bankruptcy_case_id, expected="BankruptcyCase", field="bankruptcyCaseId"
         )
-        case = await BankruptcyCase.filter(scope_for(BankruptcyCase, viewer), id=case_id).first()
-        if case is None:
-            raise NotFound("bankruptcyCaseId", "bankruptcy case", input.bankruptcy_case_id)
+        case = await visible_or_not_found(
+            BankruptcyCase,
+            viewer,
+            case_id,
+            field="bankruptcyCaseId",
+            what="bankruptcy case",
+            key=input.bankruptcy_case_id,
+        )
         task = await create_task(
             TaskInput(
                 kind=TaskKind.BANKRUPTCY_MATTER,
@@ -297,6 +280,6 @@ async def resolve_add_coordination_matter(
             created_by=viewer,
             idempotency=key,
         )
-    except StoreError as err:
-        return AddCoordinationMatterPayload(task=None, errors=user_errors(err))
-    return AddCoordinationMatterPayload(task=TaskType.from_model(task), errors=[])
+        return AddCoordinationMatterPayload(task=TaskType.from_model(task), errors=[])
+
+    return await mutate(info, AddCoordinationMatterPayload, perform)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
 from schema.ledgers import LedgerFilter, LedgerKind, check_ledger, download_path
-from schema.mutations.base import user_errors
-from schema.permissions import require_viewer
-from store.errors import StoreError
+from schema.mutations.base import MutationInput, errors_field, mutate
+from store.models import Account
 
 
 @strawberry.input(description="Which ledger to export, and which of its rows.")
@@ -28,18 +25,14 @@ class ExportLedgerPayload:
         description="GET it with your bearer token: the .xlsx, made at download time from "
         "what you may see then. Null when refused."
     )
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_export_ledger(
-    info: Info,
-    input: Annotated[
-        ExportLedgerInput, strawberry.argument(description="What to export; see the fields.")
-    ],
+    info: Info, input: MutationInput[ExportLedgerInput]
 ) -> ExportLedgerPayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> ExportLedgerPayload:
         await check_ledger(input.kind, input.filter, viewer)
-    except StoreError as err:
-        return ExportLedgerPayload(url=None, errors=user_errors(err))
-    return ExportLedgerPayload(url=download_path(input.kind, input.filter), errors=[])
+        return ExportLedgerPayload(url=download_path(input.kind, input.filter), errors=[])
+
+    return await mutate(info, ExportLedgerPayload, perform)

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.base import (
-    IDEMPOTENCY_KEY_DESCRIPTION,
+    MutationInput,
+    errors_field,
     idempotency,
+    idempotency_key_field,
     input_id,
+    mutate,
     required_id,
     required_ids,
-    user_errors,
 )
-from schema.permissions import require_viewer
 from schema.types.meetings import JointMeetingType
 from schema.types.tasks import TaskType
 from store.enums import MeetingLevel, TaskKind
-from store.errors import NotFound, StoreError
+from store.errors import NotFound
 from store.inputs import bounded_list
-from store.models import BankruptcyCase, EnforcementCase, JointMeeting
+from store.models import Account, BankruptcyCase, EnforcementCase, JointMeeting
 from store.operations.meetings import AgendaItemInput, JointMeetingInput, create_joint_meeting
 from store.operations.tasks import TaskInput, create_task
 
@@ -53,9 +53,7 @@ class CreateJointMeetingInput:
     agenda: list[AgendaItemInputType] = strawberry.field(
         default_factory=list, description="议题, in order (at most 500)."
     )
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of createJointMeeting.")
@@ -63,7 +61,7 @@ class CreateJointMeetingPayload:
     joint_meeting: JointMeetingType | None = strawberry.field(
         description="The new meeting; null when refused."
     )
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def _case(model: type[EnforcementCase] | type[BankruptcyCase], row_id: int | None,
@@ -77,13 +75,9 @@ async def _case(model: type[EnforcementCase] | type[BankruptcyCase], row_id: int
 
 
 async def resolve_create_joint_meeting(
-    info: Info,
-    input: Annotated[
-        CreateJointMeetingInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[CreateJointMeetingInput]
 ) -> CreateJointMeetingPayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> CreateJointMeetingPayload:
         key = idempotency(viewer, input, "createJointMeeting")
         # The lists are capped before anything is looked up.
         attending = required_ids(
@@ -126,9 +120,11 @@ async def resolve_create_joint_meeting(
             created_by=viewer,
             idempotency=key,
         )
-    except StoreError as err:
-        return CreateJointMeetingPayload(joint_meeting=None, errors=user_errors(err))
-    return CreateJointMeetingPayload(joint_meeting=JointMeetingType.from_model(meeting), errors=[])
+        return CreateJointMeetingPayload(
+            joint_meeting=JointMeetingType.from_model(meeting), errors=[]
+        )
+
+    return await mutate(info, CreateJointMeetingPayload, perform)
 
 
 @strawberry.input(description="A decision (议定事项) of a meeting, assigned as a task.")
@@ -141,9 +137,7 @@ class RecordMeetingDecisionInput:
         default_factory=list, description="配合单位 (at most 500)."
     )
     due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of recordMeetingDecision.")
@@ -151,17 +145,13 @@ class RecordMeetingDecisionPayload:
     task: TaskType | None = strawberry.field(
         description="The task that carries the decision out; null when refused."
     )
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_record_meeting_decision(
-    info: Info,
-    input: Annotated[
-        RecordMeetingDecisionInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[RecordMeetingDecisionInput]
 ) -> RecordMeetingDecisionPayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> RecordMeetingDecisionPayload:
         key = idempotency(viewer, input, "recordMeetingDecision")
         assisting = required_ids(
             input.assisting_unit_ids, expected="Unit", field="assistingUnitIds"
@@ -185,6 +175,6 @@ async def resolve_record_meeting_decision(
             created_by=viewer,
             idempotency=key,
         )
-    except StoreError as err:
-        return RecordMeetingDecisionPayload(task=None, errors=user_errors(err))
-    return RecordMeetingDecisionPayload(task=TaskType.from_model(task), errors=[])
+        return RecordMeetingDecisionPayload(task=TaskType.from_model(task), errors=[])
+
+    return await mutate(info, RecordMeetingDecisionPayload, perform)

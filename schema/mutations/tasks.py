@@ -3,30 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.base import (
-    IDEMPOTENCY_KEY_DESCRIPTION,
+    MutationInput,
+    errors_field,
     idempotency,
+    idempotency_key_field,
     input_id,
+    mutate,
     required_id,
     required_ids,
-    user_errors,
 )
-from schema.permissions import require_viewer
 from schema.types.tasks import TaskEventType, TaskType
 from store.enums import MatterType, TaskKind
-from store.errors import NotFound, StoreError
+from store.errors import NotFound
 from store.inputs import bounded_list
-from store.models import BankruptcyCase, EnforcementCase, JointMeeting, Task
+from store.models import Account, BankruptcyCase, EnforcementCase, JointMeeting, Task
 from store.operations.dependencies import add_task_dependency
 from store.operations.tasks import TaskInput, create_task
 from store.operations.transitions import transition_task
-from store.visibility import scope_for
+from store.visibility import visible_or_not_found
 
 
 @strawberry.input(description="A new task (交办事项), created as a draft.")
@@ -54,25 +54,19 @@ class CreateTaskInput:
         default_factory=list, description="配合单位 (at most 500)."
     )
     due_on: dt.date | None = strawberry.field(default=None, description="办结时限.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY_DESCRIPTION
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type(description="The result of createTask.")
 class CreateTaskPayload:
     task: TaskType | None = strawberry.field(description="The new task; null when refused.")
-    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 async def resolve_create_task(
-    info: Info,
-    input: Annotated[
-        CreateTaskInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[CreateTaskInput]
 ) -> CreateTaskPayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> CreateTaskPayload:
         key = idempotency(viewer, input, "createTask")
         assisting = required_ids(
             input.assisting_unit_ids, expected="Unit", field="assistingUnitIds"
@@ -112,9 +106,9 @@ async def resolve_create_task(
             created_by=viewer,
             idempotency=key,
         )
-    except StoreError as err:
-        return CreateTaskPayload(task=None, errors=user_errors(err))
-    return CreateTaskPayload(task=TaskType.from_model(task), errors=[])
+        return CreateTaskPayload(task=TaskType.from_model(task), errors=[])
+
+    return await mutate(info, CreateTaskPayload, perform)
 
 
 @strawberry.input(description="An action on a task: 交办, 签收, 申请销号 …")
@@ -153,27 +147,25 @@ class TransitionTaskPayload:
     event: TaskEventType | None = strawberry.field(
         description="The history line the action wrote; null when refused."
     )
-    errors: list[UserError] = strawberry.field(
-        description="Why the action was refused — invalid transition, failed guard, version "
+    errors: list[UserError] = errors_field(
+        "Why the action was refused — invalid transition, failed guard, version "
         "conflict …; empty on success."
     )
 
 
 async def resolve_transition_task(
-    info: Info,
-    input: Annotated[
-        TransitionTaskInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[TransitionTaskInput]
 ) -> TransitionTaskPayload:
-    viewer = require_viewer(info)
-    task_id: int | None = None
-    try:
+    task_id: int | None = None  # once the viewer may see the task
+
+    async def perform(viewer: Account) -> TransitionTaskPayload:
+        nonlocal task_id
         bounded_list(input.evidence, field="evidence")  # before any SQL
-        task_id = required_id(input.task_id, expected="Task", field="taskId")
-        if not await Task.filter(scope_for(Task, viewer), id=task_id).exists():
-            # Another unit's task answers like a task that does not exist.
-            task_id = None
-            raise NotFound("taskId", "task", input.task_id)
+        wanted = required_id(input.task_id, expected="Task", field="taskId")
+        await visible_or_not_found(
+            Task, viewer, wanted, field="taskId", what="task", key=input.task_id
+        )
+        task_id = wanted
         result = await transition_task(
             task_id,
             input.action,
@@ -184,18 +176,21 @@ async def resolve_transition_task(
             due_on=input.due_on,
             idempotency_key=input.idempotency_key,
         )
-    except StoreError as err:
+        return TransitionTaskPayload(
+            task=TaskType.from_model(result.task),
+            event=TaskEventType.from_model(result.event),
+            errors=[],
+        )
+
+    async def refused(errors: list[UserError]) -> TransitionTaskPayload:
         current = await Task.get_or_none(id=task_id) if task_id is not None else None
         return TransitionTaskPayload(
             task=TaskType.from_model(current) if current is not None else None,
             event=None,
-            errors=user_errors(err),
+            errors=errors,
         )
-    return TransitionTaskPayload(
-        task=TaskType.from_model(result.task),
-        event=TaskEventType.from_model(result.event),
-        errors=[],
-    )
+
+    return await mutate(info, TransitionTaskPayload, perform, refused=refused)
 
 
 @strawberry.input(description="Make a task wait for another (it cannot start before).")
@@ -207,19 +202,15 @@ class AddTaskDependencyInput:
 @strawberry.type(description="The result of addTaskDependency.")
 class AddTaskDependencyPayload:
     task: TaskType | None = strawberry.field(description="The task that now waits.")
-    errors: list[UserError] = strawberry.field(
-        description="Why it was refused (e.g. CYCLE, naming the cycle); empty on success."
+    errors: list[UserError] = errors_field(
+        "Why it was refused (e.g. CYCLE, naming the cycle); empty on success."
     )
 
 
 async def resolve_add_task_dependency(
-    info: Info,
-    input: Annotated[
-        AddTaskDependencyInput, strawberry.argument(description="What to do; see the fields.")
-    ],
+    info: Info, input: MutationInput[AddTaskDependencyInput]
 ) -> AddTaskDependencyPayload:
-    viewer = require_viewer(info)
-    try:
+    async def perform(viewer: Account) -> AddTaskDependencyPayload:
         task_id = required_id(input.task_id, expected="Task", field="taskId")
         await add_task_dependency(
             task_id,
@@ -227,6 +218,6 @@ async def resolve_add_task_dependency(
             viewer,
         )
         task = await Task.get(id=task_id)
-    except StoreError as err:
-        return AddTaskDependencyPayload(task=None, errors=user_errors(err))
-    return AddTaskDependencyPayload(task=TaskType.from_model(task), errors=[])
+        return AddTaskDependencyPayload(task=TaskType.from_model(task), errors=[])
+
+    return await mutate(info, AddTaskDependencyPayload, perform)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Self
-from zoneinfo import ZoneInfo
 
 from strawberry import relay
 from tortoise.models import Model
@@ -13,8 +12,7 @@ from tortoise.models import Model
 from schema.context import Info
 from schema.ids import MAX_ROW_ID, parse_global_id
 from store.visibility import scope_for
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from workflow.clock import SHANGHAI
 
 
 def local_time(moment: dt.datetime | None) -> dt.datetime | None:

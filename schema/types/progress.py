@@ -16,12 +16,13 @@ from reports.progress import AgeBucket, GroupProgress, ProgressReport, Scope, We
 from schema.arguments import id_list, text_filter
 from schema.context import Info
 from schema.errors import BadRequest
-from schema.types.base import SHANGHAI, local_time
+from schema.types.base import local_time
 from schema.types.units import UnitType, load_unit
 from store.enums import TaskKind, TaskState
 from store.inputs import column_length
 from store.models import Unit
 from store.money import format_fen
+from workflow.clock import SHANGHAI
 
 
 @strawberry.input(

@@ -25,7 +25,7 @@ from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
 from schema.types.units import AccountType, UnitType, load_account, load_unit
 from store import models
-from store.enums import MatterType, SupervisionLevel, TaskKind, TaskState
+from store.enums import FINISHED_STATES, MatterType, SupervisionLevel, TaskKind, TaskState
 from store.snapshots import enforcement_facts, task_snapshot
 from workflow.calendar import default_calendar
 from workflow.definition import Definition
@@ -34,8 +34,6 @@ from workflow.errors import CalendarUnavailable
 from workflow.progress import progress as task_progress
 from workflow.registry import definition_for, get_definition
 from workflow.warnings import is_overdue, warning_for
-
-FINISHED_STATES = (TaskState.CLOSED, TaskState.CANCELLED)
 
 
 @strawberry.enum(name="TaskWarning", description="三色预警: how close a task is to being late.")

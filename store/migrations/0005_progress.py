@@ -18,13 +18,12 @@ import datetime as dt
 import importlib
 import json
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise import fields, migrations
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from workflow.clock import SHANGHAI
 
 _rules = importlib.import_module("store.migrations.0002_integrity_rules")
 

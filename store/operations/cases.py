@@ -12,11 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tortoise.transactions import in_transaction
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from store.enums import BankruptcyProcedure, CaseSource, PartyKind, PaymentMethod, UnitKind
 from store.errors import Duplicate, ValidationError
-from store.idempotency import Idempotency, once, remember
+from store.idempotency import Idempotency, create_once
 from store.identifiers import (
     BANKRUPTCY_TYPES,
     ENFORCEMENT_TYPES,
@@ -88,29 +88,26 @@ async def create_enforcement_case(
     respondent = await resolve_unit(data.respondent, field="respondentId", kinds=ORGAN_KINDS)
     _check_court_matches(parsed, court.court_code)
 
-    async def create() -> EnforcementCase:
-        async with in_transaction() as conn:
-            if await EnforcementCase.filter(case_number=case_number).using_db(conn).exists():
-                raise Duplicate("caseNumber", "enforcement case", case_number)
-            case = await EnforcementCase.create(
-                case_number=case_number,
-                court=court,
-                applicant_name=applicant_name,
-                applicant_kind=applicant_kind,
-                respondent=respondent,
-                basis=basis.text,
-                cause=cause,
-                amount_due_fen=amount_due_fen,
-                filed_on=filed_on,
-                source=source,
-                batch=batch,
-                created_by=created_by,
-                using_db=conn,
-            )
-            await remember(idempotency, case, using_db=conn)
-            return case
+    async def write(conn: BaseDBAsyncClient) -> EnforcementCase:
+        if await EnforcementCase.filter(case_number=case_number).using_db(conn).exists():
+            raise Duplicate("caseNumber", "enforcement case", case_number)
+        return await EnforcementCase.create(
+            case_number=case_number,
+            court=court,
+            applicant_name=applicant_name,
+            applicant_kind=applicant_kind,
+            respondent=respondent,
+            basis=basis.text,
+            cause=cause,
+            amount_due_fen=amount_due_fen,
+            filed_on=filed_on,
+            source=source,
+            batch=batch,
+            created_by=created_by,
+            using_db=conn,
+        )
 
-    return await once(idempotency, EnforcementCase, create)
+    return await create_once(idempotency, EnforcementCase, write)
 
 
 def _check_court_matches(number: CaseNumber, court_code: str | None) -> None:
@@ -142,21 +139,18 @@ async def record_performance(
     payment_method = parse_enum(PaymentMethod, method, field="method")
     note_text = multi_line(note, field="note")
 
-    async def create() -> PerformanceRecord:
-        async with in_transaction() as conn:
-            record = await PerformanceRecord.create(
-                case=case,
-                paid_on=paid,
-                amount_fen=amount_fen,
-                method=payment_method,
-                note=note_text,
-                recorded_by=recorded_by,
-                using_db=conn,
-            )
-            await remember(idempotency, record, using_db=conn)
-            return record
+    async def write(conn: BaseDBAsyncClient) -> PerformanceRecord:
+        return await PerformanceRecord.create(
+            case=case,
+            paid_on=paid,
+            amount_fen=amount_fen,
+            method=payment_method,
+            note=note_text,
+            recorded_by=recorded_by,
+            using_db=conn,
+        )
 
-    return await once(idempotency, PerformanceRecord, create)
+    return await create_once(idempotency, PerformanceRecord, write)
 
 
 @dataclass
@@ -208,25 +202,22 @@ async def create_bankruptcy_case(
     court = await resolve_unit(data.court, field="courtId", kinds=(UnitKind.COURT,))
     _check_court_matches(parsed, court.court_code)
 
-    async def create() -> BankruptcyCase:
-        async with in_transaction() as conn:
-            if await BankruptcyCase.filter(case_number=case_number).using_db(conn).exists():
-                raise Duplicate("caseNumber", "bankruptcy case", case_number)
-            case = await BankruptcyCase.create(
-                case_number=case_number,
-                debtor_name=debtor_name,
-                debtor_uscc=uscc,
-                court=court,
-                administrator=administrator,
-                procedure=procedure,
-                accepted_on=accepted_on,
-                employees_affected=data.employees_affected,
-                claims_total_fen=claims,
-                assets_total_fen=assets,
-                created_by=created_by,
-                using_db=conn,
-            )
-            await remember(idempotency, case, using_db=conn)
-            return case
+    async def write(conn: BaseDBAsyncClient) -> BankruptcyCase:
+        if await BankruptcyCase.filter(case_number=case_number).using_db(conn).exists():
+            raise Duplicate("caseNumber", "bankruptcy case", case_number)
+        return await BankruptcyCase.create(
+            case_number=case_number,
+            debtor_name=debtor_name,
+            debtor_uscc=uscc,
+            court=court,
+            administrator=administrator,
+            procedure=procedure,
+            accepted_on=accepted_on,
+            employees_affected=data.employees_affected,
+            claims_total_fen=claims,
+            assets_total_fen=assets,
+            created_by=created_by,
+            using_db=conn,
+        )
 
-    return await once(idempotency, BankruptcyCase, create)
+    return await create_once(idempotency, BankruptcyCase, write)

@@ -9,43 +9,21 @@ new ones in a transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from store.enums import Role
-from store.errors import Duplicate, NotFound, StoreError, ValidationError
+from store.enums import FINISHED_STATES, Role
+from store.errors import DependencyCycle, Duplicate, NotFound, ValidationError, WorkflowRefusal
 from store.models import Account, Task, TaskDependency
-from store.operations.transitions import (
-    FINISHED_STATES,
-    WorkflowRefusal,
-    actor_of,
-    local_today,
-)
+from store.operations.transitions import actor_of
 from workflow.calendar import default_calendar
+from workflow.clock import local_today
 from workflow.dependencies import DependencyGraph
 from workflow.errors import CalendarUnavailable, CycleError, Forbidden
 
-__all__ = ["DependencyCycle", "add_task_dependency", "blocked_by", "critical_path"]
-
-
-class DependencyCycle(StoreError):
-    """A dependency would close a cycle; ``cycle`` holds the task codes on it."""
-
-    code = "CYCLE"
-
-    def __init__(self, cycle: Sequence[str]) -> None:
-        self.cycle = tuple(cycle)
-        if len(self.cycle) == 1:
-            message = f"task {self.cycle[0]} cannot depend on itself"
-        else:
-            path = " → ".join((*self.cycle, self.cycle[0]))
-            message = (
-                f"{self.cycle[0]} cannot depend on {self.cycle[1]}: that would close "
-                f"the cycle {path}"
-            )
-        super().__init__(message, field="dependsOnId")
+__all__ = ["add_task_dependency", "blocked_by", "critical_path"]
 
 
 async def _dependency_closure(

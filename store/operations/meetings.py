@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tortoise.transactions import in_transaction
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from store.enums import MeetingLevel
 from store.errors import Duplicate, ValidationError
-from store.idempotency import Idempotency, once, remember
+from store.idempotency import Idempotency, create_once
 from store.inputs import bounded_list, column_length, optional_single_line, single_line
 from store.models import Account, AgendaItem, BankruptcyCase, EnforcementCase, JointMeeting
 from store.operations.common import UnitRef, check_date, parse_enum, resolve_unit, resolve_units
@@ -67,40 +67,33 @@ async def create_joint_meeting(
     convener = await resolve_unit(data.convener, field="convenerId")
     attending = await resolve_units(attending_refs, field="attendingUnitIds")
 
-    async def create() -> JointMeeting:
-        async with in_transaction() as conn:
-            clash = JointMeeting.filter(level=level, convener=convener, number=data.number)
-            if await clash.using_db(conn).exists():
-                raise Duplicate(
-                    "number", f"{level.label} meeting of {convener.name} no.", data.number
-                )
-            if (
-                minutes
-                and await JointMeeting.filter(minutes_number=minutes).using_db(conn).exists()
-            ):
-                raise Duplicate("minutesNumber", "minutes number", minutes)
-            meeting = await JointMeeting.create(
-                level=level,
-                number=data.number,
-                title=title,
-                held_on=held_on,
-                convener=convener,
-                minutes_number=minutes,
-                created_by=created_by,
+    async def write(conn: BaseDBAsyncClient) -> JointMeeting:
+        clash = JointMeeting.filter(level=level, convener=convener, number=data.number)
+        if await clash.using_db(conn).exists():
+            raise Duplicate("number", f"{level.label} meeting of {convener.name} no.", data.number)
+        if minutes and await JointMeeting.filter(minutes_number=minutes).using_db(conn).exists():
+            raise Duplicate("minutesNumber", "minutes number", minutes)
+        meeting = await JointMeeting.create(
+            level=level,
+            number=data.number,
+            title=title,
+            held_on=held_on,
+            convener=convener,
+            minutes_number=minutes,
+            created_by=created_by,
+            using_db=conn,
+        )
+        if attending:
+            await meeting.attending_units.add(*attending, using_db=conn)
+        for seq, (item_title, item) in enumerate(items, start=1):
+            await AgendaItem.create(
+                meeting=meeting,
+                seq=seq,
+                title=item_title,
+                enforcement_case=item.enforcement_case,
+                bankruptcy_case=item.bankruptcy_case,
                 using_db=conn,
             )
-            if attending:
-                await meeting.attending_units.add(*attending, using_db=conn)
-            for seq, (item_title, item) in enumerate(items, start=1):
-                await AgendaItem.create(
-                    meeting=meeting,
-                    seq=seq,
-                    title=item_title,
-                    enforcement_case=item.enforcement_case,
-                    bankruptcy_case=item.bankruptcy_case,
-                    using_db=conn,
-                )
-            await remember(idempotency, meeting, using_db=conn)
-            return meeting
+        return meeting
 
-    return await once(idempotency, JointMeeting, create)
+    return await create_once(idempotency, JointMeeting, write)

@@ -17,13 +17,17 @@ from __future__ import annotations
 import datetime as dt
 
 from store.enums import OPEN_STATES
-from store.enums import SupervisionLevel as StoredLevel
 from store.models import Task
 from store.operations.commit import commit_change
-from store.operations.tasks import utcnow
-from store.operations.transitions import local_today
 from workflow.calendar import default_calendar
-from workflow.warnings import SWEEP_SKIPS_STATES, Escalation, SweepItem, sweep_decisions
+from workflow.clock import local_today, utcnow
+from workflow.warnings import (
+    SWEEP_SKIPS_STATES,
+    Escalation,
+    SupervisionLevel,
+    SweepItem,
+    sweep_decisions,
+)
 
 __all__ = ["SWEEP_ACTION", "sweep"]
 
@@ -53,7 +57,7 @@ async def sweep(today: dt.date | None = None, now: dt.datetime | None = None) ->
             due_on__lt=today,
             state__in=sorted(set(OPEN_STATES) - set(SWEEP_SKIPS_STATES)),
         )
-        .exclude(supervision_level=StoredLevel.LISTED)
+        .exclude(supervision_level=SupervisionLevel.LISTED)
         .order_by("id")
     )
     tasks = {task.id: task for task in candidates}
@@ -80,8 +84,8 @@ async def _escalate(escalation: Escalation, task: Task, today: dt.date, now: dt.
     The task as the candidates' query read it is what the event records: if
     the conditional update matches, nobody has changed it since.
     """
-    from_level = StoredLevel(escalation.from_level.value)
-    to_level = StoredLevel(escalation.to_level.value)
+    # The engine's SupervisionLevel is the one the task table stores.
+    from_level, to_level = escalation.from_level, escalation.to_level
     event = await commit_change(
         task,
         expected_version=task.version,

@@ -11,14 +11,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 from store.enums import MatterType, TaskKind, TaskState, UnitKind
 from store.errors import NotFound, ValidationError
-from store.idempotency import Idempotency, once, remember
+from store.idempotency import Idempotency, create_once
 from store.inputs import bounded_list, column_length, multi_line, single_line
 from store.matters import DEFAULT_OWNER
 from store.models import (
@@ -38,9 +36,8 @@ from store.operations.common import (
     resolve_unit,
     resolve_units,
 )
+from workflow.clock import SHANGHAI, utcnow
 from workflow.registry import definition_for
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 TASK_UNIT_KINDS = (
     UnitKind.PARTY_GOV_ORGAN,
@@ -49,10 +46,6 @@ TASK_UNIT_KINDS = (
     UnitKind.COURT,
     UnitKind.OFFICE,
 )
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -126,42 +119,40 @@ async def create_task(
     # A task keeps the version it starts on: the latest one now.
     workflow = definition_for(kind.value)
 
-    async def create() -> Task:
-        async with in_transaction() if using_db is None else _nullcontext(using_db) as conn:
-            number = await next_number(f"task:{at.year}", using_db=conn)
-            task = await Task.create(
-                code=f"FY-{at.year}-{number:04d}",
-                kind=kind,
-                title=title,
-                description=description,
-                enforcement_case=data.enforcement_case,
-                bankruptcy_case=data.bankruptcy_case,
-                meeting=data.meeting,
-                matter_type=matter_type,
-                responsible_unit=responsible,
-                due_on=due_on,
-                state=TaskState.DRAFT,
-                version=1,
-                workflow_key=workflow.key,
-                workflow_version=workflow.version,
-                created_at=at,
-                using_db=conn,
-            )
-            if assisting:
-                await task.assisting_units.add(*assisting, using_db=conn)
-            await append_event(
-                task,
-                action="create",
-                from_state=None,
-                to_state=TaskState.DRAFT,
-                actor=created_by,
-                at=at,
-                using_db=conn,
-            )
-            await remember(idempotency, task, using_db=conn)
-            return task
+    async def write(conn: BaseDBAsyncClient) -> Task:
+        number = await next_number(f"task:{at.year}", using_db=conn)
+        task = await Task.create(
+            code=f"FY-{at.year}-{number:04d}",
+            kind=kind,
+            title=title,
+            description=description,
+            enforcement_case=data.enforcement_case,
+            bankruptcy_case=data.bankruptcy_case,
+            meeting=data.meeting,
+            matter_type=matter_type,
+            responsible_unit=responsible,
+            due_on=due_on,
+            state=TaskState.DRAFT,
+            version=1,
+            workflow_key=workflow.key,
+            workflow_version=workflow.version,
+            created_at=at,
+            using_db=conn,
+        )
+        if assisting:
+            await task.assisting_units.add(*assisting, using_db=conn)
+        await append_event(
+            task,
+            action="create",
+            from_state=None,
+            to_state=TaskState.DRAFT,
+            actor=created_by,
+            at=at,
+            using_db=conn,
+        )
+        return task
 
-    return await once(idempotency, Task, create)
+    return await create_once(idempotency, Task, write, using_db=using_db)
 
 
 def _check_subject(kind: TaskKind, data: TaskInput, matter_type: MatterType | None) -> None:
@@ -185,19 +176,6 @@ def _check_subject(kind: TaskKind, data: TaskInput, matter_type: MatterType | No
         raise ValidationError(
             "matterType", "matter_type.kind", "only coordination matters have a matter type"
         )
-
-
-class _nullcontext:
-    """``async with`` over an existing connection: the caller owns the transaction."""
-
-    def __init__(self, conn: BaseDBAsyncClient) -> None:
-        self.conn = conn
-
-    async def __aenter__(self) -> BaseDBAsyncClient:
-        return self.conn
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
 
 
 class _Current:

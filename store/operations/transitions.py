@@ -24,15 +24,22 @@ import functools
 import json
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from tortoise.models import Model
 
-from store.enums import ClosureMethod, TaskKind, TaskState
-from store.errors import IdempotencyKeyReused, NotFound, StoreError, ValidationError
+from store.enums import FINISHED_STATES, ClosureMethod, TaskKind, TaskState
+from store.errors import (
+    AccountInactive,
+    IdempotencyKeyReused,
+    NotFound,
+    StoreError,
+    ValidationError,
+    VersionConflict,
+    WorkflowRefusal,
+)
 from store.inputs import (
     IDEMPOTENCY_KEY_LENGTH,
     bounded_list,
@@ -53,6 +60,7 @@ from store.models import (
 )
 from store.operations.commit import commit_change, decided_changes, decided_event
 from store.snapshots import enforcement_facts, task_snapshot
+from workflow.clock import local_today, utcnow
 from workflow.definition import Definition
 from workflow.engine import (
     DUE_ON_ACTIONS,
@@ -78,23 +86,12 @@ from workflow.registry import get_definition
 
 __all__ = [
     "MIGRATE_ACTION",
-    "SHANGHAI",
-    "AccountInactive",
-    "IdempotencyKeyReused",
     "TransitionResult",
-    "VersionConflict",
-    "WorkflowRefusal",
-    "local_today",
     "replay_task",
     "task_state_at",
     "transition_task",
 ]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-#: States in which a task no longer holds up the tasks that depend on it. A
-#: cancelled dependency will never close; waiting for it would block forever.
-FINISHED_STATES = frozenset({TaskState.CLOSED, TaskState.CANCELLED})
 
 #: The longest line of evidence (a voucher's file name, a document number).
 EVIDENCE_ITEM_LENGTH = 300
@@ -105,77 +102,12 @@ EVIDENCE_ITEM_LENGTH = 300
 MIGRATE_ACTION = "migrate_workflow"
 
 
-# --------------------------------------------------------------------------- errors
-
-
-class VersionConflict(StoreError):
-    """The task changed since the caller read it (a stale ``expectedVersion``).
-
-    Attributes:
-        task_code: the task concerned.
-        expected: the version the caller sent.
-        current: the version the task is at now.
-        while_saving: True if the change was detected by the conditional UPDATE
-            (someone wrote between this call's read and its write), False if
-            the version read at the start was already different.
-    """
-
-    code = "VERSION_CONFLICT"
-
-    def __init__(
-        self, task_code: str, expected: int, current: int, *, while_saving: bool = False
-    ) -> None:
-        when = "while your change was being saved" if while_saving else "since you loaded it"
-        super().__init__(
-            f"task {task_code} was changed by someone else {when}: it is at version "
-            f"{current}, you sent expectedVersion {expected}; reload the task and try again",
-            field="expectedVersion",
-        )
-        self.task_code = task_code
-        self.expected = expected
-        self.current = current
-        self.while_saving = while_saving
-
-
-class AccountInactive(StoreError):
-    """A deactivated account tried to act."""
-
-    code = "FORBIDDEN"
-
-    def __init__(self, username: str) -> None:
-        super().__init__(f"account {username} is deactivated and may not act on tasks")
-        self.username = username
-
-
-class WorkflowRefusal(StoreError):
-    """The workflow engine refused; ``code`` is the engine's own code.
-
-    ``INVALID_TRANSITION``, ``FORBIDDEN``, ``VALIDATION``, ``GUARD_FAILED``,
-    ``CALENDAR_UNAVAILABLE``, ``INCONSISTENT_HISTORY`` … The engine's exception
-    is kept in ``error`` (and as ``__cause__``).
-    """
-
-    def __init__(self, error: WorkflowError, message: str, *, field: str | None = None) -> None:
-        super().__init__(message, field=field)
-        self.code = error.code
-        self.error = error
-
-
 # --------------------------------------------------------------------------- helpers
 
 
 def _fk(row: Model, name: str) -> Any:
     """The raw id of foreign key ``name`` (tortoise adds ``<name>_id`` at runtime)."""
     return getattr(row, f"{name}_id")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def local_today(now: dt.datetime | None = None) -> dt.date:
-    """The calendar day in Asia/Shanghai at ``now`` (default: the current time)."""
-    return (now or utcnow()).astimezone(SHANGHAI).date()
 
 
 def _utc(value: dt.datetime, field: str) -> dt.datetime:

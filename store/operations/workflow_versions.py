@@ -12,68 +12,31 @@ so that its history still replays (``transitions.replay_task``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from tortoise.transactions import in_transaction
 
 from store.enums import TaskState
-from store.errors import NotFound, StoreError, ValidationError
+from store.errors import (
+    AccountInactive,
+    NotFound,
+    StateMapRefused,
+    ValidationError,
+    VersionConflict,
+)
 from store.models import Account, Task
 from store.operations.commit import commit_change
-from store.operations.transitions import (
-    MIGRATE_ACTION,
-    AccountInactive,
-    VersionConflict,
-    utcnow,
-)
+from store.operations.transitions import MIGRATE_ACTION
+from workflow.clock import utcnow
 from workflow.definition import Definition, migrate_state_map
 from workflow.errors import StateMapError, UnknownDefinition
 from workflow.registry import get_definition
 
-__all__ = ["StateMapRefused", "migrate_open_tasks"]
+__all__ = ["migrate_open_tasks"]
 
 #: States the task table can hold (``store.enums.TaskState``); a definition
 #: may name others, but no task can be moved into them until the enum has them.
 _STORABLE = frozenset(state.value for state in TaskState)
-
-
-class StateMapRefused(StoreError):
-    """The state map cannot move the open tasks; nothing was changed.
-
-    Attributes:
-        key: the definitions' key.
-        to_version: the version the tasks were to move to.
-        problems: by older version, the engine's objection to the map
-            (:class:`~workflow.errors.StateMapError`).
-        unstorable: targets the new version has but the task table cannot hold.
-    """
-
-    code = "VALIDATION"
-
-    def __init__(
-        self,
-        key: str,
-        to_version: int,
-        problems: Mapping[int, StateMapError],
-        unstorable: Iterable[str] = (),
-    ) -> None:
-        self.key = key
-        self.to_version = to_version
-        self.problems = dict(problems)
-        self.unstorable = tuple(unstorable)
-        parts = [
-            f"from version {version}: {error}" for version, error in sorted(self.problems.items())
-        ]
-        if self.unstorable:
-            parts.append(
-                "targets a task cannot be stored in (not a TaskState): "
-                + ", ".join(self.unstorable)
-            )
-        super().__init__(
-            f"mapping: cannot move the open {key} tasks to version {to_version}; "
-            + "; ".join(parts),
-            field="mapping",
-        )
 
 
 async def migrate_open_tasks(

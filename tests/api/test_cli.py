@@ -203,3 +203,72 @@ def test_an_unknown_environment_is_named(url: str) -> None:
     done = fuyuan("migrate", url=url, FUYUAN_ENV="staging")
     assert done.returncode == 2
     assert "FUYUAN_ENV" in done.stderr
+
+
+CALENDAR_2027 = Path(__file__).resolve().parents[2] / "docs" / "calendar-2027.example.toml"
+
+
+def test_calendar_import_show_and_check(url: str, tmp_path: Path) -> None:
+    assert fuyuan("migrate", url=url).returncode == 0
+    # the package's years are stored and agree with it
+    check = fuyuan("calendar", "check", url=url)
+    assert check.returncode == 0, check.stderr
+    assert "0 year(s) where the stored calendar and the package disagree" in check.stdout
+    assert "2026  chinesecalendar" in fuyuan("calendar", "show", url=url).stdout
+    # a bad file is refused with each date named, and nothing is stored
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'year = 2027\nsource = "x"\nholidays = [2027-02-06, 2027-02-06, 2028-01-01]\n'
+        'workdays = [2027-02-17, "2027-13-01"]\n',
+        encoding="utf-8",
+    )
+    refused = fuyuan("calendar", "import", str(bad), url=url)
+    assert refused.returncode == 2
+    assert "'2027-13-01' is not a date" in refused.stderr
+    bad.write_text(bad.read_text(encoding="utf-8").replace(', "2027-13-01"', ""), encoding="utf-8")
+    refused = fuyuan("calendar", "import", str(bad), url=url)
+    assert refused.returncode == 2
+    for words in (
+        "holidays.1: 2027-02-06 is listed twice",
+        "holidays.2: 2028-01-01 is not in 2027",
+        "workdays.0: 2027-02-17 is a Wednesday",
+        "2027-01-01 (元旦) is missing",
+    ):
+        assert words in refused.stderr
+    assert fuyuan("calendar", "show", "2027", url=url).returncode == 1
+    # the sample file goes in, and shows
+    entered = fuyuan("calendar", "import", str(CALENDAR_2027), url=url)
+    assert entered.returncode == 0, entered.stderr
+    assert "calendar 2027 entered" in entered.stdout
+    shown = fuyuan("calendar", "show", "2027", url=url).stdout
+    assert "workdays: 2027-02-20 2027-05-08 2027-09-26 2027-10-09" in shown
+    assert "by the command line" in shown
+    # migrate keeps it; check names it as a year the package does not know
+    assert fuyuan("migrate", url=url).returncode == 0
+    assert "2027: stored (ADMIN), not in the package" in fuyuan("calendar", "check", url=url).stdout
+
+
+def test_sweep_warns_from_november_while_next_year_is_missing(url: str) -> None:
+    assert fuyuan("migrate", url=url).returncode == 0
+    assert fuyuan("seed", "--demo", url=url).returncode == 0
+    october = fuyuan("sweep", "--today", "2026-10-30", url=url)
+    assert october.returncode == 0
+    assert "not entered" not in october.stderr
+    december = fuyuan("sweep", "--today", "2026-12-18", url=url)
+    assert december.returncode == 0
+    assert "the 2027 holidays are not entered yet" in december.stderr
+    assert fuyuan("calendar", "import", str(CALENDAR_2027), url=url).returncode == 0
+    # with 2027 entered, the warning is gone and a sweep in 2027 judges again
+    again = fuyuan("sweep", "--today", "2026-12-18", url=url)
+    assert "not entered" not in again.stderr
+    in_2027 = fuyuan("sweep", "--today", "2027-03-01", url=url)
+    assert in_2027.returncode == 0, in_2027.stderr
+    assert "task(s) escalated" in in_2027.stdout
+
+
+def test_calendar_import_on_each_database(database_url: str) -> None:
+    entered = fuyuan("calendar", "import", str(CALENDAR_2027), url=database_url)
+    assert entered.returncode == 0, entered.stderr
+    assert "28 holidays, 4 make-up working days" in entered.stdout
+    again = fuyuan("calendar", "show", "2027", url=database_url)
+    assert "holidays: 2027-01-01 2027-01-02 2027-01-03 2027-02-06" in again.stdout

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -33,8 +32,7 @@ from tests.conftest import (
     with_database,
 )
 from tests.hardening.conftest import Attack
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from workflow.clock import SHANGHAI
 
 MUTATIONS = {
     "createEnforcementCase": "CreateEnforcementCaseInput",

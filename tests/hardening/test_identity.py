@@ -33,7 +33,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships neither stubs nor py.typed
 import httpx
@@ -44,6 +43,7 @@ from store.demo import DEMO_PASSWORD
 from tests.conftest import ROOT, asyncpg_dsn, dialect, live_server
 from tests.hardening.accounts import clone_accounts
 from tests.hardening.conftest import LOGIN, Attack
+from workflow.clock import SHANGHAI
 
 OLD_DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
 """What development tokens were signed with before issue 12: public, in the repository."""
@@ -60,7 +60,6 @@ DEMO_ACCOUNTS = (
     "demo-leader",
     "demo-admin",
 )
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 POSTGRES_ONLY = [pytest.param("postgres", marks=pytest.mark.postgres)]
 SQLITE_ONLY = ["sqlite"]
 

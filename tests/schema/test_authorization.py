@@ -22,8 +22,10 @@ from strawberry.relay import to_base64
 
 from store.enums import OPEN_STATES
 from store.models import Account, BankruptcyCase, JointMeeting, Task, TaskEvent, Unit
-from store.operations.transitions import SHANGHAI
 from tests.schema.conftest import Api, Clients
+from tests.store.test_calendars import HOLIDAYS_2027, WORKDAYS_2027
+from workflow.calendar import install_calendar
+from workflow.clock import SHANGHAI
 
 OK, HIDDEN, FORBIDDEN, UNAUTHENTICATED, REFUSED = (
     "OK",
@@ -135,6 +137,29 @@ async def viewer(api: Api, t: Targets, task: Task) -> str:
 async def workflow(api: Api, t: Targets, task: Task) -> str:
     body = await api("{ workflow(kind: OTHER) { version } }")
     return _outcome(body, "workflow", lambda v: v is not None)
+
+
+async def official_calendar(api: Api, t: Targets, task: Task) -> str:
+    body = await api("{ officialCalendar(year: 2026) { year holidays } }")
+    return _outcome(body, "officialCalendar", lambda v: v is not None and v["year"] == 2026)
+
+
+async def set_official_calendar(api: Api, t: Targets, task: Task) -> str:
+    try:
+        body = await api(
+            _mutation(
+                "setOfficialCalendar", "SetOfficialCalendarInput",
+                "officialCalendar { year } errors { code }",
+            ),
+            input={
+                "year": 2027, "source": "test",
+                "holidays": [day.isoformat() for day in HOLIDAYS_2027],
+                "workdays": [day.isoformat() for day in WORKDAYS_2027],
+            },
+        )  # fmt: skip
+    finally:
+        install_calendar(None)  # the entered 2027 stays in this test's database only
+    return _outcome(body, "setOfficialCalendar", lambda v: v["officialCalendar"] is not None)
 
 
 async def login(api: Api, t: Targets, task: Task) -> str:
@@ -389,6 +414,11 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
                       "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     issue_briefing: {"coordinator": (A, A), "court": (F, F), "unit": (F, F),
                      "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
+    # the calendar is everyone's to read, the administrator's to enter (issue 14)
+    official_calendar: {"coordinator": (A, A), "court": (A, A), "unit": (A, A),
+                        "leader": (A, A), "admin": (A, A), "anonymous": (U, U)},
+    set_official_calendar: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
+                            "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
 }  # fmt: skip
 
 

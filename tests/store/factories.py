@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import TypedDict
-from zoneinfo import ZoneInfo
 
 from store.enums import Role, TaskKind, UnitKind
 from store.models import Account, EnforcementCase, Task, Unit
 from store.operations.cases import EnforcementCaseInput, create_enforcement_case
 from store.operations.tasks import TaskInput, create_task
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from workflow.clock import SHANGHAI
 
 #: The day the tests take place (a Thursday; 2026 has an official calendar).
 TODAY = dt.date(2026, 11, 26)

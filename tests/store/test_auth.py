@@ -10,10 +10,9 @@ from store.auth import (
     FAILURE_WINDOW,
     MAX_FAILURES_PER_CLIENT,
     MAX_FAILURES_PER_USERNAME,
-    LoginFailed,
-    LoginThrottled,
     login,
 )
+from store.errors import LoginFailed, LoginThrottled
 from store.models import LoginAttempt
 from store.operations.units import create_account, create_unit
 

@@ -7,15 +7,14 @@ import datetime as dt
 import pytest
 
 from store.enums import TaskState
-from store.errors import Duplicate
+from store.errors import DependencyCycle, Duplicate, WorkflowRefusal
 from store.models import Task, TaskDependency
 from store.operations.dependencies import (
-    DependencyCycle,
     add_task_dependency,
     blocked_by,
     critical_path,
 )
-from store.operations.transitions import WorkflowRefusal, transition_task
+from store.operations.transitions import transition_task
 from tests.store.factories import TODAY, Step, World, at, other_task
 from tests.store.factories import world as make_world
 

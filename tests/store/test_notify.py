@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 
 from store import notify
 from store.enums import TaskKind
+from store.errors import ListenerLost, SubscriberLagged
 from store.models import Task, TaskEvent, Unit
 from store.operations.tasks import TaskInput, append_event, create_task
 from store.operations.units import create_unit
@@ -112,7 +113,7 @@ async def test_a_subscriber_that_falls_behind_is_cut_off_without_holding_up_writ
                 await _append(task, conn)
         assert await TaskEvent.filter(task_id=task.id).count() == 4  # the writer went on
         await asyncio.sleep(0.05)
-        with pytest.raises(notify.SubscriberLagged):
+        with pytest.raises(SubscriberLagged):
             await anext(slow)
 
 
@@ -121,5 +122,5 @@ async def test_close_ends_the_subscriptions(unit: Unit) -> None:
         waiting = asyncio.create_task(anext(subscription))
         await asyncio.sleep(0)
         await notify.close()
-        with pytest.raises(notify.ListenerLost):
+        with pytest.raises(ListenerLost):
             await waiting

@@ -15,15 +15,17 @@ from tortoise import Tortoise
 
 from store.db import tortoise_config
 from store.enums import ClosureMethod, SupervisionLevel, TaskState
-from store.errors import StoreError
+from store.errors import (
+    AccountInactive,
+    IdempotencyKeyReused,
+    StoreError,
+    VersionConflict,
+    WorkflowRefusal,
+)
 from store.models import Account, EnforcementCase, Task, TaskEvent
 from store.operations.cases import record_performance
 from store.operations.transitions import (
-    AccountInactive,
-    IdempotencyKeyReused,
     TransitionResult,
-    VersionConflict,
-    WorkflowRefusal,
     replay_task,
     task_state_at,
     transition_task,

@@ -43,8 +43,9 @@ from store.intervals import Scope, SqlParams, intervals_in_force
 from store.models import Task, TaskEvent, Unit
 from store.warning_sql import CODES, WarningSql
 from tests.conftest import open_database
-from tests.store.factories import SHANGHAI, at
+from tests.store.factories import at
 from workflow.calendar import default_calendar
+from workflow.clock import SHANGHAI
 from workflow.warnings import NOT_STARTED_STATES, WarningColor, warning_for, warning_windows
 
 T = TypeVar("T")

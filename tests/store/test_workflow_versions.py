@@ -14,16 +14,15 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from store.enums import TaskState
-from store.errors import NotFound
+from store.errors import NotFound, StateMapRefused, WorkflowRefusal
 from store.models import Task, TaskEvent
 from store.operations.tasks import append_event
 from store.operations.transitions import (
-    WorkflowRefusal,
     replay_task,
     task_state_at,
     transition_task,
 )
-from store.operations.workflow_versions import StateMapRefused, migrate_open_tasks
+from store.operations.workflow_versions import migrate_open_tasks
 from tests.store.factories import (
     TODAY,
     Step,

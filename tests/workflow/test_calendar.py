@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflow.calendar import WorkingCalendar, default_calendar, official_years
+from workflow.calendar import (
+    OfficialYear,
+    WorkingCalendar,
+    default_calendar,
+    install_calendar,
+    official_years,
+    package_years,
+)
 from workflow.errors import CalendarUnavailable
 
 D = datetime.date
@@ -201,3 +208,30 @@ def test_adding_then_counting_gives_back_n(start: datetime.date, n: int) -> None
 
     assert calendar.working_days_between(start, end) == n
     assert n == 0 or calendar.is_working_day(end)
+
+
+def test_a_calendar_of_official_rows_equals_the_package_day_by_day() -> None:
+    # given the package's years as rows (what `fuyuan migrate` stores)
+    rows = package_years()
+    calendar = WorkingCalendar(official=rows)
+    # then it answers for the same years, with the same days, as the package's calendar
+    assert calendar.supported_years == default_calendar().supported_years
+    for day in _days(D(2024, 1, 1), D(2026, 12, 31)):
+        assert calendar.is_working_day(day) is default_calendar().is_working_day(day), day
+
+
+def test_an_installed_calendar_with_a_new_year_is_the_default_until_removed() -> None:
+    # given 2027 as an administrator enters it (not the official notice: a plausible one)
+    rows = dict(package_years())
+    rows[2027] = OfficialYear.of(2027, [D(2027, 1, 1), D(2027, 2, 8)], [D(2027, 2, 20)])
+    before = install_calendar(WorkingCalendar(official=rows))
+    try:
+        calendar = default_calendar()
+        assert calendar.supported_years[-1] == 2027
+        assert not calendar.is_working_day(D(2027, 2, 8))  # a Monday off
+        assert calendar.is_working_day(D(2027, 2, 20))  # the make-up Saturday
+        assert calendar.working_days_between(D(2026, 12, 31), D(2027, 1, 8)) == 5
+    finally:
+        install_calendar(before)
+    with pytest.raises(CalendarUnavailable):
+        default_calendar().is_working_day(D(2027, 1, 4))

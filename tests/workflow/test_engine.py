@@ -19,7 +19,6 @@ from workflow.engine import (
     applied,
     available_actions,
     decide,
-    format_fen,
     replay,
 )
 from workflow.errors import (
@@ -31,6 +30,7 @@ from workflow.errors import (
     MissingInput,
     WorkflowError,
 )
+from workflow.money import format_fen
 
 RESPONSIBLE_UNIT = 10
 OTHER_UNIT = 11

@@ -6,6 +6,7 @@ from workflow.errors import (
     CalendarUnavailable,
     CycleError,
     DefinitionError,
+    ErrorCode,
     Forbidden,
     GuardFailed,
     InconsistentHistory,
@@ -101,3 +102,18 @@ def test_every_error_has_its_api_code_and_plain_message(
     assert isinstance(error, WorkflowError)
     assert error.code == code
     assert str(error) == message
+
+
+def test_every_engine_error_declares_a_code_of_the_one_enum() -> None:
+    # Given every exception the engine raises on purpose
+    classes: list[type[WorkflowError]] = [WorkflowError]
+    for cls in classes:
+        classes.extend(cls.__subclasses__())
+
+    # Then each carries an ErrorCode, which the API shows unchanged
+    assert all(isinstance(cls.code, ErrorCode) for cls in classes)
+    assert {cls.code for cls in classes} >= {
+        ErrorCode.INCONSISTENT_HISTORY,
+        ErrorCode.INVALID_STATE_MAP,
+        ErrorCode.GUARD_FAILED,
+    }

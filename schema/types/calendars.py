@@ -1,0 +1,54 @@
+"""The official working-day calendar of a year, as every signed-in role reads it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Self
+
+import strawberry
+
+from store.enums import CalendarOrigin
+from store.models import Account, OfficialCalendar
+
+
+@strawberry.type(
+    name="OfficialCalendar",
+    description="One year of the PRC official calendar (国务院办公厅 节假日安排): the days "
+    "off and the make-up working days deadlines are counted by.",
+)
+class OfficialCalendarType:
+    row: strawberry.Private[OfficialCalendar]
+    year: int = strawberry.field(description="The year.")
+    source: str = strawberry.field(
+        description="Where it comes from: the notice (国办发明电〔2025〕N号), or the calendar "
+        "package for the years it shipped."
+    )
+    holidays: list[dt.date] = strawberry.field(
+        description="Every day off of the holiday periods, weekends inside a period included."
+    )
+    workdays: list[dt.date] = strawberry.field(
+        description="The make-up working days (调休上班): Saturdays and Sundays worked."
+    )
+    origin: CalendarOrigin = strawberry.field(
+        description="PACKAGE (seeded from the calendar package) or ADMIN (entered by hand)."
+    )
+    entered_by: str | None = strawberry.field(
+        description="The administrator who entered it (display name); null for the package "
+        "and for the command line."
+    )
+    entered_at: dt.datetime = strawberry.field(description="When it was entered (UTC).")
+
+    @classmethod
+    def from_model(cls, row: OfficialCalendar) -> Self:
+        # Loaded by the caller (prefetch_related); a package row has none.
+        account = row.entered_by if isinstance(row.entered_by, Account) else None
+        return cls(
+            row=row,
+            year=row.year,
+            source=row.source,
+            holidays=[dt.date.fromisoformat(day) for day in row.holidays],
+            workdays=[dt.date.fromisoformat(day) for day in row.workdays],
+            origin=row.origin,
+            entered_by=account.display_name if account is not None else None,
+            entered_at=row.entered_at,
+        )

@@ -1,0 +1,134 @@
+"""officialCalendar for every signed-in role; setOfficialCalendar for administrators only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from strawberry.relay import to_base64
+
+from store.models import OfficialCalendar, OfficialCalendarChange, Task
+from tests.schema.conftest import Clients
+from tests.store.test_calendars import HOLIDAYS_2027, WORKDAYS_2027
+from workflow.calendar import install_calendar
+
+OFFICIAL_CALENDAR = """
+query ($year: Int!) {
+  officialCalendar(year: $year) { year source holidays workdays origin enteredBy enteredAt }
+}
+"""
+
+SET_OFFICIAL_CALENDAR = """
+mutation ($input: SetOfficialCalendarInput!) {
+  setOfficialCalendar(input: $input) {
+    officialCalendar { __typename year source holidays workdays origin enteredBy }
+    errors { field code message }
+  }
+}
+"""
+
+TASK_WARNING = """
+query ($id: ID!) { node(id: $id) { ... on Task { dueOn warning } } }
+"""
+
+
+@pytest.fixture(autouse=True)
+def package_calendar_after() -> Iterator[None]:
+    yield
+    install_calendar(None)
+
+
+def _input(**changes: object) -> dict[str, object]:
+    return {
+        "year": 2027,
+        "source": "示例 (test, not official)",
+        "holidays": [day.isoformat() for day in HOLIDAYS_2027],
+        "workdays": [day.isoformat() for day in WORKDAYS_2027],
+        **changes,
+    }
+
+
+async def test_every_signed_in_role_reads_a_year_and_a_missing_one_is_null(api: Clients) -> None:
+    for client in (api.unit, api.leader, api.court, api.coordinator, api.admin):
+        data = await client.data(OFFICIAL_CALENDAR, year=2026)
+        calendar = data["officialCalendar"]
+        assert (calendar["year"], calendar["origin"], calendar["enteredBy"]) == (
+            2026,
+            "PACKAGE",
+            None,
+        )
+        assert "2026-10-01" in calendar["holidays"]
+        assert calendar["workdays"][0] == "2026-01-04"
+        assert (await client.data(OFFICIAL_CALENDAR, year=2027))["officialCalendar"] is None
+    anonymous = await api.anonymous(OFFICIAL_CALENDAR, year=2026)
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_only_an_administrator_may_enter_a_year(api: Clients) -> None:
+    for client in (api.coordinator, api.leader, api.unit, api.court):
+        body = await client(SET_OFFICIAL_CALENDAR, input=_input())
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert not await OfficialCalendar.exists(year=2027)
+
+
+async def test_a_2027_entered_by_the_administrator_gives_a_task_due_in_it_a_real_colour(
+    api: Clients,
+) -> None:
+    # given an assigned task due 2027-01-15: before 2027 is entered, its colour is UNKNOWN
+    task = await Task.filter(state="ASSIGNED").first()
+    assert task is not None
+    await Task.filter(id=task.id).update(due_on="2027-01-15")
+    task_id = to_base64("Task", task.id)
+    before = await api.coordinator.data(TASK_WARNING, id=task_id)
+    assert before["node"] == {"dueOn": "2027-01-15", "warning": "UNKNOWN"}
+    # when the administrator enters 2027
+    data = await api.admin.data(SET_OFFICIAL_CALENDAR, input=_input())
+    payload = data["setOfficialCalendar"]
+    assert payload["errors"] == []
+    entered = payload["officialCalendar"]
+    assert entered["__typename"] == "OfficialCalendar"
+    assert (entered["year"], entered["origin"]) == (2027, "ADMIN")
+    assert entered["enteredBy"]  # the administrator's name
+    assert entered["workdays"] == [day.isoformat() for day in WORKDAYS_2027]
+    # then the task has a colour the engine judged, for every reader
+    after = await api.coordinator.data(TASK_WARNING, id=task_id)
+    assert after["node"]["warning"] in {"NONE", "BLUE", "YELLOW", "RED"}
+    read = await api.unit.data(OFFICIAL_CALENDAR, year=2027)
+    assert read["officialCalendar"]["source"] == "示例 (test, not official)"
+
+
+async def test_a_bad_year_comes_back_in_errors_naming_each_date_and_nothing_is_stored(
+    api: Clients,
+) -> None:
+    holidays = [day.isoformat() for day in HOLIDAYS_2027[1:]]  # 元旦 missing
+    data = await api.admin.data(
+        SET_OFFICIAL_CALENDAR,
+        input=_input(holidays=[*holidays, "2028-01-03"], workdays=["2027-02-17"]),
+    )
+    payload = data["setOfficialCalendar"]
+    assert payload["officialCalendar"] is None
+    errors = {tuple(error["field"]): error for error in payload["errors"]}
+    assert {error["code"] for error in payload["errors"]} == {"VALIDATION"}
+    assert "2028-01-03 is not in 2027" in errors["input", "holidays", str(len(holidays))]["message"]
+    assert "2027-02-17 is a Wednesday" in errors["input", "workdays", "0"]["message"]
+    assert "2027-01-01 (元旦) is missing" in errors["input", "holidays"]["message"]
+    assert not await OfficialCalendar.exists(year=2027)
+    assert await OfficialCalendarChange.all().count() == 0
+
+
+async def test_replacing_a_year_with_tasks_needs_replace(api: Clients) -> None:
+    first = await api.admin.data(SET_OFFICIAL_CALENDAR, input=_input())
+    assert first["setOfficialCalendar"]["errors"] == []
+    task = await Task.filter(state="ASSIGNED").first()
+    assert task is not None
+    await Task.filter(id=task.id).update(due_on="2027-03-01")
+    again = await api.admin.data(
+        SET_OFFICIAL_CALENDAR, input=_input(source="国办发明电〔2026〕N号")
+    )
+    (error,) = again["setOfficialCalendar"]["errors"]
+    assert (error["field"], error["code"]) == (["input", "replace"], "VALIDATION")
+    replaced = await api.admin.data(
+        SET_OFFICIAL_CALENDAR, input=_input(source="国办发明电〔2026〕N号", replace=True)
+    )
+    assert replaced["setOfficialCalendar"]["officialCalendar"]["source"] == "国办发明电〔2026〕N号"
+    assert await OfficialCalendarChange.filter(year=2027).count() == 2
