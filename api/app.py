@@ -22,7 +22,7 @@ from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api.auth import bearer_token, viewer_of
-from api.downloads import briefing_file
+from api.downloads import briefing_file, ledger_file
 from api.graphiql import asset_files, local_page
 from api.http import GraphQLOverHTTP
 from api.middleware import BodySizeLimit, SecurityHeaders
@@ -163,6 +163,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/graphiql/assets/{path:path}", asset_files(graphql.ide_assets)),
             Route("/briefings/{briefing_id:int}.{format}", briefing_file),
+            Route("/ledgers/{kind}.xlsx", ledger_file),
             Mount("/app", StaticFiles(directory=DASHBOARD), name="dashboard"),
         ],
         lifespan=lifespan,

@@ -84,6 +84,22 @@ def _parser() -> argparse.ArgumentParser:
     progress.add_argument("--json", action="store_true", help="print JSON instead of a table")
     progress.set_defaults(run=_progress)
 
+    ledger = commands.add_parser("ledger", help="台账 workbooks (.xlsx)")
+    ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
+    export = ledger_commands.add_parser(
+        "export", help="write a ledger of every row (as the office sees them) to an .xlsx"
+    )
+    export.add_argument("kind", choices=["tasks", "cases", "matters", "units"])
+    export.add_argument(
+        "--filter",
+        help='the list\'s filter as JSON, as exportLedger takes it: {"tasks": {"state": '
+        '["ASSIGNED"]}}, {"enforcementCases": {…}}, {"progress": {…}}',
+    )
+    export.add_argument(
+        "--as-of", type=_moment, help="units only: the moment (ISO; Asia/Shanghai unless a zone)"
+    )
+    export.add_argument("--out", required=True, help="the .xlsx file to write")
+    export.set_defaults(run=_ledger_export)
     calendar = commands.add_parser(
         "calendar", help="the official working-day calendar (节假日安排), one year per notice"
     )
@@ -309,6 +325,51 @@ def _progress(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report_dict(report), ensure_ascii=False, indent=2))
     else:
         print(report_table(report))
+    return 0
+
+
+def _ledger_export(args: argparse.Namespace, settings: Settings) -> int:
+    import dataclasses
+    from pathlib import Path
+    from typing import BinaryIO
+
+    from schema.errors import CodedError
+    from schema.ledgers import LedgerFilter, LedgerKind, decode_filter, write_ledger
+    from schema.types.progress import ProgressScope
+    from store.setup import database
+
+    kind = LedgerKind(args.kind)
+    try:
+        spec = decode_filter(args.filter)
+    except CodedError as err:
+        print(f"fuyuan: {err.message}", file=sys.stderr)
+        return 2
+    if args.as_of is not None:
+        if kind is not LedgerKind.UNITS:
+            print(
+                "fuyuan: --as-of is for the units ledger; the others are as of now", file=sys.stderr
+            )
+            return 2
+        spec = spec or LedgerFilter()
+        progress = dataclasses.replace(spec.progress or ProgressScope(), as_of=args.as_of)
+        spec = dataclasses.replace(spec, progress=progress)
+    out = Path(args.out)
+
+    async def run(file: BinaryIO) -> int:
+        async with database(settings.database_url):
+            return await write_ledger(kind, spec, file, viewer=None)
+
+    try:
+        with out.open("wb") as file:
+            rows = asyncio.run(run(file))
+    except CodedError as err:
+        out.unlink(missing_ok=True)
+        print(f"fuyuan: {err.message}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"fuyuan: cannot write {out}: {err.strerror}", file=sys.stderr)
+        return 2
+    print(f"fuyuan: wrote {rows} rows to {out}")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Briefing downloads: ``/briefings/{id}.docx``, ``.md`` and ``.html``.
+"""Downloads: a briefing's ``/briefings/{id}.docx``, ``.md`` and ``.html``, and the
+台账 ``/ledgers/{kind}.xlsx?filter=…``.
 
 Authorized like the GraphQL API: a bearer token of an active account, and
 the same visibility (``store.visibility.briefing_scope``): a missing or bad
@@ -12,7 +13,9 @@ as GraphQL's ``extensions.code``.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
+import io
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -21,6 +24,9 @@ from starlette.responses import JSONResponse, Response
 from api.auth import bearer_token, viewer_of
 from reports.briefings import briefing_files, number_of
 from reports.html_layout import PRINT_CSS
+from reports.ledgers import MEDIA_TYPE as XLSX
+from schema.errors import CodedError
+from schema.ledgers import LedgerKind, decode_filter, file_name, write_ledger
 from schema.permissions import SIGN_IN
 from store.models import Briefing
 from store.visibility import NOTHING, briefing_scope
@@ -85,3 +91,38 @@ async def briefing_file(request: Request) -> Response:
     if fmt == "html":
         headers["Content-Security-Policy"] = HTML_CONTENT_SECURITY_POLICY
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+async def ledger_file(request: Request) -> Response:
+    """A 台账 as .xlsx, made now for the viewer: the rows its list would show it.
+
+    ``filter`` is exportLedger's filter as JSON (the URL exportLedger gives
+    carries it); it is applied again here, within what this viewer may see,
+    so a URL passed on shows the next viewer only its own rows. An unknown
+    kind is 404, a filter the list would refuse 400 with the list's code.
+    """
+    kinds = {kind.value: kind for kind in LedgerKind}
+    kind = kinds.get(request.path_params["kind"])
+    if kind is None:
+        return _error(404, "NOT_FOUND", f"no ledger {request.path_params['kind']!r}: use "
+                      + ", ".join(kinds))  # fmt: skip
+    settings = request.app.state.settings
+    viewer, auth_error = await viewer_of(bearer_token(request), secret=settings.secret_key)
+    if viewer is None or not viewer.is_active:
+        why = f"sign in again: {auth_error}" if auth_error else SIGN_IN
+        return _error(401, "UNAUTHENTICATED", why)
+    out = io.BytesIO()
+    try:
+        await write_ledger(
+            kind, decode_filter(request.query_params.get("filter")), out, viewer=viewer
+        )
+    except CodedError as err:
+        code = (err.extensions or {}).get("code", "BAD_REQUEST")
+        return _error(400, str(code), err.message)
+    name = file_name(kind, dt.datetime.now(dt.UTC))
+    headers = {
+        "Content-Disposition": f'attachment; filename="ledger-{kind.value}.xlsx"; '
+        f"filename*=UTF-8''{quote(name)}",
+        "Cache-Control": "private, no-store",
+    }
+    return Response(out.getvalue(), media_type=XLSX, headers=headers)

@@ -24,6 +24,7 @@ from schema.mutations.cases import (
     resolve_create_enforcement_case,
     resolve_record_performance,
 )
+from schema.mutations.ledgers import ExportLedgerPayload, resolve_export_ledger
 from schema.mutations.meetings import (
     CreateJointMeetingPayload,
     RecordMeetingDecisionPayload,
@@ -38,7 +39,13 @@ from schema.mutations.tasks import (
     resolve_create_task,
     resolve_transition_task,
 )
-from schema.permissions import CanAct, IsAdmin, IsCoordinator, IsCoordinatorOrCourt
+from schema.permissions import (
+    CanAct,
+    IsAdmin,
+    IsAuthenticated,
+    IsCoordinator,
+    IsCoordinatorOrCourt,
+)
 
 
 @strawberry.type(description="Everything that changes data. Each takes one input.")
@@ -110,6 +117,12 @@ class Mutation:
         permission_classes=[IsCoordinator],
         description="Issue (印发) a draft briefing: it gets the next serial of its year "
         "(2023年第5期) and never changes again.",
+    )
+    export_ledger: ExportLedgerPayload = strawberry.mutation(
+        resolver=resolve_export_ledger,
+        permission_classes=[IsAuthenticated],
+        description="A 台账 as an .xlsx: the URL to download it from, holding exactly the rows "
+        "the matching list shows you with `filter`.",
     )
     set_official_calendar: SetOfficialCalendarPayload = strawberry.mutation(
         resolver=resolve_set_official_calendar,

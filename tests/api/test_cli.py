@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 
 def fuyuan(*args: str, url: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
@@ -120,6 +121,58 @@ def test_progress_prints_the_figures_as_a_table_and_as_json(url: str) -> None:
     unknown = fuyuan("progress", "--unit", "KF-NONE", url=url)
     assert unknown.returncode == 2
     assert "no unit KF-NONE" in unknown.stderr
+
+
+def test_ledger_export_writes_every_row_as_the_office_sees_them(url: str, tmp_path: Path) -> None:
+    # given the demo data
+    assert fuyuan("migrate", url=url).returncode == 0
+    assert fuyuan("seed", "--demo", url=url).returncode == 0
+    # when the operator exports the tasks, the closed ones, and the units as of a moment
+    out = tmp_path / "tasks.xlsx"
+    done = fuyuan("ledger", "export", "tasks", "--out", str(out), url=url)
+    closed = tmp_path / "closed.xlsx"
+    only = '{"tasks": {"state": ["CLOSED"]}}'
+    filtered = fuyuan("ledger", "export", "tasks", "--filter", only, "--out", str(closed), url=url)
+    units = tmp_path / "units.xlsx"
+    moment = ("--as-of", "2026-11-20T18:00")
+    summary = fuyuan("ledger", "export", "units", *moment, "--out", str(units), url=url)
+    # then every task is there, the filter keeps the closed ones, the summary is as of then
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"fuyuan: wrote 111 rows to {out}"
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    assert str(sheet["A1"].value).startswith("交办事项台账（范围：全部；")
+    assert sheet.max_row == 2 + 111
+    assert filtered.returncode == 0, filtered.stderr
+    closed_sheet = load_workbook(closed).active
+    assert closed_sheet is not None
+    states = {row[8] for row in closed_sheet.iter_rows(min_row=3, values_only=True)}
+    assert states == {"已销号"}
+    assert summary.returncode == 0, summary.stderr
+    units_sheet = load_workbook(units).active
+    assert units_sheet is not None
+    assert "截至2026-11-20 18:00 北京时间" in str(units_sheet["A1"].value)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(("--filter", "{nope"), "not JSON", id="not-json"),
+        pytest.param(("--filter", '{"tasks": {"colour": "RED"}}'), "no field `colour`", id="field"),
+        pytest.param(("--filter", '{"enforcementCases": {}}'), "does not apply", id="another-list"),
+        pytest.param(("--as-of", "2026-11-20T18:00"), "units ledger", id="as-of"),
+    ],
+)
+def test_ledger_export_refuses_a_bad_filter(
+    url: str, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    assert fuyuan("migrate", url=url).returncode == 0
+
+    done = fuyuan("ledger", "export", "tasks", *args, "--out", str(tmp_path / "x.xlsx"), url=url)
+
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 def test_production_refuses_a_short_secret_key(url: str) -> None:

@@ -12,12 +12,14 @@ Outcomes:
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from strawberry.relay import to_base64
 
 from store.enums import OPEN_STATES
@@ -336,6 +338,23 @@ query ($scope: ProgressScope) { progress(scope: $scope) { total } }
 """
 
 
+async def export_ledger(api: Api, t: Targets, task: Task) -> str:
+    # shown: the task ledger the URL downloads, searched for the task's code, holds it
+    body = await api(
+        _mutation("exportLedger", "ExportLedgerInput", "url errors { code }"),
+        input={"kind": "TASKS", "filter": {"tasks": {"search": task.code}}},
+    )
+    if body.get("errors"):
+        return _outcome(body, "exportLedger", lambda v: True)
+    url = body["data"]["exportLedger"]["url"]
+    download = await api.http.get(url, headers={"authorization": f"Bearer {api.token}"})
+    assert download.status_code == 200, download.text
+    sheet = load_workbook(io.BytesIO(download.content)).active
+    assert sheet is not None
+    codes = {row[1] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    return OK if task.code in codes else HIDDEN
+
+
 async def progress(api: Api, t: Targets, task: Task) -> str:
     # counted: the figures as of the task's creation hold one more task than a
     # microsecond before (scoped to its unit, kind and day, so that's the task)
@@ -414,6 +433,9 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
                       "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     issue_briefing: {"coordinator": (A, A), "court": (F, F), "unit": (F, F),
                      "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
+    # a ledger holds what the list shows (docs/operations.md, Ledgers)
+    export_ledger: {"coordinator": (A, A), "court": (A, HIDDEN), "unit": (A, HIDDEN),
+                    "leader": (A, A), "admin": (HIDDEN, HIDDEN), "anonymous": (U, U)},
     # the calendar is everyone's to read, the administrator's to enter (issue 14)
     official_calendar: {"coordinator": (A, A), "court": (A, A), "unit": (A, A),
                         "leader": (A, A), "admin": (A, A), "anonymous": (U, U)},
