@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships neither stubs nor py.typed
@@ -292,3 +293,20 @@ def live_server(
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+#: Operations only another role than the coordinator may call, and the demo account the
+#: schemathesis runs call them as. schemathesis reads a FORBIDDEN answer as a failure on
+#: purpose (a refused caller says nothing of the data it sent), so each operation is fuzzed
+#: by an account allowed to reach its resolver.
+ACCOUNT_OF_OPERATION = {"Mutation.setOfficialCalendar": "demo-admin"}
+
+
+def schemathesis_runs() -> list[Any]:
+    """pytest params (account, schemathesis operation filter) covering every operation once:
+    the coordinator for all but :data:`ACCOUNT_OF_OPERATION`, then one run for each of those."""
+    others = [arg for name in ACCOUNT_OF_OPERATION for arg in ("--exclude-name", name)]
+    runs = [pytest.param("demo-coordinator", others, id="demo-coordinator")]
+    for name, account in ACCOUNT_OF_OPERATION.items():
+        runs.append(pytest.param(account, ["--include-name", name], id=name))
+    return runs

@@ -3,7 +3,8 @@
 `fuyuan serve` runs on a copy of the seeded demo database (SQLite) on a free
 port; schemathesis loads the schema from /graphql by introspection and sends
 generated queries and mutations — valid ones and, in its negative mode, broken
-ones — as the demo coordinator, who may call every operation. The only check is
+ones — as the demo coordinator, and the few operations only another role may
+call as that role (``tests.conftest.ACCOUNT_OF_OPERATION``). The only check is
 ``not_a_server_error``: every answer must have a status below 500. Mutations
 write to the throwaway database, which no other test uses.
 
@@ -25,7 +26,7 @@ import httpx
 import pytest
 
 from store.demo import DEMO_PASSWORD
-from tests.conftest import live_server
+from tests.conftest import live_server, schemathesis_runs
 
 EXAMPLES_PER_OPERATION = 25
 """About 20 operations (queries and mutations) x 25 examples: some 30 seconds."""
@@ -60,14 +61,18 @@ def _token(base: str, username: str) -> str:
     return token
 
 
-def test_schemathesis_finds_no_server_error(served_demo: str, tmp_path: Path) -> None:
-    # given the served demo and the coordinator's token
-    token = _token(served_demo, "demo-coordinator")
+@pytest.mark.parametrize(("account", "operations"), schemathesis_runs())
+def test_schemathesis_finds_no_server_error(
+    served_demo: str, tmp_path: Path, account: str, operations: list[str]
+) -> None:
+    # given the served demo and the token of an account that may call the operations
+    token = _token(served_demo, account)
     # when schemathesis fuzzes every operation of the schema
     run = subprocess.run(
         [
             str(SCHEMATHESIS), "run", f"{served_demo}/graphql",
             "--header", f"Authorization: Bearer {token}",
+            *operations,
             "--checks", "not_a_server_error",
             "--max-examples", str(EXAMPLES_PER_OPERATION),
             "--seed", str(SEED),

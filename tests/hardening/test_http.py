@@ -24,7 +24,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -37,6 +36,7 @@ from tests.conftest import (
     drop_database,
     live_server,
     postgres_url,
+    schemathesis_runs,
     with_database,
 )
 from tests.hardening.conftest import Attack
@@ -326,23 +326,7 @@ EXCLUDED_CHECKS = {
 """Checks of ``--checks all`` that do not apply to this GraphQL API, with the reason."""
 
 
-#: Operations only another role may call, and the demo account schemathesis calls them as;
-#: everything else it calls as the coordinator. schemathesis reads a FORBIDDEN answer as a
-#: failure on purpose (a refused caller says nothing of the data it sent), so each operation
-#: is fuzzed by an account allowed to reach its resolver.
-ACCOUNT_OF_OPERATION = {"Mutation.setOfficialCalendar": "demo-admin"}
-
-
-def _schemathesis_runs() -> list[Any]:
-    """(account, operation filter) pairs that together cover every operation once."""
-    others = [arg for name in ACCOUNT_OF_OPERATION for arg in ("--exclude-name", name)]
-    runs = [pytest.param("demo-coordinator", others, id="demo-coordinator")]
-    for name, account in ACCOUNT_OF_OPERATION.items():
-        runs.append(pytest.param(account, ["--include-name", name], id=name))
-    return runs
-
-
-@pytest.mark.parametrize(("account", "operations"), _schemathesis_runs())
+@pytest.mark.parametrize(("account", "operations"), schemathesis_runs())
 def test_schemathesis_with_every_check_finds_nothing_in_production(
     production: Attack, tmp_path: Path, account: str, operations: list[str]
 ) -> None:
