@@ -66,10 +66,14 @@ __all__ = [
     "责任单位汇总台账 (progress() by responsible unit, as of a moment)."
 )
 class LedgerKind(Enum):
-    TASKS = "tasks"
-    CASES = "cases"
-    MATTERS = "matters"
-    UNITS = "units"
+    TASKS = strawberry.enum_value("tasks", description="交办事项台账: the tasks list.")
+    CASES = strawberry.enum_value(
+        "cases", description="涉党政机关执行案件台账: cases, amounts and payments."
+    )
+    MATTERS = strawberry.enum_value("matters", description="破产协调事项台账: bankruptcy matters.")
+    UNITS = strawberry.enum_value(
+        "units", description="责任单位汇总台账: progress() by responsible unit, as of a moment."
+    )
 
 
 TITLES = {
