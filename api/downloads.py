@@ -101,7 +101,8 @@ async def ledger_file(request: Request) -> Response:
     so a URL passed on shows the next viewer only its own rows. An unknown
     kind is 404, a filter the list would refuse 400 with the list's code.
     """
-    kinds = {kind.value: kind for kind in LedgerKind}
+    # str(): strawberry.enum_value makes each value a str at run time, not in the stubs
+    kinds = {str(kind.value): kind for kind in LedgerKind}
     kind = kinds.get(request.path_params["kind"])
     if kind is None:
         return _error(404, "NOT_FOUND", f"no ledger {request.path_params['kind']!r}: use "
