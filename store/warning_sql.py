@@ -21,7 +21,7 @@ Example:
     >>> from workflow.warnings import WarningWindows
     >>> windows = WarningWindows(today=dt.date(2026, 11, 24), blue_until=None)
     >>> WarningSql(SqlParams(sqlite=False), windows).is_colour(WarningColor.RED)
-    "i.state NOT IN ('CANCELLED', 'CLOSED') AND i.due_on IS NOT NULL AND i.due_on < $1"
+    "i.state NOT IN ('CANCELLED', 'CLOSED', 'CLOSURE_REQUESTED', 'SUSPENDED') AND i.due_on IS NOT NULL AND i.due_on < $1"
 """
 
 from __future__ import annotations
@@ -87,10 +87,14 @@ class WarningSql:
     def _seq(self, day: str) -> str:
         return f"(SELECT working_seq FROM calendar_day WHERE day = {day})"
 
+    def _silent(self) -> frozenset[str]:
+        """The states that never warn: finished, or paused (the clock is stopped)."""
+        return self._windows.finished | self._windows.paused
+
     def _unwarned(self) -> str:
-        """A task that never warns: finished, or without a due date."""
+        """A task that never warns: finished or paused, or without a due date."""
         c = self._c
-        return f"{c.state} IN ({_quoted(self._windows.finished)}) OR {c.due_on} IS NULL"
+        return f"{c.state} IN ({_quoted(self._silent())}) OR {c.due_on} IS NULL"
 
     def _late(self) -> str:
         return f"{self._c.due_on} < {self._today}"
@@ -135,7 +139,7 @@ class WarningSql:
         if colour is WarningColor.RED:
             c = self._c
             return (
-                f"{c.state} NOT IN ({_quoted(self._windows.finished)})"
+                f"{c.state} NOT IN ({_quoted(self._silent())})"
                 f" AND {c.due_on} IS NOT NULL AND {self._late()}"
             )
         return f"({self.colour()}) = {CODES[colour]}"

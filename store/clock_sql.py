@@ -1,0 +1,37 @@
+"""The clocks that pause (``workflow.clocks``) as SQL over the intervals in force.
+
+The intervals (``store.intervals``) know a task's state, due date and its
+assignment and closing dates; the day of its closure request is read from the
+event log, as of the interval: the latest ``request_closure`` event at or
+before the event that opened the interval (``seq``), through the event's
+``(task_id, seq)`` index. A figure for a past moment reads intervals that
+were in force then, and so requests made by then only: it does not change.
+
+Working days come from ``calendar_day`` (``store.calendar_days``): the working
+days in ``(a, b]`` are ``n(b) - n(a)``. A day without a row (a year without an
+official calendar) gives NULL, and such a task is not counted either way.
+"""
+
+from __future__ import annotations
+
+__all__ = ["REQUEST_ACTION", "requested_on", "working_days"]
+
+#: The action whose day 按期 is judged on, and the office's review starts from.
+REQUEST_ACTION = "request_closure"
+
+
+def requested_on(alias: str = "i") -> str:
+    """The day of the latest closure request as of interval ``alias`` (NULL if none)."""
+    return (
+        f'(SELECT MAX(e."occurred_on") FROM "task_event" e'
+        f' WHERE e."task_id" = {alias}.task_id AND e."seq" <= {alias}.seq'
+        f" AND e.\"action\" = '{REQUEST_ACTION}')"
+    )
+
+
+def working_days(start: str, end: str) -> str:
+    """The working days in ``(start, end]``, two SQL date expressions (NULL if unknown)."""
+    return (
+        f"((SELECT working_seq FROM calendar_day WHERE day = {end})"
+        f" - (SELECT working_seq FROM calendar_day WHERE day = {start}))"
+    )
