@@ -29,6 +29,7 @@ from reports.chart import closure_rate_chart
 from reports.docx_layout import render_docx
 from reports.html_layout import render_html
 from reports.markdown_layout import render_markdown
+from workflow.clocks import ClockLimits
 from reports.snapshot import Snapshot, collect, end_of_day, issuer_name
 from reports.words import BriefingText, default_title
 from store.enums import BriefingStatus
@@ -104,8 +105,12 @@ async def generate_briefing(
     generated_by: Account | None = None,
     now: dt.datetime | None = None,
     idempotency: Idempotency | None = None,
+    limits: ClockLimits | None = None,
 ) -> Briefing:
     """A DRAFT briefing for the period, with the figures as of the period's end.
+
+    ``limits`` are the 签收时限 and the office's review limit the clocks are
+    judged by (default: ``workflow.clocks``'; the app passes its settings').
 
     With ``idempotency``, a retry of the same request returns the first draft
     (without computing or rendering anything again).
@@ -136,7 +141,13 @@ async def generate_briefing(
         # The figures as of the end of the period, or as of now for a period ending today.
         as_of = min(end_of_day(end), now)
         snapshot = await collect(
-            start, end, as_of=as_of, region=region, unit_ids=scope_units, issuer=issuer
+            start,
+            end,
+            as_of=as_of,
+            region=region,
+            unit_ids=scope_units,
+            issuer=issuer,
+            limits=limits,
         )
         text = BriefingText(
             title=text_title, year=end.year, serial=None, next_steps="", issuer=issuer

@@ -15,6 +15,9 @@ from reports.words import (
     chinese_date,
     group_rows,
     next_steps_paragraphs,
+    clocks_paragraphs,
+    late_acceptance_rows,
+    LATE_ACCEPTANCE_HEADER,
     overdue_intro,
     overdue_rows,
     paragraphs,
@@ -49,6 +52,12 @@ def render_markdown(snapshot: Snapshot, text: BriefingText) -> str:
     out += [f"## {SECTIONS[4]}", "", overdue_intro(snapshot), ""]
     if snapshot.overdue:
         out += [*_md_table(OVERDUE_HEADER, overdue_rows(snapshot.overdue)), ""]
+    for paragraph in clocks_paragraphs(snapshot):
+        out += [paragraph, ""]
+    if snapshot.late_acceptances:
+        out += ["**表4　未按时签收事项**", ""]
+        rows = late_acceptance_rows(snapshot.late_acceptances)
+        out += [*_md_table(LATE_ACCEPTANCE_HEADER, rows), ""]
     out += [f"## {SECTIONS[5]}", ""]
     for paragraph in next_steps_paragraphs(text.next_steps):
         out += [paragraph, ""]

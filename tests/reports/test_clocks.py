@@ -34,7 +34,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from reports.markdown_layout import render_markdown
 from reports.progress import Scope, compute_progress
+from reports.snapshot import Snapshot, collect
+from reports.words import BriefingText
 from store.models import Account, Task, TaskEvent
 from store.operations.sweep import sweep
 from store.operations.transitions import transition_task
@@ -167,3 +170,31 @@ async def test_an_assignment_unanswered_past_the_time_limit_is_accepted_late(db:
     task = await walk(task, [("accept", fin, d(10, 12), 9, {})])
     assert (await progress(at(d(10, 12), 18))).accepted_late == 0
     assert (await progress(at(d(10, 9), 18))).accepted_late == 1  # the past does not change
+
+
+async def test_the_briefing_lists_the_late_acceptances_and_times_the_review(db: str) -> None:
+    w = await world()
+    co, fin = w.coordinator, w.finance_liaison
+    late = await other_task(w, "迟迟未签收的事项", created=at(d(9, 29), 8))
+    await walk(late, [("assign", co, d(9, 29), 9, {"due_on": d(10, 30)})])
+    reviewed = await other_task(w, "审核较慢的事项", created=at(d(9, 21), 8))
+    reviewed = await walk(reviewed, opened(w, d(9, 21), d(10, 30), d(9, 22)))
+    await walk(reviewed, [("request_closure", fin, d(10, 12), 10, PROOF),
+                          ("approve_closure", co, d(10, 20), 11, {})])  # fmt: skip
+
+    # The period ends 10-20: it has waited (09-29, 10-20] = 11 working days:
+    # 09-30, 10-08, 10-09, 10-10 (调休), 10-12, 10-13, 10-14, 10-15, 10-16, 10-19, 10-20.
+    snapshot = await collect(d(10, 1), d(10, 20))
+    assert snapshot.clocks.accepted_late == 1
+    assert [(i.code, i.assigned_on, i.working_days_waited) for i in snapshot.late_acceptances] == [
+        (late.code, "2026-09-29", 11)
+    ]
+    assert snapshot.clocks.average_review_days == 6
+    assert snapshot.clocks.reviews_late == 1
+    assert Snapshot.from_json(snapshot.to_json()) == snapshot
+    text = BriefingText(title="通报", year=2026, serial=None, next_steps="", issuer="")
+    markdown = render_markdown(snapshot, text)
+    assert "表4　未按时签收事项" in markdown
+    assert "迟迟未签收的事项" in markdown
+    assert "平均用时6.0个工作日" in markdown
+    assert "超过5个工作日的1件" in markdown
