@@ -7,7 +7,7 @@ import logging
 import os
 import secrets
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -53,7 +53,7 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     cors_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
-    clock_limits: ClockLimits = ClockLimits()
+    clock_limits: ClockLimits = field(default_factory=ClockLimits)
 
     @property
     def debug(self) -> bool:

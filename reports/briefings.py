@@ -29,7 +29,6 @@ from reports.chart import closure_rate_chart
 from reports.docx_layout import render_docx
 from reports.html_layout import render_html
 from reports.markdown_layout import render_markdown
-from workflow.clocks import ClockLimits
 from reports.snapshot import Snapshot, collect, end_of_day, issuer_name
 from reports.words import BriefingText, default_title
 from store.enums import BriefingStatus
@@ -39,6 +38,7 @@ from store.inputs import MAX_MULTILINE_LENGTH, bounded_list, column_length, mult
 from store.models import Account, Briefing, Unit
 from store.operations.common import check_date, next_number
 from workflow.clock import SHANGHAI
+from workflow.clocks import ClockLimits
 
 MAX_NEXT_STEPS = MAX_MULTILINE_LENGTH
 """下一步工作要求 longer than this is not a briefing section any more."""

@@ -14,6 +14,7 @@ from reports.chart import closure_rate_chart
 from reports.snapshot import Snapshot
 from reports.words import (
     GROUP_WIDTHS_MM,
+    LATE_ACCEPTANCE_HEADER,
     OVERDUE_HEADER,
     OVERDUE_WIDTHS_MM,
     REGION_HEADER,
@@ -22,11 +23,10 @@ from reports.words import (
     BriefingText,
     byline,
     chinese_date,
-    group_rows,
-    next_steps_paragraphs,
     clocks_paragraphs,
+    group_rows,
     late_acceptance_rows,
-    LATE_ACCEPTANCE_HEADER,
+    next_steps_paragraphs,
     overdue_intro,
     overdue_rows,
     paragraphs,

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from reports.snapshot import Snapshot
 from reports.words import (
+    LATE_ACCEPTANCE_HEADER,
     OVERDUE_HEADER,
     REGION_HEADER,
     SECTIONS,
@@ -13,11 +14,10 @@ from reports.words import (
     BriefingText,
     byline,
     chinese_date,
-    group_rows,
-    next_steps_paragraphs,
     clocks_paragraphs,
+    group_rows,
     late_acceptance_rows,
-    LATE_ACCEPTANCE_HEADER,
+    next_steps_paragraphs,
     overdue_intro,
     overdue_rows,
     paragraphs,

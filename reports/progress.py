@@ -271,7 +271,7 @@ class _Moment(Moment):
     warnings: WarningWindows
     trend_from: dt.date
     trend_to: dt.date
-    limits: ClockLimits = ClockLimits()
+    limits: ClockLimits = field(default_factory=ClockLimits)
 
 
 def _intervals(p: SqlParams, scope: Scope, visible_sql: str | None, moment: _Moment) -> str:

@@ -408,7 +408,9 @@ ORDER BY i.assigned_on, "t"."code"
     items = []
     for row in rows:
         assigned = row["assigned_on"]
-        day = assigned if isinstance(assigned, dt.date) else dt.date.fromisoformat(str(assigned)[:10])
+        day = (
+            assigned if isinstance(assigned, dt.date) else dt.date.fromisoformat(str(assigned)[:10])
+        )
         items.append(
             LateAcceptanceItem(
                 code=str(row["code"]),

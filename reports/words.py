@@ -168,8 +168,10 @@ def clocks_paragraphs(snapshot: Snapshot) -> list[str]:
     if count == 0:
         accept = f"无超过签收时限（{c.accept_within_working_days}个工作日）未签收的事项。"
     else:
-        listed = "逐项列明如下" if count == len(snapshot.late_acceptances) else (
-            f"以下列出等待最久的{len(snapshot.late_acceptances)}件"
+        listed = (
+            "逐项列明如下"
+            if count == len(snapshot.late_acceptances)
+            else (f"以下列出等待最久的{len(snapshot.late_acceptances)}件")
         )
         accept = (
             f"超过签收时限（交办后{c.accept_within_working_days}个工作日）未签收或退回的事项"

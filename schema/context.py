@@ -23,7 +23,7 @@ class Context:
     viewer: Account | None = None
     auth_error: str | None = None
     secret_key: str = ""
-    clock_limits: ClockLimits = ClockLimits()
+    clock_limits: ClockLimits = field(default_factory=ClockLimits)
     token_ttl: dt.timedelta = dt.timedelta(hours=12)
     loaders: Loaders = field(init=False)
 

@@ -20,8 +20,8 @@ Example:
     >>> import datetime as dt
     >>> from workflow.warnings import WarningWindows
     >>> windows = WarningWindows(today=dt.date(2026, 11, 24), blue_until=None)
-    >>> WarningSql(SqlParams(sqlite=False), windows).is_colour(WarningColor.RED)
-    "i.state NOT IN ('CANCELLED', 'CLOSED', 'CLOSURE_REQUESTED', 'SUSPENDED') AND i.due_on IS NOT NULL AND i.due_on < $1"
+    >>> print(WarningSql(SqlParams(sqlite=False), windows).is_colour(WarningColor.RED))
+    i.state NOT IN ('CANCELLED', 'CLOSED', 'CLOSURE_REQUESTED', 'SUSPENDED') AND i.due_on ...
 """
 
 from __future__ import annotations

@@ -94,8 +94,8 @@ def paused_due_on(
 
     Example (国庆 2026: 10-01 to 10-07 off, Saturday 10-10 worked):
         >>> from workflow.calendar import default_calendar
-        >>> d = datetime.date
-        >>> pause = paused_due_on(d(2026, 10, 9), d(2026, 9, 29), d(2026, 10, 9), default_calendar())
+        >>> d, calendar = datetime.date, default_calendar()
+        >>> pause = paused_due_on(d(2026, 10, 9), d(2026, 9, 29), d(2026, 10, 9), calendar)
         >>> pause.working_days, pause.due_on
         (3, datetime.date(2026, 10, 13))
 

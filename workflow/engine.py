@@ -279,7 +279,7 @@ def facts_needed(definition: Definition, state: str, action: str) -> frozenset[s
         >>> sorted(facts_needed(enforcement, "CLOSURE_REQUESTED", "approve_closure"))
         ['enforcement']
         >>> sorted(facts_needed(enforcement, "CLOSURE_REQUESTED", "reject_closure"))
-        ['court_unit_id']
+        ['court_unit_id', 'paused_since']
     """
     step = definition.step(state, action)
     if step is None:

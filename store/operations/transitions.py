@@ -201,7 +201,8 @@ async def _paused_since(task: Task) -> dt.date | None:
         .limit(1)
         .values_list("occurred_on", flat=True)
     )
-    return rows[0] if rows else None
+    day = rows[0] if rows else None
+    return day if isinstance(day, dt.date) else None
 
 
 async def _snapshot(task: Task, facts: frozenset[str]) -> TaskSnapshot:

@@ -80,7 +80,8 @@ def test_the_calendar_is_the_one_the_comments_count_on() -> None:
     calendar = default_calendar()
     days_off = [d(9, 25), *(d(10, n) for n in range(1, 8))]
     assert not any(calendar.is_working_day(day) for day in days_off)
-    assert calendar.is_working_day(d(9, 20)) and calendar.is_working_day(d(10, 10))
+    assert calendar.is_working_day(d(9, 20))
+    assert calendar.is_working_day(d(10, 10))
     assert calendar.working_days_between(d(9, 28), d(10, 9)) == 4
 
 
@@ -141,7 +142,9 @@ async def test_a_closure_request_stops_the_unit_clock_and_the_review_is_timed(db
     # C's open review: 5 working days on 10-19, 6 on the morning of 10-20.
     assert (await progress(at(d(10, 19), 18))).reviews_open_late == 0
     assert (await progress(at(d(10, 20), 8))).reviews_open_late == 1
-    assert (await progress(at(d(10, 20), 8), ClockLimits(review_warn_working_days=6))).reviews_open_late == 0
+    assert (
+        await progress(at(d(10, 20), 8), ClockLimits(review_warn_working_days=6))
+    ).reviews_open_late == 0
 
     b = await walk(b, [("approve_closure", co, d(10, 20), 10, {})])
     c = await walk(c, [("approve_closure", co, d(10, 20), 11, {})])
@@ -155,7 +158,8 @@ async def test_a_closure_request_stops_the_unit_clock_and_the_review_is_timed(db
     assert done.reviews_open_late == 0
     # As of 10-19 nothing had closed yet, and it stays so.
     before = await progress(at(d(10, 19), 18))
-    assert before.closed == 0 and before.review_days_count == 0
+    assert before.closed == 0
+    assert before.review_days_count == 0
 
 
 async def test_an_assignment_unanswered_past_the_time_limit_is_accepted_late(db: str) -> None:
@@ -166,7 +170,9 @@ async def test_an_assignment_unanswered_past_the_time_limit_is_accepted_late(db:
     assert (await progress(at(d(9, 30), 18))).accepted_late == 0  # 1 working day
     assert (await progress(at(d(10, 8), 18))).accepted_late == 0  # 2: within the limit
     assert (await progress(at(d(10, 9), 18))).accepted_late == 1  # 3: 未按时签收
-    assert (await progress(at(d(10, 9), 18), ClockLimits(accept_within_working_days=3))).accepted_late == 0
+    assert (
+        await progress(at(d(10, 9), 18), ClockLimits(accept_within_working_days=3))
+    ).accepted_late == 0
     task = await walk(task, [("accept", fin, d(10, 12), 9, {})])
     assert (await progress(at(d(10, 12), 18))).accepted_late == 0
     assert (await progress(at(d(10, 9), 18))).accepted_late == 1  # the past does not change
