@@ -28,9 +28,10 @@ PostgreSQL but for the parameter placeholders:
 * ``_enforcement_statement`` counts the enforcement cases, the performed
   ones, and the amounts due and paid;
 * ``_clocks_statement`` counts the clocks of ``workflow.clocks``: the
-  ASSIGNED tasks past the 签收时限 (未按时签收), and the office's review
-  time (审核用时) of the closed tasks and the reviews still open
-  (``store.clock_sql``).
+  ASSIGNED tasks past the 签收时限 (未按时签收) and the reviews still open
+  past the office's limit; ``_reviews_statement`` the office's decisions
+  (销号 or 驳回) and the working days each review took (审核用时), from the
+  event log (``store.clock_sql``).
 
 The statements do not depend on each other; ``store.reads.read_all`` runs
 them side by side where the database allows (separate connections: they
@@ -46,9 +47,10 @@ Definitions (docs/glossary.md explains each in Chinese and English):
 * on-time rate = closed tasks whose closure was requested (the request
   finally approved: the unit's clock stops there) on or before the due date
   in force when closing ÷ closed (a task without a due date cannot be late);
-* review time (审核用时) = working days from that request to the approval,
-  over the closed tasks; a review is late past ``ClockLimits.review_warn_working_days``,
-  counted for the closed tasks and for the requests still under review;
+* review time (审核用时) = working days from a closure request to the
+  office's decision on it (approved or rejected), over the decisions made by
+  the moment; a review is late past ``ClockLimits.review_warn_working_days``,
+  counted for the decisions and for the requests still under review;
 * accepted late (未按时签收) = ASSIGNED tasks assigned more than
   ``ClockLimits.accept_within_working_days`` working days before the date;
 * warnings as ``workflow.warnings.warning_for`` judges them on the moment's
@@ -86,7 +88,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
-from store.clock_sql import requested_on, working_days
+from store.clock_sql import DECISION_ACTIONS, requested_on, working_days
 from store.enums import FINISHED_STATES, ClosureMethod, TaskState
 from store.intervals import Moment, Scope, SqlParams, intervals_in_force
 from store.models import Task, Unit
@@ -250,7 +252,7 @@ class ProgressReport:
 
     @property
     def average_review_days(self) -> float | None:
-        """审核用时: mean working days from the approved request to the approval."""
+        """审核用时: mean working days from a closure request to the office's decision."""
         if self.review_days_count == 0:
             return None
         return self.review_days_total / self.review_days_count
@@ -428,10 +430,10 @@ WHERE x.live > 0
 
 
 def _clocks_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
-    """The clocks of ``workflow.clocks``: 未按时签收 and the office's 审核用时.
+    """The clocks of ``workflow.clocks`` at the moment: 未按时签收, and the reviews open too long.
 
-    Only the ASSIGNED, CLOSURE_REQUESTED and CLOSED intervals are read; the
-    request's day is looked up for the last two only.
+    Only the ASSIGNED and CLOSURE_REQUESTED intervals are read; the request's
+    day is looked up for the second only.
     """
     source = _intervals(p, scope, visible_sql, m)
     today = p(m.today)
@@ -439,24 +441,45 @@ def _clocks_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _M
     review = int(m.limits.review_warn_working_days)
     waited = working_days("x.assigned_on", today)
     reviewing = working_days("x.requested_on", today)
-    reviewed = working_days("x.requested_on", "x.closed_on")
     return f"""
 SELECT COALESCE(SUM(CASE WHEN x.state = 'ASSIGNED' AND {waited} > {accept}
                          THEN 1 ELSE 0 END), 0) AS accepted_late,
        COALESCE(SUM(CASE WHEN x.state = 'CLOSURE_REQUESTED' AND {reviewing} > {review}
-                         THEN 1 ELSE 0 END), 0) AS reviews_open_late,
-       COALESCE(SUM(CASE WHEN x.state = 'CLOSED' AND {reviewed} IS NOT NULL
-                         THEN 1 ELSE 0 END), 0) AS reviewed,
-       COALESCE(SUM(CASE WHEN x.state = 'CLOSED' THEN {reviewed} END), 0) AS review_days,
-       COALESCE(SUM(CASE WHEN x.state = 'CLOSED' AND {reviewed} > {review}
-                         THEN 1 ELSE 0 END), 0) AS reviews_late
+                         THEN 1 ELSE 0 END), 0) AS reviews_open_late
 FROM (
-    SELECT i.state, i.assigned_on, i.closed_on,
-           CASE WHEN i.state IN ('CLOSURE_REQUESTED', 'CLOSED') THEN {requested_on()} END
-               AS requested_on
-    {source} AND {_in_period(p, scope)}
-      AND i.state IN ('ASSIGNED', 'CLOSURE_REQUESTED', 'CLOSED')
+    SELECT i.state, i.assigned_on,
+           CASE WHEN i.state = 'CLOSURE_REQUESTED' THEN {requested_on()} END AS requested_on
+    {source} AND {_in_period(p, scope)} AND i.state IN ('ASSIGNED', 'CLOSURE_REQUESTED')
 ) x
+"""
+
+
+def _reviews_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
+    """The office's decisions on closure requests by the moment, and the working days each took.
+
+    A decision is an approve_closure or reject_closure event recorded by the
+    moment, of a task of the population; its request is the latest
+    request_closure before it. A decision whose days fall in a year without
+    an official calendar is not counted.
+    """
+    source = _intervals(p, scope, visible_sql, m)
+    at = p(m.as_of)
+    review = int(m.limits.review_warn_working_days)
+    days = working_days("x.requested_on", "x.decided_on")
+    decisions = _quoted(DECISION_ACTIONS)
+    return f"""
+SELECT COUNT(r.days) AS reviewed, COALESCE(SUM(r.days), 0) AS review_days,
+       COALESCE(SUM(CASE WHEN r.days > {review} THEN 1 ELSE 0 END), 0) AS reviews_late
+FROM (
+    SELECT {days} AS days
+    FROM (
+        SELECT e."occurred_on" AS decided_on,
+               {requested_on("e", before=True)} AS requested_on
+        FROM "task_event" e
+        WHERE e."action" IN ({decisions}) AND e."occurred_at" <= {at}
+          AND e."task_id" IN (SELECT i.task_id {source} AND {_in_period(p, scope)})
+    ) x
+) r
 """
 
 
@@ -466,6 +489,7 @@ _STATEMENTS = (
     _handling_statement,
     _enforcement_statement,
     _clocks_statement,
+    _reviews_statement,
 )
 
 
@@ -534,7 +558,7 @@ async def compute_progress(
         params = SqlParams(sqlite)
         queries.append((statement(params, scope, visible_sql, moment), params.values))
     rows = await read_all(conn, queries)
-    units_rows, trend_rows, handling_rows, enforcement_rows, clocks_rows = rows
+    units_rows, trend_rows, handling_rows, enforcement_rows, clocks_rows, review_rows = rows
     units, ages = _add_units(report, units_rows)
     report.ageing = [
         AgeBucket(label, low, high, ages[index])
@@ -562,6 +586,7 @@ async def compute_progress(
     for row in clocks_rows:
         report.accepted_late = int(row["accepted_late"])
         report.reviews_open_late = int(row["reviews_open_late"])
+    for row in review_rows:
         report.review_days_count = int(row["reviewed"])
         report.review_days_total = int(row["review_days"])
         report.reviews_late = int(row["reviews_late"])

@@ -160,7 +160,7 @@ def clocks_paragraphs(snapshot: Snapshot) -> list[str]:
     c = snapshot.clocks
     review = (
         f"联席会议办公室审核销号申请平均用时{_days(c.average_review_days)}个工作日"
-        f"（自申请销号至审核办结），其中超过{c.review_warn_working_days}个工作日的{c.reviews_late}件；"
+        f"（自申请销号至作出销号或驳回决定），其中超过{c.review_warn_working_days}个工作日的{c.reviews_late}件；"
         f"尚在审核且已超过{c.review_warn_working_days}个工作日的{c.reviews_open_late}件。"
         "责任单位申请销号后至审核期间不计入其办理时限，按期办结以最终获准的销号申请日期认定。"
     )

@@ -14,18 +14,26 @@ official calendar) gives NULL, and such a task is not counted either way.
 
 from __future__ import annotations
 
-__all__ = ["REQUEST_ACTION", "requested_on", "working_days"]
+__all__ = ["DECISION_ACTIONS", "REQUEST_ACTION", "requested_on", "working_days"]
 
 #: The action whose day 按期 is judged on, and the office's review starts from.
 REQUEST_ACTION = "request_closure"
 
+#: The office's decisions on a closure request: the review ends with either.
+DECISION_ACTIONS = ("approve_closure", "reject_closure")
 
-def requested_on(alias: str = "i") -> str:
-    """The day of the latest closure request as of interval ``alias`` (NULL if none)."""
+
+def requested_on(alias: str = "i", *, before: bool = False) -> str:
+    """The day of the latest closure request as of row ``alias`` (NULL if none).
+
+    ``alias`` is an interval (the requests up to the event that opened it) or,
+    with ``before``, an event (the requests before it).
+    """
+    compare = "<" if before else "<="
     return (
-        f'(SELECT MAX(e."occurred_on") FROM "task_event" e'
-        f' WHERE e."task_id" = {alias}.task_id AND e."seq" <= {alias}.seq'
-        f" AND e.\"action\" = '{REQUEST_ACTION}')"
+        f'(SELECT MAX(q."occurred_on") FROM "task_event" q'
+        f' WHERE q."task_id" = {alias}."task_id" AND q."seq" {compare} {alias}."seq"'
+        f" AND q.\"action\" = '{REQUEST_ACTION}')"
     )
 
 

@@ -256,17 +256,19 @@ class ProgressType:
         return round(days, 2) if days is not None else None
 
     @strawberry.field(
-        description="审核用时: the office's average review time of the closed tasks, in "
-        "working days from the closure request finally approved to the approval; null when "
-        "none is closed (or its days fall in a year without an official calendar)."
+        description="审核用时: the office's average review time, in working days from a "
+        "closure request to its decision (approved or rejected), over the decisions made by "
+        "the moment; null when there is none (or their days fall in a year without an "
+        "official calendar)."
     )
     def average_review_days(self) -> float | None:
         days = self.report.average_review_days
         return round(days, 2) if days is not None else None
 
     @strawberry.field(
-        description="Closed tasks whose review took the office longer than the configured "
-        "limit (FUYUAN_REVIEW_WARN_WORKING_DAYS, default 5 working days)."
+        description="Decisions on closure requests (approved or rejected) by the moment whose "
+        "review took the office longer than the configured limit "
+        "(FUYUAN_REVIEW_WARN_WORKING_DAYS, default 5 working days)."
     )
     def reviews_late(self) -> int:
         return self.report.reviews_late

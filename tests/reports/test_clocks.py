@@ -151,15 +151,17 @@ async def test_a_closure_request_stops_the_unit_clock_and_the_review_is_timed(db
     done = await progress(at(d(10, 21), 18))
     assert done.closed == 2
     assert done.closed_on_time == 2  # B closed 10-20 after its due 10-13, asked on 10-13
-    assert done.review_days_count == 2
-    assert done.review_days_total == 5 + 6
-    assert done.average_review_days == 5.5
+    # 审核用时 over the office's decisions: B rejected after 3, B approved after 5,
+    # C approved after 6 working days.
+    assert done.review_days_count == 3
+    assert done.review_days_total == 3 + 5 + 6
+    assert done.average_review_days == 14 / 3
     assert done.reviews_late == 1  # C: 6 > 5
     assert done.reviews_open_late == 0
-    # As of 10-19 nothing had closed yet, and it stays so.
+    # As of 10-19 nothing had closed yet and only B's rejection was decided; it stays so.
     before = await progress(at(d(10, 19), 18))
     assert before.closed == 0
-    assert before.review_days_count == 0
+    assert (before.review_days_count, before.review_days_total) == (1, 3)
 
 
 async def test_an_assignment_unanswered_past_the_time_limit_is_accepted_late(db: str) -> None:
