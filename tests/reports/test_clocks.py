@@ -34,15 +34,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from reports.markdown_layout import render_markdown
 from reports.progress import Scope, compute_progress
 from reports.snapshot import Snapshot, collect
 from reports.words import BriefingText
+from store.errors import WorkflowRefusal
 from store.models import Account, Task, TaskEvent
 from store.operations.sweep import sweep
 from store.operations.transitions import transition_task
 from tests.store.factories import World, at, other_task, world
-from workflow.calendar import default_calendar
+from workflow.calendar import WorkingCalendar, default_calendar, install_calendar
 from workflow.clocks import ClockLimits
 
 Step = tuple[str, Account, dt.date, int, dict[str, Any]]
@@ -206,3 +209,24 @@ async def test_the_briefing_lists_the_late_acceptances_and_times_the_review(db: 
     assert "迟迟未签收的事项" in markdown
     assert "平均用时6.0个工作日" in markdown
     assert "超过5个工作日的1件" in markdown
+
+
+async def test_resuming_into_a_year_without_a_calendar_is_refused_never_guessed(db: str) -> None:
+    w = await world()
+    co = w.coordinator
+    task = await other_task(w, "E", created=at(d(12, 1), 8))
+    suspend: Step = ("suspend", co, d(12, 14), 9, {"comment": "等待审计结论"})
+    task = await walk(task, [*opened(w, d(12, 1), d(12, 31), d(12, 2)), suspend])
+    before = install_calendar(WorkingCalendar(years=frozenset({2026})))
+    try:
+        with pytest.raises(WorkflowRefusal) as refused:
+            await transition_task(
+                task.id, "resume", co, expected_version=task.version,
+                now=at(dt.date(2027, 1, 5), 9),
+            )  # fmt: skip
+    finally:
+        install_calendar(before)
+    assert refused.value.code == "CALENDAR_UNAVAILABLE"
+    assert "2027" in str(refused.value)
+    row = await Task.get(id=task.id)
+    assert (row.state.value, row.version, row.due_on) == ("SUSPENDED", task.version, d(12, 31))
