@@ -88,7 +88,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
-from store.clock_sql import DECISION_ACTIONS, requested_on, working_days
+from store.clock_sql import REJECT_ACTION, working_days
 from store.enums import FINISHED_STATES, ClosureMethod, TaskState
 from store.intervals import Moment, Scope, SqlParams, intervals_in_force
 from store.models import Task, Unit
@@ -331,7 +331,7 @@ SELECT ((CAST(i.unit_id AS BIGINT) * 16 + CASE i.state {state_code} END) * 4
         + {warning}) * 8
        + CASE WHEN i.state = 'CLOSED'
                    THEN CASE WHEN i.due_on IS NULL OR i.closed_on <= i.due_on
-                               OR {requested_on()} <= i.due_on THEN 1 ELSE 0 END
+                               OR i.requested_on <= i.due_on THEN 1 ELSE 0 END
               WHEN i.state = 'CANCELLED' THEN -1
               {" ".join(ages)}
          END + 1 AS k,
@@ -447,8 +447,7 @@ SELECT COALESCE(SUM(CASE WHEN x.state = 'ASSIGNED' AND {waited} > {accept}
        COALESCE(SUM(CASE WHEN x.state = 'CLOSURE_REQUESTED' AND {reviewing} > {review}
                          THEN 1 ELSE 0 END), 0) AS reviews_open_late
 FROM (
-    SELECT i.state, i.assigned_on,
-           CASE WHEN i.state = 'CLOSURE_REQUESTED' THEN {requested_on()} END AS requested_on
+    SELECT i.state, i.assigned_on, i.requested_on
     {source} AND {_in_period(p, scope)} AND i.state IN ('ASSIGNED', 'CLOSURE_REQUESTED')
 ) x
 """
@@ -457,29 +456,33 @@ FROM (
 def _reviews_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
     """The office's decisions on closure requests by the moment, and the working days each took.
 
-    A decision is an approve_closure or reject_closure event recorded by the
-    moment, of a task of the population; its request is the latest
-    request_closure before it. A decision whose days fall in a year without
-    an official calendar is not counted.
+    A decision is an approval (the interval in force of a closed task: its
+    request and closing days) or a rejection (a reject_closure event recorded
+    by the moment, of a task of the population, and the interval it opened,
+    which holds the day of the request it rejected). A decision whose days
+    fall in a year without an official calendar is not counted.
     """
-    source = _intervals(p, scope, visible_sql, m)
+    approved = _intervals(p, scope, visible_sql, m)
+    population = _intervals(p, scope, visible_sql, m)
     at = p(m.as_of)
     review = int(m.limits.review_warn_working_days)
-    days = working_days("x.requested_on", "x.decided_on")
-    decisions = _quoted(DECISION_ACTIONS)
+    days = "(cd.working_seq - cr.working_seq)"
     return f"""
-SELECT COUNT(r.days) AS reviewed, COALESCE(SUM(r.days), 0) AS review_days,
-       COALESCE(SUM(CASE WHEN r.days > {review} THEN 1 ELSE 0 END), 0) AS reviews_late
+SELECT COUNT(*) AS reviewed, COALESCE(SUM({days}), 0) AS review_days,
+       COALESCE(SUM(CASE WHEN {days} > {review} THEN 1 ELSE 0 END), 0) AS reviews_late
 FROM (
-    SELECT {days} AS days
-    FROM (
-        SELECT e."occurred_on" AS decided_on,
-               {requested_on("e", before=True)} AS requested_on
+        SELECT i.requested_on, i.closed_on AS decided_on
+        {approved} AND {_in_period(p, scope)} AND i.state = 'CLOSED'
+        UNION ALL
+        SELECT o.requested_on, e."occurred_on"
         FROM "task_event" e
-        WHERE e."action" IN ({decisions}) AND e."occurred_at" <= {at}
-          AND e."task_id" IN (SELECT i.task_id {source} AND {_in_period(p, scope)})
-    ) x
-) r
+        JOIN "task_state_interval" o ON o.task_id = e."task_id" AND o.seq = e."seq"
+        WHERE e."action" = '{REJECT_ACTION}' AND e."occurred_at" <= {at}
+          AND EXISTS (SELECT 1 {population} AND i.task_id = e."task_id"
+                      AND {_in_period(p, scope)})
+) x
+JOIN calendar_day cd ON cd.day = x.decided_on
+JOIN calendar_day cr ON cr.day = x.requested_on
 """
 
 

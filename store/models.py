@@ -374,10 +374,10 @@ class TaskStateInterval(Model):
     """One span of a task's history: what held from one event until the next change.
 
     Derived from ``task_event`` by the database itself: a trigger on every
-    insert into ``task_event`` (migration 0006) closes the task's current
+    insert into ``task_event`` (migrations 0006, 0013) closes the task's current
     interval at the event's moment and opens the next one, when the event
-    changes the state, the due date, the assignment or closing date, or the
-    responsible unit. The application never writes these rows; they let
+    changes the state, the due date, the assignment, closure request or
+    closing date, or the responsible unit. The application never writes these rows; they let
     ``reports.progress`` read every task "as of T" as one row each
     (``valid_from <= T < valid_to``) instead of replaying the event log.
     """
@@ -397,6 +397,9 @@ class TaskStateInterval(Model):
     created_on = fields.DateField(description="the Asia/Shanghai date of the first event")
     assigned_on = fields.DateField(null=True, description="date of the latest assign event")
     closed_on = fields.DateField(null=True, description="date of the latest move into CLOSED")
+    requested_on = fields.DateField(
+        null=True, description="date of the latest request_closure event"
+    )
 
     class Meta:
         table = "task_state_interval"
@@ -417,6 +420,7 @@ class TaskStateInterval(Model):
                     "assigned_on",
                     "closed_on",
                     "case_id",
+                    "requested_on",
                     "task_id",
                 )
             ),
@@ -431,6 +435,7 @@ class TaskStateInterval(Model):
                     "created_on",
                     "unit_id",
                     "kind",
+                    "requested_on",
                     "task_id",
                 )
             ),
