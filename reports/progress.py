@@ -463,8 +463,15 @@ def _reviews_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _
     fall in a year without an official calendar is not counted.
     """
     approved = _intervals(p, scope, visible_sql, m)
-    population = _intervals(p, scope, visible_sql, m)
     at = p(m.as_of)
+    of_population = ""
+    if visible_sql is not None or scope != Scope(as_of=scope.as_of):
+        # Unscoped, every task with an event by the moment is of the population.
+        population = _intervals(p, scope, visible_sql, m)
+        of_population = (
+            f'AND EXISTS (SELECT 1 {population} AND i.task_id = e."task_id"'
+            f" AND {_in_period(p, scope)})"
+        )
     review = int(m.limits.review_warn_working_days)
     days = "(cd.working_seq - cr.working_seq)"
     return f"""
@@ -477,9 +484,7 @@ FROM (
         SELECT o.requested_on, e."occurred_on"
         FROM "task_event" e
         JOIN "task_state_interval" o ON o.task_id = e."task_id" AND o.seq = e."seq"
-        WHERE e."action" = '{REJECT_ACTION}' AND e."occurred_at" <= {at}
-          AND EXISTS (SELECT 1 {population} AND i.task_id = e."task_id"
-                      AND {_in_period(p, scope)})
+        WHERE e."action" = '{REJECT_ACTION}' AND e."occurred_at" <= {at} {of_population}
 ) x
 JOIN calendar_day cd ON cd.day = x.decided_on
 JOIN calendar_day cr ON cr.day = x.requested_on

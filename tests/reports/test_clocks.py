@@ -165,6 +165,13 @@ async def test_a_closure_request_stops_the_unit_clock_and_the_review_is_timed(db
     before = await progress(at(d(10, 19), 18))
     assert before.closed == 0
     assert (before.review_days_count, before.review_days_total) == (1, 3)
+    # Scoped to a unit, the decisions on its own tasks only.
+    finance = await compute_progress(Scope(unit_ids=(w.finance.id,), as_of=at(d(10, 21), 18)))
+    hrss = await compute_progress(Scope(unit_ids=(w.hrss.id,), as_of=at(d(10, 21), 18)))
+    assert (finance.review_days_count, finance.review_days_total) == (3, 14)
+    assert (hrss.review_days_count, hrss.reviews_late) == (0, 0)
+    created_later = await compute_progress(Scope(start=d(9, 22), as_of=at(d(10, 21), 18)))
+    assert created_later.review_days_count == 0  # B and C were created on 09-21
 
 
 async def test_an_assignment_unanswered_past_the_time_limit_is_accepted_late(db: str) -> None:
