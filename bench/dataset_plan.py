@@ -58,7 +58,7 @@ from store.enums import (
     TaskState,
     UnitKind,
 )
-from store.identifiers import USCC_ALPHABET, uscc_check_character
+from store.identifiers import USCC_ALPHABET, uscc_of
 from store.matters import DEFAULT_OWNER
 from store.operations.commit import decided_changes, decided_event
 from workflow.calendar import default_calendar
@@ -681,10 +681,10 @@ class Planner:
             )
 
     def uscc(self, city: int) -> str:
-        body = (
-            "91" + f"41{city + 1:02d}00" + "".join(self.rng.choice(USCC_ALPHABET) for _ in range(9))
-        )
-        return body + uscc_check_character(body)
+        # nine drawn as before (the plan's later draws stay the same); the ninth gives
+        # way to the organisation code's check character
+        drawn = "".join(self.rng.choice(USCC_ALPHABET) for _ in range(9))
+        return uscc_of("91" + f"41{city + 1:02d}00" + drawn[:8])
 
     def bankruptcy(self) -> None:
         rng = self.rng

@@ -10,7 +10,8 @@ normalised before any rule.
 Example:
     >>> parse_case_number("（2022）豫0202执1234号").type_code
     '执'
-    >>> validate_uscc("91410200MA44ABCD1X", field="debtorUscc")  # doctest: +SKIP
+    >>> validate_uscc("91410200MA44ABCD51", field="debtorUscc")
+    '91410200MA44ABCD51'
 """
 
 from __future__ import annotations
@@ -499,6 +500,41 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_VALUE = {char: index for index, char in enumerate(USCC_ALPHABET)}
 
 
+ORGANISATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+"""GB 11714-1997: the weights of the eight body characters of an organisation code."""
+
+
+def organisation_code_check_character(body: str) -> str:
+    """The GB 11714 check character of an organisation code's eight body characters.
+
+    A digit is worth itself and a capital letter 10 (A) to 35 (Z); the check
+    value is 11 − (Σ value × weight) mod 11, written X for 10 and 0 for 11.
+    A USCC embeds the code as its characters 9–17.
+
+    Example:
+        >>> organisation_code_check_character("M000100Y")  # of 91350100M000100Y43
+        '4'
+    """
+    total = sum(
+        int(char, 36) * weight
+        for char, weight in zip(body, ORGANISATION_CODE_WEIGHTS, strict=True)
+    )
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def uscc_of(first16: str) -> str:
+    """The USCC whose first 16 characters are ``first16``, with both check characters:
+    the organisation code's (GB 11714) and its own (GB 32100-2015).
+
+    Example:
+        >>> uscc_of("91350100M000100Y")
+        '91350100M000100Y43'
+    """
+    first17 = first16 + organisation_code_check_character(first16[8:16])
+    return first17 + uscc_check_character(first17)
+
+
 def uscc_check_character(first17: str) -> str:
     """The GB 32100-2015 check character for the first 17 characters."""
     total = sum(
@@ -510,9 +546,9 @@ def uscc_check_character(first17: str) -> str:
 # Table 1 of GB 32100-2015: the registration authority (登记管理部门) and the
 # categories (机构类别) each registers, as we know the text (it could not be
 # consulted here). N (农业: 农村集体经济组织) is from the standard's later
-# amendment as we know it. A (军队) is not accepted: it is not in Table 1 as we
-# know it, and issue 15 names A1410200MA4ABCDE1Q as a code to refuse; add it
-# here once an amendment that assigns it is confirmed.
+# amendment as we know it; A (中央军委改革和编制办公室: 军队事业单位 1, 其他 9)
+# registers the army's institutions. A1410200MA4ABCDE1Q, which issue 15 names
+# as a code to refuse, is refused by its organisation code's check character.
 USCC_CATEGORIES: dict[str, tuple[str, str]] = {
     "1": ("机构编制", "1239"),  # 机关, 事业单位, 中央编办直管的群众团体, 其他
     "2": ("外交", "19"),  # 外国常驻新闻机构, 其他
@@ -523,6 +559,7 @@ USCC_CATEGORIES: dict[str, tuple[str, str]] = {
     "7": ("宗教", "129"),  # 宗教活动场所, 宗教院校, 其他
     "8": ("工会", "19"),  # 基层工会, 其他
     "9": ("工商", "123"),  # 企业, 个体工商户, 农民专业合作社
+    "A": ("中央军委改革和编制办公室", "19"),  # 军队事业单位, 其他
     "N": ("农业", "1239"),  # 组级, 村级, 乡镇级集体经济组织, 其他
     "Y": ("其他", "1"),
 }
@@ -596,8 +633,10 @@ def validate_uscc(value: str, *, field: str = "uscc") -> str:
     Rules, in order: 18 characters; only the 31 allowed characters; the 1st
     is a registration authority of GB 32100-2015 and the 2nd a category that
     authority registers; positions 3–8 are an administrative division code
-    (:func:`check_division_code`); the 18th character is the check character
-    computed over the first 17.
+    (:func:`check_division_code`); positions 9–17 are an organisation code
+    whose 9th character is its GB 11714 check character
+    (:func:`organisation_code_check_character`); the 18th character is the
+    check character computed over the first 17.
     """
     code = value.strip().upper()
     if len(code) != 18:
@@ -634,6 +673,14 @@ def validate_uscc(value: str, *, field: str = "uscc") -> str:
             f"characters 3–8 must be the administrative division code, got {code[2:8]!r}",
         )
     check_division_code(code[2:8], field=field)
+    organisation = organisation_code_check_character(code[8:16])
+    if code[16] != organisation:
+        raise ValidationError(
+            field,
+            "uscc.organisation_code",
+            f"characters 9–17 are the organisation code {code[8:17]}, whose check character "
+            f"is {code[16]!r} but GB 11714 gives {organisation!r} for {code[8:16]}",
+        )
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
         raise ValidationError(

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from store.identifiers import uscc_check_character
+from store.identifiers import uscc_of
 from tests.conftest import (
     POSTGRES_SKIP,
     _admin_execute,
@@ -133,8 +133,7 @@ def demo_records(attack: Attack) -> DemoRecords:
 
 
 def _uscc() -> str:
-    first17 = "91410200MA" + f"{uuid.uuid4().int % 10**7:07d}"
-    return first17 + uscc_check_character(first17)
+    return uscc_of("91410200MA" + f"{uuid.uuid4().int % 10**6:06d}")
 
 
 def valid_input(name: str, demo: DemoRecords, briefing_id: str) -> dict[str, Any]:

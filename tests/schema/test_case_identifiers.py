@@ -137,7 +137,7 @@ async def _create_bankruptcy_case(client: Api, uscc: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     "uscc",
     [
-        pytest.param("91410200MA44ABCD1L", id="enterprise-开封"),
+        pytest.param("91410200MA44ABCD51", id="enterprise-开封"),
         pytest.param("N2410212MF1234567X", id="village-collective"),
     ],
 )
@@ -151,7 +151,7 @@ async def test_a_debtor_uscc_of_any_authority_is_stored(api: Clients, uscc: str)
     ("uscc", "rule"),
     [
         pytest.param("000000000000000000", "uscc.authority", id="all-zeros"),
-        pytest.param("A1410200MA4ABCDE1Q", "uscc.authority", id="authority-A"),
+        pytest.param("A1410200MA4ABCDE1Q", "uscc.organisation_code", id="authority-A-bad-org-code"),
         pytest.param("94410200MA44ABCD1B", "uscc.category", id="工商-category-4"),
         pytest.param("91412000MA44ABCD13", "uscc.region", id="河南-prefecture-20"),
     ],
