@@ -19,10 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from enum import StrEnum
-
 from store.errors import ValidationError
 from store.inputs import optional_single_line
+from workflow.labels import LabelledEnum
 
 PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新兵"
 """Province abbreviations used in court codes (兵 = 新疆生产建设兵团)."""
@@ -327,17 +326,20 @@ def _bracketed_year(
 # --- 执行依据: what an enforcement rests on ---------------------------------------
 
 
-class BasisKind(StrEnum):
-    """The kinds of document an enforcement may rest on (执行依据)."""
+class BasisKind(LabelledEnum):
+    """The kinds of document an enforcement may rest on (执行依据).
 
-    JUDGMENT = "JUDGMENT"
-    """判决书、裁定书、调解书 of a court: （2022）豫02民终3021号, (2012)汴民初字第45号."""
-    PAYMENT_ORDER = "PAYMENT_ORDER"
-    """支付令: （2023）豫0202民督12号."""
-    ARBITRATION = "ARBITRATION"
-    """仲裁裁决书 of an arbitration commission or a labour dispute arbitration commission."""
-    NOTARIAL = "NOTARIAL"
-    """公证债权文书 given enforcement force by a notary office: （2023）豫汴证经字第1234号."""
+    JUDGMENT: 判决书、裁定书、调解书 of a court: （2022）豫02民终3021号, (2012)汴民初字第45号.
+    PAYMENT_ORDER: 支付令 of the 督促程序: （2023）豫0202民督12号.
+    ARBITRATION: 仲裁裁决书 of an arbitration commission or a labour dispute arbitration
+    commission: 汴仲裁字〔2023〕第12号.
+    NOTARIAL: 公证债权文书 given enforcement force by a notary office: （2023）豫汴证经字第1234号.
+    """
+
+    JUDGMENT = "JUDGMENT", "判决书、裁定书、调解书"
+    PAYMENT_ORDER = "PAYMENT_ORDER", "支付令"
+    ARBITRATION = "ARBITRATION", "仲裁裁决书"
+    NOTARIAL = "NOTARIAL", "公证债权文书"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from schema.types.base import ModelNode, fk, local_time
 from schema.types.units import UnitType, load_unit
 from store import models
 from store.enums import BankruptcyProcedure, CaseSource, ClosureMethod, PartyKind, PaymentMethod
+from store.errors import ValidationError
+from store.identifiers import BasisKind, basis_kind
 from store.money import format_fen
 from store.visibility import mask_name, sees_personal_data
 
@@ -53,7 +55,8 @@ class EnforcementCaseType(ModelNode):
         description="Whether the applicant is a person, an enterprise or another organisation."
     )
     basis: str = strawberry.field(
-        description="执行依据: case number of the judgment being enforced."
+        description="执行依据: the number of the document enforced (a judgment's 案号, a "
+        "payment order's, an arbitration award's or a notarised debt instrument's)."
     )
     cause: str = strawberry.field(description="案由.")
     filed_on: dt.date = strawberry.field(description="立案日期.")
@@ -97,6 +100,16 @@ class EnforcementCaseType(ModelNode):
     @strawberry.field(description="已履行金额: the sum of the performance records, in yuan.")
     async def amount_performed(self, info: Info) -> str:
         return format_fen(await info.context.loaders.amount_performed_by_case_id.load(self.row.id))
+
+    @strawberry.field(
+        description="What kind of document the basis is, read from its number; null for a "
+        "basis stored before its number was checked that no rule reads."
+    )
+    def basis_kind(self) -> BasisKind | None:
+        try:
+            return basis_kind(self.row.basis)
+        except ValidationError:
+            return None
 
     @strawberry.field(description="When the court confirmed the performance (确认履行).")
     def performance_confirmed_at(self) -> dt.datetime | None:

@@ -275,6 +275,12 @@ class TaskType(ModelNode):
             court_id = fk(case, "court")
             performed = await loaders.amount_performed_by_case_id.load(case_id)
             facts = enforcement_facts(case, performed)
+        elif (bankruptcy_id := fk_or_none(row, "bankruptcy_case")) is not None:
+            # A matter's court is its bankruptcy case's: the court liaison's reject_closure
+            # (the COURT role, FACT_COURT of facts_needed) depends on it, as in a transition.
+            # The loader is the viewer's: a case hidden from them is never their court's.
+            bankruptcy = await loaders.bankruptcy_case_by_id.load(bankruptcy_id)
+            court_id = fk(bankruptcy, "court") if bankruptcy is not None else None
         return task_snapshot(
             row, court_unit_id=court_id, open_dependencies=open_codes, enforcement=facts
         )

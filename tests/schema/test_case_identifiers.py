@@ -89,6 +89,57 @@ async def test_a_case_is_created_with_its_basis_in_the_normal_form(
     assert payload["enforcementCase"] == {"caseNumber": case_number, "basis": basis}
 
 
+CREATE_CASE_WITH_KIND = """
+mutation ($input: CreateEnforcementCaseInput!) {
+  createEnforcementCase(input: $input) {
+    enforcementCase { id basis basisKind }
+    errors { field code message }
+  }
+}
+"""
+
+BASIS_KIND_QUERY = """
+query ($id: ID!) { node(id: $id) { ... on EnforcementCase { basisKind } } }
+"""
+
+
+@pytest.mark.parametrize(
+    ("basis", "kind"),
+    [
+        pytest.param("（2022）豫02民终3021号", "JUDGMENT", id="judgment"),
+        pytest.param("(2012)汴民初字第45号", "JUDGMENT", id="old-judgment"),
+        pytest.param("(2023)豫0202民督12号", "PAYMENT_ORDER", id="payment-order"),
+        pytest.param("（2014）汴民督字第3号", "PAYMENT_ORDER", id="old-payment-order"),
+        pytest.param("汴仲裁字〔2023〕第12号", "ARBITRATION", id="arbitration-award"),
+        pytest.param("汴劳人仲案字[2023]第88号", "ARBITRATION", id="labour-award"),
+        pytest.param("(2023)豫汴证经字第1234号", "NOTARIAL", id="notarised-debt"),
+    ],
+)
+async def test_a_case_shows_the_kind_of_its_basis(api: Clients, basis: str, kind: str) -> None:
+    # given a case created on a basis of each kind
+    case_input = {
+        "caseNumber": f"（{YEAR}）豫02执9301号",
+        "courtId": await _unit_id("KF-ZY"),
+        "applicantName": "开封市宏达建筑工程有限公司",
+        "applicantKind": "ENTERPRISE",
+        "respondentId": await _unit_id("KF-CZJ"),
+        "basis": basis,
+        "cause": "建设工程施工合同纠纷",
+        "amountDue": "860000.00",
+        "filedOn": TODAY.isoformat(),
+        "source": "COURT_REFERRED",
+    }
+    created = (await api.coordinator.data(CREATE_CASE_WITH_KIND, input=case_input))[
+        "createEnforcementCase"
+    ]
+    assert created["errors"] == []
+    # when the court reads it back
+    read = await api.court.data(BASIS_KIND_QUERY, id=created["enforcementCase"]["id"])
+    # then both show the kind of 执行依据
+    assert created["enforcementCase"]["basisKind"] == kind
+    assert read["node"]["basisKind"] == kind
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "rule"),
     [
