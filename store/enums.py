@@ -26,6 +26,7 @@ __all__ = [
     "SupervisionLevel",
     "TaskKind",
     "TaskState",
+    "UnitChangeAction",
     "UnitKind",
 ]
 
@@ -150,3 +151,11 @@ class CalendarOrigin(LabelledEnum):
 
     PACKAGE = "PACKAGE", "软件包"
     ADMIN = "ADMIN", "管理员录入"
+
+
+class UnitChangeAction(LabelledEnum):
+    """What an administrator did to a unit (``unit_change``)."""
+
+    CREATE = "CREATE", "新建"
+    UPDATE = "UPDATE", "修改"
+    DEACTIVATE = "DEACTIVATE", "停用"

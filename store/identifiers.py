@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+
 from store.errors import ValidationError
 from store.inputs import optional_single_line
 from workflow.labels import LabelledEnum
@@ -518,8 +519,7 @@ def organisation_code_check_character(body: str) -> str:
         '4'
     """
     total = sum(
-        int(char, 36) * weight
-        for char, weight in zip(body, ORGANISATION_CODE_WEIGHTS, strict=True)
+        int(char, 36) * weight for char, weight in zip(body, ORGANISATION_CODE_WEIGHTS, strict=True)
     )
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
@@ -627,6 +627,88 @@ def check_division_code(code: str, *, field: str, rule: str = "uscc.region") -> 
             f"(4101 郑州 … 4117 驻马店, 4190 济源)",
         )
     return code
+
+
+PROVINCE_OF_ABBREVIATION: dict[str, str] = dict(
+    zip(
+        PROVINCES,
+        (
+            "11", "12", "13", "14", "15", "21", "22", "23",
+            "31", "32", "33", "34", "35", "36", "37",
+            "41", "42", "43", "44", "45", "46",
+            "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "65",
+        ),
+        strict=True,
+    )
+)  # fmt: skip
+"""A court code's province abbreviation → the GB/T 2260 province code (兵 is in 新疆)."""
+
+_COURT_CODE = re.compile(rf"^(?:最高法|[{PROVINCES}](?:\d{{2}}|\d{{4}})?)$")
+
+
+def parse_court_code(value: str, *, field: str = "courtCode") -> str:
+    """Check a court's 法院代字 and return it in its normal form (half-width digits).
+
+    最高法 for the Supreme People's Court; a province abbreviation alone for a
+    high court (豫); with two digits for an intermediate or special court (豫02,
+    京73); with four for a basic court (豫0202, 陕0926) — the codes 案号 carry
+    (:func:`parse_case_number`).
+
+    Example:
+        >>> parse_court_code("陕０９２６")
+        '陕0926'
+    """
+    code = "".join(value.translate(_FULL_WIDTH_DIGITS).split())
+    if not _COURT_CODE.match(code):
+        raise ValidationError(
+            field,
+            "court_code.format",
+            f"{value!r} is no court code: 最高法, or a province abbreviation "
+            f"({PROVINCES[:4]} …) alone (high court), with 2 digits (intermediate, 豫02) "
+            f"or 4 digits (basic, 豫0202)",
+        )
+    return code
+
+
+REGION_NAME_ENDINGS = ("区", "县", "市", "旗", "市本级")
+"""How the name of a 县区 ends (龙亭区, 杞县, 巩义市, 鄂托克旗, 自治县), or 市本级."""
+
+
+def check_region(value: str, *, field: str = "region") -> str:
+    """Check a unit's region: a GB/T 2260 division code or the name of a 县区.
+
+    A six-digit code is checked as :func:`check_division_code` does (610926
+    平利县, for a court outside 开封); otherwise the text must be the Chinese
+    name of a 县区 or 市本级, as the units of 开封 carry it (龙亭区, 兰考县).
+
+    Example:
+        >>> check_region("610926"), check_region("顺河回族区")
+        ('610926', '顺河回族区')
+    """
+    if value.isascii() and value.isdigit():
+        return check_division_code(value, field=field, rule="unit.region")
+    if len(value) < 2 or not _CJK.match(value) or not value.endswith(REGION_NAME_ENDINGS):
+        raise ValidationError(
+            field,
+            "unit.region",
+            f"{value!r} is neither a six-digit administrative division code (GB/T 2260, "
+            f"e.g. 610926) nor the name of a 县区 (龙亭区, 杞县, 市本级)",
+        )
+    return value
+
+
+def check_court_region(court_code: str, region: str | None, *, field: str = "region") -> None:
+    """A court's region, when a division code, lies in the province of its court code."""
+    if region is None or not region.isdigit() or court_code == "最高法":
+        return
+    province = PROVINCE_OF_ABBREVIATION[court_code[0]]
+    if region[:2] != province:
+        raise ValidationError(
+            field,
+            "unit.region_court_code",
+            f"region {region} is in {PROVINCE_CODES[region[:2]]}, but the court code "
+            f"{court_code} is of {PROVINCE_CODES[province]} ({province})",
+        )
 
 
 def validate_uscc(value: str, *, field: str = "uscc") -> str:

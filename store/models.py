@@ -38,6 +38,7 @@ from store.enums import (
     SupervisionLevel,
     TaskKind,
     TaskState,
+    UnitChangeAction,
     UnitKind,
 )
 
@@ -58,6 +59,12 @@ class Unit(Model):
     court_code = fields.CharField(
         max_length=16, unique=True, null=True, description="法院代字, e.g. 豫0202"
     )
+    is_active = fields.BooleanField(
+        default=True,
+        db_default=True,  # the units that exist when the column is added are active
+        description="False once deactivated: it keeps its history, takes no new task",
+    )
+    deactivated_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -66,6 +73,31 @@ class Unit(Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnitChange(Model):
+    """An administrator's creation, change or deactivation of a unit, with who did it.
+
+    Append-only, like ``task_event``: ``changes`` maps each field changed to its
+    value before and after (``{"name": ["旧名", "新名"]}``; before is null on
+    creation). ``changed_by`` is null for the command line.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="changes", on_delete=fields.RESTRICT
+    )
+    action = fields.CharEnumField(UnitChangeAction, max_length=12)
+    changes: dict[str, list[Any]] = fields.JSONField(default=dict)
+    changed_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="unit_changes", null=True, on_delete=fields.RESTRICT
+    )
+    changed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "unit_change"
+        ordering = ["unit_id", "id"]
+        indexes = (Index(fields=("unit_id", "id")),)
 
 
 class Account(Model):

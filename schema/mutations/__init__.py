@@ -39,6 +39,12 @@ from schema.mutations.tasks import (
     resolve_create_task,
     resolve_transition_task,
 )
+from schema.mutations.units import (
+    UnitPayload,
+    resolve_create_unit,
+    resolve_deactivate_unit,
+    resolve_update_unit,
+)
 from schema.permissions import (
     CanAct,
     IsAdmin,
@@ -129,4 +135,22 @@ class Mutation:
         permission_classes=[IsAdmin],
         description="Enter a year of the official working-day calendar from the State "
         "Council's notice (administrators). Each date at fault comes back in `errors`.",
+    )
+    create_unit: UnitPayload = strawberry.mutation(
+        resolver=resolve_create_unit,
+        permission_classes=[IsAdmin],
+        description="Create a unit (administrators): a court outside 开封 (陕0926, 最高法) whose "
+        "cases are then registered, an organ, a department. Recorded with who created it.",
+    )
+    update_unit: UnitPayload = strawberry.mutation(
+        resolver=resolve_update_unit,
+        permission_classes=[IsAdmin],
+        description="Change a unit's name, kind, region, parent or court code "
+        "(administrators); its code never changes. Recorded with the values before and after.",
+    )
+    deactivate_unit: UnitPayload = strawberry.mutation(
+        resolver=resolve_deactivate_unit,
+        permission_classes=[IsAdmin],
+        description="Deactivate a unit (administrators): it keeps its cases, tasks and history "
+        "and is assigned no new task, case or account. Recorded with who did it.",
     )

@@ -84,8 +84,12 @@ async def create_enforcement_case(
     batch = optional_single_line(
         data.batch, field="batch", max_length=column_length(EnforcementCase, "batch")
     )
-    court = await resolve_unit(data.court, field="courtId", kinds=(UnitKind.COURT,))
-    respondent = await resolve_unit(data.respondent, field="respondentId", kinds=ORGAN_KINDS)
+    court = await resolve_unit(
+        data.court, field="courtId", kinds=(UnitKind.COURT,), active_only=True
+    )
+    respondent = await resolve_unit(
+        data.respondent, field="respondentId", kinds=ORGAN_KINDS, active_only=True
+    )
     _check_court_matches(parsed, court.court_code)
 
     async def write(conn: BaseDBAsyncClient) -> EnforcementCase:
@@ -199,7 +203,9 @@ async def create_bankruptcy_case(
         field="administrator",
         max_length=column_length(BankruptcyCase, "administrator"),
     )
-    court = await resolve_unit(data.court, field="courtId", kinds=(UnitKind.COURT,))
+    court = await resolve_unit(
+        data.court, field="courtId", kinds=(UnitKind.COURT,), active_only=True
+    )
     _check_court_matches(parsed, court.court_code)
 
     async def write(conn: BaseDBAsyncClient) -> BankruptcyCase:

@@ -63,6 +63,7 @@ from store.snapshots import enforcement_facts, task_snapshot
 from workflow.clock import local_today, utcnow
 from workflow.definition import Definition
 from workflow.engine import (
+    ASSIGN_ACTION,
     DUE_ON_ACTIONS,
     FACT_COURT,
     FACT_ENFORCEMENT,
@@ -168,6 +169,22 @@ async def _load_task(task_id: int) -> Task:
     if not rows:
         raise NotFound("taskId", "task", task_id)
     return rows[0]
+
+
+ASSIGNING_ACTIONS = frozenset({ASSIGN_ACTION, "reassign"})
+"""The actions that hand a task to its responsible unit: refused for a deactivated unit."""
+
+
+async def _check_responsible_unit_active(task: Task) -> None:
+    """A deactivated unit is assigned no task (it keeps the ones it has)."""
+    unit = await Unit.get(id=_fk(task, "responsible_unit"))
+    if not unit.is_active:
+        raise ValidationError(
+            "action",
+            "unit.inactive",
+            f"task {task.code}: {unit.name} ({unit.code}) is deactivated and is assigned "
+            f"no task; give the task another responsible unit or cancel it",
+        )
 
 
 async def _open_dependencies(task_id: int) -> tuple[str, ...]:
@@ -370,6 +387,8 @@ async def _transition(
     actor_ = actor_of(actor)
     if task.version != expected_version:
         raise VersionConflict(task.code, expected_version, task.version)
+    if action in ASSIGNING_ACTIONS:
+        await _check_responsible_unit_active(task)
     definition = definition_of(task)
     snapshot = await _snapshot(task, facts_needed(definition, task.state.value, action))
     try:
