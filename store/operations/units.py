@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,7 @@ def hash_password(password: str) -> str:
 UNIT_FIELDS = ("name", "kind", "region", "parent", "court_code")
 """What updateUnit may change; the code is the unit's stable key and never changes."""
 
-_INPUT_NAMES = {"court_code": "courtCode", "parent": "parentId"}
+_UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,13 @@ async def create_unit(
     line), in one transaction; a court must carry its court code (豫02, 陕0926, 最高法 …)."""
     at = at or utcnow()
     code = identifier(code, field="code", max_length=column_length(Unit, "code"))
+    if not _UNIT_CODE.match(code):
+        raise ValidationError(
+            "code",
+            "unit.code",
+            f"{code!r}: a unit's code is Latin letters, digits, - and _ (KF-CZJ, SX-PLFY), "
+            f"so that it is typed the same everywhere",
+        )
     values = await _checked(
         name=name, kind=kind, region=region, parent=parent, court_code=court_code
     )
