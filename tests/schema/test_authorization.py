@@ -164,6 +164,45 @@ async def set_official_calendar(api: Api, t: Targets, task: Task) -> str:
     return _outcome(body, "setOfficialCalendar", lambda v: v["officialCalendar"] is not None)
 
 
+UNIT_SELECTION = "unit { code active } errors { code message }"
+
+
+async def _spare_unit() -> Unit:
+    """A unit no other probe uses, so that changing it disturbs nothing."""
+    code = f"T-{uuid.uuid4().hex[:8]}"
+    return await Unit.create(code=code, name=f"测试单位{code}", kind="DEPARTMENT")
+
+
+async def create_unit(api: Api, t: Targets, task: Task) -> str:
+    code = f"T-{uuid.uuid4().hex[:8]}"
+    body = await api(
+        _mutation("createUnit", "CreateUnitInput", UNIT_SELECTION),
+        input={"code": code, "name": f"测试法院{code}", "kind": "COURT", "region": "610926",
+               "courtCode": f"陕{uuid.uuid4().int % 9000 + 1000}"},
+    )  # fmt: skip
+    return _outcome(body, "createUnit", lambda v: v["unit"] is not None)
+
+
+async def update_unit(api: Api, t: Targets, task: Task) -> str:
+    unit = await _spare_unit()
+    body = await api(
+        _mutation("updateUnit", "UpdateUnitInput", UNIT_SELECTION),
+        input={"id": to_base64("Unit", unit.id), "region": "市本级"},
+    )
+    return _outcome(body, "updateUnit", lambda v: v["unit"] is not None)
+
+
+async def deactivate_unit(api: Api, t: Targets, task: Task) -> str:
+    unit = await _spare_unit()
+    body = await api(
+        _mutation("deactivateUnit", "DeactivateUnitInput", UNIT_SELECTION),
+        input={"id": to_base64("Unit", unit.id)},
+    )
+    return _outcome(
+        body, "deactivateUnit", lambda v: v["unit"] == {"code": unit.code, "active": False}
+    )
+
+
 async def login(api: Api, t: Targets, task: Task) -> str:
     body = await api(
         'mutation { login(input: {username: "demo-unit", password: "fuyuan-demo"}) '
@@ -441,6 +480,13 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
                         "leader": (A, A), "admin": (A, A), "anonymous": (U, U)},
     set_official_calendar: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
                             "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
+    # units are the administrator's to keep (issue 15)
+    create_unit: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
+                  "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
+    update_unit: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
+                  "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
+    deactivate_unit: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
+                      "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
 }  # fmt: skip
 
 

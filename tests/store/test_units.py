@@ -73,18 +73,17 @@ async def test_a_case_of_a_court_outside_kaifeng_is_entered_once_its_court_exist
     )  # fmt: skip
     # then its case against 开封市财政局 is registered, with its task for 财政局
     case = await create_enforcement_case(_case(), today=TODAY)
-    task = await create_task(
-        TaskInput(kind="ENFORCEMENT", title="督促履行", enforcement_case=case)
-    )
+    task = await create_task(TaskInput(kind="ENFORCEMENT", title="督促履行", enforcement_case=case))
     assert court.court_code == "陕0926"
     assert case.case_number == "（2024）陕0926执280号之一"
-    assert (await Task.get(id=task.id).prefetch_related("responsible_unit")).responsible_unit.code == (
-        "KF-CZJ"
-    )
+    assert (
+        await Task.get(id=task.id).prefetch_related("responsible_unit")
+    ).responsible_unit.code == ("KF-CZJ")
     # and the creation is recorded with the administrator
     (change,) = await UnitChange.filter(unit_id=court.id).prefetch_related("changed_by")
     assert change.action is UnitChangeAction.CREATE
-    assert change.changed_by is not None and change.changed_by.username == "admin"
+    assert change.changed_by is not None
+    assert change.changed_by.username == "admin"
     assert change.changes["court_code"] == [None, "陕0926"]
     assert change.changes["region"] == [None, "610926"]
 
@@ -270,7 +269,9 @@ async def test_a_deactivated_unit_keeps_its_history_and_takes_no_new_work(db: st
     liaison = await create_account(username="xfq", password=PASSWORD, role=Role.UNIT_LIAISON,
                                    unit="KF-XFQ")  # fmt: skip
     # given a task of 祥符区 in progress, and a draft one
-    working = await create_task(TaskInput(kind="OTHER", title="化解积案", responsible_unit="KF-XFQ"))
+    working = await create_task(
+        TaskInput(kind="OTHER", title="化解积案", responsible_unit="KF-XFQ")
+    )
     draft = await create_task(TaskInput(kind="OTHER", title="清理欠款", responsible_unit="KF-XFQ"))
     step = await transition_task(working.id, "assign", coordinator, expected_version=1)
     # when the administrator deactivates 祥符区人民政府
