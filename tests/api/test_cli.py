@@ -272,3 +272,43 @@ def test_calendar_import_on_each_database(database_url: str) -> None:
     assert "28 holidays, 4 make-up working days" in entered.stdout
     again = fuyuan("calendar", "show", "2027", url=database_url)
     assert "holidays: 2027-01-01 2027-01-02 2027-01-03 2027-02-06" in again.stdout
+
+
+def test_unit_create_update_deactivate_and_show(url: str) -> None:
+    assert fuyuan("migrate", url=url).returncode == 0
+    assert fuyuan("seed", "--demo", url=url).returncode == 0
+    # an administrator adds a court outside 开封, whose cases can then be entered
+    created = fuyuan(
+        "unit", "create", "SX-PLFY", "--name", "平利县人民法院", "--kind", "COURT",
+        "--region", "610926", "--court-code", "陕0926", url=url,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    assert "SX-PLFY · 平利县人民法院 · 法院 · 610926 · 陕0926" in created.stdout
+    # a wrong court code is named
+    wrong = fuyuan(
+        "unit", "create", "SX-X", "--name", "某法院", "--kind", "COURT", "--court-code", "陕926",
+        url=url,
+    )  # fmt: skip
+    assert wrong.returncode == 2
+    assert "courtCode" in wrong.stderr
+    assert "court_code.format" in wrong.stderr
+    # an update changes what it names; '' clears the region
+    updated = fuyuan("unit", "update", "SX-PLFY", "--name", "陕西省平利县人民法院",
+                     "--region", "", url=url)  # fmt: skip
+    assert updated.returncode == 0, updated.stderr
+    assert "陕西省平利县人民法院 · 法院 · 陕0926" in updated.stdout
+    assert fuyuan("unit", "update", "SX-PLFY", url=url).returncode == 2
+    # a deactivated unit is shown so, with the history of its changes
+    deactivated = fuyuan("unit", "deactivate", "SX-PLFY", url=url)
+    assert deactivated.returncode == 0, deactivated.stderr
+    assert "assigned no new task" in deactivated.stdout
+    again = fuyuan("unit", "deactivate", "SX-PLFY", url=url)
+    assert again.returncode == 2
+    assert "deactivated already" in again.stderr
+    shown = fuyuan("unit", "show", "SX-PLFY", url=url)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "SX-PLFY · 陕西省平利县人民法院 · 法院 · 陕0926 · 已停用"
+    assert [line.split()[2] for line in lines[1:]] == ["新建", "修改", "停用"]
+    assert "(命令行)" in lines[1]
+    assert "region: 610926 → —" in lines[2]
