@@ -540,14 +540,14 @@ async def test_the_bankruptcy_court_liaison_is_offered_to_reject_a_matter_closur
     )  # fmt: skip
     coordinator = await Account.get(username="demo-coordinator")
     unit = await Account.get(username="demo-unit")
-    for actor, action, extra in [
-        (coordinator, "assign", {}),
-        (unit, "accept", {}),
-        (unit, "start", {}),
-        (unit, "request_closure", {"evidence": ["拨付凭证"]}),
+    for actor, action, evidence in [
+        (coordinator, "assign", None),
+        (unit, "accept", None),
+        (unit, "start", None),
+        (unit, "request_closure", ["拨付凭证"]),
     ]:
         result = await transition_task(
-            task.id, action, actor, expected_version=task.version, **extra
+            task.id, action, actor, expected_version=task.version, evidence=evidence
         )
         task = result.task
     # when the court liaison and the unit liaison open the task page
