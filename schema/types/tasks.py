@@ -26,6 +26,7 @@ from schema.types.meetings import JointMeetingType
 from schema.types.units import AccountType, UnitType, load_account, load_unit
 from store import models
 from store.enums import FINISHED_STATES, MatterType, SupervisionLevel, TaskKind, TaskState
+from store.operations.transitions import ASSIGNING_ACTIONS
 from store.snapshots import enforcement_facts, task_snapshot
 from workflow.calendar import default_calendar
 from workflow.definition import Definition
@@ -252,13 +253,19 @@ class TaskType(ModelNode):
         actor = Actor(account_id=viewer.id, role=viewer.role.value, unit_id=fk(viewer, "unit"))
         definition = definition_of(self.row)
         snapshot = await self.snapshot(info)
+        steps = available_actions(definition, snapshot, actor)
+        if any(step.action in ASSIGNING_ACTIONS for step in steps):
+            # a deactivated unit is assigned no task: the button would only be refused
+            unit = await info.context.loaders.unit_by_id.load(fk(self.row, "responsible_unit"))
+            if unit is not None and not unit.is_active:
+                steps = [step for step in steps if step.action not in ASSIGNING_ACTIONS]
         return [
             AvailableAction(
                 action=step.action,
                 label=step.label_zh,
                 requires=sorted(_INPUT_NAMES[name] for name in step.requires),
             )
-            for step in available_actions(definition, snapshot, actor)
+            for step in steps
         ]
 
     async def snapshot(self, info: Info) -> TaskSnapshot:

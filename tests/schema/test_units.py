@@ -10,7 +10,7 @@ import pytest
 from strawberry.relay import to_base64
 
 from store.enums import UnitChangeAction
-from store.models import Unit, UnitChange
+from store.models import Task, Unit, UnitChange
 from tests.schema.conftest import Api, Clients
 
 UNIT_FIELDS = "id code name kind region courtCode active deactivatedAt parent { code }"
@@ -191,3 +191,31 @@ async def test_a_deactivated_unit_is_listed_marked_and_offered_for_no_new_task(
     # a second deactivation is refused too
     again = await api.admin.data(DEACTIVATE_UNIT, input={"id": unit_id})
     assert again["deactivateUnit"]["errors"][0]["code"] == "VALIDATION"
+
+
+TASK_ACTIONS = """
+query ($id: ID!) { node(id: $id) { ... on Task { state availableActions { action } } } }
+"""
+
+
+async def test_a_draft_of_a_deactivated_unit_is_not_offered_for_assignment(
+    api: Clients,
+) -> None:
+    # given a draft task of a new unit, which the coordinator could assign
+    unit_id = (await _create(api.admin, kind="DEPARTMENT", courtCode=None, region="市本级",
+                             code="KF-TEST", name="开封市测试局"))["unit"]["id"]  # fmt: skip
+    created = await api.coordinator.data(
+        CREATE_TASK, input={"kind": "OTHER", "title": "清理欠款", "responsibleUnitId": unit_id}
+    )
+    code = created["createTask"]["task"]["code"]
+    task_id = to_base64("Task", (await Task.get(code=code)).id)
+    before = await api.coordinator.data(TASK_ACTIONS, id=task_id)
+    assert "assign" in {a["action"] for a in before["node"]["availableActions"]}
+    # when the administrator deactivates the unit
+    await api.admin.data(DEACTIVATE_UNIT, input={"id": unit_id})
+    # then the draft stays, and is no longer offered for assignment (only cancelling it)
+    after = await api.coordinator.data(TASK_ACTIONS, id=task_id)
+    assert after["node"]["state"] == "DRAFT"
+    actions = {a["action"] for a in after["node"]["availableActions"]}
+    assert "assign" not in actions
+    assert actions
