@@ -706,8 +706,8 @@ def check_court_region(court_code: str, region: str | None, *, field: str = "reg
         raise ValidationError(
             field,
             "unit.region_court_code",
-            f"region {region} is in {PROVINCE_CODES[region[:2]]}, but the court code "
-            f"{court_code} is of {PROVINCE_CODES[province]} ({province})",
+            f"region {region} is in {PROVINCE_CODES.get(region[:2], region[:2])}, but the "
+            f"court code {court_code} is of {PROVINCE_CODES[province]} ({province})",
         )
 
 

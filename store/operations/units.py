@@ -68,6 +68,7 @@ async def _checked(
     parent: UnitRef | None,
     court_code: str | None,
     unit: Unit | None = None,
+    region_kept: bool = False,
 ) -> UnitValues:
     """Check the fields of a new unit, or of ``unit`` changed, naming the input at fault.
 
@@ -80,7 +81,9 @@ async def _checked(
     name = single_line(name, field="name", max_length=column_length(Unit, "name"))
     unit_kind = parse_enum(UnitKind, kind, field="kind")
     region = optional_single_line(region, field="region", max_length=column_length(Unit, "region"))
-    if region is not None:
+    if region is not None and not region_kept:
+        # a region kept as it was is not judged again: units made before regions were
+        # checked keep theirs until an administrator changes it
         region = check_region(region, field="region")
     court_code = optional_single_line(
         court_code, field="courtCode", max_length=column_length(Unit, "court_code")
@@ -218,6 +221,7 @@ async def update_unit(
         parent=changes.get("parent"),
         court_code=changes.get("court_code", before.court_code),
         unit=unit,
+        region_kept="region" not in changes,
     )
     if "parent" not in changes:
         after = dataclasses.replace(after, parent=before.parent)

@@ -329,3 +329,15 @@ async def test_a_unit_with_active_units_under_it_is_not_deactivated(db: str) -> 
     # once the unit under it is deactivated, it can be
     await deactivate_unit("KF-XF-CLZ")
     assert (await deactivate_unit("KF-XFQ")).is_active is False
+
+
+async def test_a_region_kept_is_not_judged_again(db: str) -> None:
+    # given a unit whose region was stored before regions were checked
+    unit = await Unit.create(code="KF-OLD", name="旧单位", kind="DEPARTMENT", region="老城")
+    # when it is renamed, its region left alone, the rename goes through
+    renamed = await update_unit("KF-OLD", {"name": "新单位"})
+    assert (renamed.name, renamed.region) == ("新单位", "老城")
+    # but a region given is checked
+    with pytest.raises(ValidationError) as caught:
+        await update_unit(unit.code, {"region": "老城"})
+    assert caught.value.rule == "unit.region"
