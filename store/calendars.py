@@ -33,8 +33,8 @@ from workflow.calendar import OfficialYear, WorkingCalendar, install_calendar, p
 
 __all__ = [
     "CalendarDisagreement",
-    "CalendarNotice",
     "CalendarFile",
+    "CalendarNotice",
     "calendar_file",
     "calendar_from_rows",
     "calendar_notice",
@@ -433,9 +433,7 @@ async def calendar_notice(today: dt.date) -> CalendarNotice | None:
     The one computation behind ``Query.calendarNotice`` and ``fuyuan sweep``'s warning.
     """
     wanted = [today.year, today.year + 1] if today.month >= 11 else [today.year]
-    stored = set(
-        await OfficialCalendar.filter(year__in=wanted).values_list("year", flat=True)
-    )
+    stored = {row.year for row in await OfficialCalendar.filter(year__in=wanted)}
     missing = [year for year in wanted if year not in stored]
     if not missing:
         return None

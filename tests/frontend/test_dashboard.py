@@ -544,7 +544,8 @@ def test_the_administrator_enters_2027_on_the_month_grid(
     for words in ("国办发明电〔2026〕示例号", "管理员录入"):
         assert words in row.inner_text()
     stored = _api(server, "demo-admin", OFFICIAL_2027)["officialCalendar"]
-    assert stored["enteredBy"] and stored["enteredBy"] in row.inner_text()
+    assert stored["enteredBy"]
+    assert stored["enteredBy"] in row.inner_text()
     assert stored["holidays"] == [day.isoformat() for day in example["holidays"]]
     assert stored["workdays"] == [day.isoformat() for day in example["workdays"]]
     assert page.get_by_label("年份", exact=True).input_value() == "2028"

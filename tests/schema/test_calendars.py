@@ -172,10 +172,10 @@ async def test_coordinators_and_administrators_are_told_of_the_missing_year(
     today = [dt.date(2026, 10, 31)]
     monkeypatch.setattr(queries, "local_today", lambda: today[0])
     # given one open task due in 2027 and a closed one (which needs nothing any more)
-    assigned, closed = await Task.filter(state="ASSIGNED").first(), await Task.filter(
-        state="CLOSED"
-    ).first()
-    assert assigned is not None and closed is not None
+    assigned = await Task.filter(state="ASSIGNED").first()
+    closed = await Task.filter(state="CLOSED").first()
+    assert assigned is not None
+    assert closed is not None
     await Task.filter(id__in=[assigned.id, closed.id]).update(due_on="2027-01-15")
     # before November: nothing to say
     assert (await api.coordinator.data(CALENDAR_NOTICE))["calendarNotice"] is None
