@@ -285,3 +285,12 @@ def test_calendar_import_on_each_database(database_url: str) -> None:
     assert "28 holidays, 4 make-up working days" in entered.stdout
     again = fuyuan("calendar", "show", "2027", url=database_url)
     assert "holidays: 2027-01-01 2027-01-02 2027-01-03 2027-02-06" in again.stdout
+
+
+def test_the_sweep_says_the_missing_year_on_each_database(database_url: str) -> None:
+    swept = fuyuan("sweep", "--today", "2026-11-02", url=database_url)
+    assert swept.returncode == 0, swept.stderr
+    assert "fuyuan: warning: 2027年节假日安排尚未录入：0项事项的预警与用时无法判定" in swept.stderr
+    assert fuyuan("calendar", "import", str(CALENDAR_2027), url=database_url).returncode == 0
+    swept = fuyuan("sweep", "--today", "2026-11-02", url=database_url)
+    assert "尚未录入" not in swept.stderr
