@@ -44,7 +44,7 @@ async def _unit_id(code: str) -> str:
     return to_base64("Unit", unit.id)
 
 
-async def _create_case(client: Api, **changes: Any) -> dict[str, Any]:
+async def _create_case(client: Api, query: str = CREATE_CASE, **changes: Any) -> dict[str, Any]:
     case_input = {
         "caseNumber": f"（{YEAR}）豫02执9301号",
         "courtId": await _unit_id("KF-ZY"),
@@ -57,7 +57,7 @@ async def _create_case(client: Api, **changes: Any) -> dict[str, Any]:
         "filedOn": TODAY.isoformat(),
         "source": "COURT_REFERRED",
     } | changes
-    data = await client.data(CREATE_CASE, input=case_input)
+    data = await client.data(query, input=case_input)
     payload: dict[str, Any] = data["createEnforcementCase"]
     return payload
 
@@ -117,21 +117,7 @@ query ($id: ID!) { node(id: $id) { ... on EnforcementCase { basisKind } } }
 )
 async def test_a_case_shows_the_kind_of_its_basis(api: Clients, basis: str, kind: str) -> None:
     # given a case created on a basis of each kind
-    case_input = {
-        "caseNumber": f"（{YEAR}）豫02执9301号",
-        "courtId": await _unit_id("KF-ZY"),
-        "applicantName": "开封市宏达建筑工程有限公司",
-        "applicantKind": "ENTERPRISE",
-        "respondentId": await _unit_id("KF-CZJ"),
-        "basis": basis,
-        "cause": "建设工程施工合同纠纷",
-        "amountDue": "860000.00",
-        "filedOn": TODAY.isoformat(),
-        "source": "COURT_REFERRED",
-    }
-    created = (await api.coordinator.data(CREATE_CASE_WITH_KIND, input=case_input))[
-        "createEnforcementCase"
-    ]
+    created = await _create_case(api.coordinator, CREATE_CASE_WITH_KIND, basis=basis)
     assert created["errors"] == []
     # when the court reads it back
     read = await api.court.data(BASIS_KIND_QUERY, id=created["enforcementCase"]["id"])
