@@ -274,7 +274,9 @@ class TaskType(ModelNode):
             assert case is not None
             court_id = fk(case, "court")
             performed = await loaders.amount_performed_by_case_id.load(case_id)
-            facts = enforcement_facts(case, performed)
+            respondent = await loaders.unit_by_id.load(fk(case, "respondent"))
+            kind = respondent.kind.value if respondent is not None else None
+            facts = enforcement_facts(case, performed, kind)
         return task_snapshot(
             row, court_unit_id=court_id, open_dependencies=open_codes, enforcement=facts
         )
