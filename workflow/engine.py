@@ -171,6 +171,14 @@ class EnforcementFacts:
         return self.amount_performed_fen >= self.amount_due_fen
 
     @property
+    def confirmed_method_or_legacy(self) -> str | None:
+        """The method the court confirmed; a confirmation recorded without one
+        (before methods were confirmed) confirmed full performance."""
+        if not self.performance_confirmed:
+            return None
+        return self.confirmed_method or DEFAULT_CLOSURE_METHOD
+
+    @property
     def method(self) -> str:
         """The method asked for, or full performance when none is recorded."""
         return self.closure_method or DEFAULT_CLOSURE_METHOD
@@ -325,13 +333,21 @@ def _performance_confirmed(task: TaskSnapshot) -> _Refusal | None:
     if facts is None:
         return ("the court's confirmation of performance", _NO_FACTS)
     method = facts.method
-    label = f"{CLOSURE_METHOD_LABELS.get(method, method)} ({method})"
-    requirement = f"the court's confirmation of {label}"
-    if not facts.performance_confirmed or facts.confirmed_method is None:
-        return (requirement, "the court has not confirmed it")
-    if facts.confirmed_method != method:
-        confirmed = CLOSURE_METHOD_LABELS.get(facts.confirmed_method, facts.confirmed_method)
-        return (requirement, f"the court confirmed {confirmed} ({facts.confirmed_method})")
+    if method == DEFAULT_CLOSURE_METHOD:
+        requirement, unconfirmed = (
+            "the court's confirmation of performance",
+            "the court has not confirmed performance",
+        )
+    else:
+        label = CLOSURE_METHOD_LABELS.get(method, method)
+        requirement = f"the court's confirmation of {label} ({method})"
+        unconfirmed = "the court has not confirmed it"
+    confirmed = facts.confirmed_method_or_legacy
+    if confirmed is None:
+        return (requirement, unconfirmed)
+    if confirmed != method:
+        label = CLOSURE_METHOD_LABELS.get(confirmed, confirmed)
+        return (requirement, f"the court confirmed {label} ({confirmed}) instead")
     return _method_condition(facts)
 
 
@@ -346,7 +362,7 @@ def _performance_complete(task: TaskSnapshot) -> _Refusal | None:
 @_guard("not_yet_confirmed", FACT_ENFORCEMENT)
 def _not_yet_confirmed(task: TaskSnapshot) -> _Refusal | None:
     facts = task.enforcement
-    if facts is not None and facts.performance_confirmed and facts.confirmed_method == facts.method:
+    if facts is not None and facts.confirmed_method_or_legacy == facts.method:
         label = CLOSURE_METHOD_LABELS.get(facts.method, facts.method)
         return (f"{label} ({facts.method}) not yet confirmed", "the court has already confirmed it")
     return None

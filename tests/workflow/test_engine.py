@@ -371,6 +371,10 @@ def test_enforcement_closure_request_with_partial_performance_is_refused() -> No
     assert info.value.guard == "enforcement_closure_grounds"
 
 
+# Issue 15 changed this table: a method recorded with grounds no longer passes
+# on its grounds alone. A settlement closes once its amount is paid, a
+# termination on the court's ruling number, and a withdrawal closes the case
+# (it was refused as a closure before).
 @pytest.mark.parametrize(
     ("facts", "allowed"),
     [
@@ -378,12 +382,32 @@ def test_enforcement_closure_request_with_partial_performance_is_refused() -> No
         pytest.param({"performed": 130_000_000}, True, id="over-performed"),
         pytest.param(
             {
+                "performed": 50_000_000,
+                "closure_method": "SETTLEMENT",
+                "closure_grounds": "和解协议已履行",
+                "settlement_amount_fen": 50_000_000,
+            },
+            True,
+            id="settlement-paid",
+        ),
+        pytest.param(
+            {
                 "performed": 0,
                 "closure_method": "SETTLEMENT",
                 "closure_grounds": "和解协议已履行",
             },
+            False,
+            id="settlement-with-grounds-only",
+        ),
+        pytest.param(
+            {
+                "performed": 0,
+                "closure_method": "TERMINATION",
+                "closure_grounds": "裁定终结执行",
+                "ruling_number": "（2024）豫0202执恢12号",
+            },
             True,
-            id="settlement-with-grounds",
+            id="termination-with-ruling",
         ),
         pytest.param(
             {
@@ -391,17 +415,12 @@ def test_enforcement_closure_request_with_partial_performance_is_refused() -> No
                 "closure_method": "TERMINATION",
                 "closure_grounds": "裁定终结执行",
             },
+            False,
+            id="termination-without-ruling",
+        ),
+        pytest.param(
+            {"performed": 0, "closure_method": "WITHDRAWN", "closure_grounds": "申请人撤回"},
             True,
-            id="termination-with-grounds",
-        ),
-        pytest.param(
-            {"performed": 0, "closure_method": "TERMINATION"},
-            False,
-            id="termination-without-grounds",
-        ),
-        pytest.param(
-            {"performed": 0, "closure_method": "WITHDRAWN", "closure_grounds": "撤回"},
-            False,
             id="withdrawn",
         ),
     ],
@@ -430,12 +449,12 @@ def test_enforcement_closure_grounds(facts: dict[str, Any], allowed: bool) -> No
 
 
 def test_termination_without_grounds_asks_for_them() -> None:
+    # (issue 15: the grounds are an input the request must give, not a guard)
     snapshot = enforcement_task(performed=0, closure_method="TERMINATION")
 
     with pytest.raises(
-        GuardFailed,
-        match="request_closure needs the grounds of the termination: none are recorded",
-    ):
+        MissingInput, match="grounds is required to request_closure by TERMINATION"
+    ) as info:
         decide(
             enforcement_definition(),
             snapshot,
@@ -443,6 +462,7 @@ def test_termination_without_grounds_asks_for_them() -> None:
             ACTORS["own-unit"],
             evidence="凭证",
         )
+    assert info.value.field == "grounds"
 
 
 def test_enforcement_closure_needs_the_courts_confirmation() -> None:
@@ -480,7 +500,11 @@ def test_court_confirms_performance_once() -> None:
     )
 
     assert (decision.to_state, decision.state_changed) == ("CLOSURE_REQUESTED", False)
-    assert decision.payload == {"performanceConfirmed": True}
+    # (issue 15: the event names the method the court confirmed)
+    assert decision.payload == {
+        "performanceConfirmed": True,
+        "confirmedClosureMethod": "FULL_PERFORMANCE",
+    }
     again = enforcement_task("CLOSURE_REQUESTED", performance_confirmed=True)
     with pytest.raises(GuardFailed, match="already confirmed"):
         decide(enforcement_definition(), again, "confirm_performance", ACTORS["own-court"])
@@ -603,11 +627,25 @@ def test_a_side_action_of_another_definition_records_its_words_and_keeps_the_sta
 
 
 def test_settlement_counts_as_performance_for_the_court() -> None:
-    settled = enforcement_task(performed=0, closure_method="SETTLEMENT", closure_grounds="和解协议")
+    # (issue 15: once the settlement amount is paid, not on its grounds alone)
+    settled = enforcement_task(
+        performed=50_000_000,
+        closure_method="SETTLEMENT",
+        closure_grounds="和解协议",
+        settlement_amount_fen=50_000_000,
+    )
 
     assert decide(
         enforcement_definition(), settled, "confirm_performance", ACTORS["own-court"]
-    ).payload
+    ).payload == {"performanceConfirmed": True, "confirmedClosureMethod": "SETTLEMENT"}
+    unpaid = enforcement_task(
+        performed=20_000_000,
+        closure_method="SETTLEMENT",
+        closure_grounds="和解协议",
+        settlement_amount_fen=50_000_000,
+    )
+    with pytest.raises(GuardFailed, match="500000.00 agreed, 200000.00 performed"):
+        decide(enforcement_definition(), unpaid, "confirm_performance", ACTORS["own-court"])
 
 
 @pytest.mark.parametrize("who", ["leader", "admin"])
