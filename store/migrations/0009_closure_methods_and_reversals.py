@@ -31,7 +31,9 @@ from store.enums import ClosureMethod
 _rules = importlib.import_module("store.migrations.0002_integrity_rules")
 
 RULE = "ck_performance_amount"
-CONDITION = "(reverses_id IS NULL AND amount_fen > 0) OR (reverses_id IS NOT NULL AND amount_fen < 0)"
+CONDITION = (
+    "(reverses_id IS NULL AND amount_fen > 0) OR (reverses_id IS NOT NULL AND amount_fen < 0)"
+)
 OLD_CONDITION = "amount_fen > 0"
 
 
@@ -92,7 +94,7 @@ async def signed_amounts(apps: Any, schema_editor: Any) -> None:
     await _set_rule(schema_editor, CONDITION)
     await _rules._execute(
         schema_editor,
-        "UPDATE \"enforcement_case\" SET \"closure_confirmed_method\" = "
+        'UPDATE "enforcement_case" SET "closure_confirmed_method" = '
         "COALESCE(\"closure_method\", 'FULL_PERFORMANCE') "
         'WHERE "performance_confirmed_at" IS NOT NULL',
     )
@@ -133,7 +135,9 @@ class Migration(migrations.Migration):
             model_name="EnforcementCase",
             name="closure_ruling_number",
             field=fields.CharField(
-                null=True, description="案号 of the court's ruling (终结执行, 不予执行)", max_length=64
+                null=True,
+                description="案号 of the court's ruling (终结执行, 不予执行)",
+                max_length=64,
             ),
         ),
         ops.AddField(

@@ -61,20 +61,20 @@ from store.models import (
     TaskEvent,
     Unit,
 )
-from store.operations.common import parse_enum
 from store.operations.commit import commit_change, decided_changes, decided_event
+from store.operations.common import parse_enum
 from store.snapshots import enforcement_facts, task_snapshot
 from workflow.clock import local_today, utcnow
 from workflow.definition import Definition
 from workflow.engine import (
     DUE_ON_ACTIONS,
-    REQUEST_CLOSURE_ACTION,
-    RULING_METHODS,
-    ClosureRequest,
     FACT_COURT,
     FACT_ENFORCEMENT,
     FACT_OPEN_DEPENDENCIES,
+    REQUEST_CLOSURE_ACTION,
+    RULING_METHODS,
     Actor,
+    ClosureRequest,
     Decision,
     EnforcementFacts,
     TaskSnapshot,

@@ -95,7 +95,11 @@ async def _new_task(api: Clients) -> tuple[str, str, int]:
     task = (
         await api.coordinator.data(
             CREATE_TASK,
-            input={"kind": "ENFORCEMENT", "title": "督促履行生效判决", "enforcementCaseId": case_id},
+            input={
+                "kind": "ENFORCEMENT",
+                "title": "督促履行生效判决",
+                "enforcementCaseId": case_id,
+            },
         )
     )["createTask"]["task"]
     version = task["version"]

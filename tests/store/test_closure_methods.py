@@ -67,7 +67,9 @@ GOOD = [
     ),
     pytest.param(
         "0",
-        ClosureInput("TERMINATION", "申请执行人死亡，无继承人", ruling_number="（2024）豫02执恢3号"),
+        ClosureInput(
+            "TERMINATION", "申请执行人死亡，无继承人", ruling_number="（2024）豫02执恢3号"
+        ),
         ClosureMethod.TERMINATION,
         id="termination-ruling",
     ),
@@ -289,10 +291,11 @@ async def test_the_court_confirms_the_method_asked_for_and_approval_stores_it(db
     assert "the court confirmed 执行和解履行完毕 (SETTLEMENT) instead" in caught.value.message
 
     # When the court confirms the withdrawal, the office approves
-    for action, who in (("confirm_performance", w.court_liaison), ("approve_closure", w.coordinator)):
-        task = (
-            await transition_task(task.id, action, who, expected_version=task.version)
-        ).task
+    for action, who in (
+        ("confirm_performance", w.court_liaison),
+        ("approve_closure", w.coordinator),
+    ):
+        task = (await transition_task(task.id, action, who, expected_version=task.version)).task
 
     # Then the task is closed and the case keeps the method approved
     assert task.state is TaskState.CLOSED
@@ -316,10 +319,11 @@ async def test_a_payment_after_the_request_lets_the_method_be_confirmed(db: str)
     # … when the rest is paid, it is asked, confirmed and approved
     await _pay(case, "60000.00")
     task = await _request(w, task, None)
-    for action, who in (("confirm_performance", w.court_liaison), ("approve_closure", w.coordinator)):
-        task = (
-            await transition_task(task.id, action, who, expected_version=task.version)
-        ).task
+    for action, who in (
+        ("confirm_performance", w.court_liaison),
+        ("approve_closure", w.coordinator),
+    ):
+        task = (await transition_task(task.id, action, who, expected_version=task.version)).task
 
     assert (await EnforcementCase.get(id=case.id)).closure_method is ClosureMethod.FULL_PERFORMANCE
 
@@ -345,7 +349,11 @@ async def test_a_payment_after_the_request_lets_the_method_be_confirmed(db: str)
 SCENARIO = [
     ("1", "1000000.00", ClosureInput()),
     ("2", "600000.00", ClosureInput("SETTLEMENT", "执行和解协议", "600000.00")),
-    ("3", "200000.00", ClosureInput("TERMINATION", "被执行人主体资格消灭", None, "（2025）豫02执恢7号")),
+    (
+        "3",
+        "200000.00",
+        ClosureInput("TERMINATION", "被执行人主体资格消灭", None, "（2025）豫02执恢7号"),
+    ),
     ("4", "0", ClosureInput("NOT_ENFORCED", "仲裁裁决不予执行", None, "（2025）豫02执异9号")),
     ("5", "300000.00", ClosureInput("WITHDRAWN", "申请人撤回执行申请")),
     ("6", "100000.00", ClosureInput("TERMINATION_THIS_ROUND", "无可供执行财产")),
@@ -387,9 +395,7 @@ async def test_performance_rate_and_amount_rate_by_closure_method(db: str) -> No
             ("confirm_performance", w.court_liaison),
             ("approve_closure", w.coordinator),
         ):
-            task = (
-                await transition_task(task.id, action, who, expected_version=task.version)
-            ).task
+            task = (await transition_task(task.id, action, who, expected_version=task.version)).task
         assert task.state is TaskState.CLOSED
 
     report = await compute_progress(Scope(as_of=dt.datetime.now(dt.UTC)))

@@ -109,17 +109,22 @@ async def test_a_payment_beyond_the_outstanding_amount_needs_confirmation(
 async def _closed(w: World, case: EnforcementCase) -> None:
     task = await enforcement_task(w, case)
     steps = [
-        ("assign", w.coordinator, {}),
-        ("accept", w.finance_liaison, {}),
-        ("start", w.finance_liaison, {}),
-        ("request_closure", w.finance_liaison, {"evidence": ["转账凭证"]}),
-        ("confirm_performance", w.court_liaison, {}),
-        ("approve_closure", w.coordinator, {}),
+        ("assign", w.coordinator),
+        ("accept", w.finance_liaison),
+        ("start", w.finance_liaison),
+        ("request_closure", w.finance_liaison),
+        ("confirm_performance", w.court_liaison),
+        ("approve_closure", w.coordinator),
     ]
-    for hour, (action, who, extra) in enumerate(steps, start=9):
+    for hour, (action, who) in enumerate(steps, start=9):
         task = (
             await transition_task(
-                task.id, action, who, expected_version=task.version, now=at(TODAY, hour), **extra
+                task.id,
+                action,
+                who,
+                expected_version=task.version,
+                now=at(TODAY, hour),
+                evidence=["转账凭证"] if action == "request_closure" else None,
             )
         ).task
 
@@ -161,7 +166,9 @@ async def test_a_reversal_records_the_negative_and_names_the_record(db: str) -> 
     reversal = await reverse_performance(
         wrong, reason="金额录入错误，应为600000.00", recorded_by=w.court_liaison, today=TODAY
     )
-    await record_performance(case, paid_on=TODAY, amount="600000.00", method="TRANSFER", today=TODAY)
+    await record_performance(
+        case, paid_on=TODAY, amount="600000.00", method="TRANSFER", today=TODAY
+    )
 
     # Then the history keeps all three, the wrong one unchanged
     rows = await PerformanceRecord.filter(case_id=case.id).order_by("id")

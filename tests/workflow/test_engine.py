@@ -644,7 +644,7 @@ def test_settlement_counts_as_performance_for_the_court() -> None:
         closure_grounds="和解协议",
         settlement_amount_fen=50_000_000,
     )
-    with pytest.raises(GuardFailed, match="500000.00 agreed, 200000.00 performed"):
+    with pytest.raises(GuardFailed, match=r"500000\.00 agreed, 200000\.00 performed"):
         decide(enforcement_definition(), unpaid, "confirm_performance", ACTORS["own-court"])
 
 
