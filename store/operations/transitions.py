@@ -557,19 +557,28 @@ async def _side_effects(
         return
     cases = EnforcementCase.filter(id=case_id).using_db(conn)
     payload = decision.payload
-    if decision.action == REQUEST_CLOSURE_ACTION:
+    method = payload.get("closureMethod")
+    if decision.action == REQUEST_CLOSURE_ACTION and method is not None:
         await cases.update(
-            closure_method=ClosureMethod(payload["closureMethod"]),
+            closure_method=ClosureMethod(method),
             closure_grounds=payload.get("grounds"),
             settlement_amount_fen=payload.get("settlementAmountFen"),
             closure_ruling_number=payload.get("rulingNumber"),
         )
     elif decision.action == "approve_closure":
-        await cases.update(closed_on=today, closure_method=ClosureMethod(payload["closureMethod"]))
+        await cases.update(closed_on=today)
+        # the method approved; without one (a definition whose approval reads
+        # no facts) the method recorded, else full performance
+        if method is not None:
+            await cases.update(closure_method=ClosureMethod(method))
+        else:
+            await cases.filter(closure_method__isnull=True).update(
+                closure_method=ClosureMethod.FULL_PERFORMANCE
+            )
     elif decision.action == "confirm_performance":
+        confirmed = payload.get("confirmedClosureMethod", ClosureMethod.FULL_PERFORMANCE.value)
         await cases.update(
-            performance_confirmed_at=now,
-            closure_confirmed_method=ClosureMethod(payload["confirmedClosureMethod"]),
+            performance_confirmed_at=now, closure_confirmed_method=ClosureMethod(confirmed)
         )
 
 
