@@ -441,7 +441,10 @@ def available_actions(
 
     An action is listed if it is possible from the task's state, the actor holds
     one of its roles and its guards pass. Inputs are not checked: the button
-    asks for them. State-changing actions come first, in definition order.
+    asks for them. So a guard that judges the inputs themselves
+    (:data:`_INPUT_GUARDS`: the closure method a request names) passes when the
+    facts it reads are known — some method may be asked for (a withdrawal needs
+    only its grounds). State-changing actions come first, in definition order.
     """
     roles = actor_roles(task, actor)
     if not roles:
@@ -450,7 +453,22 @@ def available_actions(
         *definition.transitions_from(task.state),
         *definition.side_actions_from(task.state),
     ]
-    return [c for c in candidates if c.roles & roles and _first_refusal(c.guards, task) is None]
+    return [c for c in candidates if c.roles & roles and _offered(c.guards, task)]
+
+
+#: Guards that judge what the action's inputs name, not only the task.
+_INPUT_GUARDS = frozenset({"enforcement_closure_grounds"})
+
+
+def _offered(guards: Iterable[str], task: TaskSnapshot) -> bool:
+    """Whether a button for an action with ``guards`` is offered on ``task``."""
+    for name in guards:
+        if name in _INPUT_GUARDS:
+            if task.enforcement is None:
+                return False
+        elif GUARD_CHECKS[name](task) is not None:
+            return False
+    return True
 
 
 def _blank(value: str | None) -> bool:

@@ -13,6 +13,7 @@ from workflow.builtin import default_definition, enforcement_definition
 from workflow.definition import Definition, load_definition
 from workflow.engine import (
     Actor,
+    ClosureRequest,
     Decision,
     EnforcementFacts,
     TaskSnapshot,
@@ -958,3 +959,76 @@ def test_decide_succeeds_exactly_for_the_available_actions(
         if decision.state_changed:
             assert definition.graph.has_edge(state, decision.to_state, key=action)
             assert not definition.is_terminal(state)
+
+
+# --------------------------------------------------------------------------- 结案方式 (issue 15)
+
+
+@pytest.mark.parametrize(
+    ("kind", "allowed"),
+    [
+        pytest.param("PARTY_GOV_ORGAN", False, id="party-government-organ"),
+        pytest.param("DEPARTMENT", False, id="department"),
+        pytest.param("DISTRICT_GOV", False, id="district-government"),
+        pytest.param("OFFICE", False, id="office"),
+        pytest.param("STATE_ENTERPRISE", True, id="state-owned-enterprise"),
+        pytest.param("INSTITUTION", True, id="public-institution"),
+    ],
+)
+def test_termination_this_round_is_refused_for_an_organ_only(kind: str, allowed: bool) -> None:
+    # Given an unpaid case against a respondent of ``kind``
+    snapshot = enforcement_task(performed=0, respondent_kind=kind)
+    request = ClosureRequest("TERMINATION_THIS_ROUND", "经网络查控、现场调查，无可供执行财产")
+
+    # When its closure is asked for 终结本次执行
+    def ask() -> Decision:
+        return decide(
+            enforcement_definition(),
+            snapshot,
+            "request_closure",
+            ACTORS["own-unit"],
+            evidence="财产调查报告",
+            closure=request,
+        )
+
+    # Then an organ is refused, saying why; any other respondent may be so closed
+    if allowed:
+        assert ask().payload["closureMethod"] == "TERMINATION_THIS_ROUND"
+    else:
+        with pytest.raises(GuardFailed, match="never treated as unable to pay"):
+            ask()
+
+
+def test_a_request_records_its_method_and_approval_stores_it() -> None:
+    # Given an unpaid case the court terminated by its ruling
+    snapshot = enforcement_task(performed=0)
+    request = ClosureRequest("TERMINATION", " 申请执行人死亡且无遗产 ", None, "（2025）豫02执恢4号")
+
+    # When the unit asks, the court confirms and the office approves (folded by applied)
+    asked = decide(
+        enforcement_definition(), snapshot, "request_closure", ACTORS["own-unit"],
+        evidence="终结执行裁定书", closure=request,
+    )  # fmt: skip
+    snapshot = applied(snapshot, asked)
+    confirmed = decide(
+        enforcement_definition(), snapshot, "confirm_performance", ACTORS["own-court"]
+    )
+    snapshot = applied(snapshot, confirmed)
+    approved = decide(enforcement_definition(), snapshot, "approve_closure", ACTORS["coordinator"])
+
+    # Then each event names the method, the request its grounds and ruling
+    assert asked.payload == {
+        "evidence": "终结执行裁定书",
+        "closureMethod": "TERMINATION",
+        "grounds": "申请执行人死亡且无遗产",
+        "rulingNumber": "（2025）豫02执恢4号",
+    }
+    assert confirmed.payload["confirmedClosureMethod"] == "TERMINATION"
+    assert (approved.to_state, approved.payload) == ("CLOSED", {"closureMethod": "TERMINATION"})
+
+
+def test_request_closure_is_offered_on_an_unpaid_case() -> None:
+    # a withdrawal or the court's ruling may close it: the button asks for the method
+    unpaid = enforcement_task(performed=0)
+    offered = available_actions(enforcement_definition(), unpaid, ACTORS["own-unit"])
+    assert "request_closure" in [a.action for a in offered]
