@@ -363,13 +363,15 @@ def _check_closure(
 
 def _check_closure_fits(task: Task, snapshot: TaskSnapshot, closure: ClosureRequest) -> None:
     """A closure method only for an enforcement task; a settlement not above the amount due."""
-    facts = snapshot.enforcement
-    if task.kind is not TaskKind.ENFORCEMENT or facts is None:
+    if task.kind is not TaskKind.ENFORCEMENT:
         raise ValidationError(
             "closureMethod",
             "closure.not_enforcement",
             f"task {task.code} is not an enforcement task: it takes no closureMethod",
         )
+    facts = snapshot.enforcement
+    if facts is None:  # request_closure is not possible now: the engine says so
+        return
     due = facts.amount_due_fen
     if closure.settlement_amount_fen is not None and closure.settlement_amount_fen > due:
         raise ValidationError(

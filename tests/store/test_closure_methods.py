@@ -25,7 +25,15 @@ from store.operations.cases import (
 )
 from store.operations.tasks import TaskInput, create_task
 from store.operations.transitions import ClosureInput, transition_task
-from tests.store.factories import TODAY, World, at, enforcement_case, enforcement_task, world
+from tests.store.factories import (
+    TODAY,
+    World,
+    at,
+    enforcement_case,
+    enforcement_task,
+    other_task,
+    world,
+)
 
 DUE = "860000.00"
 
@@ -417,3 +425,26 @@ async def _walk_to_progress(w: World, task: Task) -> Task:
             )
         ).task
     return task
+
+
+async def test_a_closure_method_on_a_task_not_in_progress_is_an_invalid_transition(db: str) -> None:
+    # a draft cannot be put up for closure, whatever the method
+    w = await world()
+    task = await enforcement_task(w, await enforcement_case(w, amount_due=DUE))
+
+    with pytest.raises(StoreError) as caught:
+        await _request(w, task, ClosureInput("WITHDRAWN", "申请人撤回"))
+
+    assert (caught.value.code, caught.value.field) == ("INVALID_TRANSITION", "action")
+
+
+async def test_a_closure_method_is_refused_for_a_task_that_is_not_enforcement(db: str) -> None:
+    # a meeting decision or other task closes on its evidence alone
+    w = await world()
+    task = await _walk_to_progress(w, await other_task(w))
+
+    with pytest.raises(StoreError) as caught:
+        await _request(w, task, ClosureInput("FULL_PERFORMANCE"))
+
+    assert (caught.value.code, caught.value.field) == ("VALIDATION", "closureMethod")
+    assert "is not an enforcement task" in caught.value.message
