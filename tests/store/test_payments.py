@@ -5,8 +5,11 @@ Every test runs on SQLite and on PostgreSQL (the ``db`` fixture).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from collections.abc import Awaitable
 
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships neither stubs nor py.typed
 import pytest
 
 from reports.progress import Scope, compute_progress
@@ -15,6 +18,7 @@ from store.models import EnforcementCase, PerformanceRecord
 from store.operations.cases import amount_performed, record_performance, reverse_performance
 from store.operations.transitions import transition_task
 from tests.store.factories import TODAY, World, at, enforcement_case, enforcement_task, world
+from tests.store.test_transitions import _asyncpg_dsn, _waiting_on_locks
 
 DUE = "860000.00"
 
@@ -219,3 +223,49 @@ async def test_the_amount_performed_as_of_a_moment_before_the_reversal_stays(db:
     now = await compute_progress(Scope(as_of=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)))
     assert before.amount_performed_fen == then.amount_performed_fen == 50_000_000
     assert now.amount_performed_fen == 0
+
+
+async def test_two_payments_at_once_cannot_both_fit_the_same_outstanding_amount(db: str) -> None:
+    # Given 860,000.00 outstanding
+    w = await world()
+    case = await _case_with(w)
+
+    def pay() -> Awaitable[PerformanceRecord]:
+        return record_performance(
+            case, paid_on=TODAY, amount="500000.00", method="TRANSFER", today=TODAY
+        )
+
+    # When two liaisons record 500,000.00 at the same moment
+    if db.startswith("sqlite"):
+        # one connection: the transactions queue on tortoise's lock
+        results = await asyncio.gather(pay(), pay(), return_exceptions=True)
+    else:
+        # both must wait on the case's row lock, held from outside until they do:
+        # each reads the amount performed only once the other has committed
+        blocker = await asyncpg.connect(_asyncpg_dsn(db))
+        monitor = await asyncpg.connect(_asyncpg_dsn(db))
+        try:
+            hold = blocker.transaction()
+            await hold.start()
+            await blocker.execute(
+                "SELECT id FROM enforcement_case WHERE id = $1 FOR UPDATE", case.id
+            )
+
+            async def release_once_both_wait() -> None:
+                async with asyncio.timeout(20):
+                    while await _waiting_on_locks(monitor) < 2:  # noqa: ASYNC110
+                        await asyncio.sleep(0.02)
+                await hold.commit()
+
+            *results, _ = await asyncio.gather(
+                pay(), pay(), release_once_both_wait(), return_exceptions=True
+            )
+        finally:
+            await blocker.close()
+            await monitor.close()
+
+    # Then one is recorded and the other refused as an unconfirmed excess
+    refused = [r for r in results if isinstance(r, StoreError)]
+    assert len(refused) == 1, results
+    assert refused[0].field == "confirmExcess"
+    assert await amount_performed(case.id) == 50_000_000
