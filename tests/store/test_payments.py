@@ -238,7 +238,7 @@ async def test_two_payments_at_once_cannot_both_fit_the_same_outstanding_amount(
     # When two liaisons record 500,000.00 at the same moment
     if db.startswith("sqlite"):
         # one connection: the transactions queue on tortoise's lock
-        results = await asyncio.gather(pay(), pay(), return_exceptions=True)
+        results: list[object] = list(await asyncio.gather(pay(), pay(), return_exceptions=True))
     else:
         # both must wait on the case's row lock, held from outside until they do:
         # each reads the amount performed only once the other has committed
@@ -257,9 +257,10 @@ async def test_two_payments_at_once_cannot_both_fit_the_same_outstanding_amount(
                         await asyncio.sleep(0.02)
                 await hold.commit()
 
-            *results, _ = await asyncio.gather(
+            outcomes = await asyncio.gather(
                 pay(), pay(), release_once_both_wait(), return_exceptions=True
             )
+            results = [outcomes[0], outcomes[1]]
         finally:
             await blocker.close()
             await monitor.close()
