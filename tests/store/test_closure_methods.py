@@ -18,12 +18,7 @@ from reports.progress import Scope, compute_progress
 from store.enums import ClosureMethod, TaskState
 from store.errors import StoreError
 from store.models import EnforcementCase, Task, TaskEvent
-from store.operations.cases import (
-    EnforcementCaseInput,
-    create_enforcement_case,
-    record_performance,
-)
-from store.operations.tasks import TaskInput, create_task
+from store.operations.cases import record_performance
 from store.operations.transitions import ClosureInput, transition_task
 from tests.store.factories import (
     TODAY,
@@ -371,26 +366,10 @@ SCENARIO = [
 async def test_performance_rate_and_amount_rate_by_closure_method(db: str) -> None:
     w = await world()
     for serial, paid, closure in SCENARIO:
-        case = await create_enforcement_case(
-            EnforcementCaseInput(
-                case_number=f"（2024）豫02执{serial}号",
-                court=w.court,
-                applicant_name="开封市宏达建筑工程有限公司",
-                applicant_kind="ENTERPRISE",
-                respondent=w.finance,
-                basis="（2023）豫02民终3021号",
-                cause="建设工程施工合同纠纷",
-                amount_due="1000000.00",
-                filed_on="2024-03-01",
-                source="PROVINCE_ASSIGNED",
-            ),
-            today=TODAY,
+        case = await enforcement_case(
+            w, "1000000.00", case_number=f"（2023）豫02执{100 + int(serial)}号"
         )
-        task = await create_task(
-            TaskInput(kind="ENFORCEMENT", title=f"督促履行{serial}", enforcement_case=case),
-            created_by=w.coordinator,
-            at=at(TODAY, 8),
-        )
+        task = await enforcement_task(w, case)
         task = await _walk_to_progress(w, task)
         if paid != "0":
             await _pay(case, paid)
