@@ -639,8 +639,11 @@ class Planner:
                 ),
                 "created_at": task.created_at - dt.timedelta(hours=rng.randint(1, 48)),
             }
+            if "request_closure" in task.milestones:  # as the request records it
+                case["closure_method"] = ClosureMethod.FULL_PERFORMANCE
             if "confirm_performance" in task.milestones:
                 case["performance_confirmed_at"] = task.milestones["confirm_performance"]
+                case["closure_confirmed_method"] = ClosureMethod.FULL_PERFORMANCE
             if task.state is TaskState.CLOSED and task.closed_at is not None:
                 case["closed_on"] = task.closed_at.astimezone(SHANGHAI).date()
                 case["closure_method"] = ClosureMethod.FULL_PERFORMANCE

@@ -51,7 +51,9 @@ export const CLOSURE_LABELS = {
   FULL_PERFORMANCE: "执行完毕",
   SETTLEMENT: "执行和解履行完毕",
   TERMINATION: "终结执行",
+  NOT_ENFORCED: "不予执行",
   WITHDRAWN: "撤回执行申请",
+  TERMINATION_THIS_ROUND: "终结本次执行",
 };
 export const PAYMENT_LABELS = {
   TRANSFER: "转账",

@@ -408,10 +408,11 @@ def _fills(colour: str, column: int) -> dict[int, str] | None:
 
 
 def _closure(row: dict[str, Any]) -> str:
+    """结案方式 of a closed task's case (a request's method is not yet one), else 销号."""
+    if row["state"] != TaskState.CLOSED.value:
+        return ""
     method = row.get("enforcement_case__closure_method")
-    if method:
-        return _label(ClosureMethod, method)
-    return "销号" if row["state"] == TaskState.CLOSED.value else ""
+    return _label(ClosureMethod, method) if method else "销号"
 
 
 _MATTER_FIELDS = (
@@ -570,7 +571,8 @@ async def write_case_ledger(
                     row["filed_on"],
                     _label(CaseSource, row["source"]),
                     row["batch"],
-                    _label(ClosureMethod, row["closure_method"]),
+                    # the method asked for is not the case's until it closes
+                    _label(ClosureMethod, row["closure_method"]) if row["closed_on"] else "",
                     row["closed_on"],
                     _payment_text(paid),
                 ]

@@ -47,12 +47,14 @@ Definitions (docs/glossary.md explains each in Chinese and English):
   outside the official calendar's years gives no BLUE or YELLOW (the engine
   refuses to guess such a year);
 * performance rate = enforcement cases closed by full performance or a
-  performed settlement ÷ the enforcement cases in scope, less those
-  withdrawn or whose task was cancelled; termination (终结本次执行) never
-  counts as performed;
+  performed settlement ÷ the enforcement cases in scope, less those closed
+  by withdrawal or whose task was cancelled; 终结执行, 不予执行 and
+  终结本次执行 (never allowed for an organ) count as not performed, as do
+  open cases;
 * amount rate = amount performed ÷ amount due over the same cases; a payment
   counts once recorded (``created_at``) by the moment and paid by its date,
-  and no case counts for more than its amount due;
+  a reversal (冲正, a negative record) likewise, and no case counts for more
+  than its amount due;
 * average handling time = working days from assignment (or creation, for a
   task never assigned) to closure, over the closed tasks;
 * ageing = calendar days since assignment (or creation) of the open tasks;

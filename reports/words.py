@@ -111,10 +111,10 @@ def paragraphs(snapshot: Snapshot) -> dict[str, list[str]]:
     ]
     e, et = s.enforcement, s.enforcement_tasks
     enforcement = [
-        f"纳入统计的涉党政机关执行案件{e.cases}件（已撤回的不计），其中全部履行或和解履行"
+        f"纳入统计的涉党政机关执行案件{e.cases}件（撤回执行申请结案的不计），其中执行完毕或和解履行"
         f"{e.performed}件，履行率{percent(e.performance_rate)}；执行标的合计{yuan(e.amount_due_fen)}，"
         f"已履行到位{yuan(e.amount_performed_fen)}，执行到位率{percent(e.amount_rate)}。"
-        "终结本次执行程序的案件不计为已履行。",
+        "以终结执行、不予执行结案的案件不计为已履行，对党政机关不适用终结本次执行。",
         f"涉党政机关执行案件交办事项{et.total}件，已办结{et.closed}件，"
         f"办结率{percent(et.closure_rate)}；超期未办结{et.overdue}件。",
     ]

@@ -583,10 +583,14 @@ class _Seeder:
                 enforcement=EnforcementFacts(case.amount_due_fen, performed),
             )
             await self._performance(case, state, created_on)
+            if state is TaskState.CLOSURE_REQUESTED:  # as the request records it
+                case.closure_method = ClosureMethod.FULL_PERFORMANCE
+                await case.save(using_db=self.conn)
             if state is TaskState.CLOSED:
                 case.closure_method = ClosureMethod.FULL_PERFORMANCE
                 # confirmed when the court said so, as the transition records it
                 case.performance_confirmed_at = self.moments["confirm_performance"]
+                case.closure_confirmed_method = ClosureMethod.FULL_PERFORMANCE
                 case.closed_on = (task.closed_at or _at(DEMO_TODAY, self.rng)).date()
                 await case.save(using_db=self.conn)
         return len(states)

@@ -19,10 +19,12 @@ from schema.mutations.cases import (
     CreateBankruptcyCasePayload,
     CreateEnforcementCasePayload,
     RecordPerformancePayload,
+    ReversePerformancePayload,
     resolve_add_coordination_matter,
     resolve_create_bankruptcy_case,
     resolve_create_enforcement_case,
     resolve_record_performance,
+    resolve_reverse_performance,
 )
 from schema.mutations.ledgers import ExportLedgerPayload, resolve_export_ledger
 from schema.mutations.meetings import (
@@ -67,7 +69,16 @@ class Mutation:
     record_performance: RecordPerformancePayload = strawberry.mutation(
         resolver=resolve_record_performance,
         permission_classes=[IsCoordinatorOrCourt],
-        description="Record a payment towards an enforcement case (履行记录).",
+        description="Record a payment towards an enforcement case (履行记录). A payment "
+        "beyond the amount outstanding needs confirmExcess with a reason; a closed case "
+        "takes none (CASE_CLOSED).",
+    )
+    reverse_performance: ReversePerformancePayload = strawberry.mutation(
+        resolver=resolve_reverse_performance,
+        permission_classes=[IsCoordinatorOrCourt],
+        description="冲正: reverse a wrong performance record by a negative entry that names "
+        "it and a reason; history is never edited. A record is reversed once, a reversal "
+        "never; a closed case takes none (CASE_CLOSED).",
     )
     create_bankruptcy_case: CreateBankruptcyCasePayload = strawberry.mutation(
         resolver=resolve_create_bankruptcy_case,

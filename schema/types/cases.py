@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 from strawberry import relay
+from strawberry.relay import to_base64
 
 from schema.context import Info
-from schema.types.base import ModelNode, fk, local_time
+from schema.types.base import ModelNode, fk, fk_or_none, local_time
 from schema.types.units import UnitType, load_unit
 from store import models
 from store.enums import BankruptcyProcedure, CaseSource, ClosureMethod, PartyKind, PaymentMethod
@@ -32,14 +33,31 @@ class PerformanceRecordType(ModelNode):
     paid_on: dt.date = strawberry.field(description="Day the money (or asset) was delivered.")
     method: PaymentMethod = strawberry.field(description="How it was paid.")
     note: str = strawberry.field(description="Free note, e.g. 分期履行.")
+    reason: str = strawberry.field(
+        description="Why: the reason an excess payment was confirmed, or a reversal's (冲正)."
+    )
 
     @classmethod
     def from_model(cls, row: models.PerformanceRecord) -> Self:
-        return cls(row=row, id=row.id, paid_on=row.paid_on, method=row.method, note=row.note)
+        return cls(
+            row=row,
+            id=row.id,
+            paid_on=row.paid_on,
+            method=row.method,
+            note=row.note,
+            reason=row.reason,
+        )
 
-    @strawberry.field(description="Amount paid, in yuan with two decimals.")
+    @strawberry.field(
+        description="Amount paid, in yuan with two decimals; negative for a reversal (冲正)."
+    )
     def amount(self) -> str:
         return format_fen(self.row.amount_fen)
+
+    @strawberry.field(description="冲正: the PerformanceRecord this entry reverses, if it is one.")
+    def reverses_id(self) -> strawberry.ID | None:
+        reversed_id = fk_or_none(self.row, "reverses")
+        return strawberry.ID(to_base64("PerformanceRecord", reversed_id)) if reversed_id else None
 
 
 @strawberry.type(
@@ -77,7 +95,7 @@ class EnforcementCaseType(ModelNode):
             filed_on=row.filed_on,
             source=row.source,
             batch=row.batch,
-            closure_method=row.closure_method,
+            closure_method=row.closure_method if row.closed_on is not None else None,
             closed_on=row.closed_on,
         )
 
@@ -110,6 +128,29 @@ class EnforcementCaseType(ModelNode):
             return basis_kind(self.row.basis)
         except ValidationError:
             return None
+
+    @strawberry.field(
+        description="The 结案方式 the latest request for closure names (the final one once closed)."
+    )
+    def requested_closure_method(self) -> ClosureMethod | None:
+        return self.row.closure_method
+
+    @strawberry.field(description="The grounds of the closure method asked for.")
+    def closure_grounds(self) -> str | None:
+        return self.row.closure_grounds
+
+    @strawberry.field(description="执行和解: the amount the settlement requires, in yuan.")
+    def settlement_amount(self) -> str | None:
+        amount = self.row.settlement_amount_fen
+        return format_fen(amount) if amount is not None else None
+
+    @strawberry.field(description="案号 of the court's ruling (终结执行, 不予执行).")
+    def closure_ruling_number(self) -> str | None:
+        return self.row.closure_ruling_number
+
+    @strawberry.field(description="The 结案方式 the court confirmed (确认), if it has.")
+    def confirmed_closure_method(self) -> ClosureMethod | None:
+        return self.row.closure_confirmed_method
 
     @strawberry.field(description="When the court confirmed the performance (确认履行).")
     def performance_confirmed_at(self) -> dt.datetime | None:

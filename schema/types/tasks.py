@@ -281,7 +281,9 @@ class TaskType(ModelNode):
             assert case is not None
             court_id = fk(case, "court")
             performed = await loaders.amount_performed_by_case_id.load(case_id)
-            facts = enforcement_facts(case, performed)
+            respondent = await loaders.unit_by_id.load(fk(case, "respondent"))
+            kind = respondent.kind.value if respondent is not None else None
+            facts = enforcement_facts(case, performed, kind)
         elif (bankruptcy_id := fk_or_none(row, "bankruptcy_case")) is not None:
             # A matter's court is its bankruptcy case's: the court liaison's reject_closure
             # (the COURT role, FACT_COURT of facts_needed) depends on it, as in a transition.

@@ -22,12 +22,13 @@ import pytest
 from openpyxl import load_workbook
 from strawberry.relay import to_base64
 
-from store.enums import OPEN_STATES
+from store.enums import OPEN_STATES, PaymentMethod
 from store.models import (
     Account,
     BankruptcyCase,
     JointMeeting,
     OfficialCalendar,
+    PerformanceRecord,
     Task,
     TaskEvent,
     Unit,
@@ -272,6 +273,21 @@ async def record_performance(api: Api, t: Targets, task: Task) -> str:
     return _outcome(body, "recordPerformance", lambda v: True)
 
 
+async def reverse_performance(api: Api, t: Targets, task: Task) -> str:
+    await task.fetch_related("enforcement_case")
+    case = task.enforcement_case
+    assert case is not None
+    # a fresh record of the case to reverse (the probe of each role reverses its own)
+    record = await PerformanceRecord.create(
+        case=case, paid_on=case.filed_on, amount_fen=100_00, method=PaymentMethod.TRANSFER
+    )
+    body = await api(
+        _mutation("reversePerformance", "ReversePerformanceInput"),
+        input={"recordId": to_base64("PerformanceRecord", record.id), "reason": "录入错误"},
+    )
+    return _outcome(body, "reversePerformance", lambda v: True)
+
+
 async def create_bankruptcy_case(api: Api, t: Targets, task: Task) -> str:
     court = await Unit.get(code="KF-ZY")
     body = await api(
@@ -473,6 +489,9 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
                               "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     record_performance: {"coordinator": (A, A), "court": (A, HIDDEN), "unit": (F, F),
                          "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
+    # 冲正 as recording: the court liaison of the case's court or a coordinator (issue 15)
+    reverse_performance: {"coordinator": (A, A), "court": (A, HIDDEN), "unit": (F, F),
+                          "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     create_bankruptcy_case: {"coordinator": (A, A), "court": (A, A), "unit": (F, F),
                              "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     add_coordination_matter: {"coordinator": (A, A), "court": (F, F), "unit": (F, F),
