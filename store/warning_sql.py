@@ -12,14 +12,19 @@ at a moment (``store.intervals``) alike.
 RED and BLUE compare the due date with a day. YELLOW counts working days with
 ``calendar_day`` (``store.calendar_days``, filled from the same calendar): a
 day's ``working_seq`` is its running number of working days, so the working
-days in ``(a, b]`` are ``n(b) - n(a)``. A date without a row (a year without
-an official calendar) leaves the comparison unknown, and such a task is not
-YELLOW — the engine would refuse to guess (issue 14 will say UNKNOWN).
+days in ``(a, b]`` are ``n(b) - n(a)``. A date after the calendar looks up the
+calendar's last day and one before it counts 0, which gives the working days
+the calendar knows of a span; whether the span also takes in days of a year
+without an official calendar is a comparison of dates with the windows'
+cut-offs. A task whose colour those unknown days could change is UNKNOWN
+(code :data:`UNKNOWN`), as ``workflow.warnings.judge_warning`` says, and
+every other task keeps its colour.
 
 Example:
     >>> import datetime as dt
     >>> from workflow.warnings import WarningWindows
-    >>> windows = WarningWindows(today=dt.date(2026, 11, 24), blue_until=None)
+    >>> day = dt.date(2026, 11, 24)
+    >>> windows = WarningWindows(today=day, blue_until=day, unknown_until=day)
     >>> WarningSql(SqlParams(sqlite=False), windows).is_colour(WarningColor.RED)
     "i.state NOT IN ('CANCELLED', 'CLOSED') AND i.due_on IS NOT NULL AND i.due_on < $1"
 """
@@ -32,7 +37,7 @@ from dataclasses import dataclass
 from store.intervals import SqlParams
 from workflow.warnings import WarningColor, WarningWindows
 
-__all__ = ["CODES", "INTERVAL_COLUMNS", "TASK_COLUMNS", "Columns", "WarningSql"]
+__all__ = ["CODES", "INTERVAL_COLUMNS", "TASK_COLUMNS", "UNKNOWN", "Columns", "WarningSql"]
 
 #: The code of each colour in :meth:`WarningSql.colour`.
 CODES: dict[WarningColor, int] = {
@@ -41,6 +46,9 @@ CODES: dict[WarningColor, int] = {
     WarningColor.YELLOW: 2,
     WarningColor.BLUE: 3,
 }
+
+#: The code of a task whose colour depends on a year without an official calendar.
+UNKNOWN = 4
 
 
 @dataclass(frozen=True)
@@ -84,8 +92,22 @@ class WarningSql:
     def _today(self) -> str:
         return self._p(self._windows.today)
 
+    @functools.cached_property
+    def _known_until(self) -> str:
+        assert self._windows.known_until is not None
+        return self._p(self._windows.known_until)
+
+    @functools.cached_property
+    def _today_seq(self) -> str:
+        return self._p(self._windows.today_seq)
+
     def _seq(self, day: str) -> str:
-        return f"(SELECT working_seq FROM calendar_day WHERE day = {day})"
+        """``n(day)``: the running working-day number, held at the calendar's ends."""
+        w = self._windows
+        if w.known_until is None:
+            return "0"
+        clamped = f"CASE WHEN {day} > {self._known_until} THEN {self._known_until} ELSE {day} END"
+        return f"COALESCE((SELECT working_seq FROM calendar_day WHERE day = {clamped}), 0)"
 
     def _unwarned(self) -> str:
         """A task that never warns: finished, or without a due date."""
@@ -95,25 +117,50 @@ class WarningSql:
     def _late(self) -> str:
         return f"{self._c.due_on} < {self._today}"
 
-    def _behind(self) -> str:
-        """YELLOW's own condition, for a task that warns and is not late."""
+    def _candidate(self) -> str:
+        """Could be YELLOW: not started, assigned before today and before its due date."""
         w, c = self._windows, self._c
-        if w.blue_until is None:
-            return _NEVER
-        numerator, denominator = w.yellow_share
-        allotted = f"({self._seq(c.due_on)} - {self._seq(c.assigned_on)})"
-        gone = f"({self._seq(self._today)} - {self._seq(c.assigned_on)})"
         return (
             f"{c.state} IN ({_quoted(w.not_started)})"
             f" AND {c.assigned_on} IS NOT NULL AND {c.assigned_on} < {c.due_on}"
-            f" AND {allotted} > 0 AND {gone} * {denominator} > {allotted} * {numerator}"
+            f" AND {c.assigned_on} < {self._today}"
         )
+
+    def _behind(self) -> str:
+        """``gone * (den - num) > rest * num`` over the known working days."""
+        w, c = self._windows, self._c
+        numerator, denominator = w.yellow_share
+        today_seq = self._today_seq
+        gone = f"({today_seq} - {self._seq(c.assigned_on)})"
+        rest = f"({self._seq(c.due_on)} - {today_seq})"
+        return f"{gone} * {denominator - numerator} > {rest} * {numerator}"
+
+    def _rest_missing(self) -> str:
+        """The days from today to the due date take in a missing day."""
+        w = self._windows
+        if w.missing_after is None:
+            return _NEVER
+        return f"{self._c.due_on} > {self._p(w.missing_after)}"
+
+    def _gone_missing(self) -> str:
+        """The days from the assignment to today take in a missing day."""
+        w = self._windows
+        if w.gone_missing or w.before_known is None:
+            return "1 = 1"
+        return f"{self._c.assigned_on} < {self._p(w.before_known)}"
 
     def _near(self) -> str:
         """BLUE's own condition, for a task that warns and is neither RED nor YELLOW."""
-        if self._windows.blue_until is None:
-            return _NEVER
         return f"{self._c.due_on} <= {self._p(self._windows.blue_until)}"
+
+    def _unknown_nearness(self) -> str:
+        """After ``blue_until``: whether the due date is near depends on a missing year."""
+        w = self._windows
+        if w.unknown_until is None:
+            return "1 = 1"
+        if w.unknown_until <= w.blue_until:
+            return _NEVER
+        return f"{self._c.due_on} <= {self._p(w.unknown_until)}"
 
     def colour(self) -> str:
         """A CASE expression: the code (:data:`CODES`) of the task's colour."""
@@ -122,8 +169,11 @@ class WarningSql:
         return (
             f"CASE WHEN {self._unwarned()} THEN {none}"
             f" WHEN {self._late()} THEN {red}"
-            f" WHEN {self._behind()} THEN {yellow}"
+            f" WHEN {self._candidate()} AND {self._behind()}"
+            f" THEN CASE WHEN {self._rest_missing()} THEN {UNKNOWN} ELSE {yellow} END"
+            f" WHEN {self._candidate()} AND ({self._gone_missing()}) THEN {UNKNOWN}"
             f" WHEN {self._near()} THEN {blue}"
+            f" WHEN {self._unknown_nearness()} THEN {UNKNOWN}"
             f" ELSE {none} END"
         )
 
@@ -141,19 +191,6 @@ class WarningSql:
         return f"({self.colour()}) = {CODES[colour]}"
 
     def unknowable(self) -> str:
-        """A condition: the engine could not judge the task (``CalendarUnavailable``).
-
-        That is, with the day itself in the calendar: a task that could be
-        YELLOW (open, not started, assigned before its due date, not late)
-        whose assignment or due date falls outside the calendar's years. With
-        the day outside the calendar, every task that is not RED.
-        """
-        w, c = self._windows, self._c
-        if w.blue_until is None or w.known_from is None or w.known_until is None:
-            return f"NOT ({self.is_colour(WarningColor.RED)})"
-        return (
-            f"{c.state} IN ({_quoted(w.not_started)}) AND {c.due_on} >= {self._today}"
-            f" AND {c.assigned_on} IS NOT NULL AND {c.assigned_on} < {c.due_on}"
-            f" AND ({c.assigned_on} < {self._p(w.known_from)}"
-            f" OR {c.due_on} > {self._p(w.known_until)})"
-        )
+        """A condition: the task's colour depends on a year without an official calendar
+        (``workflow.warnings.judge_warning`` gives it no colour)."""
+        return f"({self.colour()}) = {UNKNOWN}"

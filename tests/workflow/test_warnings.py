@@ -191,10 +191,14 @@ def test_warning_windows_give_the_last_blue_due_date(
         assert warning_for("IN_PROGRESS", None, after, today, calendar) is WarningColor.NONE
 
 
-def test_warning_windows_of_a_day_without_a_calendar_have_no_blue_or_yellow() -> None:
+def test_warning_windows_of_a_day_without_a_calendar_leave_only_the_unknowable_open() -> None:
+    # issue 14: a day after the calendar still has a task due that very day
+    # BLUE (no working day in between) and every later due date UNKNOWN
     calendar = WorkingCalendar(years=frozenset({2026}))
     windows = warning_windows(D(2027, 1, 4), calendar)
-    assert (windows.blue_until, windows.known_from, windows.known_until) == (None, None, None)
+    assert (windows.blue_until, windows.unknown_until) == (D(2027, 1, 4), None)
+    assert (windows.known_from, windows.known_until) == (D(2026, 1, 1), D(2026, 12, 31))
+    assert windows.missing_years == (2027,)
     assert warning_windows(D(2026, 1, 5), calendar).known_from == D(2026, 1, 1)
 
 
