@@ -73,6 +73,9 @@ class Span:
 
     known: int
     missing: tuple[int, ...] = ()
+    #: How many days of the span fall in the missing years: the exact count is
+    #: at most ``known + missing_days``.
+    missing_days: int = 0
 
 
 def official_years() -> frozenset[int]:
@@ -201,7 +204,7 @@ class WorkingCalendar:
         Example:
             >>> cal = WorkingCalendar(years=frozenset({2026}))
             >>> cal.span(datetime.date(2026, 12, 28), datetime.date(2027, 1, 8))
-            Span(known=3, missing=(2027,))
+            Span(known=3, missing=(2027,), missing_days=8)
         """
         if b <= a:
             return Span(0)
@@ -210,7 +213,12 @@ class WorkingCalendar:
         )
         first = (a + datetime.timedelta(days=1)).year
         missing = tuple(year for year in range(first, b.year + 1) if year not in self._years)
-        return Span(known, missing)
+        days = 0
+        for year in missing:
+            low = max(a + datetime.timedelta(days=1), datetime.date(year, 1, 1))
+            high = min(b, datetime.date(year, 12, 31))
+            days += (high - low).days + 1
+        return Span(known, missing, days)
 
     def add_working_days(self, start: datetime.date, n: int) -> datetime.date:
         """The date ``n`` working days after ``start`` (``start`` not counted).

@@ -464,10 +464,12 @@ def sweep_plan(
     overdue call for. Applying the result and sweeping again gives nothing.
 
     Where the days overdue take in a year without an official calendar, the
-    known days are a lower bound: the task is raised to the level they surely
-    call for, and listed in ``skipped`` when a higher level than it then has
-    may be due (LISTED is the top: a task known to be 10 working days late is
-    judged whatever the missing year holds).
+    known working days are a lower bound and the known ones plus every missing
+    day an upper one: the task is raised to the level the lower bound surely
+    calls for, and listed in ``skipped`` when the upper bound could call for a
+    higher level than it then has (a task known to be 10 working days late is
+    LISTED whatever the missing year holds; one 3 days late before 1 January
+    and 5 days into it is KEY).
     """
     definition = definition or default_definition()
     escalations: list[Escalation] = []
@@ -493,7 +495,9 @@ def sweep_plan(
                 )
             )
         reached = max(target, current, key=lambda level: level.rank)
-        if late.missing and reached is not SupervisionLevel.LISTED:
+        # at most every missing day a working day: the highest level it may call for
+        highest = level_for_overdue(late.known + late.missing_days)
+        if late.missing and highest.rank > reached.rank:
             skipped.append(
                 SweepSkip(task.task_id, task.code, reached, late.known, late.missing)
             )
