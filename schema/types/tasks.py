@@ -46,8 +46,8 @@ class TaskWarning(Enum):
     RED = strawberry.enum_value("RED", description="红: overdue and not closed.")
     UNKNOWN = strawberry.enum_value(
         "UNKNOWN",
-        description="The official working-day calendar for the dates involved is not published "
-        "yet, so the warning cannot be worked out.",
+        description="无法判定: the colour depends on a year whose official holidays are not "
+        "entered yet (Task.warningUnknownReason names it); every other task keeps its colour.",
     )
 
 
