@@ -14,9 +14,9 @@ RED and BLUE compare the due date with a day. YELLOW counts working days with
 day's ``working_seq`` is its running number of working days, so the working
 days in ``(a, b]`` are ``n(b) - n(a)``. A date after the calendar looks up the
 calendar's last day and one before it counts 0, which gives the working days
-the calendar knows of a span; whether the span also takes in days of a year
-without an official calendar is a comparison of dates with the windows'
-cut-offs. A task whose colour those unknown days could change is UNKNOWN
+the calendar knows of a span; the span's days outside the calendar (a year
+without an official calendar) are counted as days, each of which may be a
+working day or not. A task whose colour those days could change is UNKNOWN
 (code :data:`UNKNOWN`), as ``workflow.warnings.judge_warning`` says, and
 every other task keeps its colour.
 
@@ -31,6 +31,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass
 
@@ -79,6 +80,7 @@ class WarningSql:
 
     A parameter is added to ``p`` only when the SQL that needs it is asked
     for (PostgreSQL refuses a numbered parameter the statement never uses).
+    The days between two dates are spelled per dialect (``p.sqlite``).
     """
 
     def __init__(
@@ -98,16 +100,42 @@ class WarningSql:
         return self._p(self._windows.known_until)
 
     @functools.cached_property
+    def _before_known(self) -> str:
+        assert self._windows.known_from is not None
+        return self._p(self._windows.known_from - dt.timedelta(days=1))
+
+    @functools.cached_property
     def _today_seq(self) -> str:
         return self._p(self._windows.today_seq)
 
     def _seq(self, day: str) -> str:
         """``n(day)``: the running working-day number, held at the calendar's ends."""
-        w = self._windows
-        if w.known_until is None:
+        if self._windows.known_until is None:
             return "0"
         clamped = f"CASE WHEN {day} > {self._known_until} THEN {self._known_until} ELSE {day} END"
         return f"COALESCE((SELECT working_seq FROM calendar_day WHERE day = {clamped}), 0)"
+
+    def _days(self, later: str, earlier: str) -> str:
+        """The days from ``earlier`` to ``later`` (an integer)."""
+        if self._p.sqlite:
+            return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+        return f"(CAST({later} AS DATE) - CAST({earlier} AS DATE))"
+
+    def _missing_days(self, x: str, y: str) -> str:
+        """The days of ``(x, y]`` (``x <= y``) outside the calendar: before it, and after it."""
+        w = self._windows
+        if w.known_until is None:
+            return self._days(y, x)
+        p, k = self._before_known, self._known_until
+        before = (
+            f"CASE WHEN {x} < {p}"
+            f" THEN {self._days(f'CASE WHEN {y} < {p} THEN {y} ELSE {p} END', x)} ELSE 0 END"
+        )
+        after = (
+            f"CASE WHEN {y} > {k}"
+            f" THEN {self._days(y, f'CASE WHEN {x} > {k} THEN {x} ELSE {k} END')} ELSE 0 END"
+        )
+        return f"({before} + {after})"
 
     def _unwarned(self) -> str:
         """A task that never warns: finished, or without a due date."""
@@ -126,34 +154,24 @@ class WarningSql:
             f" AND {c.assigned_on} < {self._today}"
         )
 
-    def _behind(self) -> str:
-        """``gone * (den - num) > rest * num`` over the known working days."""
+    def _behind(self, *, surely: bool) -> str:
+        """``gone * (den - num) > rest * num`` for every calendar of the missing days
+        (``surely``: low gone, high rest) or for some (high gone, low rest)."""
         w, c = self._windows, self._c
         numerator, denominator = w.yellow_share
-        today_seq = self._today_seq
-        gone = f"({today_seq} - {self._seq(c.assigned_on)})"
-        rest = f"({self._seq(c.due_on)} - {today_seq})"
+        gone = f"({self._today_seq} - {self._seq(c.assigned_on)})"
+        rest = f"({self._seq(c.due_on)} - {self._today_seq})"
+        if surely:
+            rest = f"({rest} + {self._missing_days(self._today, c.due_on)})"
+        else:
+            gone = f"({gone} + {self._missing_days(c.assigned_on, self._today)})"
         return f"{gone} * {denominator - numerator} > {rest} * {numerator}"
-
-    def _rest_missing(self) -> str:
-        """The days from today to the due date take in a missing day."""
-        w = self._windows
-        if w.missing_after is None:
-            return _NEVER
-        return f"{self._c.due_on} > {self._p(w.missing_after)}"
-
-    def _gone_missing(self) -> str:
-        """The days from the assignment to today take in a missing day."""
-        w = self._windows
-        if w.gone_missing or w.before_known is None:
-            return "1 = 1"
-        return f"{self._c.assigned_on} < {self._p(w.before_known)}"
 
     def _near(self) -> str:
         """BLUE's own condition, for a task that warns and is neither RED nor YELLOW."""
         return f"{self._c.due_on} <= {self._p(self._windows.blue_until)}"
 
-    def _unknown_nearness(self) -> str:
+    def _maybe_near(self) -> str:
         """After ``blue_until``: whether the due date is near depends on a missing year."""
         w = self._windows
         if w.unknown_until is None:
@@ -163,17 +181,16 @@ class WarningSql:
         return f"{self._c.due_on} <= {self._p(w.unknown_until)}"
 
     def colour(self) -> str:
-        """A CASE expression: the code (:data:`CODES`) of the task's colour."""
+        """A CASE expression: the code (:data:`CODES`, :data:`UNKNOWN`) of the task's colour."""
         none, red = CODES[WarningColor.NONE], CODES[WarningColor.RED]
         yellow, blue = CODES[WarningColor.YELLOW], CODES[WarningColor.BLUE]
         return (
             f"CASE WHEN {self._unwarned()} THEN {none}"
             f" WHEN {self._late()} THEN {red}"
-            f" WHEN {self._candidate()} AND {self._behind()}"
-            f" THEN CASE WHEN {self._rest_missing()} THEN {UNKNOWN} ELSE {yellow} END"
-            f" WHEN {self._candidate()} AND ({self._gone_missing()}) THEN {UNKNOWN}"
+            f" WHEN {self._candidate()} AND {self._behind(surely=True)} THEN {yellow}"
+            f" WHEN {self._candidate()} AND {self._behind(surely=False)} THEN {UNKNOWN}"
             f" WHEN {self._near()} THEN {blue}"
-            f" WHEN {self._unknown_nearness()} THEN {UNKNOWN}"
+            f" WHEN {self._maybe_near()} THEN {UNKNOWN}"
             f" ELSE {none} END"
         )
 

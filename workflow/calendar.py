@@ -220,6 +220,17 @@ class WorkingCalendar:
             days += (high - low).days + 1
         return Span(known, missing, days)
 
+    def known_working_day_after(self, day: datetime.date, n: int) -> datetime.date | None:
+        """The ``n``-th working day after ``day`` among the days the calendar knows
+        (``n >= 1``), or None when it knows fewer; never raises.
+
+        Unlike :meth:`add_working_days`, ``day`` may be outside the calendar.
+        """
+        index = bisect.bisect_right(self._working, day.toordinal()) + n - 1
+        if index >= len(self._working):
+            return None
+        return datetime.date.fromordinal(self._working[index])
+
     def add_working_days(self, start: datetime.date, n: int) -> datetime.date:
         """The date ``n`` working days after ``start`` (``start`` not counted).
 

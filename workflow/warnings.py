@@ -179,15 +179,19 @@ def judge_warning(
 ) -> Judgement:
     """The warning colour of a task on ``today``, or the missing years that keep it unknown.
 
-    A count of working days over days without an official calendar is known
-    only to be at least what the known days give (:class:`~workflow.calendar.Span`).
-    Where that is enough to settle the colour, the colour is given — a task
-    due in a missing year whose deadline is weeks away is NONE whatever that
-    year holds; otherwise the task has no colour (UNKNOWN) and the years are
-    named. With ``gone`` the working days from assignment to today and
-    ``rest`` those from today to the due date, YELLOW is
-    ``gone * (den - num) > rest * num`` (``allotted = gone + rest``), and
-    BLUE is ``rest <= 3``.
+    A day of a year without an official calendar may be a working day or not
+    (it is never guessed): a count of working days over a span is then
+    between the working days of its known days and those plus every missing
+    day (:class:`~workflow.calendar.Span`). The colour is given when it is the
+    same for every count in those bounds — a task due in a missing year whose
+    deadline is weeks away is NONE whatever that year holds; otherwise the
+    task has no colour (UNKNOWN) and the years are named.
+
+    With ``gone`` the working days from assignment to today and ``rest`` those
+    from today to the due date (disjoint spans, so their bounds are
+    independent), YELLOW is ``gone * (den - num) > rest * num`` (the rule of
+    the module docstring, as ``allotted = gone + rest``), and BLUE is
+    ``rest <= 3``.
 
     Args: as :func:`warning_for`.
     """
@@ -197,6 +201,7 @@ def judge_warning(
     if is_overdue(state, due_on, today, definition=definition):
         return Judgement(WarningColor.RED)
     rest = calendar.span(today, due_on)
+    rest_high = rest.known + rest.missing_days
     if (
         state in NOT_STARTED_STATES
         and assigned_on is not None
@@ -205,16 +210,16 @@ def judge_warning(
     ):
         gone = calendar.span(assigned_on, today)
         numerator, denominator = YELLOW_SHARE
-        behind = gone.known * (denominator - numerator) > rest.known * numerator
-        if behind and not rest.missing:
+        if gone.known * (denominator - numerator) > rest_high * numerator:
             return Judgement(WarningColor.YELLOW)
-        if behind or gone.missing:
+        gone_high = gone.known + gone.missing_days
+        if gone_high * (denominator - numerator) > rest.known * numerator:
             # YELLOW for some calendars of the missing years, not for others
             return Judgement(None, tuple(sorted({*gone.missing, *rest.missing})))
+    if rest_high <= BLUE_WITHIN_WORKING_DAYS:
+        return Judgement(WarningColor.BLUE)
     if rest.known > BLUE_WITHIN_WORKING_DAYS:
         return Judgement(WarningColor.NONE)
-    if not rest.missing:
-        return Judgement(WarningColor.BLUE)
     return Judgement(None, rest.missing)
 
 
@@ -278,18 +283,19 @@ class WarningWindows:
     The official calendar's years are taken to be one run ``known_from`` …
     ``known_until`` (``store.calendars`` refuses a year that would leave a
     gap). Counting working days by their running number ``n`` — the working
-    days of the calendar up to and including a day, ``n(d) = n(known_until)``
-    after the calendar and ``0`` before it — a task that is not finished
+    days of the calendar up to and including a day, so ``n(d) =
+    n(known_until)`` after the calendar and ``0`` before it — the working days
+    of a span ``(x, y]`` are between ``low = n(y) - n(x)`` and ``low`` plus
+    the span's days outside the calendar. A task that is not finished
     (:attr:`finished`) and has a due date is, the first that applies:
 
     1. RED when ``due_on < today``;
     2. for a YELLOW candidate (state in :attr:`not_started`, assigned before
-       today and before its due date), with ``gone = today_seq - n(assigned_on)``
-       and ``rest = n(due_on) - today_seq`` and ``num, den = yellow_share``:
-       if ``gone * (den - num) > rest * num``, YELLOW when ``due_on <=
-       missing_after`` and UNKNOWN otherwise; else UNKNOWN when ``gone``
-       takes in a missing day (:attr:`gone_missing`, or ``assigned_on <
-       before_known``);
+       today and before its due date), with ``gone`` the working days of
+       ``(assigned_on, today]``, ``rest`` those of ``(today, due_on]`` and
+       ``num, den = yellow_share``: YELLOW when ``low(gone) * (den - num) >
+       high(rest) * num``; UNKNOWN when ``high(gone) * (den - num) >
+       low(rest) * num``;
     3. BLUE when ``due_on <= blue_until``;
     4. UNKNOWN when ``due_on <= unknown_until`` (always, with it None);
     5. NONE otherwise, and always for a finished task or one without a due date.
@@ -297,17 +303,10 @@ class WarningWindows:
     Attributes:
         today: the day judged on.
         blue_until: the last due date surely within :data:`BLUE_WITHIN_WORKING_DAYS`
-            working days of ``today`` (``today`` itself at least).
-        unknown_until: after ``blue_until``, the last due date whose nearness
-            depends on a missing year (``blue_until`` when none does); None:
-            every later one does.
+            working days of ``today`` (``high(rest) <= 3``; ``today`` itself at least).
+        unknown_until: the last due date that may be within them
+            (``low(rest) <= 3``); None: every later one may.
         today_seq: ``n(today)``.
-        missing_after: the days from ``today`` to a due date after this one
-            take in a missing day.
-        gone_missing: the days up to ``today`` take in a missing day whatever
-            the assignment date (``today`` is after the calendar).
-        before_known: the day before the calendar's first (None: no calendar);
-            a span from an earlier day takes in a missing day.
         known_from: the calendar's first day (None: the calendar is empty).
         known_until: the calendar's last day (None: the calendar is empty).
         not_started: the states YELLOW applies to.
@@ -319,9 +318,6 @@ class WarningWindows:
     blue_until: datetime.date
     unknown_until: datetime.date | None
     today_seq: int = 0
-    missing_after: datetime.date | None = None
-    gone_missing: bool = True
-    before_known: datetime.date | None = None
     known_from: datetime.date | None = None
     known_until: datetime.date | None = None
     not_started: frozenset[str] = NOT_STARTED_STATES
@@ -332,14 +328,15 @@ class WarningWindows:
     def missing_years(self) -> tuple[int, ...]:
         """The years a task judged today may need and the calendar has not got.
 
-        The year after the calendar up to today's (or the one before it, for
-        a day before the calendar): what an UNKNOWN count's reason names.
+        The year after the calendar up to today's (or from today's up to the
+        calendar, for a day before it): what an UNKNOWN count's reason names.
         """
         if self.known_until is None or self.known_from is None:
             return (self.today.year,)
         if self.today < self.known_from:
             return tuple(range(self.today.year, self.known_from.year))
-        return tuple(range(self.known_until.year + 1, max(self.today.year, self.known_until.year + 1) + 1))
+        last = max(self.today.year, self.known_until.year + 1)
+        return tuple(range(self.known_until.year + 1, last + 1))
 
 
 def warning_windows(today: datetime.date, calendar: WorkingCalendar) -> WarningWindows:
@@ -352,35 +349,26 @@ def warning_windows(today: datetime.date, calendar: WorkingCalendar) -> WarningW
         >>> warning_windows(datetime.date(2026, 11, 24), default_calendar()).blue_until
         datetime.date(2026, 11, 29)
     """
+    one = datetime.timedelta(days=1)
+    # high(rest) grows by at most a day a day, and stays put over known days off
+    # (a 春节 week at most): step until it passes the limit.
+    blue_until = today
+    while True:
+        span = calendar.span(today, blue_until + one)
+        if span.known + span.missing_days > BLUE_WITHIN_WORKING_DAYS:
+            break
+        blue_until += one
+    fourth = calendar.known_working_day_after(today, BLUE_WITHIN_WORKING_DAYS + 1)
+    unknown_until = fourth - one if fourth is not None else None
     years = calendar.supported_years
     if not years:
-        return WarningWindows(today=today, blue_until=today, unknown_until=None, missing_after=today)
+        return WarningWindows(today=today, blue_until=blue_until, unknown_until=unknown_until)
     known_from, known_until = datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)
-    before_known = known_from - datetime.timedelta(days=1)
-    today_seq = calendar.span(before_known, min(today, known_until)).known
-    one = datetime.timedelta(days=1)
-    if today < before_known:
-        # n(d) is 0 up to the calendar's first day: nearness is unknown until
-        # the 4th working day of the calendar, and then surely not BLUE.
-        fourth = calendar.add_working_days(before_known, BLUE_WITHIN_WORKING_DAYS + 1)
-        blue_until, unknown_until, missing_after = today, fourth - one, today
-    elif today > known_until:
-        blue_until, unknown_until, missing_after = today, None, today
-    else:
-        missing_after = known_until
-        if calendar.span(today, known_until).known > BLUE_WITHIN_WORKING_DAYS:
-            after = calendar.add_working_days(today, BLUE_WITHIN_WORKING_DAYS + 1)
-            blue_until = unknown_until = after - one
-        else:
-            blue_until, unknown_until = max(today, known_until), None
     return WarningWindows(
         today=today,
         blue_until=blue_until,
         unknown_until=unknown_until,
-        today_seq=today_seq,
-        missing_after=missing_after,
-        gone_missing=today > known_until,
-        before_known=before_known,
+        today_seq=calendar.span(known_from - one, min(today, known_until)).known,
         known_from=known_from,
         known_until=known_until,
     )

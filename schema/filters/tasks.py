@@ -6,6 +6,7 @@ import datetime as dt
 from enum import Enum
 
 import strawberry
+from tortoise import connections
 from tortoise.expressions import Q, RawSQL
 from tortoise.queryset import QuerySet
 
@@ -116,7 +117,8 @@ async def filter_tasks(
     if spec.due_before is not None:
         query = query.filter(due_on__lte=spec.due_before)
     windows = warning_windows(today, default_calendar())
-    rule = WarningSql(SqlParams(sqlite=False, inline=True), windows, TASK_COLUMNS)
+    sqlite = connections.get("default").capabilities.dialect == "sqlite"
+    rule = WarningSql(SqlParams(sqlite=sqlite, inline=True), windows, TASK_COLUMNS)
     if spec.overdue is not None:
         query = _where(query, "overdue", rule.is_colour(WarningColor.RED), holds=spec.overdue)
     if text is not None:

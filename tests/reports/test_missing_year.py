@@ -55,10 +55,13 @@ async def demo_db(demo_database_url: str) -> AsyncIterator[str]:
 
 
 async def add_task_due_in_2027() -> Task:
-    """Assigned on 2026-06-01 and not accepted, due 2027-01-29, in a unit and 县区 of its own.
+    """Assigned on 2026-06-01 and not accepted, due 2027-06-30, in a unit and 县区 of its own.
 
-    Whether it is YELLOW depends on how many working days 2027 has before the
-    29th: on each day of :data:`DAYS` its colour needs the missing year.
+    Whether it is YELLOW depends on how many working days 2027 has before its
+    due date: on 2026-11-20, 119 working days are gone and 29 of 2026 are
+    left, so it is behind (119 > 2 × 29) unless 2027 has 31 working days or
+    more before 06-30 (which has 181 days) — on each day of :data:`DAYS` its
+    colour needs the missing year.
     """
     unit = await Unit.create(
         code="T-2027", name="测试单位", kind=UnitKind.DEPARTMENT, region="测试区"
@@ -71,7 +74,7 @@ async def add_task_due_in_2027() -> Task:
         responsible_unit=unit,
         state=TaskState.ASSIGNED,
         assigned_on=assigned,
-        due_on=dt.date(MISSING, 1, 29),
+        due_on=dt.date(MISSING, 6, 30),
     )
     await TaskEvent.create(
         task=task,

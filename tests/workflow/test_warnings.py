@@ -192,11 +192,18 @@ def test_warning_windows_give_the_last_blue_due_date(
 
 
 def test_warning_windows_of_a_day_without_a_calendar_leave_only_the_unknowable_open() -> None:
-    # issue 14: a day after the calendar still has a task due that very day
-    # BLUE (no working day in between) and every later due date UNKNOWN
+    # issue 14: on a day after the calendar a task due within 3 days is BLUE
+    # whatever those days are (3 days hold at most 3 working days), and every
+    # later due date is UNKNOWN (the 4th day might be a working day or not)
     calendar = WorkingCalendar(years=frozenset({2026}))
     windows = warning_windows(D(2027, 1, 4), calendar)
-    assert (windows.blue_until, windows.unknown_until) == (D(2027, 1, 4), None)
+    assert (windows.blue_until, windows.unknown_until) == (D(2027, 1, 7), None)
+    assert warning_for("IN_PROGRESS", None, D(2027, 1, 7), D(2027, 1, 4), calendar) is (
+        WarningColor.BLUE
+    )
+    # two working days left in 2026 and one day of 2027: BLUE; two days of 2027: UNKNOWN
+    windows = warning_windows(D(2026, 12, 29), calendar)
+    assert (windows.blue_until, windows.unknown_until) == (D(2027, 1, 1), None)
     assert (windows.known_from, windows.known_until) == (D(2026, 1, 1), D(2026, 12, 31))
     assert windows.missing_years == (2027,)
     assert warning_windows(D(2026, 1, 5), calendar).known_from == D(2026, 1, 1)
