@@ -9,12 +9,14 @@ from hypothesis import strategies as st
 
 from workflow.builtin import enforcement_definition
 from workflow.calendar import WorkingCalendar, default_calendar
+from workflow.errors import CalendarUnavailable
 from workflow.warnings import (
     LISTED_AFTER_WORKING_DAYS,
     SupervisionLevel,
     SweepItem,
     WarningColor,
     escalate,
+    judge_warning,
     is_overdue,
     sweep_decisions,
     warning_for,
@@ -317,3 +319,46 @@ def test_sweep_is_idempotent(
         >= SupervisionLevel(before.supervision_level).rank
         for before, after in zip(tasks, once, strict=True)
     )
+
+
+@pytest.mark.parametrize(
+    ("state", "assigned_on", "due_on", "today", "colour"),
+    [
+        # 2026-12-03 … 31 hold 21 working days: weeks from its deadline, whatever 2027 holds
+        pytest.param("IN_PROGRESS", None, D(2027, 1, 15), D(2026, 12, 2), "NONE", id="far"),
+        # 127 working days gone since 06-01; at most 21 + 15 (every day of 1–15
+        # January a working day) = 36 left: 127 > 2 × 36, behind whatever 2027 holds
+        pytest.param(
+            "ASSIGNED", D(2026, 6, 1), D(2027, 1, 15), D(2026, 12, 2), "YELLOW", id="far-behind"
+        ),
+        # 62 gone since 09-01, 21 left in 2026 and up to 90 days of 2027: behind
+        # (62 > 2 × 21) only if 2027 has at most 9 working days before 03-31
+        pytest.param(
+            "ASSIGNED", D(2026, 9, 1), D(2027, 3, 31), D(2026, 12, 2), None, id="maybe-behind"
+        ),
+        # on a day of 2027: 43 working days gone in 2026, at most 3 left (01-06 … 08)
+        pytest.param(
+            "ASSIGNED", D(2026, 11, 2), D(2027, 1, 8), D(2027, 1, 5), "YELLOW", id="2027-behind"
+        ),
+        # three days hold at most three working days: BLUE; a fourth may be one more
+        pytest.param("IN_PROGRESS", None, D(2027, 1, 8), D(2027, 1, 5), "BLUE", id="2027-near"),
+        pytest.param("IN_PROGRESS", None, D(2027, 1, 9), D(2027, 1, 5), None, id="2027-maybe"),
+        # late needs no calendar
+        pytest.param("IN_PROGRESS", None, D(2026, 12, 31), D(2027, 1, 5), "RED", id="2027-red"),
+    ],
+)
+def test_a_missing_year_leaves_unknown_only_what_it_could_change(
+    state: str,
+    assigned_on: datetime.date | None,
+    due_on: datetime.date,
+    today: datetime.date,
+    colour: str | None,
+) -> None:
+    # the package's calendar: 2004–2026, so 2027 is missing
+    judged = judge_warning(state, assigned_on, due_on, today, default_calendar())
+    if colour is None:
+        assert (judged.colour, judged.reason) == (None, "2027年节假日安排尚未录入")
+        with pytest.raises(CalendarUnavailable, match="2027"):
+            warning_for(state, assigned_on, due_on, today, default_calendar())
+    else:
+        assert (judged.colour, judged.reason) == (WarningColor(colour), None)
