@@ -159,9 +159,7 @@ def overdue_intro(snapshot: Snapshot) -> str:
         if count > len(snapshot.overdue)
         else "逐项列明如下"
     )
-    reasons = sorted(
-        {item.working_days_unknown_reason or "" for item in snapshot.overdue} - {""}
-    )
+    reasons = sorted({item.working_days_unknown_reason or "" for item in snapshot.overdue} - {""})
     unknown = f"标“—”的事项因{'，'.join(reasons)}，超期工作日无法计算。" if reasons else ""
     return (
         f"截至{chinese_date(snapshot.period_end)}，超期未办结事项{count}件"

@@ -48,10 +48,10 @@ __all__ = [
     "YELLOW_SHARE",
     "Escalation",
     "Judgement",
-    "SweepPlan",
-    "SweepSkip",
     "SupervisionLevel",
     "SweepItem",
+    "SweepPlan",
+    "SweepSkip",
     "WarningColor",
     "WarningWindows",
     "escalate",
@@ -247,9 +247,7 @@ def warning_for(
         CalendarUnavailable: if the colour depends on a year without an
             official calendar (:func:`judge_warning` says which years).
     """
-    judgement = judge_warning(
-        state, assigned_on, due_on, today, calendar, definition=definition
-    )
+    judgement = judge_warning(state, assigned_on, due_on, today, calendar, definition=definition)
     if judgement.colour is None:
         raise CalendarUnavailable(judgement.missing[0], calendar.supported_years)
     return judgement.colour
@@ -486,9 +484,7 @@ def sweep_plan(
         # at most every missing day a working day: the highest level it may call for
         highest = level_for_overdue(late.known + late.missing_days)
         if late.missing and highest.rank > reached.rank:
-            skipped.append(
-                SweepSkip(task.task_id, task.code, reached, late.known, late.missing)
-            )
+            skipped.append(SweepSkip(task.task_id, task.code, reached, late.known, late.missing))
         else:
             judged += 1
     return SweepPlan(escalations, skipped, judged)

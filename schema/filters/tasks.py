@@ -23,6 +23,7 @@ from workflow.warnings import WarningColor, warning_windows
 
 __all__ = ["TaskFilter", "TaskOrder", "TaskOrderField", "filter_tasks", "order_tasks"]
 
+
 @strawberry.input(description="Which tasks to list.")
 class TaskFilter:
     state: list[TaskState] | None = strawberry.field(

@@ -95,7 +95,8 @@ def test_sweep_escalates_overdue_demo_tasks_once(url: str) -> None:
     assert in_2027.returncode == 0, in_2027.stderr
     assert "→ 挂牌" in in_2027.stdout
     escalated = re.search(r"fuyuan: (\d+) task\(s\) escalated", in_2027.stdout)
-    assert escalated is not None and int(escalated.group(1)) > 0
+    assert escalated is not None
+    assert int(escalated.group(1)) > 0
     skipped = re.search(r"fuyuan: (\d+) overdue task\(s\) could not be judged", in_2027.stdout)
     assert skipped is not None
     assert int(skipped.group(1)) == in_2027.stdout.count("skipped, left at") > 0

@@ -25,7 +25,7 @@ from tortoise import Tortoise
 from reports.progress import Scope, compute_progress
 from reports.progress_text import report_dict
 from reports.snapshot import Snapshot, collect
-from reports.words import paragraphs
+from reports.words import overdue_intro, overdue_rows, paragraphs
 from schema.filters.tasks import TaskFilter, filter_tasks
 from schema.types.tasks import TaskWarning
 from store.enums import TaskKind, TaskState, UnitKind
@@ -96,7 +96,9 @@ async def listed(today: dt.date, spec: TaskFilter) -> set[int]:
 
 async def lists(today: dt.date) -> dict[str, set[int]]:
     """The task list under every warning filter and both overdue filters."""
-    found = {colour.value: await listed(today, TaskFilter(warning=colour)) for colour in TaskWarning}
+    found: dict[str, set[int]] = {}
+    for warning in TaskWarning:
+        found[str(warning.name)] = await listed(today, TaskFilter(warning=warning))
     found["overdue"] = await listed(today, TaskFilter(overdue=True))
     found["not overdue"] = await listed(today, TaskFilter(overdue=False))
     return found
@@ -120,8 +122,8 @@ async def test_one_task_due_in_a_missing_year_changes_no_figure_of_the_others(
     # given the demo's tasks, listed and counted on the day
     lists_before = await lists(today)
     progress_before, briefing_before = await figures(today)
-    assert lists_before[TaskWarning.UNKNOWN.value] == set()
-    assert sum(len(lists_before[c.value]) for c in TaskWarning if c is not TaskWarning.NONE) > 0
+    assert lists_before[TaskWarning.UNKNOWN.name] == set()
+    assert sum(len(lists_before[c.name]) for c in TaskWarning if c is not TaskWarning.NONE) > 0
 
     # when one task due in 2027 is added
     task = await add_task_due_in_2027()
@@ -133,7 +135,7 @@ async def test_one_task_due_in_a_missing_year_changes_no_figure_of_the_others(
     # then every warning filter lists the other tasks exactly as before, and
     # UNKNOWN lists that task alone
     for name, ids in lists_before.items():
-        expected = ids | {task.id} if name in (TaskWarning.UNKNOWN.value, "not overdue") else ids
+        expected = ids | {task.id} if name in (TaskWarning.UNKNOWN.name, "not overdue") else ids
         assert lists_after[name] == expected, name
 
     # and progress counts the others as before, and it apart, with the reason
@@ -184,7 +186,5 @@ async def test_days_overdue_into_a_missing_year_are_null_with_the_reason(demo_db
     for item in briefing.overdue:
         assert item.working_days_overdue is None
         assert item.working_days_unknown_reason == f"{MISSING}年节假日安排尚未录入"
-    from reports.words import overdue_intro, overdue_rows
-
     assert all(row[-1] == "—" for row in overdue_rows(briefing.overdue))
     assert f"因{MISSING}年节假日安排尚未录入，超期工作日无法计算" in overdue_intro(briefing)

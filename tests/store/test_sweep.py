@@ -135,7 +135,8 @@ async def test_the_sweep_on_a_date_in_a_missing_year_escalates_the_judgeable_tas
         (only_2027.code, Level.NORMAL, 0),
     ]
     assert {s.reason for s in outcome.skipped} == {"2027年节假日安排尚未录入"}
-    assert outcome.judged == 2 and not outcome.nothing_judged
+    assert outcome.judged == 2
+    assert not outcome.nothing_judged
     # and the event of a partly counted task says "at least" and why
     event = await TaskEvent.filter(task_id=short_late.id).order_by("-seq").first()
     assert event is not None

@@ -188,15 +188,15 @@ async def check(drawn: list[Drawn], moment: dt.datetime) -> None:
     engine = {}
     for row, task in zip(tasks, drawn, strict=True):
         judged = judge_warning(task.state.value, task.assigned_on, task.due_on, today, calendar)
-        colour = judged.colour
-        engine[row.id] = TaskWarning.UNKNOWN if colour is None else TaskWarning[colour.value]
+        found = judged.colour
+        engine[row.id] = TaskWarning.UNKNOWN if found is None else TaskWarning[found.value]
     by_colour = {
         colour: {task_id for task_id, c in engine.items() if c is colour} for colour in TaskWarning
     }
     # the task list's filters, over the task rows
-    for colour in TaskWarning:
-        spec = TaskFilter(warning=colour)
-        assert await listed(unit, today, spec) == by_colour[colour], colour
+    for warning in TaskWarning:
+        spec = TaskFilter(warning=warning)
+        assert await listed(unit, today, spec) == by_colour[warning], warning
     red = by_colour[TaskWarning.RED]
     assert await listed(unit, today, TaskFilter(overdue=True)) == red
     assert await listed(unit, today, TaskFilter(overdue=False)) == set(engine) - red
@@ -204,7 +204,7 @@ async def check(drawn: list[Drawn], moment: dt.datetime) -> None:
     assert await sql_colours(unit, moment, today) == engine
     report = await compute_progress(Scope(unit_ids=(unit.id,), as_of=moment))
     assert report.warnings == {
-        colour.value: len(by_colour[colour])
+        colour.name: len(by_colour[colour])
         for colour in (TaskWarning.RED, TaskWarning.YELLOW, TaskWarning.BLUE)
     }
     assert report.unknown == len(by_colour[TaskWarning.UNKNOWN])
@@ -234,5 +234,3 @@ def test_the_sql_colours_every_task_as_the_engine_does(database: Database) -> No
         database.run(check(drawn, moment))
 
     agree()
-
-
