@@ -109,11 +109,28 @@ class WarningSql:
         return self._p(self._windows.today_seq)
 
     def _seq(self, day: str) -> str:
-        """``n(day)``: the running working-day number, held at the calendar's ends."""
-        if self._windows.known_until is None:
+        """``n(day)``: the running working-day number, held at the calendar's ends
+        (looked up only for a day inside the calendar)."""
+        w = self._windows
+        if w.known_until is None:
             return "0"
-        clamped = f"CASE WHEN {day} > {self._known_until} THEN {self._known_until} ELSE {day} END"
-        return f"COALESCE((SELECT working_seq FROM calendar_day WHERE day = {clamped}), 0)"
+        return (
+            f"CASE WHEN {day} > {self._known_until} THEN {self._p(w.last_seq)}"
+            f" WHEN {day} <= {self._before_known} THEN 0"
+            f" ELSE (SELECT working_seq FROM calendar_day WHERE day = {day}) END"
+        )
+
+    def _spans_missing(self) -> str:
+        """Whether the task's spans (assignment → today → due date) take in a missing day.
+
+        Without, the two bounds of :meth:`_behind` are one: no need to test both.
+        """
+        w, c = self._windows, self._c
+        if w.known_until is None or w.known_from is None:
+            return "1 = 1"
+        if not w.known_from <= w.today <= w.known_until:
+            return "1 = 1"
+        return f"({c.due_on} > {self._known_until} OR {c.assigned_on} < {self._before_known})"
 
     def _days(self, later: str, earlier: str) -> str:
         """The days from ``earlier`` to ``later`` (an integer)."""
@@ -187,8 +204,10 @@ class WarningSql:
         return (
             f"CASE WHEN {self._unwarned()} THEN {none}"
             f" WHEN {self._late()} THEN {red}"
-            f" WHEN {self._candidate()} AND {self._behind(surely=True)} THEN {yellow}"
-            f" WHEN {self._candidate()} AND {self._behind(surely=False)} THEN {UNKNOWN}"
+            # behind for some calendar of the missing days; YELLOW if for every one
+            f" WHEN {self._candidate()} AND {self._behind(surely=False)}"
+            f" THEN CASE WHEN NOT {self._spans_missing()} THEN {yellow}"
+            f" WHEN {self._behind(surely=True)} THEN {yellow} ELSE {UNKNOWN} END"
             f" WHEN {self._near()} THEN {blue}"
             f" WHEN {self._maybe_near()} THEN {UNKNOWN}"
             f" ELSE {none} END"

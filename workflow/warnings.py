@@ -305,6 +305,7 @@ class WarningWindows:
         unknown_until: the last due date that may be within them
             (``low(rest) <= 3``); None: every later one may.
         today_seq: ``n(today)``.
+        last_seq: ``n(known_until)``: the working days of the whole calendar.
         known_from: the calendar's first day (None: the calendar is empty).
         known_until: the calendar's last day (None: the calendar is empty).
         not_started: the states YELLOW applies to.
@@ -316,6 +317,7 @@ class WarningWindows:
     blue_until: datetime.date
     unknown_until: datetime.date | None
     today_seq: int = 0
+    last_seq: int = 0
     known_from: datetime.date | None = None
     known_until: datetime.date | None = None
     not_started: frozenset[str] = NOT_STARTED_STATES
@@ -367,6 +369,7 @@ def warning_windows(today: datetime.date, calendar: WorkingCalendar) -> WarningW
         blue_until=blue_until,
         unknown_until=unknown_until,
         today_seq=calendar.span(known_from - one, min(today, known_until)).known,
+        last_seq=calendar.span(known_from - one, known_until).known,
         known_from=known_from,
         known_until=known_until,
     )
