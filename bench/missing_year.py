@@ -78,9 +78,8 @@ async def _add(count: int, year: int, today: dt.date, label: str, seed: int) -> 
         assigned_on = today - dt.timedelta(days=rng.randint(20, 250))
         if year > today.year:
             due_on = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, 180))
-        else:
-            left = max(1, (dt.date(year, 12, 31) - today).days)
-            due_on = today + dt.timedelta(days=rng.randint(1, left))
+        else:  # the last four weeks of the year (overdue when judged after it)
+            due_on = dt.date(year, 12, 31) - dt.timedelta(days=rng.randint(0, 27))
         tasks.append(
             Task(
                 code=f"{label}-{first + index:06d}",
@@ -112,7 +111,7 @@ async def _add(count: int, year: int, today: dt.date, label: str, seed: int) -> 
         await TaskEvent.bulk_create(events, batch_size=500, using_db=conn)
 
 
-async def _runs(label: str, today: dt.date, runs: int) -> tuple[list[float], list[float]]:
+async def _runs(today: dt.date, runs: int) -> tuple[list[float], list[float]]:
     moment = dt.datetime.combine(today, dt.time(18), tzinfo=SHANGHAI)
     await _counts(today)  # warm-up: caches, query plans
     await compute_progress(Scope(as_of=moment))
@@ -176,10 +175,14 @@ async def main(url: str, rounds: int, count: int, today: dt.date) -> None:
             await _add(count, year, today, label.upper(), seed)
             await Tortoise.close_connections()
         times: dict[str, tuple[list[float], list[float]]] = {c: ([], []) for c in copies}
-        for _ in range(rounds):
-            for label, copy in copies.items():
+        labels = list(copies)
+        for round_ in range(rounds):
+            # each copy goes first as often as the others
+            shift = round_ % len(labels)
+            for label in labels[shift:] + labels[:shift]:
+                copy = copies[label]
                 await _open(copy)
-                filters, progress = await _runs(label, today, 3)
+                filters, progress = await _runs(today, 3)
                 await Tortoise.close_connections()
                 times[label][0].extend(filters)
                 times[label][1].extend(progress)
