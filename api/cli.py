@@ -253,7 +253,7 @@ def _date(value: str) -> dt.date:
 
 def _sweep(args: argparse.Namespace, settings: Settings) -> int:
     from store.calendars import calendar_notice
-    from store.operations.sweep import sweep
+    from store.operations.sweep import run_sweep
     from store.setup import database
     from workflow.clock import local_today
     from workflow.errors import WorkflowError
@@ -270,17 +270,29 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
                     file=sys.stderr,
                 )
             try:
-                escalations = await sweep(today=args.today)
+                outcome = await run_sweep(today=args.today)
             except WorkflowError as err:
                 print(f"fuyuan: {err}", file=sys.stderr)
                 return 2
-        for step in escalations:
+        for step in outcome.applied:
+            at_least = "at least " if step.missing else ""
             print(
                 f"{step.code}: {step.from_level.label_zh} → {step.to_level.label_zh} "
-                f"({step.working_days_overdue} working days overdue)"
+                f"({at_least}{step.working_days_overdue} working days overdue)"
             )
-        print(f"fuyuan: {len(escalations)} task(s) escalated")
-        return 0
+        for skip in outcome.skipped:
+            print(
+                f"{skip.code}: skipped, left at {skip.supervision_level.label_zh} "
+                f"(late by at least {skip.at_least_working_days} working days; {skip.reason})"
+            )
+        print(f"fuyuan: {len(outcome.applied)} task(s) escalated")
+        if outcome.skipped:
+            print(
+                f"fuyuan: {len(outcome.skipped)} overdue task(s) could not be judged: "
+                f"{outcome.skipped[0].reason}; enter the State Council's notice with "
+                f"`fuyuan calendar import FILE` and run the sweep again"
+            )
+        return 1 if outcome.nothing_judged else 0
 
     return asyncio.run(run())
 

@@ -139,8 +139,14 @@ export function fill(node, ...children) {
   node.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
 }
 
-export function warningBadge(warning) {
-  return h("span", { class: `badge warn-${(warning || "NONE").toLowerCase()}` }, WARNING_LABELS[warning] || warning);
+export function warningBadge(warning, reason) {
+  // an UNKNOWN warning says why (Task.warningUnknownReason: 2027年节假日安排尚未录入)
+  const label = WARNING_LABELS[warning] || warning;
+  return h(
+    "span",
+    { class: `badge warn-${(warning || "NONE").toLowerCase()}`, title: reason || null },
+    reason ? `${label}（${reason}）` : label,
+  );
 }
 
 export function stateBadge(state) {

@@ -31,10 +31,9 @@ from store.snapshots import enforcement_facts, task_snapshot
 from workflow.calendar import default_calendar
 from workflow.definition import Definition
 from workflow.engine import Actor, EnforcementFacts, TaskSnapshot, available_actions
-from workflow.errors import CalendarUnavailable
 from workflow.progress import progress as task_progress
 from workflow.registry import definition_for, get_definition
-from workflow.warnings import is_overdue, warning_for
+from workflow.warnings import Judgement, is_overdue, judge_warning
 
 
 @strawberry.enum(name="TaskWarning", description="三色预警: how close a task is to being late.")
@@ -48,8 +47,8 @@ class TaskWarning(Enum):
     RED = strawberry.enum_value("RED", description="红: overdue and not closed.")
     UNKNOWN = strawberry.enum_value(
         "UNKNOWN",
-        description="The official working-day calendar for the dates involved is not published "
-        "yet, so the warning cannot be worked out.",
+        description="无法判定: the colour depends on a year whose official holidays are not "
+        "entered yet (Task.warningUnknownReason names it); every other task keeps its colour.",
     )
 
 
@@ -58,24 +57,22 @@ def definition_of(row: models.Task) -> Definition:
     return get_definition(row.workflow_key, row.workflow_version)
 
 
+def judgement_of(row: models.Task, today: dt.date) -> Judgement:
+    """The engine's judgement of the task's warning: a colour, or the missing years."""
+    return judge_warning(
+        row.state.value,
+        row.assigned_on,
+        row.due_on,
+        today,
+        default_calendar(),
+        definition=definition_of(row),
+    )
+
+
 def warning_of(row: models.Task, today: dt.date) -> TaskWarning:
-    """The engine's colour of the task; UNKNOWN where the calendar cannot answer."""
-    definition = definition_of(row)
-    try:
-        colour = warning_for(
-            row.state.value,
-            row.assigned_on,
-            row.due_on,
-            today,
-            default_calendar(),
-            definition=definition,
-        )
-    except CalendarUnavailable:
-        # Being late needs no working-day calendar.
-        if is_overdue(row.state.value, row.due_on, today, definition=definition):
-            return TaskWarning.RED
-        return TaskWarning.UNKNOWN
-    return TaskWarning[colour.value]
+    """The engine's colour of the task; UNKNOWN where it depends on a missing year."""
+    colour = judgement_of(row, today).colour
+    return TaskWarning.UNKNOWN if colour is None else TaskWarning[colour.value]
 
 
 @strawberry.type(name="TaskProgress", description="How far a task has come towards 销号.")
@@ -230,6 +227,13 @@ class TaskType(ModelNode):
     @strawberry.field(description="三色预警 as of today (Beijing time).")
     def warning(self, info: Info) -> TaskWarning:
         return warning_of(self.row, info.context.today)
+
+    @strawberry.field(
+        description="Why `warning` is UNKNOWN: the years whose official holidays are not "
+        "entered yet, e.g. 2027年节假日安排尚未录入; null when the warning is known."
+    )
+    def warning_unknown_reason(self, info: Info) -> str | None:
+        return judgement_of(self.row, info.context.today).reason
 
     @strawberry.field(description="Whether the task is past its due date and not closed.")
     def overdue(self, info: Info) -> bool:

@@ -89,10 +89,19 @@ def test_sweep_escalates_overdue_demo_tasks_once(url: str) -> None:
     assert int(escalated.group(1)) == first.stdout.count("working days overdue") > 0
     second = fuyuan("sweep", "--today", "2026-12-18", url=url)
     assert second.stdout.strip() == "fuyuan: 0 task(s) escalated"
-    # a year without an official calendar is refused, not guessed
-    refused = fuyuan("sweep", "--today", "2027-03-01", url=url)
-    assert refused.returncode == 2
-    assert "2027" in refused.stderr
+    # issue 14: on a day of a year without an official calendar the sweep still
+    # escalates what it can judge (2026's known days already make 挂牌 for the
+    # tasks due by mid-December) and lists the rest with the reason, exit 0
+    in_2027 = fuyuan("sweep", "--today", "2027-03-01", url=url)
+    assert in_2027.returncode == 0, in_2027.stderr
+    assert "→ 挂牌" in in_2027.stdout
+    escalated = re.search(r"fuyuan: (\d+) task\(s\) escalated", in_2027.stdout)
+    assert escalated is not None
+    assert int(escalated.group(1)) > 0
+    skipped = re.search(r"fuyuan: (\d+) overdue task\(s\) could not be judged", in_2027.stdout)
+    assert skipped is not None
+    assert int(skipped.group(1)) == in_2027.stdout.count("skipped, left at") > 0
+    assert "2027年节假日安排尚未录入" in in_2027.stdout
 
 
 def test_progress_prints_the_figures_as_a_table_and_as_json(url: str) -> None:
