@@ -106,7 +106,7 @@ async def positive_amounts(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0008_official_calendars")]
+    dependencies = [("models", "0009_unit_administration")]
 
     initial = False
 
