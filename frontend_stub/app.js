@@ -10,6 +10,7 @@ import * as cases from "./pages/cases.js";
 import * as meetings from "./pages/meetings.js";
 import * as workflow from "./pages/workflow.js";
 import * as briefings from "./pages/briefings.js";
+import * as calendar from "./pages/calendar.js";
 
 const ROUTES = [
   [/^$/, overview.render],
@@ -24,6 +25,7 @@ const ROUTES = [
   [/^meetings\/(.+)$/, meetings.renderDetail],
   [/^workflow$/, workflow.render],
   [/^briefings$/, briefings.render],
+  [/^calendar$/, calendar.render],
 ];
 
 const NAV = [
@@ -34,7 +36,13 @@ const NAV = [
   ["#/meetings", "联席会议"],
   ["#/workflow", "流程图"],
   ["#/briefings", "工作通报"],
+  ["#/calendar", "节假日安排", ["ADMIN"]],
 ];
+
+// Who is told that a year of the official calendar is missing (Query.calendarNotice).
+const NOTICE_ROLES = ["COORDINATOR", "ADMIN"];
+const CALENDAR_NOTICE = `{ calendarNotice { missingYear affectedTasks message } }`;
+const NOTICE_EVERY_MS = 60_000;
 
 const VIEWER = `{ viewer { id username displayName role unit { id name } } }`;
 
@@ -48,6 +56,7 @@ let viewer = null;
 let current = null; // what the shown page returned: { onTaskEvent? }
 let live = null;
 let renderCount = 0;
+let noticeCheckedAt = 0;
 
 export function notify(message, kind = "info") {
   const box = document.getElementById("notice");
@@ -70,6 +79,7 @@ function renderChrome() {
   if (!viewer) {
     nav.hidden = true;
     account.hidden = true;
+    refreshCalendarNotice();
     return;
   }
   const route = location.hash.split("?")[0] || "#/";
@@ -77,7 +87,7 @@ function renderChrome() {
     h(
       "ul",
       {},
-      NAV.map(([href, label]) => {
+      NAV.filter(([, , roles]) => !roles || roles.includes(viewer.role)).map(([href, label]) => {
         const here = href === "#/" ? route === "#/" || route === "#" : route.startsWith(href);
         return h("li", {}, h("a", { href, "aria-current": here ? "page" : null }, label));
       }),
@@ -91,6 +101,44 @@ function renderChrome() {
   );
   account.hidden = false;
   setLiveStatus(document.body.dataset.live || "connecting");
+}
+
+/** The banner naming a missing year of the calendar, for coordinators and administrators:
+ * asked at most once a minute, and at once after the calendar page saved a year. */
+async function refreshCalendarNotice({ force = false } = {}) {
+  const banner = document.getElementById("calendar-notice");
+  if (!viewer || !NOTICE_ROLES.includes(viewer.role)) {
+    banner.hidden = true;
+    banner.replaceChildren();
+    noticeCheckedAt = 0;
+    return;
+  }
+  if (!force && Date.now() - noticeCheckedAt < NOTICE_EVERY_MS) return;
+  noticeCheckedAt = Date.now();
+  let notice;
+  try {
+    notice = (await gql(CALENDAR_NOTICE)).calendarNotice;
+  } catch (err) {
+    noticeCheckedAt = 0; // try again on the next page
+    return;
+  }
+  if (!notice) {
+    banner.hidden = true;
+    banner.replaceChildren();
+    return;
+  }
+  banner.replaceChildren(
+    h(
+      "p",
+      {},
+      h("strong", {}, notice.message),
+      "。",
+      viewer.role === "ADMIN"
+        ? h("a", { href: `#/calendar?year=${notice.missingYear}`, id: "calendar-notice-link" }, `录入${notice.missingYear}年节假日安排`)
+        : "请系统管理员录入国务院办公厅的通知。",
+    ),
+  );
+  banner.hidden = false;
 }
 
 function startLive() {
@@ -149,6 +197,7 @@ async function route() {
     startLive();
   }
   renderChrome();
+  refreshCalendarNotice();
   for (const [pattern, render] of ROUTES) {
     const match = path.match(pattern);
     if (!match) continue;
@@ -183,6 +232,7 @@ window.addEventListener("hashchange", () => {
   notify("");
   route();
 });
+document.addEventListener("fuyuan:calendar-changed", () => refreshCalendarNotice({ force: true }));
 window.addEventListener("fuyuan:signed-out", (event) => {
   setToken(null);
   viewer = null;

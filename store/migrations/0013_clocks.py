@@ -167,7 +167,7 @@ _NEW_CLOSED = [*_OLD_CLOSED[:-1], "requested_on", "task_id"]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0008_official_calendars")]
+    dependencies = [("models", "0010_closure_methods_and_reversals")]
 
     initial = False
 

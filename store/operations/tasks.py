@@ -104,9 +104,15 @@ async def create_task(
             "responsibleUnitId", "required", "name the responsible unit (责任单位)"
         )
     responsible = await resolve_unit(
-        responsible_ref, field="responsibleUnitId", kinds=TASK_UNIT_KINDS, using_db=using_db
+        responsible_ref,
+        field="responsibleUnitId",
+        kinds=TASK_UNIT_KINDS,
+        active_only=True,
+        using_db=using_db,
     )
-    assisting = await resolve_units(assisting_refs, field="assistingUnitIds", using_db=using_db)
+    assisting = await resolve_units(
+        assisting_refs, field="assistingUnitIds", active_only=True, using_db=using_db
+    )
     if any(unit.id == responsible.id for unit in assisting):
         raise ValidationError(
             "assistingUnitIds", "assisting.responsible", "the responsible unit cannot also assist"
