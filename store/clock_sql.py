@@ -2,7 +2,7 @@
 
 The intervals (``store.intervals``) know a task's state, due date and its
 assignment, closure request and closing dates (``requested_on``, migration
-0013: the day of the latest ``request_closure`` as of the interval). A figure
+0011: the day of the latest ``request_closure`` as of the interval). A figure
 for a past moment reads intervals that were in force then, and so requests
 made by then only: it does not change.
 

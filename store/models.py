@@ -430,7 +430,7 @@ class TaskStateInterval(Model):
     """One span of a task's history: what held from one event until the next change.
 
     Derived from ``task_event`` by the database itself: a trigger on every
-    insert into ``task_event`` (migrations 0006, 0013) closes the task's current
+    insert into ``task_event`` (migrations 0006, 0011) closes the task's current
     interval at the event's moment and opens the next one, when the event
     changes the state, the due date, the assignment, closure request or
     closing date, or the responsible unit. The application never writes these rows; they let
