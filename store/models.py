@@ -204,7 +204,9 @@ class PerformanceRecord(Model):
         description="冲正: the record this entry reverses (each at most once)",
     )
     reason = fields.TextField(
-        default="", description="why: an excess payment confirmed, or a reversal"
+        default="",
+        db_default="",  # the records that exist when the column is added have none
+        description="why: an excess payment confirmed, or a reversal",
     )
     recorded_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="performance_records", null=True, on_delete=fields.RESTRICT
