@@ -1,5 +1,6 @@
-"""Downloads: a briefing's ``/briefings/{id}.docx``, ``.md`` and ``.html``, and the
-台账 ``/ledgers/{kind}.xlsx?filter=…``.
+"""Downloads: a briefing's ``/briefings/{id}.docx``, ``.md`` and ``.html``, the
+台账 ``/ledgers/{kind}.xlsx?filter=…`` and the 清单 templates
+``/ledgers/templates/{kind}.xlsx``.
 
 Authorized like the GraphQL API: a bearer token of an active account, and
 the same visibility (``store.visibility.briefing_scope``): a missing or bad
@@ -24,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 from api.auth import bearer_token, viewer_of
 from reports.briefings import briefing_files, number_of
 from reports.html_layout import PRINT_CSS
+from reports.ledger_import import KINDS, write_template
 from reports.ledgers import MEDIA_TYPE as XLSX
 from schema.errors import CodedError
 from schema.ledgers import LedgerKind, decode_filter, file_name, write_ledger
@@ -123,6 +125,28 @@ async def ledger_file(request: Request) -> Response:
     name = file_name(kind, dt.datetime.now(dt.UTC))
     headers = {
         "Content-Disposition": f'attachment; filename="ledger-{kind.value}.xlsx"; '
+        f"filename*=UTF-8''{quote(name)}",
+        "Cache-Control": "private, no-store",
+    }
+    return Response(out.getvalue(), media_type=XLSX, headers=headers)
+
+
+async def ledger_template(request: Request) -> Response:
+    """The template of a 清单 (``cases``, ``matters``, ``decisions``) to fill in and import,
+    with the units as they are now in its drop-downs; for any signed-in account."""
+    kind = request.path_params["kind"]
+    if kind not in KINDS:
+        return _error(404, "NOT_FOUND", f"no ledger template {kind!r}: use " + ", ".join(KINDS))
+    settings = request.app.state.settings
+    viewer, auth_error = await viewer_of(bearer_token(request), secret=settings.secret_key)
+    if viewer is None or not viewer.is_active:
+        why = f"sign in again: {auth_error}" if auth_error else SIGN_IN
+        return _error(401, "UNAUTHENTICATED", why)
+    out = io.BytesIO()
+    await write_template(kind, out)
+    name = f"{KINDS[kind].title}（模板）.xlsx"
+    headers = {
+        "Content-Disposition": f'attachment; filename="template-{kind}.xlsx"; '
         f"filename*=UTF-8''{quote(name)}",
         "Cache-Control": "private, no-store",
     }

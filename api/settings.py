@@ -39,6 +39,8 @@ MIN_SECRET_LENGTH = 32
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 """1 MiB: the largest real request (a meeting with its agenda) is a few KiB."""
 MIN_MAX_BODY_BYTES = 1024
+DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 * 1024
+"""16 MiB: the cap of a multipart request (importLedger's file; 5,000 rows are ~300 KiB)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Settings:
     env: Environment
     secret_key: str
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     cors_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
 

@@ -28,7 +28,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -120,7 +120,8 @@ CASES = LedgerSpec(
     "涉党政机关执行案件交办清单",
     "执行案件",
     (
-        Col("案号", "caseNumber", note="如（2023）豫0202执123号；法院代字须与执行法院一致", width=24),
+        Col("案号", "caseNumber", note="如（2023）豫0202执123号，法院代字须与执行法院一致",
+            width=24),
         Col("执行法院", "courtId", "unit", note="单位名称或编码", options="法院", width=20),
         Col("申请执行人", "applicantName", width=18),
         Col("申请执行人类型", "applicantKind", "enum", note="自然人、企业或其他组织",
@@ -268,9 +269,7 @@ class _Problems:
         if column is not None:
             where += f"「{column}」"
         prefix = f"{where}：" if where else ""
-        self.items.append(
-            LedgerProblem(code, rule, f"{prefix}{text}", self.sheet, row, column)
-        )
+        self.items.append(LedgerProblem(code, rule, f"{prefix}{text}", self.sheet, row, column))
 
     def store_error(self, error: StoreError, row: int, columns: dict[str, Col]) -> None:
         name = (error.field or "").split(".")[0]
@@ -317,7 +316,9 @@ async def write_template(kind: str, out: IO[bytes]) -> None:
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
         cell = sheet.cell(row=2, column=index)
-        cell.font = Font(name="宋体", size=11, bold=True, color=None if column.required else "FF595959")
+        cell.font = Font(
+            name="宋体", size=11, bold=True, color=None if column.required else "FF595959"
+        )
         cell.fill = PatternFill("solid", start_color="FFD9D9D9", end_color="FFD9D9D9")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         dimension = sheet.column_dimensions[letter]
@@ -363,7 +364,8 @@ def _general_notes(spec: LedgerSpec) -> list[str]:
         "1. 单位按编码或全称匹配；不认识的单位不会自动新建，导入时会列出并提示相近的名称。",
         "2. 日期可填 Excel 日期或文字（2023-05-31、2023/5/31、2023年5月31日）；"
         "金额可填数字或文字，精确到分。",
-        "3. 导入前可先“试导入”：列出全部问题而不保存；正式导入时只要有一行有问题，整份清单都不保存。",
+        "3. 导入前可先“试导入”：列出全部问题而不保存；"
+        "正式导入时只要有一行有问题，整份清单都不保存。",
         "4. 同一文件不能重复导入；已存在的案号、事项会被标为重复。",
     ]
     if spec is CASES:
@@ -526,12 +528,12 @@ class _Units:
             self.index[unit.name] = unit
             self.index[unit.code] = unit
 
-    def find(
-        self, value: object, *, row: int, column: Col, problems: _Problems
-    ) -> Unit | None:
+    def find(self, value: object, *, row: int, column: Col, problems: _Problems) -> Unit | None:
         text = _text(value)
         if not text:
-            problems.add(ErrorCode.VALIDATION, "required", "必须填写", row=row, column=column.header)
+            problems.add(
+                ErrorCode.VALIDATION, "required", "必须填写", row=row, column=column.header
+            )
             return None
         unit = self.index.get(text)
         if unit is None:
@@ -553,9 +555,7 @@ class _Checked:
     tasks: list[NewTask] = field(default_factory=list)
 
 
-def _collect(
-    checks: Checks, problems: _Problems, row: int, columns: dict[str, Col]
-) -> None:
+def _collect(checks: Checks, problems: _Problems, row: int, columns: dict[str, Col]) -> None:
     for failure in checks.failures:
         problems.store_error(failure, row, columns)
     checks.failures.clear()
@@ -785,12 +785,8 @@ async def _check_tasks(
             "bankruptcy_case_id": data.bankruptcy_case.pk if data.bankruptcy_case else None,
             "meeting_id": data.meeting.pk if data.meeting else None,
         }
-        planned.append(
-            (row, NewTask(columns_of, [u.id for u in assisting], depends_on=depends))
-        )
-    cycle = _find_cycle(
-        {index: task.depends_on for index, (_, task) in enumerate(planned) if task}
-    )
+        planned.append((row, NewTask(columns_of, [u.id for u in assisting], depends_on=depends)))
+    cycle = _find_cycle({index: task.depends_on for index, (_, task) in enumerate(planned) if task})
     if cycle is not None and "dependsOnId" in columns:
         path = "→".join(f"第{planned[i][0]}行" for i in [*cycle, cycle[0]])
         problems.add(ErrorCode.CYCLE, "rows.cycle", f"前置事项形成循环：{path}",
@@ -899,4 +895,3 @@ async def import_ledger(
         problems.add(err.code, "duplicate", f"写入时发现重复：{err.message}")
         result.problems, result.problem_count = problems.items, problems.count
     return result
-

@@ -136,9 +136,7 @@ async def announce(event: TaskEvent, *, using_db: BaseDBAsyncClient) -> None:
         _hub.publish([announcement])
 
 
-async def announce_all(
-    announcements: list[Announcement], *, using_db: BaseDBAsyncClient
-) -> None:
+async def announce_all(announcements: list[Announcement], *, using_db: BaseDBAsyncClient) -> None:
     """Announce many events written on ``using_db`` at once (a ledger import's), once
     its transaction commits: on PostgreSQL one statement NOTIFYs them all."""
     if not announcements:

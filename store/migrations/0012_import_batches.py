@@ -38,7 +38,10 @@ class Migration(migrations.Migration):
                     "id",
                     fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
                 ),
-                ("kind", fields.CharField(description="cases, matters or decisions", max_length=16)),
+                (
+                    "kind",
+                    fields.CharField(description="cases, matters or decisions", max_length=16),
+                ),
                 ("file_name", fields.CharField(max_length=255)),
                 (
                     "sha256",

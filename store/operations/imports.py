@@ -144,9 +144,7 @@ async def _write_tasks(
             )
         )
     await Task.bulk_create(models, batch_size=CHUNK, using_db=conn)
-    ids = dict(
-        await Task.filter(import_batch_id=batch.id).using_db(conn).values_list("code", "id")
-    )
+    ids = dict(await Task.filter(import_batch_id=batch.id).using_db(conn).values_list("code", "id"))
     task_ids = [int(ids[code]) for code in codes]
     assisting = [
         (task_id, unit_id)

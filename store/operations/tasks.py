@@ -161,11 +161,9 @@ def check_task_fields(data: TaskInput, *, checks: Checks) -> dict[str, Any] | No
     if kind is not None and len(checks.failures) == before:
         known = kind
         checks(lambda: _check_subject(known, data, matter_type))
-    due_on = (
-        checks(lambda: check_date(data.due_on, field="dueOn", not_before=dt.date(2000, 1, 1)))
-        if data.due_on is not None
-        else None
-    )
+    due_on = None
+    if (due := data.due_on) is not None:
+        due_on = checks(lambda: check_date(due, field="dueOn", not_before=dt.date(2000, 1, 1)))
     if len(checks.failures) > before:
         return None
     return {
@@ -192,9 +190,7 @@ def default_responsible(
 
 def check_task_units(responsible: Unit, assisting: Sequence[Unit], *, checks: Checks) -> None:
     """The rules of a task's units: who may be responsible, and not also assisting."""
-    checks(
-        lambda: check_unit_kind(responsible, field="responsibleUnitId", kinds=TASK_UNIT_KINDS)
-    )
+    checks(lambda: check_unit_kind(responsible, field="responsibleUnitId", kinds=TASK_UNIT_KINDS))
     if any(unit.id == responsible.id for unit in assisting):
         checks(_assisting_responsible)
 

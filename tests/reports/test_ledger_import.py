@@ -85,7 +85,8 @@ def _bytes(book: Workbook, *, numbers: dict[str, str] | None = None) -> bytes:
 async def _units() -> tuple[Unit, Unit, Unit]:
     courts = await Unit.filter(kind=UnitKind.COURT, court_code__isnull=False).order_by("id")
     organ = await Unit.filter(kind=UnitKind.DEPARTMENT).order_by("id").first()
-    assert organ is not None and len(courts) >= 2
+    assert organ is not None
+    assert len(courts) >= 2
     return courts[0], courts[1], organ
 
 
@@ -140,7 +141,9 @@ async def test_an_import_stores_cases_and_draft_tasks_once_and_refuses_the_same_
     # text with separators, a full-width-bracketed case number
     court, _, organ = await _units()
     rows = [
-        _case_row(court, organ, 80001, 交办批次=913302001234567890, **{"执行标的（元）": "1,234.56元"}),
+        _case_row(
+            court, organ, 80001, 交办批次=913302001234567890, **{"执行标的（元）": "1,234.56元"}
+        ),
         _case_row(court, organ, 80002, 立案日期="2024年3月2日", 办结时限=None),
     ]
     data = _bytes(_book(rows), numbers={"9.133020012345679e+17": "913302001234567890"})
@@ -152,7 +155,8 @@ async def test_an_import_stores_cases_and_draft_tasks_once_and_refuses_the_same_
     result = await import_ledger("cases", data, "a.xlsx", dry_run=False, imported_by=None,
                                  now=NOW)  # fmt: skip
 
-    assert result.problem_count == 0 and result.batch is not None
+    assert result.problem_count == 0
+    assert result.batch is not None
     first = await EnforcementCase.get(case_number=f"（2024）{court.court_code}执80001号")
     assert first.batch == "913302001234567890"
     assert first.amount_due_fen == 123456
@@ -252,7 +256,8 @@ async def test_a_file_that_is_not_the_ledger_gets_a_clear_error(
     result = await import_ledger("cases", make(), "x.xlsx", dry_run=False, imported_by=None,
                                  now=NOW)  # fmt: skip
 
-    assert result.problem_count == 1 and result.batch is None
+    assert result.problem_count == 1
+    assert result.batch is None
     assert words in result.problems[0].message
 
 
@@ -271,7 +276,9 @@ async def _export_cases() -> list[tuple[Any, ...]]:
 
 
 @pytest.fixture
-def empty_url(demo_database_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def empty_url(
+    demo_database_url: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[str]:
     """A fresh migrated empty database of the demo database's backend, beside it."""
     if dialect(demo_database_url) == "sqlite":
         path = tmp_path / "empty.sqlite3"
@@ -310,7 +317,8 @@ async def test_the_exported_case_ledger_imports_into_an_empty_database_as_the_sa
         await Unit.bulk_create([Unit(**unit) for unit in units])
         result = await import_ledger("cases", out.getvalue(), "台账.xlsx", dry_run=False,
                                      imported_by=None, now=NOW)  # fmt: skip
-        assert result.problems == [] and result.rows == len(exported)
+        assert result.problems == []
+        assert result.rows == len(exported)
         # then exported again it holds the same rows
         assert await _export_cases() == exported
     finally:
