@@ -52,7 +52,9 @@ def cases_file(*rows: list[Any]) -> bytes:
     return out.getvalue()
 
 
-def case_row(serial: int, respondent: str = "KF-CZJ", court: str = "开封市中级人民法院") -> list[Any]:
+def case_row(
+    serial: int, respondent: str = "KF-CZJ", court: str = "开封市中级人民法院"
+) -> list[Any]:
     return [
         f"（2024）豫02执{serial}号", court, "某公司", "企业", respondent,
         f"（2023）豫02民初{serial}号", "合同纠纷", "1000.50", dt.date(2024, 3, 1), "市联席办交办",
@@ -82,7 +84,9 @@ async def test_a_coordinator_checks_then_imports_and_the_batch_shows_on_case_and
             "column": "被执行人",
         }
     ]
-    assert dry["problems"][0]["message"].startswith("第3行「被执行人」：没有名称或编码为「开封市财政厅」")
+    assert dry["problems"][0]["message"].startswith(
+        "第3行「被执行人」：没有名称或编码为「开封市财政厅」"
+    )
     assert "开封市财政局" in dry["problems"][0]["message"]
     assert dry["errors"][0]["field"] == ["input", "file"]
 
@@ -90,7 +94,8 @@ async def test_a_coordinator_checks_then_imports_and_the_batch_shows_on_case_and
     body = await api.coordinator.upload(IMPORT, good, name="第2批.xlsx", input={"kind": "CASES"})
     payload = body["data"]["importLedger"]
 
-    assert payload["errors"] == [] and payload["problemCount"] == 0
+    assert payload["errors"] == []
+    assert payload["problemCount"] == 0
     batch = payload["batch"]
     assert (batch["kind"], batch["fileName"], batch["rows"], batch["created"]) == (
         "CASES", "第2批.xlsx", 2, 4,
@@ -120,8 +125,8 @@ async def test_only_the_office_and_administrators_import(
     api: Clients, role: str, allowed: bool
 ) -> None:
     client: Api = getattr(api, role)
-    body = await client.upload(IMPORT, cases_file(case_row(91003)), input={"kind": "CASES",
-                                                                         "dryRun": True})  # fmt: skip
+    dry_run = {"kind": "CASES", "dryRun": True}
+    body = await client.upload(IMPORT, cases_file(case_row(91003)), input=dry_run)
     if allowed:
         assert body["data"]["importLedger"]["problemCount"] == 0
     else:
@@ -133,7 +138,11 @@ async def test_the_templates_download_for_a_signed_in_account(
 ) -> None:
     await api.unit("{ viewer { username } }")
     headers = {"authorization": f"Bearer {api.unit.token}"}
-    for kind, sheet in (("cases", "执行案件"), ("matters", "破产协调事项"), ("decisions", "议定事项")):
+    for kind, sheet in (
+        ("cases", "执行案件"),
+        ("matters", "破产协调事项"),
+        ("decisions", "议定事项"),
+    ):
         response = await http.get(f"/ledgers/templates/{kind}.xlsx", headers=headers)
         assert response.status_code == 200, response.text
         assert f'filename="template-{kind}.xlsx"' in response.headers["content-disposition"]
