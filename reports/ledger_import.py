@@ -160,7 +160,8 @@ DECISIONS = LedgerSpec(
     "联席会议议定事项交办清单",
     "议定事项",
     (
-        Col("会议", "meetingId", note="已登记会议的纪要号或会议名称", width=30),
+        Col("会议", "meetingId", note="已登记会议的纪要号，或（只有一次会议叫这个名称时）会议名称",
+            width=30),
         Col("议定事项", "title", width=40),
         Col("责任单位", "responsibleUnitId", "unit", options="单位", width=22),
         Col("协办单位", "assistingUnitIds", "units", required=False, note="多个单位以、分隔",
@@ -778,7 +779,7 @@ async def _check_tasks(
             responsible = units.find(
                 responsible_cell, row=row, column=columns["responsibleUnitId"], problems=problems
             )
-        elif fields is not None:
+        elif fields is not None and subject is not None:
             ref = default_responsible(data, fields["kind"], fields["matter_type"])
             responsible = units.index.get(str(ref)) if ref is not None else None
             if responsible is None:
@@ -841,11 +842,13 @@ async def _subjects(
             found[canonical[case.case_number]] = case
         return found
     meetings = await JointMeeting.all()
+    matches: dict[str, list[JointMeeting]] = {}
     for meeting in meetings:
-        for key in (meeting.minutes_number, meeting.title):
+        for key in {meeting.minutes_number, meeting.title}:
             if key and key in texts:
-                found[key] = meeting
-    return found
+                matches.setdefault(key, []).append(meeting)
+    # a title two meetings share names neither: the row must give the minutes number
+    return {key: found[0] for key, found in matches.items() if len(found) == 1}
 
 
 async def _existing_titles(

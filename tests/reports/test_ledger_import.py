@@ -19,8 +19,17 @@ from tortoise import Tortoise
 
 from reports.ledger_import import import_ledger, write_template
 from reports.ledgers import LedgerHeading, write_case_ledger
-from store.enums import UnitKind
-from store.models import EnforcementCase, ImportBatch, Task, TaskEvent, Unit
+from store.enums import TaskKind, UnitKind
+from store.models import (
+    BankruptcyCase,
+    EnforcementCase,
+    ImportBatch,
+    JointMeeting,
+    Task,
+    TaskDependency,
+    TaskEvent,
+    Unit,
+)
 from tests.conftest import (
     _admin_execute,
     dialect,
@@ -140,7 +149,7 @@ async def test_an_import_stores_cases_and_draft_tasks_once_and_refuses_the_same_
     # given two good rows: an 18-digit batch number Excel stored as a number, money as
     # text with separators, a full-width-bracketed case number
     court, _, organ = await _units()
-    rows = [
+    rows: list[list[Any]] = [
         _case_row(
             court, organ, 80001, 交办批次=913302001234567890, **{"执行标的（元）": "1,234.56元"}
         ),
@@ -323,3 +332,107 @@ async def test_the_exported_case_ledger_imports_into_an_empty_database_as_the_sa
         assert await _export_cases() == exported
     finally:
         await Tortoise.close_connections()
+
+
+def _tasks_book(sheet_name: str, headers: list[str], rows: list[list[Any]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    sheet.title = sheet_name
+    sheet.append(["清单"])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    return _bytes(book)
+
+
+MATTER_HEADERS = ["破产案件案号", "事项类型", "协调事项", "责任单位", "协办单位", "办结时限",
+                  "前置事项（行号）"]  # fmt: skip
+
+
+async def test_matters_wait_for_the_rows_they_name_and_default_to_the_types_department(
+    demo: None,
+) -> None:
+    case = await BankruptcyCase.all().order_by("id").first()
+    assert case is not None
+    rows: list[list[Any]] = [
+        [case.case_number, "职工安置", "核查职工债权清册", None, None, "2026-12-31", None],
+        [case.case_number, "税收", "核定欠缴税款", "KF-SWJ", "KF-RSJ、KF-CZJ", None, 3],
+        [case.case_number, "资产处置", "评估拍卖厂房设备", "KF-GZW", None, None, "3、4"],
+    ]
+
+    result = await import_ledger("matters", _tasks_book("破产协调事项", MATTER_HEADERS, rows),
+                                 "m.xlsx", dry_run=False, imported_by=None, now=NOW)  # fmt: skip
+
+    assert result.problems == []
+    assert result.batch is not None
+    tasks = await Task.filter(import_batch_id=result.batch.id).order_by("id")
+    assert [task.title for task in tasks] == [
+        "核查职工债权清册",
+        "核定欠缴税款",
+        "评估拍卖厂房设备",
+    ]
+    first, second, third = tasks
+    assert (await Unit.get(id=first.responsible_unit_id)).code == "KF-RSJ"  # type: ignore[attr-defined]
+    assert first.kind is TaskKind.BANKRUPTCY_MATTER
+    assert first.bankruptcy_case_id == case.id  # type: ignore[attr-defined]
+    assisting = sorted(unit.code for unit in await second.assisting_units.all())
+    assert assisting == ["KF-CZJ", "KF-RSJ"]
+    links = await TaskDependency.filter(task_id__in=[t.id for t in tasks]).values_list(
+        "task_id", "depends_on_id"
+    )
+    assert sorted(links) == sorted(
+        [(second.id, first.id), (third.id, first.id), (third.id, second.id)]
+    )
+
+
+async def test_a_cycle_of_matters_or_an_unknown_case_stores_nothing(demo: None) -> None:
+    case = await BankruptcyCase.all().order_by("id").first()
+    assert case is not None
+    rows: list[list[Any]] = [
+        [case.case_number, "职工安置", "甲", None, None, None, 4],
+        [case.case_number, "税收", "乙", None, None, None, 3],
+        ["（2026）豫02破99号", "税收", "丙", None, None, None, None],
+        [case.case_number, "税收", "丁", "KF-SWJ", "KF-SWJ", None, 9],
+    ]
+    tasks = await Task.all().count()
+
+    result = await import_ledger("matters", _tasks_book("破产协调事项", MATTER_HEADERS, rows),
+                                 "m.xlsx", dry_run=False, imported_by=None, now=NOW)  # fmt: skip
+
+    found = {(p.row, p.column, p.code.value) for p in result.problems}
+    assert found == {
+        (5, "破产案件案号", "NOT_FOUND"),
+        (6, "协办单位", "VALIDATION"),  # the responsible unit cannot also assist
+        (6, "前置事项（行号）", "VALIDATION"),  # no row 9
+        (3, "前置事项（行号）", "CYCLE"),
+    }
+    cycle = next(p for p in result.problems if p.code.value == "CYCLE")
+    assert "第3行→第4行→第3行" in cycle.message
+    assert await Task.all().count() == tasks
+
+
+async def test_meeting_decisions_name_their_meeting_by_its_minutes_number(demo: None) -> None:
+    meeting = await JointMeeting.filter(minutes_number__isnull=False).order_by("id").first()
+    assert meeting is not None
+    assert meeting.minutes_number is not None
+    headers = ["会议", "议定事项", "责任单位", "协办单位", "办结时限"]
+    rows: list[list[Any]] = [
+        [meeting.minutes_number, "建立涉党政机关案件月报制度", "KF-CZJ", "开封市中级人民法院",
+         dt.datetime(2027, 1, 15)],
+        ["第99次会议", "某事项", "KF-CZJ", None, None],
+    ]  # fmt: skip
+    data = _tasks_book("议定事项", headers, rows)
+
+    refused = await import_ledger("decisions", data, "d.xlsx", dry_run=False, imported_by=None,
+                                  now=NOW)  # fmt: skip
+    assert [(p.row, p.column) for p in refused.problems] == [(4, "会议")]
+    result = await import_ledger("decisions", _tasks_book("议定事项", headers, rows[:1]),
+                                 "d.xlsx", dry_run=False, imported_by=None, now=NOW)  # fmt: skip
+
+    assert result.problems == []
+    assert result.batch is not None
+    task = await Task.get(import_batch_id=result.batch.id)
+    assert task.kind is TaskKind.MEETING_DECISION
+    assert task.meeting_id == meeting.id  # type: ignore[attr-defined]
+    assert task.due_on == dt.date(2027, 1, 15)
