@@ -10,6 +10,7 @@ import * as cases from "./pages/cases.js";
 import * as meetings from "./pages/meetings.js";
 import * as workflow from "./pages/workflow.js";
 import * as briefings from "./pages/briefings.js";
+import * as imports from "./pages/imports.js";
 
 const ROUTES = [
   [/^$/, overview.render],
@@ -24,6 +25,7 @@ const ROUTES = [
   [/^meetings\/(.+)$/, meetings.renderDetail],
   [/^workflow$/, workflow.render],
   [/^briefings$/, briefings.render],
+  [/^import$/, imports.render],
 ];
 
 const NAV = [
@@ -34,6 +36,7 @@ const NAV = [
   ["#/meetings", "联席会议"],
   ["#/workflow", "流程图"],
   ["#/briefings", "工作通报"],
+  ["#/import", "清单导入", ["COORDINATOR", "ADMIN"]],
 ];
 
 const VIEWER = `{ viewer { id username displayName role unit { id name } } }`;
@@ -77,7 +80,7 @@ function renderChrome() {
     h(
       "ul",
       {},
-      NAV.map(([href, label]) => {
+      NAV.filter(([, , roles]) => !roles || roles.includes(viewer.role)).map(([href, label]) => {
         const here = href === "#/" ? route === "#/" || route === "#" : route.startsWith(href);
         return h("li", {}, h("a", { href, "aria-current": here ? "page" : null }, label));
       }),
