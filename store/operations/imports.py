@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from store.enums import TaskKind, TaskState
@@ -70,6 +71,23 @@ async def write_import(
     Duplicate; the caller has checked every other rule.
     """
     at = at.astimezone(dt.UTC)
+    try:
+        return await _write(kind, file_name, sha256, rows, cases, tasks, imported_by, at)
+    except IntegrityError as err:
+        # another import of the same file or cases committed between our check and write
+        raise Duplicate("file", "ledger file or case of it", file_name) from err
+
+
+async def _write(
+    kind: str,
+    file_name: str,
+    sha256: str,
+    rows: int,
+    cases: Sequence[dict[str, Any]],
+    tasks: Sequence[NewTask],
+    imported_by: Account | None,
+    at: dt.datetime,
+) -> ImportBatch:
     async with in_transaction() as conn:
         if await ImportBatch.filter(sha256=sha256).using_db(conn).exists():
             raise Duplicate("file", "ledger file", file_name)

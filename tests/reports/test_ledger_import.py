@@ -436,3 +436,24 @@ async def test_meeting_decisions_name_their_meeting_by_its_minutes_number(demo: 
     assert task.kind is TaskKind.MEETING_DECISION
     assert task.meeting_id == meeting.id  # type: ignore[attr-defined]
     assert task.due_on == dt.date(2027, 1, 15)
+
+
+async def test_the_same_file_imported_twice_at_once_is_stored_once(demo: None) -> None:
+    court, _, organ = await _units()
+    data = _bytes(_book([_case_row(court, organ, 80100 + n) for n in range(50)]))
+
+    results = await asyncio.gather(
+        *(
+            import_ledger("cases", data, "c.xlsx", dry_run=False, imported_by=None, now=NOW)
+            for _ in range(2)
+        )
+    )
+
+    stored = [result for result in results if result.batch is not None]
+    refused = [result for result in results if result.batch is None]
+    assert len(stored) == 1
+    assert len(refused) == 1
+    assert {problem.code.value for problem in refused[0].problems} == {"DUPLICATE"}
+    assert await ImportBatch.all().count() == 1
+    numbers = [f"（2024）{court.court_code}执{80100 + n}号" for n in range(50)]
+    assert await EnforcementCase.filter(case_number__in=numbers).count() == 50
