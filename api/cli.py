@@ -231,7 +231,7 @@ def _date(value: str) -> dt.date:
 
 
 def _sweep(args: argparse.Namespace, settings: Settings) -> int:
-    from store.calendars import missing_next_year
+    from store.calendars import calendar_notice
     from store.operations.sweep import sweep
     from store.setup import database
     from workflow.clock import local_today
@@ -239,14 +239,13 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> int:
         async with database(settings.database_url):
-            missing = await missing_next_year(args.today or local_today())
-            if missing is not None:
-                year, tasks = missing
+            notice = await calendar_notice(args.today or local_today())
+            if notice is not None:
+                # The dashboard's banner says the same (Query.calendarNotice).
                 print(
-                    f"fuyuan: warning: the {year} holidays are not entered yet: the warnings "
-                    f"and working-day figures of {tasks} task(s) with dates in {year} cannot "
-                    f"be judged; enter the State Council's notice with `fuyuan calendar import "
-                    f"FILE` (docs/operations.md)",
+                    f"fuyuan: warning: {notice.message} (enter the State Council's notice with "
+                    "`fuyuan calendar import FILE` or on the dashboard's 节假日安排 page; "
+                    "docs/operations.md)",
                     file=sys.stderr,
                 )
             try:

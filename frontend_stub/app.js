@@ -11,6 +11,7 @@ import * as meetings from "./pages/meetings.js";
 import * as workflow from "./pages/workflow.js";
 import * as briefings from "./pages/briefings.js";
 import * as imports from "./pages/imports.js";
+import * as calendar from "./pages/calendar.js";
 
 const ROUTES = [
   [/^$/, overview.render],
@@ -26,6 +27,7 @@ const ROUTES = [
   [/^workflow$/, workflow.render],
   [/^briefings$/, briefings.render],
   [/^import$/, imports.render],
+  [/^calendar$/, calendar.render],
 ];
 
 const NAV = [
@@ -37,7 +39,13 @@ const NAV = [
   ["#/workflow", "流程图"],
   ["#/briefings", "工作通报"],
   ["#/import", "清单导入", ["COORDINATOR", "ADMIN"]],
+  ["#/calendar", "节假日安排", ["ADMIN"]],
 ];
+
+// Who is told that a year of the official calendar is missing (Query.calendarNotice).
+const NOTICE_ROLES = ["COORDINATOR", "ADMIN"];
+const CALENDAR_NOTICE = `{ calendarNotice { missingYear affectedTasks message } }`;
+const NOTICE_EVERY_MS = 60_000;
 
 const VIEWER = `{ viewer { id username displayName role unit { id name } } }`;
 
@@ -51,6 +59,7 @@ let viewer = null;
 let current = null; // what the shown page returned: { onTaskEvent? }
 let live = null;
 let renderCount = 0;
+let noticeCheckedAt = 0;
 
 export function notify(message, kind = "info") {
   const box = document.getElementById("notice");
@@ -73,6 +82,7 @@ function renderChrome() {
   if (!viewer) {
     nav.hidden = true;
     account.hidden = true;
+    refreshCalendarNotice();
     return;
   }
   const route = location.hash.split("?")[0] || "#/";
@@ -94,6 +104,44 @@ function renderChrome() {
   );
   account.hidden = false;
   setLiveStatus(document.body.dataset.live || "connecting");
+}
+
+/** The banner naming a missing year of the calendar, for coordinators and administrators:
+ * asked at most once a minute, and at once after the calendar page saved a year. */
+async function refreshCalendarNotice({ force = false } = {}) {
+  const banner = document.getElementById("calendar-notice");
+  if (!viewer || !NOTICE_ROLES.includes(viewer.role)) {
+    banner.hidden = true;
+    banner.replaceChildren();
+    noticeCheckedAt = 0;
+    return;
+  }
+  if (!force && Date.now() - noticeCheckedAt < NOTICE_EVERY_MS) return;
+  noticeCheckedAt = Date.now();
+  let notice;
+  try {
+    notice = (await gql(CALENDAR_NOTICE)).calendarNotice;
+  } catch (err) {
+    noticeCheckedAt = 0; // try again on the next page
+    return;
+  }
+  if (!notice) {
+    banner.hidden = true;
+    banner.replaceChildren();
+    return;
+  }
+  banner.replaceChildren(
+    h(
+      "p",
+      {},
+      h("strong", {}, notice.message),
+      "。",
+      viewer.role === "ADMIN"
+        ? h("a", { href: `#/calendar?year=${notice.missingYear}`, id: "calendar-notice-link" }, `录入${notice.missingYear}年节假日安排`)
+        : "请系统管理员录入国务院办公厅的通知。",
+    ),
+  );
+  banner.hidden = false;
 }
 
 function startLive() {
@@ -152,6 +200,7 @@ async function route() {
     startLive();
   }
   renderChrome();
+  refreshCalendarNotice();
   for (const [pattern, render] of ROUTES) {
     const match = path.match(pattern);
     if (!match) continue;
@@ -186,6 +235,7 @@ window.addEventListener("hashchange", () => {
   notify("");
   route();
 });
+document.addEventListener("fuyuan:calendar-changed", () => refreshCalendarNotice({ force: true }));
 window.addEventListener("fuyuan:signed-out", (event) => {
   setToken(null);
   viewer = null;

@@ -26,7 +26,7 @@ from schema.permissions import IsAuthenticated
 from schema.relay import MAX_PAGE_SIZE, After, Before, Connection, First, Last, paginate
 from schema.types.base import resolve_global_ids
 from schema.types.briefings import BriefingType
-from schema.types.calendars import OfficialCalendarType
+from schema.types.calendars import CalendarNoticeType, OfficialCalendarType
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
 from schema.types.progress import ProgressScope, ProgressType
@@ -34,11 +34,16 @@ from schema.types.tasks import TaskType
 from schema.types.units import AccountType, UnitType
 from schema.types.workflow import WorkflowType
 from store import models
-from store.enums import TaskKind
+from store.calendars import calendar_notice
+from store.enums import Role, TaskKind
 from store.visibility import progress_scope, scope_for, sees_personal_data
+from workflow.clock import local_today
 from workflow.registry import definition_for
 
 # --------------------------------------------------------------------------- query
+
+NOTICE_ROLES = frozenset({Role.COORDINATOR, Role.ADMIN})
+"""Who sees that a year of the calendar is missing (the dashboard's banner)."""
 
 
 @strawberry.type(description="Everything a liaison can read.")
@@ -279,6 +284,28 @@ class Query:
     ) -> OfficialCalendarType | None:
         row = await models.OfficialCalendar.filter(year=year).prefetch_related("entered_by").first()
         return OfficialCalendarType.from_model(row) if row is not None else None
+
+    @strawberry.field(
+        description="Every year of the official calendar that is entered, oldest first "
+        "(without a gap: a year is entered after the one before it).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def official_calendars(self) -> list[OfficialCalendarType]:
+        rows = await models.OfficialCalendar.all().order_by("year").prefetch_related("entered_by")
+        return [OfficialCalendarType.from_model(row) for row in rows]
+
+    @strawberry.field(
+        description="The year of the official calendar that open tasks need and nobody has "
+        "entered (this year, or from 1 November next year), with how many tasks wait on it; "
+        "null when none is missing. Coordinators and administrators only (null for others).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def calendar_notice(self, info: Info) -> CalendarNoticeType | None:
+        viewer = info.context.viewer
+        if viewer is None or viewer.role not in NOTICE_ROLES:
+            return None
+        notice = await calendar_notice(local_today())
+        return CalendarNoticeType.from_notice(notice) if notice is not None else None
 
     @strawberry.field(
         description="The workflow a kind of task follows: states, actions, diagram.",

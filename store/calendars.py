@@ -26,7 +26,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from store.calendar_days import fill_calendar_days
-from store.enums import CalendarOrigin
+from store.enums import OPEN_STATES, CalendarOrigin
 from store.errors import InvalidCalendar, ValidationError
 from store.models import Account, OfficialCalendar, OfficialCalendarChange, Task
 from workflow.calendar import OfficialYear, WorkingCalendar, install_calendar, package_years
@@ -34,8 +34,10 @@ from workflow.calendar import OfficialYear, WorkingCalendar, install_calendar, p
 __all__ = [
     "CalendarDisagreement",
     "CalendarFile",
+    "CalendarNotice",
     "calendar_file",
     "calendar_from_rows",
+    "calendar_notice",
     "calendar_problems",
     "check_against_package",
     "load_calendar",
@@ -399,14 +401,52 @@ async def check_against_package() -> list[CalendarDisagreement]:
     return found
 
 
+@dataclass(frozen=True)
+class CalendarNotice:
+    """A year the calendar lacks that open tasks already need (the dashboard's banner,
+    ``fuyuan sweep``'s warning)."""
+
+    missing_year: int
+    affected_tasks: int
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.missing_year}年节假日安排尚未录入："
+            f"{self.affected_tasks}项事项的预警与用时无法判定"
+        )
+
+
+async def open_tasks_from(year: int, using_db: BaseDBAsyncClient | None = None) -> int:
+    """Open tasks due, or assigned, on 1 January of ``year`` or later: with ``year``
+    missing (and so every year after it: the years stored have no gap), their
+    warnings and working-day figures cannot be worked out."""
+    start = dt.date(year, 1, 1)
+    query = Task.filter(Q(due_on__gte=start) | Q(assigned_on__gte=start), state__in=OPEN_STATES)
+    return await (query.using_db(using_db) if using_db else query).count()
+
+
+async def calendar_notice(today: dt.date) -> CalendarNotice | None:
+    """The year to enter, as of ``today``: this year if it is missing, or from
+    1 November next year while it is missing; None when nothing is missing.
+
+    The one computation behind ``Query.calendarNotice`` and ``fuyuan sweep``'s warning.
+    """
+    wanted = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    stored = {row.year for row in await OfficialCalendar.filter(year__in=wanted)}
+    missing = [year for year in wanted if year not in stored]
+    if not missing:
+        return None
+    year = missing[0]
+    return CalendarNotice(missing_year=year, affected_tasks=await open_tasks_from(year))
+
+
 async def missing_next_year(today: dt.date) -> tuple[int, int] | None:
-    """From 1 November, ``(next year, tasks with dates in it)`` while next year is not stored."""
-    if today.month < 11:
+    """From 1 November, ``(next year, open tasks needing it)`` while next year is not stored."""
+    notice = await calendar_notice(today)
+    if notice is None or notice.missing_year != today.year + 1:
         return None
-    year = today.year + 1
-    if await OfficialCalendar.exists(year=year):
-        return None
-    return year, await tasks_counted_in(year)
+    return notice.missing_year, notice.affected_tasks
 
 
 @dataclass(frozen=True)

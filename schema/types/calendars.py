@@ -7,6 +7,7 @@ from typing import Self
 
 import strawberry
 
+from store.calendars import CalendarNotice
 from store.enums import CalendarOrigin
 from store.models import Account, OfficialCalendar
 
@@ -51,4 +52,29 @@ class OfficialCalendarType:
             origin=row.origin,
             entered_by=account.display_name if account is not None else None,
             entered_at=row.entered_at,
+        )
+
+
+@strawberry.type(
+    name="CalendarNotice",
+    description="A year of the official calendar that is not entered while open tasks need it: "
+    "this year, or from 1 November next year.",
+)
+class CalendarNoticeType:
+    missing_year: int = strawberry.field(description="The year to enter, e.g. 2027.")
+    affected_tasks: int = strawberry.field(
+        description="Open tasks due or assigned in that year or later: their warnings and "
+        "working-day figures cannot be worked out until it is entered."
+    )
+    message: str = strawberry.field(
+        description="The notice as the dashboard and `fuyuan sweep` say it: "
+        "2027年节假日安排尚未录入：N项事项的预警与用时无法判定."
+    )
+
+    @classmethod
+    def from_notice(cls, notice: CalendarNotice) -> Self:
+        return cls(
+            missing_year=notice.missing_year,
+            affected_tasks=notice.affected_tasks,
+            message=notice.message,
         )

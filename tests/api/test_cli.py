@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -289,14 +290,26 @@ def test_sweep_warns_from_november_while_next_year_is_missing(url: str) -> None:
     assert fuyuan("seed", "--demo", url=url).returncode == 0
     october = fuyuan("sweep", "--today", "2026-10-30", url=url)
     assert october.returncode == 0
-    assert "not entered" not in october.stderr
+    assert "尚未录入" not in october.stderr
     december = fuyuan("sweep", "--today", "2026-12-18", url=url)
     assert december.returncode == 0
-    assert "the 2027 holidays are not entered yet" in december.stderr
+    # the demo has no task in 2027: the warning is said all the same, with its count
+    assert "2027年节假日安排尚未录入：0项事项的预警与用时无法判定" in december.stderr
+    # one open task due in 2027 is counted, in the words the dashboard's banner uses
+    with sqlite3.connect(url.removeprefix("sqlite://")) as conn:
+        conn.execute(
+            "UPDATE task SET due_on = '2027-01-15' WHERE id = "
+            "(SELECT MIN(id) FROM task WHERE state = 'ASSIGNED')"
+        )
+    december = fuyuan("sweep", "--today", "2026-12-18", url=url)
+    assert december.returncode == 0
+    assert (
+        "fuyuan: warning: 2027年节假日安排尚未录入：1项事项的预警与用时无法判定" in december.stderr
+    )
     assert fuyuan("calendar", "import", str(CALENDAR_2027), url=url).returncode == 0
     # with 2027 entered, the warning is gone and a sweep in 2027 judges again
     again = fuyuan("sweep", "--today", "2026-12-18", url=url)
-    assert "not entered" not in again.stderr
+    assert "尚未录入" not in again.stderr
     in_2027 = fuyuan("sweep", "--today", "2027-03-01", url=url)
     assert in_2027.returncode == 0, in_2027.stderr
     assert "task(s) escalated" in in_2027.stdout
@@ -308,3 +321,12 @@ def test_calendar_import_on_each_database(database_url: str) -> None:
     assert "28 holidays, 4 make-up working days" in entered.stdout
     again = fuyuan("calendar", "show", "2027", url=database_url)
     assert "holidays: 2027-01-01 2027-01-02 2027-01-03 2027-02-06" in again.stdout
+
+
+def test_the_sweep_says_the_missing_year_on_each_database(database_url: str) -> None:
+    swept = fuyuan("sweep", "--today", "2026-11-02", url=database_url)
+    assert swept.returncode == 0, swept.stderr
+    assert "fuyuan: warning: 2027年节假日安排尚未录入：0项事项的预警与用时无法判定" in swept.stderr
+    assert fuyuan("calendar", "import", str(CALENDAR_2027), url=database_url).returncode == 0
+    swept = fuyuan("sweep", "--today", "2026-11-02", url=database_url)
+    assert "尚未录入" not in swept.stderr

@@ -459,3 +459,190 @@ def test_signing_out_forgets_the_token(browser: Any, server: str) -> None:
     tab.page.goto(f"{server}/#/tasks")
     tab.page.get_by_role("heading", name="登录").wait_for()
     tab.close()
+
+
+# ------------------------------------------------------------------ the official calendar
+
+CALENDAR_2027 = Path(__file__).resolve().parents[2] / "docs" / "calendar-2027.example.toml"
+
+CREATE_TASK = """
+mutation ($input: CreateTaskInput!) {
+  createTask(input: $input) { task { id code } errors { code message } }
+}
+"""
+
+CALENDAR_NOTICE = "{ calendarNotice { missingYear affectedTasks message } }"
+OFFICIAL_2027 = "{ officialCalendar(year: 2027) { source holidays workdays origin enteredBy } }"
+
+
+def _example_2027() -> dict[str, Any]:
+    import tomllib
+
+    return tomllib.loads(CALENDAR_2027.read_text(encoding="utf-8"))
+
+
+def _holidays_block() -> str:
+    """The `holidays = [ … ]` lines of the example file, comments and all, as pasted."""
+    text = CALENDAR_2027.read_text(encoding="utf-8")
+    start = text.index("holidays = [")
+    return text[start : text.index("]", start) + 1]
+
+
+def test_coordinators_and_the_administrator_see_the_missing_year_on_every_page(
+    browser: Any, server: str, screens: Path
+) -> None:
+    # given: the demo (calendar up to 2026) and one open task due in 2027
+    unit = _api(server, "demo-coordinator", "{ units(first: 1) { nodes { id } } }")
+    created = _api(
+        server,
+        "demo-coordinator",
+        CREATE_TASK,
+        input={
+            "kind": "OTHER",
+            "title": "2027年一季度清理超期事项",
+            "responsibleUnitId": unit["units"]["nodes"][0]["id"],
+            "dueOn": "2027-01-15",
+        },
+    )
+    assert created["createTask"]["errors"] == []
+    notice = _api(server, "demo-coordinator", CALENDAR_NOTICE)["calendarNotice"]
+    assert notice["missingYear"] == 2027
+    assert notice["message"] == (
+        f"2027年节假日安排尚未录入：{notice['affectedTasks']}项事项的预警与用时无法判定"
+    )
+    assert notice["affectedTasks"] >= 1
+    # when: the coordinator signs in, then opens another page
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    banner = tab.page.locator("#calendar-notice")
+    banner.get_by_text(notice["message"]).wait_for()
+    tab.go("tasks", "交办事项")
+    # then: the banner stays, asking for the administrator (no link: not the coordinator's page)
+    assert notice["message"] in banner.inner_text()
+    assert "请系统管理员录入" in banner.inner_text()
+    assert banner.locator("a").count() == 0
+    tab.close()
+    # a leader is not told
+    leader = Tab(browser, server).sign_in("demo-leader")
+    leader.go("tasks", "交办事项")
+    leader.page.wait_for_load_state("networkidle")
+    assert leader.page.locator("#calendar-notice").is_hidden()
+    leader.close()
+    # the administrator is, with a link to the page that takes the year, at both widths
+    for size, width in WIDTHS.items():
+        admin = Tab(browser, server, width=width).sign_in("demo-admin")
+        link = admin.page.get_by_role("link", name="录入2027年节假日安排")
+        link.wait_for()
+        admin.page.wait_for_load_state("networkidle")
+        _no_sideways_scroll(admin.page)
+        _shoot(admin.page, screens, f"calendar-notice-{size}")
+        if size == "wide":
+            link.click()
+            admin.page.get_by_role("heading", name="节假日安排", level=1).wait_for()
+            assert admin.page.get_by_label("年份", exact=True).input_value() == "2027"
+        admin.close()
+
+
+def test_the_administrator_enters_2027_on_the_month_grid(
+    browser: Any, server: str, screens: Path
+) -> None:
+    example = _example_2027()
+    tab = Tab(browser, server).sign_in("demo-admin")
+    page = tab.page
+    # given: the page from the navigation, listing the package's years and proposing 2027
+    page.locator("#nav").get_by_role("link", name="节假日安排").click()
+    page.get_by_role("heading", name="节假日安排", level=1).wait_for()
+    assert page.get_by_label("年份", exact=True).input_value() == "2027"
+    known = page.locator(".known-years tbody tr[data-year='2026']").first
+    assert "日历软件包" in known.inner_text()
+    assert page.locator("tr[data-year='2027']").count() == 0
+    # when: it pastes the notice's holidays (the example file's lines) and types the
+    # make-up days — one of them a Wednesday — then clicks 10-09 twice (休, then 班)
+    page.get_by_label("来源（文号）").fill("国办发明电〔2026〕示例号")
+    page.get_by_label("放假日期（休）").fill(_holidays_block())
+    page.get_by_label("调休上班日期（班）").fill("2027-02-20, 2027-05-08\n2027-09-26 2027-02-17")
+    day = page.locator("#cal-grid [data-date='2027-10-09']")
+    day.click()
+    assert day.inner_text().split() == ["9", "休"]
+    day.click()
+    assert day.inner_text().split() == ["9", "班"]
+    # then: the grid shows the year as it will be counted, before anything is saved
+    grid = page.locator("#cal-grid")
+    assert grid.locator(".day.holiday").count() == len(example["holidays"]) == 28
+    assert grid.locator(".day.workday").count() == 5
+    assert "休" in grid.locator("[data-date='2027-01-01']").inner_text()
+    assert "休" in grid.locator("[data-date='2027-02-13']").inner_text()  # a Saturday off
+    assert "班" in grid.locator("[data-date='2027-02-17']").inner_text()
+    assert "放假 28 天，调休上班 5 天" in page.locator("#cal-totals").inner_text()
+    page.wait_for_load_state("networkidle")
+    _no_sideways_scroll(page)
+    _shoot(page, screens, "calendar-entry-wide")
+    # when: it saves, the server refuses the Wednesday, next to the make-up days, on the grid
+    page.get_by_role("button", name="保存").click()
+    errors = page.locator("#cal-workdays-errors")
+    errors.get_by_text("2027-02-17 is a Wednesday").wait_for()
+    assert "bad" in (grid.locator("[data-date='2027-02-17']").get_attribute("class") or "")
+    _shoot(page, screens, "calendar-error-wide")
+    assert _api(server, "demo-admin", OFFICIAL_2027)["officialCalendar"] is None
+    assert page.locator("tr[data-year='2027']").count() == 0
+    # when: it clicks the Wednesday back to a working day and saves again
+    grid.locator("[data-date='2027-02-17']").click()
+    assert "放假 28 天，调休上班 4 天" in page.locator("#cal-totals").inner_text()
+    page.get_by_role("button", name="保存").click()
+    # then: saved, listed with who entered it, the grid moves to 2028 and the banner is gone
+    page.get_by_text("已保存2027年节假日安排：放假 28 天，调休上班 4 天。").wait_for()
+    row = page.locator(".known-years tr[data-year='2027']")
+    row.wait_for()
+    for words in ("国办发明电〔2026〕示例号", "管理员录入"):
+        assert words in row.inner_text()
+    stored = _api(server, "demo-admin", OFFICIAL_2027)["officialCalendar"]
+    assert stored["enteredBy"]
+    assert stored["enteredBy"] in row.inner_text()
+    assert stored["holidays"] == [day.isoformat() for day in example["holidays"]]
+    assert stored["workdays"] == [day.isoformat() for day in example["workdays"]]
+    assert page.get_by_label("年份", exact=True).input_value() == "2028"
+    page.locator("#calendar-notice").wait_for(state="hidden")
+    # when: it corrects 2027, which a task is now counted on: the server asks to confirm
+    row.get_by_role("button", name="修改2027年").click()
+    assert page.get_by_label("年份", exact=True).input_value() == "2027"
+    assert grid.locator(".day.holiday").count() == 28
+    page.get_by_label("来源（文号）").fill("国办发明电〔2026〕示例号（更正）")
+    page.get_by_role("button", name="保存（替换已录入的2027年）").click()
+    confirm = page.locator("#cal-confirm")
+    confirm.get_by_text("send replace: true").wait_for()
+    assert _api(server, "demo-admin", OFFICIAL_2027)["officialCalendar"]["source"] == (
+        "国办发明电〔2026〕示例号"
+    )
+    confirm.get_by_role("button", name="确认替换").click()
+    page.get_by_text("已保存2027年节假日安排").wait_for()
+    assert _api(server, "demo-admin", OFFICIAL_2027)["officialCalendar"]["source"] == (
+        "国办发明电〔2026〕示例号（更正）"
+    )
+    tab.close()
+
+
+@pytest.mark.parametrize("size", list(WIDTHS))
+def test_the_calendar_page_reads_at_both_widths(
+    browser: Any, server: str, screens: Path, size: str
+) -> None:
+    tab = Tab(browser, server, width=WIDTHS[size]).sign_in("demo-admin")
+    tab.go("calendar?year=2027", "节假日安排")
+    tab.page.locator("#cal-grid [data-date='2027-12-31']").wait_for()
+    tab.page.wait_for_load_state("networkidle")
+    _no_sideways_scroll(tab.page)
+    _shoot(tab.page, screens, f"calendar-{size}")
+    tab.close()
+
+
+def test_only_the_administrator_has_the_calendar_page(browser: Any, server: str) -> None:
+    for username in ("demo-coordinator", "demo-leader", "demo-unit"):
+        tab = Tab(browser, server).sign_in(username)
+        nav = tab.page.locator("#nav")
+        assert nav.get_by_role("link", name="总览").count() == 1
+        assert nav.get_by_role("link", name="节假日安排").count() == 0
+        # typed in by hand, the address shows the years, and no form to change them
+        tab.go("calendar", "节假日安排")
+        tab.page.locator(".known-years tr[data-year='2027']").wait_for()
+        assert tab.page.get_by_text("录入或修改节假日安排需要系统管理员账号").count() == 1
+        assert tab.page.get_by_role("button", name="保存").count() == 0
+        assert tab.page.locator("#cal-grid").count() == 0
+        tab.close()

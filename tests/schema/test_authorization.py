@@ -23,7 +23,15 @@ from openpyxl import load_workbook
 from strawberry.relay import to_base64
 
 from store.enums import OPEN_STATES
-from store.models import Account, BankruptcyCase, JointMeeting, Task, TaskEvent, Unit
+from store.models import (
+    Account,
+    BankruptcyCase,
+    JointMeeting,
+    OfficialCalendar,
+    Task,
+    TaskEvent,
+    Unit,
+)
 from tests.schema.conftest import Api, Clients
 from tests.store.test_calendars import HOLIDAYS_2027, WORKDAYS_2027
 from workflow.calendar import install_calendar
@@ -144,6 +152,23 @@ async def workflow(api: Api, t: Targets, task: Task) -> str:
 async def official_calendar(api: Api, t: Targets, task: Task) -> str:
     body = await api("{ officialCalendar(year: 2026) { year holidays } }")
     return _outcome(body, "officialCalendar", lambda v: v is not None and v["year"] == 2026)
+
+
+async def official_calendars(api: Api, t: Targets, task: Task) -> str:
+    body = await api("{ officialCalendars { year } }")
+    return _outcome(body, "officialCalendars", lambda v: 2026 in [row["year"] for row in v])
+
+
+async def calendar_notice(api: Api, t: Targets, task: Task) -> str:
+    from schema import queries
+
+    # judged on 15 November of the last year known, when the next one is missing
+    last = await OfficialCalendar.all().order_by("-year").first()
+    assert last is not None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(queries, "local_today", lambda: dt.date(last.year, 11, 15))
+        body = await api("{ calendarNotice { missingYear } }")
+    return _outcome(body, "calendarNotice", lambda v: v is not None)
 
 
 async def set_official_calendar(api: Api, t: Targets, task: Task) -> str:
@@ -454,6 +479,12 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
     # the calendar is everyone's to read, the administrator's to enter (issue 14)
     official_calendar: {"coordinator": (A, A), "court": (A, A), "unit": (A, A),
                         "leader": (A, A), "admin": (A, A), "anonymous": (U, U)},
+    official_calendars: {"coordinator": (A, A), "court": (A, A), "unit": (A, A),
+                         "leader": (A, A), "admin": (A, A), "anonymous": (U, U)},
+    # the missing year is told to those who can act on it (the dashboard's banner)
+    calendar_notice: {"coordinator": (A, A), "court": (HIDDEN, HIDDEN),
+                      "unit": (HIDDEN, HIDDEN), "leader": (HIDDEN, HIDDEN), "admin": (A, A),
+                      "anonymous": (U, U)},
     set_official_calendar: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
                             "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
 }  # fmt: skip

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 from strawberry.relay import to_base64
 
+from schema import queries
 from store.models import OfficialCalendar, OfficialCalendarChange, Task
 from tests.schema.conftest import Clients
 from tests.store.test_calendars import HOLIDAYS_2027, WORKDAYS_2027
@@ -132,3 +134,67 @@ async def test_replacing_a_year_with_tasks_needs_replace(api: Clients) -> None:
     )
     assert replaced["setOfficialCalendar"]["officialCalendar"]["source"] == "国办发明电〔2026〕N号"
     assert await OfficialCalendarChange.filter(year=2027).count() == 2
+
+
+OFFICIAL_CALENDARS = """
+{ officialCalendars { year source origin enteredBy enteredAt } }
+"""
+
+CALENDAR_NOTICE = """
+{ calendarNotice { missingYear affectedTasks message } }
+"""
+
+
+async def test_every_signed_in_role_lists_the_years_known(api: Clients) -> None:
+    for client in (api.unit, api.leader, api.court, api.coordinator, api.admin):
+        years = (await client.data(OFFICIAL_CALENDARS))["officialCalendars"]
+        assert [row["year"] for row in years] == list(range(2004, 2027))
+        assert {row["origin"] for row in years} == {"PACKAGE"}
+        assert years[-1]["source"].startswith("chinesecalendar ")
+    anonymous = await api.anonymous(OFFICIAL_CALENDARS)
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # a year the administrator enters is listed last, with who entered it
+    assert (await api.admin.data(SET_OFFICIAL_CALENDAR, input=_input()))["setOfficialCalendar"][
+        "errors"
+    ] == []
+    latest = (await api.unit.data(OFFICIAL_CALENDARS))["officialCalendars"][-1]
+    assert (latest["year"], latest["origin"], latest["source"]) == (
+        2027,
+        "ADMIN",
+        "示例 (test, not official)",
+    )
+    assert latest["enteredBy"]
+
+
+async def test_coordinators_and_administrators_are_told_of_the_missing_year(
+    api: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = [dt.date(2026, 10, 31)]
+    monkeypatch.setattr(queries, "local_today", lambda: today[0])
+    # given one open task due in 2027 and a closed one (which needs nothing any more)
+    assigned = await Task.filter(state="ASSIGNED").first()
+    closed = await Task.filter(state="CLOSED").first()
+    assert assigned is not None
+    assert closed is not None
+    await Task.filter(id__in=[assigned.id, closed.id]).update(due_on="2027-01-15")
+    # before November: nothing to say
+    assert (await api.coordinator.data(CALENDAR_NOTICE))["calendarNotice"] is None
+    # from 1 November: the coordinator and the administrator see it; the others do not
+    today[0] = dt.date(2026, 12, 2)
+    expected = {
+        "missingYear": 2027,
+        "affectedTasks": 1,
+        "message": "2027年节假日安排尚未录入：1项事项的预警与用时无法判定",
+    }
+    for client in (api.coordinator, api.admin):
+        assert (await client.data(CALENDAR_NOTICE))["calendarNotice"] == expected
+    for client in (api.unit, api.court, api.leader):
+        assert (await client.data(CALENDAR_NOTICE))["calendarNotice"] is None
+    anonymous = await api.anonymous(CALENDAR_NOTICE)
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # and once the administrator enters 2027, nobody is told any more
+    assert (await api.admin.data(SET_OFFICIAL_CALENDAR, input=_input()))["setOfficialCalendar"][
+        "errors"
+    ] == []
+    for client in (api.coordinator, api.admin):
+        assert (await client.data(CALENDAR_NOTICE))["calendarNotice"] is None

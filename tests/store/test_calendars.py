@@ -11,6 +11,7 @@ from tortoise import connections
 
 from store.calendars import (
     calendar_file,
+    calendar_notice,
     calendar_problems,
     check_against_package,
     load_calendar,
@@ -311,6 +312,34 @@ async def test_from_november_a_missing_next_year_is_said_with_its_tasks(db: str)
     assert await missing_next_year(D(2026, 12, 2)) == (2027, 1)
     await _enter_2027(w)
     assert await missing_next_year(D(2026, 12, 2)) is None
+
+
+async def test_the_notice_counts_the_open_tasks_that_need_the_missing_year(db: str) -> None:
+    w = await make_world()
+    due_2027 = await other_task(w, "due in 2027", due_on=D(2027, 1, 15))
+    await other_task(w, "due in 2028", due_on=D(2028, 3, 1))  # needs 2027 too
+    await other_task(w, "due in 2026", due_on=D(2026, 12, 20))
+    closed = await other_task(w, "closed, due in 2027", due_on=D(2027, 2, 1))
+    await Task.filter(id=closed.id).update(state=TaskState.CLOSED)
+    # before November nothing is said; from 1 November the two open ones count
+    assert await calendar_notice(D(2026, 10, 31)) is None
+    notice = await calendar_notice(D(2026, 11, 1))
+    assert notice is not None
+    assert (notice.missing_year, notice.affected_tasks) == (2027, 2)
+    assert notice.message == "2027年节假日安排尚未录入：2项事项的预警与用时无法判定"
+    # in 2027 itself, still missing, it is said whatever the month
+    notice = await calendar_notice(D(2027, 3, 1))
+    assert notice is not None
+    assert (notice.missing_year, notice.affected_tasks) == (2027, 2)
+    await Task.filter(id=due_2027.id).update(state=TaskState.CANCELLED)
+    assert (await calendar_notice(D(2026, 12, 2))).affected_tasks == 1  # type: ignore[union-attr]
+    # entered: nothing missing until 1 November 2027, when 2028 is
+    await _enter_2027(w)
+    assert await calendar_notice(D(2026, 12, 2)) is None
+    assert await calendar_notice(D(2027, 10, 31)) is None
+    notice = await calendar_notice(D(2027, 11, 1))
+    assert notice is not None
+    assert (notice.missing_year, notice.affected_tasks) == (2028, 1)
 
 
 def test_the_example_file_reads_and_passes_the_rules() -> None:
