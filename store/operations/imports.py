@@ -72,37 +72,24 @@ async def write_import(
     """
     at = at.astimezone(dt.UTC)
     try:
-        return await _write(kind, file_name, sha256, rows, cases, tasks, imported_by, at)
+        async with in_transaction() as conn:
+            if await ImportBatch.filter(sha256=sha256).using_db(conn).exists():
+                raise Duplicate("file", "ledger file", file_name)
+            batch = await ImportBatch.create(
+                kind=kind,
+                file_name=file_name,
+                sha256=sha256,
+                rows=rows,
+                created=len(cases) + len(tasks),
+                imported_by=imported_by,
+                imported_at=at,
+                using_db=conn,
+            )
+            case_ids = await _write_cases(conn, batch, cases, imported_by)
+            await _write_tasks(conn, batch, tasks, case_ids, imported_by, at)
     except IntegrityError as err:
         # another import of the same file or cases committed between our check and write
         raise Duplicate("file", "ledger file or case of it", file_name) from err
-
-
-async def _write(
-    kind: str,
-    file_name: str,
-    sha256: str,
-    rows: int,
-    cases: Sequence[dict[str, Any]],
-    tasks: Sequence[NewTask],
-    imported_by: Account | None,
-    at: dt.datetime,
-) -> ImportBatch:
-    async with in_transaction() as conn:
-        if await ImportBatch.filter(sha256=sha256).using_db(conn).exists():
-            raise Duplicate("file", "ledger file", file_name)
-        batch = await ImportBatch.create(
-            kind=kind,
-            file_name=file_name,
-            sha256=sha256,
-            rows=rows,
-            created=len(cases) + len(tasks),
-            imported_by=imported_by,
-            imported_at=at,
-            using_db=conn,
-        )
-        case_ids = await _write_cases(conn, batch, cases, imported_by)
-        await _write_tasks(conn, batch, tasks, case_ids, imported_by, at)
     return batch
 
 
