@@ -411,7 +411,8 @@ def _ledger_import(args: argparse.Namespace, settings: Settings) -> int:
 
     result = asyncio.run(run())
     for problem in result.problems:
-        print(f"{problem.code.value}\t{problem.message}", file=sys.stderr)
+        where = f"「{problem.sheet}」" if problem.sheet else ""
+        print(f"{problem.code.value}\t{where}{problem.message}", file=sys.stderr)
     if result.problem_count:
         more = result.problem_count - len(result.problems)
         tail = f"（只列出前{len(result.problems)}个）" if more else ""

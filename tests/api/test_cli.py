@@ -204,6 +204,7 @@ def test_ledger_template_and_import_refuse_a_second_import_with_a_nonzero_status
     assert again.returncode == 1
     assert again.stderr.count("DUPLICATE\t") == 60
     assert "共60个问题，未导入任何记录" in again.stderr
+    assert "DUPLICATE\t「执行案件台账」第3行「案号」：" in again.stderr
     assert checked.returncode == 0, checked.stderr
     assert "1行均可导入，将新建1条记录（试导入，未保存）" in checked.stdout
     assert first.returncode == 0, first.stderr
