@@ -9,11 +9,15 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from api.settings import Settings, SettingsError
 from store.db import is_sqlite
 from store.errors import StoreError
 from workflow.clock import SHANGHAI
+
+if TYPE_CHECKING:
+    from store.models import Unit
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,6 +147,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     calendar_check.set_defaults(run=_calendar_check)
 
+    unit = commands.add_parser("unit", help="manage units (单位): courts, organs, departments")
+    unit_commands = unit.add_subparsers(dest="unit_command", required=True)
+    unit_create = unit_commands.add_parser(
+        "create", help="create a unit, e.g. a court outside 开封 whose cases are to be entered"
+    )
+    unit_create.add_argument("code", help="stable code, e.g. SX-PLFY")
+    unit_create.add_argument("--name", required=True, help="full name (单位名称)")
+    unit_create.add_argument(
+        "--kind", required=True, help="COURT, PARTY_GOV_ORGAN, DEPARTMENT, DISTRICT_GOV or OFFICE"
+    )
+    unit_create.add_argument(
+        "--region", help="division code (610926) or 县区 name (龙亭区, 市本级)"
+    )
+    unit_create.add_argument("--parent", help="code of the unit it belongs to")
+    unit_create.add_argument("--court-code", help="法院代字 of a court: 豫0202, 陕0926, 最高法")
+    unit_create.set_defaults(run=_unit_create)
+    unit_update = unit_commands.add_parser(
+        "update", help="change a unit's fields; '' clears region, parent or court code"
+    )
+    unit_update.add_argument("code")
+    unit_update.add_argument("--name")
+    unit_update.add_argument("--kind")
+    unit_update.add_argument("--region")
+    unit_update.add_argument("--parent")
+    unit_update.add_argument("--court-code")
+    unit_update.set_defaults(run=_unit_update)
+    unit_deactivate = unit_commands.add_parser(
+        "deactivate", help="deactivate a unit: it keeps its history and is assigned no new task"
+    )
+    unit_deactivate.add_argument("code")
+    unit_deactivate.set_defaults(run=_unit_deactivate)
+    unit_show = unit_commands.add_parser("show", help="a unit and the history of its changes")
+    unit_show.add_argument("code")
+    unit_show.set_defaults(run=_unit_show)
+
     account = commands.add_parser("account", help="manage accounts")
     account_commands = account.add_subparsers(dest="account_command", required=True)
     create = account_commands.add_parser(
@@ -232,7 +271,7 @@ def _date(value: str) -> dt.date:
 
 def _sweep(args: argparse.Namespace, settings: Settings) -> int:
     from store.calendars import calendar_notice
-    from store.operations.sweep import sweep
+    from store.operations.sweep import run_sweep
     from store.setup import database
     from workflow.clock import local_today
     from workflow.errors import WorkflowError
@@ -249,17 +288,29 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
                     file=sys.stderr,
                 )
             try:
-                escalations = await sweep(today=args.today)
+                outcome = await run_sweep(today=args.today)
             except WorkflowError as err:
                 print(f"fuyuan: {err}", file=sys.stderr)
                 return 2
-        for step in escalations:
+        for step in outcome.applied:
+            at_least = "at least " if step.missing else ""
             print(
                 f"{step.code}: {step.from_level.label_zh} → {step.to_level.label_zh} "
-                f"({step.working_days_overdue} working days overdue)"
+                f"({at_least}{step.working_days_overdue} working days overdue)"
             )
-        print(f"fuyuan: {len(escalations)} task(s) escalated")
-        return 0
+        for skip in outcome.skipped:
+            print(
+                f"{skip.code}: skipped, left at {skip.supervision_level.label_zh} "
+                f"(late by at least {skip.at_least_working_days} working days; {skip.reason})"
+            )
+        print(f"fuyuan: {len(outcome.applied)} task(s) escalated")
+        if outcome.skipped:
+            print(
+                f"fuyuan: {len(outcome.skipped)} overdue task(s) could not be judged: "
+                f"{outcome.skipped[0].reason}; enter the State Council's notice with "
+                f"`fuyuan calendar import FILE` and run the sweep again"
+            )
+        return 1 if outcome.nothing_judged else 0
 
     return asyncio.run(run())
 
@@ -531,6 +582,103 @@ def _calendar_check(args: argparse.Namespace, settings: Settings) -> int:
         return 1 if disagree else 0
 
     return asyncio.run(run())
+
+
+def _unit_line(unit: Unit) -> str:
+    parts = [unit.code, unit.name, unit.kind.label]
+    parts += [text for text in (unit.region, unit.court_code) if text]
+    if not unit.is_active:
+        parts.append("已停用")
+    return " · ".join(parts)
+
+
+def _unit_create(args: argparse.Namespace, settings: Settings) -> int:
+    from store.operations.units import create_unit
+    from store.setup import database
+
+    async def run() -> None:
+        async with database(settings.database_url):
+            unit = await create_unit(
+                code=args.code,
+                name=args.name,
+                kind=args.kind,
+                region=args.region,
+                parent=args.parent,
+                court_code=args.court_code,
+            )
+        print(f"fuyuan: unit created: {_unit_line(unit)}")
+
+    asyncio.run(run())
+    return 0
+
+
+def _unit_update(args: argparse.Namespace, settings: Settings) -> int:
+    from store.operations.units import update_unit
+    from store.setup import database
+
+    given = {
+        "name": args.name,
+        "kind": args.kind,
+        "region": args.region,
+        "parent": args.parent,
+        "court_code": args.court_code,
+    }
+    # an option left out keeps the field; an empty one ('') clears it
+    changes = {field: value or None for field, value in given.items() if value is not None}
+    if not changes:
+        print("fuyuan: nothing to change: give --name, --kind, --region, --parent or --court-code")
+        return 2
+
+    async def run() -> None:
+        async with database(settings.database_url):
+            unit = await update_unit(args.code, changes)
+        print(f"fuyuan: unit updated: {_unit_line(unit)}")
+
+    asyncio.run(run())
+    return 0
+
+
+def _unit_deactivate(args: argparse.Namespace, settings: Settings) -> int:
+    from store.operations.units import deactivate_unit
+    from store.setup import database
+
+    async def run() -> None:
+        async with database(settings.database_url):
+            unit = await deactivate_unit(args.code)
+        print(
+            f"fuyuan: unit {unit.code} deactivated; it keeps its cases and tasks and is "
+            f"assigned no new task"
+        )
+
+    asyncio.run(run())
+    return 0
+
+
+def _unit_show(args: argparse.Namespace, settings: Settings) -> int:
+    from store.models import UnitChange
+    from store.operations.common import resolve_unit
+    from store.setup import database
+
+    async def run() -> None:
+        async with database(settings.database_url):
+            unit = await resolve_unit(args.code, field="code")
+            changes = (
+                await UnitChange.filter(unit_id=unit.id)
+                .order_by("id")
+                .prefetch_related("changed_by")
+            )
+        print(_unit_line(unit))
+        for change in changes:
+            when = change.changed_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+            who = change.changed_by.username if change.changed_by else "命令行"
+            fields = "; ".join(
+                f"{field}: {old if old is not None else '—'} → {new if new is not None else '—'}"
+                for field, (old, new) in change.changes.items()
+            )
+            print(f"  {when} {change.action.label} ({who}) {fields}")
+
+    asyncio.run(run())
+    return 0
 
 
 def _read_password() -> str:

@@ -58,7 +58,7 @@ from store.enums import (
     TaskState,
     UnitKind,
 )
-from store.identifiers import USCC_ALPHABET, uscc_check_character
+from store.identifiers import USCC_ALPHABET, uscc_of
 from store.matters import DEFAULT_OWNER
 from store.operations.commit import decided_changes, decided_event
 from workflow.calendar import default_calendar
@@ -639,8 +639,11 @@ class Planner:
                 ),
                 "created_at": task.created_at - dt.timedelta(hours=rng.randint(1, 48)),
             }
+            if "request_closure" in task.milestones:  # as the request records it
+                case["closure_method"] = ClosureMethod.FULL_PERFORMANCE
             if "confirm_performance" in task.milestones:
                 case["performance_confirmed_at"] = task.milestones["confirm_performance"]
+                case["closure_confirmed_method"] = ClosureMethod.FULL_PERFORMANCE
             if task.state is TaskState.CLOSED and task.closed_at is not None:
                 case["closed_on"] = task.closed_at.astimezone(SHANGHAI).date()
                 case["closure_method"] = ClosureMethod.FULL_PERFORMANCE
@@ -681,10 +684,10 @@ class Planner:
             )
 
     def uscc(self, city: int) -> str:
-        body = (
-            "91" + f"41{city + 1:02d}00" + "".join(self.rng.choice(USCC_ALPHABET) for _ in range(9))
-        )
-        return body + uscc_check_character(body)
+        # nine drawn as before (the plan's later draws stay the same); the ninth gives
+        # way to the organisation code's check character
+        drawn = "".join(self.rng.choice(USCC_ALPHABET) for _ in range(9))
+        return uscc_of("91" + f"41{city + 1:02d}00" + drawn[:8])
 
     def bankruptcy(self) -> None:
         rng = self.rng

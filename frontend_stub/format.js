@@ -51,7 +51,9 @@ export const CLOSURE_LABELS = {
   FULL_PERFORMANCE: "执行完毕",
   SETTLEMENT: "执行和解履行完毕",
   TERMINATION: "终结执行",
+  NOT_ENFORCED: "不予执行",
   WITHDRAWN: "撤回执行申请",
+  TERMINATION_THIS_ROUND: "终结本次执行",
 };
 export const PAYMENT_LABELS = {
   TRANSFER: "转账",
@@ -137,8 +139,14 @@ export function fill(node, ...children) {
   node.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
 }
 
-export function warningBadge(warning) {
-  return h("span", { class: `badge warn-${(warning || "NONE").toLowerCase()}` }, WARNING_LABELS[warning] || warning);
+export function warningBadge(warning, reason) {
+  // an UNKNOWN warning says why (Task.warningUnknownReason: 2027年节假日安排尚未录入)
+  const label = WARNING_LABELS[warning] || warning;
+  return h(
+    "span",
+    { class: `badge warn-${(warning || "NONE").toLowerCase()}`, title: reason || null },
+    reason ? `${label}（${reason}）` : label,
+  );
 }
 
 export function stateBadge(state) {

@@ -290,7 +290,7 @@ class LedgerFileError(Exception):
 
 
 async def _options(spec: LedgerSpec) -> dict[str, list[str]]:
-    units = await Unit.all().order_by("id").values_list("name", "kind")
+    units = await Unit.filter(is_active=True).order_by("id").values_list("name", "kind")
     names = {
         "法院": [name for name, kind in units if kind == UnitKind.COURT],
         "被执行单位": [name for name, kind in units if UnitKind(kind) in ORGAN_KINDS],

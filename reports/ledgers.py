@@ -45,9 +45,8 @@ from store.models import EnforcementCase, PerformanceRecord, Task, TaskEvent, Un
 from store.visibility import mask_name
 from workflow.calendar import default_calendar
 from workflow.clock import SHANGHAI
-from workflow.errors import CalendarUnavailable
 from workflow.registry import get_definition
-from workflow.warnings import is_overdue, warning_for
+from workflow.warnings import Judgement, judge_warning
 
 __all__ = [
     "MEDIA_TYPE",
@@ -268,25 +267,31 @@ def _beijing_day(moment: dt.datetime | None) -> dt.date | None:
     return moment.astimezone(SHANGHAI).date() if moment is not None else None
 
 
+def _judgement(row: dict[str, Any], today: dt.date) -> Judgement:
+    return judge_warning(
+        str(row["state"]),
+        row["assigned_on"],
+        row["due_on"],
+        today,
+        default_calendar(),
+        definition=get_definition(row["workflow_key"], row["workflow_version"]),
+    )
+
+
 def warning_of(row: dict[str, Any], today: dt.date) -> str:
     """The task's colour as the task list shows it (``schema.types.tasks.warning_of``):
-    the engine's, or UNKNOWN where the calendar cannot answer (RED still shows)."""
-    definition = get_definition(row["workflow_key"], row["workflow_version"])
-    state = str(row["state"])
-    try:
-        colour = warning_for(
-            state,
-            row["assigned_on"],
-            row["due_on"],
-            today,
-            default_calendar(),
-            definition=definition,
-        )
-    except CalendarUnavailable:
-        if is_overdue(state, row["due_on"], today, definition=definition):
-            return "RED"
-        return "UNKNOWN"
-    return colour.value
+    the engine's, or UNKNOWN where it depends on a year without an official calendar."""
+    colour = _judgement(row, today).colour
+    return "UNKNOWN" if colour is None else colour.value
+
+
+def warning_label(row: dict[str, Any], today: dt.date) -> tuple[str, str]:
+    """The colour (:func:`warning_of`) and the ledger's words for it, an UNKNOWN with
+    its reason: 无法判定（2027年节假日安排尚未录入）."""
+    judgement = _judgement(row, today)
+    if judgement.colour is None:
+        return "UNKNOWN", f"{WARNING_LABELS['UNKNOWN']}（{judgement.reason}）"
+    return judgement.colour.value, WARNING_LABELS[judgement.colour.value]
 
 
 async def _pages(query: QuerySet[Any], fields: Sequence[str]) -> Any:
@@ -378,7 +383,7 @@ async def write_task_ledger(
         ids = [row["id"] for row in page]
         assisting, reports = await _assisting(ids), await _latest_reports(ids)
         for row in page:
-            colour = warning_of(row, today)
+            colour, label = warning_label(row, today)
             sheet.append(
                 [
                     sheet.rows + 1,
@@ -390,7 +395,7 @@ async def write_task_ledger(
                     row["assigned_on"],
                     row["due_on"],
                     _label(TaskState, row["state"]),
-                    WARNING_LABELS[colour],
+                    label,
                     _label(SupervisionLevel, row["supervision_level"]),
                     _days_overdue(row, colour, today),
                     _beijing_day(row["closed_at"]),
@@ -408,10 +413,11 @@ def _fills(colour: str, column: int) -> dict[int, str] | None:
 
 
 def _closure(row: dict[str, Any]) -> str:
+    """结案方式 of a closed task's case (a request's method is not yet one), else 销号."""
+    if row["state"] != TaskState.CLOSED.value:
+        return ""
     method = row.get("enforcement_case__closure_method")
-    if method:
-        return _label(ClosureMethod, method)
-    return "销号" if row["state"] == TaskState.CLOSED.value else ""
+    return _label(ClosureMethod, method) if method else "销号"
 
 
 _MATTER_FIELDS = (
@@ -452,7 +458,7 @@ async def write_matter_ledger(
     async for page in _pages(matters, _MATTER_FIELDS):
         reports = await _latest_reports([row["id"] for row in page])
         for row in page:
-            colour = warning_of(row, today)
+            colour, label = warning_label(row, today)
             sheet.append(
                 [
                     sheet.rows + 1,
@@ -466,7 +472,7 @@ async def write_matter_ledger(
                     row["assigned_on"],
                     row["due_on"],
                     _label(TaskState, row["state"]),
-                    WARNING_LABELS[colour],
+                    label,
                     _days_overdue(row, colour, today),
                     _beijing_day(row["closed_at"]),
                     reports.get(row["id"], ""),
@@ -573,7 +579,8 @@ async def write_case_ledger(
                     row["filed_on"],
                     _label(CaseSource, row["source"]),
                     row["batch"],
-                    _label(ClosureMethod, row["closure_method"]),
+                    # the method asked for is not the case's until it closes
+                    _label(ClosureMethod, row["closure_method"]) if row["closed_on"] else "",
                     row["closed_on"],
                     _payment_text(paid),
                     _label(PartyKind, row["applicant_kind"]),

@@ -43,18 +43,21 @@ Definitions (docs/glossary.md explains each in Chinese and English):
   closed (a task without a due date cannot be late);
 * warnings as ``workflow.warnings.warning_for`` judges them on the moment's
   date: RED overdue, then YELLOW (not started, over ⅔ of the allotted working
-  days gone), then BLUE (due within 3 working days); overdue = RED. A date
-  outside the official calendar's years gives no BLUE or YELLOW (the engine
-  refuses to guess such a year);
+  days gone), then BLUE (due within 3 working days); overdue = RED. A task
+  whose colour depends on a year without an official calendar is counted
+  apart (``unknown``, with the years), and every other task keeps its colour;
 * performance rate = enforcement cases closed by full performance or a
-  performed settlement ÷ the enforcement cases in scope, less those
-  withdrawn or whose task was cancelled; termination (终结本次执行) never
-  counts as performed;
+  performed settlement ÷ the enforcement cases in scope, less those closed
+  by withdrawal or whose task was cancelled; 终结执行, 不予执行 and
+  终结本次执行 (never allowed for an organ) count as not performed, as do
+  open cases;
 * amount rate = amount performed ÷ amount due over the same cases; a payment
   counts once recorded (``created_at``) by the moment and paid by its date,
-  and no case counts for more than its amount due;
+  a reversal (冲正, a negative record) likewise, and no case counts for more
+  than its amount due;
 * average handling time = working days from assignment (or creation, for a
-  task never assigned) to closure, over the closed tasks;
+  task never assigned) to closure, over the closed tasks whose dates the
+  official calendar covers (the others are counted apart, never as 0);
 * ageing = calendar days since assignment (or creation) of the open tasks;
 * the weekly trend covers the weeks (Monday first) of ``[from, to]``, cut at
   the moment (the last 12 weeks when ``from`` is not given), counting the
@@ -80,10 +83,10 @@ from store.intervals import Moment, Scope, SqlParams, intervals_in_force
 from store.models import Task, Unit
 from store.reads import read_all
 from store.visibility import EVERYTHING, NOTHING
-from store.warning_sql import CODES, INTERVAL_COLUMNS, WarningSql
+from store.warning_sql import CODES, INTERVAL_COLUMNS, UNKNOWN, WarningSql
 from workflow.calendar import default_calendar
 from workflow.clock import SHANGHAI
-from workflow.warnings import WarningWindows, warning_windows
+from workflow.warnings import WarningWindows, missing_reason, warning_windows
 
 __all__ = [
     "AGE_BUCKETS",
@@ -179,8 +182,16 @@ class ProgressReport:
     by_state: dict[str, int] = field(default_factory=dict)
     closed_on_time: int = 0
     warnings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(WARNING_COLOURS, 0))
+    #: Open tasks whose colour depends on a year without an official calendar
+    #: (counted in none of ``warnings`` but RED, which needs no calendar).
+    unknown: int = 0
+    #: The years those may need (what :attr:`unknown_reason` names).
+    missing_years: tuple[int, ...] = ()
     handling_days_total: int = 0
     handling_days_count: int = 0
+    #: Closed tasks whose handling time takes in a missing year: left out of
+    #: the average, never counted as 0.
+    handling_days_unknown: int = 0
     enforcement_cases: int = 0
     performed_cases: int = 0
     amount_due_fen: int = 0
@@ -221,6 +232,18 @@ class ProgressReport:
     @property
     def amount_rate(self) -> float | None:
         return rate(self.amount_performed_fen, self.amount_due_fen)
+
+    @property
+    def unknown_reason(self) -> str | None:
+        """Why :attr:`unknown` tasks have no colour ("2027年节假日安排尚未录入"), or None."""
+        return missing_reason(self.missing_years) if self.unknown else None
+
+    @property
+    def handling_days_unknown_reason(self) -> str | None:
+        """Why :attr:`handling_days_unknown` tasks are left out of the average, or None."""
+        if not self.handling_days_unknown:
+            return None
+        return missing_reason(self.missing_years or (self.today.year,))
 
     @property
     def average_handling_days(self) -> float | None:
@@ -276,7 +299,7 @@ def _units_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Mo
 
     ``x`` is whether a closed task closed on time (1/0), or the ageing bucket
     of an open task (its index in ``AGE_BUCKETS``), or -1. The four are packed
-    into one integer, ``((unit * 16 + state) * 4 + warning) * 8 + x + 1``
+    into one integer, ``((unit * 16 + state) * 8 + warning) * 8 + x + 1``
     (:func:`_unpack` takes it apart): grouping 50,000 rows by one integer
     costs SQLite a quarter less than by four columns, one of them text.
     """
@@ -298,7 +321,7 @@ def _units_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Mo
     order = [*frequent, *(state for state in _STATES if state not in frequent)]
     state_code = " ".join(f"WHEN '{state}' THEN {_STATES.index(state)}" for state in order)
     return f"""
-SELECT ((CAST(i.unit_id AS BIGINT) * 16 + CASE i.state {state_code} END) * 4
+SELECT ((CAST(i.unit_id AS BIGINT) * 16 + CASE i.state {state_code} END) * 8
         + {warning}) * 8
        + CASE WHEN i.state = 'CLOSED'
                    THEN CASE WHEN i.due_on IS NULL OR i.closed_on <= i.due_on THEN 1 ELSE 0 END
@@ -317,7 +340,7 @@ def _unpack(key: int) -> tuple[int, int, int, int]:
     The state and the warning are codes: indexes into ``_STATES`` and ``_WARNINGS``.
     """
     key, x = divmod(key, 8)
-    key, warning = divmod(key, 4)
+    key, warning = divmod(key, 8)
     unit_id, state = divmod(key, 16)
     return unit_id, state, warning, x - 1
 
@@ -341,18 +364,22 @@ GROUP BY i.closed_on
 def _handling_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
     """Closed tasks and their working days from assignment (or creation) to closure.
 
-    The calendar joins leave out a task whose dates fall outside the official
-    calendar's years (the engine never guesses a year).
+    A task whose dates fall outside the official calendar's years has no
+    calendar row to join: it is counted apart (``unknown``), never as 0 days
+    (the engine never guesses a year).
     """
     source = _intervals(p, scope, visible_sql, m)
     return f"""
-SELECT COUNT(*) AS n, COALESCE(SUM(cc.working_seq - cs.working_seq), 0) AS days
+SELECT COALESCE(SUM(CASE WHEN cc.day IS NOT NULL AND cs.day IS NOT NULL THEN 1 ELSE 0 END), 0)
+           AS n,
+       COALESCE(SUM(cc.working_seq - cs.working_seq), 0) AS days,
+       COUNT(*) AS n_all
 FROM (
     SELECT i.closed_on, COALESCE(i.assigned_on, i.created_on) AS start_on
     {source} AND {_in_period(p, scope)} AND i.state = 'CLOSED'
 ) i
-JOIN calendar_day cc ON cc.day = i.closed_on
-JOIN calendar_day cs ON cs.day = i.start_on
+LEFT JOIN calendar_day cc ON cc.day = i.closed_on
+LEFT JOIN calendar_day cs ON cs.day = i.start_on
 """
 
 
@@ -456,6 +483,7 @@ async def compute_progress(
         # inlining its parameters is safe; the user's filters are parameters.
         visible_sql = Task.filter(visible).using_db(conn).values("id").sql(params_inline=True)
     windows = warning_windows(today, default_calendar())
+    report.missing_years = windows.missing_years
     moment = _Moment(as_of, today, windows, trend_from, trend_to)
     sqlite = conn.capabilities.dialect == "sqlite"
     queries = []
@@ -482,6 +510,7 @@ async def compute_progress(
     for row in handling_rows:
         report.handling_days_count = int(row["n"])
         report.handling_days_total = int(row["days"])
+        report.handling_days_unknown = int(row["n_all"]) - int(row["n"])
     for row in enforcement_rows:
         report.enforcement_cases = int(row["n"])
         report.performed_cases = int(row["performed"])
@@ -501,7 +530,7 @@ def _add_units(
     units: dict[int, GroupProgress] = {}
     ages = [0] * len(AGE_BUCKETS)
     states = [0] * len(_STATES)
-    colours = [0] * len(_WARNINGS)
+    colours = [0] * (UNKNOWN + 1)
     closed, cancelled = _STATES.index("CLOSED"), _STATES.index("CANCELLED")
     red = _WARNINGS.index("RED")
     for row in rows:
@@ -530,6 +559,7 @@ def _add_units(
     for code, colour in enumerate(_WARNINGS):
         if colour in report.warnings:
             report.warnings[colour] += colours[code]
+    report.unknown += colours[UNKNOWN]
     report.closed_on_time += sum(group.closed_on_time for group in units.values())
     return units, ages
 

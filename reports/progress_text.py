@@ -53,8 +53,14 @@ def report_dict(report: ProgressReport) -> dict[str, Any]:
         "amountDue": format_fen(report.amount_due_fen),
         "amountPerformed": format_fen(report.amount_performed_fen),
         "averageHandlingDays": report.average_handling_days,
+        "handlingDaysUnknown": report.handling_days_unknown,
+        "handlingDaysUnknownReason": report.handling_days_unknown_reason,
         "byState": dict(sorted(report.by_state.items())),
-        "warnings": {colour.lower(): count for colour, count in report.warnings.items()},
+        "warnings": {
+            **{colour.lower(): count for colour, count in report.warnings.items()},
+            "unknown": report.unknown,
+            "unknownReason": report.unknown_reason,
+        },
         "ageing": {bucket.label: bucket.count for bucket in report.ageing},
         "byUnit": [_group(group, "unit") for group in report.by_unit],
         "byRegion": [_group(group, "region") for group in report.by_region],
@@ -94,9 +100,17 @@ def report_table(report: ProgressReport) -> str:
         f"({report.performed_cases} of {report.enforcement_cases} cases)",
         f"执行到位率 amount      {percent(report.amount_rate)} "
         f"({format_fen(report.amount_performed_fen)} of {format_fen(report.amount_due_fen)})",
-        "平均办理 handling      " + ("—" if average is None else f"{average:.1f} working days"),
+        "平均办理 handling      "
+        + ("—" if average is None else f"{average:.1f} working days")
+        + (
+            f" ({report.handling_days_unknown} closed task(s) left out: "
+            f"{report.handling_days_unknown_reason})"
+            if report.handling_days_unknown
+            else ""
+        ),
         "预警 warnings          "
-        + ", ".join(f"{colour} {count}" for colour, count in report.warnings.items()),
+        + ", ".join(f"{colour} {count}" for colour, count in report.warnings.items())
+        + (f", 无法判定 {report.unknown} ({report.unknown_reason})" if report.unknown else ""),
         "账龄 ageing (days)     "
         + ", ".join(f"{bucket.label}: {bucket.count}" for bucket in report.ageing),
         f"状态 by state          {states or '—'}",

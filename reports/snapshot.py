@@ -32,8 +32,7 @@ from store.models import JointMeeting, Unit
 from store.warning_sql import WarningSql
 from workflow.calendar import default_calendar
 from workflow.clock import SHANGHAI
-from workflow.errors import CalendarUnavailable
-from workflow.warnings import WarningColor, warning_windows
+from workflow.warnings import WarningColor, missing_reason, warning_windows
 
 __all__ = [
     "MAX_OVERDUE_LISTED",
@@ -70,6 +69,12 @@ class Figures:
     closure_rate: float | None
     on_time_rate: float | None
     average_handling_days: float | None
+    #: Open tasks whose warning depends on a year without an official calendar,
+    #: and why (the years): counted in none of the colours but RED.
+    unknown: int = 0
+    unknown_reason: str | None = None
+    #: Closed tasks left out of the average handling time for the same reason.
+    handling_unknown: int = 0
 
     @classmethod
     def of(cls, report: ProgressReport) -> Figures:
@@ -85,6 +90,9 @@ class Figures:
             closure_rate=report.closure_rate,
             on_time_rate=report.on_time_rate,
             average_handling_days=report.average_handling_days,
+            unknown=report.unknown,
+            unknown_reason=report.unknown_reason or report.handling_days_unknown_reason,
+            handling_unknown=report.handling_days_unknown,
         )
 
 
@@ -125,6 +133,8 @@ class OverdueItem:
     due_on: str
     working_days_overdue: int | None
     supervision_level: str
+    #: Why ``working_days_overdue`` is None: 2027年节假日安排尚未录入.
+    working_days_unknown_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -296,10 +306,10 @@ ORDER BY i.due_on, "t"."code"
     for row in rows:
         due_on = row["due_on"]
         due = due_on if isinstance(due_on, dt.date) else dt.date.fromisoformat(str(due_on)[:10])
-        try:
-            late: int | None = calendar.working_days_between(due, today)
-        except CalendarUnavailable:
-            late = None  # a year without an official calendar: say "—", do not guess
+        span = calendar.span(due, today)
+        # a year without an official calendar: say "—" and why, do not guess
+        late = None if span.missing else span.known
+        reason = missing_reason(span.missing) if span.missing else None
         items.append(
             OverdueItem(
                 code=str(row["code"]),
@@ -310,6 +320,7 @@ ORDER BY i.due_on, "t"."code"
                 due_on=due.isoformat(),
                 working_days_overdue=late,
                 supervision_level=SupervisionLevel(row["supervision_level"]).label,
+                working_days_unknown_reason=reason,
             )
         )
     return items, int(rows[0]["total"]) if rows else 0

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from reports.snapshot import GroupRow, OverdueItem, Snapshot
+from reports.snapshot import Figures, GroupRow, OverdueItem, Snapshot
 from store.money import format_fen
 
 __all__ = [
@@ -95,6 +95,19 @@ def _days(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
+def _unknown(figures: Figures) -> str:
+    """What could not be judged and why (a year without an official calendar), or nothing."""
+    parts = []
+    if figures.unknown:
+        parts.append(f"{figures.unknown}项事项因{figures.unknown_reason}无法判定预警")
+    if figures.handling_unknown:
+        parts.append(
+            f"{figures.handling_unknown}项办结事项因{figures.unknown_reason}无法计算办理用时，"
+            "未计入平均用时"
+        )
+    return "另有" + "；".join(parts) + "。" if parts else ""
+
+
 def paragraphs(snapshot: Snapshot) -> dict[str, list[str]]:
     """The prose of sections 一 to 四, one list of paragraphs each (shared by every format)."""
     s = snapshot
@@ -105,16 +118,16 @@ def paragraphs(snapshot: Snapshot) -> dict[str, list[str]]:
         f"已办结{o.closed}件，办结率{percent(o.closure_rate)}；按期办结{o.closed_on_time}件，"
         f"按期办结率{percent(o.on_time_rate)}；在办{o.open}件，其中超期（红色预警）{o.overdue}件、"
         f"黄色预警{o.yellow}件、蓝色预警{o.blue}件；已撤销{o.cancelled}件。"
-        f"办结事项平均办理用时{_days(o.average_handling_days)}个工作日。",
+        f"办结事项平均办理用时{_days(o.average_handling_days)}个工作日。{_unknown(o)}",
         f"本期（{period}）新增交办事项{s.new_in_period}件，办结{s.closed_in_period}件。"
         "各责任单位、各县区办理情况见表1、表2（按办结率排序）。",
     ]
     e, et = s.enforcement, s.enforcement_tasks
     enforcement = [
-        f"纳入统计的涉党政机关执行案件{e.cases}件（已撤回的不计），其中全部履行或和解履行"
+        f"纳入统计的涉党政机关执行案件{e.cases}件（撤回执行申请结案的不计），其中执行完毕或和解履行"
         f"{e.performed}件，履行率{percent(e.performance_rate)}；执行标的合计{yuan(e.amount_due_fen)}，"
         f"已履行到位{yuan(e.amount_performed_fen)}，执行到位率{percent(e.amount_rate)}。"
-        "终结本次执行程序的案件不计为已履行。",
+        "以终结执行、不予执行结案的案件不计为已履行，对党政机关不适用终结本次执行。",
         f"涉党政机关执行案件交办事项{et.total}件，已办结{et.closed}件，"
         f"办结率{percent(et.closure_rate)}；超期未办结{et.overdue}件。",
     ]
@@ -146,9 +159,11 @@ def overdue_intro(snapshot: Snapshot) -> str:
         if count > len(snapshot.overdue)
         else "逐项列明如下"
     )
+    reasons = sorted({item.working_days_unknown_reason or "" for item in snapshot.overdue} - {""})
+    unknown = f"标“—”的事项因{'，'.join(reasons)}，超期工作日无法计算。" if reasons else ""
     return (
         f"截至{chinese_date(snapshot.period_end)}，超期未办结事项{count}件"
-        f"（超期天数按工作日计），{listed}。请各责任单位抓紧办理并向联席会议办公室报告进展。"
+        f"（超期天数按工作日计），{listed}。{unknown}请各责任单位抓紧办理并向联席会议办公室报告进展。"
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import strawberry
 
-from store import enums
+from store import enums, identifiers
 from workflow.errors import ErrorCode
 
 strawberry.enum(enums.UnitKind, description="Kind of unit (单位类型).")
@@ -31,5 +31,12 @@ strawberry.enum(
 strawberry.enum(
     enums.CalendarOrigin,
     description="Where a year of the official calendar came from: the package or an administrator.",
+)
+strawberry.enum(
+    identifiers.BasisKind,
+    description="The kind of document an enforcement case rests on (执行依据的种类): a court's "
+    "judgment, ruling or mediation statement (（2022）豫02民终3021号), a payment order "
+    "(（2023）豫0202民督12号), an arbitration award (汴仲裁字〔2023〕第12号) or a notarised "
+    "debt instrument (（2023）豫汴证经字第1234号).",
 )
 strawberry.enum(ErrorCode, description="Why a mutation refused its input.")

@@ -38,7 +38,7 @@ from store.enums import (
     TaskState,
     UnitKind,
 )
-from store.identifiers import USCC_ALPHABET, uscc_check_character
+from store.identifiers import USCC_ALPHABET, uscc_of
 from store.matters import DEFAULT_OWNER
 from store.models import (
     Account,
@@ -239,8 +239,11 @@ class SeedSummary:
 
 
 def _uscc(rng: random.Random) -> str:
-    body = "91" + "410200" + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
-    return body + uscc_check_character(body)
+    # Nine characters are drawn, as before the organisation code was checked, so
+    # that the rest of the demo draws the same numbers; the ninth gives way to
+    # the organisation code's check character.
+    drawn = "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+    return uscc_of("91" + "410200" + drawn[:8])
 
 
 def _at(day: dt.date, rng: random.Random) -> dt.datetime:
@@ -580,10 +583,14 @@ class _Seeder:
                 enforcement=EnforcementFacts(case.amount_due_fen, performed),
             )
             await self._performance(case, state, created_on)
+            if state is TaskState.CLOSURE_REQUESTED:  # as the request records it
+                case.closure_method = ClosureMethod.FULL_PERFORMANCE
+                await case.save(using_db=self.conn)
             if state is TaskState.CLOSED:
                 case.closure_method = ClosureMethod.FULL_PERFORMANCE
                 # confirmed when the court said so, as the transition records it
                 case.performance_confirmed_at = self.moments["confirm_performance"]
+                case.closure_confirmed_method = ClosureMethod.FULL_PERFORMANCE
                 case.closed_on = (task.closed_at or _at(DEMO_TODAY, self.rng)).date()
                 await case.save(using_db=self.conn)
         return len(states)

@@ -26,6 +26,7 @@ __all__ = [
     "SupervisionLevel",
     "TaskKind",
     "TaskState",
+    "UnitChangeAction",
     "UnitKind",
 ]
 
@@ -62,14 +63,18 @@ class CaseSource(LabelledEnum):
 class ClosureMethod(LabelledEnum):
     """结案方式 of an enforcement case.
 
-    Only FULL_PERFORMANCE and a performed SETTLEMENT count as performed;
-    TERMINATION (终结本次执行) never does for a party or government organ.
+    Only FULL_PERFORMANCE and a performed SETTLEMENT count as performed (履行率);
+    WITHDRAWN leaves the case out of the rate; the others count as not
+    performed. TERMINATION_THIS_ROUND (终结本次执行) is refused for a party or
+    government organ: an organ is never treated as unable to pay.
     """
 
     FULL_PERFORMANCE = "FULL_PERFORMANCE", "执行完毕"
     SETTLEMENT = "SETTLEMENT", "执行和解履行完毕"
     TERMINATION = "TERMINATION", "终结执行"
+    NOT_ENFORCED = "NOT_ENFORCED", "不予执行"
     WITHDRAWN = "WITHDRAWN", "撤回执行申请"
+    TERMINATION_THIS_ROUND = "TERMINATION_THIS_ROUND", "终结本次执行"
 
 
 class PaymentMethod(LabelledEnum):
@@ -150,3 +155,11 @@ class CalendarOrigin(LabelledEnum):
 
     PACKAGE = "PACKAGE", "软件包"
     ADMIN = "ADMIN", "管理员录入"
+
+
+class UnitChangeAction(LabelledEnum):
+    """What an administrator did to a unit (``unit_change``)."""
+
+    CREATE = "CREATE", "新建"
+    UPDATE = "UPDATE", "修改"
+    DEACTIVATE = "DEACTIVATE", "停用"

@@ -20,6 +20,7 @@ __all__ = [
     "AccountInactive",
     "AuthError",
     "BriefingIssued",
+    "CaseClosed",
     "DependencyCycle",
     "Duplicate",
     "IdempotencyKeyReused",
@@ -109,6 +110,20 @@ class IdempotencyKeyReused(StoreError):
             field="idempotencyKey",
         )
         self.key = key
+
+
+class CaseClosed(StoreError):
+    """The enforcement case is closed (结案): no payment or reversal is recorded on it."""
+
+    code = ErrorCode.CASE_CLOSED
+
+    def __init__(self, case_number: str, closed_on: object, what: str) -> None:
+        super().__init__(
+            f"enforcement case {case_number} was closed on {closed_on}: {what} is refused, "
+            "its payments are final",
+            field="caseId",
+        )
+        self.case_number = case_number
 
 
 class BriefingIssued(StoreError):

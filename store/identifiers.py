@@ -10,7 +10,8 @@ normalised before any rule.
 Example:
     >>> parse_case_number("（2022）豫0202执1234号").type_code
     '执'
-    >>> validate_uscc("91410200MA44ABCD1X", field="debtorUscc")  # doctest: +SKIP
+    >>> validate_uscc("91410200MA44ABCD51", field="debtorUscc")
+    '91410200MA44ABCD51'
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
 from store.errors import ValidationError
 from store.inputs import optional_single_line
+from workflow.labels import LabelledEnum
 
 PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新兵"
 """Province abbreviations used in court codes (兵 = 新疆生产建设兵团)."""
@@ -326,17 +327,20 @@ def _bracketed_year(
 # --- 执行依据: what an enforcement rests on ---------------------------------------
 
 
-class BasisKind(StrEnum):
-    """The kinds of document an enforcement may rest on (执行依据)."""
+class BasisKind(LabelledEnum):
+    """The kinds of document an enforcement may rest on (执行依据).
 
-    JUDGMENT = "JUDGMENT"
-    """判决书、裁定书、调解书 of a court: （2022）豫02民终3021号, (2012)汴民初字第45号."""
-    PAYMENT_ORDER = "PAYMENT_ORDER"
-    """支付令: （2023）豫0202民督12号."""
-    ARBITRATION = "ARBITRATION"
-    """仲裁裁决书 of an arbitration commission or a labour dispute arbitration commission."""
-    NOTARIAL = "NOTARIAL"
-    """公证债权文书 given enforcement force by a notary office: （2023）豫汴证经字第1234号."""
+    JUDGMENT: 判决书、裁定书、调解书 of a court: （2022）豫02民终3021号, (2012)汴民初字第45号.
+    PAYMENT_ORDER: 支付令 of the 督促程序: （2023）豫0202民督12号.
+    ARBITRATION: 仲裁裁决书 of an arbitration commission or a labour dispute arbitration
+    commission: 汴仲裁字〔2023〕第12号.
+    NOTARIAL: 公证债权文书 given enforcement force by a notary office: （2023）豫汴证经字第1234号.
+    """
+
+    JUDGMENT = "JUDGMENT", "判决书、裁定书、调解书"
+    PAYMENT_ORDER = "PAYMENT_ORDER", "支付令"
+    ARBITRATION = "ARBITRATION", "仲裁裁决书"
+    NOTARIAL = "NOTARIAL", "公证债权文书"
 
 
 @dataclass(frozen=True)
@@ -499,6 +503,40 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_VALUE = {char: index for index, char in enumerate(USCC_ALPHABET)}
 
 
+ORGANISATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+"""GB 11714-1997: the weights of the eight body characters of an organisation code."""
+
+
+def organisation_code_check_character(body: str) -> str:
+    """The GB 11714 check character of an organisation code's eight body characters.
+
+    A digit is worth itself and a capital letter 10 (A) to 35 (Z); the check
+    value is 11 − (Σ value × weight) mod 11, written X for 10 and 0 for 11.
+    A USCC embeds the code as its characters 9–17.
+
+    Example:
+        >>> organisation_code_check_character("M000100Y")  # of 91350100M000100Y43
+        '4'
+    """
+    total = sum(
+        int(char, 36) * weight for char, weight in zip(body, ORGANISATION_CODE_WEIGHTS, strict=True)
+    )
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def uscc_of(first16: str) -> str:
+    """The USCC whose first 16 characters are ``first16``, with both check characters:
+    the organisation code's (GB 11714) and its own (GB 32100-2015).
+
+    Example:
+        >>> uscc_of("91350100M000100Y")
+        '91350100M000100Y43'
+    """
+    first17 = first16 + organisation_code_check_character(first16[8:16])
+    return first17 + uscc_check_character(first17)
+
+
 def uscc_check_character(first17: str) -> str:
     """The GB 32100-2015 check character for the first 17 characters."""
     total = sum(
@@ -510,9 +548,9 @@ def uscc_check_character(first17: str) -> str:
 # Table 1 of GB 32100-2015: the registration authority (登记管理部门) and the
 # categories (机构类别) each registers, as we know the text (it could not be
 # consulted here). N (农业: 农村集体经济组织) is from the standard's later
-# amendment as we know it. A (军队) is not accepted: it is not in Table 1 as we
-# know it, and issue 15 names A1410200MA4ABCDE1Q as a code to refuse; add it
-# here once an amendment that assigns it is confirmed.
+# amendment as we know it; A (中央军委改革和编制办公室: 军队事业单位 1, 其他 9)
+# registers the army's institutions. A1410200MA4ABCDE1Q, which issue 15 names
+# as a code to refuse, is refused by its organisation code's check character.
 USCC_CATEGORIES: dict[str, tuple[str, str]] = {
     "1": ("机构编制", "1239"),  # 机关, 事业单位, 中央编办直管的群众团体, 其他
     "2": ("外交", "19"),  # 外国常驻新闻机构, 其他
@@ -523,6 +561,7 @@ USCC_CATEGORIES: dict[str, tuple[str, str]] = {
     "7": ("宗教", "129"),  # 宗教活动场所, 宗教院校, 其他
     "8": ("工会", "19"),  # 基层工会, 其他
     "9": ("工商", "123"),  # 企业, 个体工商户, 农民专业合作社
+    "A": ("中央军委改革和编制办公室", "19"),  # 军队事业单位, 其他
     "N": ("农业", "1239"),  # 组级, 村级, 乡镇级集体经济组织, 其他
     "Y": ("其他", "1"),
 }
@@ -590,14 +629,98 @@ def check_division_code(code: str, *, field: str, rule: str = "uscc.region") -> 
     return code
 
 
+PROVINCE_OF_ABBREVIATION: dict[str, str] = dict(
+    zip(
+        PROVINCES,
+        (
+            "11", "12", "13", "14", "15", "21", "22", "23",
+            "31", "32", "33", "34", "35", "36", "37",
+            "41", "42", "43", "44", "45", "46",
+            "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "65",
+        ),
+        strict=True,
+    )
+)  # fmt: skip
+"""A court code's province abbreviation → the GB/T 2260 province code (兵 is in 新疆)."""
+
+_COURT_CODE = re.compile(rf"^(?:最高法|[{PROVINCES}](?:\d{{2}}|\d{{4}})?)$")
+
+
+def parse_court_code(value: str, *, field: str = "courtCode") -> str:
+    """Check a court's 法院代字 and return it in its normal form (half-width digits).
+
+    最高法 for the Supreme People's Court; a province abbreviation alone for a
+    high court (豫); with two digits for an intermediate or special court (豫02,
+    京73); with four for a basic court (豫0202, 陕0926) — the codes 案号 carry
+    (:func:`parse_case_number`).
+
+    Example:
+        >>> parse_court_code("陕０９２６")
+        '陕0926'
+    """
+    code = "".join(value.translate(_FULL_WIDTH_DIGITS).split())
+    if not _COURT_CODE.match(code):
+        raise ValidationError(
+            field,
+            "court_code.format",
+            f"{value!r} is no court code: 最高法, or a province abbreviation "
+            f"({PROVINCES[:4]} …) alone (high court), with 2 digits (intermediate, 豫02) "
+            f"or 4 digits (basic, 豫0202)",
+        )
+    return code
+
+
+REGION_NAME_ENDINGS = ("区", "县", "市", "旗", "市本级")
+"""How the name of a 县区 ends (龙亭区, 杞县, 巩义市, 鄂托克旗, 自治县), or 市本级."""
+
+
+def check_region(value: str, *, field: str = "region") -> str:
+    """Check a unit's region: a GB/T 2260 division code or the name of a 县区.
+
+    A six-digit code is checked as :func:`check_division_code` does (610926
+    平利县, for a court outside 开封); otherwise the text must be the Chinese
+    name of a 县区 or 市本级, as the units of 开封 carry it (龙亭区, 兰考县).
+
+    Example:
+        >>> check_region("610926"), check_region("顺河回族区")
+        ('610926', '顺河回族区')
+    """
+    if value.isascii() and value.isdigit():
+        return check_division_code(value, field=field, rule="unit.region")
+    if len(value) < 2 or not _CJK.match(value) or not value.endswith(REGION_NAME_ENDINGS):
+        raise ValidationError(
+            field,
+            "unit.region",
+            f"{value!r} is neither a six-digit administrative division code (GB/T 2260, "
+            f"e.g. 610926) nor the name of a 县区 (龙亭区, 杞县, 市本级)",
+        )
+    return value
+
+
+def check_court_region(court_code: str, region: str | None, *, field: str = "region") -> None:
+    """A court's region, when a division code, lies in the province of its court code."""
+    if region is None or not region.isdigit() or court_code == "最高法":
+        return
+    province = PROVINCE_OF_ABBREVIATION[court_code[0]]
+    if region[:2] != province:
+        raise ValidationError(
+            field,
+            "unit.region_court_code",
+            f"region {region} is in {PROVINCE_CODES.get(region[:2], region[:2])}, but the "
+            f"court code {court_code} is of {PROVINCE_CODES[province]} ({province})",
+        )
+
+
 def validate_uscc(value: str, *, field: str = "uscc") -> str:
     """Validate a 统一社会信用代码 and return it upper-cased.
 
     Rules, in order: 18 characters; only the 31 allowed characters; the 1st
     is a registration authority of GB 32100-2015 and the 2nd a category that
     authority registers; positions 3–8 are an administrative division code
-    (:func:`check_division_code`); the 18th character is the check character
-    computed over the first 17.
+    (:func:`check_division_code`); positions 9–17 are an organisation code
+    whose 9th character is its GB 11714 check character
+    (:func:`organisation_code_check_character`); the 18th character is the
+    check character computed over the first 17.
     """
     code = value.strip().upper()
     if len(code) != 18:
@@ -634,6 +757,14 @@ def validate_uscc(value: str, *, field: str = "uscc") -> str:
             f"characters 3–8 must be the administrative division code, got {code[2:8]!r}",
         )
     check_division_code(code[2:8], field=field)
+    organisation = organisation_code_check_character(code[8:16])
+    if code[16] != organisation:
+        raise ValidationError(
+            field,
+            "uscc.organisation_code",
+            f"characters 9–17 are the organisation code {code[8:17]}, whose check character "
+            f"is {code[16]!r} but GB 11714 gives {organisation!r} for {code[8:16]}",
+        )
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
         raise ValidationError(

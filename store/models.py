@@ -38,6 +38,7 @@ from store.enums import (
     SupervisionLevel,
     TaskKind,
     TaskState,
+    UnitChangeAction,
     UnitKind,
 )
 
@@ -58,6 +59,12 @@ class Unit(Model):
     court_code = fields.CharField(
         max_length=16, unique=True, null=True, description="法院代字, e.g. 豫0202"
     )
+    is_active = fields.BooleanField(
+        default=True,
+        db_default=True,  # the units that exist when the column is added are active
+        description="False once deactivated: it keeps its history, takes no new task",
+    )
+    deactivated_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -66,6 +73,31 @@ class Unit(Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnitChange(Model):
+    """An administrator's creation, change or deactivation of a unit, with who did it.
+
+    Append-only, like ``task_event``: ``changes`` maps each field changed to its
+    value before and after (``{"name": ["旧名", "新名"]}``; before is null on
+    creation). ``changed_by`` is null for the command line.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="changes", on_delete=fields.RESTRICT
+    )
+    action = fields.CharEnumField(UnitChangeAction, max_length=12)
+    changes: dict[str, list[Any]] = fields.JSONField(default=dict)
+    changed_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="unit_changes", null=True, on_delete=fields.RESTRICT
+    )
+    changed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "unit_change"
+        ordering = ["unit_id", "id"]
+        indexes = (Index(fields=("unit_id", "id")),)
 
 
 class Account(Model):
@@ -117,8 +149,19 @@ class EnforcementCase(Model):
     filed_on = fields.DateField(description="立案日期")
     source = fields.CharEnumField(CaseSource, max_length=20)
     batch = fields.CharField(max_length=64, null=True, db_index=True, description="交办批次")
-    closure_method = fields.CharEnumField(ClosureMethod, max_length=20, null=True)
+    closure_method = fields.CharEnumField(
+        ClosureMethod, max_length=24, null=True, description="结案方式: asked for, then final"
+    )
     closure_grounds = fields.TextField(null=True, description="grounds of a settlement/termination")
+    settlement_amount_fen = fields.BigIntField(
+        null=True, description="执行和解: the amount the settlement requires (分)"
+    )
+    closure_ruling_number = fields.CharField(
+        max_length=64, null=True, description="案号 of the court's ruling (终结执行, 不予执行)"
+    )
+    closure_confirmed_method = fields.CharEnumField(
+        ClosureMethod, max_length=24, null=True, description="the 结案方式 the court confirmed"
+    )
     performance_confirmed_at = fields.DatetimeField(null=True, description="法院确认履行")
     closed_on = fields.DateField(null=True)
     created_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
@@ -154,9 +197,22 @@ class PerformanceRecord(Model):
         on_delete=fields.RESTRICT,
     )
     paid_on = fields.DateField()
-    amount_fen = fields.BigIntField(validators=[MinValueValidator(1)])
+    # 分: positive for a payment, the negative of it for its reversal (冲正);
+    # migration 0009's rule ck_performance_amount ties the sign to ``reverses``.
+    amount_fen = fields.BigIntField()
     method = fields.CharEnumField(PaymentMethod, max_length=20)
     note = fields.TextField(default="")
+    reverses: fields.ForeignKeyNullableRelation[PerformanceRecord] = fields.ForeignKeyField(
+        "models.PerformanceRecord",
+        related_name="reversals",
+        null=True,
+        unique=True,
+        on_delete=fields.RESTRICT,
+        description="冲正: the record this entry reverses (each at most once)",
+    )
+    reason = fields.TextField(
+        default="", description="why: an excess payment confirmed, or a reversal"
+    )
     recorded_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="performance_records", null=True, on_delete=fields.RESTRICT
     )

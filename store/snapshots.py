@@ -14,14 +14,22 @@ from workflow.engine import EnforcementFacts, TaskSnapshot
 __all__ = ["enforcement_facts", "task_snapshot"]
 
 
-def enforcement_facts(case: EnforcementCase, amount_performed_fen: int) -> EnforcementFacts:
-    """What the enforcement guards read of ``case``, with the amount performed so far."""
+def enforcement_facts(
+    case: EnforcementCase, amount_performed_fen: int, respondent_kind: str | None = None
+) -> EnforcementFacts:
+    """What the enforcement guards read of ``case``, with the amount performed so far
+    and the kind of its respondent unit."""
+    confirmed = case.closure_confirmed_method
     return EnforcementFacts(
         amount_due_fen=case.amount_due_fen,
         amount_performed_fen=amount_performed_fen,
         closure_method=case.closure_method.value if case.closure_method else None,
         closure_grounds=case.closure_grounds,
         performance_confirmed=case.performance_confirmed_at is not None,
+        settlement_amount_fen=case.settlement_amount_fen,
+        ruling_number=case.closure_ruling_number,
+        confirmed_method=confirmed.value if confirmed else None,
+        respondent_kind=respondent_kind,
     )
 
 

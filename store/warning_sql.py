@@ -12,27 +12,33 @@ at a moment (``store.intervals``) alike.
 RED and BLUE compare the due date with a day. YELLOW counts working days with
 ``calendar_day`` (``store.calendar_days``, filled from the same calendar): a
 day's ``working_seq`` is its running number of working days, so the working
-days in ``(a, b]`` are ``n(b) - n(a)``. A date without a row (a year without
-an official calendar) leaves the comparison unknown, and such a task is not
-YELLOW — the engine would refuse to guess (issue 14 will say UNKNOWN).
+days in ``(a, b]`` are ``n(b) - n(a)``. A date after the calendar looks up the
+calendar's last day and one before it counts 0, which gives the working days
+the calendar knows of a span; the span's days outside the calendar (a year
+without an official calendar) are counted as days, each of which may be a
+working day or not. A task whose colour those days could change is UNKNOWN
+(code :data:`UNKNOWN`), as ``workflow.warnings.judge_warning`` says, and
+every other task keeps its colour.
 
 Example:
     >>> import datetime as dt
     >>> from workflow.warnings import WarningWindows
-    >>> windows = WarningWindows(today=dt.date(2026, 11, 24), blue_until=None)
+    >>> day = dt.date(2026, 11, 24)
+    >>> windows = WarningWindows(today=day, blue_until=day, unknown_until=day)
     >>> WarningSql(SqlParams(sqlite=False), windows).is_colour(WarningColor.RED)
     "i.state NOT IN ('CANCELLED', 'CLOSED') AND i.due_on IS NOT NULL AND i.due_on < $1"
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass
 
 from store.intervals import SqlParams
 from workflow.warnings import WarningColor, WarningWindows
 
-__all__ = ["CODES", "INTERVAL_COLUMNS", "TASK_COLUMNS", "Columns", "WarningSql"]
+__all__ = ["CODES", "INTERVAL_COLUMNS", "TASK_COLUMNS", "UNKNOWN", "Columns", "WarningSql"]
 
 #: The code of each colour in :meth:`WarningSql.colour`.
 CODES: dict[WarningColor, int] = {
@@ -41,6 +47,9 @@ CODES: dict[WarningColor, int] = {
     WarningColor.YELLOW: 2,
     WarningColor.BLUE: 3,
 }
+
+#: The code of a task whose colour depends on a year without an official calendar.
+UNKNOWN = 4
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,7 @@ class WarningSql:
 
     A parameter is added to ``p`` only when the SQL that needs it is asked
     for (PostgreSQL refuses a numbered parameter the statement never uses).
+    The days between two dates are spelled per dialect (``p.sqlite``).
     """
 
     def __init__(
@@ -84,8 +94,65 @@ class WarningSql:
     def _today(self) -> str:
         return self._p(self._windows.today)
 
+    @functools.cached_property
+    def _known_until(self) -> str:
+        assert self._windows.known_until is not None
+        return self._p(self._windows.known_until)
+
+    @functools.cached_property
+    def _before_known(self) -> str:
+        assert self._windows.known_from is not None
+        return self._p(self._windows.known_from - dt.timedelta(days=1))
+
+    @functools.cached_property
+    def _today_seq(self) -> str:
+        return self._p(self._windows.today_seq)
+
     def _seq(self, day: str) -> str:
-        return f"(SELECT working_seq FROM calendar_day WHERE day = {day})"
+        """``n(day)``: the running working-day number, held at the calendar's ends
+        (looked up only for a day inside the calendar)."""
+        w = self._windows
+        if w.known_until is None:
+            return "0"
+        return (
+            f"CASE WHEN {day} > {self._known_until} THEN {self._p(w.last_seq)}"
+            f" WHEN {day} <= {self._before_known} THEN 0"
+            f" ELSE (SELECT working_seq FROM calendar_day WHERE day = {day}) END"
+        )
+
+    def _spans_missing(self) -> str:
+        """Whether the task's spans (assignment → today → due date) take in a missing day.
+
+        Without, the two bounds of :meth:`_behind` are one: no need to test both.
+        """
+        w, c = self._windows, self._c
+        if w.known_until is None or w.known_from is None:
+            return "1 = 1"
+        if not w.known_from <= w.today <= w.known_until:
+            return "1 = 1"
+        return f"({c.due_on} > {self._known_until} OR {c.assigned_on} < {self._before_known})"
+
+    def _days(self, later: str, earlier: str) -> str:
+        """The days from ``earlier`` to ``later`` (an integer)."""
+        if self._p.sqlite:
+            return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+        return f"(CAST({later} AS DATE) - CAST({earlier} AS DATE))"
+
+    def _missing_days(self, x: str, y: str) -> str:
+        """The days of ``(x, y]`` (``x <= y``) outside the calendar: before it, and after it."""
+        w = self._windows
+        if w.known_until is None:
+            return self._days(y, x)
+        p, k = self._before_known, self._known_until
+        before = (
+            f"CASE WHEN {x} < {p}"
+            f" THEN {self._days(f'CASE WHEN {y} < {p} THEN {y} ELSE {p} END', x)} ELSE 0 END"
+        )
+        after = (
+            f"CASE WHEN {y} > {k}"
+            f" THEN {self._days(y, f'CASE WHEN {x} > {k} THEN {x} ELSE {k} END')} ELSE 0 END"
+        )
+        return f"({before} + {after})"
 
     def _unwarned(self) -> str:
         """A task that never warns: finished, or without a due date."""
@@ -95,35 +162,54 @@ class WarningSql:
     def _late(self) -> str:
         return f"{self._c.due_on} < {self._today}"
 
-    def _behind(self) -> str:
-        """YELLOW's own condition, for a task that warns and is not late."""
+    def _candidate(self) -> str:
+        """Could be YELLOW: not started, assigned before today and before its due date."""
         w, c = self._windows, self._c
-        if w.blue_until is None:
-            return _NEVER
-        numerator, denominator = w.yellow_share
-        allotted = f"({self._seq(c.due_on)} - {self._seq(c.assigned_on)})"
-        gone = f"({self._seq(self._today)} - {self._seq(c.assigned_on)})"
         return (
             f"{c.state} IN ({_quoted(w.not_started)})"
             f" AND {c.assigned_on} IS NOT NULL AND {c.assigned_on} < {c.due_on}"
-            f" AND {allotted} > 0 AND {gone} * {denominator} > {allotted} * {numerator}"
+            f" AND {c.assigned_on} < {self._today}"
         )
+
+    def _behind(self, *, surely: bool) -> str:
+        """``gone * (den - num) > rest * num`` for every calendar of the missing days
+        (``surely``: low gone, high rest) or for some (high gone, low rest)."""
+        w, c = self._windows, self._c
+        numerator, denominator = w.yellow_share
+        gone = f"({self._today_seq} - {self._seq(c.assigned_on)})"
+        rest = f"({self._seq(c.due_on)} - {self._today_seq})"
+        if surely:
+            rest = f"({rest} + {self._missing_days(self._today, c.due_on)})"
+        else:
+            gone = f"({gone} + {self._missing_days(c.assigned_on, self._today)})"
+        return f"{gone} * {denominator - numerator} > {rest} * {numerator}"
 
     def _near(self) -> str:
         """BLUE's own condition, for a task that warns and is neither RED nor YELLOW."""
-        if self._windows.blue_until is None:
-            return _NEVER
         return f"{self._c.due_on} <= {self._p(self._windows.blue_until)}"
 
+    def _maybe_near(self) -> str:
+        """After ``blue_until``: whether the due date is near depends on a missing year."""
+        w = self._windows
+        if w.unknown_until is None:
+            return "1 = 1"
+        if w.unknown_until <= w.blue_until:
+            return _NEVER
+        return f"{self._c.due_on} <= {self._p(w.unknown_until)}"
+
     def colour(self) -> str:
-        """A CASE expression: the code (:data:`CODES`) of the task's colour."""
+        """A CASE expression: the code (:data:`CODES`, :data:`UNKNOWN`) of the task's colour."""
         none, red = CODES[WarningColor.NONE], CODES[WarningColor.RED]
         yellow, blue = CODES[WarningColor.YELLOW], CODES[WarningColor.BLUE]
         return (
             f"CASE WHEN {self._unwarned()} THEN {none}"
             f" WHEN {self._late()} THEN {red}"
-            f" WHEN {self._behind()} THEN {yellow}"
+            # behind for some calendar of the missing days; YELLOW if for every one
+            f" WHEN {self._candidate()} AND {self._behind(surely=False)}"
+            f" THEN CASE WHEN NOT {self._spans_missing()} THEN {yellow}"
+            f" WHEN {self._behind(surely=True)} THEN {yellow} ELSE {UNKNOWN} END"
             f" WHEN {self._near()} THEN {blue}"
+            f" WHEN {self._maybe_near()} THEN {UNKNOWN}"
             f" ELSE {none} END"
         )
 
@@ -141,19 +227,6 @@ class WarningSql:
         return f"({self.colour()}) = {CODES[colour]}"
 
     def unknowable(self) -> str:
-        """A condition: the engine could not judge the task (``CalendarUnavailable``).
-
-        That is, with the day itself in the calendar: a task that could be
-        YELLOW (open, not started, assigned before its due date, not late)
-        whose assignment or due date falls outside the calendar's years. With
-        the day outside the calendar, every task that is not RED.
-        """
-        w, c = self._windows, self._c
-        if w.blue_until is None or w.known_from is None or w.known_until is None:
-            return f"NOT ({self.is_colour(WarningColor.RED)})"
-        return (
-            f"{c.state} IN ({_quoted(w.not_started)}) AND {c.due_on} >= {self._today}"
-            f" AND {c.assigned_on} IS NOT NULL AND {c.assigned_on} < {c.due_on}"
-            f" AND ({c.assigned_on} < {self._p(w.known_from)}"
-            f" OR {c.due_on} > {self._p(w.known_until)})"
-        )
+        """A condition: the task's colour depends on a year without an official calendar
+        (``workflow.warnings.judge_warning`` gives it no colour)."""
+        return f"({self.colour()}) = {UNKNOWN}"

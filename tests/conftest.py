@@ -299,7 +299,12 @@ def live_server(
 #: schemathesis runs call them as. schemathesis reads a FORBIDDEN answer as a failure on
 #: purpose (a refused caller says nothing of the data it sent), so each operation is fuzzed
 #: by an account allowed to reach its resolver.
-ACCOUNT_OF_OPERATION = {"Mutation.setOfficialCalendar": "demo-admin"}
+ACCOUNT_OF_OPERATION = {
+    "Mutation.setOfficialCalendar": "demo-admin",
+    "Mutation.createUnit": "demo-admin",
+    "Mutation.updateUnit": "demo-admin",
+    "Mutation.deactivateUnit": "demo-admin",
+}
 
 
 #: Operations schemathesis cannot call, and why; tests elsewhere cover them.

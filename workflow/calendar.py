@@ -31,6 +31,7 @@ from workflow.errors import CalendarUnavailable
 
 __all__ = [
     "OfficialYear",
+    "Span",
     "WorkingCalendar",
     "default_calendar",
     "install_calendar",
@@ -57,6 +58,24 @@ class OfficialYear:
         cls, year: int, holidays: Iterable[datetime.date], workdays: Iterable[datetime.date]
     ) -> OfficialYear:
         return cls(year, tuple(sorted(set(holidays))), tuple(sorted(set(workdays))))
+
+
+@dataclass(frozen=True)
+class Span:
+    """What the calendar knows of the working days in ``(a, b]``.
+
+    ``known`` counts the working days of the days the calendar has; ``missing``
+    names the years of the span it has no official data for. With nothing
+    missing, ``known`` is the exact count; otherwise the exact count is at
+    least ``known`` and may be anything above it (a missing day may be a
+    working day or not: it is never guessed).
+    """
+
+    known: int
+    missing: tuple[int, ...] = ()
+    #: How many days of the span fall in the missing years: the exact count is
+    #: at most ``known + missing_days``.
+    missing_days: int = 0
 
 
 def official_years() -> frozenset[int]:
@@ -175,6 +194,42 @@ class WorkingCalendar:
         return bisect.bisect_right(self._working, b.toordinal()) - bisect.bisect_right(
             self._working, a.toordinal()
         )
+
+    def span(self, a: datetime.date, b: datetime.date) -> Span:
+        """The working days in ``(a, b]`` as far as the calendar knows them (see :class:`Span`).
+
+        Never raises: where :meth:`working_days_between` refuses a year, this
+        says which years and counts the rest. Empty when ``b <= a``.
+
+        Example:
+            >>> cal = WorkingCalendar(years=frozenset({2026}))
+            >>> cal.span(datetime.date(2026, 12, 28), datetime.date(2027, 1, 8))
+            Span(known=3, missing=(2027,), missing_days=8)
+        """
+        if b <= a:
+            return Span(0)
+        known = bisect.bisect_right(self._working, b.toordinal()) - bisect.bisect_right(
+            self._working, a.toordinal()
+        )
+        first = (a + datetime.timedelta(days=1)).year
+        missing = tuple(year for year in range(first, b.year + 1) if year not in self._years)
+        days = 0
+        for year in missing:
+            low = max(a + datetime.timedelta(days=1), datetime.date(year, 1, 1))
+            high = min(b, datetime.date(year, 12, 31))
+            days += (high - low).days + 1
+        return Span(known, missing, days)
+
+    def known_working_day_after(self, day: datetime.date, n: int) -> datetime.date | None:
+        """The ``n``-th working day after ``day`` among the days the calendar knows
+        (``n >= 1``), or None when it knows fewer; never raises.
+
+        Unlike :meth:`add_working_days`, ``day`` may be outside the calendar.
+        """
+        index = bisect.bisect_right(self._working, day.toordinal()) + n - 1
+        if index >= len(self._working):
+            return None
+        return datetime.date.fromordinal(self._working[index])
 
     def add_working_days(self, start: datetime.date, n: int) -> datetime.date:
         """The date ``n`` working days after ``start`` (``start`` not counted).

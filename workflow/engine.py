@@ -14,7 +14,9 @@ it (state, due date, supervision level, and an event holding
 
 Event payload keys are spelled as in the API (camelCase): ``comment``,
 ``evidence``, ``dueOn``, ``previousDueOn``, ``requestedDueOn``,
-``supervisionLevel``, ``previousSupervisionLevel``, ``performanceConfirmed``.
+``supervisionLevel``, ``previousSupervisionLevel``, ``performanceConfirmed``;
+a closure step's ``closureMethod``, ``grounds``, ``settlementAmountFen``,
+``rulingNumber`` and ``confirmedClosureMethod``.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ from workflow.warnings import SupervisionLevel, escalate
 __all__ = [
     "ASSIGN_ACTION",
     "CLOSURE_METHODS",
+    "CLOSURE_METHOD_LABELS",
     "CREATE_ACTION",
+    "DEFAULT_CLOSURE_METHOD",
     "DUE_ON_ACTIONS",
     "FACTS",
     "FACT_COURT",
@@ -47,7 +51,11 @@ __all__ = [
     "FACT_OPEN_DEPENDENCIES",
     "GUARD_CHECKS",
     "GUARD_FACTS",
+    "ORGAN_KINDS",
+    "REQUEST_CLOSURE_ACTION",
+    "RULING_METHODS",
     "Actor",
+    "ClosureRequest",
     "Decision",
     "EnforcementFacts",
     "TaskSnapshot",
@@ -59,11 +67,40 @@ __all__ = [
     "replay",
 ]
 
-#: 结案方式. FULL_PERFORMANCE 执行完毕; SETTLEMENT 执行和解 (performed);
-#: TERMINATION 终结执行 — may be put up for closure with its grounds, but never
-#: counts as performance for an organ; WITHDRAWN 撤回申请 — such tasks are
-#: cancelled, not closed.
-CLOSURE_METHODS = ("FULL_PERFORMANCE", "SETTLEMENT", "TERMINATION", "WITHDRAWN")
+#: 结案方式, as the API spells them: FULL_PERFORMANCE 执行完毕; SETTLEMENT
+#: 执行和解履行完毕; TERMINATION 终结执行; NOT_ENFORCED 不予执行; WITHDRAWN
+#: 撤回执行申请; TERMINATION_THIS_ROUND 终结本次执行 (never for an organ).
+CLOSURE_METHODS = (
+    "FULL_PERFORMANCE",
+    "SETTLEMENT",
+    "TERMINATION",
+    "NOT_ENFORCED",
+    "WITHDRAWN",
+    "TERMINATION_THIS_ROUND",
+)
+
+#: The method a request for closure names when it names none.
+DEFAULT_CLOSURE_METHOD = "FULL_PERFORMANCE"
+
+#: Labels of the methods, for the guards' words.
+CLOSURE_METHOD_LABELS = {
+    "FULL_PERFORMANCE": "执行完毕",
+    "SETTLEMENT": "执行和解履行完毕",
+    "TERMINATION": "终结执行",
+    "NOT_ENFORCED": "不予执行",
+    "WITHDRAWN": "撤回执行申请",
+    "TERMINATION_THIS_ROUND": "终结本次执行",
+}
+
+#: Methods resting on a ruling of the court, whose 案号 the request gives.
+RULING_METHODS = frozenset({"TERMINATION", "NOT_ENFORCED"})
+
+#: Kinds of respondent that are party or government organs (store.enums.UnitKind):
+#: never treated as unable to pay, so never closed by 终结本次执行.
+ORGAN_KINDS = frozenset({"PARTY_GOV_ORGAN", "DEPARTMENT", "DISTRICT_GOV", "OFFICE"})
+
+#: The action that asks for closure, with the 结案方式 and its grounds.
+REQUEST_CLOSURE_ACTION = "request_closure"
 
 #: The action of a task's creation event, accepted by :func:`replay` as a
 #: first event ``(CREATE_ACTION, None, start)``.
@@ -91,19 +128,70 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class ClosureRequest:
+    """What a request for closure of an enforcement task names (money in fen).
+
+    Attributes:
+        method: the 结案方式 (:data:`CLOSURE_METHODS`).
+        grounds: why; required for every method but FULL_PERFORMANCE.
+        settlement_amount_fen: what the 执行和解 requires (SETTLEMENT).
+        ruling_number: the 案号 of the court's ruling (TERMINATION,
+            NOT_ENFORCED), already validated by the caller.
+    """
+
+    method: str = DEFAULT_CLOSURE_METHOD
+    grounds: str | None = None
+    settlement_amount_fen: int | None = None
+    ruling_number: str | None = None
+
+
+@dataclass(frozen=True)
 class EnforcementFacts:
-    """What an enforcement task's guards need to know of its case (money in fen)."""
+    """What an enforcement task's guards need to know of its case (money in fen).
+
+    ``closure_method`` and the fields after it are what the latest request for
+    closure recorded (or the final method, once closed); ``confirmed_method``
+    the method the court confirmed; ``respondent_kind`` the kind of the
+    respondent unit (None when not loaded).
+    """
 
     amount_due_fen: int
     amount_performed_fen: int
     closure_method: str | None = None
     closure_grounds: str | None = None
     performance_confirmed: bool = False
+    settlement_amount_fen: int | None = None
+    ruling_number: str | None = None
+    confirmed_method: str | None = None
+    respondent_kind: str | None = None
 
     @property
     def fully_performed(self) -> bool:
         """Whether the amount performed covers the amount due."""
         return self.amount_performed_fen >= self.amount_due_fen
+
+    @property
+    def confirmed_method_or_legacy(self) -> str | None:
+        """The method the court confirmed; a confirmation recorded without one
+        (before methods were confirmed) confirmed full performance."""
+        if not self.performance_confirmed:
+            return None
+        return self.confirmed_method or DEFAULT_CLOSURE_METHOD
+
+    @property
+    def method(self) -> str:
+        """The method asked for, or full performance when none is recorded."""
+        return self.closure_method or DEFAULT_CLOSURE_METHOD
+
+    def requested(self, request: ClosureRequest) -> EnforcementFacts:
+        """These facts once ``request`` is recorded."""
+        return replace(
+            self,
+            closure_method=request.method,
+            closure_grounds=request.grounds,
+            settlement_amount_fen=request.settlement_amount_fen,
+            ruling_number=request.ruling_number,
+        )
 
 
 @dataclass(frozen=True)
@@ -193,54 +281,90 @@ def _dependencies_closed(task: TaskSnapshot) -> _Refusal | None:
     return None
 
 
+def _method_condition(facts: EnforcementFacts) -> _Refusal | None:
+    """The condition of the method ``facts`` record: None when it holds."""
+    method = facts.method
+    label = f"{CLOSURE_METHOD_LABELS.get(method, method)} ({method})"
+    if method == "FULL_PERFORMANCE":
+        if facts.fully_performed:
+            return None
+        return (
+            "full performance",
+            f"{format_fen(facts.amount_due_fen)} due, "
+            f"{format_fen(facts.amount_performed_fen)} performed",
+        )
+    if method == "SETTLEMENT":
+        if facts.settlement_amount_fen is None:
+            return (f"the settlement amount for {label}", "none is recorded")
+        if facts.amount_performed_fen >= facts.settlement_amount_fen:
+            return None
+        return (
+            f"the settlement paid in full for {label}",
+            f"{format_fen(facts.settlement_amount_fen)} agreed, "
+            f"{format_fen(facts.amount_performed_fen)} performed",
+        )
+    if method in RULING_METHODS:
+        if facts.ruling_number and facts.ruling_number.strip():
+            return None
+        return (f"the court's ruling number (a 案号) for {label}", "none is recorded")
+    if method == "TERMINATION_THIS_ROUND" and facts.respondent_kind in ORGAN_KINDS:
+        return (
+            f"a respondent that is not a party or government organ for {label}",
+            "the respondent is a party or government organ, which is never treated as "
+            "unable to pay: it must perform, settle, or the court must rule",
+        )
+    return None
+
+
 @_guard("enforcement_closure_grounds", FACT_ENFORCEMENT)
 def _enforcement_closure_grounds(task: TaskSnapshot) -> _Refusal | None:
     facts = task.enforcement
     if facts is None:
         return ("full performance", _NO_FACTS)
-    if facts.fully_performed:
-        return None
-    if facts.closure_method in ("SETTLEMENT", "TERMINATION"):
-        if facts.closure_grounds and facts.closure_grounds.strip():
-            return None
-        kind = "settlement" if facts.closure_method == "SETTLEMENT" else "termination"
-        return (f"the grounds of the {kind}", "none are recorded")
-    return (
-        "full performance",
-        f"{format_fen(facts.amount_due_fen)} due, "
-        f"{format_fen(facts.amount_performed_fen)} performed",
-    )
+    if facts.method != DEFAULT_CLOSURE_METHOD and _blank(facts.closure_grounds):
+        label = CLOSURE_METHOD_LABELS.get(facts.method, facts.method)
+        return (f"the grounds of {label} ({facts.method})", "none are recorded")
+    return _method_condition(facts)
 
 
 @_guard("performance_confirmed", FACT_ENFORCEMENT)
 def _performance_confirmed(task: TaskSnapshot) -> _Refusal | None:
-    requirement = "the court's confirmation of performance"
-    if task.enforcement is None:
-        return (requirement, _NO_FACTS)
-    if not task.enforcement.performance_confirmed:
-        return (requirement, "the court has not confirmed performance")
-    return None
+    facts = task.enforcement
+    if facts is None:
+        return ("the court's confirmation of performance", _NO_FACTS)
+    method = facts.method
+    if method == DEFAULT_CLOSURE_METHOD:
+        requirement, unconfirmed = (
+            "the court's confirmation of performance",
+            "the court has not confirmed performance",
+        )
+    else:
+        label = CLOSURE_METHOD_LABELS.get(method, method)
+        requirement = f"the court's confirmation of {label} ({method})"
+        unconfirmed = "the court has not confirmed it"
+    confirmed = facts.confirmed_method_or_legacy
+    if confirmed is None:
+        return (requirement, unconfirmed)
+    if confirmed != method:
+        label = CLOSURE_METHOD_LABELS.get(confirmed, confirmed)
+        return (requirement, f"the court confirmed {label} ({confirmed}) instead")
+    return _method_condition(facts)
 
 
 @_guard("performance_complete", FACT_ENFORCEMENT)
 def _performance_complete(task: TaskSnapshot) -> _Refusal | None:
-    requirement = "full performance or a performed settlement"
     facts = task.enforcement
     if facts is None:
-        return (requirement, _NO_FACTS)
-    if facts.fully_performed or facts.closure_method == "SETTLEMENT":
-        return None
-    return (
-        requirement,
-        f"{format_fen(facts.amount_due_fen)} due, "
-        f"{format_fen(facts.amount_performed_fen)} performed",
-    )
+        return ("full performance or a performed settlement", _NO_FACTS)
+    return _method_condition(facts)
 
 
 @_guard("not_yet_confirmed", FACT_ENFORCEMENT)
 def _not_yet_confirmed(task: TaskSnapshot) -> _Refusal | None:
-    if task.enforcement is not None and task.enforcement.performance_confirmed:
-        return ("performance not yet confirmed", "the court has already confirmed it")
+    facts = task.enforcement
+    if facts is not None and facts.confirmed_method_or_legacy == facts.method:
+        label = CLOSURE_METHOD_LABELS.get(facts.method, facts.method)
+        return (f"{label} ({facts.method}) not yet confirmed", "the court has already confirmed it")
     return None
 
 
@@ -317,7 +441,10 @@ def available_actions(
 
     An action is listed if it is possible from the task's state, the actor holds
     one of its roles and its guards pass. Inputs are not checked: the button
-    asks for them. State-changing actions come first, in definition order.
+    asks for them. So a guard that judges the inputs themselves
+    (:data:`_INPUT_GUARDS`: the closure method a request names) passes when the
+    facts it reads are known — some method may be asked for (a withdrawal needs
+    only its grounds). State-changing actions come first, in definition order.
     """
     roles = actor_roles(task, actor)
     if not roles:
@@ -326,7 +453,22 @@ def available_actions(
         *definition.transitions_from(task.state),
         *definition.side_actions_from(task.state),
     ]
-    return [c for c in candidates if c.roles & roles and _first_refusal(c.guards, task) is None]
+    return [c for c in candidates if c.roles & roles and _offered(c.guards, task)]
+
+
+#: Guards that judge what the action's inputs name, not only the task.
+_INPUT_GUARDS = frozenset({"enforcement_closure_grounds"})
+
+
+def _offered(guards: Iterable[str], task: TaskSnapshot) -> bool:
+    """Whether a button for an action with ``guards`` is offered on ``task``."""
+    for name in guards:
+        if name in _INPUT_GUARDS:
+            if task.enforcement is None:
+                return False
+        elif GUARD_CHECKS[name](task) is not None:
+            return False
+    return True
 
 
 def _blank(value: str | None) -> bool:
@@ -351,6 +493,57 @@ def _check_due_on(
         raise InvalidInput("dueOn", f"dueOn {due_on.isoformat()} is in the past")
 
 
+def _with_closure_request(
+    task: TaskSnapshot, action: str, closure: ClosureRequest | None
+) -> TaskSnapshot:
+    """``task`` with the request for closure recorded, for the guards to judge."""
+    facts = task.enforcement
+    if action != REQUEST_CLOSURE_ACTION or facts is None:
+        if closure is not None:
+            raise InvalidInput(
+                "closureMethod",
+                f"{action} takes no closureMethod: only request_closure of an enforcement task",
+            )
+        return task
+    if closure is None:
+        closure = ClosureRequest(
+            method=facts.method,
+            grounds=facts.closure_grounds,
+            settlement_amount_fen=facts.settlement_amount_fen,
+            ruling_number=facts.ruling_number,
+        )
+    if closure.method not in CLOSURE_METHODS:
+        raise InvalidInput(
+            "closureMethod",
+            f"closureMethod {closure.method!r} is not one of {', '.join(CLOSURE_METHODS)}",
+        )
+    if closure.method != DEFAULT_CLOSURE_METHOD and _blank(closure.grounds):
+        raise MissingInput("grounds", f"{action} by {closure.method}")
+    grounds = closure.grounds.strip() if closure.grounds else None
+    return replace(task, enforcement=facts.requested(replace(closure, grounds=grounds)))
+
+
+def _closure_payload(task: TaskSnapshot, action: str) -> dict[str, Any]:
+    """What the event of a closure step records of the method (camelCase keys)."""
+    facts = task.enforcement
+    if facts is None:
+        return {}
+    if action == REQUEST_CLOSURE_ACTION:
+        payload: dict[str, Any] = {"closureMethod": facts.method}
+        if facts.closure_grounds:
+            payload["grounds"] = facts.closure_grounds
+        if facts.settlement_amount_fen is not None:
+            payload["settlementAmountFen"] = facts.settlement_amount_fen
+        if facts.ruling_number:
+            payload["rulingNumber"] = facts.ruling_number
+        return payload
+    if action == "approve_closure":
+        return {"closureMethod": facts.method}
+    if action == "confirm_performance":
+        return {"confirmedClosureMethod": facts.method}
+    return {}
+
+
 def decide(
     definition: Definition,
     task: TaskSnapshot,
@@ -361,6 +554,7 @@ def decide(
     evidence: str | None = None,
     due_on: datetime.date | None = None,
     today: datetime.date | None = None,
+    closure: ClosureRequest | None = None,
 ) -> Decision:
     """Decide what ``actor`` taking ``action`` on ``task`` does.
 
@@ -374,13 +568,19 @@ def decide(
         due_on: the new (or requested) due date (``extend``, ``request_extension``;
             optional for ``assign``, which fixes the first one).
         today: the day of the action, to refuse due dates in the past.
+        closure: the 结案方式 and its grounds, for ``request_closure`` of an
+            enforcement task only; without it the request names the method the
+            case records, else FULL_PERFORMANCE. Its guard then checks that
+            method's own condition (:func:`_method_condition`).
 
     Raises:
         InvalidTransition: the action is unknown or not possible from the state.
         Forbidden: the actor may not take it on this task.
-        MissingInput: a required input is missing or blank.
+        MissingInput: a required input is missing or blank (``grounds`` for
+            every method of closure but FULL_PERFORMANCE).
         InvalidInput: an input is unusable (a due date in the past, or one not
-            later than the current one to extend).
+            later than the current one to extend; a closure method given to
+            another action or task, or unknown).
         GuardFailed: a guard refused, with the reason in plain words.
     """
     step = definition.step(task.state, action)
@@ -393,6 +593,7 @@ def decide(
         missing = due_on is None if name == "due_on" else _blank(given[name])
         if missing:
             raise MissingInput(_INPUT_FIELDS[name], action)
+    task = _with_closure_request(task, action, closure)
     if "due_on" in step.requires and due_on is not None:
         _check_due_on(action, task, due_on, today)
     elif action == ASSIGN_ACTION and due_on is not None:
@@ -409,6 +610,7 @@ def decide(
         payload["comment"] = comment.strip()
     if evidence is not None and evidence.strip():
         payload["evidence"] = evidence.strip()
+    payload.update(_closure_payload(task, action))
     new_due: datetime.date | None = None
     new_level: str | None = None
     if isinstance(step, Transition):
@@ -449,12 +651,25 @@ def applied(task: TaskSnapshot, decision: Decision) -> TaskSnapshot:
 
     What the persistence layer's write does to the facts the engine reads:
     the state, the version (one more), the due date and supervision level the
-    decision sets, and the court's confirmation. Planning a history (the demo
+    decision sets, the closure method a request records, and the court's
+    confirmation of it. Planning a history (the demo
     data, the benchmark's dataset) folds decisions with it.
     """
     enforcement = task.enforcement
+    if enforcement is not None and decision.action == REQUEST_CLOSURE_ACTION:
+        payload = decision.payload
+        enforcement = enforcement.requested(
+            ClosureRequest(
+                method=str(payload.get("closureMethod", DEFAULT_CLOSURE_METHOD)),
+                grounds=payload.get("grounds"),
+                settlement_amount_fen=payload.get("settlementAmountFen"),
+                ruling_number=payload.get("rulingNumber"),
+            )
+        )
     if decision.payload.get("performanceConfirmed") and enforcement is not None:
-        enforcement = replace(enforcement, performance_confirmed=True)
+        enforcement = replace(
+            enforcement, performance_confirmed=True, confirmed_method=enforcement.method
+        )
     return replace(
         task,
         state=decision.to_state,

@@ -82,6 +82,10 @@ class ErrorCode(StrEnum):
         "A map of states from one workflow version to another is unusable.",
     )
     INVALID_DEFINITION = "INVALID_DEFINITION", "A workflow definition failed validation."
+    CASE_CLOSED = (
+        "CASE_CLOSED",
+        "The enforcement case is closed: its payments are final.",
+    )
     SUBSCRIPTION_ENDED = (
         "SUBSCRIPTION_ENDED",
         "The server ended the subscription: reload and subscribe again.",

@@ -47,14 +47,20 @@ __all__ = [
     "NOT_STARTED_STATES",
     "YELLOW_SHARE",
     "Escalation",
+    "Judgement",
     "SupervisionLevel",
     "SweepItem",
+    "SweepPlan",
+    "SweepSkip",
     "WarningColor",
     "WarningWindows",
     "escalate",
     "is_overdue",
+    "judge_warning",
     "level_for_overdue",
+    "missing_reason",
     "sweep_decisions",
+    "sweep_plan",
     "warning_for",
     "warning_windows",
 ]
@@ -136,6 +142,87 @@ def escalate(level: str) -> SupervisionLevel:
     return _LEVELS[min(current.rank + 1, len(_LEVELS) - 1)]
 
 
+def missing_reason(years: Iterable[int]) -> str:
+    """Why a figure cannot be judged: "2027年节假日安排尚未录入".
+
+    Example:
+        >>> missing_reason([2027])
+        '2027年节假日安排尚未录入'
+    """
+    return "、".join(f"{year}年" for year in sorted(set(years))) + "节假日安排尚未录入"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A task's colour, or (``colour`` None) the years it would need and has not got.
+
+    ``missing`` is empty exactly when ``colour`` is given.
+    """
+
+    colour: WarningColor | None
+    missing: tuple[int, ...] = ()
+
+    @property
+    def reason(self) -> str | None:
+        """Why there is no colour ("2027年节假日安排尚未录入"); None when there is one."""
+        return missing_reason(self.missing) if self.colour is None else None
+
+
+def judge_warning(
+    state: str,
+    assigned_on: datetime.date | None,
+    due_on: datetime.date | None,
+    today: datetime.date,
+    calendar: WorkingCalendar,
+    *,
+    definition: Definition | None = None,
+) -> Judgement:
+    """The warning colour of a task on ``today``, or the missing years that keep it unknown.
+
+    A day of a year without an official calendar may be a working day or not
+    (it is never guessed): a count of working days over a span is then
+    between the working days of its known days and those plus every missing
+    day (:class:`~workflow.calendar.Span`). The colour is given when it is the
+    same for every count in those bounds — a task due in a missing year whose
+    deadline is weeks away is NONE whatever that year holds; otherwise the
+    task has no colour (UNKNOWN) and the years are named.
+
+    With ``gone`` the working days from assignment to today and ``rest`` those
+    from today to the due date (disjoint spans, so their bounds are
+    independent), YELLOW is ``gone * (den - num) > rest * num`` (the rule of
+    the module docstring, as ``allotted = gone + rest``), and BLUE is
+    ``rest <= 3``.
+
+    Args: as :func:`warning_for`.
+    """
+    definition = definition or default_definition()
+    if due_on is None or definition.is_terminal(state):
+        return Judgement(WarningColor.NONE)
+    if is_overdue(state, due_on, today, definition=definition):
+        return Judgement(WarningColor.RED)
+    rest = calendar.span(today, due_on)
+    rest_high = rest.known + rest.missing_days
+    if (
+        state in NOT_STARTED_STATES
+        and assigned_on is not None
+        and assigned_on < due_on
+        and assigned_on < today
+    ):
+        gone = calendar.span(assigned_on, today)
+        numerator, denominator = YELLOW_SHARE
+        if gone.known * (denominator - numerator) > rest_high * numerator:
+            return Judgement(WarningColor.YELLOW)
+        gone_high = gone.known + gone.missing_days
+        if gone_high * (denominator - numerator) > rest.known * numerator:
+            # YELLOW for some calendars of the missing years, not for others
+            return Judgement(None, tuple(sorted({*gone.missing, *rest.missing})))
+    if rest_high <= BLUE_WITHIN_WORKING_DAYS:
+        return Judgement(WarningColor.BLUE)
+    if rest.known > BLUE_WITHIN_WORKING_DAYS:
+        return Judgement(WarningColor.NONE)
+    return Judgement(None, rest.missing)
+
+
 def warning_for(
     state: str,
     assigned_on: datetime.date | None,
@@ -157,22 +244,13 @@ def warning_for(
             (default: the default definition).
 
     Raises:
-        CalendarUnavailable: if a date involved has no official calendar.
+        CalendarUnavailable: if the colour depends on a year without an
+            official calendar (:func:`judge_warning` says which years).
     """
-    definition = definition or default_definition()
-    if due_on is None or definition.is_terminal(state):
-        return WarningColor.NONE
-    if is_overdue(state, due_on, today, definition=definition):
-        return WarningColor.RED
-    if state in NOT_STARTED_STATES and assigned_on is not None and assigned_on < due_on:
-        allotted = calendar.working_days_between(assigned_on, due_on)
-        gone = calendar.working_days_between(assigned_on, today)
-        numerator, denominator = YELLOW_SHARE
-        if allotted > 0 and gone * denominator > allotted * numerator:
-            return WarningColor.YELLOW
-    if calendar.working_days_between(today, due_on) <= BLUE_WITHIN_WORKING_DAYS:
-        return WarningColor.BLUE
-    return WarningColor.NONE
+    judgement = judge_warning(state, assigned_on, due_on, today, calendar, definition=definition)
+    if judgement.colour is None:
+        raise CalendarUnavailable(judgement.missing[0], calendar.supported_years)
+    return judgement.colour
 
 
 def is_overdue(
@@ -198,68 +276,102 @@ def is_overdue(
 
 @dataclass(frozen=True)
 class WarningWindows:
-    """:func:`warning_for` on one day, as cut-offs to compare many tasks' dates with.
+    """:func:`judge_warning` on one day, as cut-offs to compare many tasks' dates with.
 
-    A task that is not finished (:attr:`finished`) and has a due date is, the
-    first that applies:
+    The official calendar's years are taken to be one run ``known_from`` …
+    ``known_until`` (``store.calendars`` refuses a year that would leave a
+    gap). Counting working days by their running number ``n`` — the working
+    days of the calendar up to and including a day, so ``n(d) =
+    n(known_until)`` after the calendar and ``0`` before it — the working days
+    of a span ``(x, y]`` are between ``low = n(y) - n(x)`` and ``low`` plus
+    the span's days outside the calendar. A task that is not finished
+    (:attr:`finished`) and has a due date is, the first that applies:
 
     1. RED when ``due_on < today``;
-    2. YELLOW when its state is one of :attr:`not_started`, it was assigned
-       before its due date, and, counting working days by their running
-       number ``n`` (``n(d)``: the working days up to and including ``d``),
-       ``allotted = n(due_on) - n(assigned_on)`` is positive and
-       ``(n(today) - n(assigned_on)) * den > allotted * num`` for
-       ``num, den = yellow_share``;
+    2. for a YELLOW candidate (state in :attr:`not_started`, assigned before
+       today and before its due date), with ``gone`` the working days of
+       ``(assigned_on, today]``, ``rest`` those of ``(today, due_on]`` and
+       ``num, den = yellow_share``: YELLOW when ``low(gone) * (den - num) >
+       high(rest) * num``; UNKNOWN when ``high(gone) * (den - num) >
+       low(rest) * num``;
     3. BLUE when ``due_on <= blue_until``;
-    4. NONE otherwise, and always for a finished task or one without a due date.
+    4. UNKNOWN when ``due_on <= unknown_until`` (always, with it None);
+    5. NONE otherwise, and always for a finished task or one without a due date.
 
     Attributes:
         today: the day judged on.
-        blue_until: the last day within :data:`BLUE_WITHIN_WORKING_DAYS`
-            working days of ``today`` (the day before the next working day
-            after those), or the calendar's last day when it ends sooner;
-            None when ``today`` has no official calendar: then no task is
-            YELLOW or BLUE.
-        known_from: the calendar's first day (None with ``blue_until``).
-        known_until: the calendar's last day (None with ``blue_until``).
+        blue_until: the last due date surely within :data:`BLUE_WITHIN_WORKING_DAYS`
+            working days of ``today`` (``high(rest) <= 3``; ``today`` itself at least).
+        unknown_until: the last due date that may be within them
+            (``low(rest) <= 3``); None: every later one may.
+        today_seq: ``n(today)``.
+        last_seq: ``n(known_until)``: the working days of the whole calendar.
+        known_from: the calendar's first day (None: the calendar is empty).
+        known_until: the calendar's last day (None: the calendar is empty).
         not_started: the states YELLOW applies to.
         yellow_share: (num, den) of the allotted time that must be gone.
         finished: the states that never warn.
     """
 
     today: datetime.date
-    blue_until: datetime.date | None
+    blue_until: datetime.date
+    unknown_until: datetime.date | None
+    today_seq: int = 0
+    last_seq: int = 0
     known_from: datetime.date | None = None
     known_until: datetime.date | None = None
     not_started: frozenset[str] = NOT_STARTED_STATES
     yellow_share: tuple[int, int] = YELLOW_SHARE
     finished: frozenset[str] = FINISHED_STATES
 
+    @property
+    def missing_years(self) -> tuple[int, ...]:
+        """The years a task judged today may need and the calendar has not got.
+
+        The year after the calendar up to today's (or from today's up to the
+        calendar, for a day before it): what an UNKNOWN count's reason names.
+        """
+        if self.known_until is None or self.known_from is None:
+            return (self.today.year,)
+        if self.today < self.known_from:
+            return tuple(range(self.today.year, self.known_from.year))
+        last = max(self.today.year, self.known_until.year + 1)
+        return tuple(range(self.known_until.year + 1, last + 1))
+
 
 def warning_windows(today: datetime.date, calendar: WorkingCalendar) -> WarningWindows:
     """The cut-offs of the warning colours on ``today`` (see :class:`WarningWindows`).
 
-    Never raises: a day the calendar cannot answer for gives windows without
-    BLUE or YELLOW.
+    Never raises: what the calendar cannot answer for is UNKNOWN in the windows.
 
     Example:
         >>> from workflow.calendar import default_calendar
         >>> warning_windows(datetime.date(2026, 11, 24), default_calendar()).blue_until
         datetime.date(2026, 11, 29)
     """
-    try:
-        calendar.is_working_day(today)
-    except CalendarUnavailable:
-        return WarningWindows(today=today, blue_until=None)
+    one = datetime.timedelta(days=1)
+    # high(rest) grows by at most a day a day, and stays put over known days off
+    # (a 春节 week at most): step until it passes the limit.
+    blue_until = today
+    while True:
+        span = calendar.span(today, blue_until + one)
+        if span.known + span.missing_days > BLUE_WITHIN_WORKING_DAYS:
+            break
+        blue_until += one
+    fourth = calendar.known_working_day_after(today, BLUE_WITHIN_WORKING_DAYS + 1)
+    unknown_until = fourth - one if fourth is not None else None
     years = calendar.supported_years
+    if not years:
+        return WarningWindows(today=today, blue_until=blue_until, unknown_until=unknown_until)
     known_from, known_until = datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)
-    try:
-        after = calendar.add_working_days(today, BLUE_WITHIN_WORKING_DAYS + 1)
-        blue_until = after - datetime.timedelta(days=1)
-    except CalendarUnavailable:
-        blue_until = known_until
     return WarningWindows(
-        today=today, blue_until=blue_until, known_from=known_from, known_until=known_until
+        today=today,
+        blue_until=blue_until,
+        unknown_until=unknown_until,
+        today_seq=calendar.span(known_from - one, min(today, known_until)).known,
+        last_seq=calendar.span(known_from - one, known_until).known,
+        known_from=known_from,
+        known_until=known_until,
     )
 
 
@@ -283,6 +395,10 @@ class Escalation:
     from_level: SupervisionLevel
     to_level: SupervisionLevel
     working_days_overdue: int
+    #: Years the days overdue take in without an official calendar: then
+    #: ``working_days_overdue`` counts the known days only (the task is late
+    #: by at least that many, and ``to_level`` is what those surely call for).
+    missing: tuple[int, ...] = ()
 
 
 def level_for_overdue(working_days_overdue: int) -> SupervisionLevel:
@@ -294,31 +410,67 @@ def level_for_overdue(working_days_overdue: int) -> SupervisionLevel:
     return SupervisionLevel.NORMAL
 
 
-def sweep_decisions(
+@dataclass(frozen=True)
+class SweepSkip:
+    """An overdue task the sweep could not judge: the working days it is late take in
+    a missing year, and they may call for a higher level than it has (or is given)."""
+
+    task_id: int
+    code: str
+    supervision_level: SupervisionLevel
+    at_least_working_days: int
+    missing: tuple[int, ...]
+
+    @property
+    def reason(self) -> str:
+        return missing_reason(self.missing)
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """What the sweep does on a day: the escalations, and the tasks it could not judge.
+
+    ``judged`` counts the overdue tasks whose level was settled (escalated or
+    already high enough).
+    """
+
+    escalations: list[Escalation]
+    skipped: list[SweepSkip]
+    judged: int
+
+
+def sweep_plan(
     tasks: Iterable[SweepItem],
     today: datetime.date,
     calendar: WorkingCalendar,
     *,
     definition: Definition | None = None,
-) -> list[Escalation]:
-    """The escalations due on ``today``, in the order the tasks were given.
+) -> SweepPlan:
+    """The escalations due on ``today``, in the order the tasks were given, and the skips.
 
     Only open tasks (not drafts) past their due date are considered; a task is
     escalated only if its current level is below the level its working days
     overdue call for. Applying the result and sweeping again gives nothing.
 
-    Raises:
-        CalendarUnavailable: if a date involved has no official calendar.
+    Where the days overdue take in a year without an official calendar, the
+    known working days are a lower bound and the known ones plus every missing
+    day an upper one: the task is raised to the level the lower bound surely
+    calls for, and listed in ``skipped`` when the upper bound could call for a
+    higher level than it then has (a task known to be 10 working days late is
+    LISTED whatever the missing year holds; one 3 days late before 1 January
+    and 5 days into it is KEY).
     """
     definition = definition or default_definition()
-    escalations = []
+    escalations: list[Escalation] = []
+    skipped: list[SweepSkip] = []
+    judged = 0
     for task in tasks:
         if task.due_on is None or today <= task.due_on:
             continue
         if definition.is_terminal(task.state) or task.state in SWEEP_SKIPS_STATES:
             continue
-        overdue = calendar.working_days_between(task.due_on, today)
-        target = level_for_overdue(overdue)
+        late = calendar.span(task.due_on, today)
+        target = level_for_overdue(late.known)
         current = SupervisionLevel(task.supervision_level)
         if target.rank > current.rank:
             escalations.append(
@@ -327,7 +479,26 @@ def sweep_decisions(
                     code=task.code,
                     from_level=current,
                     to_level=target,
-                    working_days_overdue=overdue,
+                    working_days_overdue=late.known,
+                    missing=late.missing,
                 )
             )
-    return escalations
+        reached = max(target, current, key=lambda level: level.rank)
+        # at most every missing day a working day: the highest level it may call for
+        highest = level_for_overdue(late.known + late.missing_days)
+        if late.missing and highest.rank > reached.rank:
+            skipped.append(SweepSkip(task.task_id, task.code, reached, late.known, late.missing))
+        else:
+            judged += 1
+    return SweepPlan(escalations, skipped, judged)
+
+
+def sweep_decisions(
+    tasks: Iterable[SweepItem],
+    today: datetime.date,
+    calendar: WorkingCalendar,
+    *,
+    definition: Definition | None = None,
+) -> list[Escalation]:
+    """The escalations of :func:`sweep_plan` (each one the level surely due)."""
+    return sweep_plan(tasks, today, calendar, definition=definition).escalations

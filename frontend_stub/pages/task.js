@@ -12,7 +12,7 @@ const TASK = `query ($id: ID!) {
   node(id: $id) {
     ... on Task {
       id code title description kind matterType state version dueOn assignedOn createdAt closedAt
-      overdue warning supervisionLevel
+      overdue warning warningUnknownReason supervisionLevel
       progress { percent stepsRemaining }
       responsibleUnit { id name } assistingUnits { name }
       availableActions { action label requires }
@@ -281,7 +281,7 @@ export async function render(page, { params: [id], notify, viewer }) {
         "div",
         { class: "task-head" },
         h("span", { id: "task-state" }, stateBadge(task.state)),
-        warningBadge(task.warning),
+        warningBadge(task.warning, task.warningUnknownReason),
         h("span", { class: "badge" }, `督办：${SUPERVISION_LABELS[task.supervisionLevel]}`),
         h("span", { class: "muted", id: "task-version" }, `版本 ${task.version}`),
       ),

@@ -16,7 +16,7 @@ const TASKS = `query ($filter: TaskFilter, $orderBy: TaskOrder, $first: Int, $af
   }
 }`;
 
-const UNITS = `{ units(first: 100) { nodes { id name } } }`;
+const UNITS = `{ units(first: 100) { nodes { id name active } } }`;
 
 const PAGE_SIZE = 20;
 const SORTS = {
@@ -71,7 +71,7 @@ export async function render(page, { query: q, viewer, notify }) {
     input("search", "搜索（编号、标题、案号、当事人）", "search", q.search),
     select("state", "办理状态", STATE_LABELS, q.state),
     select("kind", "事项类型", KIND_LABELS, q.kind),
-    viewer.role === "UNIT_LIAISON" ? null : select("unit", "责任单位", Object.fromEntries(unitsCache.map((u) => [u.id, u.name])), q.unit),
+    viewer.role === "UNIT_LIAISON" ? null : select("unit", "责任单位", Object.fromEntries(unitsCache.map((u) => [u.id, u.active ? u.name : `${u.name}（已停用）`])), q.unit),
     select("warning", "预警", WARNING_LABELS, q.warning),
     select("overdue", "是否超期", { true: "已超期", false: "未超期" }, q.overdue),
     input("dueAfter", "办结时限起", "date", q.dueAfter),

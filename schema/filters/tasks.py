@@ -6,6 +6,7 @@ import datetime as dt
 from enum import Enum
 
 import strawberry
+from tortoise import connections
 from tortoise.expressions import Q, RawSQL
 from tortoise.queryset import QuerySet
 
@@ -13,16 +14,14 @@ from schema.arguments import items, search, text_filter
 from schema.filters.ordering import OrderDirection, ordered, unit_id
 from schema.types.tasks import TaskWarning
 from store import models
-from store.enums import FINISHED_STATES, SupervisionLevel, TaskKind, TaskState
+from store.enums import SupervisionLevel, TaskKind, TaskState
 from store.inputs import column_length
 from store.intervals import SqlParams
 from store.warning_sql import TASK_COLUMNS, WarningSql
 from workflow.calendar import default_calendar
-from workflow.warnings import WarningColor, WarningWindows, warning_windows
+from workflow.warnings import WarningColor, warning_windows
 
 __all__ = ["TaskFilter", "TaskOrder", "TaskOrderField", "filter_tasks", "order_tasks"]
-
-OPEN_STATES = [state for state in TaskState if state not in FINISHED_STATES]
 
 
 @strawberry.input(description="Which tasks to list.")
@@ -119,7 +118,8 @@ async def filter_tasks(
     if spec.due_before is not None:
         query = query.filter(due_on__lte=spec.due_before)
     windows = warning_windows(today, default_calendar())
-    rule = WarningSql(SqlParams(sqlite=False, inline=True), windows, TASK_COLUMNS)
+    sqlite = connections.get("default").capabilities.dialect == "sqlite"
+    rule = WarningSql(SqlParams(sqlite=sqlite, inline=True), windows, TASK_COLUMNS)
     if spec.overdue is not None:
         query = _where(query, "overdue", rule.is_colour(WarningColor.RED), holds=spec.overdue)
     if text is not None:
@@ -134,30 +134,20 @@ async def filter_tasks(
             matches |= Q(enforcement_case__applicant_name__icontains=text)
         query = query.filter(matches)
     if spec.warning is not None:
-        query = await _filter_warning(query, spec.warning, rule, windows)
+        query = _filter_warning(query, spec.warning, rule)
     return query
 
 
-async def _filter_warning(
-    query: QuerySet[models.Task], colour: TaskWarning, rule: WarningSql, windows: WarningWindows
+def _filter_warning(
+    query: QuerySet[models.Task], colour: TaskWarning, rule: WarningSql
 ) -> QuerySet[models.Task]:
     """The tasks of one colour, by the engine's rule in SQL (``store.warning_sql``).
 
-    Where the calendar cannot answer — the day itself, or a task that could be
-    YELLOW — no task has a colour but RED, and every open task with a due date
-    is UNKNOWN (issue 14 will judge such tasks one by one).
+    UNKNOWN lists only the tasks whose colour depends on a year without an
+    official calendar; every other task keeps its colour.
     """
-    if colour is TaskWarning.RED:
-        return _where(query, "warning", rule.is_colour(WarningColor.RED))
-    unknowable = (
-        windows.blue_until is None or await _where(query, "unknowable", rule.unknowable()).exists()
-    )
     if colour is TaskWarning.UNKNOWN:
-        if unknowable:
-            return query.filter(state__in=OPEN_STATES, due_on__isnull=False)
-        return query.filter(id__in=[])
-    if unknowable:
-        return query.filter(id__in=[])
+        return _where(query, "warning", rule.unknowable())
     return _where(query, "warning", rule.is_colour(WarningColor(colour.value)))
 
 

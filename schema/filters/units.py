@@ -22,6 +22,11 @@ class UnitFilter:
     search: str | None = strawberry.field(
         default=None, description="Text within the name or code (at most 100 characters)."
     )
+    active: bool | None = strawberry.field(
+        default=None,
+        description="true: only active units (what a picker for new work offers); false: only "
+        "deactivated ones; not given: both, each marked by `active`.",
+    )
 
 
 @strawberry.input(description="Which accounts to list.")
@@ -45,6 +50,8 @@ def filter_units(query: QuerySet[models.Unit], spec: UnitFilter) -> QuerySet[mod
         query = query.filter(region=region)
     if text is not None:
         query = query.filter(Q(name__icontains=text) | Q(code__icontains=text))
+    if spec.active is not None:
+        query = query.filter(is_active=spec.active)
     return query
 
 

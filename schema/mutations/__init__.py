@@ -19,10 +19,12 @@ from schema.mutations.cases import (
     CreateBankruptcyCasePayload,
     CreateEnforcementCasePayload,
     RecordPerformancePayload,
+    ReversePerformancePayload,
     resolve_add_coordination_matter,
     resolve_create_bankruptcy_case,
     resolve_create_enforcement_case,
     resolve_record_performance,
+    resolve_reverse_performance,
 )
 from schema.mutations.ledgers import (
     ExportLedgerPayload,
@@ -43,6 +45,12 @@ from schema.mutations.tasks import (
     resolve_add_task_dependency,
     resolve_create_task,
     resolve_transition_task,
+)
+from schema.mutations.units import (
+    UnitPayload,
+    resolve_create_unit,
+    resolve_deactivate_unit,
+    resolve_update_unit,
 )
 from schema.permissions import (
     CanAct,
@@ -67,7 +75,16 @@ class Mutation:
     record_performance: RecordPerformancePayload = strawberry.mutation(
         resolver=resolve_record_performance,
         permission_classes=[IsCoordinatorOrCourt],
-        description="Record a payment towards an enforcement case (履行记录).",
+        description="Record a payment towards an enforcement case (履行记录). A payment "
+        "beyond the amount outstanding needs confirmExcess with a reason; a closed case "
+        "takes none (CASE_CLOSED).",
+    )
+    reverse_performance: ReversePerformancePayload = strawberry.mutation(
+        resolver=resolve_reverse_performance,
+        permission_classes=[IsCoordinatorOrCourt],
+        description="冲正: reverse a wrong performance record by a negative entry that names "
+        "it and a reason; history is never edited. A record is reversed once, a reversal "
+        "never; a closed case takes none (CASE_CLOSED).",
     )
     create_bankruptcy_case: CreateBankruptcyCasePayload = strawberry.mutation(
         resolver=resolve_create_bankruptcy_case,
@@ -142,4 +159,22 @@ class Mutation:
         permission_classes=[IsAdmin],
         description="Enter a year of the official working-day calendar from the State "
         "Council's notice (administrators). Each date at fault comes back in `errors`.",
+    )
+    create_unit: UnitPayload = strawberry.mutation(
+        resolver=resolve_create_unit,
+        permission_classes=[IsAdmin],
+        description="Create a unit (administrators): a court outside 开封 (陕0926, 最高法) whose "
+        "cases are then registered, an organ, a department. Recorded with who created it.",
+    )
+    update_unit: UnitPayload = strawberry.mutation(
+        resolver=resolve_update_unit,
+        permission_classes=[IsAdmin],
+        description="Change a unit's name, kind, region, parent or court code "
+        "(administrators); its code never changes. Recorded with the values before and after.",
+    )
+    deactivate_unit: UnitPayload = strawberry.mutation(
+        resolver=resolve_deactivate_unit,
+        permission_classes=[IsAdmin],
+        description="Deactivate a unit (administrators): it keeps its cases, tasks and history "
+        "and is assigned no new task, case or account. Recorded with who did it.",
     )

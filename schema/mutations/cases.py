@@ -1,5 +1,5 @@
-"""Mutations on cases: createEnforcementCase, recordPerformance, createBankruptcyCase,
-addCoordinationMatter."""
+"""Mutations on cases: createEnforcementCase, recordPerformance, reversePerformance,
+createBankruptcyCase, addCoordinationMatter."""
 
 from __future__ import annotations
 
@@ -31,13 +31,14 @@ from store.enums import (
     TaskKind,
 )
 from store.errors import ValidationError
-from store.models import Account, BankruptcyCase, EnforcementCase
+from store.models import Account, BankruptcyCase, EnforcementCase, PerformanceRecord
 from store.operations.cases import (
     BankruptcyCaseInput,
     EnforcementCaseInput,
     create_bankruptcy_case,
     create_enforcement_case,
     record_performance,
+    reverse_performance,
 )
 from store.operations.tasks import TaskInput, create_task
 from store.visibility import visible_or_not_found
@@ -121,6 +122,14 @@ class RecordPerformanceInput:
     amount: str = strawberry.field(description='Amount in yuan, e.g. "600000.00".')
     method: PaymentMethod = strawberry.field(description="How it was paid.")
     note: str = strawberry.field(default="", description="Free note, e.g. 分期履行.")
+    confirm_excess: bool = strawberry.field(
+        default=False,
+        description="Required (true, with a reason) for a payment beyond the amount outstanding "
+        "(due less performed); otherwise it is refused.",
+    )
+    reason: str | None = strawberry.field(
+        default=None, description="Why an excess payment is confirmed (with confirmExcess)."
+    )
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -155,6 +164,8 @@ async def resolve_record_performance(
             amount=input.amount,
             method=input.method,
             note=input.note,
+            confirm_excess=input.confirm_excess,
+            reason=input.reason,
             recorded_by=viewer,
             today=info.context.today,
             idempotency=key,
@@ -166,6 +177,60 @@ async def resolve_record_performance(
         )
 
     return await mutate(info, RecordPerformancePayload, perform)
+
+
+# --------------------------------------------------------------------------- reversePerformance
+
+
+@strawberry.input(description="冲正: reverse a wrong performance record by a negative entry.")
+class ReversePerformanceInput:
+    record_id: strawberry.ID = strawberry.field(
+        description="The PerformanceRecord to reverse: a payment, not yet reversed."
+    )
+    reason: str = strawberry.field(description="Why the record is wrong.")
+    idempotency_key: str | None = idempotency_key_field()
+
+
+@strawberry.type(description="The result of reversePerformance.")
+class ReversePerformancePayload:
+    performance_record: PerformanceRecordType | None = strawberry.field(
+        description="The reversal: the negative of the record, naming it; null when refused."
+    )
+    enforcement_case: EnforcementCaseType | None = strawberry.field(
+        description="The case, with its amount performed less the reversed record."
+    )
+    errors: list[UserError] = errors_field()
+
+
+async def resolve_reverse_performance(
+    info: Info, input: MutationInput[ReversePerformanceInput]
+) -> ReversePerformancePayload:
+    async def perform(viewer: Account) -> ReversePerformancePayload:
+        key = idempotency(viewer, input, "reversePerformance")
+        record_id = required_id(input.record_id, expected="PerformanceRecord", field="recordId")
+        record = await visible_or_not_found(
+            PerformanceRecord,
+            viewer,
+            record_id,
+            field="recordId",
+            what="performance record",
+            key=input.record_id,
+        )
+        reversal = await reverse_performance(
+            record,
+            reason=input.reason,
+            recorded_by=viewer,
+            today=info.context.today,
+            idempotency=key,
+        )
+        case = await EnforcementCase.get(id=fk(record, "case"))
+        return ReversePerformancePayload(
+            performance_record=PerformanceRecordType.from_model(reversal),
+            enforcement_case=EnforcementCaseType.from_model(case),
+            errors=[],
+        )
+
+    return await mutate(info, ReversePerformancePayload, perform)
 
 
 # --------------------------------------------------------------------------- createBankruptcyCase

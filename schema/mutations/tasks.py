@@ -19,13 +19,13 @@ from schema.mutations.base import (
     required_ids,
 )
 from schema.types.tasks import TaskEventType, TaskType
-from store.enums import MatterType, TaskKind
+from store.enums import ClosureMethod, MatterType, TaskKind
 from store.errors import NotFound
 from store.inputs import bounded_list
 from store.models import Account, BankruptcyCase, EnforcementCase, JointMeeting, Task
 from store.operations.dependencies import add_task_dependency
 from store.operations.tasks import TaskInput, create_task
-from store.operations.transitions import transition_task
+from store.operations.transitions import ClosureInput, transition_task
 from store.visibility import visible_or_not_found
 
 
@@ -132,6 +132,27 @@ class TransitionTaskInput:
     due_on: dt.date | None = strawberry.field(
         default=None, description="The new due date, for assign, extend and request_extension."
     )
+    closure_method: ClosureMethod | None = strawberry.field(
+        default=None,
+        description="结案方式, for request_closure of an enforcement task (default: the method "
+        "the case records, else FULL_PERFORMANCE). The guard checks the method's own "
+        "condition; the court confirms the method before approval, which stores it.",
+    )
+    grounds: str | None = strawberry.field(
+        default=None,
+        description="The grounds of the closure method: required for every method but "
+        "FULL_PERFORMANCE.",
+    )
+    settlement_amount: str | None = strawberry.field(
+        default=None,
+        description='执行和解: the amount the settlement requires, in yuan (e.g. "500000.00"); '
+        "required for SETTLEMENT, which closes once it is paid in full.",
+    )
+    ruling_number: str | None = strawberry.field(
+        default=None,
+        description="案号 of the court's ruling, e.g. （2024）豫0202执恢12号; required for "
+        "TERMINATION and NOT_ENFORCED.",
+    )
     idempotency_key: str | None = strawberry.field(
         default=None,
         description="Any unique string; sending the same request again with it returns the "
@@ -175,6 +196,12 @@ async def resolve_transition_task(
             evidence=input.evidence,
             due_on=input.due_on,
             idempotency_key=input.idempotency_key,
+            closure=ClosureInput(
+                method=input.closure_method,
+                grounds=input.grounds,
+                settlement_amount=input.settlement_amount,
+                ruling_number=input.ruling_number,
+            ),
         )
         return TransitionTaskPayload(
             task=TaskType.from_model(result.task),

@@ -7,13 +7,16 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 from strawberry import relay
+from strawberry.relay import to_base64
 
 from schema.context import Info
-from schema.types.base import ModelNode, fk, local_time
+from schema.types.base import ModelNode, fk, fk_or_none, local_time
 from schema.types.imports import ImportBatchType, load_import_batch
 from schema.types.units import UnitType, load_unit
 from store import models
 from store.enums import BankruptcyProcedure, CaseSource, ClosureMethod, PartyKind, PaymentMethod
+from store.errors import ValidationError
+from store.identifiers import BasisKind, basis_kind
 from store.money import format_fen
 from store.visibility import mask_name, sees_personal_data
 
@@ -31,14 +34,31 @@ class PerformanceRecordType(ModelNode):
     paid_on: dt.date = strawberry.field(description="Day the money (or asset) was delivered.")
     method: PaymentMethod = strawberry.field(description="How it was paid.")
     note: str = strawberry.field(description="Free note, e.g. 分期履行.")
+    reason: str = strawberry.field(
+        description="Why: the reason an excess payment was confirmed, or a reversal's (冲正)."
+    )
 
     @classmethod
     def from_model(cls, row: models.PerformanceRecord) -> Self:
-        return cls(row=row, id=row.id, paid_on=row.paid_on, method=row.method, note=row.note)
+        return cls(
+            row=row,
+            id=row.id,
+            paid_on=row.paid_on,
+            method=row.method,
+            note=row.note,
+            reason=row.reason,
+        )
 
-    @strawberry.field(description="Amount paid, in yuan with two decimals.")
+    @strawberry.field(
+        description="Amount paid, in yuan with two decimals; negative for a reversal (冲正)."
+    )
     def amount(self) -> str:
         return format_fen(self.row.amount_fen)
+
+    @strawberry.field(description="冲正: the PerformanceRecord this entry reverses, if it is one.")
+    def reverses_id(self) -> strawberry.ID | None:
+        reversed_id = fk_or_none(self.row, "reverses")
+        return strawberry.ID(to_base64("PerformanceRecord", reversed_id)) if reversed_id else None
 
 
 @strawberry.type(
@@ -54,7 +74,8 @@ class EnforcementCaseType(ModelNode):
         description="Whether the applicant is a person, an enterprise or another organisation."
     )
     basis: str = strawberry.field(
-        description="执行依据: case number of the judgment being enforced."
+        description="执行依据: the number of the document enforced (a judgment's 案号, a "
+        "payment order's, an arbitration award's or a notarised debt instrument's)."
     )
     cause: str = strawberry.field(description="案由.")
     filed_on: dt.date = strawberry.field(description="立案日期.")
@@ -75,7 +96,7 @@ class EnforcementCaseType(ModelNode):
             filed_on=row.filed_on,
             source=row.source,
             batch=row.batch,
-            closure_method=row.closure_method,
+            closure_method=row.closure_method if row.closed_on is not None else None,
             closed_on=row.closed_on,
         )
 
@@ -98,6 +119,39 @@ class EnforcementCaseType(ModelNode):
     @strawberry.field(description="已履行金额: the sum of the performance records, in yuan.")
     async def amount_performed(self, info: Info) -> str:
         return format_fen(await info.context.loaders.amount_performed_by_case_id.load(self.row.id))
+
+    @strawberry.field(
+        description="What kind of document the basis is, read from its number; null for a "
+        "basis stored before its number was checked that no rule reads."
+    )
+    def basis_kind(self) -> BasisKind | None:
+        try:
+            return basis_kind(self.row.basis)
+        except ValidationError:
+            return None
+
+    @strawberry.field(
+        description="The 结案方式 the latest request for closure names (the final one once closed)."
+    )
+    def requested_closure_method(self) -> ClosureMethod | None:
+        return self.row.closure_method
+
+    @strawberry.field(description="The grounds of the closure method asked for.")
+    def closure_grounds(self) -> str | None:
+        return self.row.closure_grounds
+
+    @strawberry.field(description="执行和解: the amount the settlement requires, in yuan.")
+    def settlement_amount(self) -> str | None:
+        amount = self.row.settlement_amount_fen
+        return format_fen(amount) if amount is not None else None
+
+    @strawberry.field(description="案号 of the court's ruling (终结执行, 不予执行).")
+    def closure_ruling_number(self) -> str | None:
+        return self.row.closure_ruling_number
+
+    @strawberry.field(description="The 结案方式 the court confirmed (确认), if it has.")
+    def confirmed_closure_method(self) -> ClosureMethod | None:
+        return self.row.closure_confirmed_method
 
     @strawberry.field(description="When the court confirmed the performance (确认履行).")
     def performance_confirmed_at(self) -> dt.datetime | None:

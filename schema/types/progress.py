@@ -89,6 +89,14 @@ class ProgressWarnings:
         description="黄: not started with over two thirds of the allotted working days gone."
     )
     blue: int = strawberry.field(description="蓝: due within 3 working days.")
+    unknown: int = strawberry.field(
+        description="无法判定: open tasks whose colour depends on a year whose official "
+        "holidays are not entered yet (counted in no colour but red, which needs no calendar)."
+    )
+    unknown_reason: str | None = strawberry.field(
+        description="Why `unknown` tasks cannot be judged, e.g. 2027年节假日安排尚未录入; "
+        "null when none."
+    )
 
 
 @strawberry.type(description="Open tasks of one age, in calendar days since assignment.")
@@ -252,6 +260,20 @@ class ProgressType:
         days = self.report.average_handling_days
         return round(days, 2) if days is not None else None
 
+    @strawberry.field(
+        description="Closed tasks whose handling time takes in a year whose official "
+        "holidays are not entered yet: left out of averageHandlingDays, never counted as 0."
+    )
+    def handling_days_unknown(self) -> int:
+        return self.report.handling_days_unknown
+
+    @strawberry.field(
+        description="Why handlingDaysUnknown tasks cannot be counted, e.g. "
+        "2027年节假日安排尚未录入; null when none."
+    )
+    def handling_days_unknown_reason(self) -> str | None:
+        return self.report.handling_days_unknown_reason
+
     @strawberry.field(description="Tasks by state at the moment (states with none left out).")
     def by_state(self) -> list[ProgressStateCount]:
         return [
@@ -263,7 +285,13 @@ class ProgressType:
     @strawberry.field(description="Open tasks by warning colour at the moment.")
     def warnings(self) -> ProgressWarnings:
         counts = self.report.warnings
-        return ProgressWarnings(red=counts["RED"], yellow=counts["YELLOW"], blue=counts["BLUE"])
+        return ProgressWarnings(
+            red=counts["RED"],
+            yellow=counts["YELLOW"],
+            blue=counts["BLUE"],
+            unknown=self.report.unknown,
+            unknown_reason=self.report.unknown_reason,
+        )
 
     @strawberry.field(description="Open tasks by age since assignment.")
     def ageing(self) -> list[ProgressAgeBucket]:

@@ -27,14 +27,14 @@ from schema.types.meetings import JointMeetingType
 from schema.types.units import AccountType, UnitType, load_account, load_unit
 from store import models
 from store.enums import FINISHED_STATES, MatterType, SupervisionLevel, TaskKind, TaskState
+from store.operations.transitions import ASSIGNING_ACTIONS
 from store.snapshots import enforcement_facts, task_snapshot
 from workflow.calendar import default_calendar
 from workflow.definition import Definition
 from workflow.engine import Actor, EnforcementFacts, TaskSnapshot, available_actions
-from workflow.errors import CalendarUnavailable
 from workflow.progress import progress as task_progress
 from workflow.registry import definition_for, get_definition
-from workflow.warnings import is_overdue, warning_for
+from workflow.warnings import Judgement, is_overdue, judge_warning
 
 
 @strawberry.enum(name="TaskWarning", description="三色预警: how close a task is to being late.")
@@ -48,8 +48,8 @@ class TaskWarning(Enum):
     RED = strawberry.enum_value("RED", description="红: overdue and not closed.")
     UNKNOWN = strawberry.enum_value(
         "UNKNOWN",
-        description="The official working-day calendar for the dates involved is not published "
-        "yet, so the warning cannot be worked out.",
+        description="无法判定: the colour depends on a year whose official holidays are not "
+        "entered yet (Task.warningUnknownReason names it); every other task keeps its colour.",
     )
 
 
@@ -58,24 +58,22 @@ def definition_of(row: models.Task) -> Definition:
     return get_definition(row.workflow_key, row.workflow_version)
 
 
+def judgement_of(row: models.Task, today: dt.date) -> Judgement:
+    """The engine's judgement of the task's warning: a colour, or the missing years."""
+    return judge_warning(
+        row.state.value,
+        row.assigned_on,
+        row.due_on,
+        today,
+        default_calendar(),
+        definition=definition_of(row),
+    )
+
+
 def warning_of(row: models.Task, today: dt.date) -> TaskWarning:
-    """The engine's colour of the task; UNKNOWN where the calendar cannot answer."""
-    definition = definition_of(row)
-    try:
-        colour = warning_for(
-            row.state.value,
-            row.assigned_on,
-            row.due_on,
-            today,
-            default_calendar(),
-            definition=definition,
-        )
-    except CalendarUnavailable:
-        # Being late needs no working-day calendar.
-        if is_overdue(row.state.value, row.due_on, today, definition=definition):
-            return TaskWarning.RED
-        return TaskWarning.UNKNOWN
-    return TaskWarning[colour.value]
+    """The engine's colour of the task; UNKNOWN where it depends on a missing year."""
+    colour = judgement_of(row, today).colour
+    return TaskWarning.UNKNOWN if colour is None else TaskWarning[colour.value]
 
 
 @strawberry.type(name="TaskProgress", description="How far a task has come towards 销号.")
@@ -238,6 +236,13 @@ class TaskType(ModelNode):
     def warning(self, info: Info) -> TaskWarning:
         return warning_of(self.row, info.context.today)
 
+    @strawberry.field(
+        description="Why `warning` is UNKNOWN: the years whose official holidays are not "
+        "entered yet, e.g. 2027年节假日安排尚未录入; null when the warning is known."
+    )
+    def warning_unknown_reason(self, info: Info) -> str | None:
+        return judgement_of(self.row, info.context.today).reason
+
     @strawberry.field(description="Whether the task is past its due date and not closed.")
     def overdue(self, info: Info) -> bool:
         row = self.row
@@ -260,13 +265,19 @@ class TaskType(ModelNode):
         actor = Actor(account_id=viewer.id, role=viewer.role.value, unit_id=fk(viewer, "unit"))
         definition = definition_of(self.row)
         snapshot = await self.snapshot(info)
+        steps = available_actions(definition, snapshot, actor)
+        if any(step.action in ASSIGNING_ACTIONS for step in steps):
+            # a deactivated unit is assigned no task: the button would only be refused
+            unit = await info.context.loaders.unit_by_id.load(fk(self.row, "responsible_unit"))
+            if unit is not None and not unit.is_active:
+                steps = [step for step in steps if step.action not in ASSIGNING_ACTIONS]
         return [
             AvailableAction(
                 action=step.action,
                 label=step.label_zh,
                 requires=sorted(_INPUT_NAMES[name] for name in step.requires),
             )
-            for step in available_actions(definition, snapshot, actor)
+            for step in steps
         ]
 
     async def snapshot(self, info: Info) -> TaskSnapshot:
@@ -282,7 +293,15 @@ class TaskType(ModelNode):
             assert case is not None
             court_id = fk(case, "court")
             performed = await loaders.amount_performed_by_case_id.load(case_id)
-            facts = enforcement_facts(case, performed)
+            respondent = await loaders.unit_by_id.load(fk(case, "respondent"))
+            kind = respondent.kind.value if respondent is not None else None
+            facts = enforcement_facts(case, performed, kind)
+        elif (bankruptcy_id := fk_or_none(row, "bankruptcy_case")) is not None:
+            # A matter's court is its bankruptcy case's: the court liaison's reject_closure
+            # (the COURT role, FACT_COURT of facts_needed) depends on it, as in a transition.
+            # The loader is the viewer's: a case hidden from them is never their court's.
+            bankruptcy = await loaders.bankruptcy_case_by_id.load(bankruptcy_id)
+            court_id = fk(bankruptcy, "court") if bankruptcy is not None else None
         return task_snapshot(
             row, court_unit_id=court_id, open_dependencies=open_codes, enforcement=facts
         )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Self
 
 import strawberry
 from strawberry import relay
 
 from schema.context import Info
-from schema.types.base import ModelNode, fk, fk_or_none
+from schema.types.base import ModelNode, fk, fk_or_none, local_time
 from store import models
 from store.enums import Role, UnitKind
 from store.visibility import mask_phone, sees_personal_data
@@ -30,6 +31,10 @@ class UnitType(ModelNode):
         description="县区 the unit belongs to; 市本级 for city-level units."
     )
     court_code: str | None = strawberry.field(description="法院代字 of a court, e.g. 豫0202.")
+    active: bool = strawberry.field(
+        description="False once deactivated (已停用): the unit keeps its history and is "
+        "assigned no new task; pickers for new work leave it out."
+    )
 
     @classmethod
     def from_model(cls, row: models.Unit) -> Self:
@@ -41,7 +46,12 @@ class UnitType(ModelNode):
             kind=row.kind,
             region=row.region,
             court_code=row.court_code,
+            active=row.is_active,
         )
+
+    @strawberry.field(description="When the unit was deactivated; null while active.")
+    def deactivated_at(self) -> dt.datetime | None:
+        return local_time(self.row.deactivated_at)
 
     @strawberry.field(description="The unit this one belongs to, if any (上级单位).")
     async def parent(self, info: Info) -> UnitType | None:

@@ -14,9 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.functions import Sum
 
 from store.enums import BankruptcyProcedure, CaseSource, PartyKind, PaymentMethod, UnitKind
-from store.errors import Duplicate, ValidationError
+from store.errors import CaseClosed, Duplicate, ValidationError
 from store.idempotency import Idempotency, create_once
 from store.identifiers import (
     BANKRUPTCY_TYPES,
@@ -32,11 +33,14 @@ from store.models import Account, BankruptcyCase, EnforcementCase, PerformanceRe
 from store.operations.common import (
     Checks,
     UnitRef,
+    check_active,
     check_date,
     check_unit_kind,
     parse_enum,
     resolve_unit,
 )
+from workflow.engine import ORGAN_KINDS as engine_organ_kinds
+from workflow.money import format_fen
 
 ORGAN_KINDS = (
     UnitKind.PARTY_GOV_ORGAN,
@@ -45,6 +49,8 @@ ORGAN_KINDS = (
     UnitKind.OFFICE,
 )
 """Kinds of unit that can be the judgment debtor of an enforcement case."""
+
+assert {kind.value for kind in ORGAN_KINDS} == engine_organ_kinds, "the engine's organs differ"
 
 
 @dataclass
@@ -74,8 +80,12 @@ async def create_enforcement_case(
     checks = Checks()
     checked = check_case_fields(data, today=today, checks=checks)
     assert checked is not None  # the checks raise on the first failure
-    court = await resolve_unit(data.court, field="courtId", kinds=(UnitKind.COURT,))
-    respondent = await resolve_unit(data.respondent, field="respondentId", kinds=ORGAN_KINDS)
+    court = await resolve_unit(
+        data.court, field="courtId", kinds=(UnitKind.COURT,), active_only=True
+    )
+    respondent = await resolve_unit(
+        data.respondent, field="respondentId", kinds=ORGAN_KINDS, active_only=True
+    )
     columns = check_case_units(checked, court=court, respondent=respondent, checks=checks)
     case_number = columns["case_number"]
 
@@ -154,10 +164,12 @@ def check_case_fields(
 def check_case_units(
     checked: CheckedCase, *, court: Unit, respondent: Unit, checks: Checks
 ) -> dict[str, Any]:
-    """The rules between a case and its units: a court, an organ as the respondent, and
-    the court's code inside the 案号; the case's columns with its units."""
+    """The rules between a case and its units: a court, an organ as the respondent, both
+    active, and the court's code inside the 案号; the case's columns with its units."""
     checks(lambda: check_unit_kind(court, field="courtId", kinds=(UnitKind.COURT,)))
+    checks(lambda: check_active(court, field="courtId"))
     checks(lambda: check_unit_kind(respondent, field="respondentId", kinds=ORGAN_KINDS))
+    checks(lambda: check_active(respondent, field="respondentId"))
     if court.kind is UnitKind.COURT:
         checks(lambda: _check_court_matches(checked.number, court.court_code))
     return {**checked.columns, "court": court, "respondent": respondent}
@@ -181,29 +193,132 @@ async def record_performance(
     amount: str | int | Decimal,
     method: PaymentMethod | str,
     note: str = "",
+    confirm_excess: bool = False,
+    reason: str | None = None,
     recorded_by: Account | None = None,
     today: dt.date | None = None,
     idempotency: Idempotency | None = None,
 ) -> PerformanceRecord:
-    """Record one payment (履行记录) towards ``case``."""
+    """Record one payment (履行记录) towards ``case``.
+
+    A payment beyond the amount outstanding (due less performed) is refused
+    unless ``confirm_excess`` is given with a ``reason``; a payment on a
+    closed case is refused. The case row is locked (PostgreSQL) while the
+    outstanding amount is read, so two payments cannot both fit the same gap.
+
+    Raises:
+        ValidationError: an input breaks its rule; ``performance.excess`` (the
+            excess is not confirmed) or ``text.required`` on ``reason``.
+        CaseClosed: the case is closed.
+    """
     today = today or dt.date.today()
     amount_fen = money(amount, field="amount", allow_zero=False)
     paid = check_date(paid_on, field="paidOn", not_after=today, not_before=case.filed_on)
     payment_method = parse_enum(PaymentMethod, method, field="method")
     note_text = multi_line(note, field="note")
+    reason_text = multi_line(reason, field="reason")
+    if confirm_excess and not reason_text:
+        raise ValidationError(
+            "reason", "text.required", "give the reason the excess payment is confirmed"
+        )
 
     async def write(conn: BaseDBAsyncClient) -> PerformanceRecord:
+        current = await _locked_case(case.id, conn)
+        if current.closed_on is not None:
+            raise CaseClosed(current.case_number, current.closed_on, "a payment")
+        performed = await amount_performed(case.id, conn)
+        outstanding = current.amount_due_fen - performed
+        if amount_fen > outstanding and not confirm_excess:
+            raise ValidationError(
+                "confirmExcess",
+                "performance.excess",
+                f"{format_fen(amount_fen)} is more than the "
+                f"{format_fen(max(outstanding, 0))} outstanding "
+                f"({format_fen(current.amount_due_fen)} due, {format_fen(performed)} "
+                "performed): give confirmExcess: true with a reason to record it",
+            )
         return await PerformanceRecord.create(
             case=case,
             paid_on=paid,
             amount_fen=amount_fen,
             method=payment_method,
             note=note_text,
+            reason=reason_text,
             recorded_by=recorded_by,
             using_db=conn,
         )
 
     return await create_once(idempotency, PerformanceRecord, write)
+
+
+async def reverse_performance(
+    record: PerformanceRecord,
+    *,
+    reason: str,
+    recorded_by: Account | None = None,
+    today: dt.date | None = None,
+    idempotency: Idempotency | None = None,
+) -> PerformanceRecord:
+    """冲正: record the negative of ``record``, naming it and why; history is never edited.
+
+    The reversal is dated ``today``: the amount performed as of an earlier
+    moment keeps counting the record, from the reversal on it does not. A
+    record is reversed at most once (a unique column), a reversal never.
+
+    Raises:
+        ValidationError: a blank reason (``text.required``); ``reversal.of_reversal``.
+        Duplicate: the record is reversed already.
+        CaseClosed: the case is closed.
+    """
+    today = today or dt.date.today()
+    reason_text = multi_line(reason, field="reason")
+    if not reason_text:
+        raise ValidationError("reason", "text.required", "give the reason for the reversal")
+    if record.reverses_id is not None:  # type: ignore[attr-defined]
+        raise ValidationError(
+            "recordId",
+            "reversal.of_reversal",
+            f"performance record {record.id} is itself a reversal (冲正) and cannot be reversed; "
+            "record the payment again instead",
+        )
+    case_id: int = record.case_id  # type: ignore[attr-defined]
+
+    async def write(conn: BaseDBAsyncClient) -> PerformanceRecord:
+        current = await _locked_case(case_id, conn)
+        if current.closed_on is not None:
+            raise CaseClosed(current.case_number, current.closed_on, "a reversal")
+        if await PerformanceRecord.filter(reverses_id=record.id).using_db(conn).exists():
+            raise Duplicate("recordId", "reversal of performance record", record.id)
+        # The case row's lock serialises reversals, so the test above holds
+        # until commit; the unique ``reverses_id`` backs it.
+        return await PerformanceRecord.create(
+            case_id=case_id,
+            paid_on=max(today, record.paid_on),
+            amount_fen=-record.amount_fen,
+            method=record.method,
+            note="",
+            reason=reason_text,
+            reverses_id=record.id,
+            recorded_by=recorded_by,
+            using_db=conn,
+        )
+
+    return await create_once(idempotency, PerformanceRecord, write)
+
+
+async def _locked_case(case_id: int, conn: BaseDBAsyncClient) -> EnforcementCase:
+    """The case row, locked until the transaction ends (PostgreSQL; SQLite's
+    write lock already serialises writers)."""
+    return await EnforcementCase.filter(id=case_id).using_db(conn).select_for_update().get()
+
+
+async def amount_performed(case_id: int, conn: BaseDBAsyncClient | None = None) -> int:
+    """The sum of the case's performance records, reversals included, in fen."""
+    query = PerformanceRecord.filter(case_id=case_id)
+    if conn is not None:
+        query = query.using_db(conn)
+    rows = await query.annotate(total=Sum("amount_fen")).values("total")
+    return int(rows[0]["total"] or 0) if rows else 0
 
 
 @dataclass
@@ -252,7 +367,9 @@ async def create_bankruptcy_case(
         field="administrator",
         max_length=column_length(BankruptcyCase, "administrator"),
     )
-    court = await resolve_unit(data.court, field="courtId", kinds=(UnitKind.COURT,))
+    court = await resolve_unit(
+        data.court, field="courtId", kinds=(UnitKind.COURT,), active_only=True
+    )
     _check_court_matches(parsed, court.court_code)
 
     async def write(conn: BaseDBAsyncClient) -> BankruptcyCase:

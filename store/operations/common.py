@@ -30,9 +30,14 @@ async def resolve_unit(
     *,
     field: str,
     kinds: Collection[UnitKind] | None = None,
+    active_only: bool = False,
     using_db: BaseDBAsyncClient | None = None,
 ) -> Unit:
-    """Fetch the unit ``ref`` names, checking its kind; NotFound names ``field``."""
+    """Fetch the unit ``ref`` names, checking its kind; NotFound names ``field``.
+
+    With ``active_only`` a deactivated unit is refused (``unit.inactive``): it
+    takes no new task, case or account (:func:`check_active`).
+    """
     if isinstance(ref, Unit):
         unit: Unit | None = ref
     elif isinstance(ref, int):
@@ -42,6 +47,8 @@ async def resolve_unit(
     if unit is None:
         raise NotFound(field, "unit", ref)
     check_unit_kind(unit, field=field, kinds=kinds)
+    if active_only:
+        check_active(unit, field=field)
     return unit
 
 
@@ -56,8 +63,23 @@ def check_unit_kind(unit: Unit, *, field: str, kinds: Collection[UnitKind] | Non
         )
 
 
+def check_active(unit: Unit, *, field: str) -> None:
+    """Refuse a deactivated unit as the subject of new work (``unit.inactive``)."""
+    if not unit.is_active:
+        raise ValidationError(
+            field,
+            "unit.inactive",
+            f"{unit.name} ({unit.code}) is deactivated: it keeps its history but takes "
+            f"no new task, case or account",
+        )
+
+
 async def resolve_units(
-    refs: Sequence[UnitRef], *, field: str, using_db: BaseDBAsyncClient | None = None
+    refs: Sequence[UnitRef],
+    *,
+    field: str,
+    active_only: bool = False,
+    using_db: BaseDBAsyncClient | None = None,
 ) -> list[Unit]:
     """The units ``refs`` name, in their order, read with one query.
 
@@ -86,6 +108,8 @@ async def resolve_units(
             unit = found_ids.get(ref)
         if unit is None:
             raise NotFound(f"{field}.{index}", "unit", ref)
+        if active_only:
+            check_active(unit, field=f"{field}.{index}")
         units.append(unit)
     return units
 

@@ -64,8 +64,8 @@ async def create_joint_meeting(
         field="minutesNumber",
         max_length=column_length(JointMeeting, "minutes_number"),
     )
-    convener = await resolve_unit(data.convener, field="convenerId")
-    attending = await resolve_units(attending_refs, field="attendingUnitIds")
+    convener = await resolve_unit(data.convener, field="convenerId", active_only=True)
+    attending = await resolve_units(attending_refs, field="attendingUnitIds", active_only=True)
 
     async def write(conn: BaseDBAsyncClient) -> JointMeeting:
         clash = JointMeeting.filter(level=level, convener=convener, number=data.number)

@@ -1,8 +1,10 @@
 """The overdue sweep (``fuyuan sweep``): raise the supervision of overdue tasks.
 
-The engine (``workflow.warnings.sweep_decisions``) says which tasks are due a
-higher supervision level 督办等级; this module finds the candidates in SQL and
-records each escalation as a ``supervise`` event by the system (no actor).
+The engine (``workflow.warnings.sweep_plan``) says which tasks are due a
+higher supervision level 督办等级, and which it cannot judge because their
+days overdue take in a year without an official calendar; this module finds
+the candidates in SQL and records each escalation as a ``supervise`` event
+by the system (no actor). A missing year stops only the tasks it touches.
 
 Each task is escalated in its own transaction with the conditional version
 update that transitions use (``store.operations.commit``), so a liaison
@@ -15,6 +17,7 @@ calls for is not a candidate.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from store.enums import OPEN_STATES
 from store.models import Task
@@ -26,29 +29,48 @@ from workflow.warnings import (
     Escalation,
     SupervisionLevel,
     SweepItem,
-    sweep_decisions,
+    SweepSkip,
+    missing_reason,
+    sweep_plan,
 )
 
-__all__ = ["SWEEP_ACTION", "sweep"]
+__all__ = ["SWEEP_ACTION", "SweepOutcome", "run_sweep", "sweep"]
 
 #: The action the sweep records: the same as a coordinator's 督办.
 SWEEP_ACTION = "supervise"
 
 
-async def sweep(today: dt.date | None = None, now: dt.datetime | None = None) -> list[Escalation]:
+@dataclass(frozen=True)
+class SweepOutcome:
+    """What a sweep did: the escalations applied, and the overdue tasks it could not judge.
+
+    ``skipped`` are the tasks whose days overdue take in a year without an
+    official calendar and may call for a higher level than they have (each
+    with its reason, ``SweepSkip.reason``); ``judged`` counts the overdue
+    tasks whose level was settled, escalated or not.
+    """
+
+    applied: list[Escalation]
+    skipped: list[SweepSkip]
+    judged: int
+
+    @property
+    def nothing_judged(self) -> bool:
+        """Something needed judging and nothing could be: every overdue task was skipped."""
+        return bool(self.skipped) and not self.judged and not self.applied
+
+
+async def run_sweep(today: dt.date | None = None, now: dt.datetime | None = None) -> SweepOutcome:
     """Escalate every open task that is overdue beyond its supervision level.
+
+    A task whose days overdue take in a year without an official calendar is
+    raised to the level its known days overdue surely call for, and listed
+    as skipped when the missing days could call for more
+    (``workflow.warnings.sweep_plan``); every other task is judged as usual.
 
     Args:
         today: the day to judge on (default: the date of ``now`` in Asia/Shanghai).
         now: the time the events record (default: now).
-
-    Returns:
-        The escalations applied, in task order; empty when there was nothing
-        to do (a second run the same day).
-
-    Raises:
-        CalendarUnavailable: a due date or ``today`` falls in a year without
-            an official working-day calendar (refused, never guessed).
     """
     now = now.astimezone(dt.UTC) if now is not None else utcnow()
     today = today or local_today(now)
@@ -71,11 +93,18 @@ async def sweep(today: dt.date | None = None, now: dt.datetime | None = None) ->
         )
         for task in candidates
     ]
+    plan = sweep_plan(items, today, default_calendar())
     applied = []
-    for escalation in sweep_decisions(items, today, default_calendar()):
+    for escalation in plan.escalations:
         if await _escalate(escalation, tasks[escalation.task_id], today, now):
             applied.append(escalation)
-    return applied
+    return SweepOutcome(applied, plan.skipped, plan.judged)
+
+
+async def sweep(today: dt.date | None = None, now: dt.datetime | None = None) -> list[Escalation]:
+    """The escalations :func:`run_sweep` applied, in task order; empty when there was
+    nothing to do (a second run the same day)."""
+    return (await run_sweep(today, now)).applied
 
 
 async def _escalate(escalation: Escalation, task: Task, today: dt.date, now: dt.datetime) -> bool:
@@ -97,8 +126,9 @@ async def _escalate(escalation: Escalation, task: Task, today: dt.date, now: dt.
         actor=None,
         at=now,
         comment=(
-            f"逾期{escalation.working_days_overdue}个工作日，系统自动督办："
-            f"{from_level.label}→{to_level.label}"
+            f"逾期{'至少' if escalation.missing else ''}{escalation.working_days_overdue}个工作日"
+            f"{'（' + missing_reason(escalation.missing) + '）' if escalation.missing else ''}，"
+            f"系统自动督办：{from_level.label}→{to_level.label}"
         ),
         payload={
             "previousSupervisionLevel": escalation.from_level.value,
@@ -106,6 +136,9 @@ async def _escalate(escalation: Escalation, task: Task, today: dt.date, now: dt.
             "workingDaysOverdue": escalation.working_days_overdue,
             "dueOn": task.due_on.isoformat() if task.due_on else None,
             "sweptOn": today.isoformat(),
+            # the years the days overdue take in without a calendar: then
+            # workingDaysOverdue counts the known days only
+            **({"missingCalendarYears": list(escalation.missing)} if escalation.missing else {}),
         },
     )
     return event is not None

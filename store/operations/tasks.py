@@ -8,6 +8,7 @@ place an event row is written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ from store.notify import announce
 from store.operations.common import (
     Checks,
     UnitRef,
+    check_active,
     check_date,
     check_unit_kind,
     next_number,
@@ -98,9 +100,15 @@ async def create_task(
             "responsibleUnitId", "required", "name the responsible unit (责任单位)"
         )
     responsible = await resolve_unit(
-        responsible_ref, field="responsibleUnitId", kinds=TASK_UNIT_KINDS, using_db=using_db
+        responsible_ref,
+        field="responsibleUnitId",
+        kinds=TASK_UNIT_KINDS,
+        active_only=True,
+        using_db=using_db,
     )
-    assisting = await resolve_units(assisting_refs, field="assistingUnitIds", using_db=using_db)
+    assisting = await resolve_units(
+        assisting_refs, field="assistingUnitIds", active_only=True, using_db=using_db
+    )
     check_task_units(responsible, assisting, checks=checks)
     title, description, due_on = fields["title"], fields["description"], fields["due_on"]
     # A task keeps the version it starts on: the latest one now.
@@ -189,8 +197,12 @@ def default_responsible(
 
 
 def check_task_units(responsible: Unit, assisting: Sequence[Unit], *, checks: Checks) -> None:
-    """The rules of a task's units: who may be responsible, and not also assisting."""
+    """The rules of a task's units: who may be responsible, every one active, and the
+    responsible unit not also assisting."""
     checks(lambda: check_unit_kind(responsible, field="responsibleUnitId", kinds=TASK_UNIT_KINDS))
+    checks(lambda: check_active(responsible, field="responsibleUnitId"))
+    for index, unit in enumerate(assisting):
+        checks(functools.partial(check_active, unit, field=f"assistingUnitIds.{index}"))
     if any(unit.id == responsible.id for unit in assisting):
         checks(_assisting_responsible)
 

@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -40,11 +41,13 @@ from store.errors import (
     VersionConflict,
     WorkflowRefusal,
 )
+from store.identifiers import parse_case_number
 from store.inputs import (
     IDEMPOTENCY_KEY_LENGTH,
     bounded_list,
     column_length,
     identifier,
+    money,
     multi_line,
     optional_single_line,
 )
@@ -59,15 +62,20 @@ from store.models import (
     Unit,
 )
 from store.operations.commit import commit_change, decided_changes, decided_event
+from store.operations.common import parse_enum
 from store.snapshots import enforcement_facts, task_snapshot
 from workflow.clock import local_today, utcnow
 from workflow.definition import Definition
 from workflow.engine import (
+    ASSIGN_ACTION,
     DUE_ON_ACTIONS,
     FACT_COURT,
     FACT_ENFORCEMENT,
     FACT_OPEN_DEPENDENCIES,
+    REQUEST_CLOSURE_ACTION,
+    RULING_METHODS,
     Actor,
+    ClosureRequest,
     Decision,
     EnforcementFacts,
     TaskSnapshot,
@@ -82,10 +90,12 @@ from workflow.errors import (
     InvalidTransition,
     WorkflowError,
 )
+from workflow.money import format_fen
 from workflow.registry import get_definition
 
 __all__ = [
     "MIGRATE_ACTION",
+    "ClosureInput",
     "TransitionResult",
     "replay_task",
     "task_state_at",
@@ -170,6 +180,22 @@ async def _load_task(task_id: int) -> Task:
     return rows[0]
 
 
+ASSIGNING_ACTIONS = frozenset({ASSIGN_ACTION, "reassign"})
+"""The actions that hand a task to its responsible unit: refused for a deactivated unit."""
+
+
+async def _check_responsible_unit_active(task: Task) -> None:
+    """A deactivated unit is assigned no task (it keeps the ones it has)."""
+    unit = await Unit.get(id=_fk(task, "responsible_unit"))
+    if not unit.is_active:
+        raise ValidationError(
+            "action",
+            "unit.inactive",
+            f"task {task.code}: {unit.name} ({unit.code}) is deactivated and is assigned "
+            f"no task; give the task another responsible unit or cancel it",
+        )
+
+
 async def _open_dependencies(task_id: int) -> tuple[str, ...]:
     codes = (
         await TaskDependency.filter(task_id=task_id)
@@ -208,8 +234,12 @@ async def _snapshot(task: Task, facts: frozenset[str]) -> TaskSnapshot:
     if case_id is not None and (needs_court or FACT_ENFORCEMENT in facts):
         case = await EnforcementCase.get(id=case_id)
         court_unit_id = _fk(case, "court")
-        performed = await _amount_performed(case_id) if FACT_ENFORCEMENT in facts else 0
-        enforcement = enforcement_facts(case, performed)
+        performed, kind = 0, None
+        if FACT_ENFORCEMENT in facts:
+            performed = await _amount_performed(case_id)
+            kinds = await Unit.filter(id=_fk(case, "respondent")).values_list("kind", flat=True)
+            kind = _state_value(kinds[0]) if kinds else None
+        enforcement = enforcement_facts(case, performed, kind)
     elif bankruptcy_id is not None and needs_court:
         rows = await BankruptcyCase.filter(id=bankruptcy_id).values("court_id")
         court_unit_id = int(rows[0]["court_id"]) if rows else None
@@ -270,6 +300,105 @@ def _check_inputs(
     return action, key
 
 
+@dataclass(frozen=True)
+class ClosureInput:
+    """The 结案方式 of a request for closure and its grounds, as given (unchecked).
+
+    Attributes:
+        method: the method (``ClosureMethod`` or its name).
+        grounds: why; required for every method but FULL_PERFORMANCE.
+        settlement_amount: what the 执行和解 requires, in yuan (SETTLEMENT).
+        ruling_number: the 案号 of the court's ruling (TERMINATION, NOT_ENFORCED).
+    """
+
+    method: ClosureMethod | str | None = None
+    grounds: str | None = None
+    settlement_amount: str | int | Decimal | None = None
+    ruling_number: str | None = None
+
+    @property
+    def given(self) -> list[str]:
+        """The API names of the fields given."""
+        values = {
+            "closureMethod": self.method,
+            "grounds": self.grounds,
+            "settlementAmount": self.settlement_amount,
+            "rulingNumber": self.ruling_number,
+        }
+        return [name for name, value in values.items() if value is not None]
+
+
+def _check_closure(
+    action: str, closure: ClosureInput | None, today: dt.date
+) -> ClosureRequest | None:
+    """The request for closure, checked (``store.inputs``, ``store.identifiers``).
+
+    Refuses closure fields given to another action. Whether the method needs
+    the grounds, the amount or the ruling is the engine's to say.
+    """
+    if closure is None or not closure.given:
+        return None
+    if action != REQUEST_CLOSURE_ACTION:
+        field = closure.given[0]
+        raise ValidationError(
+            field, "closure.unused", f"{action} does not take {field}; only request_closure does"
+        )
+    method = (
+        parse_enum(ClosureMethod, closure.method, field="closureMethod")
+        if closure.method is not None
+        else ClosureMethod.FULL_PERFORMANCE
+    )
+    grounds = multi_line(closure.grounds, field="grounds") or None
+    settlement = (
+        money(closure.settlement_amount, field="settlementAmount", allow_zero=False)
+        if closure.settlement_amount is not None
+        else None
+    )
+    ruling = (
+        parse_case_number(closure.ruling_number, field="rulingNumber", today=today).canonical()
+        if closure.ruling_number is not None
+        else None
+    )
+    for field, value, methods in (
+        ("settlementAmount", settlement, ("SETTLEMENT",)),
+        ("rulingNumber", ruling, tuple(RULING_METHODS)),
+    ):
+        if value is not None and method.value not in methods:
+            raise ValidationError(
+                field,
+                "closure.unused",
+                f"{method.value} ({method.label}) takes no {field}; "
+                f"only {', '.join(sorted(methods))} do",
+            )
+    return ClosureRequest(
+        method=method.value,
+        grounds=grounds,
+        settlement_amount_fen=settlement,
+        ruling_number=ruling,
+    )
+
+
+def _check_closure_fits(task: Task, snapshot: TaskSnapshot, closure: ClosureRequest) -> None:
+    """A closure method only for an enforcement task; a settlement not above the amount due."""
+    if task.kind is not TaskKind.ENFORCEMENT:
+        raise ValidationError(
+            "closureMethod",
+            "closure.not_enforcement",
+            f"task {task.code} is not an enforcement task: it takes no closureMethod",
+        )
+    facts = snapshot.enforcement
+    if facts is None:  # request_closure is not possible now: the engine says so
+        return
+    due = facts.amount_due_fen
+    if closure.settlement_amount_fen is not None and closure.settlement_amount_fen > due:
+        raise ValidationError(
+            "settlementAmount",
+            "settlement.above_due",
+            f"a settlement of {format_fen(closure.settlement_amount_fen)} is more than the "
+            f"{format_fen(due)} due: close by FULL_PERFORMANCE instead",
+        )
+
+
 async def _replayed(key: str, task_id: int, action: str) -> TransitionResult | None:
     """The first result of a transition already recorded under ``key``, if any.
 
@@ -299,6 +428,7 @@ async def transition_task(
     due_on: dt.date | None = None,
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
+    closure: ClosureInput | None = None,
 ) -> TransitionResult:
     """Take ``action`` on a task as ``actor``, if the workflow allows it.
 
@@ -316,6 +446,8 @@ async def transition_task(
             the first result.
         now: the time of the action (default: now); "today" is its date in
             Asia/Shanghai.
+        closure: the 结案方式 and its grounds, for request_closure of an
+            enforcement task (:class:`ClosureInput`); refused for any other action.
 
     Returns:
         The task after the transition, its event, and whether this was a replay.
@@ -337,9 +469,10 @@ async def transition_task(
     action, key = _check_inputs(action, due_on, idempotency_key)
     text = multi_line(comment, field="comment")
     items = _clean_evidence(evidence)
+    request = _check_closure(action, closure, local_today(now))
     try:
         return await _transition(
-            task_id, action, actor, expected_version, text, items, due_on, key, now
+            task_id, action, actor, expected_version, text, items, due_on, key, now, request
         )
     except (StoreError, IntegrityError):
         # The key is looked up only when the call fails, which spares the
@@ -364,14 +497,19 @@ async def _transition(
     due_on: dt.date | None,
     key: str | None,
     now: dt.datetime,
+    closure: ClosureRequest | None = None,
 ) -> TransitionResult:
     today = local_today(now)
     task = await _load_task(task_id)
     actor_ = actor_of(actor)
     if task.version != expected_version:
         raise VersionConflict(task.code, expected_version, task.version)
+    if action in ASSIGNING_ACTIONS:
+        await _check_responsible_unit_active(task)
     definition = definition_of(task)
     snapshot = await _snapshot(task, facts_needed(definition, task.state.value, action))
+    if closure is not None:
+        _check_closure_fits(task, snapshot, closure)
     try:
         decision = decide(
             definition,
@@ -382,6 +520,7 @@ async def _transition(
             evidence="\n".join(items) or None,
             due_on=due_on,
             today=today,
+            closure=closure,
         )
     except WorkflowError as err:
         raise await _refusal(err, task, actor, action) from err
@@ -432,19 +571,36 @@ async def _apply(
 async def _side_effects(
     task: Task, decision: Decision, now: dt.datetime, today: dt.date, conn: BaseDBAsyncClient
 ) -> None:
-    """Changes to the subject: an enforcement case's closure and confirmation."""
+    """Changes to the subject: an enforcement case's closure method as requested, as
+    confirmed by the court and as approved (with the day it closed)."""
     case_id = _fk(task, "enforcement_case")
     if case_id is None or task.kind is not TaskKind.ENFORCEMENT:
         return
     cases = EnforcementCase.filter(id=case_id).using_db(conn)
-    if decision.action == "approve_closure":
-        await cases.update(closed_on=today)
-        # A settlement or termination keeps the method recorded with its grounds.
-        await cases.filter(closure_method__isnull=True).update(
-            closure_method=ClosureMethod.FULL_PERFORMANCE
+    payload = decision.payload
+    method = payload.get("closureMethod")
+    if decision.action == REQUEST_CLOSURE_ACTION and method is not None:
+        await cases.update(
+            closure_method=ClosureMethod(method),
+            closure_grounds=payload.get("grounds"),
+            settlement_amount_fen=payload.get("settlementAmountFen"),
+            closure_ruling_number=payload.get("rulingNumber"),
         )
+    elif decision.action == "approve_closure":
+        await cases.update(closed_on=today)
+        # the method approved; without one (a definition whose approval reads
+        # no facts) the method recorded, else full performance
+        if method is not None:
+            await cases.update(closure_method=ClosureMethod(method))
+        else:
+            await cases.filter(closure_method__isnull=True).update(
+                closure_method=ClosureMethod.FULL_PERFORMANCE
+            )
     elif decision.action == "confirm_performance":
-        await cases.update(performance_confirmed_at=now)
+        confirmed = payload.get("confirmedClosureMethod", ClosureMethod.FULL_PERFORMANCE.value)
+        await cases.update(
+            performance_confirmed_at=now, closure_confirmed_method=ClosureMethod(confirmed)
+        )
 
 
 # --------------------------------------------------------------------------- history

@@ -89,10 +89,19 @@ def test_sweep_escalates_overdue_demo_tasks_once(url: str) -> None:
     assert int(escalated.group(1)) == first.stdout.count("working days overdue") > 0
     second = fuyuan("sweep", "--today", "2026-12-18", url=url)
     assert second.stdout.strip() == "fuyuan: 0 task(s) escalated"
-    # a year without an official calendar is refused, not guessed
-    refused = fuyuan("sweep", "--today", "2027-03-01", url=url)
-    assert refused.returncode == 2
-    assert "2027" in refused.stderr
+    # issue 14: on a day of a year without an official calendar the sweep still
+    # escalates what it can judge (2026's known days already make 挂牌 for the
+    # tasks due by mid-December) and lists the rest with the reason, exit 0
+    in_2027 = fuyuan("sweep", "--today", "2027-03-01", url=url)
+    assert in_2027.returncode == 0, in_2027.stderr
+    assert "→ 挂牌" in in_2027.stdout
+    escalated = re.search(r"fuyuan: (\d+) task\(s\) escalated", in_2027.stdout)
+    assert escalated is not None
+    assert int(escalated.group(1)) > 0
+    skipped = re.search(r"fuyuan: (\d+) overdue task\(s\) could not be judged", in_2027.stdout)
+    assert skipped is not None
+    assert int(skipped.group(1)) == in_2027.stdout.count("skipped, left at") > 0
+    assert "2027年节假日安排尚未录入" in in_2027.stdout
 
 
 def test_progress_prints_the_figures_as_a_table_and_as_json(url: str) -> None:
@@ -331,3 +340,43 @@ def test_the_sweep_says_the_missing_year_on_each_database(database_url: str) -> 
     assert fuyuan("calendar", "import", str(CALENDAR_2027), url=database_url).returncode == 0
     swept = fuyuan("sweep", "--today", "2026-11-02", url=database_url)
     assert "尚未录入" not in swept.stderr
+
+
+def test_unit_create_update_deactivate_and_show(url: str) -> None:
+    assert fuyuan("migrate", url=url).returncode == 0
+    assert fuyuan("seed", "--demo", url=url).returncode == 0
+    # an administrator adds a court outside 开封, whose cases can then be entered
+    created = fuyuan(
+        "unit", "create", "SX-PLFY", "--name", "平利县人民法院", "--kind", "COURT",
+        "--region", "610926", "--court-code", "陕0926", url=url,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    assert "SX-PLFY · 平利县人民法院 · 法院 · 610926 · 陕0926" in created.stdout
+    # a wrong court code is named
+    wrong = fuyuan(
+        "unit", "create", "SX-X", "--name", "某法院", "--kind", "COURT", "--court-code", "陕926",
+        url=url,
+    )  # fmt: skip
+    assert wrong.returncode == 2
+    assert "courtCode" in wrong.stderr
+    assert "court_code.format" in wrong.stderr
+    # an update changes what it names; '' clears the region
+    updated = fuyuan("unit", "update", "SX-PLFY", "--name", "陕西省平利县人民法院",
+                     "--region", "", url=url)  # fmt: skip
+    assert updated.returncode == 0, updated.stderr
+    assert "陕西省平利县人民法院 · 法院 · 陕0926" in updated.stdout
+    assert fuyuan("unit", "update", "SX-PLFY", url=url).returncode == 2
+    # a deactivated unit is shown so, with the history of its changes
+    deactivated = fuyuan("unit", "deactivate", "SX-PLFY", url=url)
+    assert deactivated.returncode == 0, deactivated.stderr
+    assert "assigned no new task" in deactivated.stdout
+    again = fuyuan("unit", "deactivate", "SX-PLFY", url=url)
+    assert again.returncode == 2
+    assert "deactivated already" in again.stderr
+    shown = fuyuan("unit", "show", "SX-PLFY", url=url)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "SX-PLFY · 陕西省平利县人民法院 · 法院 · 陕0926 · 已停用"
+    assert [line.split()[2] for line in lines[1:]] == ["新建", "修改", "停用"]
+    assert "(命令行)" in lines[1]
+    assert "region: 610926 → —" in lines[2]

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from store.identifiers import uscc_check_character
+from store.identifiers import uscc_of
 from tests.conftest import (
     POSTGRES_SKIP,
     _admin_execute,
@@ -77,7 +77,7 @@ DEMO_RECORDS = """
 {
   courts: units(filter: {kind: COURT}, first: 20) { nodes { id code } }
   departments: units(filter: {kind: DEPARTMENT}, first: 3) { nodes { id code } }
-  enforcementCases(first: 1) { nodes { id filedOn respondent { id } } }
+  enforcementCases(first: 1, filter: {closed: false}) { nodes { id filedOn respondent { id } } }
   bankruptcyCases(first: 1) { nodes { id } }
   jointMeetings(first: 1) { nodes { id } }
   tasks(first: 1, filter: {state: [DRAFT]}) { nodes { id version } }
@@ -133,8 +133,7 @@ def demo_records(attack: Attack) -> DemoRecords:
 
 
 def _uscc() -> str:
-    first17 = "91410200MA" + f"{uuid.uuid4().int % 10**7:07d}"
-    return first17 + uscc_check_character(first17)
+    return uscc_of("91410200MA" + f"{uuid.uuid4().int % 10**6:06d}")
 
 
 def valid_input(name: str, demo: DemoRecords, briefing_id: str) -> dict[str, Any]:
@@ -161,6 +160,9 @@ def valid_input(name: str, demo: DemoRecords, briefing_id: str) -> dict[str, Any
             "amount": "100.00",
             "method": "TRANSFER",
             "note": "分期履行",
+            # the case may be paid in full already (issue 15: an excess is confirmed)
+            "confirmExcess": True,
+            "reason": "迟延履行利息",
         },
         "createBankruptcyCase": lambda: {
             "caseNumber": demo.bankruptcy_number(),

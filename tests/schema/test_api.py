@@ -503,3 +503,59 @@ async def test_a_filter_value_longer_than_its_column_is_a_validation_error(api: 
     assert error["extensions"]["code"] == "VALIDATION"
     assert error["extensions"]["field"] == ["filter", "region"]
     assert "region" in error["message"]
+
+
+MATTER_ACTIONS = """
+query ($id: ID!) {
+  node(id: $id) { ... on Task { state availableActions { action } } }
+}
+"""
+
+
+async def test_the_bankruptcy_court_liaison_is_offered_to_reject_a_matter_closure(
+    api: Clients,
+) -> None:
+    # given a 破产费用保障 matter of a bankruptcy case before 中院 (demo-court's court),
+    # its closure requested by 财政局 (demo-unit)
+    from store.models import Account, BankruptcyCase
+    from store.operations.cases import BankruptcyCaseInput, create_bankruptcy_case
+    from store.operations.tasks import TaskInput, create_task
+    from store.operations.transitions import transition_task
+
+    court = await Unit.get(code="KF-ZY")
+    bankruptcy: BankruptcyCase = await create_bankruptcy_case(
+        BankruptcyCaseInput(
+            case_number=f"（2026）豫02破{uuid.uuid4().int % 9_000 + 1_000}号",
+            debtor_name="开封市某某纺织有限公司",
+            debtor_uscc="91350100M000100Y43",
+            court=court,
+            administrator="河南某某律师事务所",
+            procedure="LIQUIDATION",
+            accepted_on=dt.date(2026, 3, 2),
+        )
+    )
+    task = await create_task(
+        TaskInput(kind="BANKRUPTCY_MATTER", title="破产费用保障", bankruptcy_case=bankruptcy,
+                  matter_type="FUNDING")
+    )  # fmt: skip
+    coordinator = await Account.get(username="demo-coordinator")
+    unit = await Account.get(username="demo-unit")
+    for actor, action, evidence in [
+        (coordinator, "assign", None),
+        (unit, "accept", None),
+        (unit, "start", None),
+        (unit, "request_closure", ["拨付凭证"]),
+    ]:
+        result = await transition_task(
+            task.id, action, actor, expected_version=task.version, evidence=evidence
+        )
+        task = result.task
+    # when the court liaison and the unit liaison open the task page
+    node_id = to_base64("Task", task.id)
+    court_view = await api.court.data(MATTER_ACTIONS, id=node_id)
+    unit_view = await api.unit.data(MATTER_ACTIONS, id=node_id)
+    # then the bankruptcy court's liaison is offered 驳回 (its court was missing from the
+    # page's snapshot, so the button was not shown), and the unit liaison is not
+    assert court_view["node"]["state"] == "CLOSURE_REQUESTED"
+    assert {a["action"] for a in court_view["node"]["availableActions"]} == {"reject_closure"}
+    assert "reject_closure" not in {a["action"] for a in unit_view["node"]["availableActions"]}

@@ -22,12 +22,13 @@ import pytest
 from openpyxl import load_workbook
 from strawberry.relay import to_base64
 
-from store.enums import OPEN_STATES
+from store.enums import OPEN_STATES, PaymentMethod
 from store.models import (
     Account,
     BankruptcyCase,
     JointMeeting,
     OfficialCalendar,
+    PerformanceRecord,
     Task,
     TaskEvent,
     Unit,
@@ -189,6 +190,45 @@ async def set_official_calendar(api: Api, t: Targets, task: Task) -> str:
     return _outcome(body, "setOfficialCalendar", lambda v: v["officialCalendar"] is not None)
 
 
+UNIT_SELECTION = "unit { code active } errors { code message }"
+
+
+async def _spare_unit() -> Unit:
+    """A unit no other probe uses, so that changing it disturbs nothing."""
+    code = f"T-{uuid.uuid4().hex[:8]}"
+    return await Unit.create(code=code, name=f"测试单位{code}", kind="DEPARTMENT")
+
+
+async def create_unit(api: Api, t: Targets, task: Task) -> str:
+    code = f"T-{uuid.uuid4().hex[:8]}"
+    body = await api(
+        _mutation("createUnit", "CreateUnitInput", UNIT_SELECTION),
+        input={"code": code, "name": f"测试法院{code}", "kind": "COURT", "region": "610926",
+               "courtCode": f"陕{uuid.uuid4().int % 9000 + 1000}"},
+    )  # fmt: skip
+    return _outcome(body, "createUnit", lambda v: v["unit"] is not None)
+
+
+async def update_unit(api: Api, t: Targets, task: Task) -> str:
+    unit = await _spare_unit()
+    body = await api(
+        _mutation("updateUnit", "UpdateUnitInput", UNIT_SELECTION),
+        input={"id": to_base64("Unit", unit.id), "region": "市本级"},
+    )
+    return _outcome(body, "updateUnit", lambda v: v["unit"] is not None)
+
+
+async def deactivate_unit(api: Api, t: Targets, task: Task) -> str:
+    unit = await _spare_unit()
+    body = await api(
+        _mutation("deactivateUnit", "DeactivateUnitInput", UNIT_SELECTION),
+        input={"id": to_base64("Unit", unit.id)},
+    )
+    return _outcome(
+        body, "deactivateUnit", lambda v: v["unit"] == {"code": unit.code, "active": False}
+    )
+
+
 async def login(api: Api, t: Targets, task: Task) -> str:
     body = await api(
         'mutation { login(input: {username: "demo-unit", password: "fuyuan-demo"}) '
@@ -231,6 +271,21 @@ async def record_performance(api: Api, t: Targets, task: Task) -> str:
                "amount": "100.00", "method": "TRANSFER"},
     )  # fmt: skip
     return _outcome(body, "recordPerformance", lambda v: True)
+
+
+async def reverse_performance(api: Api, t: Targets, task: Task) -> str:
+    await task.fetch_related("enforcement_case")
+    case = task.enforcement_case
+    assert case is not None
+    # a fresh record of the case to reverse (the probe of each role reverses its own)
+    record = await PerformanceRecord.create(
+        case=case, paid_on=case.filed_on, amount_fen=100_00, method=PaymentMethod.TRANSFER
+    )
+    body = await api(
+        _mutation("reversePerformance", "ReversePerformanceInput"),
+        input={"recordId": to_base64("PerformanceRecord", record.id), "reason": "录入错误"},
+    )
+    return _outcome(body, "reversePerformance", lambda v: True)
 
 
 async def create_bankruptcy_case(api: Api, t: Targets, task: Task) -> str:
@@ -446,6 +501,9 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
                               "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     record_performance: {"coordinator": (A, A), "court": (A, HIDDEN), "unit": (F, F),
                          "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
+    # 冲正 as recording: the court liaison of the case's court or a coordinator (issue 15)
+    reverse_performance: {"coordinator": (A, A), "court": (A, HIDDEN), "unit": (F, F),
+                          "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     create_bankruptcy_case: {"coordinator": (A, A), "court": (A, A), "unit": (F, F),
                              "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     add_coordination_matter: {"coordinator": (A, A), "court": (F, F), "unit": (F, F),
@@ -487,6 +545,13 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
                       "anonymous": (U, U)},
     set_official_calendar: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
                             "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
+    # units are the administrator's to keep (issue 15)
+    create_unit: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
+                  "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
+    update_unit: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
+                  "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
+    deactivate_unit: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
+                      "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
 }  # fmt: skip
 
 

@@ -44,7 +44,7 @@ async def _unit_id(code: str) -> str:
     return to_base64("Unit", unit.id)
 
 
-async def _create_case(client: Api, **changes: Any) -> dict[str, Any]:
+async def _create_case(client: Api, query: str = CREATE_CASE, **changes: Any) -> dict[str, Any]:
     case_input = {
         "caseNumber": f"（{YEAR}）豫02执9301号",
         "courtId": await _unit_id("KF-ZY"),
@@ -57,7 +57,7 @@ async def _create_case(client: Api, **changes: Any) -> dict[str, Any]:
         "filedOn": TODAY.isoformat(),
         "source": "COURT_REFERRED",
     } | changes
-    data = await client.data(CREATE_CASE, input=case_input)
+    data = await client.data(query, input=case_input)
     payload: dict[str, Any] = data["createEnforcementCase"]
     return payload
 
@@ -87,6 +87,43 @@ async def test_a_case_is_created_with_its_basis_in_the_normal_form(
     payload = await _create_case(api.coordinator, **changes)
     assert payload["errors"] == []
     assert payload["enforcementCase"] == {"caseNumber": case_number, "basis": basis}
+
+
+CREATE_CASE_WITH_KIND = """
+mutation ($input: CreateEnforcementCaseInput!) {
+  createEnforcementCase(input: $input) {
+    enforcementCase { id basis basisKind }
+    errors { field code message }
+  }
+}
+"""
+
+BASIS_KIND_QUERY = """
+query ($id: ID!) { node(id: $id) { ... on EnforcementCase { basisKind } } }
+"""
+
+
+@pytest.mark.parametrize(
+    ("basis", "kind"),
+    [
+        pytest.param("（2022）豫02民终3021号", "JUDGMENT", id="judgment"),
+        pytest.param("(2012)汴民初字第45号", "JUDGMENT", id="old-judgment"),
+        pytest.param("(2023)豫0202民督12号", "PAYMENT_ORDER", id="payment-order"),
+        pytest.param("（2014）汴民督字第3号", "PAYMENT_ORDER", id="old-payment-order"),
+        pytest.param("汴仲裁字〔2023〕第12号", "ARBITRATION", id="arbitration-award"),
+        pytest.param("汴劳人仲案字[2023]第88号", "ARBITRATION", id="labour-award"),
+        pytest.param("(2023)豫汴证经字第1234号", "NOTARIAL", id="notarised-debt"),
+    ],
+)
+async def test_a_case_shows_the_kind_of_its_basis(api: Clients, basis: str, kind: str) -> None:
+    # given a case created on a basis of each kind
+    created = await _create_case(api.coordinator, CREATE_CASE_WITH_KIND, basis=basis)
+    assert created["errors"] == []
+    # when the court reads it back
+    read = await api.court.data(BASIS_KIND_QUERY, id=created["enforcementCase"]["id"])
+    # then both show the kind of 执行依据
+    assert created["enforcementCase"]["basisKind"] == kind
+    assert read["node"]["basisKind"] == kind
 
 
 @pytest.mark.parametrize(
@@ -137,7 +174,7 @@ async def _create_bankruptcy_case(client: Api, uscc: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     "uscc",
     [
-        pytest.param("91410200MA44ABCD1L", id="enterprise-开封"),
+        pytest.param("91410200MA44ABCD51", id="enterprise-开封"),
         pytest.param("N2410212MF1234567X", id="village-collective"),
     ],
 )
@@ -151,7 +188,7 @@ async def test_a_debtor_uscc_of_any_authority_is_stored(api: Clients, uscc: str)
     ("uscc", "rule"),
     [
         pytest.param("000000000000000000", "uscc.authority", id="all-zeros"),
-        pytest.param("A1410200MA4ABCDE1Q", "uscc.authority", id="authority-A"),
+        pytest.param("A1410200MA4ABCDE1Q", "uscc.organisation_code", id="authority-A-bad-org-code"),
         pytest.param("94410200MA44ABCD1B", "uscc.category", id="工商-category-4"),
         pytest.param("91412000MA44ABCD13", "uscc.region", id="河南-prefecture-20"),
     ],

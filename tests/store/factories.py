@@ -108,11 +108,13 @@ async def other_task(
     )
 
 
-async def enforcement_case(w: World, amount_due: str = "1200000.00") -> EnforcementCase:
-    """A case of the intermediate court against the finance bureau."""
+async def enforcement_case(
+    w: World, amount_due: str = "1200000.00", *, case_number: str = "(2023)豫02执15号"
+) -> EnforcementCase:
+    """A case of the intermediate court against the finance bureau (filed in 2023)."""
     return await create_enforcement_case(
         EnforcementCaseInput(
-            case_number="(2023)豫02执15号",
+            case_number=case_number,
             court=w.court,
             applicant_name="开封市宏达建筑工程有限公司",
             applicant_kind="ENTERPRISE",

@@ -161,8 +161,14 @@ async def test_an_entered_2027_counts_for_warnings_and_calendar_day(db: str) -> 
     today = D(2026, 12, 2)
     with pytest.raises(CalendarUnavailable):
         default_calendar().is_working_day(D(2027, 1, 15))
-    with pytest.raises(CalendarUnavailable):  # the task list shows it as UNKNOWN
-        warning_for("ASSIGNED", today, D(2027, 1, 15), today, default_calendar())
+    # issue 14: weeks before its deadline it is judged whatever 2027 holds (NONE) …
+    assert warning_for("ASSIGNED", today, D(2027, 1, 15), today, default_calendar()) is (
+        WarningColor.NONE
+    )
+    # … but one assigned on 12-29, due 2027-01-05, is near or not by 2027 (UNKNOWN)
+    end = D(2026, 12, 29)
+    with pytest.raises(CalendarUnavailable):
+        warning_for("ASSIGNED", end, D(2027, 1, 5), end, default_calendar())
     # when an administrator enters 2027
     w = await make_world()
     row = await _enter_2027(w)
@@ -178,6 +184,8 @@ async def test_an_entered_2027_counts_for_warnings_and_calendar_day(db: str) -> 
     assert not calendar.is_working_day(D(2027, 2, 8))  # a Monday of 春节
     colour = warning_for("ASSIGNED", today, D(2027, 1, 15), today, calendar)
     assert colour in set(WarningColor)
+    # 12-30, 12-31, 01-04, 01-05: four working days, so not BLUE on 12-29
+    assert warning_for("ASSIGNED", end, D(2027, 1, 5), end, calendar) is WarningColor.NONE
     # and calendar_day (the SQL figures) runs to 2027-12-31, counting on from 2026
     conn = connections.get("default")
     _, rows = await conn.execute_query(

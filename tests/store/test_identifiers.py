@@ -15,10 +15,12 @@ from store.identifiers import (
     check_case_years,
     check_division_code,
     normalize_case_number,
+    organisation_code_check_character,
     parse_basis,
     parse_case_number,
     parse_old_case_number,
     uscc_check_character,
+    uscc_of,
     validate_uscc,
 )
 
@@ -94,7 +96,7 @@ def test_a_judgment_number_is_refused_where_an_enforcement_number_is_needed() ->
 
 GOOD_USCC = [
     "91350100M000100Y43",  # the worked example printed in GB 32100-2015
-    "11410200005252620J",  # an organ in 开封 (410200); check character from the standard's rule
+    "11410200005252629E",  # an organ in 开封 (410200); check character from the standard's rule
 ]
 
 
@@ -107,6 +109,47 @@ def test_check_character_of_the_standard_example() -> None:
     # The standard's own example: weights 3^i mod 31 over the first 17
     # characters give a sum ≡ 28 (mod 31), so the check value is 31 − 28 = 3.
     assert uscc_check_character("91350100M000100Y4") == "3"
+
+
+def test_organisation_code_check_character_of_the_standard_example() -> None:
+    # GB 11714 over M000100Y (positions 9–16 of 91350100M000100Y43):
+    # M=22×3 + 0×7 + 0×9 + 0×10 + 1×5 + 0×8 + 0×4 + Y=34×2 = 139; 139 mod 11 = 7;
+    # 11 − 7 = 4, the 17th character of the example.
+    assert organisation_code_check_character("M000100Y") == "4"
+    assert uscc_of("91350100M000100Y") == "91350100M000100Y43"
+
+
+@pytest.mark.parametrize(
+    ("body", "check"),
+    [
+        pytest.param("D2143569", "X", id="value-10-is-X"),
+        pytest.param("00000000", "0", id="value-11-is-0"),
+        pytest.param("MA44ABCD", "5", id="letters-A-to-D"),
+    ],
+)
+def test_organisation_code_check_character_writes_10_as_x_and_11_as_0(
+    body: str, check: str
+) -> None:
+    assert organisation_code_check_character(body) == check
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        # the standard's example with its organisation code's check character 4 → 5, and
+        # the USCC's own check character recomputed so that only the embedded code is wrong
+        pytest.param(uscc_of("91350100M000100Y")[:16] + "5", "'5'", id="example-org-check-5"),
+        pytest.param("91410200MA44ABCD1L", "'1'", id="enterprise-org-check-1"),
+        pytest.param("11410200005252620J", "'0'", id="organ-org-check-0"),
+    ],
+)
+def test_a_wrong_organisation_code_check_character_is_refused(code: str, words: str) -> None:
+    code = code[:17] + uscc_check_character(code[:17])
+    with pytest.raises(ValidationError) as caught:
+        validate_uscc(code, field="debtorUscc")
+    assert (caught.value.field, caught.value.rule) == ("debtorUscc", "uscc.organisation_code")
+    assert words in str(caught.value)
+    assert "GB 11714" in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -312,19 +355,21 @@ def test_years_out_of_order_name_the_field(
 @pytest.mark.parametrize(
     "code",
     [
-        pytest.param("11410200MB1956743Y", id="organ-开封"),
-        pytest.param("12410203MB0X312572", id="public-institution-顺河区"),
-        pytest.param("51410200MJ8812604F", id="social-organisation"),
+        pytest.param("11410200MB1956741Q", id="organ-开封"),
+        pytest.param("12410203MB0X31253M", id="public-institution-顺河区"),
+        pytest.param("51410200MJ88126003", id="social-organisation"),
         pytest.param("52410225MJ7654321D", id="private-non-enterprise-兰考"),
-        pytest.param("91410200MA44ABCD1L", id="enterprise-开封"),
+        pytest.param("91410200MA44ABCD51", id="enterprise-开封"),
         pytest.param("92410202MA4K12345E", id="individual-business-龙亭区"),
-        pytest.param("93410221MA4ABC123N", id="cooperative-杞县"),
+        pytest.param("93410221MA4ABC1299", id="cooperative-杞县"),
         pytest.param("N2410212MF1234567X", id="village-collective-祥符区"),
-        pytest.param("31410000MD2841093U", id="law-firm-province-level"),
-        pytest.param("91110000101234561Y", id="enterprise-北京"),
-        pytest.param("91441900MA4UH3K21M", id="enterprise-东莞"),
-        pytest.param("91419001MA44XM2P8T", id="enterprise-济源"),
-        pytest.param("Y1410200MA12345672", id="other-authority"),
+        pytest.param("31410000MD28410978", id="law-firm-province-level"),
+        pytest.param("9111000010123456XM", id="enterprise-北京"),
+        pytest.param("91441900MA4UH3K265", id="enterprise-东莞"),
+        pytest.param("91419001MA44XM2P5H", id="enterprise-济源"),
+        pytest.param("Y1410200MA12345698", id="other-authority"),
+        pytest.param("A1410200MA4ABCDE3Y", id="army-institution"),
+        pytest.param("A9410200MA4ABCDE36", id="army-other"),
     ],
 )
 def test_uscc_of_every_authority_passes(code: str) -> None:
@@ -335,7 +380,11 @@ def test_uscc_of_every_authority_passes(code: str) -> None:
     ("code", "rule", "words"),
     [
         pytest.param("000000000000000000", "uscc.authority", "'0'", id="all-zeros"),
-        pytest.param("A1410200MA4ABCDE1Q", "uscc.authority", "'A'", id="authority-A"),
+        # authority A is accepted (issue 15); this code's organisation code is wrong
+        pytest.param(
+            "A1410200MA4ABCDE1Q", "uscc.organisation_code", "'3'", id="authority-A-bad-org-code"
+        ),
+        pytest.param("A2410200MA4ABCDE3U", "uscc.category", "中央军委", id="军队-category-2"),
         pytest.param("94410200MA44ABCD1B", "uscc.category", "工商", id="工商-category-4"),
         pytest.param("18410200MB19567439", "uscc.category", "机构编制", id="机构编制-category-8"),
         pytest.param("Y2410200MA1234567Y", "uscc.category", "其他", id="其他-category-2"),

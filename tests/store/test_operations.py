@@ -243,9 +243,9 @@ async def test_a_bad_basis_or_years_out_of_order_store_nothing(
 @pytest.mark.parametrize(
     "uscc",
     [
-        pytest.param("91410200MA44ABCD1L", id="enterprise-开封"),
+        pytest.param("91410200MA44ABCD51", id="enterprise-开封"),
         pytest.param("N2410212MF1234567X", id="village-collective"),
-        pytest.param("12410203MB0X312572", id="public-institution-顺河区"),
+        pytest.param("12410203MB0X31253M", id="public-institution-顺河区"),
     ],
 )
 async def test_a_debtor_uscc_of_any_authority_is_stored(db: str, uscc: str) -> None:
@@ -258,7 +258,7 @@ async def test_a_debtor_uscc_of_any_authority_is_stored(db: str, uscc: str) -> N
     ("uscc", "rule"),
     [
         pytest.param("000000000000000000", "uscc.authority", id="all-zeros"),
-        pytest.param("A1410200MA4ABCDE1Q", "uscc.authority", id="authority-A"),
+        pytest.param("A1410200MA4ABCDE1Q", "uscc.organisation_code", id="authority-A-bad-org-code"),
         pytest.param("94410200MA44ABCD1B", "uscc.category", id="工商-category-4"),
         pytest.param("91990000MA44ABCD1W", "uscc.region", id="province-99"),
         pytest.param("91412000MA44ABCD13", "uscc.region", id="河南-prefecture-20"),

@@ -6,7 +6,7 @@ import datetime as dt
 
 from store.enums import SupervisionLevel, TaskState
 from store.models import Task, TaskEvent
-from store.operations.sweep import sweep
+from store.operations.sweep import run_sweep, sweep
 from store.operations.transitions import transition_task
 from tests.store.factories import TODAY, Step, World, at, other_task
 from tests.store.factories import world as make_world
@@ -94,3 +94,70 @@ async def test_overdue_tasks_are_escalated_once_each_and_a_second_sweep_changes_
     assert again == []
     assert await TaskEvent.all().count() == events_before + 2
     assert {t.id: t.version for t in await Task.all()} == {t.id: t.version for t in after.values()}
+
+
+async def test_the_sweep_on_a_date_in_a_missing_year_escalates_the_judgeable_tasks(
+    db: str,
+) -> None:
+    # Given, on Tuesday 2027-01-05 (a year the calendar has not got), overdue tasks
+    # whose days late are counted in 2026 (known) and in 2027 (not known)
+    w = await make_world()
+    assign: Step = ("assign", w.coordinator, {})
+    today = dt.date(2027, 1, 5)
+    # 12-11 … 12-31 are 15 working days: 挂牌 whatever 2027 holds
+    long_late = await _task(w, "去年十二月十日到期", dt.date(2026, 12, 10), [assign])
+    # 12-29, 12-30, 12-31 are 3 working days: at least 重点; 挂牌 would need 7 more,
+    # and 2027-01-01 … 05 are only 5 days: 重点 whatever 2027 holds
+    short_late = await _task(w, "去年十二月二十八日到期", dt.date(2026, 12, 28), [assign])
+    # 12-24, 12-25, 12-28 … 12-31 are 6 working days: 重点, and 挂牌 if 4 of the 5
+    # days of 2027 are working days: the sweep cannot tell
+    maybe_listed = await _task(w, "去年十二月二十三日到期", dt.date(2026, 12, 23), [assign])
+    # due on the last day of 2026: every day late is a 2027 day
+    only_2027 = await _task(w, "去年最后一天到期", dt.date(2026, 12, 31), [assign])
+
+    # When the sweep runs
+    outcome = await run_sweep(today=today, now=at(today, 2))
+
+    # Then the tasks it can judge are escalated as far as the known days call for
+    assert [(e.code, e.to_level, e.working_days_overdue) for e in outcome.applied] == [
+        (long_late.code, Level.LISTED, 15),
+        (short_late.code, Level.KEY, 3),
+        (maybe_listed.code, Level.KEY, 6),
+    ]
+    after = {t.id: t.supervision_level for t in await Task.all()}
+    assert after[long_late.id] is SupervisionLevel.LISTED
+    assert after[short_late.id] is SupervisionLevel.KEY
+    assert after[maybe_listed.id] is SupervisionLevel.KEY
+    assert after[only_2027.id] is SupervisionLevel.NORMAL
+    # and the ones 2027 could raise further are listed with the reason
+    assert [(s.code, s.supervision_level, s.at_least_working_days) for s in outcome.skipped] == [
+        (maybe_listed.code, Level.KEY, 6),
+        (only_2027.code, Level.NORMAL, 0),
+    ]
+    assert {s.reason for s in outcome.skipped} == {"2027年节假日安排尚未录入"}
+    assert outcome.judged == 2
+    assert not outcome.nothing_judged
+    # and the event of a partly counted task says "at least" and why
+    event = await TaskEvent.filter(task_id=short_late.id).order_by("-seq").first()
+    assert event is not None
+    assert "逾期至少3个工作日（2027年节假日安排尚未录入）" in event.comment
+    assert event.payload["missingCalendarYears"] == [2027]
+
+    # When it runs again: nothing is written, the same tasks are listed
+    events = await TaskEvent.all().count()
+    again = await run_sweep(today=today, now=at(today, 3))
+    assert again.applied == []
+    assert [s.code for s in again.skipped] == [maybe_listed.code, only_2027.code]
+    assert await TaskEvent.all().count() == events
+
+
+async def test_a_sweep_that_can_judge_nothing_says_so(db: str) -> None:
+    # Given only a task whose days late are all in 2027
+    w = await make_world()
+    await _task(w, "去年最后一天到期", dt.date(2026, 12, 31), [("assign", w.coordinator, {})])
+    # When the sweep runs on 2027-01-05, nothing can be judged (the command exits 1)
+    outcome = await run_sweep(today=dt.date(2027, 1, 5), now=at(dt.date(2027, 1, 5), 2))
+    assert (outcome.applied, len(outcome.skipped), outcome.nothing_judged) == ([], 1, True)
+    # and on a day with nothing overdue there is nothing to judge: not a failure
+    quiet = await run_sweep(today=dt.date(2026, 12, 1), now=at(dt.date(2026, 12, 1), 2))
+    assert (quiet.applied, quiet.skipped, quiet.nothing_judged) == ([], [], False)

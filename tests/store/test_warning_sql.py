@@ -14,8 +14,11 @@ the colour ``workflow.warnings.warning_for`` gives it on the moment's date
   force, as ``reports.progress`` counts them) and their warning counts;
 * a briefing's overdue list (``reports.snapshot.overdue_items``): the RED ones.
 
-Dates stay within the official calendar's years (outside them the engine
-refuses to answer, and issue 14 will settle what the lists say). Each example
+Moments and dates reach past the official calendar's last year into a year
+it has not got (issue 14): there the engine gives a colour wherever the known
+days settle it and UNKNOWN (``judge_warning`` without a colour) where the
+missing year could change it, and the SQL must list exactly those as UNKNOWN
+and every other task with its colour. Each example
 gets a unit of its own, since events are never deleted. The test is sync and
 drives one ``asyncio.Runner`` (see tests/fuzz/conftest.py for why).
 """
@@ -41,24 +44,29 @@ from schema.types.tasks import TaskWarning
 from store.enums import TaskKind, TaskState, UnitKind
 from store.intervals import Scope, SqlParams, intervals_in_force
 from store.models import Task, TaskEvent, Unit
-from store.warning_sql import CODES, WarningSql
+from store.warning_sql import CODES, UNKNOWN, WarningSql
 from tests.conftest import open_database
 from tests.store.factories import at
 from workflow.calendar import default_calendar
 from workflow.clock import SHANGHAI
-from workflow.warnings import NOT_STARTED_STATES, WarningColor, warning_for, warning_windows
+from workflow.warnings import NOT_STARTED_STATES, judge_warning, warning_windows
 
 T = TypeVar("T")
 
-#: The calendar's last year, and the one before: the moments and dates drawn.
+#: The calendar's last year, the one before, and the first weeks of the year
+#: after it (which the calendar has not got): the moments drawn.
 LAST_YEAR = max(default_calendar().supported_years)
 FIRST_DAY = dt.date(LAST_YEAR - 1, 1, 1)
 LAST_DAY = dt.date(LAST_YEAR, 12, 31)
+MISSING_UNTIL = LAST_DAY + dt.timedelta(days=45)
 
 #: Every state; the not-started ones (which YELLOW needs) twice as often.
 STATES = st.sampled_from([*TaskState, *(s for s in TaskState if s.value in NOT_STARTED_STATES)])
 
-COLOURS = {code: colour for colour, code in CODES.items()}
+COLOURS: dict[int, TaskWarning] = {
+    **{code: TaskWarning[colour.value] for colour, code in CODES.items()},
+    UNKNOWN: TaskWarning.UNKNOWN,
+}
 _units = itertools.count(1)
 
 
@@ -75,7 +83,10 @@ class Drawn:
 @st.composite
 def moments(draw: st.DrawFn) -> dt.datetime:
     """A moment in Asia/Shanghai at any hour, so its UTC date is sometimes the day before."""
-    day = draw(st.dates(FIRST_DAY + dt.timedelta(days=60), LAST_DAY))
+    day = draw(
+        st.dates(FIRST_DAY + dt.timedelta(days=60), LAST_DAY)
+        | st.dates(LAST_DAY - dt.timedelta(days=20), MISSING_UNTIL)
+    )
     return at(day, draw(st.integers(0, 23)), draw(st.sampled_from([0, 59])))
 
 
@@ -93,9 +104,8 @@ def tasks_before(draw: st.DrawFn, today: dt.date) -> Drawn:
         st.none()
         | days(-4, 10).map(lambda n: today + dt.timedelta(n))
         | days(-2, 40).map(lambda n: start + dt.timedelta(n))
+        | st.dates(LAST_DAY - dt.timedelta(days=10), LAST_DAY + dt.timedelta(days=90))
     )
-    if due_on is not None:
-        due_on = min(due_on, LAST_DAY)
     return Drawn(draw(STATES), created_on, assigned_on, due_on)
 
 
@@ -154,7 +164,7 @@ async def store(drawn: list[Drawn]) -> tuple[Unit, list[Task]]:
     return unit, tasks
 
 
-async def sql_colours(unit: Unit, moment: dt.datetime, today: dt.date) -> dict[int, WarningColor]:
+async def sql_colours(unit: Unit, moment: dt.datetime, today: dt.date) -> dict[int, TaskWarning]:
     """Each task's colour as the progress statement works it out, over its interval."""
     conn = connections.get("default")
     p = SqlParams(conn.capabilities.dialect == "sqlite")
@@ -175,28 +185,29 @@ async def check(drawn: list[Drawn], moment: dt.datetime) -> None:
     today = moment.astimezone(SHANGHAI).date()
     unit, tasks = await store(drawn)
     calendar = default_calendar()
-    engine = {
-        row.id: warning_for(task.state.value, task.assigned_on, task.due_on, today, calendar)
-        for row, task in zip(tasks, drawn, strict=True)
-    }
+    engine = {}
+    for row, task in zip(tasks, drawn, strict=True):
+        judged = judge_warning(task.state.value, task.assigned_on, task.due_on, today, calendar)
+        found = judged.colour
+        engine[row.id] = TaskWarning.UNKNOWN if found is None else TaskWarning[found.value]
     by_colour = {
-        colour: {task_id for task_id, c in engine.items() if c is colour} for colour in WarningColor
+        colour: {task_id for task_id, c in engine.items() if c is colour} for colour in TaskWarning
     }
     # the task list's filters, over the task rows
-    for colour in WarningColor:
-        spec = TaskFilter(warning=TaskWarning[colour.value])
-        assert await listed(unit, today, spec) == by_colour[colour], colour
-    assert await listed(unit, today, TaskFilter(warning=TaskWarning.UNKNOWN)) == set()
-    red = by_colour[WarningColor.RED]
+    for warning in TaskWarning:
+        spec = TaskFilter(warning=warning)
+        assert await listed(unit, today, spec) == by_colour[warning], warning
+    red = by_colour[TaskWarning.RED]
     assert await listed(unit, today, TaskFilter(overdue=True)) == red
     assert await listed(unit, today, TaskFilter(overdue=False)) == set(engine) - red
     # the progress statement's colours and counts, over the intervals in force
     assert await sql_colours(unit, moment, today) == engine
     report = await compute_progress(Scope(unit_ids=(unit.id,), as_of=moment))
     assert report.warnings == {
-        colour.value: len(by_colour[colour])
-        for colour in (WarningColor.RED, WarningColor.YELLOW, WarningColor.BLUE)
+        colour.name: len(by_colour[colour])
+        for colour in (TaskWarning.RED, TaskWarning.YELLOW, TaskWarning.BLUE)
     }
+    assert report.unknown == len(by_colour[TaskWarning.UNKNOWN])
     # a briefing's overdue list
     items, total = await overdue_items(moment, unit_ids=(unit.id,))
     codes = {row.code for row in tasks if row.id in red}
@@ -212,7 +223,7 @@ def examples(draw: st.DrawFn) -> tuple[list[Drawn], dt.datetime]:
 
 def test_the_sql_colours_every_task_as_the_engine_does(database: Database) -> None:
     @settings(
-        max_examples=60,
+        max_examples=120,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
@@ -223,39 +234,3 @@ def test_the_sql_colours_every_task_as_the_engine_does(database: Database) -> No
         database.run(check(drawn, moment))
 
     agree()
-
-
-UNKNOWABLE = [
-    # not started, assigned in a year before the official calendar: could be YELLOW
-    Drawn(
-        TaskState.ACCEPTED,
-        dt.date(2003, 12, 1),
-        dt.date(2003, 12, 1),
-        dt.date(LAST_YEAR + 1, 3, 31),
-    ),
-    Drawn(TaskState.IN_PROGRESS, dt.date(2026, 11, 2), dt.date(2026, 11, 2), dt.date(2026, 11, 20)),
-    Drawn(TaskState.CLOSED, dt.date(2026, 11, 2), dt.date(2026, 11, 2), dt.date(2026, 11, 30)),
-]
-
-
-@pytest.mark.parametrize(
-    "today",
-    [
-        pytest.param(dt.date(2026, 11, 26), id="a-task-outside-the-calendar"),
-        pytest.param(dt.date(LAST_YEAR + 1, 1, 5), id="a-day-outside-the-calendar"),
-    ],
-)
-async def test_where_the_calendar_cannot_answer_only_red_has_tasks(db: str, today: dt.date) -> None:
-    # given an open task the engine cannot judge, an overdue one and a closed one
-    unit, (unknowable, overdue, closed) = await store(UNKNOWABLE)
-
-    async def colour(warning: TaskWarning) -> set[int]:
-        return await listed(unit, today, TaskFilter(warning=warning))
-
-    # then the overdue task is RED, the open ones with a due date UNKNOWN, and
-    # no task is of another colour (issue 14 will judge the others one by one)
-    assert await colour(TaskWarning.RED) == {overdue.id}
-    assert await colour(TaskWarning.UNKNOWN) == {unknowable.id, overdue.id}
-    for warning in (TaskWarning.YELLOW, TaskWarning.BLUE, TaskWarning.NONE):
-        assert await colour(warning) == set(), warning
-    assert closed.id not in await colour(TaskWarning.UNKNOWN)

@@ -13,6 +13,7 @@ from workflow.builtin import default_definition, enforcement_definition
 from workflow.definition import Definition, load_definition
 from workflow.engine import (
     Actor,
+    ClosureRequest,
     Decision,
     EnforcementFacts,
     TaskSnapshot,
@@ -371,6 +372,10 @@ def test_enforcement_closure_request_with_partial_performance_is_refused() -> No
     assert info.value.guard == "enforcement_closure_grounds"
 
 
+# Issue 15 changed this table: a method recorded with grounds no longer passes
+# on its grounds alone. A settlement closes once its amount is paid, a
+# termination on the court's ruling number, and a withdrawal closes the case
+# (it was refused as a closure before).
 @pytest.mark.parametrize(
     ("facts", "allowed"),
     [
@@ -378,12 +383,32 @@ def test_enforcement_closure_request_with_partial_performance_is_refused() -> No
         pytest.param({"performed": 130_000_000}, True, id="over-performed"),
         pytest.param(
             {
+                "performed": 50_000_000,
+                "closure_method": "SETTLEMENT",
+                "closure_grounds": "和解协议已履行",
+                "settlement_amount_fen": 50_000_000,
+            },
+            True,
+            id="settlement-paid",
+        ),
+        pytest.param(
+            {
                 "performed": 0,
                 "closure_method": "SETTLEMENT",
                 "closure_grounds": "和解协议已履行",
             },
+            False,
+            id="settlement-with-grounds-only",
+        ),
+        pytest.param(
+            {
+                "performed": 0,
+                "closure_method": "TERMINATION",
+                "closure_grounds": "裁定终结执行",
+                "ruling_number": "（2024）豫0202执恢12号",
+            },
             True,
-            id="settlement-with-grounds",
+            id="termination-with-ruling",
         ),
         pytest.param(
             {
@@ -391,17 +416,12 @@ def test_enforcement_closure_request_with_partial_performance_is_refused() -> No
                 "closure_method": "TERMINATION",
                 "closure_grounds": "裁定终结执行",
             },
+            False,
+            id="termination-without-ruling",
+        ),
+        pytest.param(
+            {"performed": 0, "closure_method": "WITHDRAWN", "closure_grounds": "申请人撤回"},
             True,
-            id="termination-with-grounds",
-        ),
-        pytest.param(
-            {"performed": 0, "closure_method": "TERMINATION"},
-            False,
-            id="termination-without-grounds",
-        ),
-        pytest.param(
-            {"performed": 0, "closure_method": "WITHDRAWN", "closure_grounds": "撤回"},
-            False,
             id="withdrawn",
         ),
     ],
@@ -430,12 +450,12 @@ def test_enforcement_closure_grounds(facts: dict[str, Any], allowed: bool) -> No
 
 
 def test_termination_without_grounds_asks_for_them() -> None:
+    # (issue 15: the grounds are an input the request must give, not a guard)
     snapshot = enforcement_task(performed=0, closure_method="TERMINATION")
 
     with pytest.raises(
-        GuardFailed,
-        match="request_closure needs the grounds of the termination: none are recorded",
-    ):
+        MissingInput, match="grounds is required to request_closure by TERMINATION"
+    ) as info:
         decide(
             enforcement_definition(),
             snapshot,
@@ -443,6 +463,7 @@ def test_termination_without_grounds_asks_for_them() -> None:
             ACTORS["own-unit"],
             evidence="凭证",
         )
+    assert info.value.field == "grounds"
 
 
 def test_enforcement_closure_needs_the_courts_confirmation() -> None:
@@ -480,7 +501,11 @@ def test_court_confirms_performance_once() -> None:
     )
 
     assert (decision.to_state, decision.state_changed) == ("CLOSURE_REQUESTED", False)
-    assert decision.payload == {"performanceConfirmed": True}
+    # (issue 15: the event names the method the court confirmed)
+    assert decision.payload == {
+        "performanceConfirmed": True,
+        "confirmedClosureMethod": "FULL_PERFORMANCE",
+    }
     again = enforcement_task("CLOSURE_REQUESTED", performance_confirmed=True)
     with pytest.raises(GuardFailed, match="already confirmed"):
         decide(enforcement_definition(), again, "confirm_performance", ACTORS["own-court"])
@@ -603,11 +628,25 @@ def test_a_side_action_of_another_definition_records_its_words_and_keeps_the_sta
 
 
 def test_settlement_counts_as_performance_for_the_court() -> None:
-    settled = enforcement_task(performed=0, closure_method="SETTLEMENT", closure_grounds="和解协议")
+    # (issue 15: once the settlement amount is paid, not on its grounds alone)
+    settled = enforcement_task(
+        performed=50_000_000,
+        closure_method="SETTLEMENT",
+        closure_grounds="和解协议",
+        settlement_amount_fen=50_000_000,
+    )
 
     assert decide(
         enforcement_definition(), settled, "confirm_performance", ACTORS["own-court"]
-    ).payload
+    ).payload == {"performanceConfirmed": True, "confirmedClosureMethod": "SETTLEMENT"}
+    unpaid = enforcement_task(
+        performed=20_000_000,
+        closure_method="SETTLEMENT",
+        closure_grounds="和解协议",
+        settlement_amount_fen=50_000_000,
+    )
+    with pytest.raises(GuardFailed, match=r"500000\.00 agreed, 200000\.00 performed"):
+        decide(enforcement_definition(), unpaid, "confirm_performance", ACTORS["own-court"])
 
 
 @pytest.mark.parametrize("who", ["leader", "admin"])
@@ -920,3 +959,76 @@ def test_decide_succeeds_exactly_for_the_available_actions(
         if decision.state_changed:
             assert definition.graph.has_edge(state, decision.to_state, key=action)
             assert not definition.is_terminal(state)
+
+
+# --------------------------------------------------------------------------- 结案方式 (issue 15)
+
+
+@pytest.mark.parametrize(
+    ("kind", "allowed"),
+    [
+        pytest.param("PARTY_GOV_ORGAN", False, id="party-government-organ"),
+        pytest.param("DEPARTMENT", False, id="department"),
+        pytest.param("DISTRICT_GOV", False, id="district-government"),
+        pytest.param("OFFICE", False, id="office"),
+        pytest.param("STATE_ENTERPRISE", True, id="state-owned-enterprise"),
+        pytest.param("INSTITUTION", True, id="public-institution"),
+    ],
+)
+def test_termination_this_round_is_refused_for_an_organ_only(kind: str, allowed: bool) -> None:
+    # Given an unpaid case against a respondent of ``kind``
+    snapshot = enforcement_task(performed=0, respondent_kind=kind)
+    request = ClosureRequest("TERMINATION_THIS_ROUND", "经网络查控、现场调查，无可供执行财产")
+
+    # When its closure is asked for 终结本次执行
+    def ask() -> Decision:
+        return decide(
+            enforcement_definition(),
+            snapshot,
+            "request_closure",
+            ACTORS["own-unit"],
+            evidence="财产调查报告",
+            closure=request,
+        )
+
+    # Then an organ is refused, saying why; any other respondent may be so closed
+    if allowed:
+        assert ask().payload["closureMethod"] == "TERMINATION_THIS_ROUND"
+    else:
+        with pytest.raises(GuardFailed, match="never treated as unable to pay"):
+            ask()
+
+
+def test_a_request_records_its_method_and_approval_stores_it() -> None:
+    # Given an unpaid case the court terminated by its ruling
+    snapshot = enforcement_task(performed=0)
+    request = ClosureRequest("TERMINATION", " 申请执行人死亡且无遗产 ", None, "（2025）豫02执恢4号")
+
+    # When the unit asks, the court confirms and the office approves (folded by applied)
+    asked = decide(
+        enforcement_definition(), snapshot, "request_closure", ACTORS["own-unit"],
+        evidence="终结执行裁定书", closure=request,
+    )  # fmt: skip
+    snapshot = applied(snapshot, asked)
+    confirmed = decide(
+        enforcement_definition(), snapshot, "confirm_performance", ACTORS["own-court"]
+    )
+    snapshot = applied(snapshot, confirmed)
+    approved = decide(enforcement_definition(), snapshot, "approve_closure", ACTORS["coordinator"])
+
+    # Then each event names the method, the request its grounds and ruling
+    assert asked.payload == {
+        "evidence": "终结执行裁定书",
+        "closureMethod": "TERMINATION",
+        "grounds": "申请执行人死亡且无遗产",
+        "rulingNumber": "（2025）豫02执恢4号",
+    }
+    assert confirmed.payload["confirmedClosureMethod"] == "TERMINATION"
+    assert (approved.to_state, approved.payload) == ("CLOSED", {"closureMethod": "TERMINATION"})
+
+
+def test_request_closure_is_offered_on_an_unpaid_case() -> None:
+    # a withdrawal or the court's ruling may close it: the button asks for the method
+    unpaid = enforcement_task(performed=0)
+    offered = available_actions(enforcement_definition(), unpaid, ACTORS["own-unit"])
+    assert "request_closure" in [a.action for a in offered]

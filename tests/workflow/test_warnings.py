@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from workflow.builtin import enforcement_definition
 from workflow.calendar import WorkingCalendar, default_calendar
+from workflow.errors import CalendarUnavailable
 from workflow.warnings import (
     LISTED_AFTER_WORKING_DAYS,
     SupervisionLevel,
@@ -16,6 +17,7 @@ from workflow.warnings import (
     WarningColor,
     escalate,
     is_overdue,
+    judge_warning,
     sweep_decisions,
     warning_for,
     warning_windows,
@@ -191,10 +193,21 @@ def test_warning_windows_give_the_last_blue_due_date(
         assert warning_for("IN_PROGRESS", None, after, today, calendar) is WarningColor.NONE
 
 
-def test_warning_windows_of_a_day_without_a_calendar_have_no_blue_or_yellow() -> None:
+def test_warning_windows_of_a_day_without_a_calendar_leave_only_the_unknowable_open() -> None:
+    # issue 14: on a day after the calendar a task due within 3 days is BLUE
+    # whatever those days are (3 days hold at most 3 working days), and every
+    # later due date is UNKNOWN (the 4th day might be a working day or not)
     calendar = WorkingCalendar(years=frozenset({2026}))
     windows = warning_windows(D(2027, 1, 4), calendar)
-    assert (windows.blue_until, windows.known_from, windows.known_until) == (None, None, None)
+    assert (windows.blue_until, windows.unknown_until) == (D(2027, 1, 7), None)
+    assert warning_for("IN_PROGRESS", None, D(2027, 1, 7), D(2027, 1, 4), calendar) is (
+        WarningColor.BLUE
+    )
+    # two working days left in 2026 and one day of 2027: BLUE; two days of 2027: UNKNOWN
+    windows = warning_windows(D(2026, 12, 29), calendar)
+    assert (windows.blue_until, windows.unknown_until) == (D(2027, 1, 1), None)
+    assert (windows.known_from, windows.known_until) == (D(2026, 1, 1), D(2026, 12, 31))
+    assert windows.missing_years == (2027,)
     assert warning_windows(D(2026, 1, 5), calendar).known_from == D(2026, 1, 1)
 
 
@@ -306,3 +319,46 @@ def test_sweep_is_idempotent(
         >= SupervisionLevel(before.supervision_level).rank
         for before, after in zip(tasks, once, strict=True)
     )
+
+
+@pytest.mark.parametrize(
+    ("state", "assigned_on", "due_on", "today", "colour"),
+    [
+        # 2026-12-03 … 31 hold 21 working days: weeks from its deadline, whatever 2027 holds
+        pytest.param("IN_PROGRESS", None, D(2027, 1, 15), D(2026, 12, 2), "NONE", id="far"),
+        # 127 working days gone since 06-01; at most 21 + 15 (every day of 1–15
+        # January a working day) = 36 left: 127 > 2 × 36, behind whatever 2027 holds
+        pytest.param(
+            "ASSIGNED", D(2026, 6, 1), D(2027, 1, 15), D(2026, 12, 2), "YELLOW", id="far-behind"
+        ),
+        # 62 gone since 09-01, 21 left in 2026 and up to 90 days of 2027: behind
+        # (62 > 2 × 21) only if 2027 has at most 9 working days before 03-31
+        pytest.param(
+            "ASSIGNED", D(2026, 9, 1), D(2027, 3, 31), D(2026, 12, 2), None, id="maybe-behind"
+        ),
+        # on a day of 2027: 43 working days gone in 2026, at most 3 left (01-06 … 08)
+        pytest.param(
+            "ASSIGNED", D(2026, 11, 2), D(2027, 1, 8), D(2027, 1, 5), "YELLOW", id="2027-behind"
+        ),
+        # three days hold at most three working days: BLUE; a fourth may be one more
+        pytest.param("IN_PROGRESS", None, D(2027, 1, 8), D(2027, 1, 5), "BLUE", id="2027-near"),
+        pytest.param("IN_PROGRESS", None, D(2027, 1, 9), D(2027, 1, 5), None, id="2027-maybe"),
+        # late needs no calendar
+        pytest.param("IN_PROGRESS", None, D(2026, 12, 31), D(2027, 1, 5), "RED", id="2027-red"),
+    ],
+)
+def test_a_missing_year_leaves_unknown_only_what_it_could_change(
+    state: str,
+    assigned_on: datetime.date | None,
+    due_on: datetime.date,
+    today: datetime.date,
+    colour: str | None,
+) -> None:
+    # the package's calendar: 2004–2026, so 2027 is missing
+    judged = judge_warning(state, assigned_on, due_on, today, default_calendar())
+    if colour is None:
+        assert (judged.colour, judged.reason) == (None, "2027年节假日安排尚未录入")
+        with pytest.raises(CalendarUnavailable, match="2027"):
+            warning_for(state, assigned_on, due_on, today, default_calendar())
+    else:
+        assert (judged.colour, judged.reason) == (WarningColor(colour), None)
