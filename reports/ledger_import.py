@@ -205,6 +205,7 @@ RULES = {
     "enum": "不是下拉列表中的值",
     "unit.kind": "单位类别不对",
     "unit.unknown": "没有这个单位",
+    "unit.inactive": "单位已停用，不再交办新事项",
     "assisting.responsible": "责任单位不能同时是协办单位",
     "list.length": "单位过多",
     "duplicate": "重复",
@@ -582,8 +583,15 @@ class _Checked:
 
 
 def _collect(checks: Checks, problems: _Problems, row: int, columns: dict[str, Col]) -> None:
+    """A row's failures as problems, each (column, rule) once: a case row's task is
+    checked too, and its responsible unit is the case's respondent."""
+    seen = set()
     for failure in checks.failures:
-        problems.store_error(failure, row, columns)
+        column = columns.get((failure.field or "").split(".")[0])
+        key = (column.header if column else failure.field, getattr(failure, "rule", None))
+        if key not in seen:
+            seen.add(key)
+            problems.store_error(failure, row, columns)
     checks.failures.clear()
 
 
@@ -591,6 +599,7 @@ async def _check_cases(
     rows: list[tuple[int, dict[str, Any]]], problems: _Problems, units: _Units, today: dt.date
 ) -> _Checked:
     columns = CASES.by_field()
+    columns["responsibleUnitId"] = columns["respondentId"]  # the task's: the respondent
     checked = _Checked()
     first_row: dict[str, int] = {}
     pending_case = EnforcementCase()

@@ -457,3 +457,15 @@ async def test_the_same_file_imported_twice_at_once_is_stored_once(demo: None) -
     assert await ImportBatch.all().count() == 1
     numbers = [f"（2024）{court.court_code}执{80100 + n}号" for n in range(50)]
     assert await EnforcementCase.filter(case_number__in=numbers).count() == 50
+
+
+async def test_a_deactivated_unit_takes_no_case_from_a_list(demo: None) -> None:
+    court, _, organ = await _units()
+    await Unit.filter(id=organ.id).update(is_active=False)
+
+    result = await import_ledger("cases", _bytes(_book([_case_row(court, organ, 80200)])),
+                                 "i.xlsx", dry_run=True, imported_by=None, now=NOW)  # fmt: skip
+
+    found = [(p.row, p.column, p.rule) for p in result.problems]
+    assert found == [(3, "被执行人", "unit.inactive")]
+    assert result.problems[0].message.startswith("第3行「被执行人」：单位已停用")
