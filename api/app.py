@@ -69,6 +69,7 @@ class FuyuanGraphQL(GraphQLOverHTTP[Context, None]):
             viewer=viewer,
             auth_error=auth_error,
             secret_key=self.settings.secret_key,
+            clock_limits=self.settings.clock_limits,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

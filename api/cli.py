@@ -329,7 +329,9 @@ def _briefing(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> Snapshot:
         async with database(settings.database_url):
-            return await collect(args.start, args.end, region=args.region)
+            return await collect(
+                args.start, args.end, region=args.region, limits=settings.clock_limits
+            )
 
     snapshot = asyncio.run(run())
     text = BriefingText(
@@ -384,7 +386,7 @@ def _progress(args: argparse.Namespace, settings: Settings) -> int:
                     return None
                 unit_ids = tuple(units.values())
             scope = Scope(args.start, args.end, unit_ids, args.region, kind, args.as_of)
-            return await compute_progress(scope)
+            return await compute_progress(scope, limits=settings.clock_limits)
 
     report = asyncio.run(run())
     if report is None:

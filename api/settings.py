@@ -7,12 +7,13 @@ import logging
 import os
 import secrets
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from store.db import database_url
+from workflow.clocks import ACCEPT_WITHIN_WORKING_DAYS, REVIEW_WARN_WORKING_DAYS, ClockLimits
 
 
 class Environment(StrEnum):
@@ -42,6 +43,9 @@ MIN_MAX_BODY_BYTES = 1024
 DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 """16 MiB: the cap of a multipart request (importLedger's file; 5,000 rows are ~300 KiB)."""
 
+#: The most working days a clock's limit may be set to (three months of them).
+MAX_LIMIT_WORKING_DAYS = 60
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -52,6 +56,7 @@ class Settings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     cors_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
+    clock_limits: ClockLimits = field(default_factory=ClockLimits)
 
     @property
     def debug(self) -> bool:
@@ -60,7 +65,8 @@ class Settings:
     @classmethod
     def from_env(cls, *, make_secret: bool = True) -> Settings:
         """Read FUYUAN_DATABASE_URL, FUYUAN_ENV, FUYUAN_SECRET_KEY, FUYUAN_MAX_BODY_BYTES,
-        FUYUAN_MAX_UPLOAD_BYTES, FUYUAN_CORS_ORIGINS and FUYUAN_TRUSTED_PROXIES.
+        FUYUAN_MAX_UPLOAD_BYTES, FUYUAN_CORS_ORIGINS, FUYUAN_TRUSTED_PROXIES,
+        FUYUAN_ACCEPT_WITHIN_WORKING_DAYS and FUYUAN_REVIEW_WARN_WORKING_DAYS.
 
         Without FUYUAN_SECRET_KEY, tokens are signed with the installation's own
         secret (:func:`installation_secret`), in production too; with
@@ -100,6 +106,14 @@ class Settings:
             ),
             cors_origins=_cors_origins(os.environ.get("FUYUAN_CORS_ORIGINS", "")),
             trusted_proxies=_trusted_proxies(os.environ.get("FUYUAN_TRUSTED_PROXIES", "")),
+            clock_limits=ClockLimits(
+                accept_within_working_days=_working_days(
+                    "FUYUAN_ACCEPT_WITHIN_WORKING_DAYS", ACCEPT_WITHIN_WORKING_DAYS
+                ),
+                review_warn_working_days=_working_days(
+                    "FUYUAN_REVIEW_WARN_WORKING_DAYS", REVIEW_WARN_WORKING_DAYS
+                ),
+            ),
         )
 
 
@@ -171,6 +185,26 @@ def _max_body_bytes(
         raise SettingsError(name, f"{raw!r} is not a number of bytes") from err
     if value < MIN_MAX_BODY_BYTES:
         raise SettingsError(name, f"{value} is too small: at least {MIN_MAX_BODY_BYTES}")
+    return value
+
+
+def _working_days(variable: str, default: int) -> int:
+    """A number of working days from ``variable`` (0 to 60); unset means ``default``.
+
+    FUYUAN_ACCEPT_WITHIN_WORKING_DAYS (签收时限, default 2) and
+    FUYUAN_REVIEW_WARN_WORKING_DAYS (the office's review warns past it, default 5).
+    """
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as err:
+        raise SettingsError(variable, f"{raw!r} is not a number of working days") from err
+    if not 0 <= value <= MAX_LIMIT_WORKING_DAYS:
+        raise SettingsError(
+            variable, f"{value} is not between 0 and {MAX_LIMIT_WORKING_DAYS} working days"
+        )
     return value
 
 

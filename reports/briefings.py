@@ -38,6 +38,7 @@ from store.inputs import MAX_MULTILINE_LENGTH, bounded_list, column_length, mult
 from store.models import Account, Briefing, Unit
 from store.operations.common import check_date, next_number
 from workflow.clock import SHANGHAI
+from workflow.clocks import ClockLimits
 
 MAX_NEXT_STEPS = MAX_MULTILINE_LENGTH
 """下一步工作要求 longer than this is not a briefing section any more."""
@@ -104,8 +105,12 @@ async def generate_briefing(
     generated_by: Account | None = None,
     now: dt.datetime | None = None,
     idempotency: Idempotency | None = None,
+    limits: ClockLimits | None = None,
 ) -> Briefing:
     """A DRAFT briefing for the period, with the figures as of the period's end.
+
+    ``limits`` are the 签收时限 and the office's review limit the clocks are
+    judged by (default: ``workflow.clocks``'; the app passes its settings').
 
     With ``idempotency``, a retry of the same request returns the first draft
     (without computing or rendering anything again).
@@ -136,7 +141,13 @@ async def generate_briefing(
         # The figures as of the end of the period, or as of now for a period ending today.
         as_of = min(end_of_day(end), now)
         snapshot = await collect(
-            start, end, as_of=as_of, region=region, unit_ids=scope_units, issuer=issuer
+            start,
+            end,
+            as_of=as_of,
+            region=region,
+            unit_ids=scope_units,
+            issuer=issuer,
+            limits=limits,
         )
         text = BriefingText(
             title=text_title, year=end.year, serial=None, next_steps="", issuer=issuer

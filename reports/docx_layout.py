@@ -35,6 +35,7 @@ from reports.chart import closure_rate_chart
 from reports.snapshot import Snapshot
 from reports.words import (
     GROUP_WIDTHS_MM,
+    LATE_ACCEPTANCE_HEADER,
     OVERDUE_HEADER,
     OVERDUE_WIDTHS_MM,
     REGION_HEADER,
@@ -43,7 +44,9 @@ from reports.words import (
     BriefingText,
     byline,
     chinese_date,
+    clocks_paragraphs,
     group_rows,
+    late_acceptance_rows,
     next_steps_paragraphs,
     overdue_intro,
     overdue_rows,
@@ -280,6 +283,12 @@ def render_docx(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
     _paragraph(document, overdue_intro(snapshot))
     if snapshot.overdue:
         _table(document, "表3　超期未办结事项", OVERDUE_HEADER, overdue_rows(snapshot.overdue),
+               OVERDUE_WIDTHS_MM, {1, 2, 3})  # fmt: skip
+    for paragraph in clocks_paragraphs(snapshot):
+        _paragraph(document, paragraph)
+    if snapshot.late_acceptances:
+        _table(document, "表4　未按时签收事项", LATE_ACCEPTANCE_HEADER,
+               late_acceptance_rows(snapshot.late_acceptances),
                OVERDUE_WIDTHS_MM, {1, 2, 3})  # fmt: skip
     _paragraph(document, SECTIONS[5], font=FONTS["heading"])
     for paragraph in next_steps_paragraphs(text.next_steps):

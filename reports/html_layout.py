@@ -14,6 +14,7 @@ from reports.chart import closure_rate_chart
 from reports.snapshot import Snapshot
 from reports.words import (
     GROUP_WIDTHS_MM,
+    LATE_ACCEPTANCE_HEADER,
     OVERDUE_HEADER,
     OVERDUE_WIDTHS_MM,
     REGION_HEADER,
@@ -22,7 +23,9 @@ from reports.words import (
     BriefingText,
     byline,
     chinese_date,
+    clocks_paragraphs,
     group_rows,
+    late_acceptance_rows,
     next_steps_paragraphs,
     overdue_intro,
     overdue_rows,
@@ -125,6 +128,11 @@ def render_html(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
     if snapshot.overdue:
         out += _html_table("表3　超期未办结事项", OVERDUE_HEADER,
                            overdue_rows(snapshot.overdue), _TEXT_COLUMNS,
+                           OVERDUE_WIDTHS_MM)  # fmt: skip
+    out += [f"<p>{esc(paragraph)}</p>" for paragraph in clocks_paragraphs(snapshot)]
+    if snapshot.late_acceptances:
+        out += _html_table("表4　未按时签收事项", LATE_ACCEPTANCE_HEADER,
+                           late_acceptance_rows(snapshot.late_acceptances), _TEXT_COLUMNS,
                            OVERDUE_WIDTHS_MM)  # fmt: skip
     out.append(f"<h2>{esc(SECTIONS[5])}</h2>")
     out += [f"<p>{esc(paragraph)}</p>" for paragraph in next_steps_paragraphs(text.next_steps)]

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from reports.snapshot import Snapshot
 from reports.words import (
+    LATE_ACCEPTANCE_HEADER,
     OVERDUE_HEADER,
     REGION_HEADER,
     SECTIONS,
@@ -13,7 +14,9 @@ from reports.words import (
     BriefingText,
     byline,
     chinese_date,
+    clocks_paragraphs,
     group_rows,
+    late_acceptance_rows,
     next_steps_paragraphs,
     overdue_intro,
     overdue_rows,
@@ -49,6 +52,12 @@ def render_markdown(snapshot: Snapshot, text: BriefingText) -> str:
     out += [f"## {SECTIONS[4]}", "", overdue_intro(snapshot), ""]
     if snapshot.overdue:
         out += [*_md_table(OVERDUE_HEADER, overdue_rows(snapshot.overdue)), ""]
+    for paragraph in clocks_paragraphs(snapshot):
+        out += [paragraph, ""]
+    if snapshot.late_acceptances:
+        out += ["**表4　未按时签收事项**", ""]
+        rows = late_acceptance_rows(snapshot.late_acceptances)
+        out += [*_md_table(LATE_ACCEPTANCE_HEADER, rows), ""]
     out += [f"## {SECTIONS[5]}", ""]
     for paragraph in next_steps_paragraphs(text.next_steps):
         out += [paragraph, ""]

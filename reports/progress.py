@@ -26,7 +26,12 @@ PostgreSQL but for the parameter placeholders:
 * ``_handling_statement`` adds up the working days from assignment to
   closure of the closed tasks (two calendar lookups each);
 * ``_enforcement_statement`` counts the enforcement cases, the performed
-  ones, and the amounts due and paid.
+  ones, and the amounts due and paid;
+* ``_clocks_statement`` counts the clocks of ``workflow.clocks``: the
+  ASSIGNED tasks past the 签收时限 (未按时签收) and the reviews still open
+  past the office's limit; ``_reviews_statement`` the office's decisions
+  (销号 or 驳回) and the working days each review took (审核用时), from the
+  event log (``store.clock_sql``).
 
 The statements do not depend on each other; ``store.reads.read_all`` runs
 them side by side where the database allows (separate connections: they
@@ -39,11 +44,19 @@ Definitions (docs/glossary.md explains each in Chinese and English):
   ``[from, to]`` (either bound optional) and at or before the moment;
 * open = neither CLOSED nor CANCELLED (drafts are open);
 * closure rate = closed ÷ (total − cancelled);
-* on-time rate = closed on or before the due date in force when closing ÷
-  closed (a task without a due date cannot be late);
+* on-time rate = closed tasks whose closure was requested (the request
+  finally approved: the unit's clock stops there) on or before the due date
+  in force when closing ÷ closed (a task without a due date cannot be late);
+* review time (审核用时) = working days from a closure request to the
+  office's decision on it (approved or rejected), over the decisions made by
+  the moment; a review is late past ``ClockLimits.review_warn_working_days``,
+  counted for the decisions and for the requests still under review;
+* accepted late (未按时签收) = ASSIGNED tasks assigned more than
+  ``ClockLimits.accept_within_working_days`` working days before the date;
 * warnings as ``workflow.warnings.warning_for`` judges them on the moment's
   date: RED overdue, then YELLOW (not started, over ⅔ of the allotted working
-  days gone), then BLUE (due within 3 working days); overdue = RED. A task
+  days gone), then BLUE (due within 3 working days); overdue = RED; a paused
+  task (SUSPENDED, CLOSURE_REQUESTED) has no colour. A task
   whose colour depends on a year without an official calendar is counted
   apart (``unknown``, with the years), and every other task keeps its colour;
 * performance rate = enforcement cases closed by full performance or a
@@ -78,6 +91,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
+from store.clock_sql import REJECT_ACTION, working_days
 from store.enums import FINISHED_STATES, ClosureMethod, TaskState
 from store.intervals import Moment, Scope, SqlParams, intervals_in_force
 from store.models import Task, Unit
@@ -86,6 +100,7 @@ from store.visibility import EVERYTHING, NOTHING
 from store.warning_sql import CODES, INTERVAL_COLUMNS, UNKNOWN, WarningSql
 from workflow.calendar import default_calendar
 from workflow.clock import SHANGHAI
+from workflow.clocks import ClockLimits
 from workflow.warnings import WarningWindows, missing_reason, warning_windows
 
 __all__ = [
@@ -196,6 +211,12 @@ class ProgressReport:
     performed_cases: int = 0
     amount_due_fen: int = 0
     amount_performed_fen: int = 0
+    accepted_late: int = 0
+    review_days_total: int = 0
+    review_days_count: int = 0
+    reviews_late: int = 0
+    reviews_open_late: int = 0
+    limits: ClockLimits = field(default_factory=ClockLimits)
     ageing: list[AgeBucket] = field(default_factory=list)
     by_unit: list[GroupProgress] = field(default_factory=list)
     by_region: list[GroupProgress] = field(default_factory=list)
@@ -252,6 +273,13 @@ class ProgressReport:
             return None
         return self.handling_days_total / self.handling_days_count
 
+    @property
+    def average_review_days(self) -> float | None:
+        """审核用时: mean working days from a closure request to the office's decision."""
+        if self.review_days_count == 0:
+            return None
+        return self.review_days_total / self.review_days_count
+
 
 # --------------------------------------------------------------------------- SQL
 
@@ -268,6 +296,7 @@ class _Moment(Moment):
     warnings: WarningWindows
     trend_from: dt.date
     trend_to: dt.date
+    limits: ClockLimits = field(default_factory=ClockLimits)
 
 
 def _intervals(p: SqlParams, scope: Scope, visible_sql: str | None, moment: _Moment) -> str:
@@ -324,7 +353,8 @@ def _units_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Mo
 SELECT ((CAST(i.unit_id AS BIGINT) * 16 + CASE i.state {state_code} END) * 8
         + {warning}) * 8
        + CASE WHEN i.state = 'CLOSED'
-                   THEN CASE WHEN i.due_on IS NULL OR i.closed_on <= i.due_on THEN 1 ELSE 0 END
+                   THEN CASE WHEN i.due_on IS NULL OR i.closed_on <= i.due_on
+                               OR i.requested_on <= i.due_on THEN 1 ELSE 0 END
               WHEN i.state = 'CANCELLED' THEN -1
               {" ".join(ages)}
          END + 1 AS k,
@@ -426,7 +456,76 @@ WHERE x.live > 0
 """
 
 
-_STATEMENTS = (_units_statement, _trend_statement, _handling_statement, _enforcement_statement)
+def _clocks_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
+    """The clocks of ``workflow.clocks`` at the moment: 未按时签收, and the reviews open too long.
+
+    Only the ASSIGNED and CLOSURE_REQUESTED intervals are read; the request's
+    day is looked up for the second only.
+    """
+    source = _intervals(p, scope, visible_sql, m)
+    today = p(m.today)
+    accept = int(m.limits.accept_within_working_days)
+    review = int(m.limits.review_warn_working_days)
+    waited = working_days("x.assigned_on", today)
+    reviewing = working_days("x.requested_on", today)
+    return f"""
+SELECT COALESCE(SUM(CASE WHEN x.state = 'ASSIGNED' AND {waited} > {accept}
+                         THEN 1 ELSE 0 END), 0) AS accepted_late,
+       COALESCE(SUM(CASE WHEN x.state = 'CLOSURE_REQUESTED' AND {reviewing} > {review}
+                         THEN 1 ELSE 0 END), 0) AS reviews_open_late
+FROM (
+    SELECT i.state, i.assigned_on, i.requested_on
+    {source} AND {_in_period(p, scope)} AND i.state IN ('ASSIGNED', 'CLOSURE_REQUESTED')
+) x
+"""
+
+
+def _reviews_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
+    """The office's decisions on closure requests by the moment, and the working days each took.
+
+    A decision is an approval (the interval in force of a closed task: its
+    request and closing days) or a rejection (a reject_closure event recorded
+    by the moment, of a task of the population, and the interval it opened,
+    which holds the day of the request it rejected). A decision whose days
+    fall in a year without an official calendar is not counted.
+    """
+    approved = _intervals(p, scope, visible_sql, m)
+    at = p(m.as_of)
+    of_population = ""
+    if visible_sql is not None or scope != Scope(as_of=scope.as_of):
+        # Unscoped, every task with an event by the moment is of the population.
+        population = _intervals(p, scope, visible_sql, m)
+        of_population = (
+            f'AND EXISTS (SELECT 1 {population} AND i.task_id = e."task_id"'
+            f" AND {_in_period(p, scope)})"
+        )
+    review = int(m.limits.review_warn_working_days)
+    days = "(cd.working_seq - cr.working_seq)"
+    return f"""
+SELECT COUNT(*) AS reviewed, COALESCE(SUM({days}), 0) AS review_days,
+       COALESCE(SUM(CASE WHEN {days} > {review} THEN 1 ELSE 0 END), 0) AS reviews_late
+FROM (
+        SELECT i.requested_on, i.closed_on AS decided_on
+        {approved} AND {_in_period(p, scope)} AND i.state = 'CLOSED'
+        UNION ALL
+        SELECT o.requested_on, e."occurred_on"
+        FROM "task_event" e
+        JOIN "task_state_interval" o ON o.task_id = e."task_id" AND o.seq = e."seq"
+        WHERE e."action" = '{REJECT_ACTION}' AND e."occurred_at" <= {at} {of_population}
+) x
+JOIN calendar_day cd ON cd.day = x.decided_on
+JOIN calendar_day cr ON cr.day = x.requested_on
+"""
+
+
+_STATEMENTS = (
+    _units_statement,
+    _trend_statement,
+    _handling_statement,
+    _enforcement_statement,
+    _clocks_statement,
+    _reviews_statement,
+)
 
 
 # --------------------------------------------------------------------------- API
@@ -447,6 +546,7 @@ async def compute_progress(
     *,
     visible: Q = EVERYTHING,
     using_db: BaseDBAsyncClient | None = None,
+    limits: ClockLimits | None = None,
 ) -> ProgressReport:
     """The figures of ``scope`` as of ``scope.as_of``, over the tasks ``visible`` admits.
 
@@ -454,6 +554,8 @@ async def compute_progress(
         scope: what to count and when.
         visible: the viewer's task scope (``store.visibility.task_scope``);
             the command line counts everything.
+        limits: the 签收时限 and the office's review limit (default:
+            ``workflow.clocks``' defaults; the app passes its settings').
         using_db: the connection (default: the app's).
 
     Raises:
@@ -466,7 +568,8 @@ async def compute_progress(
         raise ValueError("the period's start is after its end")
     as_of = as_of.astimezone(dt.UTC)
     today = as_of.astimezone(SHANGHAI).date()
-    report = ProgressReport(as_of=as_of, today=today)
+    limits = limits or ClockLimits()
+    report = ProgressReport(as_of=as_of, today=today, limits=limits)
     trend_to = min(scope.end, today) if scope.end is not None else today
     trend_from = (
         _week(scope.start)
@@ -484,13 +587,14 @@ async def compute_progress(
         visible_sql = Task.filter(visible).using_db(conn).values("id").sql(params_inline=True)
     windows = warning_windows(today, default_calendar())
     report.missing_years = windows.missing_years
-    moment = _Moment(as_of, today, windows, trend_from, trend_to)
+    moment = _Moment(as_of, today, windows, trend_from, trend_to, limits)
     sqlite = conn.capabilities.dialect == "sqlite"
     queries = []
     for statement in _STATEMENTS:
         params = SqlParams(sqlite)
         queries.append((statement(params, scope, visible_sql, moment), params.values))
-    units_rows, trend_rows, handling_rows, enforcement_rows = await read_all(conn, queries)
+    rows = await read_all(conn, queries)
+    units_rows, trend_rows, handling_rows, enforcement_rows, clocks_rows, review_rows = rows
     units, ages = _add_units(report, units_rows)
     report.ageing = [
         AgeBucket(label, low, high, ages[index])
@@ -516,6 +620,13 @@ async def compute_progress(
         report.performed_cases = int(row["performed"])
         report.amount_due_fen = int(row["due"])
         report.amount_performed_fen = int(row["paid"])
+    for row in clocks_rows:
+        report.accepted_late = int(row["accepted_late"])
+        report.reviews_open_late = int(row["reviews_open_late"])
+    for row in review_rows:
+        report.review_days_count = int(row["reviewed"])
+        report.review_days_total = int(row["review_days"])
+        report.reviews_late = int(row["reviews_late"])
     await _name_groups(report, units, conn)
     return report
 

@@ -55,6 +55,10 @@ def report_dict(report: ProgressReport) -> dict[str, Any]:
         "averageHandlingDays": report.average_handling_days,
         "handlingDaysUnknown": report.handling_days_unknown,
         "handlingDaysUnknownReason": report.handling_days_unknown_reason,
+        "averageReviewDays": report.average_review_days,
+        "reviewsLate": report.reviews_late,
+        "reviewsOpenLate": report.reviews_open_late,
+        "acceptedLate": report.accepted_late,
         "byState": dict(sorted(report.by_state.items())),
         "warnings": {
             **{colour.lower(): count for colour, count in report.warnings.items()},
@@ -85,6 +89,8 @@ def _rows(groups: list[GroupProgress], heading: str) -> list[str]:
 def report_table(report: ProgressReport) -> str:
     """The figures as the plain-text table ``fuyuan progress`` prints."""
     average = report.average_handling_days
+    review = report.average_review_days
+    limits = report.limits
     states = ", ".join(f"{state} {count}" for state, count in sorted(report.by_state.items()))
     lines = [
         f"闭环进度 closure progress as of {report.as_of.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S} "
@@ -108,6 +114,12 @@ def report_table(report: ProgressReport) -> str:
             if report.handling_days_unknown
             else ""
         ),
+        "审核用时 review        "
+        + ("—" if review is None else f"{review:.1f} working days")
+        + f"; over {limits.review_warn_working_days}: {report.reviews_late} decided, "
+        f"{report.reviews_open_late} still open",
+        f"未按时签收 accepted late {report.accepted_late} "
+        f"(over {limits.accept_within_working_days} working days)",
         "预警 warnings          "
         + ", ".join(f"{colour} {count}" for colour, count in report.warnings.items())
         + (f", 无法判定 {report.unknown} ({report.unknown_reason})" if report.unknown else ""),

@@ -13,6 +13,9 @@ period's end, as of its last moment); "本期新增" counts the tasks registered
 within the period and "本期办结" the closures within it (closed at the end
 less closed at the start). The overdue list is the RED tasks at that moment
 with the working days each is late (``workflow.calendar.default_calendar``).
+The clocks of ``workflow.clocks`` (:class:`Clocks`): the office's review time
+(审核用时) and the tasks not accepted within the 签收时限 (未按时签收), listed
+one by one (:func:`late_acceptance_items`).
 """
 
 from __future__ import annotations
@@ -26,24 +29,29 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from reports.progress import GroupProgress, ProgressReport, compute_progress
+from store.clock_sql import working_days
 from store.enums import SupervisionLevel, TaskKind
 from store.intervals import Scope, SqlParams, intervals_in_force
 from store.models import JointMeeting, Unit
 from store.warning_sql import WarningSql
 from workflow.calendar import default_calendar
 from workflow.clock import SHANGHAI
+from workflow.clocks import ClockLimits
 from workflow.warnings import WarningColor, missing_reason, warning_windows
 
 __all__ = [
     "MAX_OVERDUE_LISTED",
+    "Clocks",
     "Enforcement",
     "Figures",
     "GroupRow",
+    "LateAcceptanceItem",
     "OverdueItem",
     "Snapshot",
     "collect",
     "end_of_day",
     "issuer_name",
+    "late_acceptance_items",
     "overdue_items",
 ]
 
@@ -138,6 +146,33 @@ class OverdueItem:
 
 
 @dataclass(frozen=True)
+class LateAcceptanceItem:
+    """A task still ASSIGNED past the 签收时限, with the working days it has waited."""
+
+    code: str
+    title: str
+    unit: str
+    assigned_on: str
+    working_days_waited: int
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """The clocks of ``workflow.clocks`` at the moment, with the limits they were judged by.
+
+    A briefing stored before issue 14 has none: every count reads 0 and the
+    average "—".
+    """
+
+    accept_within_working_days: int = ClockLimits().accept_within_working_days
+    review_warn_working_days: int = ClockLimits().review_warn_working_days
+    accepted_late: int = 0
+    average_review_days: float | None = None
+    reviews_late: int = 0
+    reviews_open_late: int = 0
+
+
+@dataclass(frozen=True)
 class Enforcement:
     """涉党政机关执行案件: the cases and the money."""
 
@@ -170,6 +205,8 @@ class Snapshot:
     by_unit: list[GroupRow] = field(default_factory=list)
     by_region: list[GroupRow] = field(default_factory=list)
     overdue: list[OverdueItem] = field(default_factory=list)
+    clocks: Clocks = field(default_factory=Clocks)
+    late_acceptances: list[LateAcceptanceItem] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -187,6 +224,10 @@ class Snapshot:
                 "by_unit": [GroupRow(**row) for row in data["by_unit"]],
                 "by_region": [GroupRow(**row) for row in data["by_region"]],
                 "overdue": [OverdueItem(**item) for item in data["overdue"]],
+                "clocks": Clocks(**data.get("clocks", {})),
+                "late_acceptances": [
+                    LateAcceptanceItem(**item) for item in data.get("late_acceptances", [])
+                ],
             }
         )
 
@@ -206,6 +247,7 @@ async def collect(
     unit_ids: tuple[int, ...] | None = None,
     issuer: str = "",
     using_db: BaseDBAsyncClient | None = None,
+    limits: ClockLimits | None = None,
 ) -> Snapshot:
     """The figures of a briefing for ``[period_start, period_end]``.
 
@@ -217,13 +259,15 @@ async def collect(
         unit_ids: only the tasks of these responsible units.
         issuer: the unit the briefing is issued in the name of.
         using_db: the connection (default: the app's).
+        limits: the 签收时限 and the office's review limit (default: ``workflow.clocks``').
     """
+    limits = limits or ClockLimits()
     moment = as_of or end_of_day(period_end)
     before = dt.datetime.combine(period_start, dt.time(), tzinfo=SHANGHAI)
     base = Scope(end=period_end, region=region, unit_ids=unit_ids, as_of=moment)
 
     async def run(scope: Scope) -> ProgressReport:
-        return await compute_progress(scope, using_db=using_db)
+        return await compute_progress(scope, using_db=using_db, limits=limits)
 
     overall = await run(base)
     by_kind = {
@@ -240,6 +284,14 @@ async def collect(
     meetings_held = await meetings.using_db(using_db).count() if unit_ids is None else 0
     overdue, overdue_total = await overdue_items(
         moment, region=region, unit_ids=unit_ids, limit=MAX_OVERDUE_LISTED, using_db=using_db
+    )
+    late_acceptances = await late_acceptance_items(
+        moment,
+        region=region,
+        unit_ids=unit_ids,
+        limits=limits,
+        limit=MAX_OVERDUE_LISTED,
+        using_db=using_db,
     )
     scope_label = "全市" if region is None and unit_ids is None else (region or "所选单位")
     return Snapshot(
@@ -267,6 +319,15 @@ async def collect(
         by_unit=[GroupRow.of(group) for group in overall.by_unit],
         by_region=[GroupRow.of(group) for group in overall.by_region],
         overdue=overdue,
+        clocks=Clocks(
+            accept_within_working_days=limits.accept_within_working_days,
+            review_warn_working_days=limits.review_warn_working_days,
+            accepted_late=overall.accepted_late,
+            average_review_days=overall.average_review_days,
+            reviews_late=overall.reviews_late,
+            reviews_open_late=overall.reviews_open_late,
+        ),
+        late_acceptances=late_acceptances,
     )
 
 
@@ -324,6 +385,53 @@ ORDER BY i.due_on, "t"."code"
             )
         )
     return items, int(rows[0]["total"]) if rows else 0
+
+
+async def late_acceptance_items(
+    moment: dt.datetime,
+    *,
+    region: str | None = None,
+    unit_ids: tuple[int, ...] | None = None,
+    limits: ClockLimits | None = None,
+    limit: int | None = None,
+    using_db: BaseDBAsyncClient | None = None,
+) -> list[LateAcceptanceItem]:
+    """The tasks 未按时签收 at ``moment``: still ASSIGNED past the 签收时限, longest waiting first.
+
+    Read from the intervals in force at the moment, so a past moment's list
+    does not change; working days from ``calendar_day`` (a task assigned in a
+    year without an official calendar is not listed: it cannot be judged).
+    """
+    limits = limits or ClockLimits()
+    conn = using_db or connections.get("default")
+    p = SqlParams(conn.capabilities.dialect == "sqlite")
+    today = moment.astimezone(SHANGHAI).date()
+    scope = Scope(region=region, unit_ids=unit_ids)
+    source = intervals_in_force(p, scope, moment, with_task=True, with_unit=True)
+    waited = working_days("i.assigned_on", p(today))
+    sql = f"""
+SELECT "t"."code", "t"."title", "u"."name" AS unit_name, i.assigned_on, {waited} AS waited
+{source} AND i.state = 'ASSIGNED' AND {waited} > {int(limits.accept_within_working_days)}
+ORDER BY i.assigned_on, "t"."code"
+{f"LIMIT {int(limit)}" if limit is not None else ""}
+"""
+    _, rows = await conn.execute_query(sql, p.values)
+    items = []
+    for row in rows:
+        assigned = row["assigned_on"]
+        day = (
+            assigned if isinstance(assigned, dt.date) else dt.date.fromisoformat(str(assigned)[:10])
+        )
+        items.append(
+            LateAcceptanceItem(
+                code=str(row["code"]),
+                title=str(row["title"]),
+                unit=str(row["unit_name"]),
+                assigned_on=day.isoformat(),
+                working_days_waited=int(row["waited"]),
+            )
+        )
+    return items
 
 
 async def issuer_name(unit_id: int | None, using_db: BaseDBAsyncClient | None = None) -> str:

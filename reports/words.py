@@ -13,12 +13,13 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from reports.snapshot import Figures, GroupRow, OverdueItem, Snapshot
+from reports.snapshot import Figures, GroupRow, LateAcceptanceItem, OverdueItem, Snapshot
 from store.money import format_fen
 
 __all__ = [
     "DEFAULT_TITLE",
     "GROUP_WIDTHS_MM",
+    "LATE_ACCEPTANCE_HEADER",
     "OVERDUE_HEADER",
     "OVERDUE_WIDTHS_MM",
     "REGION_HEADER",
@@ -27,8 +28,10 @@ __all__ = [
     "BriefingText",
     "byline",
     "chinese_date",
+    "clocks_paragraphs",
     "default_title",
     "group_rows",
+    "late_acceptance_rows",
     "next_steps_paragraphs",
     "overdue_intro",
     "overdue_rows",
@@ -165,6 +168,46 @@ def overdue_intro(snapshot: Snapshot) -> str:
         f"截至{chinese_date(snapshot.period_end)}，超期未办结事项{count}件"
         f"（超期天数按工作日计），{listed}。{unknown}请各责任单位抓紧办理并向联席会议办公室报告进展。"
     )
+
+
+def clocks_paragraphs(snapshot: Snapshot) -> list[str]:
+    """审核用时 and 未按时签收 (``workflow.clocks``), after the overdue list."""
+    c = snapshot.clocks
+    review = (
+        f"联席会议办公室审核销号申请平均用时{_days(c.average_review_days)}个工作日"
+        f"（自申请销号至作出销号或驳回决定），其中超过{c.review_warn_working_days}个工作日的{c.reviews_late}件；"
+        f"尚在审核且已超过{c.review_warn_working_days}个工作日的{c.reviews_open_late}件。"
+        "责任单位申请销号后至审核期间不计入其办理时限，按期办结以最终获准的销号申请日期认定。"
+    )
+    count = max(c.accepted_late, len(snapshot.late_acceptances))
+    if count == 0:
+        accept = f"无超过签收时限（{c.accept_within_working_days}个工作日）未签收的事项。"
+    else:
+        listed = (
+            "逐项列明如下"
+            if count == len(snapshot.late_acceptances)
+            else (f"以下列出等待最久的{len(snapshot.late_acceptances)}件")
+        )
+        accept = (
+            f"超过签收时限（交办后{c.accept_within_working_days}个工作日）未签收或退回的事项"
+            f"{count}件（未按时签收），{listed}。"
+        )
+    return [review, accept]
+
+
+LATE_ACCEPTANCE_HEADER = ("序号", "事项编号", "事项", "责任单位", "交办日期", "已等待工作日")
+
+
+def late_acceptance_rows(items: Sequence[LateAcceptanceItem]) -> Iterator[tuple[str, ...]]:
+    for index, item in enumerate(items, start=1):
+        yield (
+            str(index),
+            item.code,
+            item.title,
+            item.unit,
+            item.assigned_on,
+            str(item.working_days_waited),
+        )
 
 
 UNIT_HEADER = ("序号", "责任单位", "交办", "办结", "超期", "办结率", "按期办结率")

@@ -13,6 +13,7 @@ from strawberry.types import Info as StrawberryInfo
 from schema.loaders import Loaders
 from store.models import Account
 from workflow.clock import SHANGHAI
+from workflow.clocks import ClockLimits
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Context:
     viewer: Account | None = None
     auth_error: str | None = None
     secret_key: str = ""
+    clock_limits: ClockLimits = field(default_factory=ClockLimits)
     token_ttl: dt.timedelta = dt.timedelta(hours=12)
     loaders: Loaders = field(init=False)
 

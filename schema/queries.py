@@ -253,7 +253,9 @@ class Query:
         ] = None,
     ) -> ProgressType:
         spec = (scope or ProgressScope()).to_scope()
-        report = await compute_progress(spec, visible=progress_scope(info.context.viewer))
+        report = await compute_progress(
+            spec, visible=progress_scope(info.context.viewer), limits=info.context.clock_limits
+        )
         return ProgressType.from_report(report)
 
     @strawberry.field(

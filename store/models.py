@@ -211,7 +211,9 @@ class PerformanceRecord(Model):
         description="冲正: the record this entry reverses (each at most once)",
     )
     reason = fields.TextField(
-        default="", description="why: an excess payment confirmed, or a reversal"
+        default="",
+        db_default="",  # the records that exist when the column is added have none
+        description="why: an excess payment confirmed, or a reversal",
     )
     recorded_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="performance_records", null=True, on_delete=fields.RESTRICT
@@ -444,10 +446,10 @@ class TaskStateInterval(Model):
     """One span of a task's history: what held from one event until the next change.
 
     Derived from ``task_event`` by the database itself: a trigger on every
-    insert into ``task_event`` (migration 0006) closes the task's current
+    insert into ``task_event`` (migrations 0006, 0011) closes the task's current
     interval at the event's moment and opens the next one, when the event
-    changes the state, the due date, the assignment or closing date, or the
-    responsible unit. The application never writes these rows; they let
+    changes the state, the due date, the assignment, closure request or
+    closing date, or the responsible unit. The application never writes these rows; they let
     ``reports.progress`` read every task "as of T" as one row each
     (``valid_from <= T < valid_to``) instead of replaying the event log.
     """
@@ -467,6 +469,9 @@ class TaskStateInterval(Model):
     created_on = fields.DateField(description="the Asia/Shanghai date of the first event")
     assigned_on = fields.DateField(null=True, description="date of the latest assign event")
     closed_on = fields.DateField(null=True, description="date of the latest move into CLOSED")
+    requested_on = fields.DateField(
+        null=True, description="date of the latest request_closure event"
+    )
 
     class Meta:
         table = "task_state_interval"
@@ -487,6 +492,7 @@ class TaskStateInterval(Model):
                     "assigned_on",
                     "closed_on",
                     "case_id",
+                    "requested_on",
                     "task_id",
                 )
             ),
@@ -501,6 +507,7 @@ class TaskStateInterval(Model):
                     "created_on",
                     "unit_id",
                     "kind",
+                    "requested_on",
                     "task_id",
                 )
             ),

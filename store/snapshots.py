@@ -8,6 +8,8 @@ here, so a new fact is added in one place.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from store.models import EnforcementCase, Task
 from workflow.engine import EnforcementFacts, TaskSnapshot
 
@@ -39,6 +41,7 @@ def task_snapshot(
     court_unit_id: int | None = None,
     open_dependencies: tuple[str, ...] = (),
     enforcement: EnforcementFacts | None = None,
+    paused_since: dt.date | None = None,
 ) -> TaskSnapshot:
     """``task`` as the engine sees it, with the facts the caller loaded."""
     return TaskSnapshot(
@@ -53,4 +56,5 @@ def task_snapshot(
         supervision_level=task.supervision_level.value,
         open_dependencies=open_dependencies,
         enforcement=enforcement,
+        paused_since=paused_since,
     )

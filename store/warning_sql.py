@@ -25,8 +25,8 @@ Example:
     >>> from workflow.warnings import WarningWindows
     >>> day = dt.date(2026, 11, 24)
     >>> windows = WarningWindows(today=day, blue_until=day, unknown_until=day)
-    >>> WarningSql(SqlParams(sqlite=False), windows).is_colour(WarningColor.RED)
-    "i.state NOT IN ('CANCELLED', 'CLOSED') AND i.due_on IS NOT NULL AND i.due_on < $1"
+    >>> print(WarningSql(SqlParams(sqlite=False), windows).is_colour(WarningColor.RED))
+    i.state NOT IN ('CANCELLED', 'CLOSED', 'CLOSURE_REQUESTED', 'SUSPENDED') AND i.due_on ...
 """
 
 from __future__ import annotations
@@ -154,10 +154,14 @@ class WarningSql:
         )
         return f"({before} + {after})"
 
+    def _silent(self) -> frozenset[str]:
+        """The states that never warn: finished, or paused (the clock is stopped)."""
+        return self._windows.finished | self._windows.paused
+
     def _unwarned(self) -> str:
-        """A task that never warns: finished, or without a due date."""
+        """A task that never warns: finished or paused, or without a due date."""
         c = self._c
-        return f"{c.state} IN ({_quoted(self._windows.finished)}) OR {c.due_on} IS NULL"
+        return f"{c.state} IN ({_quoted(self._silent())}) OR {c.due_on} IS NULL"
 
     def _late(self) -> str:
         return f"{self._c.due_on} < {self._today}"
@@ -221,7 +225,7 @@ class WarningSql:
         if colour is WarningColor.RED:
             c = self._c
             return (
-                f"{c.state} NOT IN ({_quoted(self._windows.finished)})"
+                f"{c.state} NOT IN ({_quoted(self._silent())})"
                 f" AND {c.due_on} IS NOT NULL AND {self._late()}"
             )
         return f"({self.colour()}) = {CODES[colour]}"

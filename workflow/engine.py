@@ -16,7 +16,9 @@ Event payload keys are spelled as in the API (camelCase): ``comment``,
 ``evidence``, ``dueOn``, ``previousDueOn``, ``requestedDueOn``,
 ``supervisionLevel``, ``previousSupervisionLevel``, ``performanceConfirmed``;
 a closure step's ``closureMethod``, ``grounds``, ``settlementAmountFen``,
-``rulingNumber`` and ``confirmedClosureMethod``.
+``rulingNumber`` and ``confirmedClosureMethod``; leaving a paused state
+(resume, reject_closure) also records ``pausedSince`` and
+``pausedWorkingDays`` beside ``previousDueOn`` and ``dueOn`` (``workflow.clocks``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from workflow.calendar import WorkingCalendar
+from workflow.clocks import paused_due_on
 from workflow.definition import GUARDS, Definition, SideAction, Transition
 from workflow.errors import (
     Forbidden,
@@ -36,7 +40,7 @@ from workflow.errors import (
     MissingInput,
 )
 from workflow.money import format_fen
-from workflow.warnings import SupervisionLevel, escalate
+from workflow.warnings import PAUSED_STATES, SupervisionLevel, escalate
 
 __all__ = [
     "ASSIGN_ACTION",
@@ -49,6 +53,7 @@ __all__ = [
     "FACT_COURT",
     "FACT_ENFORCEMENT",
     "FACT_OPEN_DEPENDENCIES",
+    "FACT_PAUSED_SINCE",
     "GUARD_CHECKS",
     "GUARD_FACTS",
     "ORGAN_KINDS",
@@ -209,6 +214,7 @@ class TaskSnapshot:
     supervision_level: str = "NORMAL"
     open_dependencies: tuple[str, ...] = ()
     enforcement: EnforcementFacts | None = None
+    paused_since: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -246,7 +252,9 @@ _Check = Callable[[TaskSnapshot], "_Refusal | None"]
 FACT_OPEN_DEPENDENCIES = "open_dependencies"
 FACT_ENFORCEMENT = "enforcement"
 FACT_COURT = "court_unit_id"
-FACTS = frozenset({FACT_OPEN_DEPENDENCIES, FACT_ENFORCEMENT, FACT_COURT})
+#: The day the task entered the paused state it is in (``workflow.clocks``).
+FACT_PAUSED_SINCE = "paused_since"
+FACTS = frozenset({FACT_OPEN_DEPENDENCIES, FACT_ENFORCEMENT, FACT_COURT, FACT_PAUSED_SINCE})
 
 #: The guards, by the name definitions use.
 GUARD_CHECKS: dict[str, _Check] = {}
@@ -394,7 +402,7 @@ def facts_needed(definition: Definition, state: str, action: str) -> frozenset[s
         >>> sorted(facts_needed(enforcement, "CLOSURE_REQUESTED", "approve_closure"))
         ['enforcement']
         >>> sorted(facts_needed(enforcement, "CLOSURE_REQUESTED", "reject_closure"))
-        ['court_unit_id']
+        ['court_unit_id', 'paused_since']
     """
     step = definition.step(state, action)
     if step is None:
@@ -402,7 +410,22 @@ def facts_needed(definition: Definition, state: str, action: str) -> frozenset[s
     facts: set[str] = set().union(*(GUARD_FACTS[name] for name in step.guards))
     if "COURT" in step.roles:
         facts.add(FACT_COURT)
+    if isinstance(step, Transition) and _ends_pause(definition, step):
+        facts.add(FACT_PAUSED_SINCE)
     return frozenset(facts)
+
+
+def _ends_pause(definition: Definition, step: Transition) -> bool:
+    """Whether ``step`` restarts a stopped clock: from a paused state to an open one.
+
+    Resume (SUSPENDED → IN_PROGRESS) and reject_closure (CLOSURE_REQUESTED →
+    IN_PROGRESS) do; approving a closure or cancelling ends the task instead.
+    """
+    return (
+        step.source in PAUSED_STATES
+        and step.target not in PAUSED_STATES
+        and not definition.is_terminal(step.target)
+    )
 
 
 def actor_roles(task: TaskSnapshot, actor: Actor) -> frozenset[str]:
@@ -555,6 +578,7 @@ def decide(
     due_on: datetime.date | None = None,
     today: datetime.date | None = None,
     closure: ClosureRequest | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> Decision:
     """Decide what ``actor`` taking ``action`` on ``task`` does.
 
@@ -572,6 +596,10 @@ def decide(
             enforcement task only; without it the request names the method the
             case records, else FULL_PERFORMANCE. Its guard then checks that
             method's own condition (:func:`_method_condition`).
+        calendar: the working-day calendar, to move the due date by the
+            working days a pause took when the action ends it (resume,
+            reject_closure: see ``workflow.clocks``). Without it, or without
+            ``today`` or the snapshot's ``paused_since``, the due date stays.
 
     Raises:
         InvalidTransition: the action is unknown or not possible from the state.
@@ -582,6 +610,8 @@ def decide(
             later than the current one to extend; a closure method given to
             another action or task, or unknown).
         GuardFailed: a guard refused, with the reason in plain words.
+        CalendarUnavailable: the pause's working days cannot be counted (a
+            year without an official calendar): never guessed.
     """
     step = definition.step(task.state, action)
     if step is None:
@@ -620,6 +650,20 @@ def decide(
             payload["dueOn"] = due_on.isoformat()
             if task.due_on is not None:
                 payload["previousDueOn"] = task.due_on.isoformat()
+        elif (
+            _ends_pause(definition, step)
+            and task.due_on is not None
+            and task.paused_since is not None
+            and today is not None
+            and calendar is not None
+        ):
+            pause = paused_due_on(task.due_on, task.paused_since, today, calendar)
+            if pause.due_on != task.due_on:
+                new_due = pause.due_on
+            payload["pausedSince"] = pause.since.isoformat()
+            payload["pausedWorkingDays"] = pause.working_days
+            payload["previousDueOn"] = pause.previous_due_on.isoformat()
+            payload["dueOn"] = pause.due_on.isoformat()
     else:
         to_state = task.state
         if action == "supervise":
@@ -677,6 +721,7 @@ def applied(task: TaskSnapshot, decision: Decision) -> TaskSnapshot:
         due_on=decision.due_on or task.due_on,
         supervision_level=decision.supervision_level or task.supervision_level,
         enforcement=enforcement,
+        paused_since=None,
     )
 
 

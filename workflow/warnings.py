@@ -6,7 +6,8 @@ Colours (三色预警), checked in this order, the first that applies wins:
 * ``YELLOW`` 黄 — behind schedule: over two thirds of the allotted working days
   (assignment → due date) are gone and the task has not yet been started.
 * ``BLUE`` 蓝 — near the deadline: the due date is 0–3 working days away.
-* ``NONE`` — anything else, and always for a terminal state.
+* ``NONE`` — anything else, and always for a terminal state or one whose
+  clock is stopped (:data:`PAUSED_STATES`).
 
 YELLOW outranks BLUE on purpose: a task that is near its deadline *and* not yet
 started is in worse shape than one that is merely near, and the colour should
@@ -45,6 +46,7 @@ __all__ = [
     "KEY_AFTER_WORKING_DAYS",
     "LISTED_AFTER_WORKING_DAYS",
     "NOT_STARTED_STATES",
+    "PAUSED_STATES",
     "YELLOW_SHARE",
     "Escalation",
     "Judgement",
@@ -74,6 +76,13 @@ YELLOW_SHARE = (2, 3)
 #: States in which a task has not yet been started (YELLOW applies to them).
 NOT_STARTED_STATES = frozenset({"DRAFT", "ASSIGNED", "ACCEPTED", "RETURNED"})
 
+#: States in which the unit's clock is stopped (issue 14): 中止 (SUSPENDED)
+#: pauses the deadline, and 申请销号 (CLOSURE_REQUESTED) waits on the office,
+#: not the unit. Such a task never warns and the sweep skips it; leaving the
+#: state for IN_PROGRESS (resume, reject_closure) moves the due date later by
+#: the working days spent in it (``workflow.clocks``).
+PAUSED_STATES = frozenset({"SUSPENDED", "CLOSURE_REQUESTED"})
+
 #: States that never warn: the terminal states of the default definition (and
 #: of every built-in one). SQL that judges many tasks at once names them.
 FINISHED_STATES = frozenset(default_definition().terminal_states)
@@ -86,7 +95,7 @@ LISTED_AFTER_WORKING_DAYS = 10
 
 #: States the sweep leaves alone although open: a draft has not been assigned
 #: to anyone yet, and supervising it is not an action the workflow offers.
-SWEEP_SKIPS_STATES = frozenset({"DRAFT"})
+SWEEP_SKIPS_STATES = frozenset({"DRAFT"}) | PAUSED_STATES
 
 
 class WarningColor(StrEnum):
@@ -196,7 +205,7 @@ def judge_warning(
     Args: as :func:`warning_for`.
     """
     definition = definition or default_definition()
-    if due_on is None or definition.is_terminal(state):
+    if due_on is None or definition.is_terminal(state) or state in PAUSED_STATES:
         return Judgement(WarningColor.NONE)
     if is_overdue(state, due_on, today, definition=definition):
         return Judgement(WarningColor.RED)
@@ -260,7 +269,7 @@ def is_overdue(
     *,
     definition: Definition | None = None,
 ) -> bool:
-    """Whether a task is RED: past its due date on ``today`` and not finished.
+    """Whether a task is RED: past its due date on ``today``, not finished nor paused.
 
     Being late needs no working-day calendar, so this never raises.
 
@@ -269,9 +278,13 @@ def is_overdue(
         True
         >>> is_overdue("CLOSED", datetime.date(2026, 3, 27), datetime.date(2026, 3, 28))
         False
+        >>> is_overdue("SUSPENDED", datetime.date(2026, 3, 27), datetime.date(2026, 3, 28))
+        False
     """
     definition = definition or default_definition()
-    return due_on is not None and not definition.is_terminal(state) and today > due_on
+    if due_on is None or definition.is_terminal(state) or state in PAUSED_STATES:
+        return False
+    return today > due_on
 
 
 @dataclass(frozen=True)
@@ -284,8 +297,9 @@ class WarningWindows:
     days of the calendar up to and including a day, so ``n(d) =
     n(known_until)`` after the calendar and ``0`` before it — the working days
     of a span ``(x, y]`` are between ``low = n(y) - n(x)`` and ``low`` plus
-    the span's days outside the calendar. A task that is not finished
-    (:attr:`finished`) and has a due date is, the first that applies:
+    the span's days outside the calendar. A task that is neither finished
+    (:attr:`finished`) nor paused (:attr:`paused`) and has a due date is, the
+    first that applies:
 
     1. RED when ``due_on < today``;
     2. for a YELLOW candidate (state in :attr:`not_started`, assigned before
@@ -296,7 +310,8 @@ class WarningWindows:
        low(rest) * num``;
     3. BLUE when ``due_on <= blue_until``;
     4. UNKNOWN when ``due_on <= unknown_until`` (always, with it None);
-    5. NONE otherwise, and always for a finished task or one without a due date.
+    5. NONE otherwise, and always for a finished or paused task or one without
+       a due date.
 
     Attributes:
         today: the day judged on.
@@ -311,6 +326,7 @@ class WarningWindows:
         not_started: the states YELLOW applies to.
         yellow_share: (num, den) of the allotted time that must be gone.
         finished: the states that never warn.
+        paused: the open states whose clock is stopped: they never warn either.
     """
 
     today: datetime.date
@@ -323,6 +339,7 @@ class WarningWindows:
     not_started: frozenset[str] = NOT_STARTED_STATES
     yellow_share: tuple[int, int] = YELLOW_SHARE
     finished: frozenset[str] = FINISHED_STATES
+    paused: frozenset[str] = PAUSED_STATES
 
     @property
     def missing_years(self) -> tuple[int, ...]:
@@ -448,7 +465,7 @@ def sweep_plan(
 ) -> SweepPlan:
     """The escalations due on ``today``, in the order the tasks were given, and the skips.
 
-    Only open tasks (not drafts) past their due date are considered; a task is
+    Only open tasks (not drafts, not paused) past their due date are considered; a task is
     escalated only if its current level is below the level its working days
     overdue call for. Applying the result and sweeping again gives nothing.
 

@@ -109,6 +109,7 @@ async def resolve_generate_briefing(
             unit_ids=unit_ids,
             generated_by=viewer,
             idempotency=key,
+            limits=info.context.clock_limits,
         )
         return _payload(GenerateBriefingPayload, row)
 

@@ -213,7 +213,10 @@ class ProgressType:
     def overdue(self) -> int:
         return self.report.overdue
 
-    @strawberry.field(description="Tasks closed on or before the due date in force then.")
+    @strawberry.field(
+        description="Tasks closed on time: the closure finally approved was requested on or "
+        "before the due date in force then (the unit's clock stops at the request)."
+    )
     def closed_on_time(self) -> int:
         return self.report.closed_on_time
 
@@ -259,6 +262,39 @@ class ProgressType:
     def average_handling_days(self) -> float | None:
         days = self.report.average_handling_days
         return round(days, 2) if days is not None else None
+
+    @strawberry.field(
+        description="审核用时: the office's average review time, in working days from a "
+        "closure request to its decision (approved or rejected), over the decisions made by "
+        "the moment; null when there is none (or their days fall in a year without an "
+        "official calendar)."
+    )
+    def average_review_days(self) -> float | None:
+        days = self.report.average_review_days
+        return round(days, 2) if days is not None else None
+
+    @strawberry.field(
+        description="Decisions on closure requests (approved or rejected) by the moment whose "
+        "review took the office longer than the configured limit "
+        "(FUYUAN_REVIEW_WARN_WORKING_DAYS, default 5 working days)."
+    )
+    def reviews_late(self) -> int:
+        return self.report.reviews_late
+
+    @strawberry.field(
+        description="Closure requests still under review at the moment that have waited on "
+        "the office longer than the configured limit (审核超时)."
+    )
+    def reviews_open_late(self) -> int:
+        return self.report.reviews_open_late
+
+    @strawberry.field(
+        description="未按时签收: tasks still ASSIGNED at the moment, neither accepted nor "
+        "returned within the 签收时限 (FUYUAN_ACCEPT_WITHIN_WORKING_DAYS, default 2 working "
+        "days) of their assignment."
+    )
+    def accepted_late(self) -> int:
+        return self.report.accepted_late
 
     @strawberry.field(
         description="Closed tasks whose handling time takes in a year whose official "

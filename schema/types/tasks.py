@@ -30,8 +30,10 @@ from store.enums import FINISHED_STATES, MatterType, SupervisionLevel, TaskKind,
 from store.operations.transitions import ASSIGNING_ACTIONS
 from store.snapshots import enforcement_facts, task_snapshot
 from workflow.calendar import default_calendar
+from workflow.clocks import PAUSED_STATES, accepted_late
 from workflow.definition import Definition
 from workflow.engine import Actor, EnforcementFacts, TaskSnapshot, available_actions
+from workflow.errors import CalendarUnavailable
 from workflow.progress import progress as task_progress
 from workflow.registry import definition_for, get_definition
 from workflow.warnings import Judgement, is_overdue, judge_warning
@@ -249,6 +251,31 @@ class TaskType(ModelNode):
         return is_overdue(
             row.state.value, row.due_on, info.context.today, definition=definition_of(row)
         )
+
+    @strawberry.field(
+        description="未按时签收: still ASSIGNED, neither accepted nor returned, more than the "
+        "签收时限 (FUYUAN_ACCEPT_WITHIN_WORKING_DAYS, default 2) working days after its "
+        "assignment, as of today; null when a day involved has no official calendar."
+    )
+    def accepted_late(self, info: Info) -> bool | None:
+        row = self.row
+        if row.state is not TaskState.ASSIGNED or row.assigned_on is None:
+            return False
+        try:
+            return accepted_late(
+                row.assigned_on, info.context.today, default_calendar(), info.context.clock_limits
+            )
+        except CalendarUnavailable:
+            return None
+
+    @strawberry.field(
+        description="Whether the task's clock is stopped: 已中止 (SUSPENDED), or 申请销号 "
+        "(CLOSURE_REQUESTED, waiting on the office). A paused task has no warning colour and "
+        "is not swept; resuming it, or rejecting the request, moves the due date later by "
+        "the working days it was paused."
+    )
+    def paused(self) -> bool:
+        return self.row.state.value in PAUSED_STATES
 
     @strawberry.field(description="How far the task has come towards 销号.")
     def progress(self) -> TaskProgress:

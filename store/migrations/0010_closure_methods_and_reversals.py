@@ -11,10 +11,15 @@ unique, so a record is reversed at most once) and ``reason``. The rule
 ``ck_performance_amount`` of 0002 (``amount_fen > 0``) becomes: a payment is
 positive, a reversal negative (on SQLite a pair of triggers, as in 0002).
 
-On SQLite, widening ``closure_method`` makes tortoise rebuild
-``enforcement_case``, which drops the table's indexes and the triggers of its
-rule ``ck_enforcement_amount_due``: :class:`_AlterKeepingIndexes` reads their
-SQL before and runs it again after.
+On SQLite, widening ``closure_method`` would make tortoise rebuild
+``enforcement_case`` (a new table, the rows copied, the old one dropped), and
+dropping a table that tasks refer to fails with "FOREIGN KEY constraint
+failed" on a database that holds data. SQLite never enforces a VARCHAR's
+length, so the width is only the declaration: :class:`_WidenColumn` rewrites
+the declaration in ``sqlite_schema`` inside the migration's transaction, the
+procedure SQLite's documentation gives for changes that leave the stored rows
+as they are (https://www.sqlite.org/lang_altertable.html, "Making Other Kinds
+Of Table Schema Changes"); indexes, triggers and rows stay untouched.
 """
 
 from __future__ import annotations
@@ -37,8 +42,11 @@ CONDITION = (
 OLD_CONDITION = "amount_fen > 0"
 
 
-class _AlterKeepingIndexes(ops.AlterField):
-    """An AlterField that keeps the table's indexes and triggers on SQLite."""
+class _WidenColumn(ops.AlterField):
+    """An AlterField of a VARCHAR's width that on SQLite rewrites only its declaration."""
+
+    old_declaration = '"closure_method" VARCHAR(20)'
+    new_declaration = '"closure_method" VARCHAR(24)'
 
     async def database_forward(
         self, app_label: str, old_state: Any, new_state: Any, state_editor: Any = None
@@ -46,18 +54,33 @@ class _AlterKeepingIndexes(ops.AlterField):
         if state_editor is None or state_editor.DIALECT != "sqlite":
             await super().database_forward(app_label, old_state, new_state, state_editor)
             return
-        _, rows = await state_editor.client.execute_query(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = 'enforcement_case'"
-            " AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name"
+        await self._declare(state_editor, self.old_declaration, self.new_declaration)
+
+    async def database_backward(
+        self, app_label: str, old_state: Any, new_state: Any, state_editor: Any = None
+    ) -> None:
+        if state_editor is None or state_editor.DIALECT != "sqlite":
+            await super().database_backward(app_label, old_state, new_state, state_editor)
+            return
+        await self._declare(state_editor, self.new_declaration, self.old_declaration)
+
+    @staticmethod
+    async def _declare(state_editor: Any, old: str, new: str) -> None:
+        client = state_editor.client
+        _, rows = await client.execute_query(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'enforcement_case'"
         )
-        await super().database_forward(app_label, old_state, new_state, state_editor)
-        _, left = await state_editor.client.execute_query(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = 'enforcement_case' AND sql IS NOT NULL"
+        sql = rows[0]["sql"]
+        if old not in sql:
+            raise RuntimeError(f"enforcement_case does not declare {old}: {sql}")
+        _, version = await client.execute_query("PRAGMA schema_version")
+        await client.execute_query("PRAGMA writable_schema = ON")
+        await client.execute_query(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'enforcement_case'",
+            [sql.replace(old, new, 1)],
         )
-        present = {row["sql"] for row in left}
-        for row in rows:
-            if row["sql"] not in present:
-                await _rules._execute(state_editor, row["sql"])
+        await client.execute_query(f"PRAGMA schema_version = {int(version[0][0]) + 1}")
+        await client.execute_query("PRAGMA writable_schema = OFF")
 
 
 def _sqlite_rule(table: str, name: str, condition: str) -> list[str]:
@@ -111,7 +134,7 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        _AlterKeepingIndexes(
+        _WidenColumn(
             model_name="EnforcementCase",
             name="closure_method",
             field=fields.CharEnumField(
@@ -152,6 +175,7 @@ class Migration(migrations.Migration):
             name="reason",
             field=fields.TextField(
                 default="",
+                db_default="",
                 description="why: an excess payment confirmed, or a reversal",
                 unique=False,
             ),

@@ -26,7 +26,7 @@ def _batch(related_name: str) -> fields.ForeignKeyField:  # type: ignore[type-ar
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0010_closure_methods_and_reversals")]
+    dependencies = [("models", "0011_clocks")]
 
     initial = False
 

@@ -64,6 +64,7 @@ from store.models import (
 from store.operations.commit import commit_change, decided_changes, decided_event
 from store.operations.common import parse_enum
 from store.snapshots import enforcement_facts, task_snapshot
+from workflow.calendar import default_calendar
 from workflow.clock import local_today, utcnow
 from workflow.definition import Definition
 from workflow.engine import (
@@ -72,6 +73,7 @@ from workflow.engine import (
     FACT_COURT,
     FACT_ENFORCEMENT,
     FACT_OPEN_DEPENDENCIES,
+    FACT_PAUSED_SINCE,
     REQUEST_CLOSURE_ACTION,
     RULING_METHODS,
     Actor,
@@ -216,12 +218,26 @@ async def _amount_performed(case_id: int) -> int:
     return int(rows[0]["total"] or 0) if rows else 0
 
 
+async def _paused_since(task: Task) -> dt.date | None:
+    """The day ``task`` entered the state it is in: its latest event that moved it there."""
+    rows = (
+        await TaskEvent.filter(task_id=task.id, to_state=task.state)
+        .exclude(from_state=task.state)
+        .order_by("-seq")
+        .limit(1)
+        .values_list("occurred_on", flat=True)
+    )
+    day = rows[0] if rows else None
+    return day if isinstance(day, dt.date) else None
+
+
 async def _snapshot(task: Task, facts: frozenset[str]) -> TaskSnapshot:
     """The engine's view of ``task``, loading only the ``facts`` the step reads.
 
     ``facts`` come from ``workflow.engine.facts_needed``: the open
     dependencies, the enforcement case (its amounts, closure and
-    confirmation), the task's court. The rest comes with the task row.
+    confirmation), the task's court, the day a pause began. The rest comes
+    with the task row.
     """
     open_dependencies: tuple[str, ...] = ()
     if FACT_OPEN_DEPENDENCIES in facts:
@@ -243,11 +259,13 @@ async def _snapshot(task: Task, facts: frozenset[str]) -> TaskSnapshot:
     elif bankruptcy_id is not None and needs_court:
         rows = await BankruptcyCase.filter(id=bankruptcy_id).values("court_id")
         court_unit_id = int(rows[0]["court_id"]) if rows else None
+    paused_since = await _paused_since(task) if FACT_PAUSED_SINCE in facts else None
     return task_snapshot(
         task,
         court_unit_id=court_unit_id,
         open_dependencies=open_dependencies,
         enforcement=enforcement,
+        paused_since=paused_since,
     )
 
 
@@ -521,6 +539,7 @@ async def _transition(
             due_on=due_on,
             today=today,
             closure=closure,
+            calendar=default_calendar(),
         )
     except WorkflowError as err:
         raise await _refusal(err, task, actor, action) from err

@@ -127,6 +127,13 @@ def test_progress_prints_the_figures_as_a_table_and_as_json(url: str) -> None:
     assert f"{figures['closureRate'] * 100:.1f}%" in table.stdout
     empty = fuyuan("progress", "--kind", "BANKRUPTCY_MATTER", "--unit", "KF-CZJ", url=url)
     assert re.search(r"办结率 closure rate\s+—", empty.stdout), empty.stdout
+    # and the clocks (issue 14) with the limits of the settings: 签收时限 2 by default
+    assert f"未按时签收 accepted late {figures['acceptedLate']} (over 2 working days)" in (
+        table.stdout
+    )
+    patient = fuyuan("progress", *scope, url=url, FUYUAN_ACCEPT_WITHIN_WORKING_DAYS="60")
+    assert "(over 60 working days)" in patient.stdout
+    assert set(figures) >= {"averageReviewDays", "reviewsLate", "reviewsOpenLate"}
     # and a unit that does not exist is named
     unknown = fuyuan("progress", "--unit", "KF-NONE", url=url)
     assert unknown.returncode == 2

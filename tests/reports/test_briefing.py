@@ -162,7 +162,11 @@ async def test_the_docx_has_the_official_layout_and_every_figure(snapshot: Snaps
                    f"超期（红色预警）{o.overdue}件", f"新增交办事项{snapshot.new_in_period}件",
                    f"履行率{percent(snapshot.enforcement.performance_rate)}"):  # fmt: skip
         assert figure in body
-    units, regions, overdue = document.tables
+    # Issue 14 adds 表4, the tasks not accepted within the 签收时限, when there are any.
+    units, regions, overdue, *late = document.tables
+    assert [[row.cells[1].text for row in table.rows[1:]] for table in late] == (
+        [[item.code for item in snapshot.late_acceptances]] if snapshot.late_acceptances else []
+    )
     assert [row.cells[1].text for row in units.rows[1:]] == [r.name for r in snapshot.by_unit]
     assert [row.cells[5].text for row in units.rows[1:]] == [
         percent(r.closure_rate) for r in snapshot.by_unit

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from strawberry.relay import to_base64
 
+from reports.progress import Scope, compute_progress
 from store.models import Task, Unit
 from tests.schema.conftest import Clients
+from workflow.calendar import default_calendar
+from workflow.clocks import accepted_late
 
 PROGRESS = """
 query ($scope: ProgressScope) {
@@ -50,3 +55,44 @@ async def test_an_admin_sees_no_progress_and_a_bad_period_is_refused(api: Client
     assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     anonymous = await api.anonymous(PROGRESS)
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+CLOCKS = """
+query ($scope: ProgressScope) {
+  progress(scope: $scope) {
+    asOf closedOnTime averageReviewDays reviewsLate reviewsOpenLate acceptedLate
+  }
+  tasks(first: 100, filter: {state: [ASSIGNED, SUSPENDED, CLOSURE_REQUESTED]}) {
+    nodes { code state assignedOn warning overdue paused acceptedLate }
+  }
+}
+"""
+
+
+async def test_the_clocks_that_pause_reach_the_api(api: Clients) -> None:
+    # given the demo, as the office sees it now
+    body = await api.coordinator.data(CLOCKS)
+    figures, tasks = body["progress"], body["tasks"]["nodes"]
+    as_of = dt.datetime.fromisoformat(figures["asOf"])
+    report = await compute_progress(Scope(as_of=as_of))
+
+    # then the progress figures are the report's, with the default limits
+    assert figures["closedOnTime"] == report.closed_on_time
+    assert figures["acceptedLate"] == report.accepted_late
+    assert figures["reviewsLate"] == report.reviews_late
+    assert figures["reviewsOpenLate"] == report.reviews_open_late
+    expected = report.average_review_days
+    assert figures["averageReviewDays"] == (round(expected, 2) if expected is not None else None)
+    # and every paused task is paused, without colour, never overdue
+    paused = [t for t in tasks if t["state"] in ("SUSPENDED", "CLOSURE_REQUESTED")]
+    assert paused
+    assert all(t["paused"] and t["warning"] == "NONE" and not t["overdue"] for t in paused)
+    # and a task is accepted late exactly when still ASSIGNED past the 签收时限
+    today = as_of.date()
+    calendar = default_calendar()
+    for task in tasks:
+        late = task["state"] == "ASSIGNED" and accepted_late(
+            dt.date.fromisoformat(task["assignedOn"]), today, calendar
+        )
+        assert task["acceptedLate"] is late, task
+    assert any(task["acceptedLate"] for task in tasks) == (report.accepted_late > 0)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import IntegrityError, OperationalError
+from tortoise.migrations.api.migrate import migrate as run_migrations
 from tortoise.migrations.autodetector import MigrationAutodetector
 
 from store.db import tortoise_config
 from store.enums import CaseSource, PartyKind, TaskKind, UnitKind
-from store.models import EnforcementCase, Task, TaskEvent, Unit
+from store.models import EnforcementCase, PerformanceRecord, Task, TaskEvent, Unit
+from store.setup import migrate
 from tests.conftest import (
     _admin_execute,
     dialect,
@@ -192,3 +196,83 @@ async def test_events_can_be_neither_changed_nor_deleted(db: str) -> None:
     with pytest.raises(IntegrityError):
         await task.delete()
     assert (await TaskEvent.get(id=event.id)).comment == ""
+
+
+#: The last migration before the ones the upgrade test covers.
+UPGRADE_FROM = "0008_official_calendars"
+
+#: Rows of the 0008 schema, written as SQL so that they do not depend on today's models.
+ROWS_AT_0008 = [
+    """INSERT INTO unit (id, code, name, kind, region, court_code, created_at)
+       VALUES (1, 'KF-ZY', '开封市中级人民法院', 'COURT', '市本级', '豫02',
+               '2026-01-05 00:00:00+00:00')""",
+    """INSERT INTO unit (id, code, name, kind, region, court_code, created_at)
+       VALUES (2, 'KF-CZJ', '开封市财政局', 'PARTY_GOV_ORGAN', '市本级', NULL,
+               '2026-01-05 00:00:00+00:00')""",
+    """INSERT INTO enforcement_case (id, case_number, applicant_name, applicant_kind, basis, cause,
+           amount_due_fen, filed_on, source, closure_method, created_at, court_id, respondent_id)
+       VALUES (1, '（2026）豫02执137号', '河南汴梁路桥建设有限公司', 'ENTERPRISE',
+               '（2025）豫02民初2395号', '买卖合同纠纷', 274300000, '2026-07-04', 'COURT_REFERRED',
+               'SETTLEMENT', '2026-07-04 00:00:00+00:00', 1, 2)""",
+    """INSERT INTO performance_record (id, paid_on, amount_fen, method, note, created_at, case_id)
+       VALUES (1, '2026-07-22', 164580000, 'FISCAL_ALLOCATION', '',
+               '2026-07-22 08:00:00+00:00', 1)""",
+]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database_at_0008(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An unmigrated database of each backend, brought up to :data:`UPGRADE_FROM` only."""
+    if request.param == "sqlite":
+        url = f"sqlite://{tmp_path / 'upgrade.sqlite3'}"
+        name = None
+    else:
+        base = postgres_url()
+        if base is None:
+            pytest.skip("PostgreSQL not configured")
+        name = f"fuyuan_up_{tmp_path.name[-12:].lower().replace('-', '_')}"
+        await _admin_execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await _admin_execute(f'CREATE DATABASE "{name}"')
+        url = with_database(base, name)
+    config = tortoise_config(url)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config)
+        await run_migrations(config=config, app_labels=["models"], target=f"models.{UPGRADE_FROM}")
+        for statement in ROWS_AT_0008:
+            await connections.get("default").execute_query(statement)
+    EXECUTOR_CACHE.clear()
+    yield url
+    if name is not None:
+        await drop_database(name)
+
+
+async def test_the_migrations_since_0008_upgrade_a_database_holding_records(
+    database_at_0008: str,
+) -> None:
+    # given a database at 0008 that holds a court, an organ, a case and a payment
+    # (adding a NOT NULL column without a database default, or rebuilding a table
+    # other rows refer to, fails only once there are rows: an empty database hides it)
+    # when `fuyuan migrate` brings it to the latest migration
+    await migrate(database_at_0008)
+    # then every record is there with what the new columns say of the records before them
+    await open_database(database_at_0008)
+    try:
+        court = await Unit.get(code="KF-ZY")
+        assert court.is_active is True
+        case = await EnforcementCase.get(id=1)
+        assert case.closure_method == "SETTLEMENT"
+        assert case.amount_due_fen == 274300000
+        payment = await PerformanceRecord.get(id=1)
+        assert (payment.amount_fen, payment.reason, payment.reverses_id) == (164580000, "", None)  # type: ignore[attr-defined]
+        # and the rules that protect the records still hold on the rebuilt or altered tables
+        conn = connections.get("default")
+        with pytest.raises(IntegrityError):
+            await conn.execute_query(
+                "INSERT INTO performance_record (paid_on, amount_fen, method, note, reason,"
+                " created_at, case_id) VALUES ('2026-08-01', -5, 'TRANSFER', '', '',"
+                " '2026-08-01 00:00:00+00:00', 1)"
+            )
+        with pytest.raises(IntegrityError):
+            await conn.execute_query("UPDATE enforcement_case SET amount_due_fen = -1 WHERE id = 1")
+    finally:
+        await Tortoise.close_connections()

@@ -41,20 +41,38 @@ DUE_ON = D(2026, 3, 27)
             id="red-overdue",
         ),
         pytest.param(
-            "SUSPENDED",
+            "IN_PROGRESS",
             ASSIGNED_ON,
             DUE_ON,
             D(2026, 3, 28),
             WarningColor.RED,
             id="red-the-day-after",
         ),
+        # Issue 14: a paused clock never warns (SUSPENDED was RED the day after,
+        # CLOSURE_REQUESTED RED until closed).
+        pytest.param(
+            "SUSPENDED",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 3, 28),
+            WarningColor.NONE,
+            id="suspended-never-warns",
+        ),
         pytest.param(
             "CLOSURE_REQUESTED",
             ASSIGNED_ON,
             DUE_ON,
             D(2026, 4, 20),
-            WarningColor.RED,
-            id="red-until-closed",
+            WarningColor.NONE,
+            id="closure-requested-waits-on-the-office",
+        ),
+        pytest.param(
+            "CLOSURE_REQUESTED",
+            ASSIGNED_ON,
+            DUE_ON,
+            D(2026, 3, 26),
+            WarningColor.NONE,
+            id="closure-requested-never-blue",
         ),
         pytest.param(
             "CLOSED",
@@ -212,8 +230,11 @@ def test_warning_windows_of_a_day_without_a_calendar_leave_only_the_unknowable_o
 
 
 def test_overdue_needs_no_calendar_and_ends_with_the_task() -> None:
-    assert is_overdue("SUSPENDED", DUE_ON, DUE_ON + datetime.timedelta(days=1))
-    assert not is_overdue("SUSPENDED", DUE_ON, DUE_ON)
+    assert is_overdue("ACCEPTED", DUE_ON, DUE_ON + datetime.timedelta(days=1))
+    assert not is_overdue("ACCEPTED", DUE_ON, DUE_ON)
+    # Issue 14: a paused task is never late (it was, before).
+    assert not is_overdue("SUSPENDED", DUE_ON, DUE_ON + datetime.timedelta(days=1))
+    assert not is_overdue("CLOSURE_REQUESTED", DUE_ON, D(2030, 1, 1))
     assert not is_overdue("CANCELLED", DUE_ON, D(2030, 1, 1))
     assert not is_overdue("IN_PROGRESS", None, D(2030, 1, 1))
 
@@ -259,6 +280,8 @@ def test_sweep_escalates_overdue_tasks_by_working_days_overdue(
         item(7, "DRAFT", D(2026, 3, 1)),  # never assigned
         item(8, "IN_PROGRESS", None),
         item(9, "SUSPENDED", D(2026, 4, 16), "KEY"),  # KEY is enough for 1 day
+        item(10, "SUSPENDED", D(2026, 3, 1)),  # paused: its clock is stopped
+        item(11, "CLOSURE_REQUESTED", D(2026, 3, 1)),  # waits on the office
     ]
 
     escalations = sweep_decisions(tasks, TODAY, calendar)
