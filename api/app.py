@@ -22,7 +22,7 @@ from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api.auth import bearer_token, viewer_of
-from api.downloads import briefing_file, ledger_file
+from api.downloads import briefing_file, ledger_file, ledger_template
 from api.graphiql import asset_files, local_page
 from api.http import GraphQLOverHTTP
 from api.middleware import BodySizeLimit, SecurityHeaders
@@ -133,7 +133,13 @@ def middleware(settings: Settings) -> list[Middleware]:
                 max_age=600,
             )
         )
-    stack.append(Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes))
+    stack.append(
+        Middleware(
+            BodySizeLimit,
+            max_bytes=settings.max_body_bytes,
+            max_upload_bytes=settings.max_upload_bytes,
+        )
+    )
     return stack
 
 
@@ -144,6 +150,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         schema if settings.debug else build_schema(production=True),
         graphql_ide="graphiql" if settings.debug else None,
         settings=settings,
+        # importLedger's file. Multipart requests are "simple" ones a browser sends
+        # cross-site, but every mutation needs the bearer token, which no other site
+        # has: a forged upload is UNAUTHENTICATED.
+        multipart_uploads_enabled=True,
     )
 
     @contextlib.asynccontextmanager
@@ -165,6 +175,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphiql/assets/{path:path}", asset_files(graphql.ide_assets)),
             Route("/briefings/{briefing_id:int}.{format}", briefing_file),
             Route("/ledgers/{kind}.xlsx", ledger_file),
+            Route("/ledgers/templates/{kind}.xlsx", ledger_template),
             Mount("/app", StaticFiles(directory=DASHBOARD), name="dashboard"),
         ],
         lifespan=lifespan,

@@ -104,6 +104,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, help="the .xlsx file to write")
     export.set_defaults(run=_ledger_export)
+    imports = ledger_commands.add_parser(
+        "import",
+        help="import a filled-in 清单 (清单式交办), all or nothing; exit 1 if anything is refused",
+    )
+    imports.add_argument("kind", choices=["cases", "matters", "decisions"])
+    imports.add_argument("file", help="the .xlsx (the template filled in, or a case ledger)")
+    imports.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check every row and list the problems; store nothing",
+    )
+    imports.set_defaults(run=_ledger_import)
+    template = ledger_commands.add_parser(
+        "template", help="write the template of a 清单, with today's units in its drop-downs"
+    )
+    template.add_argument("kind", choices=["cases", "matters", "decisions"])
+    template.add_argument("--out", required=True, help="the .xlsx file to write")
+    template.set_defaults(run=_ledger_template)
     calendar = commands.add_parser(
         "calendar", help="the official working-day calendar (节假日安排), one year per notice"
     )
@@ -422,6 +440,71 @@ def _ledger_export(args: argparse.Namespace, settings: Settings) -> int:
         print(f"fuyuan: cannot write {out}: {err.strerror}", file=sys.stderr)
         return 2
     print(f"fuyuan: wrote {rows} rows to {out}")
+    return 0
+
+
+def _ledger_import(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from reports.ledger_import import ImportResult, import_ledger
+    from store.setup import database
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        print(f"fuyuan: cannot read {path}: {err.strerror}", file=sys.stderr)
+        return 2
+
+    async def run() -> ImportResult:
+        async with database(settings.database_url):
+            return await import_ledger(
+                args.kind, data, path.name, dry_run=args.dry_run, imported_by=None
+            )
+
+    result = asyncio.run(run())
+    for problem in result.problems:
+        where = f"「{problem.sheet}」" if problem.sheet else ""
+        print(f"{problem.code.value}\t{where}{problem.message}", file=sys.stderr)
+    if result.problem_count:
+        more = result.problem_count - len(result.problems)
+        tail = f"（只列出前{len(result.problems)}个）" if more else ""
+        print(f"fuyuan: {path.name}：共{result.problem_count}个问题{tail}，未导入任何记录",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    if result.batch is None:
+        print(
+            f"fuyuan: {path.name}：{result.rows}行均可导入，"
+            f"将新建{result.created}条记录（试导入，未保存）"
+        )
+        return 0
+    print(
+        f"fuyuan: {path.name}：已导入{result.rows}行，新建{result.created}条记录"
+        f"（导入批次{result.batch.id}）"
+    )
+    return 0
+
+
+def _ledger_template(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+    from typing import BinaryIO
+
+    from reports.ledger_import import write_template
+    from store.setup import database
+
+    out = Path(args.out)
+
+    async def run(file: BinaryIO) -> None:
+        async with database(settings.database_url):
+            await write_template(args.kind, file)
+
+    try:
+        with out.open("wb") as file:
+            asyncio.run(run(file))
+    except OSError as err:
+        print(f"fuyuan: cannot write {out}: {err.strerror}", file=sys.stderr)
+        return 2
+    print(f"fuyuan: wrote the {args.kind} template to {out}")
     return 0
 
 

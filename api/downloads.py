@@ -1,5 +1,6 @@
-"""Downloads: a briefing's ``/briefings/{id}.docx``, ``.md`` and ``.html``, and the
-台账 ``/ledgers/{kind}.xlsx?filter=…``.
+"""Downloads: a briefing's ``/briefings/{id}.docx``, ``.md`` and ``.html``, the
+台账 ``/ledgers/{kind}.xlsx?filter=…`` and the 清单 templates
+``/ledgers/templates/{kind}.xlsx``.
 
 Authorized like the GraphQL API: a bearer token of an active account, and
 the same visibility (``store.visibility.briefing_scope``): a missing or bad
@@ -24,11 +25,12 @@ from starlette.responses import JSONResponse, Response
 from api.auth import bearer_token, viewer_of
 from reports.briefings import briefing_files, number_of
 from reports.html_layout import PRINT_CSS
+from reports.ledger_import import KINDS, write_template
 from reports.ledgers import MEDIA_TYPE as XLSX
 from schema.errors import CodedError
 from schema.ledgers import LedgerKind, decode_filter, file_name, write_ledger
 from schema.permissions import SIGN_IN
-from store.models import Briefing
+from store.models import Account, Briefing
 from store.visibility import NOTHING, briefing_scope
 
 MEDIA_TYPES = {
@@ -59,16 +61,24 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
 
 
-async def briefing_file(request: Request) -> Response:
-    """One file of a briefing, as an attachment named after its title and number."""
-    fmt = request.path_params["format"]
-    if fmt not in MEDIA_TYPES:
-        return _error(404, "NOT_FOUND", f"no briefing file of type .{fmt}: use .docx, .md or .html")
+async def _signed_in(request: Request) -> Account | Response:
+    """The active account of the request's bearer token, or the 401 to answer."""
     settings = request.app.state.settings
     viewer, auth_error = await viewer_of(bearer_token(request), secret=settings.secret_key)
     if viewer is None or not viewer.is_active:
         why = f"sign in again: {auth_error}" if auth_error else SIGN_IN
         return _error(401, "UNAUTHENTICATED", why)
+    return viewer
+
+
+async def briefing_file(request: Request) -> Response:
+    """One file of a briefing, as an attachment named after its title and number."""
+    fmt = request.path_params["format"]
+    if fmt not in MEDIA_TYPES:
+        return _error(404, "NOT_FOUND", f"no briefing file of type .{fmt}: use .docx, .md or .html")
+    viewer = await _signed_in(request)
+    if isinstance(viewer, Response):
+        return viewer
     scope = briefing_scope(viewer)
     if scope is NOTHING:
         return _error(403, "FORBIDDEN", "your role may not read briefings")
@@ -107,11 +117,9 @@ async def ledger_file(request: Request) -> Response:
     if kind is None:
         return _error(404, "NOT_FOUND", f"no ledger {request.path_params['kind']!r}: use "
                       + ", ".join(kinds))  # fmt: skip
-    settings = request.app.state.settings
-    viewer, auth_error = await viewer_of(bearer_token(request), secret=settings.secret_key)
-    if viewer is None or not viewer.is_active:
-        why = f"sign in again: {auth_error}" if auth_error else SIGN_IN
-        return _error(401, "UNAUTHENTICATED", why)
+    viewer = await _signed_in(request)
+    if isinstance(viewer, Response):
+        return viewer
     out = io.BytesIO()
     try:
         await write_ledger(
@@ -123,6 +131,26 @@ async def ledger_file(request: Request) -> Response:
     name = file_name(kind, dt.datetime.now(dt.UTC))
     headers = {
         "Content-Disposition": f'attachment; filename="ledger-{kind.value}.xlsx"; '
+        f"filename*=UTF-8''{quote(name)}",
+        "Cache-Control": "private, no-store",
+    }
+    return Response(out.getvalue(), media_type=XLSX, headers=headers)
+
+
+async def ledger_template(request: Request) -> Response:
+    """The template of a 清单 (``cases``, ``matters``, ``decisions``) to fill in and import,
+    with the units as they are now in its drop-downs; for any signed-in account."""
+    kind = request.path_params["kind"]
+    if kind not in KINDS:
+        return _error(404, "NOT_FOUND", f"no ledger template {kind!r}: use " + ", ".join(KINDS))
+    viewer = await _signed_in(request)
+    if isinstance(viewer, Response):
+        return viewer
+    out = io.BytesIO()
+    await write_template(kind, out)
+    name = f"{KINDS[kind].title}（模板）.xlsx"
+    headers = {
+        "Content-Disposition": f'attachment; filename="template-{kind}.xlsx"; '
         f"filename*=UTF-8''{quote(name)}",
         "Cache-Control": "private, no-store",
     }

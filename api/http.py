@@ -272,6 +272,10 @@ class GraphQLOverHTTP(GraphQL[ContextT, RootValueT]):
                 request.url.path,
             )
             return
+        finally:
+            # A multipart request's files (importLedger's upload) are spooled to
+            # temporary files: close them whatever the answer was.
+            await request.close()
         await response(scope, receive, send)
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:

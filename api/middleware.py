@@ -110,22 +110,28 @@ class BodySizeLimit:
     (as long as the app has not started answering).
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, max_upload_bytes: int = 0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max(max_upload_bytes, max_bytes)
+        """The cap of a multipart request (a file upload: importLedger's ledger)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        cap = self.max_bytes
+        for name, value in scope.get("headers", ()):
+            if name == b"content-type" and value.lower().startswith(b"multipart/form-data"):
+                cap = self.max_upload_bytes
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = 0  # the server (h11, httptools) refuses a malformed length
-                if declared > self.max_bytes:
-                    await self._refuse(send)
+                if declared > cap:
+                    await self._refuse(send, cap)
                     return
         received = 0
         started = False
@@ -135,7 +141,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > cap:
                     raise BodyTooLarge
             return message
 
@@ -150,15 +156,15 @@ class BodySizeLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await self._refuse(send)
+            await self._refuse(send, cap)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, cap: int) -> None:
         body = json.dumps(
             {
                 "errors": [
                     {
-                        "message": f"the request body is larger than {self.max_bytes} bytes",
-                        "extensions": {"code": "PAYLOAD_TOO_LARGE", "maxBytes": self.max_bytes},
+                        "message": f"the request body is larger than {cap} bytes",
+                        "extensions": {"code": "PAYLOAD_TOO_LARGE", "maxBytes": cap},
                     }
                 ]
             }

@@ -40,6 +40,8 @@ MIN_SECRET_LENGTH = 32
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 """1 MiB: the largest real request (a meeting with its agenda) is a few KiB."""
 MIN_MAX_BODY_BYTES = 1024
+DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 * 1024
+"""16 MiB: the cap of a multipart request (importLedger's file; 5,000 rows are ~300 KiB)."""
 
 #: The most working days a clock's limit may be set to (three months of them).
 MAX_LIMIT_WORKING_DAYS = 60
@@ -51,6 +53,7 @@ class Settings:
     env: Environment
     secret_key: str
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     cors_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     clock_limits: ClockLimits = field(default_factory=ClockLimits)
@@ -62,8 +65,8 @@ class Settings:
     @classmethod
     def from_env(cls, *, make_secret: bool = True) -> Settings:
         """Read FUYUAN_DATABASE_URL, FUYUAN_ENV, FUYUAN_SECRET_KEY, FUYUAN_MAX_BODY_BYTES,
-        FUYUAN_CORS_ORIGINS, FUYUAN_TRUSTED_PROXIES, FUYUAN_ACCEPT_WITHIN_WORKING_DAYS
-        and FUYUAN_REVIEW_WARN_WORKING_DAYS.
+        FUYUAN_MAX_UPLOAD_BYTES, FUYUAN_CORS_ORIGINS, FUYUAN_TRUSTED_PROXIES,
+        FUYUAN_ACCEPT_WITHIN_WORKING_DAYS and FUYUAN_REVIEW_WARN_WORKING_DAYS.
 
         Without FUYUAN_SECRET_KEY, tokens are signed with the installation's own
         secret (:func:`installation_secret`), in production too; with
@@ -96,6 +99,11 @@ class Settings:
             env=env,
             secret_key=secret,
             max_body_bytes=_max_body_bytes(os.environ.get("FUYUAN_MAX_BODY_BYTES", "")),
+            max_upload_bytes=_max_body_bytes(
+                os.environ.get("FUYUAN_MAX_UPLOAD_BYTES", ""),
+                "FUYUAN_MAX_UPLOAD_BYTES",
+                DEFAULT_MAX_UPLOAD_BYTES,
+            ),
             cors_origins=_cors_origins(os.environ.get("FUYUAN_CORS_ORIGINS", "")),
             trusted_proxies=_trusted_proxies(os.environ.get("FUYUAN_TRUSTED_PROXIES", "")),
             clock_limits=ClockLimits(
@@ -164,18 +172,19 @@ def _read_secret(path: Path) -> str:
     return secret
 
 
-def _max_body_bytes(raw: str) -> int:
-    """FUYUAN_MAX_BODY_BYTES: a whole number of bytes, at least 1024; unset means 1 MiB."""
+def _max_body_bytes(
+    raw: str, name: str = "FUYUAN_MAX_BODY_BYTES", default: int = DEFAULT_MAX_BODY_BYTES
+) -> int:
+    """FUYUAN_MAX_BODY_BYTES (or ``name``): a whole number of bytes, at least 1024; unset
+    means ``default`` (1 MiB)."""
     if not raw.strip():
-        return DEFAULT_MAX_BODY_BYTES
+        return default
     try:
         value = int(raw.strip().replace("_", ""))
     except ValueError as err:
-        raise SettingsError("FUYUAN_MAX_BODY_BYTES", f"{raw!r} is not a number of bytes") from err
+        raise SettingsError(name, f"{raw!r} is not a number of bytes") from err
     if value < MIN_MAX_BODY_BYTES:
-        raise SettingsError(
-            "FUYUAN_MAX_BODY_BYTES", f"{value} is too small: at least {MIN_MAX_BODY_BYTES}"
-        )
+        raise SettingsError(name, f"{value} is too small: at least {MIN_MAX_BODY_BYTES}")
     return value
 
 

@@ -131,3 +131,61 @@ export class Subscription {
     if (this.socket) this.socket.close();
   }
 }
+
+/** A mutation with one file, as a GraphQL multipart request: the file is `variables.input.file`. */
+export async function gqlUpload(query, variables, file) {
+  const form = new FormData();
+  form.append("operations", JSON.stringify({ query, variables: { ...variables, input: { ...variables.input, file: null } } }));
+  form.append("map", JSON.stringify({ 0: ["variables.input.file"] }));
+  form.append("0", file, file.name);
+  const headers = { Accept: "application/json" };
+  const bearer = token();
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  let response;
+  try {
+    response = await fetch("/graphql", { method: "POST", headers, body: form });
+  } catch (err) {
+    throw new ApiError("无法连接服务器，请检查网络后重试", "NETWORK");
+  }
+  const body = await response.json().catch(() => {
+    throw new ApiError(`服务器返回了无法识别的应答（HTTP ${response.status}）`, "HTTP");
+  });
+  if (body.errors && body.errors.length) {
+    const first = body.errors[0];
+    throw new ApiError(first.message, (first.extensions && first.extensions.code) || "ERROR");
+  }
+  return body.data;
+}
+
+/** GET a file of ours (a ledger, a template) with the bearer token and save it. */
+export async function download(url, fallbackName) {
+  const headers = {};
+  const bearer = token();
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  const response = await fetch(url, { headers });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new ApiError(body.message || `下载失败（HTTP ${response.status}）`, body.code || "HTTP");
+  }
+  const disposition = response.headers.get("content-disposition") || "";
+  const match = disposition.match(/filename\*=UTF-8''([^;]+)/);
+  const name = match ? decodeURIComponent(match[1]) : fallbackName;
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
+const EXPORT_LEDGER = `mutation ($input: ExportLedgerInput!) {
+  exportLedger(input: $input) { url errors { message } }
+}`;
+
+/** The 导出台账 button of a list: its ledger with the list's current filter. */
+export async function exportLedger(kind, filter, fallbackName) {
+  const { exportLedger: payload } = await gql(EXPORT_LEDGER, { input: { kind, filter } });
+  if (payload.errors.length) throw new ApiError(payload.errors[0].message, "REFUSED");
+  await download(payload.url, fallbackName);
+}

@@ -10,6 +10,7 @@ import * as cases from "./pages/cases.js";
 import * as meetings from "./pages/meetings.js";
 import * as workflow from "./pages/workflow.js";
 import * as briefings from "./pages/briefings.js";
+import * as imports from "./pages/imports.js";
 import * as calendar from "./pages/calendar.js";
 
 const ROUTES = [
@@ -25,6 +26,7 @@ const ROUTES = [
   [/^meetings\/(.+)$/, meetings.renderDetail],
   [/^workflow$/, workflow.render],
   [/^briefings$/, briefings.render],
+  [/^import$/, imports.render],
   [/^calendar$/, calendar.render],
 ];
 
@@ -36,6 +38,7 @@ const NAV = [
   ["#/meetings", "联席会议"],
   ["#/workflow", "流程图"],
   ["#/briefings", "工作通报"],
+  ["#/import", "清单导入", ["COORDINATOR", "ADMIN"]],
   ["#/calendar", "节假日安排", ["ADMIN"]],
 ];
 

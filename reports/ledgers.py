@@ -517,7 +517,10 @@ CASE_COLUMNS = (
     Column("结案方式", 14),
     Column("结案日期", 12, "date"),
     Column("履行记录", 40, "long"),
+    Column("申请执行人类型", 12),
 )
+"""The columns a case is imported from (reports/ledger_import.py) have the import's headers,
+so an exported case ledger can be imported again as it is."""
 
 
 async def _payments(ids: list[int]) -> dict[int, list[tuple[dt.date, int, str]]]:
@@ -580,6 +583,7 @@ async def write_case_ledger(
                     _label(ClosureMethod, row["closure_method"]) if row["closed_on"] else "",
                     row["closed_on"],
                     _payment_text(paid),
+                    _label(PartyKind, row["applicant_kind"]),
                 ]
             )
     _save(book, out)

@@ -21,6 +21,7 @@ from store.models import (
     AgendaItem,
     BankruptcyCase,
     EnforcementCase,
+    ImportBatch,
     JointMeeting,
     PerformanceRecord,
     Task,
@@ -171,6 +172,9 @@ class Loaders:
             _by_id(JointMeeting, scope_for(JointMeeting, viewer))
         )
         self.task_by_id: DataLoader[int, Task | None] = _loader(_by_id(Task, tasks))
+        self.import_batch_by_id: DataLoader[int, ImportBatch | None] = _loader(
+            _by_id(ImportBatch, Q())
+        )
         self.amount_performed_by_case_id: DataLoader[int, int] = _loader(_amount_performed)
         self.performance_records_by_case_id: DataLoader[int, list[PerformanceRecord]] = _loader(
             _grouped(PerformanceRecord, "case_id", Q(), order=("paid_on", "id"))

@@ -171,6 +171,13 @@ class EnforcementCase(Model):
         on_delete=fields.RESTRICT,
         description="who registered it (null for the command line and demo data)",
     )
+    import_batch: fields.ForeignKeyNullableRelation[ImportBatch] = fields.ForeignKeyField(
+        "models.ImportBatch",
+        related_name="enforcement_cases",
+        null=True,
+        on_delete=fields.RESTRICT,
+        description="the ledger import (清单式交办) that created it, null otherwise",
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -353,6 +360,13 @@ class Task(Model):
     workflow_key = fields.CharField(max_length=32, default="default")
     workflow_version = fields.IntField(default=1)
     closed_at = fields.DatetimeField(null=True)
+    import_batch: fields.ForeignKeyNullableRelation[ImportBatch] = fields.ForeignKeyField(
+        "models.ImportBatch",
+        related_name="tasks",
+        null=True,
+        on_delete=fields.RESTRICT,
+        description="the ledger import (清单式交办) that created it, null otherwise",
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -609,6 +623,34 @@ class OfficialCalendarChange(Model):
         indexes = (Index(fields=("year", "id")),)
 
 
+class ImportBatch(Model):
+    """One ledger import (清单式交办): who imported which file, and what it created.
+
+    Written in the transaction that stores the file's rows, so a batch exists
+    exactly when its rows do; ``sha256`` is unique, so the same file is never
+    imported twice. Each case and task the import created points at it.
+    """
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharField(max_length=16, description="cases, matters or decisions")
+    file_name = fields.CharField(max_length=255)
+    sha256 = fields.CharField(max_length=64, unique=True, description="of the file's bytes")
+    rows = fields.IntField(description="data rows in the file")
+    created = fields.IntField(description="records created (cases and tasks)")
+    imported_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account",
+        related_name="import_batches",
+        null=True,
+        on_delete=fields.RESTRICT,
+        description="null for the command line",
+    )
+    imported_at = fields.DatetimeField()
+
+    class Meta:
+        table = "import_batch"
+        ordering = ["id"]
+
+
 class Counter(Model):
     """A named gapless counter (task codes per year, briefing serials per year).
 
@@ -632,6 +674,7 @@ __all__ = [
     "Counter",
     "EnforcementCase",
     "IdempotencyKey",
+    "ImportBatch",
     "JointMeeting",
     "LoginAttempt",
     "OfficialCalendar",

@@ -74,6 +74,7 @@ __all__ = [
     "Announcement",
     "Subscription",
     "announce",
+    "announce_all",
     "close",
     "subscribe",
 ]
@@ -133,6 +134,22 @@ async def announce(event: TaskEvent, *, using_db: BaseDBAsyncClient) -> None:
         _hold_until_commit(using_db, [announcement])
     else:
         _hub.publish([announcement])
+
+
+async def announce_all(announcements: list[Announcement], *, using_db: BaseDBAsyncClient) -> None:
+    """Announce many events written on ``using_db`` at once (a ledger import's), once
+    its transaction commits: on PostgreSQL one statement NOTIFYs them all."""
+    if not announcements:
+        return
+    if using_db.capabilities.dialect == "postgres":
+        await using_db.execute_query(
+            "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload",
+            [CHANNEL, [announcement.encode() for announcement in announcements]],
+        )
+    elif isinstance(using_db, TransactionalDBClient):
+        _hold_until_commit(using_db, announcements)
+    else:
+        _hub.publish(announcements)
 
 
 def _hold_until_commit(

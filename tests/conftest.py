@@ -307,10 +307,22 @@ ACCOUNT_OF_OPERATION = {
 }
 
 
+#: Operations schemathesis cannot call, and why; tests elsewhere cover them.
+NOT_FUZZED = {
+    # its file is an Upload, sent as a multipart request (the GraphQL multipart request
+    # specification), which schemathesis neither generates ("Scalar type 'Upload' is not
+    # recognized") nor sends; tests/schema/test_ledger_import.py uploads files.
+    "Mutation.importLedger": "a multipart file upload",
+}
+
+
 def schemathesis_runs() -> list[Any]:
     """pytest params (account, schemathesis operation filter) covering every operation once:
-    the coordinator for all but :data:`ACCOUNT_OF_OPERATION`, then one run for each of those."""
-    others = [arg for name in ACCOUNT_OF_OPERATION for arg in ("--exclude-name", name)]
+    the coordinator for all but :data:`ACCOUNT_OF_OPERATION` (and :data:`NOT_FUZZED`), then
+    one run for each of those."""
+    others = [
+        arg for name in [*ACCOUNT_OF_OPERATION, *NOT_FUZZED] for arg in ("--exclude-name", name)
+    ]
     runs = [pytest.param("demo-coordinator", others, id="demo-coordinator")]
     for name, account in ACCOUNT_OF_OPERATION.items():
         runs.append(pytest.param(account, ["--include-name", name], id=name))

@@ -1,6 +1,7 @@
 // 执行案件 and 破产案件: lists with search and paging, and detail pages with their tasks.
 
 import { gql } from "../api.js";
+import { ledgerButton } from "./ledger.js";
 import {
   CLOSURE_LABELS, MATTER_LABELS, PAYMENT_LABELS, PROCEDURE_LABELS, SOURCE_LABELS,
   date, dateTime, facts, fill, h, money, queryString, stateBadge, table, warningBadge,
@@ -93,7 +94,7 @@ function taskTable(caption, list, withUnit) {
   );
 }
 
-export async function renderEnforcementList(page, { query: q }) {
+export async function renderEnforcementList(page, { query: q, notify }) {
   const filter = {};
   if (q.search) filter.search = q.search;
   if (q.closed) filter.closed = q.closed === "true";
@@ -107,6 +108,7 @@ export async function renderEnforcementList(page, { query: q }) {
   fill(page, 
     h("h1", {}, "涉党政机关执行案件"),
     searchForm("#/cases", q, "搜索（案号、申请执行人、案由）", closed),
+    ledgerButton("CASES", { enforcementCases: filter }, "涉党政机关执行案件台账.xlsx", notify),
     table(
       "执行案件列表",
       ["案号", "被执行单位", "执行法院", "执行标的", "已履行", "结案方式"],

@@ -1,6 +1,7 @@
 // 交办事项: the list with the API's filters, sort and paging, kept in the address.
 
 import { gql } from "../api.js";
+import { ledgerButton } from "./ledger.js";
 import {
   KIND_LABELS, STATE_LABELS, SUPERVISION_LABELS, WARNING_LABELS,
   date, fill, h, queryString, stateBadge, table, warningBadge,
@@ -54,7 +55,7 @@ function filterOf(q) {
   return filter;
 }
 
-export async function render(page, { query: q, viewer }) {
+export async function render(page, { query: q, viewer, notify }) {
   if (!unitsCache) unitsCache = (await gql(UNITS)).units.nodes;
   const variables = {
     filter: filterOf(q),
@@ -119,6 +120,7 @@ export async function render(page, { query: q, viewer }) {
     viewer.role === "UNIT_LIAISON" ? h("p", { class: "muted" }, `仅显示${viewer.unit.name}承办或配合的事项。`) : null,
     form,
     h("p", { class: "count", id: "task-count", role: "status" }, `符合条件的事项共 ${tasks.totalCount} 件`),
+    ledgerButton("TASKS", { tasks: filterOf(q) }, "交办事项台账.xlsx", notify),
     rows.length ? table("交办事项列表", ["编号", "事项", "责任单位", "状态", "办结时限", "预警", "督办"], rows) : h("p", { class: "empty" }, "没有符合条件的事项。"),
     pager,
   );

@@ -26,7 +26,12 @@ from schema.mutations.cases import (
     resolve_record_performance,
     resolve_reverse_performance,
 )
-from schema.mutations.ledgers import ExportLedgerPayload, resolve_export_ledger
+from schema.mutations.ledgers import (
+    ExportLedgerPayload,
+    ImportLedgerPayload,
+    resolve_export_ledger,
+    resolve_import_ledger,
+)
 from schema.mutations.meetings import (
     CreateJointMeetingPayload,
     RecordMeetingDecisionPayload,
@@ -52,6 +57,7 @@ from schema.permissions import (
     IsAdmin,
     IsAuthenticated,
     IsCoordinator,
+    IsCoordinatorOrAdmin,
     IsCoordinatorOrCourt,
 )
 
@@ -140,6 +146,13 @@ class Mutation:
         permission_classes=[IsAuthenticated],
         description="A 台账 as an .xlsx: the URL to download it from, holding exactly the rows "
         "the matching list shows you with `filter`.",
+    )
+    import_ledger: ImportLedgerPayload = strawberry.mutation(
+        resolver=resolve_import_ledger,
+        permission_classes=[IsCoordinatorOrAdmin],
+        description="Import a filled-in 清单 (.xlsx, multipart upload): every row checked with "
+        "the rules of the one-at-a-time mutations; with `dryRun` only checked. Stored all or "
+        "nothing: any problem and nothing is. The joint-meeting office and administrators.",
     )
     set_official_calendar: SetOfficialCalendarPayload = strawberry.mutation(
         resolver=resolve_set_official_calendar,

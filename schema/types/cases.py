@@ -11,6 +11,7 @@ from strawberry.relay import to_base64
 
 from schema.context import Info
 from schema.types.base import ModelNode, fk, fk_or_none, local_time
+from schema.types.imports import ImportBatchType, load_import_batch
 from schema.types.units import UnitType, load_unit
 from store import models
 from store.enums import BankruptcyProcedure, CaseSource, ClosureMethod, PartyKind, PaymentMethod
@@ -168,6 +169,13 @@ class EnforcementCaseType(ModelNode):
     async def performance_records(self, info: Info) -> list[PerformanceRecordType]:
         rows = await info.context.loaders.performance_records_by_case_id.load(self.row.id)
         return [PerformanceRecordType.from_model(row) for row in rows]
+
+    @strawberry.field(
+        description="The ledger import (清单式交办) that created it; null when registered "
+        "one at a time."
+    )
+    async def import_batch(self, info: Info) -> ImportBatchType | None:
+        return await load_import_batch(info, self.row)
 
     @strawberry.field(description="The tasks (交办事项) that work on this case.")
     async def tasks(self, info: Info) -> list[TaskRef]:

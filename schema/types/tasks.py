@@ -22,6 +22,7 @@ from schema.relay import (
 )
 from schema.types.base import ModelNode, fk, fk_or_none, local_time
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
+from schema.types.imports import ImportBatchType, load_import_batch
 from schema.types.meetings import JointMeetingType
 from schema.types.units import AccountType, UnitType, load_account, load_unit
 from store import models
@@ -225,6 +226,13 @@ class TaskType(ModelNode):
             meeting = await loaders.meeting_by_id.load(meeting_id)
             return JointMeetingType.from_model(meeting) if meeting else None
         return None
+
+    @strawberry.field(
+        description="The ledger import (清单式交办) that created it; null when registered "
+        "one at a time."
+    )
+    async def import_batch(self, info: Info) -> ImportBatchType | None:
+        return await load_import_batch(info, self.row)
 
     @strawberry.field(description="三色预警 as of today (Beijing time).")
     def warning(self, info: Info) -> TaskWarning:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Sum
@@ -28,8 +29,16 @@ from store.identifiers import (
     validate_uscc,
 )
 from store.inputs import column_length, money, multi_line, optional_single_line, single_line
-from store.models import Account, BankruptcyCase, EnforcementCase, PerformanceRecord
-from store.operations.common import UnitRef, check_date, parse_enum, resolve_unit
+from store.models import Account, BankruptcyCase, EnforcementCase, PerformanceRecord, Unit
+from store.operations.common import (
+    Checks,
+    UnitRef,
+    check_active,
+    check_date,
+    check_unit_kind,
+    parse_enum,
+    resolve_unit,
+)
 from workflow.engine import ORGAN_KINDS as engine_organ_kinds
 from workflow.money import format_fen
 
@@ -68,55 +77,102 @@ async def create_enforcement_case(
 ) -> EnforcementCase:
     """Validate and store a 涉党政机关执行案件."""
     today = today or dt.date.today()
-    parsed = parse_case_number(
-        data.case_number, field="caseNumber", allowed_types=ENFORCEMENT_TYPES, today=today
-    )
-    case_number = parsed.canonical()
-    basis = parse_basis(data.basis, field="basis", today=today)
-    applicant_kind = parse_enum(PartyKind, data.applicant_kind, field="applicantKind")
-    source = parse_enum(CaseSource, data.source, field="source")
-    amount_due_fen = money(data.amount_due, field="amountDue", allow_zero=False)
-    filed_on = check_date(data.filed_on, field="filedOn", not_after=today)
-    check_case_years(parsed, basis, filed_on)
-    applicant_name = single_line(
-        data.applicant_name,
-        field="applicantName",
-        max_length=column_length(EnforcementCase, "applicant_name"),
-    )
-    cause = single_line(
-        data.cause, field="cause", max_length=column_length(EnforcementCase, "cause")
-    )
-    batch = optional_single_line(
-        data.batch, field="batch", max_length=column_length(EnforcementCase, "batch")
-    )
+    checks = Checks()
+    checked = check_case_fields(data, today=today, checks=checks)
+    assert checked is not None  # the checks raise on the first failure
     court = await resolve_unit(
         data.court, field="courtId", kinds=(UnitKind.COURT,), active_only=True
     )
     respondent = await resolve_unit(
         data.respondent, field="respondentId", kinds=ORGAN_KINDS, active_only=True
     )
-    _check_court_matches(parsed, court.court_code)
+    columns = check_case_units(checked, court=court, respondent=respondent, checks=checks)
+    case_number = columns["case_number"]
 
     async def write(conn: BaseDBAsyncClient) -> EnforcementCase:
         if await EnforcementCase.filter(case_number=case_number).using_db(conn).exists():
             raise Duplicate("caseNumber", "enforcement case", case_number)
-        return await EnforcementCase.create(
-            case_number=case_number,
-            court=court,
-            applicant_name=applicant_name,
-            applicant_kind=applicant_kind,
-            respondent=respondent,
-            basis=basis.text,
-            cause=cause,
-            amount_due_fen=amount_due_fen,
-            filed_on=filed_on,
-            source=source,
-            batch=batch,
-            created_by=created_by,
-            using_db=conn,
-        )
+        return await EnforcementCase.create(**columns, created_by=created_by, using_db=conn)
 
     return await create_once(idempotency, EnforcementCase, write)
+
+
+@dataclass(frozen=True)
+class CheckedCase:
+    """An enforcement case's inputs once checked, before its units are known."""
+
+    number: CaseNumber
+    columns: dict[str, Any]
+
+
+def check_case_fields(
+    data: EnforcementCaseInput, *, today: dt.date, checks: Checks
+) -> CheckedCase | None:
+    """Every rule of a case's own fields (createEnforcementCase's and a ledger row's);
+    None when one failed and ``checks`` collects the failures."""
+    before = len(checks.failures)
+    parsed = checks(
+        lambda: parse_case_number(
+            data.case_number, field="caseNumber", allowed_types=ENFORCEMENT_TYPES, today=today
+        )
+    )
+    basis = checks(lambda: parse_basis(data.basis, field="basis", today=today))
+    applicant_kind = checks(
+        lambda: parse_enum(PartyKind, data.applicant_kind, field="applicantKind")
+    )
+    source = checks(lambda: parse_enum(CaseSource, data.source, field="source"))
+    amount_due_fen = checks(lambda: money(data.amount_due, field="amountDue", allow_zero=False))
+    filed_on = checks(lambda: check_date(data.filed_on, field="filedOn", not_after=today))
+    if parsed is not None and basis is not None and filed_on is not None:
+        number, judgment, filed = parsed, basis, filed_on
+        checks(lambda: check_case_years(number, judgment, filed))
+    applicant_name = checks(
+        lambda: single_line(
+            data.applicant_name,
+            field="applicantName",
+            max_length=column_length(EnforcementCase, "applicant_name"),
+        )
+    )
+    cause = checks(
+        lambda: single_line(
+            data.cause, field="cause", max_length=column_length(EnforcementCase, "cause")
+        )
+    )
+    batch = checks(
+        lambda: optional_single_line(
+            data.batch, field="batch", max_length=column_length(EnforcementCase, "batch")
+        )
+    )
+    if len(checks.failures) > before or parsed is None or basis is None:
+        return None
+    return CheckedCase(
+        parsed,
+        {
+            "case_number": parsed.canonical(),
+            "applicant_name": applicant_name,
+            "applicant_kind": applicant_kind,
+            "basis": basis.text,
+            "cause": cause,
+            "amount_due_fen": amount_due_fen,
+            "filed_on": filed_on,
+            "source": source,
+            "batch": batch,
+        },
+    )
+
+
+def check_case_units(
+    checked: CheckedCase, *, court: Unit, respondent: Unit, checks: Checks
+) -> dict[str, Any]:
+    """The rules between a case and its units: a court, an organ as the respondent, both
+    active, and the court's code inside the 案号; the case's columns with its units."""
+    checks(lambda: check_unit_kind(court, field="courtId", kinds=(UnitKind.COURT,)))
+    checks(lambda: check_active(court, field="courtId"))
+    checks(lambda: check_unit_kind(respondent, field="respondentId", kinds=ORGAN_KINDS))
+    checks(lambda: check_active(respondent, field="respondentId"))
+    if court.kind is UnitKind.COURT:
+        checks(lambda: _check_court_matches(checked.number, court.court_code))
+    return {**checked.columns, "court": court, "respondent": respondent}
 
 
 def _check_court_matches(number: CaseNumber, court_code: str | None) -> None:

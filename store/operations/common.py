@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from enum import Enum
 from typing import TypeVar
 
@@ -11,7 +11,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
 from store.enums import UnitKind
-from store.errors import NotFound, ValidationError
+from store.errors import NotFound, StoreError, ValidationError
 from store.inputs import bounded_list
 from store.models import Counter, Unit
 
@@ -19,6 +19,7 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 """No record of the mechanism predates this: an earlier date is a typing error."""
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 
 UnitRef = Unit | int | str
 """A unit given as the row, its id, or its code."""
@@ -45,6 +46,14 @@ async def resolve_unit(
         unit = await Unit.get_or_none(code=ref, using_db=using_db)
     if unit is None:
         raise NotFound(field, "unit", ref)
+    check_unit_kind(unit, field=field, kinds=kinds)
+    if active_only:
+        check_active(unit, field=field)
+    return unit
+
+
+def check_unit_kind(unit: Unit, *, field: str, kinds: Collection[UnitKind] | None) -> None:
+    """A ValidationError (``unit.kind``) naming ``field`` if ``unit`` is not of ``kinds``."""
     if kinds is not None and unit.kind not in kinds:
         allowed = "、".join(kind.label for kind in kinds)
         raise ValidationError(
@@ -52,9 +61,6 @@ async def resolve_unit(
             "unit.kind",
             f"{unit.name} is a {unit.kind.label}; expected a unit of kind {allowed}",
         )
-    if active_only:
-        check_active(unit, field=field)
-    return unit
 
 
 def check_active(unit: Unit, *, field: str) -> None:
@@ -144,6 +150,36 @@ async def next_number(key: str, *, using_db: BaseDBAsyncClient) -> int:
     await Counter.filter(key=key).using_db(using_db).update(value=F("value") + 1)
     counter = await Counter.get(key=key, using_db=using_db)
     return int(counter.value)
+
+
+async def take_numbers(key: str, count: int, *, using_db: BaseDBAsyncClient) -> int:
+    """Take ``count`` consecutive values of a gapless counter at once (a ledger import's
+    task codes); the first of them. As :func:`next_number`, inside the caller's
+    transaction."""
+    await Counter.get_or_create(key=key, defaults={"value": 0}, using_db=using_db)
+    await Counter.filter(key=key).using_db(using_db).update(value=F("value") + count)
+    counter = await Counter.get(key=key, using_db=using_db)
+    return int(counter.value) - count + 1
+
+
+class Checks:
+    """Runs an operation's checks: raising the first failure (one record through the
+    API), or, with ``collect``, keeping every failure to report them all (a ledger
+    import's row)."""
+
+    def __init__(self, *, collect: bool = False) -> None:
+        self.collect = collect
+        self.failures: list[StoreError] = []
+
+    def __call__(self, check: Callable[[], T]) -> T | None:
+        """``check()``, or None when it failed (and failures are being collected)."""
+        try:
+            return check()
+        except StoreError as err:
+            if not self.collect:
+                raise
+            self.failures.extend(err.failures())
+            return None
 
 
 def parse_enum(enum_type: type[E], value: object, *, field: str) -> E:

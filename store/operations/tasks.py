@@ -8,6 +8,7 @@ place an event row is written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,11 +27,15 @@ from store.models import (
     JointMeeting,
     Task,
     TaskEvent,
+    Unit,
 )
 from store.notify import announce
 from store.operations.common import (
+    Checks,
     UnitRef,
+    check_active,
     check_date,
+    check_unit_kind,
     next_number,
     parse_enum,
     resolve_unit,
@@ -84,21 +89,12 @@ async def create_task(
     With ``idempotency``, a retry of the same request returns the first task.
     """
     at = (at or utcnow()).astimezone(dt.UTC)
-    kind = parse_enum(TaskKind, data.kind, field="kind")
-    title = single_line(data.title, field="title", max_length=column_length(Task, "title"))
-    description = multi_line(data.description, field="description")
+    checks = Checks()
+    fields = check_task_fields(data, checks=checks)
+    assert fields is not None  # the checks raise on the first failure
+    kind, matter_type = fields["kind"], fields["matter_type"]
     assisting_refs = bounded_list(data.assisting_units, field="assistingUnitIds") or []
-    matter_type = (
-        parse_enum(MatterType, data.matter_type, field="matterType")
-        if data.matter_type is not None
-        else None
-    )
-    _check_subject(kind, data, matter_type)
-    responsible_ref = data.responsible_unit
-    if responsible_ref is None and kind is TaskKind.ENFORCEMENT and data.enforcement_case:
-        responsible_ref = data.enforcement_case.respondent_id  # type: ignore[attr-defined]
-    if responsible_ref is None and matter_type is not None:
-        responsible_ref = DEFAULT_OWNER[matter_type]
+    responsible_ref = default_responsible(data, kind, matter_type)
     if responsible_ref is None:
         raise ValidationError(
             "responsibleUnitId", "required", "name the responsible unit (责任单位)"
@@ -113,15 +109,8 @@ async def create_task(
     assisting = await resolve_units(
         assisting_refs, field="assistingUnitIds", active_only=True, using_db=using_db
     )
-    if any(unit.id == responsible.id for unit in assisting):
-        raise ValidationError(
-            "assistingUnitIds", "assisting.responsible", "the responsible unit cannot also assist"
-        )
-    due_on = (
-        check_date(data.due_on, field="dueOn", not_before=dt.date(2000, 1, 1))
-        if data.due_on is not None
-        else None
-    )
+    check_task_units(responsible, assisting, checks=checks)
+    title, description, due_on = fields["title"], fields["description"], fields["due_on"]
     # A task keeps the version it starts on: the latest one now.
     workflow = definition_for(kind.value)
 
@@ -159,6 +148,69 @@ async def create_task(
         return task
 
     return await create_once(idempotency, Task, write, using_db=using_db)
+
+
+def check_task_fields(data: TaskInput, *, checks: Checks) -> dict[str, Any] | None:
+    """Every rule of a task's own fields (createTask's and a ledger row's): its kind,
+    title, description, matter type, subject and due date; None when one failed and
+    ``checks`` collects the failures."""
+    before = len(checks.failures)
+    kind = checks(lambda: parse_enum(TaskKind, data.kind, field="kind"))
+    title = checks(
+        lambda: single_line(data.title, field="title", max_length=column_length(Task, "title"))
+    )
+    description = checks(lambda: multi_line(data.description, field="description"))
+    checks(lambda: bounded_list(data.assisting_units, field="assistingUnitIds"))
+    matter_type = (
+        checks(lambda: parse_enum(MatterType, data.matter_type, field="matterType"))
+        if data.matter_type is not None
+        else None
+    )
+    if kind is not None and len(checks.failures) == before:
+        known = kind
+        checks(lambda: _check_subject(known, data, matter_type))
+    due_on = None
+    if (due := data.due_on) is not None:
+        due_on = checks(lambda: check_date(due, field="dueOn", not_before=dt.date(2000, 1, 1)))
+    if len(checks.failures) > before:
+        return None
+    return {
+        "kind": kind,
+        "title": title,
+        "description": description,
+        "matter_type": matter_type,
+        "due_on": due_on,
+    }
+
+
+def default_responsible(
+    data: TaskInput, kind: TaskKind, matter_type: MatterType | None
+) -> UnitRef | None:
+    """The responsible unit named, or by default: an enforcement task's case's respondent
+    organ, a matter's type's usual owning department."""
+    responsible_ref = data.responsible_unit
+    if responsible_ref is None and kind is TaskKind.ENFORCEMENT and data.enforcement_case:
+        responsible_ref = data.enforcement_case.respondent_id  # type: ignore[attr-defined]
+    if responsible_ref is None and matter_type is not None:
+        responsible_ref = DEFAULT_OWNER[matter_type]
+    return responsible_ref
+
+
+def check_task_units(responsible: Unit, assisting: Sequence[Unit], *, checks: Checks) -> None:
+    """The rules of a task's units: who may be responsible, every one active, and the
+    responsible unit not also assisting."""
+    checks(lambda: check_unit_kind(responsible, field="responsibleUnitId", kinds=TASK_UNIT_KINDS))
+    checks(lambda: check_active(responsible, field="responsibleUnitId"))
+    for index, unit in enumerate(assisting):
+        checks(functools.partial(check_active, unit, field=f"assistingUnitIds.{index}"))
+    if any(unit.id == responsible.id for unit in assisting):
+        checks(_assisting_responsible)
+
+
+def _assisting_responsible() -> None:
+    raise ValidationError(
+        "assistingUnitIds", "assisting.responsible", "the responsible unit cannot also assist"
+    )
 
 
 def _check_subject(kind: TaskKind, data: TaskInput, matter_type: MatterType | None) -> None:

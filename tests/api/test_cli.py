@@ -192,6 +192,43 @@ def test_ledger_export_refuses_a_bad_filter(
     assert not (tmp_path / "x.xlsx").exists()
 
 
+def test_ledger_template_and_import_refuse_a_second_import_with_a_nonzero_status(
+    url: str, tmp_path: Path
+) -> None:
+    # given the demo data, its case ledger, and the decisions template filled in
+    assert fuyuan("migrate", url=url).returncode == 0
+    assert fuyuan("seed", "--demo", url=url).returncode == 0
+    cases = tmp_path / "cases.xlsx"
+    assert fuyuan("ledger", "export", "cases", "--out", str(cases), url=url).returncode == 0
+    template = tmp_path / "decisions.xlsx"
+    written = fuyuan("ledger", "template", "decisions", "--out", str(template), url=url)
+    assert written.returncode == 0, written.stderr
+    book = load_workbook(template)
+    assert book.sheetnames == ["议定事项", "选项", "填写说明"]
+    book["议定事项"].append(
+        ["开封市府院联动联席会议第2次会议", "清理涉党政机关执行积案", "KF-CZJ", None, None]
+    )
+    book.save(template)
+
+    # when the demo's own cases are imported again, and the decisions twice
+    again = fuyuan("ledger", "import", "cases", str(cases), "--dry-run", url=url)
+    checked = fuyuan("ledger", "import", "decisions", str(template), "--dry-run", url=url)
+    first = fuyuan("ledger", "import", "decisions", str(template), url=url)
+    second = fuyuan("ledger", "import", "decisions", str(template), url=url)
+
+    # then every case is a duplicate, the decisions import once
+    assert again.returncode == 1
+    assert again.stderr.count("DUPLICATE\t") == 60
+    assert "共60个问题，未导入任何记录" in again.stderr
+    assert "DUPLICATE\t「执行案件台账」第3行「案号」：" in again.stderr
+    assert checked.returncode == 0, checked.stderr
+    assert "1行均可导入，将新建1条记录（试导入，未保存）" in checked.stdout
+    assert first.returncode == 0, first.stderr
+    assert "已导入1行，新建1条记录（导入批次1）" in first.stdout
+    assert second.returncode == 1
+    assert "不能重复导入" in second.stderr
+
+
 def test_production_refuses_a_short_secret_key(url: str) -> None:
     done = fuyuan("migrate", url=url, FUYUAN_ENV="production", FUYUAN_SECRET_KEY="too-short")
     assert done.returncode == 2

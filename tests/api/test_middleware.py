@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -102,6 +103,32 @@ async def test_a_chunked_body_over_the_cap_is_refused_with_413(client: httpx.Asy
     )
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_a_file_upload_has_its_own_larger_cap(empty_database_url: str) -> None:
+    # given a 2 KiB cap on requests and an 8 KiB cap on multipart ones (importLedger's file)
+    settings = settings_for(empty_database_url, max_body_bytes=2048, max_upload_bytes=8192)
+    operations = json.dumps({"query": "{ __typename }", "variables": {}})
+
+    async with running(settings) as client:
+
+        async def upload(size: int) -> httpx.Response:
+            return await client.post(
+                "/graphql",
+                data={"operations": operations, "map": "{}"},
+                files={"0": ("x.xlsx", b"x" * size, "application/octet-stream")},
+            )
+
+        # when a 4 KiB file is sent, and a 16 KiB one
+        small, large = await upload(4096), await upload(16384)
+    # then the first is read, the second refused with the upload's cap
+    assert small.status_code == 200, small.text
+    assert small.json()["data"] == {"__typename": "Query"}
+    assert large.status_code == 413
+    assert large.json()["errors"][0]["extensions"] == {
+        "code": "PAYLOAD_TOO_LARGE",
+        "maxBytes": 8192,
+    }
 
 
 async def test_cors_is_closed_without_an_allow_list(client: httpx.AsyncClient) -> None:

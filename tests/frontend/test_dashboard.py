@@ -305,6 +305,56 @@ def test_a_coordinator_generates_issues_and_downloads_a_briefing(
     tab.close()
 
 
+def _cases_file(path: Path, respondent: str) -> Path:
+    from tests.schema.test_ledger_import import case_row, cases_file
+
+    path.write_bytes(cases_file(case_row(96001, respondent=respondent)))
+    return path
+
+
+def test_a_coordinator_checks_imports_a_list_and_exports_the_ledger(
+    browser: Any, server: str, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    page = tab.page
+    tab.go("import", "清单导入")
+    # the template downloads
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载模板").click()
+    template = tmp_path / "template.xlsx"
+    info.value.save_as(template)
+    assert load_workbook(template).sheetnames[0] == "执行案件"
+    # a list naming a unit that does not exist: the dry run shows the problem, nothing more
+    page.get_by_label("清单文件（.xlsx）").set_input_files(
+        str(_cases_file(tmp_path / "bad.xlsx", "开封市财政厅"))
+    )
+    page.get_by_role("button", name="试导入（只检查）").click()
+    page.get_by_text("共 1 个问题，未导入任何记录。").wait_for()
+    assert "第2行「被执行人」" in page.locator("#import-result table").inner_text()
+    assert page.get_by_role("button", name="正式导入").is_disabled()
+    # the corrected list passes the dry run, then imports
+    page.get_by_label("清单文件（.xlsx）").set_input_files(
+        str(_cases_file(tmp_path / "good.xlsx", "KF-CZJ"))
+    )
+    page.get_by_role("button", name="试导入（只检查）").click()
+    page.get_by_text("检查通过：1 行均可导入，将新建 2 条记录。", exact=False).wait_for()
+    page.get_by_role("button", name="正式导入").click()
+    page.get_by_text("已导入「good.xlsx」：1 行，新建 2 条记录", exact=False).wait_for()
+    # the case ledger, searched for it, holds the imported case
+    tab.go("cases?search=96001", "涉党政机关执行案件")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="导出台账").click()
+    ledger = tmp_path / "ledger.xlsx"
+    info.value.save_as(ledger)
+    sheet = load_workbook(ledger).active
+    assert sheet is not None
+    numbers = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert numbers == ["（2024）豫02执96001号"]
+    tab.close()
+
+
 PAGES: list[tuple[str, str]] = [
     # (fragment, its heading)
     ("", "总览"),
@@ -315,6 +365,7 @@ PAGES: list[tuple[str, str]] = [
     ("meetings", "联席会议"),
     ("workflow?kind=ENFORCEMENT", "办理流程：涉党政机关执行案件"),
     ("briefings", "工作通报"),
+    ("import", "清单导入"),
 ]
 
 FIRST_LINK_PAGES: list[tuple[str, str]] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -39,6 +40,27 @@ class Api:
         headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
         response = await self.http.post(
             "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def upload(
+        self, query: str, file: bytes, *, name: str = "清单.xlsx", **variables: Any
+    ) -> dict[str, Any]:
+        """``query`` as a GraphQL multipart request, ``file`` as ``variables.input.file``."""
+        if self.username is not None and self.token is None:
+            self.token = await _login(self.http, self.username)
+        headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        variables["input"] = {**variables.get("input", {}), "file": None}
+        response = await self.http.post(
+            "/graphql",
+            data={
+                "operations": json.dumps({"query": query, "variables": variables}),
+                "map": json.dumps({"0": ["variables.input.file"]}),
+            },
+            files={"0": (name, file, "application/octet-stream")},
+            headers=headers,
         )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()

@@ -435,6 +435,18 @@ async def export_ledger(api: Api, t: Targets, task: Task) -> str:
     return OK if task.code in codes else HIDDEN
 
 
+async def import_ledger(api: Api, t: Targets, task: Task) -> str:
+    # a dry run of a 清单 of one case of the task's unit's (nothing is stored)
+    from tests.schema.test_ledger_import import case_row, cases_file
+
+    body = await api.upload(
+        _mutation("importLedger", "ImportLedgerInput", "problemCount errors { code }"),
+        cases_file(case_row(95000 + task.id, respondent=t.unit.code)),
+        input={"kind": "CASES", "dryRun": True},
+    )
+    return _outcome(body, "importLedger", lambda v: v["problemCount"] == 0)
+
+
 async def progress(api: Api, t: Targets, task: Task) -> str:
     # counted: the figures as of the task's creation hold one more task than a
     # microsecond before (scoped to its unit, kind and day, so that's the task)
@@ -519,6 +531,9 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
     # a ledger holds what the list shows (docs/operations.md, Ledgers)
     export_ledger: {"coordinator": (A, A), "court": (A, HIDDEN), "unit": (A, HIDDEN),
                     "leader": (A, A), "admin": (HIDDEN, HIDDEN), "anonymous": (U, U)},
+    # 清单式交办 is the office's; administrators load lists too (docs/access.md)
+    import_ledger: {"coordinator": (A, A), "court": (F, F), "unit": (F, F),
+                    "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
     # the calendar is everyone's to read, the administrator's to enter (issue 14)
     official_calendar: {"coordinator": (A, A), "court": (A, A), "unit": (A, A),
                         "leader": (A, A), "admin": (A, A), "anonymous": (U, U)},
