@@ -50,8 +50,10 @@ __all__ = [
 #: COURT: a COURT_LIAISON of the task's court.
 ROLE_TOKENS = frozenset({"COORDINATOR", "RESPONSIBLE_UNIT", "COURT"})
 
-#: Inputs an action may require.
-INPUTS = frozenset({"comment", "evidence", "due_on"})
+#: Inputs an action may require. ``listing_comment`` is a comment required only
+#: when the action lists the task 挂牌 (supervise from 重点: a leadership decision
+#: the office words); ``summoned_on`` the day of a 约谈.
+INPUTS = frozenset({"comment", "evidence", "due_on", "listing_comment", "summoned_on"})
 
 #: Guards the engine knows how to evaluate (see ``workflow.engine``).
 GUARDS = frozenset(
@@ -62,6 +64,7 @@ GUARDS = frozenset(
         "performance_complete",
         "not_yet_confirmed",
         "below_listed",
+        "extension_pending",
     }
 )
 

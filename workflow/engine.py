@@ -19,6 +19,12 @@ a closure step's ``closureMethod``, ``grounds``, ``settlementAmountFen``,
 ``rulingNumber`` and ``confirmedClosureMethod``; leaving a paused state
 (resume, reject_closure) also records ``pausedSince`` and
 ``pausedWorkingDays`` beside ``previousDueOn`` and ``dueOn`` (``workflow.clocks``).
+改派 (reassign) records ``previousResponsibleUnitId`` and
+``responsibleUnitId``, and, when the assisting units change,
+``previousAssistingUnitIds`` and ``assistingUnitIds``; 不予延期
+(refuse_extension) and 延期 (extend) answering a request record
+``requestedDueOn``; 约谈 (summon) ``summonedOn`` and ``summonedUnitId`` (the
+responsible unit whose leader is summoned).
 """
 
 from __future__ import annotations
@@ -54,6 +60,9 @@ __all__ = [
     "FACT_ENFORCEMENT",
     "FACT_OPEN_DEPENDENCIES",
     "FACT_PAUSED_SINCE",
+    "FACT_PENDING_EXTENSION",
+    "LISTING_INPUT",
+    "REASSIGN_ACTION",
     "GUARD_CHECKS",
     "GUARD_FACTS",
     "ORGAN_KINDS",
@@ -63,6 +72,7 @@ __all__ = [
     "ClosureRequest",
     "Decision",
     "EnforcementFacts",
+    "Reassignment",
     "TaskSnapshot",
     "actor_roles",
     "applied",
@@ -118,9 +128,21 @@ ASSIGN_ACTION = "assign"
 #: extend moves it, request_extension asks for a new one (both required).
 DUE_ON_ACTIONS = (ASSIGN_ACTION, "extend", "request_extension")
 
+#: 改派: the action that may hand a returned task to another responsible unit.
+REASSIGN_ACTION = "reassign"
+
+#: The input that a supervise needs only when it lists the task 挂牌 (LISTED):
+#: 挂牌督办 is a leadership decision, recorded with the office's words.
+LISTING_INPUT = "listing_comment"
+
 #: Field names of the inputs, as the API spells them, in the order they are
 #: checked: the input that is the point of the action before the comment.
-_INPUT_FIELDS = {"due_on": "dueOn", "evidence": "evidence", "comment": "comment"}
+_INPUT_FIELDS = {
+    "due_on": "dueOn",
+    "summoned_on": "summonedOn",
+    "evidence": "evidence",
+    "comment": "comment",
+}
 
 
 @dataclass(frozen=True)
@@ -200,6 +222,18 @@ class EnforcementFacts:
 
 
 @dataclass(frozen=True)
+class Reassignment:
+    """What a 改派 (reassign) names: the new responsible unit and, optionally, the
+    new assisting units (None: they stay), already checked by the caller (known,
+    active, of a kind that takes tasks). ``previous_assisting_unit_ids`` are the
+    assisting units before, for the event."""
+
+    responsible_unit_id: int
+    assisting_unit_ids: tuple[int, ...] | None = None
+    previous_assisting_unit_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class TaskSnapshot:
     """A task as the engine sees it, loaded by the persistence layer."""
 
@@ -215,6 +249,9 @@ class TaskSnapshot:
     open_dependencies: tuple[str, ...] = ()
     enforcement: EnforcementFacts | None = None
     paused_since: datetime.date | None = None
+    #: The due date a request for extension asks for, while nobody has answered it
+    #: (延期 grants it, 不予延期 refuses it); None when no request is pending.
+    pending_extension_due_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +266,9 @@ class Decision:
         state_changed: whether the state changes.
         due_on: the new due date, if the action moves it (``extend``).
         supervision_level: the new supervision level, if the action raises it.
+        responsible_unit_id: the new responsible unit, if the action changes it
+            (改派 to another unit).
+        assisting_unit_ids: the new assisting units, if the action replaces them.
         payload: what the event records (see the module docstring).
     """
 
@@ -238,6 +278,8 @@ class Decision:
     state_changed: bool
     due_on: datetime.date | None = None
     supervision_level: str | None = None
+    responsible_unit_id: int | None = None
+    assisting_unit_ids: tuple[int, ...] | None = None
     payload: dict[str, Any] = field(default_factory=dict)
 
 
@@ -254,7 +296,17 @@ FACT_ENFORCEMENT = "enforcement"
 FACT_COURT = "court_unit_id"
 #: The day the task entered the paused state it is in (``workflow.clocks``).
 FACT_PAUSED_SINCE = "paused_since"
-FACTS = frozenset({FACT_OPEN_DEPENDENCIES, FACT_ENFORCEMENT, FACT_COURT, FACT_PAUSED_SINCE})
+#: The due date an unanswered request for extension asks for.
+FACT_PENDING_EXTENSION = "pending_extension_due_on"
+FACTS = frozenset(
+    {
+        FACT_OPEN_DEPENDENCIES,
+        FACT_ENFORCEMENT,
+        FACT_COURT,
+        FACT_PAUSED_SINCE,
+        FACT_PENDING_EXTENSION,
+    }
+)
 
 #: The guards, by the name definitions use.
 GUARD_CHECKS: dict[str, _Check] = {}
@@ -382,6 +434,16 @@ def _below_listed(task: TaskSnapshot) -> _Refusal | None:
         return (
             "a supervision level below 挂牌 (LISTED)",
             "the task is already 挂牌 (LISTED), the highest level",
+        )
+    return None
+
+
+@_guard("extension_pending", FACT_PENDING_EXTENSION)
+def _extension_pending(task: TaskSnapshot) -> _Refusal | None:
+    if task.pending_extension_due_on is None:
+        return (
+            "a pending request for extension (申请延期) to answer",
+            "the responsible unit has asked for no extension, or it has been answered",
         )
     return None
 
@@ -579,6 +641,8 @@ def decide(
     today: datetime.date | None = None,
     closure: ClosureRequest | None = None,
     calendar: WorkingCalendar | None = None,
+    reassignment: Reassignment | None = None,
+    summoned_on: datetime.date | None = None,
 ) -> Decision:
     """Decide what ``actor`` taking ``action`` on ``task`` does.
 
@@ -600,6 +664,10 @@ def decide(
             working days a pause took when the action ends it (resume,
             reject_closure: see ``workflow.clocks``). Without it, or without
             ``today`` or the snapshot's ``paused_since``, the due date stays.
+        reassignment: the unit (and assisting units) a 改派 hands the task to;
+            without it the task goes back to the unit it had. Refused for any
+            other action.
+        summoned_on: the day of a 约谈 (summon, required); not after ``today``.
 
     Raises:
         InvalidTransition: the action is unknown or not possible from the state.
@@ -618,11 +686,29 @@ def decide(
         raise InvalidTransition(action, task.state, definition.actions_from(task.state))
     if not step.roles & actor_roles(task, actor):
         raise Forbidden(action, actor.role, actor.unit_id, sorted(step.roles))
+    if reassignment is not None and action != REASSIGN_ACTION:
+        raise InvalidInput(
+            "responsibleUnitId",
+            f"{action} takes no responsibleUnitId: only {REASSIGN_ACTION} (改派) hands a "
+            "task to another unit",
+        )
     given = {"comment": comment, "evidence": evidence}
+    dates = {"due_on": due_on, "summoned_on": summoned_on}
     for name in (n for n in _INPUT_FIELDS if n in step.requires):
-        missing = due_on is None if name == "due_on" else _blank(given[name])
+        missing = dates[name] is None if name in dates else _blank(given[name])
         if missing:
             raise MissingInput(_INPUT_FIELDS[name], action)
+    if (
+        LISTING_INPUT in step.requires
+        and task.supervision_level != SupervisionLevel.LISTED  # the guard refuses that
+        and escalate(task.supervision_level) == SupervisionLevel.LISTED
+        and _blank(comment)
+    ):
+        raise MissingInput("comment", f"{action} to 挂牌 (LISTED), a leadership decision")
+    if summoned_on is not None and today is not None and summoned_on > today:
+        raise InvalidInput(
+            "summonedOn", f"summonedOn {summoned_on.isoformat()} is in the future"
+        )
     task = _with_closure_request(task, action, closure)
     if "due_on" in step.requires and due_on is not None:
         _check_due_on(action, task, due_on, today)
@@ -677,8 +763,27 @@ def decide(
         elif action == "request_extension" and due_on is not None:
             payload["requestedDueOn"] = due_on.isoformat()
             payload["dueOn"] = task.due_on.isoformat() if task.due_on else None
+        elif action == "refuse_extension" and task.pending_extension_due_on is not None:
+            payload["requestedDueOn"] = task.pending_extension_due_on.isoformat()
+            payload["dueOn"] = task.due_on.isoformat() if task.due_on else None
+        elif action == "summon" and summoned_on is not None:
+            payload["summonedOn"] = summoned_on.isoformat()
+            payload["summonedUnitId"] = task.responsible_unit_id
         elif action == "confirm_performance":
             payload["performanceConfirmed"] = True
+        if action == "extend" and task.pending_extension_due_on is not None:
+            payload["requestedDueOn"] = task.pending_extension_due_on.isoformat()
+    new_unit: int | None = None
+    new_assisting: tuple[int, ...] | None = None
+    if action == REASSIGN_ACTION and reassignment is not None:
+        payload["previousResponsibleUnitId"] = task.responsible_unit_id
+        payload["responsibleUnitId"] = reassignment.responsible_unit_id
+        if reassignment.responsible_unit_id != task.responsible_unit_id:
+            new_unit = reassignment.responsible_unit_id
+        if reassignment.assisting_unit_ids is not None:
+            new_assisting = reassignment.assisting_unit_ids
+            payload["previousAssistingUnitIds"] = list(reassignment.previous_assisting_unit_ids)
+            payload["assistingUnitIds"] = list(new_assisting)
     return Decision(
         action=action,
         from_state=task.state,
@@ -686,6 +791,8 @@ def decide(
         state_changed=to_state != task.state,
         due_on=new_due,
         supervision_level=new_level,
+        responsible_unit_id=new_unit,
+        assisting_unit_ids=new_assisting,
         payload=payload,
     )
 
@@ -714,14 +821,21 @@ def applied(task: TaskSnapshot, decision: Decision) -> TaskSnapshot:
         enforcement = replace(
             enforcement, performance_confirmed=True, confirmed_method=enforcement.method
         )
+    pending = task.pending_extension_due_on
+    if decision.action == "request_extension" and "requestedDueOn" in decision.payload:
+        pending = datetime.date.fromisoformat(str(decision.payload["requestedDueOn"]))
+    elif decision.action in ("extend", "refuse_extension"):
+        pending = None
     return replace(
         task,
         state=decision.to_state,
         version=task.version + 1,
         due_on=decision.due_on or task.due_on,
         supervision_level=decision.supervision_level or task.supervision_level,
+        responsible_unit_id=decision.responsible_unit_id or task.responsible_unit_id,
         enforcement=enforcement,
         paused_since=None,
+        pending_extension_due_on=pending,
     )
 
 

@@ -21,10 +21,12 @@ briefing's overdue list, and ``tests/store/test_warning_sql.py`` checks that
 the SQL and :func:`warning_for` give every task the same colour.
 
 The sweep (``fuyuan sweep``) raises the supervision level (督办等级) of overdue
-tasks by how many working days they are overdue (see
-:data:`KEY_AFTER_WORKING_DAYS`, :data:`LISTED_AFTER_WORKING_DAYS`). It only ever
-raises a level, never lowers one, so running it twice changes nothing the second
-time.
+tasks 一般 → 重点 (:data:`KEY_AFTER_WORKING_DAYS`). It never sets 挂牌 (LISTED):
+挂牌督办 is a leadership decision, a coordinator's ``supervise`` with a comment.
+The tasks overdue long enough to deserve it (:data:`LISTED_AFTER_WORKING_DAYS`)
+are listed as candidates (:func:`listing_candidates`) for the office to decide
+on. It only ever raises a level, never lowers one, so running it twice changes
+nothing the second time.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ __all__ = [
     "YELLOW_SHARE",
     "Escalation",
     "Judgement",
+    "ListingCandidate",
     "SupervisionLevel",
     "SweepItem",
     "SweepPlan",
@@ -60,6 +63,7 @@ __all__ = [
     "is_overdue",
     "judge_warning",
     "level_for_overdue",
+    "listing_candidates",
     "missing_reason",
     "sweep_decisions",
     "sweep_plan",
@@ -90,8 +94,12 @@ FINISHED_STATES = frozenset(default_definition().terminal_states)
 #: An open task overdue by at least this many working days is at least KEY 重点.
 KEY_AFTER_WORKING_DAYS = 1
 
-#: An open task overdue by at least this many working days is LISTED 挂牌.
+#: An open task overdue by at least this many working days is a candidate for
+#: 挂牌 (LISTED), which only a coordinator sets (:func:`listing_candidates`).
 LISTED_AFTER_WORKING_DAYS = 10
+
+#: The highest level the sweep sets by itself.
+SWEEP_CEILING = "KEY"
 
 #: States the sweep leaves alone although open: a draft has not been assigned
 #: to anyone yet, and supervising it is not an action the workflow offers.
@@ -418,6 +426,64 @@ class Escalation:
     missing: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class ListingCandidate:
+    """An overdue task the office may list 挂牌: late by ``working_days_overdue`` (at
+    least that many, when ``missing`` names years without an official calendar)."""
+
+    task_id: int
+    code: str
+    supervision_level: SupervisionLevel
+    due_on: datetime.date
+    working_days_overdue: int
+    missing: tuple[int, ...] = ()
+
+
+def listing_candidates(
+    tasks: Iterable[SweepItem],
+    today: datetime.date,
+    calendar: WorkingCalendar,
+    *,
+    definition: Definition | None = None,
+) -> list[ListingCandidate]:
+    """The tasks of ``tasks`` that are candidates for 挂牌 on ``today``, in their order.
+
+    A candidate is open (not a draft, not paused), below 挂牌, and overdue by at
+    least :data:`LISTED_AFTER_WORKING_DAYS` working days (the known ones, when the
+    days take in a year without an official calendar: never guessed). The sweep
+    prints them and ``Query.listingCandidates`` returns them; neither lists a task.
+
+    Example:
+        >>> from workflow.calendar import default_calendar
+        >>> item = SweepItem(1, "FY-2026-0001", "IN_PROGRESS", datetime.date(2026, 10, 9), "KEY")
+        >>> [c.working_days_overdue for c in listing_candidates(
+        ...     [item], datetime.date(2026, 10, 30), default_calendar())]
+        [15]
+    """
+    definition = definition or default_definition()
+    found = []
+    for task in tasks:
+        if task.due_on is None or today <= task.due_on:
+            continue
+        if definition.is_terminal(task.state) or task.state in SWEEP_SKIPS_STATES:
+            continue
+        if task.supervision_level == SupervisionLevel.LISTED:
+            continue
+        late = calendar.span(task.due_on, today)
+        if late.known >= LISTED_AFTER_WORKING_DAYS:
+            found.append(
+                ListingCandidate(
+                    task_id=task.task_id,
+                    code=task.code,
+                    supervision_level=SupervisionLevel(task.supervision_level),
+                    due_on=task.due_on,
+                    working_days_overdue=late.known,
+                    missing=late.missing,
+                )
+            )
+    return found
+
+
 def level_for_overdue(working_days_overdue: int) -> SupervisionLevel:
     """The lowest supervision level a task this many working days overdue should have."""
     if working_days_overdue >= LISTED_AFTER_WORKING_DAYS:
@@ -467,7 +533,9 @@ def sweep_plan(
 
     Only open tasks (not drafts, not paused) past their due date are considered; a task is
     escalated only if its current level is below the level its working days
-    overdue call for. Applying the result and sweeping again gives nothing.
+    overdue call for, and never beyond 重点 (:data:`SWEEP_CEILING`): 挂牌 is the
+    office's decision (:func:`listing_candidates`). Applying the result and
+    sweeping again gives nothing.
 
     Where the days overdue take in a year without an official calendar, the
     known working days are a lower bound and the known ones plus every missing
@@ -487,7 +555,7 @@ def sweep_plan(
         if definition.is_terminal(task.state) or task.state in SWEEP_SKIPS_STATES:
             continue
         late = calendar.span(task.due_on, today)
-        target = level_for_overdue(late.known)
+        target = _capped(level_for_overdue(late.known))
         current = SupervisionLevel(task.supervision_level)
         if target.rank > current.rank:
             escalations.append(
@@ -502,12 +570,18 @@ def sweep_plan(
             )
         reached = max(target, current, key=lambda level: level.rank)
         # at most every missing day a working day: the highest level it may call for
-        highest = level_for_overdue(late.known + late.missing_days)
+        highest = _capped(level_for_overdue(late.known + late.missing_days))
         if late.missing and highest.rank > reached.rank:
             skipped.append(SweepSkip(task.task_id, task.code, reached, late.known, late.missing))
         else:
             judged += 1
     return SweepPlan(escalations, skipped, judged)
+
+
+def _capped(level: SupervisionLevel) -> SupervisionLevel:
+    """``level``, or 重点 if higher: the sweep never lists a task 挂牌 by itself."""
+    ceiling = SupervisionLevel(SWEEP_CEILING)
+    return ceiling if level.rank > ceiling.rank else level
 
 
 def sweep_decisions(

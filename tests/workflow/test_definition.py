@@ -133,7 +133,14 @@ def test_side_actions_stay_out_of_the_graph() -> None:
     d = default_definition()
 
     edge_actions = {key for _, _, key in d.graph.edges(keys=True)}
-    assert set(d.side_actions) == {"supervise", "request_extension", "extend"}
+    assert set(d.side_actions) == {
+        "supervise",
+        "request_extension",
+        "extend",
+        "refuse_extension",
+        "urge",
+        "summon",
+    }
     assert not edge_actions & set(d.side_actions)
     assert "DRAFT" not in d.side_actions["supervise"].sources
     assert d.side_actions["request_extension"].requires == {"due_on", "comment"}

@@ -42,6 +42,7 @@ INPUTS: dict[str, Any] = {
     "comment": "已按要求办理",
     "evidence": "履行凭证.pdf",
     "due_on": datetime.date(2026, 4, 30),
+    "summoned_on": datetime.date(2026, 3, 20),
 }
 
 
@@ -670,7 +671,7 @@ def test_leaders_and_admins_get_no_buttons(who: str, state: str) -> None:
         pytest.param(
             "ASSIGNED",
             "coordinator",
-            ["cancel", "supervise", "extend"],
+            ["cancel", "supervise", "extend", "urge", "summon"],
             id="assigned-coordinator",
         ),
         pytest.param(
@@ -691,8 +692,10 @@ def test_available_actions_are_the_buttons(state: str, who: str, actions: list[s
 def test_supervision_climbs_to_listed_and_stops() -> None:
     snapshot = task("IN_PROGRESS")
     levels = []
-    for _ in range(2):
-        decision = decide(default_definition(), snapshot, "supervise", ACTORS["coordinator"])
+    for comment in (None, "经领导研究，挂牌督办"):
+        decision = decide(
+            default_definition(), snapshot, "supervise", ACTORS["coordinator"], comment=comment
+        )
         assert decision.supervision_level is not None
         levels.append(decision.supervision_level)
         snapshot = dataclasses.replace(snapshot, supervision_level=decision.supervision_level)
@@ -889,6 +892,7 @@ def snapshots(draw: st.DrawFn, state: str, kind: str) -> TaskSnapshot:
         supervision_level=draw(st.sampled_from(["NORMAL", "KEY", "LISTED"])),
         open_dependencies=draw(st.sampled_from([(), ("FY-2026-0002",)])),
         enforcement=facts,
+        pending_extension_due_on=draw(st.sampled_from([None, datetime.date(2026, 5, 29)])),
     )
 
 

@@ -18,6 +18,7 @@ from workflow.warnings import (
     escalate,
     is_overdue,
     judge_warning,
+    listing_candidates,
     sweep_decisions,
     warning_for,
     warning_windows,
@@ -289,7 +290,11 @@ def test_sweep_escalates_overdue_tasks_by_working_days_overdue(
     assert [(e.code, e.from_level, e.to_level, e.working_days_overdue) for e in escalations] == [
         ("FY-2026-0001", "NORMAL", "KEY", 1),
         ("FY-2026-0002", "NORMAL", "KEY", 9),
-        ("FY-2026-0003", "KEY", "LISTED", LISTED_AFTER_WORKING_DAYS),
+    ]
+    # 挂牌 is the office's decision: the task 10 working days late is a candidate
+    candidates = listing_candidates(tasks, TODAY, calendar)
+    assert [(c.code, c.supervision_level, c.working_days_overdue) for c in candidates] == [
+        ("FY-2026-0003", "KEY", LISTED_AFTER_WORKING_DAYS),
     ]
 
 
