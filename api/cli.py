@@ -57,7 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     seed.set_defaults(run=_seed)
 
     sweep = commands.add_parser(
-        "sweep", help="raise the supervision level of overdue tasks (safe to run repeatedly)"
+        "sweep",
+        help="raise the supervision level of overdue tasks to 重点 and list the candidates "
+        "for 挂牌 (safe to run repeatedly)",
     )
     sweep.add_argument("--today", type=_date, help="judge lateness as of this day (YYYY-MM-DD)")
     sweep.set_defaults(run=_sweep)
@@ -304,6 +306,17 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
                 f"(late by at least {skip.at_least_working_days} working days; {skip.reason})"
             )
         print(f"fuyuan: {len(outcome.applied)} task(s) escalated")
+        # 挂牌 is the office's decision: the sweep names the candidates, never lists them
+        for candidate in outcome.candidates:
+            judged = candidate.judgement
+            at_least = "at least " if judged.missing else ""
+            print(
+                f"{judged.code}: candidate for 挂牌 ({judged.supervision_level.label_zh}, "
+                f"{at_least}{judged.working_days_overdue} working days overdue; "
+                f"a coordinator decides with supervise and a comment)"
+            )
+        if outcome.candidates:
+            print(f"fuyuan: {len(outcome.candidates)} candidate(s) for 挂牌")
         if outcome.skipped:
             print(
                 f"fuyuan: {len(outcome.skipped)} overdue task(s) could not be judged: "

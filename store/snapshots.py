@@ -42,6 +42,7 @@ def task_snapshot(
     open_dependencies: tuple[str, ...] = (),
     enforcement: EnforcementFacts | None = None,
     paused_since: dt.date | None = None,
+    pending_extension_due_on: dt.date | None = None,
 ) -> TaskSnapshot:
     """``task`` as the engine sees it, with the facts the caller loaded."""
     return TaskSnapshot(
@@ -57,4 +58,5 @@ def task_snapshot(
         open_dependencies=open_dependencies,
         enforcement=enforcement,
         paused_since=paused_since,
+        pending_extension_due_on=pending_extension_due_on,
     )

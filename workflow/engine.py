@@ -61,11 +61,11 @@ __all__ = [
     "FACT_OPEN_DEPENDENCIES",
     "FACT_PAUSED_SINCE",
     "FACT_PENDING_EXTENSION",
-    "LISTING_INPUT",
-    "REASSIGN_ACTION",
     "GUARD_CHECKS",
     "GUARD_FACTS",
+    "LISTING_INPUT",
     "ORGAN_KINDS",
+    "REASSIGN_ACTION",
     "REQUEST_CLOSURE_ACTION",
     "RULING_METHODS",
     "Actor",
@@ -706,9 +706,7 @@ def decide(
     ):
         raise MissingInput("comment", f"{action} to 挂牌 (LISTED), a leadership decision")
     if summoned_on is not None and today is not None and summoned_on > today:
-        raise InvalidInput(
-            "summonedOn", f"summonedOn {summoned_on.isoformat()} is in the future"
-        )
+        raise InvalidInput("summonedOn", f"summonedOn {summoned_on.isoformat()} is in the future")
     task = _with_closure_request(task, action, closure)
     if "due_on" in step.requires and due_on is not None:
         _check_due_on(action, task, due_on, today)

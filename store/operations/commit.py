@@ -48,6 +48,7 @@ TASK_COLUMNS = frozenset(
         "closed_at",
         "updated_at",
         "workflow_version",
+        "responsible_unit_id",
     }
 )
 
@@ -71,6 +72,9 @@ def decided_changes(
         changes["supervision_level"] = SupervisionLevel(decision.supervision_level)
     if decision.due_on is not None:
         changes["due_on"] = decision.due_on
+    if decision.responsible_unit_id is not None:
+        # 改派 to another unit; the interval trigger reads it with the event
+        changes["responsible_unit_id"] = decision.responsible_unit_id
     if decision.action == ASSIGN_ACTION:
         changes["assigned_on"] = today
         changes["assigned_by_id"] = actor_id
@@ -168,6 +172,9 @@ async def _write(
         return None
     if side_effects is not None:
         await side_effects(conn)
+    if "responsible_unit_id" in changes:
+        # the announcement of the event names the unit now responsible (store.notify)
+        task.responsible_unit_id = changes["responsible_unit_id"]  # type: ignore[attr-defined]
     return await append_event(
         task, using_db=conn, due_on=changes.get("due_on", task.due_on), **event
     )

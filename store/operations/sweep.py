@@ -1,7 +1,10 @@
 """The overdue sweep (``fuyuan sweep``): raise the supervision of overdue tasks.
 
 The engine (``workflow.warnings.sweep_plan``) says which tasks are due a
-higher supervision level 督办等级, and which it cannot judge because their
+higher supervision level 督办等级 — never above 重点: 挂牌 is a coordinator's
+decision, and the sweep only names the candidates for it
+(:func:`listing_candidates`, the one query both ``fuyuan sweep`` and
+``Query.listingCandidates`` read) —, and which it cannot judge because their
 days overdue take in a year without an official calendar; this module finds
 the candidates in SQL and records each escalation as a ``supervise`` event
 by the system (no actor). A missing year stops only the tasks it touches.
@@ -17,7 +20,7 @@ calls for is not a candidate.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from store.enums import OPEN_STATES
 from store.models import Task
@@ -27,14 +30,23 @@ from workflow.clock import local_today, utcnow
 from workflow.warnings import (
     SWEEP_SKIPS_STATES,
     Escalation,
+    ListingCandidate,
     SupervisionLevel,
     SweepItem,
     SweepSkip,
     missing_reason,
     sweep_plan,
 )
+from workflow.warnings import listing_candidates as judge_candidates
 
-__all__ = ["SWEEP_ACTION", "SweepOutcome", "run_sweep", "sweep"]
+__all__ = [
+    "SWEEP_ACTION",
+    "Candidate",
+    "SweepOutcome",
+    "listing_candidates",
+    "run_sweep",
+    "sweep",
+]
 
 #: The action the sweep records: the same as a coordinator's 督办.
 SWEEP_ACTION = "supervise"
@@ -53,11 +65,60 @@ class SweepOutcome:
     applied: list[Escalation]
     skipped: list[SweepSkip]
     judged: int
+    #: The candidates for 挂牌 after the escalations (:func:`listing_candidates`).
+    candidates: list[Candidate] = field(default_factory=list)
 
     @property
     def nothing_judged(self) -> bool:
         """Something needed judging and nothing could be: every overdue task was skipped."""
         return bool(self.skipped) and not self.judged and not self.applied
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate for 挂牌: the task as read, and the engine's judgement of it."""
+
+    task: Task
+    judgement: ListingCandidate
+
+
+def _swept_states() -> list[str]:
+    """The states of the open tasks the sweep judges (neither drafts nor paused)."""
+    return sorted(set(OPEN_STATES) - set(SWEEP_SKIPS_STATES))
+
+
+async def listing_candidates(
+    today: dt.date, *, task_ids: list[int] | None = None
+) -> list[Candidate]:
+    """The open tasks overdue long enough to be listed 挂牌 and not yet listed, most
+    overdue first (``workflow.warnings.listing_candidates`` judges them).
+
+    The one query behind both ``fuyuan sweep``'s list and ``Query.listingCandidates``.
+
+    Args:
+        today: the day to judge lateness on.
+        task_ids: only these tasks (a viewer's scope); default every task.
+    """
+    query = Task.filter(due_on__lt=today, state__in=_swept_states()).exclude(
+        supervision_level=SupervisionLevel.LISTED
+    )
+    if task_ids is not None:
+        query = query.filter(id__in=task_ids)
+    rows: list[Task] = await query.order_by("due_on", "id")
+    tasks = {task.id: task for task in rows}
+    found = judge_candidates((_item(task) for task in rows), today, default_calendar())
+    found.sort(key=lambda c: (-c.working_days_overdue, c.due_on, c.task_id))
+    return [Candidate(tasks[c.task_id], c) for c in found]
+
+
+def _item(task: Task) -> SweepItem:
+    return SweepItem(
+        task_id=task.id,
+        code=task.code,
+        state=task.state.value,
+        due_on=task.due_on,
+        supervision_level=task.supervision_level.value,
+    )
 
 
 async def run_sweep(today: dt.date | None = None, now: dt.datetime | None = None) -> SweepOutcome:
@@ -75,30 +136,17 @@ async def run_sweep(today: dt.date | None = None, now: dt.datetime | None = None
     now = now.astimezone(dt.UTC) if now is not None else utcnow()
     today = today or local_today(now)
     candidates: list[Task] = (
-        await Task.filter(
-            due_on__lt=today,
-            state__in=sorted(set(OPEN_STATES) - set(SWEEP_SKIPS_STATES)),
-        )
+        await Task.filter(due_on__lt=today, state__in=_swept_states())
         .exclude(supervision_level=SupervisionLevel.LISTED)
         .order_by("id")
     )
     tasks = {task.id: task for task in candidates}
-    items = [
-        SweepItem(
-            task_id=task.id,
-            code=task.code,
-            state=task.state.value,
-            due_on=task.due_on,
-            supervision_level=task.supervision_level.value,
-        )
-        for task in candidates
-    ]
-    plan = sweep_plan(items, today, default_calendar())
+    plan = sweep_plan([_item(task) for task in candidates], today, default_calendar())
     applied = []
     for escalation in plan.escalations:
         if await _escalate(escalation, tasks[escalation.task_id], today, now):
             applied.append(escalation)
-    return SweepOutcome(applied, plan.skipped, plan.judged)
+    return SweepOutcome(applied, plan.skipped, plan.judged, await listing_candidates(today))
 
 
 async def sweep(today: dt.date | None = None, now: dt.datetime | None = None) -> list[Escalation]:

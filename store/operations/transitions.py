@@ -62,7 +62,15 @@ from store.models import (
     Unit,
 )
 from store.operations.commit import commit_change, decided_changes, decided_event
-from store.operations.common import parse_enum
+from store.operations.common import (
+    Checks,
+    UnitRef,
+    check_date,
+    parse_enum,
+    resolve_unit,
+    resolve_units,
+)
+from store.operations.tasks import TASK_UNIT_KINDS, check_task_units
 from store.snapshots import enforcement_facts, task_snapshot
 from workflow.calendar import default_calendar
 from workflow.clock import local_today, utcnow
@@ -74,12 +82,15 @@ from workflow.engine import (
     FACT_ENFORCEMENT,
     FACT_OPEN_DEPENDENCIES,
     FACT_PAUSED_SINCE,
+    FACT_PENDING_EXTENSION,
+    REASSIGN_ACTION,
     REQUEST_CLOSURE_ACTION,
     RULING_METHODS,
     Actor,
     ClosureRequest,
     Decision,
     EnforcementFacts,
+    Reassignment,
     TaskSnapshot,
     decide,
     facts_needed,
@@ -96,9 +107,14 @@ from workflow.money import format_fen
 from workflow.registry import get_definition
 
 __all__ = [
+    "EXTENSION_ACTIONS",
     "MIGRATE_ACTION",
+    "SUMMON_ACTION",
+    "URGE_ACTION",
     "ClosureInput",
+    "ReassignInput",
     "TransitionResult",
+    "pending_extensions",
     "replay_task",
     "task_state_at",
     "transition_task",
@@ -112,6 +128,17 @@ EVIDENCE_ITEM_LENGTH = 300
 #: workflow (``store.operations.workflow_versions``). It jumps outside the
 #: graph; its payload holds ``fromVersion`` and ``toVersion``.
 MIGRATE_ACTION = "migrate_workflow"
+
+#: 催办: a reminder from the office, recorded with its text; Task.urgeCount counts them.
+URGE_ACTION = "urge"
+
+#: 约谈: the office summons the leader of the task's responsible unit.
+SUMMON_ACTION = "summon"
+
+#: The events that ask for an extension (the first) or answer the request
+#: (延期 grants it, 不予延期 refuses it): the latest of them says whether a
+#: request is pending (:func:`pending_extensions`).
+EXTENSION_ACTIONS = ("request_extension", "extend", "refuse_extension")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -198,6 +225,77 @@ async def _check_responsible_unit_active(task: Task) -> None:
         )
 
 
+async def pending_extensions(task_ids: list[int]) -> dict[int, dt.date]:
+    """The due date each task's unanswered request for extension asks for, by task id.
+
+    A request is pending while it is the latest of the task's
+    :data:`EXTENSION_ACTIONS` events: 延期 (extend) and 不予延期
+    (refuse_extension) answer it. One query for all the tasks (the task page's
+    loader, ``schema.loaders``, and a transition's snapshot).
+    """
+    if not task_ids:
+        return {}
+    rows = (
+        await TaskEvent.filter(task_id__in=task_ids, action__in=EXTENSION_ACTIONS)
+        .order_by("task_id", "seq")
+        .values_list("task_id", "action", "payload")
+    )
+    latest: dict[int, tuple[str, object]] = {}
+    for task_id, action, payload in rows:
+        latest[int(task_id)] = (str(action), payload)
+    pending: dict[int, dt.date] = {}
+    for task_id, (action, payload) in latest.items():
+        if action != "request_extension":
+            continue
+        data = json.loads(payload) if isinstance(payload, str | bytes) else payload
+        requested = data.get("requestedDueOn") if isinstance(data, dict) else None
+        if requested:
+            pending[task_id] = dt.date.fromisoformat(str(requested))
+    return pending
+
+
+@dataclass(frozen=True)
+class ReassignInput:
+    """What a 改派 (reassign) names, as given: the new responsible unit and, if they
+    change, the assisting units (a row, an id or a code each)."""
+
+    responsible_unit: UnitRef | None = None
+    assisting_units: list[UnitRef] | None = None
+
+    @property
+    def given(self) -> bool:
+        return self.responsible_unit is not None or self.assisting_units is not None
+
+
+async def _reassignment(task: Task, given: ReassignInput) -> Reassignment:
+    """The 改派 ``given`` names, checked: known units, active, of a kind that takes tasks.
+
+    Without a responsible unit the task goes back to the one it had (which must
+    still be active); assisting units without one keep that unit too.
+    """
+    current = _fk(task, "responsible_unit")
+    responsible = await resolve_unit(
+        given.responsible_unit if given.responsible_unit is not None else current,
+        field="responsibleUnitId",
+        kinds=TASK_UNIT_KINDS,
+    )
+    previous = await Task.filter(id=task.id).values_list("assisting_units__id", flat=True)
+    previous_ids = tuple(sorted(int(unit) for unit in previous if unit is not None))
+    assisting = (
+        await resolve_units(given.assisting_units, field="assistingUnitIds")
+        if given.assisting_units is not None
+        else await Unit.filter(id__in=previous_ids)
+    )
+    check_task_units(responsible, assisting, checks=Checks())
+    return Reassignment(
+        responsible_unit_id=responsible.id,
+        assisting_unit_ids=(
+            tuple(unit.id for unit in assisting) if given.assisting_units is not None else None
+        ),
+        previous_assisting_unit_ids=previous_ids,
+    )
+
+
 async def _open_dependencies(task_id: int) -> tuple[str, ...]:
     codes = (
         await TaskDependency.filter(task_id=task_id)
@@ -260,12 +358,18 @@ async def _snapshot(task: Task, facts: frozenset[str]) -> TaskSnapshot:
         rows = await BankruptcyCase.filter(id=bankruptcy_id).values("court_id")
         court_unit_id = int(rows[0]["court_id"]) if rows else None
     paused_since = await _paused_since(task) if FACT_PAUSED_SINCE in facts else None
+    pending = (
+        (await pending_extensions([task.id])).get(task.id)
+        if FACT_PENDING_EXTENSION in facts
+        else None
+    )
     return task_snapshot(
         task,
         court_unit_id=court_unit_id,
         open_dependencies=open_dependencies,
         enforcement=enforcement,
         paused_since=paused_since,
+        pending_extension_due_on=pending,
     )
 
 
@@ -300,15 +404,41 @@ def _clean_evidence(evidence: list[str] | None) -> list[str]:
 
 
 def _check_inputs(
-    action: str, due_on: dt.date | None, idempotency_key: str | None
+    action: str,
+    due_on: dt.date | None,
+    idempotency_key: str | None,
+    *,
+    summoned_on: dt.date | None = None,
+    reassignment: ReassignInput | None = None,
 ) -> tuple[str, str | None]:
-    """The action and idempotency key, checked; refuses a due date the action does not take."""
+    """The action and idempotency key, checked; refuses a due date, a day of 约谈 or
+    units the action does not take."""
     action = identifier(action, field="action", max_length=column_length(TaskEvent, "action"))
     if due_on is not None and action not in DUE_ON_ACTIONS:
         raise ValidationError(
             "dueOn",
             "due_on.unused",
             f"{action} does not take a due date; only {', '.join(DUE_ON_ACTIONS)} do",
+        )
+    if summoned_on is not None:
+        if action != SUMMON_ACTION:
+            raise ValidationError(
+                "summonedOn",
+                "summoned_on.unused",
+                f"{action} does not take summonedOn; only {SUMMON_ACTION} (约谈) does",
+            )
+        check_date(summoned_on, field="summonedOn")
+    if reassignment is not None and reassignment.given and action != REASSIGN_ACTION:
+        field = (
+            "responsibleUnitId"
+            if reassignment.responsible_unit is not None
+            else ("assistingUnitIds")
+        )
+        raise ValidationError(
+            field,
+            "reassign.unused",
+            f"{action} does not take {field}; only {REASSIGN_ACTION} (改派) hands a task "
+            "to another unit",
         )
     key = (
         identifier(idempotency_key, field="idempotencyKey", max_length=IDEMPOTENCY_KEY_LENGTH)
@@ -447,6 +577,8 @@ async def transition_task(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
     closure: ClosureInput | None = None,
+    reassignment: ReassignInput | None = None,
+    summoned_on: dt.date | None = None,
 ) -> TransitionResult:
     """Take ``action`` on a task as ``actor``, if the workflow allows it.
 
@@ -466,6 +598,12 @@ async def transition_task(
             Asia/Shanghai.
         closure: the 结案方式 and its grounds, for request_closure of an
             enforcement task (:class:`ClosureInput`); refused for any other action.
+        reassignment: the unit (and assisting units) a 改派 hands the task to
+            (:class:`ReassignInput`); a unit unknown, deactivated or of a kind that
+            takes no task is refused; refused for any other action. The new
+            unit's liaisons see the task from then on, the old unit's no longer.
+        summoned_on: the day of a 约谈 (summon, required); refused for any
+            other action.
 
     Returns:
         The task after the transition, its event, and whether this was a replay.
@@ -484,13 +622,26 @@ async def transition_task(
             most 500 lines of evidence). Checked before anything is read.
     """
     now = _utc(now, "now") if now is not None else utcnow()
-    action, key = _check_inputs(action, due_on, idempotency_key)
+    action, key = _check_inputs(
+        action, due_on, idempotency_key, summoned_on=summoned_on, reassignment=reassignment
+    )
     text = multi_line(comment, field="comment")
     items = _clean_evidence(evidence)
     request = _check_closure(action, closure, local_today(now))
     try:
         return await _transition(
-            task_id, action, actor, expected_version, text, items, due_on, key, now, request
+            task_id,
+            action,
+            actor,
+            expected_version,
+            text,
+            items,
+            due_on,
+            key,
+            now,
+            request,
+            reassignment=reassignment if reassignment is not None and reassignment.given else None,
+            summoned_on=summoned_on,
         )
     except (StoreError, IntegrityError):
         # The key is looked up only when the call fails, which spares the
@@ -516,13 +667,21 @@ async def _transition(
     key: str | None,
     now: dt.datetime,
     closure: ClosureRequest | None = None,
+    *,
+    reassignment: ReassignInput | None = None,
+    summoned_on: dt.date | None = None,
 ) -> TransitionResult:
     today = local_today(now)
     task = await _load_task(task_id)
     actor_ = actor_of(actor)
     if task.version != expected_version:
         raise VersionConflict(task.code, expected_version, task.version)
-    if action in ASSIGNING_ACTIONS:
+    handed: Reassignment | None = None
+    if reassignment is not None and task.state is TaskState.RETURNED:
+        # the units are checked only where 改派 is possible: elsewhere the engine
+        # refuses the action itself, naming the state
+        handed = await _reassignment(task, reassignment)
+    elif action in ASSIGNING_ACTIONS:
         await _check_responsible_unit_active(task)
     definition = definition_of(task)
     snapshot = await _snapshot(task, facts_needed(definition, task.state.value, action))
@@ -540,6 +699,8 @@ async def _transition(
             today=today,
             closure=closure,
             calendar=default_calendar(),
+            reassignment=handed,
+            summoned_on=summoned_on,
         )
     except WorkflowError as err:
         raise await _refusal(err, task, actor, action) from err
@@ -591,7 +752,13 @@ async def _side_effects(
     task: Task, decision: Decision, now: dt.datetime, today: dt.date, conn: BaseDBAsyncClient
 ) -> None:
     """Changes to the subject: an enforcement case's closure method as requested, as
-    confirmed by the court and as approved (with the day it closed)."""
+    confirmed by the court and as approved (with the day it closed); the assisting
+    units a 改派 names."""
+    if decision.assisting_unit_ids is not None:
+        await task.assisting_units.clear(using_db=conn)
+        if decision.assisting_unit_ids:
+            units = await Unit.filter(id__in=decision.assisting_unit_ids).using_db(conn)
+            await task.assisting_units.add(*units, using_db=conn)
     case_id = _fk(task, "enforcement_case")
     if case_id is None or task.kind is not TaskKind.ENFORCEMENT:
         return

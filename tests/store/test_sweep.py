@@ -6,7 +6,7 @@ import datetime as dt
 
 from store.enums import SupervisionLevel, TaskState
 from store.models import Task, TaskEvent
-from store.operations.sweep import run_sweep, sweep
+from store.operations.sweep import listing_candidates, run_sweep, sweep
 from store.operations.transitions import transition_task
 from tests.store.factories import TODAY, Step, World, at, other_task
 from tests.store.factories import world as make_world
@@ -56,16 +56,23 @@ async def test_overdue_tasks_are_escalated_once_each_and_a_second_sweep_changes_
     events_before = await TaskEvent.all().count()
 
     # When the sweep runs
-    escalations = await sweep(today=TODAY, now=at(TODAY, 2))
+    outcome = await run_sweep(today=TODAY, now=at(TODAY, 2))
+    escalations = outcome.applied
 
-    # Then the two overdue tasks below their due level are escalated, and only they
+    # Then the two overdue tasks below their due level are escalated, and only they,
+    # never beyond 重点: 挂牌 is the office's decision
     assert [(e.code, e.from_level, e.to_level, e.working_days_overdue) for e in escalations] == [
         (four_days_late.code, Level.NORMAL, Level.KEY, 4),
-        (fourteen_days_late.code, Level.NORMAL, Level.LISTED, 14),
+        (fourteen_days_late.code, Level.NORMAL, Level.KEY, 14),
     ]
     after = {t.id: t for t in await Task.all()}
     assert after[four_days_late.id].supervision_level is SupervisionLevel.KEY
-    assert after[fourteen_days_late.id].supervision_level is SupervisionLevel.LISTED
+    assert after[fourteen_days_late.id].supervision_level is SupervisionLevel.KEY
+    # and the task 14 working days late is named as a candidate for 挂牌
+    assert [(c.task.code, c.judgement.working_days_overdue) for c in outcome.candidates] == [
+        (fourteen_days_late.code, 14)
+    ]
+    assert [c.task.id for c in await listing_candidates(TODAY)] == [fourteen_days_late.id]
     assert after[fourteen_days_late.id].state is TaskState.IN_PROGRESS
     for task in (four_days_late, fourteen_days_late):
         assert after[task.id].version == before[task.id] + 1
@@ -82,7 +89,7 @@ async def test_overdue_tasks_are_escalated_once_each_and_a_second_sweep_changes_
     assert event.occurred_at == at(TODAY, 2)
     assert (event.from_state, event.to_state) == (TaskState.IN_PROGRESS, TaskState.IN_PROGRESS)
     assert event.payload["previousSupervisionLevel"] == "NORMAL"
-    assert event.payload["supervisionLevel"] == "LISTED"
+    assert event.payload["supervisionLevel"] == "KEY"
     assert event.payload["workingDaysOverdue"] == 14
     assert "逾期14个工作日" in event.comment
     assert event.seq == 5
@@ -120,22 +127,23 @@ async def test_the_sweep_on_a_date_in_a_missing_year_escalates_the_judgeable_tas
 
     # Then the tasks it can judge are escalated as far as the known days call for
     assert [(e.code, e.to_level, e.working_days_overdue) for e in outcome.applied] == [
-        (long_late.code, Level.LISTED, 15),
+        (long_late.code, Level.KEY, 15),
         (short_late.code, Level.KEY, 3),
         (maybe_listed.code, Level.KEY, 6),
     ]
     after = {t.id: t.supervision_level for t in await Task.all()}
-    assert after[long_late.id] is SupervisionLevel.LISTED
+    assert after[long_late.id] is SupervisionLevel.KEY
+    assert [c.task.id for c in outcome.candidates] == [long_late.id]
     assert after[short_late.id] is SupervisionLevel.KEY
     assert after[maybe_listed.id] is SupervisionLevel.KEY
     assert after[only_2027.id] is SupervisionLevel.NORMAL
-    # and the ones 2027 could raise further are listed with the reason
+    # and the one 2027 could raise further is listed with the reason (the sweep goes
+    # no higher than 重点, which the task 6 days late has whatever 2027 holds)
     assert [(s.code, s.supervision_level, s.at_least_working_days) for s in outcome.skipped] == [
-        (maybe_listed.code, Level.KEY, 6),
         (only_2027.code, Level.NORMAL, 0),
     ]
     assert {s.reason for s in outcome.skipped} == {"2027年节假日安排尚未录入"}
-    assert outcome.judged == 2
+    assert outcome.judged == 3
     assert not outcome.nothing_judged
     # and the event of a partly counted task says "at least" and why
     event = await TaskEvent.filter(task_id=short_late.id).order_by("-seq").first()
@@ -147,7 +155,7 @@ async def test_the_sweep_on_a_date_in_a_missing_year_escalates_the_judgeable_tas
     events = await TaskEvent.all().count()
     again = await run_sweep(today=today, now=at(today, 3))
     assert again.applied == []
-    assert [s.code for s in again.skipped] == [maybe_listed.code, only_2027.code]
+    assert [s.code for s in again.skipped] == [only_2027.code]
     assert await TaskEvent.all().count() == events
 
 
