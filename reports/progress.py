@@ -27,6 +27,10 @@ PostgreSQL but for the parameter placeholders:
   closure of the closed tasks (two calendar lookups each);
 * ``_enforcement_statement`` counts the enforcement cases, the performed
   ones, and the amounts due and paid;
+* ``_returned_statement`` counts, per unit, the tasks it returned (退回) that
+  the office has since reassigned (改派) to another unit: the ranking counts
+  such a task for the new unit from then on, and as ``returned`` for the unit
+  that returned it;
 * ``_clocks_statement`` counts the clocks of ``workflow.clocks``: the
   ASSIGNED tasks past the 签收时限 (未按时签收) and the reviews still open
   past the office's limit; ``_reviews_statement`` the office's decisions
@@ -84,7 +88,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tortoise import connections
@@ -154,6 +158,9 @@ class GroupProgress:
     cancelled: int = 0
     overdue: int = 0
     closed_on_time: int = 0
+    #: 退回: tasks of the population this unit returned and the office has since
+    #: reassigned (改派) to another unit; they count in the new unit's total.
+    returned: int = 0
 
     @property
     def open(self) -> int:
@@ -518,6 +525,34 @@ JOIN calendar_day cr ON cr.day = x.requested_on
 """
 
 
+def _returned_statement(p: SqlParams, scope: Scope, visible_sql: str | None, m: _Moment) -> str:
+    """Per unit, the tasks of the population it returned (退回) and that are, at the
+    moment, another unit's: reassigned (改派) away.
+
+    A RETURNED interval of unit U that ended by the moment, of a task whose
+    interval in force belongs to another unit. The scope's units and region
+    name the unit that returned the task, not the one it went to.
+    """
+    population = _intervals(p, replace(scope, unit_ids=None, region=None), visible_sql, m)
+    at = p(m.as_of)
+    conditions = ["r.state = 'RETURNED'", f"r.valid_to <= {at}"]
+    joins = ""
+    if scope.unit_ids is not None:
+        ids = ", ".join(p(unit_id) for unit_id in scope.unit_ids) or "NULL"
+        conditions.append(f"r.unit_id IN ({ids})")
+    if scope.region is not None:
+        joins = 'JOIN "unit" ru ON ru."id" = r.unit_id'
+        conditions.append(f'ru."region" = {p(scope.region)}')
+    return f"""
+SELECT r.unit_id AS unit_id, COUNT(DISTINCT r.task_id) AS n
+FROM "task_state_interval" r {joins}
+WHERE {" AND ".join(conditions)}
+  AND EXISTS (SELECT 1 {population} AND i.task_id = r.task_id AND i.unit_id <> r.unit_id
+              AND {_in_period(p, scope)})
+GROUP BY r.unit_id
+"""
+
+
 _STATEMENTS = (
     _units_statement,
     _trend_statement,
@@ -525,6 +560,7 @@ _STATEMENTS = (
     _enforcement_statement,
     _clocks_statement,
     _reviews_statement,
+    _returned_statement,
 )
 
 
@@ -594,8 +630,14 @@ async def compute_progress(
         params = SqlParams(sqlite)
         queries.append((statement(params, scope, visible_sql, moment), params.values))
     rows = await read_all(conn, queries)
-    units_rows, trend_rows, handling_rows, enforcement_rows, clocks_rows, review_rows = rows
+    units_rows, trend_rows, handling_rows, enforcement_rows, clocks_rows, review_rows = rows[:6]
     units, ages = _add_units(report, units_rows)
+    for row in rows[6]:
+        unit_id = int(row["unit_id"])
+        group = units.get(unit_id)
+        if group is None:
+            group = units[unit_id] = GroupProgress(key="", unit_id=unit_id)
+        group.returned += int(row["n"])
     report.ageing = [
         AgeBucket(label, low, high, ages[index])
         for index, (label, low, high) in enumerate(AGE_BUCKETS)
@@ -693,6 +735,7 @@ async def _name_groups(
         region.cancelled += group.cancelled
         region.overdue += group.overdue
         region.closed_on_time += group.closed_on_time
+        region.returned += group.returned
     report.by_unit = sorted(units.values(), key=_ranking)
     report.by_region = sorted(regions.values(), key=_ranking)
 

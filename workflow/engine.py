@@ -55,6 +55,7 @@ __all__ = [
     "CREATE_ACTION",
     "DEFAULT_CLOSURE_METHOD",
     "DUE_ON_ACTIONS",
+    "EXTENSION_ANSWERS",
     "FACTS",
     "FACT_COURT",
     "FACT_ENFORCEMENT",
@@ -127,6 +128,9 @@ ASSIGN_ACTION = "assign"
 #: Actions that may be given a due date: assign fixes the 办结时限 (optional),
 #: extend moves it, request_extension asks for a new one (both required).
 DUE_ON_ACTIONS = (ASSIGN_ACTION, "extend", "request_extension")
+
+#: The actions that answer a request for extension: 延期 grants it, 不予延期 refuses it.
+EXTENSION_ANSWERS = frozenset({"extend", "refuse_extension"})
 
 #: 改派: the action that may hand a returned task to another responsible unit.
 REASSIGN_ACTION = "reassign"
@@ -474,6 +478,9 @@ def facts_needed(definition: Definition, state: str, action: str) -> frozenset[s
         facts.add(FACT_COURT)
     if isinstance(step, Transition) and _ends_pause(definition, step):
         facts.add(FACT_PAUSED_SINCE)
+    if action in EXTENSION_ANSWERS:
+        # the event of an answer names the request it answers
+        facts.add(FACT_PENDING_EXTENSION)
     return frozenset(facts)
 
 
@@ -822,7 +829,7 @@ def applied(task: TaskSnapshot, decision: Decision) -> TaskSnapshot:
     pending = task.pending_extension_due_on
     if decision.action == "request_extension" and "requestedDueOn" in decision.payload:
         pending = datetime.date.fromisoformat(str(decision.payload["requestedDueOn"]))
-    elif decision.action in ("extend", "refuse_extension"):
+    elif decision.action in EXTENSION_ANSWERS:
         pending = None
     return replace(
         task,
