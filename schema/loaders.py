@@ -6,6 +6,7 @@ of 5 or of 50 tasks costs the same number of SQL statements.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -29,6 +30,7 @@ from store.models import (
     TaskEvent,
     Unit,
 )
+from store.operations.transitions import URGE_ACTION, pending_extensions
 from store.visibility import scope_for
 
 K = TypeVar("K")
@@ -82,6 +84,24 @@ async def _event_counts(keys: Sequence[int]) -> list[int]:
     )
     counts = {task_id: int(n) for task_id, n in rows}
     return [counts.get(key, 0) for key in keys]
+
+
+async def _urge_counts(keys: Sequence[int]) -> list[int]:
+    # Asked only by Task.urgeCount, for tasks the viewer could load.
+    rows = (
+        await TaskEvent.filter(task_id__in=set(keys), action=URGE_ACTION)
+        .annotate(n=Count("id"))
+        .group_by("task_id")
+        .values_list("task_id", "n")
+    )
+    counts = {task_id: int(n) for task_id, n in rows}
+    return [counts.get(key, 0) for key in keys]
+
+
+async def _pending_extensions(keys: Sequence[int]) -> list[dt.date | None]:
+    # Asked only for tasks the viewer could load.
+    pending = await pending_extensions(sorted(set(keys)))
+    return [pending.get(key) for key in keys]
 
 
 async def _latest_events(keys: Sequence[tuple[int, int]]) -> list[list[TaskEvent]]:
@@ -195,6 +215,10 @@ class Loaders:
         self.assisting_units_by_task_id: DataLoader[int, list[Unit]] = _loader(_assisting_units)
         self.dependencies_by_task_id: DataLoader[int, list[Task]] = _loader(_dependencies(tasks))
         self.event_count_by_task_id: DataLoader[int, int] = _loader(_event_counts)
+        self.urge_count_by_task_id: DataLoader[int, int] = _loader(_urge_counts)
+        self.pending_extension_by_task_id: DataLoader[int, dt.date | None] = _loader(
+            _pending_extensions
+        )
         self.latest_events_by_task_and_count: DataLoader[tuple[int, int], list[TaskEvent]] = (
             _loader(_latest_events)
         )

@@ -22,7 +22,7 @@ from schema.filters.cases import (
 from schema.filters.meetings import JointMeetingFilter, filter_joint_meetings
 from schema.filters.tasks import TaskFilter, TaskOrder, filter_tasks, order_tasks
 from schema.filters.units import AccountFilter, UnitFilter, filter_accounts, filter_units
-from schema.permissions import IsAuthenticated
+from schema.permissions import IsAuthenticated, IsCoordinatorOrLeader
 from schema.relay import MAX_PAGE_SIZE, After, Before, Connection, First, Last, paginate
 from schema.types.base import resolve_global_ids
 from schema.types.briefings import BriefingType
@@ -30,12 +30,14 @@ from schema.types.calendars import CalendarNoticeType, OfficialCalendarType
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
 from schema.types.progress import ProgressScope, ProgressType
+from schema.types.supervision import ListingCandidateType
 from schema.types.tasks import TaskType
 from schema.types.units import AccountType, UnitType
 from schema.types.workflow import WorkflowType
 from store import models
 from store.calendars import calendar_notice
 from store.enums import Role, TaskKind
+from store.operations.sweep import listing_candidates
 from store.visibility import progress_scope, scope_for, sees_personal_data
 from workflow.clock import local_today
 from workflow.registry import definition_for
@@ -257,6 +259,17 @@ class Query:
             spec, visible=progress_scope(info.context.viewer), limits=info.context.clock_limits
         )
         return ProgressType.from_report(report)
+
+    @strawberry.field(
+        description="Candidates for 挂牌督办: open tasks overdue by at least 10 working days "
+        "and not yet listed, most overdue first, as of today. The sweep raises overdue tasks "
+        "to 重点 by itself but never lists one: a coordinator decides, with supervise and a "
+        "comment. Coordinators and leaders only.",
+        permission_classes=[IsCoordinatorOrLeader],
+    )
+    async def listing_candidates(self, info: Info) -> list[ListingCandidateType]:
+        found = await listing_candidates(info.context.today)
+        return [ListingCandidateType.from_candidate(candidate) for candidate in found]
 
     @strawberry.field(
         description="工作通报, newest first; coordinators and leaders only (others: none).",

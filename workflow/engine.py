@@ -64,6 +64,7 @@ __all__ = [
     "FACT_PENDING_EXTENSION",
     "GUARD_CHECKS",
     "GUARD_FACTS",
+    "INPUT_NAMES",
     "LISTING_INPUT",
     "ORGAN_KINDS",
     "REASSIGN_ACTION",
@@ -138,6 +139,16 @@ REASSIGN_ACTION = "reassign"
 #: The input that a supervise needs only when it lists the task 挂牌 (LISTED):
 #: 挂牌督办 is a leadership decision, recorded with the office's words.
 LISTING_INPUT = "listing_comment"
+
+#: Every input a definition may require (``workflow.definition.INPUTS``), as the
+#: API spells it: a 挂牌 step's comment is a comment.
+INPUT_NAMES = {
+    "comment": "comment",
+    "evidence": "evidence",
+    "due_on": "dueOn",
+    "summoned_on": "summonedOn",
+    LISTING_INPUT: "comment",
+}
 
 #: Field names of the inputs, as the API spells them, in the order they are
 #: checked: the input that is the point of the action before the comment.

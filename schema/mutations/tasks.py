@@ -25,7 +25,7 @@ from store.inputs import bounded_list
 from store.models import Account, BankruptcyCase, EnforcementCase, JointMeeting, Task
 from store.operations.dependencies import add_task_dependency
 from store.operations.tasks import TaskInput, create_task
-from store.operations.transitions import ClosureInput, transition_task
+from store.operations.transitions import ClosureInput, ReassignInput, transition_task
 from store.visibility import visible_or_not_found
 
 
@@ -153,6 +153,22 @@ class TransitionTaskInput:
         description="案号 of the court's ruling, e.g. （2024）豫0202执恢12号; required for "
         "TERMINATION and NOT_ENFORCED.",
     )
+    responsible_unit_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="改派 (reassign): the Unit the returned task is handed to; its liaisons see "
+        "the task from then on, the old unit's no longer. Without it the task goes back to "
+        "the unit it had. A deactivated or unknown unit is refused; only reassign takes it.",
+    )
+    assisting_unit_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="改派 (reassign): the new 配合单位 (at most 500), replacing the old ones; "
+        "without it they stay.",
+    )
+    summoned_on: dt.date | None = strawberry.field(
+        default=None,
+        description="约谈 (summon): the day the responsible unit's leader was summoned; "
+        "required for summon, not in the future.",
+    )
     idempotency_key: str | None = strawberry.field(
         default=None,
         description="Any unique string; sending the same request again with it returns the "
@@ -183,6 +199,20 @@ async def resolve_transition_task(
         nonlocal task_id
         bounded_list(input.evidence, field="evidence")  # before any SQL
         wanted = required_id(input.task_id, expected="Task", field="taskId")
+        reassignment = ReassignInput(
+            responsible_unit=input_id(
+                input.responsible_unit_id, expected="Unit", field="responsibleUnitId"
+            ),
+            assisting_units=(
+                list(
+                    required_ids(
+                        input.assisting_unit_ids, expected="Unit", field="assistingUnitIds"
+                    )
+                )
+                if input.assisting_unit_ids is not None
+                else None
+            ),
+        )
         await visible_or_not_found(
             Task, viewer, wanted, field="taskId", what="task", key=input.task_id
         )
@@ -202,6 +232,8 @@ async def resolve_transition_task(
                 settlement_amount=input.settlement_amount,
                 ruling_number=input.ruling_number,
             ),
+            reassignment=reassignment,
+            summoned_on=input.summoned_on,
         )
         return TransitionTaskPayload(
             task=TaskType.from_model(result.task),

@@ -151,6 +151,13 @@ class GroupFigures:
     def overdue(self) -> int:
         return self.group.overdue
 
+    @strawberry.field(
+        description="退回: tasks the group returned and the office has since reassigned (改派) "
+        "to another unit; counted in the new unit's figures, not in this total."
+    )
+    def returned(self) -> int:
+        return self.group.returned
+
     @strawberry.field(description="办结率: closed ÷ (total − cancelled); null without tasks.")
     def closure_rate(self) -> float | None:
         return self.group.closure_rate

@@ -31,8 +31,15 @@ from store.operations.transitions import ASSIGNING_ACTIONS
 from store.snapshots import enforcement_facts, task_snapshot
 from workflow.calendar import default_calendar
 from workflow.clocks import PAUSED_STATES, accepted_late
-from workflow.definition import Definition
-from workflow.engine import Actor, EnforcementFacts, TaskSnapshot, available_actions
+from workflow.definition import Definition, SideAction, Transition
+from workflow.engine import (
+    INPUT_NAMES,
+    LISTING_INPUT,
+    Actor,
+    EnforcementFacts,
+    TaskSnapshot,
+    available_actions,
+)
 from workflow.errors import CalendarUnavailable
 from workflow.progress import progress as task_progress
 from workflow.registry import definition_for, get_definition
@@ -100,7 +107,18 @@ Subject = Annotated[
     strawberry.union("TaskSubject", description="What a task belongs to."),
 ]
 
-_INPUT_NAMES = {"comment": "comment", "evidence": "evidence", "due_on": "dueOn"}
+_INPUT_NAMES = INPUT_NAMES
+
+
+def _requires(step: Transition | SideAction, snapshot: TaskSnapshot) -> list[str]:
+    """The API names of the inputs ``step`` needs on ``snapshot`` now: a supervise asks
+    for a comment only when it would list the task 挂牌 (from 重点)."""
+    names = set()
+    for name in step.requires:
+        if name == LISTING_INPUT and snapshot.supervision_level != SupervisionLevel.KEY.value:
+            continue
+        names.add(_INPUT_NAMES[name])
+    return sorted(names)
 
 
 @strawberry.type(name="TaskEvent", description="流转记录: one line of a task's history.")
@@ -302,7 +320,7 @@ class TaskType(ModelNode):
             AvailableAction(
                 action=step.action,
                 label=step.label_zh,
-                requires=sorted(_INPUT_NAMES[name] for name in step.requires),
+                requires=_requires(step, snapshot),
             )
             for step in steps
         ]
@@ -329,9 +347,32 @@ class TaskType(ModelNode):
             # The loader is the viewer's: a case hidden from them is never their court's.
             bankruptcy = await loaders.bankruptcy_case_by_id.load(bankruptcy_id)
             court_id = fk(bankruptcy, "court") if bankruptcy is not None else None
+        pending: dt.date | None = None
+        viewer = info.context.viewer
+        if viewer is not None and viewer.role.value == "COORDINATOR":
+            # only the office answers a request for extension (refuse_extension's guard)
+            pending = await loaders.pending_extension_by_task_id.load(row.id)
         return task_snapshot(
-            row, court_unit_id=court_id, open_dependencies=open_codes, enforcement=facts
+            row,
+            court_unit_id=court_id,
+            open_dependencies=open_codes,
+            enforcement=facts,
+            pending_extension_due_on=pending,
         )
+
+    @strawberry.field(
+        description="催办: how many reminders the office has sent on the task (its urge events)."
+    )
+    async def urge_count(self, info: Info) -> int:
+        return await info.context.loaders.urge_count_by_task_id.load(self.row.id)
+
+    @strawberry.field(
+        description="The due date the responsible unit asked for in a request for extension "
+        "(申请延期) nobody has answered yet; null when none is pending. 延期 (extend) grants "
+        "it, 不予延期 (refuse_extension) refuses it."
+    )
+    async def pending_extension_due_on(self, info: Info) -> dt.date | None:
+        return await info.context.loaders.pending_extension_by_task_id.load(self.row.id)
 
     @strawberry.field(description="The history of the task, newest first.")
     async def events(

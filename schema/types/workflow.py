@@ -8,6 +8,7 @@ import strawberry
 
 from workflow.definition import Definition
 from workflow.diagrams import to_mermaid
+from workflow.engine import INPUT_NAMES
 
 
 @strawberry.type(name="WorkflowState", description="A state a task can be in.")
@@ -27,7 +28,10 @@ class WorkflowTransition:
         description="Who may take it: COORDINATOR, RESPONSIBLE_UNIT (the responsible unit's "
         "liaison) or COURT (the liaison of the case's court)."
     )
-    requires: list[str] = strawberry.field(description="Inputs it needs: comment, evidence, dueOn.")
+    requires: list[str] = strawberry.field(
+        description="Inputs it needs: comment, evidence, dueOn, summonedOn (supervise needs "
+        "its comment only when it lists the task 挂牌)."
+    )
 
 
 @strawberry.type(name="Workflow", description="A workflow definition: states, actions, diagram.")
@@ -43,7 +47,7 @@ class WorkflowType:
 
     @classmethod
     def from_definition(cls, definition: Definition) -> Self:
-        names = {"comment": "comment", "evidence": "evidence", "due_on": "dueOn"}
+        names = INPUT_NAMES
         transitions = [
             WorkflowTransition(
                 action=t.action,

@@ -348,13 +348,111 @@ async def transition_task(api: Api, t: Targets, task: Task) -> str:
     body = await api(
         _mutation("transitionTask", "TransitionTaskInput", "task { id } errors { code }"),
         input={"taskId": to_base64("Task", task.id), "action": "supervise",
-               "expectedVersion": task.version},
+               "expectedVersion": task.version, "comment": "挂牌督办"},
     )  # fmt: skip
     if not body.get("errors") and body["data"]["transitionTask"]["errors"]:
         code = body["data"]["transitionTask"]["errors"][0]["code"]
         if code == "NOT_FOUND":
             assert body["data"]["transitionTask"]["task"] is None  # nothing leaks
     return _outcome(body, "transitionTask", lambda v: True)
+
+
+TRANSITION = _mutation(
+    "transitionTask",
+    "TransitionTaskInput",
+    "task { id urgeCount pendingExtensionDueOn } event { action payload } errors { code }",
+)
+
+
+async def _transition(api: Api, task: Task, action: str, **extra: Any) -> str:
+    body = await api(
+        TRANSITION,
+        input={"taskId": to_base64("Task", task.id), "action": action,
+               "expectedVersion": task.version, **extra},
+    )  # fmt: skip
+    if not body.get("errors") and body["data"]["transitionTask"]["errors"]:
+        code = body["data"]["transitionTask"]["errors"][0]["code"]
+        if code == "NOT_FOUND":
+            assert body["data"]["transitionTask"]["task"] is None  # nothing leaks
+    return _outcome(body, "transitionTask", lambda v: v["event"]["action"] == action)
+
+
+async def transition_urge(api: Api, t: Targets, task: Task) -> str:
+    # 催办 is the coordinator's
+    return await _transition(api, task, "urge", comment="请于三日内报送办理进展")
+
+
+async def transition_summon(api: Api, t: Targets, task: Task) -> str:
+    # 约谈 is the coordinator's
+    return await _transition(
+        api, task, "summon", comment="约谈分管负责同志", summonedOn="2026-11-20"
+    )
+
+
+async def transition_refuse_extension(api: Api, t: Targets, task: Task) -> str:
+    # 不予延期 answers a pending request: one is recorded first (as the unit would)
+    from tortoise.transactions import in_transaction
+
+    from store.operations.tasks import append_event
+
+    async with in_transaction() as conn:
+        await append_event(
+            task, action="request_extension", from_state=task.state, to_state=task.state,
+            actor=None, at=dt.datetime.now(dt.UTC), using_db=conn, comment="申请延期",
+            payload={"requestedDueOn": "2027-06-30"},
+        )  # fmt: skip
+    return await _transition(api, task, "refuse_extension", comment="理由不充分")
+
+
+async def _returned_like(task: Task) -> Task:
+    """A task like ``task`` (its unit, kind and subject) that its unit has returned (退回)."""
+    from store.enums import Role
+    from store.operations.tasks import TaskInput, create_task
+    from store.operations.transitions import transition_task as take
+
+    unit_id = task.responsible_unit_id  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
+    coordinator = await Account.get(username="demo-coordinator")
+    liaison = await Account.get_or_none(username=f"probe-unit-{unit_id}")
+    if liaison is None:
+        liaison = await Account.create(
+            username=f"probe-unit-{unit_id}", display_name="改派测试联络员",
+            role=Role.UNIT_LIAISON, unit_id=unit_id, password_hash="!test-only",
+        )  # fmt: skip
+    await task.fetch_related("enforcement_case", "bankruptcy_case", "meeting")
+    returned = await create_task(
+        TaskInput(
+            kind=task.kind, title="改派测试", responsible_unit=unit_id,
+            enforcement_case=task.enforcement_case, bankruptcy_case=task.bankruptcy_case,
+            meeting=task.meeting, matter_type=task.matter_type,
+        ),
+        created_by=coordinator,
+    )  # fmt: skip
+    returned = (await take(returned.id, "assign", coordinator, expected_version=1)).task
+    return (
+        await take(returned.id, "return", liaison, expected_version=2, comment="不属于本单位职责")
+    ).task
+
+
+async def transition_reassign(api: Api, t: Targets, task: Task) -> str:
+    # 改派 to another unit is the coordinator's; the event names both units
+    returned = await _returned_like(task)
+    unit_id = task.responsible_unit_id  # type: ignore[attr-defined]  # tortoise adds <fk>_id at run time
+    other = await Unit.filter(code__in=["KF-CZJ", "KF-XFQ"]).exclude(id=unit_id).first()
+    assert other is not None
+    return await _transition(
+        api, returned, "reassign", comment="改由他单位牵头",
+        responsibleUnitId=to_base64("Unit", other.id),
+    )  # fmt: skip
+
+
+async def listing_candidates(api: Api, t: Targets, task: Task) -> str:
+    body = await api("{ listingCandidates { workingDaysOverdue supervisionLevel task { code } } }")
+    return _outcome(
+        body,
+        "listingCandidates",
+        lambda v: all(c["workingDaysOverdue"] >= 10 and c["supervisionLevel"] != "LISTED"
+                      for c in v),
+    )  # fmt: skip
 
 
 async def add_task_dependency(api: Api, t: Targets, task: Task) -> str:
@@ -517,6 +615,23 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
     transition_task: {"coordinator": (A, A), "court": (REFUSED, HIDDEN),
                       "unit": (REFUSED, HIDDEN), "leader": (F, F), "admin": (F, F),
                       "anonymous": (U, U)},
+    # 催办, 约谈, 不予延期 and 改派 are the office's (issue 15); others who see the task
+    # are refused by the workflow, the leader reads only
+    transition_urge: {"coordinator": (A, A), "court": (REFUSED, HIDDEN),
+                      "unit": (REFUSED, HIDDEN), "leader": (F, F), "admin": (F, F),
+                      "anonymous": (U, U)},
+    transition_summon: {"coordinator": (A, A), "court": (REFUSED, HIDDEN),
+                        "unit": (REFUSED, HIDDEN), "leader": (F, F), "admin": (F, F),
+                        "anonymous": (U, U)},
+    transition_refuse_extension: {"coordinator": (A, A), "court": (REFUSED, HIDDEN),
+                                  "unit": (REFUSED, HIDDEN), "leader": (F, F),
+                                  "admin": (F, F), "anonymous": (U, U)},
+    transition_reassign: {"coordinator": (A, A), "court": (REFUSED, HIDDEN),
+                          "unit": (REFUSED, HIDDEN), "leader": (F, F), "admin": (F, F),
+                          "anonymous": (U, U)},
+    # 挂牌 is a leadership decision: the candidates are the office's and the leaders'
+    listing_candidates: {"coordinator": (A, A), "court": (F, F), "unit": (F, F),
+                         "leader": (A, A), "admin": (F, F), "anonymous": (U, U)},
     add_task_dependency: {"coordinator": (A, A), "court": (F, F), "unit": (F, F),
                           "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     # briefings name every unit's figures: coordinators and leaders only (docs/access.md)
