@@ -36,6 +36,7 @@ from reports.snapshot import Snapshot
 from reports.words import (
     GROUP_WIDTHS_MM,
     LATE_ACCEPTANCE_HEADER,
+    LATE_ACCEPTANCE_WIDTHS_MM,
     OVERDUE_HEADER,
     OVERDUE_WIDTHS_MM,
     REGION_HEADER,
@@ -51,6 +52,7 @@ from reports.words import (
     overdue_intro,
     overdue_rows,
     paragraphs,
+    summons_paragraph,
 )
 
 __all__ = ["FONTS", "MARGINS_MM", "render_docx"]
@@ -289,7 +291,8 @@ def render_docx(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
     if snapshot.late_acceptances:
         _table(document, "表4　未按时签收事项", LATE_ACCEPTANCE_HEADER,
                late_acceptance_rows(snapshot.late_acceptances),
-               OVERDUE_WIDTHS_MM, {1, 2, 3})  # fmt: skip
+               LATE_ACCEPTANCE_WIDTHS_MM, {1, 2, 3})  # fmt: skip
+    _paragraph(document, summons_paragraph(snapshot))
     _paragraph(document, SECTIONS[5], font=FONTS["heading"])
     for paragraph in next_steps_paragraphs(text.next_steps):
         _paragraph(document, paragraph)

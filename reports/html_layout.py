@@ -15,6 +15,7 @@ from reports.snapshot import Snapshot
 from reports.words import (
     GROUP_WIDTHS_MM,
     LATE_ACCEPTANCE_HEADER,
+    LATE_ACCEPTANCE_WIDTHS_MM,
     OVERDUE_HEADER,
     OVERDUE_WIDTHS_MM,
     REGION_HEADER,
@@ -30,6 +31,7 @@ from reports.words import (
     overdue_intro,
     overdue_rows,
     paragraphs,
+    summons_paragraph,
 )
 
 __all__ = ["PRINT_CSS", "render_html"]
@@ -133,7 +135,8 @@ def render_html(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
     if snapshot.late_acceptances:
         out += _html_table("表4　未按时签收事项", LATE_ACCEPTANCE_HEADER,
                            late_acceptance_rows(snapshot.late_acceptances), _TEXT_COLUMNS,
-                           OVERDUE_WIDTHS_MM)  # fmt: skip
+                           LATE_ACCEPTANCE_WIDTHS_MM)  # fmt: skip
+    out.append(f"<p>{esc(summons_paragraph(snapshot))}</p>")
     out.append(f"<h2>{esc(SECTIONS[5])}</h2>")
     out += [f"<p>{esc(paragraph)}</p>" for paragraph in next_steps_paragraphs(text.next_steps)]
     out += [

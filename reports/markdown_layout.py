@@ -21,6 +21,7 @@ from reports.words import (
     overdue_intro,
     overdue_rows,
     paragraphs,
+    summons_paragraph,
 )
 
 __all__ = ["render_markdown"]
@@ -58,6 +59,7 @@ def render_markdown(snapshot: Snapshot, text: BriefingText) -> str:
         out += ["**表4　未按时签收事项**", ""]
         rows = late_acceptance_rows(snapshot.late_acceptances)
         out += [*_md_table(LATE_ACCEPTANCE_HEADER, rows), ""]
+    out += [summons_paragraph(snapshot), ""]
     out += [f"## {SECTIONS[5]}", ""]
     for paragraph in next_steps_paragraphs(text.next_steps):
         out += [paragraph, ""]

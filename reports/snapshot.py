@@ -15,13 +15,17 @@ less closed at the start). The overdue list is the RED tasks at that moment
 with the working days each is late (``workflow.calendar.default_calendar``).
 The clocks of ``workflow.clocks`` (:class:`Clocks`): the office's review time
 (审核用时) and the tasks not accepted within the 签收时限 (未按时签收), listed
-one by one (:func:`late_acceptance_items`).
+one by one (:func:`late_acceptance_items`). Each overdue task carries the
+催办 (urge) recorded on it by the moment; the units whose leaders were
+summoned (约谈) on a day of the period are named (:func:`summon_items`): the
+追责 end of 明责、履责、督责、追责.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +36,7 @@ from reports.progress import GroupProgress, ProgressReport, compute_progress
 from store.clock_sql import working_days
 from store.enums import SupervisionLevel, TaskKind
 from store.intervals import Scope, SqlParams, intervals_in_force
-from store.models import JointMeeting, Unit
+from store.models import JointMeeting, TaskEvent, Unit
 from store.warning_sql import WarningSql
 from workflow.calendar import default_calendar
 from workflow.clock import SHANGHAI
@@ -48,11 +52,13 @@ __all__ = [
     "LateAcceptanceItem",
     "OverdueItem",
     "Snapshot",
+    "SummonItem",
     "collect",
     "end_of_day",
     "issuer_name",
     "late_acceptance_items",
     "overdue_items",
+    "summon_items",
 ]
 
 MAX_OVERDUE_LISTED = 200
@@ -115,6 +121,8 @@ class GroupRow:
     overdue: int
     closure_rate: float | None
     on_time_rate: float | None
+    #: 退回: tasks the unit returned that were reassigned (改派) to another unit.
+    returned: int = 0
 
     @classmethod
     def of(cls, group: GroupProgress) -> GroupRow:
@@ -126,6 +134,7 @@ class GroupRow:
             overdue=group.overdue,
             closure_rate=group.closure_rate,
             on_time_rate=group.on_time_rate,
+            returned=group.returned,
         )
 
 
@@ -143,6 +152,18 @@ class OverdueItem:
     supervision_level: str
     #: Why ``working_days_overdue`` is None: 2027年节假日安排尚未录入.
     working_days_unknown_reason: str | None = None
+    #: 催办: the reminders the office recorded on the task by the moment.
+    urge_count: int = 0
+
+
+@dataclass(frozen=True)
+class SummonItem:
+    """A 约谈: the leader of a task's responsible unit summoned on a day of the period."""
+
+    unit: str
+    task_code: str
+    summoned_on: str
+    note: str
 
 
 @dataclass(frozen=True)
@@ -207,6 +228,8 @@ class Snapshot:
     overdue: list[OverdueItem] = field(default_factory=list)
     clocks: Clocks = field(default_factory=Clocks)
     late_acceptances: list[LateAcceptanceItem] = field(default_factory=list)
+    #: Briefings stored before issue 15 have none.
+    summons: list[SummonItem] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -228,6 +251,7 @@ class Snapshot:
                 "late_acceptances": [
                     LateAcceptanceItem(**item) for item in data.get("late_acceptances", [])
                 ],
+                "summons": [SummonItem(**item) for item in data.get("summons", [])],
             }
         )
 
@@ -293,6 +317,9 @@ async def collect(
         limit=MAX_OVERDUE_LISTED,
         using_db=using_db,
     )
+    summons = await summon_items(
+        period_start, period_end, moment, region=region, unit_ids=unit_ids, using_db=using_db
+    )
     scope_label = "全市" if region is None and unit_ids is None else (region or "所选单位")
     return Snapshot(
         period_start=period_start.isoformat(),
@@ -328,7 +355,57 @@ async def collect(
             reviews_open_late=overall.reviews_open_late,
         ),
         late_acceptances=late_acceptances,
+        summons=summons,
     )
+
+
+async def summon_items(
+    period_start: dt.date,
+    period_end: dt.date,
+    moment: dt.datetime,
+    *,
+    region: str | None = None,
+    unit_ids: tuple[int, ...] | None = None,
+    using_db: BaseDBAsyncClient | None = None,
+) -> list[SummonItem]:
+    """The 约谈 held on a day of ``[period_start, period_end]`` and recorded by ``moment``,
+    in the order they were held; the unit is the one summoned (the task's responsible
+    unit then), and the scope's units and region are judged on it."""
+    rows = (
+        await TaskEvent.filter(action="summon", occurred_at__lte=moment.astimezone(dt.UTC))
+        .using_db(using_db)
+        .order_by("occurred_at", "id")
+        .values_list("task__code", "payload", "comment")
+    )
+    held = []
+    for code, payload, comment in rows:
+        data = json.loads(payload) if isinstance(payload, str | bytes) else payload
+        if not isinstance(data, dict):
+            continue
+        day = data.get("summonedOn")
+        unit_id = data.get("summonedUnitId")
+        if not day or unit_id is None:
+            continue
+        summoned_on = dt.date.fromisoformat(str(day))
+        if period_start <= summoned_on <= period_end:
+            held.append((summoned_on, int(unit_id), str(code), str(comment)))
+    if not held:
+        return []
+    units = {
+        unit.id: unit
+        for unit in await Unit.filter(id__in={unit_id for _, unit_id, _, _ in held}).using_db(
+            using_db
+        )
+    }
+    items = []
+    for summoned_on, unit_id, code, note in sorted(held, key=lambda h: (h[0], h[2])):
+        unit = units.get(unit_id)
+        if unit is None or (unit_ids is not None and unit_id not in unit_ids):
+            continue
+        if region is not None and unit.region != region:
+            continue
+        items.append(SummonItem(unit.name, code, summoned_on.isoformat(), note))
+    return items
 
 
 async def overdue_items(
@@ -355,9 +432,12 @@ async def overdue_items(
     source = intervals_in_force(p, scope, moment, with_task=True, with_unit=True)
     calendar = default_calendar()
     red = WarningSql(p, warning_windows(today, calendar)).is_colour(WarningColor.RED)
+    urged = f"""(SELECT COUNT(*) FROM "task_event" e WHERE e."task_id" = i.task_id
+        AND e."action" = 'urge' AND e."occurred_at" <= {p(moment)})"""
     sql = f"""
 SELECT "t"."code", "t"."title", "t"."kind", "t"."supervision_level",
-       "u"."name" AS unit_name, "u"."region", i.due_on, COUNT(*) OVER () AS total
+       "u"."name" AS unit_name, "u"."region", i.due_on, COUNT(*) OVER () AS total,
+       {urged} AS urges
 {source} AND {red}
 ORDER BY i.due_on, "t"."code"
 {f"LIMIT {int(limit)}" if limit is not None else ""}
@@ -382,6 +462,7 @@ ORDER BY i.due_on, "t"."code"
                 working_days_overdue=late,
                 supervision_level=SupervisionLevel(row["supervision_level"]).label,
                 working_days_unknown_reason=reason,
+                urge_count=int(row["urges"] or 0),
             )
         )
     return items, int(rows[0]["total"]) if rows else 0

@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_TITLE",
     "GROUP_WIDTHS_MM",
     "LATE_ACCEPTANCE_HEADER",
+    "LATE_ACCEPTANCE_WIDTHS_MM",
     "OVERDUE_HEADER",
     "OVERDUE_WIDTHS_MM",
     "REGION_HEADER",
@@ -37,6 +38,7 @@ __all__ = [
     "overdue_rows",
     "paragraphs",
     "percent",
+    "summons_paragraph",
     "yuan",
 ]
 
@@ -196,6 +198,20 @@ def clocks_paragraphs(snapshot: Snapshot) -> list[str]:
 
 
 LATE_ACCEPTANCE_HEADER = ("序号", "事项编号", "事项", "责任单位", "交办日期", "已等待工作日")
+LATE_ACCEPTANCE_WIDTHS_MM = (11, 29, 44, 32, 22, 18)
+
+
+def summons_paragraph(snapshot: Snapshot) -> str:
+    """约谈: the units whose leaders the office summoned in the period (追责)."""
+    if not snapshot.summons:
+        return "本期未约谈责任单位。"
+    units: dict[str, list[str]] = {}
+    for item in snapshot.summons:
+        units.setdefault(item.unit, []).append(
+            f"{item.task_code}，{chinese_date(item.summoned_on)}"
+        )
+    named = "；".join(f"{unit}（{'、'.join(held)}）" for unit, held in units.items())
+    return f"本期约谈责任单位{len(units)}家：{named}。"
 
 
 def late_acceptance_rows(items: Sequence[LateAcceptanceItem]) -> Iterator[tuple[str, ...]]:
@@ -210,12 +226,12 @@ def late_acceptance_rows(items: Sequence[LateAcceptanceItem]) -> Iterator[tuple[
         )
 
 
-UNIT_HEADER = ("序号", "责任单位", "交办", "办结", "超期", "办结率", "按期办结率")
+UNIT_HEADER = ("序号", "责任单位", "交办", "办结", "超期", "退回", "办结率", "按期办结率")
 REGION_HEADER = ("序号", "县区", *UNIT_HEADER[2:])
-OVERDUE_HEADER = ("序号", "事项编号", "事项", "责任单位", "办结时限", "超期工作日")
+OVERDUE_HEADER = ("序号", "事项编号", "事项", "责任单位", "办结时限", "超期工作日", "催办次数")
 #: Column widths in millimetres, on the 156 mm 版心 (DOCX) and as shares of the page (HTML).
-GROUP_WIDTHS_MM = (14, 50, 15, 15, 15, 21, 26)
-OVERDUE_WIDTHS_MM = (11, 29, 44, 32, 22, 18)
+GROUP_WIDTHS_MM = (12, 46, 14, 14, 14, 14, 19, 23)
+OVERDUE_WIDTHS_MM = (11, 27, 38, 30, 20, 16, 14)
 
 
 def group_rows(rows: Sequence[GroupRow]) -> Iterator[tuple[str, ...]]:
@@ -226,6 +242,7 @@ def group_rows(rows: Sequence[GroupRow]) -> Iterator[tuple[str, ...]]:
             str(row.total),
             str(row.closed),
             str(row.overdue),
+            str(row.returned),
             percent(row.closure_rate),
             percent(row.on_time_rate),
         )
@@ -234,7 +251,15 @@ def group_rows(rows: Sequence[GroupRow]) -> Iterator[tuple[str, ...]]:
 def overdue_rows(items: Sequence[OverdueItem]) -> Iterator[tuple[str, ...]]:
     for index, item in enumerate(items, start=1):
         late = "—" if item.working_days_overdue is None else str(item.working_days_overdue)
-        yield (str(index), item.code, item.title, item.unit, item.due_on, late)
+        yield (
+            str(index),
+            item.code,
+            item.title,
+            item.unit,
+            item.due_on,
+            late,
+            str(item.urge_count),
+        )
 
 
 def next_steps_paragraphs(text: str) -> list[str]:

@@ -168,7 +168,7 @@ async def test_the_docx_has_the_official_layout_and_every_figure(snapshot: Snaps
         [[item.code for item in snapshot.late_acceptances]] if snapshot.late_acceptances else []
     )
     assert [row.cells[1].text for row in units.rows[1:]] == [r.name for r in snapshot.by_unit]
-    assert [row.cells[5].text for row in units.rows[1:]] == [
+    assert [row.cells[6].text for row in units.rows[1:]] == [
         percent(r.closure_rate) for r in snapshot.by_unit
     ]
     assert len(regions.rows) == len(snapshot.by_region) + 1
