@@ -199,6 +199,10 @@ async def resolve_transition_task(
         nonlocal task_id
         bounded_list(input.evidence, field="evidence")  # before any SQL
         wanted = required_id(input.task_id, expected="Task", field="taskId")
+        await visible_or_not_found(
+            Task, viewer, wanted, field="taskId", what="task", key=input.task_id
+        )
+        task_id = wanted
         reassignment = ReassignInput(
             responsible_unit=input_id(
                 input.responsible_unit_id, expected="Unit", field="responsibleUnitId"
@@ -213,10 +217,6 @@ async def resolve_transition_task(
                 else None
             ),
         )
-        await visible_or_not_found(
-            Task, viewer, wanted, field="taskId", what="task", key=input.task_id
-        )
-        task_id = wanted
         result = await transition_task(
             task_id,
             input.action,

@@ -174,7 +174,7 @@ async def _write(
         await side_effects(conn)
     if "responsible_unit_id" in changes:
         # the announcement of the event names the unit now responsible (store.notify)
-        task.responsible_unit_id = changes["responsible_unit_id"]  # type: ignore[attr-defined]
+        task.responsible_unit_id = changes["responsible_unit_id"]
     return await append_event(
         task, using_db=conn, due_on=changes.get("due_on", task.due_on), **event
     )

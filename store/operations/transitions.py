@@ -279,8 +279,10 @@ async def _reassignment(task: Task, given: ReassignInput) -> Reassignment:
         field="responsibleUnitId",
         kinds=TASK_UNIT_KINDS,
     )
-    previous = await Task.filter(id=task.id).values_list("assisting_units__id", flat=True)
-    previous_ids = tuple(sorted(int(unit) for unit in previous if unit is not None))
+    previous: list[object] = list(
+        await Task.filter(id=task.id).values_list("assisting_units__id", flat=True)
+    )
+    previous_ids = tuple(sorted(unit for unit in previous if isinstance(unit, int)))
     assisting = (
         await resolve_units(given.assisting_units, field="assistingUnitIds")
         if given.assisting_units is not None

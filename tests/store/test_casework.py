@@ -25,13 +25,11 @@ YESTERDAY = TODAY - dt.timedelta(days=1)
 async def _returned(w: World) -> Task:
     """A task the finance bureau was assigned on TODAY and returned (退回) at 10:00."""
     task = await other_task(w, "核实欠款情况", due_on=dt.date(2026, 12, 31))
-    for hour, (action, account, extra) in enumerate(
-        [
-            ("assign", w.coordinator, {}),
-            ("return", w.finance_liaison, {"comment": "不属于本单位职责"}),
-        ],
-        start=9,
-    ):
+    steps: list[tuple[str, Any, dict[str, Any]]] = [
+        ("assign", w.coordinator, {}),
+        ("return", w.finance_liaison, {"comment": "不属于本单位职责"}),
+    ]
+    for hour, (action, account, extra) in enumerate(steps, start=9):
         result = await transition_task(
             task.id, action, account, expected_version=task.version, now=at(TODAY, hour), **extra
         )
