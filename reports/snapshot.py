@@ -115,6 +115,9 @@ class GroupRow:
     overdue: int
     closure_rate: float | None
     on_time_rate: float | None
+    #: Cancelled (撤销) tasks, which the closure rate leaves out; 0 in a
+    #: briefing stored before issue 18.
+    cancelled: int = 0
 
     @classmethod
     def of(cls, group: GroupProgress) -> GroupRow:
@@ -126,6 +129,7 @@ class GroupRow:
             overdue=group.overdue,
             closure_rate=group.closure_rate,
             on_time_rate=group.on_time_rate,
+            cancelled=group.cancelled,
         )
 
 
