@@ -219,6 +219,14 @@ def _right_tab(paragraph: Paragraph, at_mm: float = TEXT_WIDTH_MM) -> None:
     ppr.insert_element_before(tabs, *_AFTER_TABS)
 
 
+def _bare(document: DocumentObject, align: WD_ALIGN_PARAGRAPH) -> Paragraph:
+    """A paragraph without indent or runs, for runs of its own."""
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    paragraph.alignment = align
+    return paragraph
+
+
 def masthead_size(text: str) -> Pt:
     """The 发文机关标志's size: as large as fits the 版心 on one line, 36 pt at most.
 
@@ -231,14 +239,14 @@ def masthead_size(text: str) -> Pt:
 
 def _masthead(document: DocumentObject, text: BriefingText) -> None:
     """The 版头: 发文机关标志 in red, the 期号, issuer and date over a red rule; then the title."""
-    mark = _paragraph(document, "", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    mark = _bare(document, WD_ALIGN_PARAGRAPH.CENTER)
     run = _run(mark, text.masthead, FONTS["title"], masthead_size(text.masthead))
     run.font.color.rgb = RGBColor.from_string(RED)
     mark.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     mark.paragraph_format.space_before = Pt(12)
     mark.paragraph_format.space_after = Pt(10)
     _paragraph(document, text.issue_number, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    line = _paragraph(document, "", indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
+    line = _bare(document, WD_ALIGN_PARAGRAPH.LEFT)
     _right_tab(line)
     _run(line, f"{text.masthead}\t{text.issued_label}", FONTS["body"], BODY_SIZE)
     _rule(line)
