@@ -158,7 +158,7 @@ def _parser() -> argparse.ArgumentParser:
         "--kind", required=True, help="COURT, PARTY_GOV_ORGAN, DEPARTMENT, DISTRICT_GOV or OFFICE"
     )
     unit_create.add_argument(
-        "--region", help="division code (610926) or 县区 name (龙亭区, 市本级)"
+        "--region", help="division code (610926) or 县区 name (龙亭区, 市直单位)"
     )
     unit_create.add_argument("--parent", help="code of the unit it belongs to")
     unit_create.add_argument("--court-code", help="法院代字 of a court: 豫0202, 陕0926, 最高法")
