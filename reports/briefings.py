@@ -108,6 +108,24 @@ async def render_briefing(briefing: Briefing) -> Rendered:
     return await asyncio.to_thread(render, snapshot, text_of(briefing))
 
 
+def check_period(
+    period_start: dt.date | str, period_end: dt.date | str, *, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """A briefing's period: two dates, in order, ending today at the latest.
+
+    The one rule for generateBriefing and ``fuyuan briefing``.
+
+    Raises:
+        ValidationError: ``periodStart``/``periodEnd`` not a date or after
+            today, or the period ending before it starts.
+    """
+    start = check_date(period_start, field="periodStart", not_after=today)
+    end = check_date(period_end, field="periodEnd", not_after=today)
+    if start > end:
+        raise ValidationError("periodEnd", "period.order", "the period ends before it starts")
+    return start, end
+
+
 async def generate_briefing(
     *,
     period_start: dt.date | str,
@@ -133,11 +151,7 @@ async def generate_briefing(
             after today, an empty or overlong title, too many units.
     """
     now = now or dt.datetime.now(dt.UTC)
-    today = now.astimezone(SHANGHAI).date()
-    start = check_date(period_start, field="periodStart", not_after=today)
-    end = check_date(period_end, field="periodEnd", not_after=today)
-    if start > end:
-        raise ValidationError("periodEnd", "period.order", "the period ends before it starts")
+    start, end = check_period(period_start, period_end, today=now.astimezone(SHANGHAI).date())
     if region is not None:
         region = single_line(region, field="scope.region", max_length=column_length(Unit, "region"))
     units = bounded_list(unit_ids, field="scope.unitIds")

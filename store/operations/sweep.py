@@ -60,7 +60,9 @@ class SweepOutcome:
         return bool(self.skipped) and not self.judged and not self.applied
 
 
-async def run_sweep(today: dt.date | None = None, now: dt.datetime | None = None) -> SweepOutcome:
+async def run_sweep(
+    today: dt.date | None = None, now: dt.datetime | None = None, *, dry_run: bool = False
+) -> SweepOutcome:
     """Escalate every open task that is overdue beyond its supervision level.
 
     A task whose days overdue take in a year without an official calendar is
@@ -71,6 +73,7 @@ async def run_sweep(today: dt.date | None = None, now: dt.datetime | None = None
     Args:
         today: the day to judge on (default: the date of ``now`` in Asia/Shanghai).
         now: the time the events record (default: now).
+        dry_run: write nothing; ``applied`` lists the escalations the sweep would make.
     """
     now = now.astimezone(dt.UTC) if now is not None else utcnow()
     today = today or local_today(now)
@@ -94,6 +97,8 @@ async def run_sweep(today: dt.date | None = None, now: dt.datetime | None = None
         for task in candidates
     ]
     plan = sweep_plan(items, today, default_calendar())
+    if dry_run:
+        return SweepOutcome(list(plan.escalations), plan.skipped, plan.judged)
     applied = []
     for escalation in plan.escalations:
         if await _escalate(escalation, tasks[escalation.task_id], today, now):
