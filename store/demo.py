@@ -549,19 +549,24 @@ class _Seeder:
         respondents += [self.rng.choice(organs) for _ in range(len(states) - len(respondents))]
         serials: dict[tuple[int, str], int] = {}
         for index, (state, respondent) in enumerate(zip(states, respondents, strict=True)):
-            # An organ is sued where it is: a county's in the county's court, a city
-            # department in the intermediate court or a basic court of the city's districts.
-            if respondent.region == CITY_REGION:
-                court = self.units[self.more.choice(("KF-ZY", *CITY_COURTS))]
-            else:
-                court = court_of_region[respondent.region]
             filed_on = DEMO_TODAY - dt.timedelta(days=self.rng.randint(40, 520))
             year = filed_on.year
+            cause, basis_type = self.rng.choice(CAUSES)
+            # An organ is sued where it is: a county's organs in the county's court, a
+            # city department in the intermediate court or a basic court of the city's
+            # districts; an administrative case against a county or district government
+            # is heard by the intermediate court at first instance (行政诉讼法 §15).
+            if respondent.kind is UnitKind.DISTRICT_GOV and basis_type == "行初":
+                court = self.units["KF-ZY"]
+            elif respondent.region == CITY_REGION:
+                city = self.more.random() < 0.5
+                court = self.units["KF-ZY" if city else self.more.choice(CITY_COURTS)]
+            else:
+                court = court_of_region[respondent.region]
             key = (year, court.court_code or "")
             # each court numbers its cases of a year on its own
             previous = serials.get(key, self.more.randint(20, 300))
             serial = serials[key] = previous + self.more.randint(3, 90)
-            cause, basis_type = self.rng.choice(CAUSES)
             # a second-instance judgment is the intermediate court's
             basis_court = "豫02" if basis_type.endswith("终") else court.court_code
             is_person = self.rng.random() < 0.45
