@@ -294,7 +294,8 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
         # Its events would be dated today but judged by a day that has not come:
         # permanent records of a lateness nobody has seen yet.
         print(
-            f"fuyuan: --today {args.today.isoformat()} is after today ({local_today().isoformat()}); "
+            f"fuyuan: --today {args.today.isoformat()} is after today "
+            f"({local_today().isoformat()}); "
             "the sweep judges a day that has come",
             file=sys.stderr,
         )

@@ -390,9 +390,7 @@ def render_docx(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
     _masthead(document, text)
     prose = paragraphs(snapshot)
     png = (
-        chart_png
-        if chart_png is not None
-        else closure_rate_chart(lagging_units(snapshot.by_unit))
+        chart_png if chart_png is not None else closure_rate_chart(lagging_units(snapshot.by_unit))
     )
     for section in SECTIONS[:4]:
         _paragraph(document, section, font=FONTS["heading"]).paragraph_format.keep_with_next = True

@@ -104,9 +104,7 @@ def render_html(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
     esc = html.escape
     prose = paragraphs(snapshot)
     png = (
-        chart_png
-        if chart_png is not None
-        else closure_rate_chart(lagging_units(snapshot.by_unit))
+        chart_png if chart_png is not None else closure_rate_chart(lagging_units(snapshot.by_unit))
     )
     out = [
         "<!DOCTYPE html>",

@@ -306,7 +306,11 @@ class _Seeder:
             )
         for code, name in DEPARTMENTS:
             self.units[code] = await Unit.create(
-                code=code, name=name, kind=UnitKind.DEPARTMENT, region=CITY_REGION, using_db=self.conn
+                code=code,
+                name=name,
+                kind=UnitKind.DEPARTMENT,
+                region=CITY_REGION,
+                using_db=self.conn,
             )
         for code, name, region in DISTRICTS:
             self.units[code] = await Unit.create(
@@ -562,7 +566,7 @@ class _Seeder:
                 city = self.more.random() < 0.5
                 court = self.units["KF-ZY" if city else self.more.choice(CITY_COURTS)]
             else:
-                court = court_of_region[respondent.region]
+                court = court_of_region[respondent.region or CITY_REGION]
             key = (year, court.court_code or "")
             # each court numbers its cases of a year on its own
             previous = serials.get(key, self.more.randint(20, 300))

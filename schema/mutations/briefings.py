@@ -50,7 +50,9 @@ class GenerateBriefingInput:
 
 
 @strawberry.input(
-    description="New words for a draft briefing: 下一步工作要求 and the 版记; what is not given is kept."
+    description=(
+        "New words for a draft briefing: 下一步工作要求 and the 版记; what is not given is kept."
+    )
 )
 class UpdateBriefingInput:
     briefing_id: strawberry.ID = strawberry.field(description="The draft Briefing.")

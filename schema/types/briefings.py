@@ -36,7 +36,9 @@ class BriefingType(ModelNode):
     row: strawberry.Private[models.Briefing]
     id: relay.NodeID[int]
     year: int = strawberry.field(
-        description="The year it is numbered in: the year it was issued (a draft: its period's end)."
+        description=(
+            "The year it is numbered in: the year it was issued (a draft: its period's end)."
+        )
     )
     serial: int | None = strawberry.field(
         description="第N期 within the year, without gaps; null until issued."

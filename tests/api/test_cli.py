@@ -36,11 +36,15 @@ def test_migrate_seed_and_account_commands(url: str) -> None:
     first = fuyuan("migrate", url=url).stdout.splitlines()
     # it says what it applied (issue 18: it said "up to date" after applying everything)
     names = sorted(path.stem for path in (ROOT / "store" / "migrations").glob("0*.py"))
-    assert first == [*(f"fuyuan: applied migration {name}" for name in names),
-                     f"fuyuan: database is up to date ({len(names)} migration(s) applied)"]  # fmt: skip
+    applied = [f"fuyuan: applied migration {name}" for name in names]
+    done = f"fuyuan: database is up to date ({len(names)} migration(s) applied)"
+    assert first == [*applied, done]
     # migrating again is harmless, and says there was nothing to do
     again = fuyuan("migrate", url=url)
-    assert (again.returncode, again.stdout) == (0, "fuyuan: database is up to date (nothing to apply)\n")
+    assert (again.returncode, again.stdout) == (
+        0,
+        "fuyuan: database is up to date (nothing to apply)\n",
+    )
 
     seeded = fuyuan("seed", "--demo", url=url)
     assert seeded.returncode == 0, seeded.stderr
@@ -458,8 +462,12 @@ def test_sweep_dry_run_prints_what_it_would_do_and_writes_nothing(url: str) -> N
     [
         pytest.param("2026-11-01", "2026-11-21", "periodEnd", id="ends-tomorrow"),
         pytest.param("2026-12-01", "2026-12-31", "periodStart", id="starts-in-the-future"),
-        pytest.param("2026-10-31", "2026-10-01", "the period ends before it starts",
-                     id="ends-before-it-starts"),  # fmt: skip
+        pytest.param(
+            "2026-10-31",
+            "2026-10-01",
+            "the period ends before it starts",
+            id="ends-before-it-starts",
+        ),
     ],
 )
 def test_briefing_refuses_the_periods_generate_briefing_refuses(
@@ -472,11 +480,14 @@ def test_briefing_refuses_the_periods_generate_briefing_refuses(
                      on="2026-11-20")  # fmt: skip
 
     assert refused.returncode == 2
-    assert refused.stderr.startswith("fuyuan: ") and message in refused.stderr
+    assert refused.stderr.startswith("fuyuan: ")
+    assert message in refused.stderr
     assert not out.exists()
 
 
-def test_briefing_writes_the_three_files_for_a_period_ending_today(url: str, tmp_path: Path) -> None:
+def test_briefing_writes_the_three_files_for_a_period_ending_today(
+    url: str, tmp_path: Path
+) -> None:
     assert fuyuan("migrate", url=url).returncode == 0
     assert fuyuan("seed", "--demo", url=url).returncode == 0
 

@@ -20,7 +20,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator

@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import AsyncIterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from docx import Document
@@ -159,8 +159,9 @@ async def test_the_docx_has_the_official_layout_and_every_figure(snapshot: Snaps
              section.bottom_margin, section.left_margin, section.right_margin)  # fmt: skip
     assert [round(_present(size).mm, 1) for size in sizes] == [210, 297, 37, 35, 28, 26]
     lines = [paragraph.text for paragraph in document.paragraphs]
-    assert lines[:5] == ["开封市府院联动联席会议办公室", "2026年第5期",
-                         "开封市府院联动联席会议办公室\t2026年11月3日", "", "开封市府院联动工作通报"]  # fmt: skip
+    office = "开封市府院联动联席会议办公室"
+    header = [office, "2026年第5期", f"{office}\t2026年11月3日", "", "开封市府院联动工作通报"]
+    assert lines[:5] == header
     assert _present(document.paragraphs[4].runs[0].font.size).pt == 22
     for heading in SECTIONS:
         assert heading in lines
@@ -246,15 +247,17 @@ async def test_the_header_is_a_red_masthead_over_the_number_and_a_red_rule(
     # the 发文机关标志: the issuer in red 方正小标宋简体, centred, no wider than the 版心
     assert mark.text == "开封市府院联动联席会议办公室"
     assert [_colour(run) for run in mark.runs] == ["C00000"]
-    assert mark.runs[0]._r.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    fonts = _present(_present(mark.runs[0]._r.rPr).rFonts)
+    assert fonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     size = _present(mark.runs[0].font.size).pt
-    assert 22 < size and size * len(mark.text) <= 156 / 25.4 * 72
+    assert size > 22
+    assert size * len(mark.text) <= 156 / 25.4 * 72
     assert mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
     # the 期号 under it, centred
     assert (number.text, number.alignment) == ("2026年第5期", WD_ALIGN_PARAGRAPH.CENTER)
     # issuer on the left, date at a right tab on the 版心's right edge, a red rule under them
     assert line.text == "开封市府院联动联席会议办公室\t2026年11月3日"
-    tab = line._p.pPr.find(qn("w:tabs") + "/" + qn("w:tab"))
+    tab = _present(_present(line._p.pPr).find(qn("w:tabs") + "/" + qn("w:tab")))
     assert tab.get(qn("w:val")) == "right"
     assert abs(int(tab.get(qn("w:pos"))) - round(156 / 25.4 * 1440)) <= 1
     assert _bottom_rule(line) == {"val": "single", "sz": "12", "space": "4", "color": "C00000"}
@@ -267,14 +270,30 @@ async def test_the_header_is_a_red_masthead_over_the_number_and_a_red_rule(
 @pytest.mark.parametrize(
     ("text", "masthead", "number", "dated"),
     [
-        pytest.param(TEXT, "开封市府院联动联席会议办公室", "2026年第5期", "2026年11月3日", id="issued"),
-        pytest.param(dataclasses.replace(TEXT, serial=None, issued_on=None), "开封市府院联动联席会议办公室",
-                     "2026年 草稿", "（未印发）", id="draft"),  # fmt: skip
-        pytest.param(dataclasses.replace(TEXT, issuer="兰考县府院联动联席会议办公室"),
-                     "兰考县府院联动联席会议办公室", "2026年第5期", "2026年11月3日",
-                     id="another-issuer"),  # fmt: skip
-        pytest.param(dataclasses.replace(TEXT, issuer=""), "开封市府院联动联席会议办公室",
-                     "2026年第5期", "2026年11月3日", id="no-issuer-the-command-line"),  # fmt: skip
+        pytest.param(
+            TEXT, "开封市府院联动联席会议办公室", "2026年第5期", "2026年11月3日", id="issued"
+        ),
+        pytest.param(
+            dataclasses.replace(TEXT, serial=None, issued_on=None),
+            "开封市府院联动联席会议办公室",
+            "2026年 草稿",
+            "（未印发）",
+            id="draft",
+        ),
+        pytest.param(
+            dataclasses.replace(TEXT, issuer="兰考县府院联动联席会议办公室"),
+            "兰考县府院联动联席会议办公室",
+            "2026年第5期",
+            "2026年11月3日",
+            id="another-issuer",
+        ),
+        pytest.param(
+            dataclasses.replace(TEXT, issuer=""),
+            "开封市府院联动联席会议办公室",
+            "2026年第5期",
+            "2026年11月3日",
+            id="no-issuer-the-command-line",
+        ),
     ],
 )
 async def test_the_masthead_names_the_issuer_and_the_number_in_every_format(
@@ -319,7 +338,8 @@ async def test_the_imprint_closes_the_document_with_its_lines_and_the_printing_d
         "报：河南省府院联动联席会议办公室  \n送：开封市中级人民法院  \n"
         "发：各县区人民政府，市直各有关单位  \n开封市府院联动联席会议办公室　　2026年11月3日印发"
     )
-    assert '<div class="imprint">' in page and "<p>送：开封市中级人民法院</p>" in page
+    assert '<div class="imprint">' in page
+    assert "<p>送：开封市中级人民法院</p>" in page
 
 
 async def test_an_imprint_without_lines_keeps_the_printing_line_and_a_draft_is_not_printed(
@@ -365,7 +385,9 @@ async def test_tables_rows_never_split_and_codes_dates_and_counts_stay_on_one_li
         widths = _grid_mm(table)
         assert abs(sum(widths) - 156) < 0.5  # the 版心
         margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
-        padding = sum(int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) for side in ("left", "right"))
+        padding = sum(
+            int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) for side in ("left", "right")
+        )
         for row in table.rows:
             assert row._tr.trPr.find(qn("w:cantSplit")).get(qn("w:val")) == "true"
             for index, cell in enumerate(row.cells):
@@ -397,38 +419,43 @@ async def test_table_1_adds_up_with_its_cancelled_column(snapshot: Snapshot) -> 
 async def test_the_chart_shows_the_units_that_lag_with_one_caption(snapshot: Snapshot) -> None:
     lagging = lagging_units(snapshot.by_unit)
     rated = [row for row in snapshot.by_unit if row.closure_rate is not None]
+    rates = [_present(row.closure_rate) for row in lagging]
 
     # the lowest rates, 0% first; none better than any left out
-    assert [row.closure_rate for row in lagging] == sorted(row.closure_rate for row in lagging)
+    assert rates == sorted(rates)
     assert len(lagging) == min(MAX_CHART_BARS, len(rated))
-    assert any(row.closure_rate == 0 for row in lagging)
-    left_out = [row for row in rated if row not in lagging]
-    assert all(row.closure_rate >= lagging[-1].closure_rate for row in left_out)
+    assert 0 in rates
+    left_out = [_present(row.closure_rate) for row in rated if row not in lagging]
+    assert all(rate >= rates[-1] for rate in left_out)
     document = Document(io.BytesIO(render_docx(snapshot, TEXT)))
     captions = [p.text for p in document.paragraphs if p.text.startswith("图1")]
-    expected = "图1　办结率靠后的20个责任单位" if len(rated) > MAX_CHART_BARS else "图1　各责任单位办结率"
+    expected = (
+        "图1　办结率靠后的20个责任单位" if len(rated) > MAX_CHART_BARS else "图1　各责任单位办结率"
+    )
     assert captions == [expected]
 
 
-def test_the_chart_draws_the_units_it_is_given_and_no_title_of_its_own() -> None:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401  (the backend used)
+def test_the_chart_draws_the_units_it_is_given_and_no_title_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import matplotlib.axes
 
     rows = [GroupRow(key=str(i), name=f"单位{i}", total=3, closed=i, overdue=0,
                      closure_rate=i / 3, on_time_rate=None) for i in range(3)]  # fmt: skip
-    drawn: list[object] = []
-    import matplotlib.axes
-
+    drawn: list[list[str]] = []
+    titles: list[str] = []
     original = matplotlib.axes.Axes.set_yticks
 
-    def spy(self: matplotlib.axes.Axes, ticks: object, labels: object = None, **kw: object) -> object:
+    def spy(self: Any, ticks: Any, labels: Any = None, **kw: Any) -> Any:
         drawn.append(list(labels or []))
         return original(self, ticks, labels, **kw)
 
-    matplotlib.axes.Axes.set_yticks = spy  # type: ignore[method-assign]
-    try:
-        png = closure_rate_chart(lagging_units(rows))
-    finally:
-        matplotlib.axes.Axes.set_yticks = original  # type: ignore[method-assign]
+    monkeypatch.setattr(matplotlib.axes.Axes, "set_yticks", spy)
+    monkeypatch.setattr(matplotlib.axes.Axes, "set_title", lambda _, t, **__: titles.append(t))
+
+    png = closure_rate_chart(lagging_units(rows))
+
     assert png.startswith(b"\x89PNG")
     # top to bottom: the lowest first (matplotlib counts its ticks from the bottom)
     assert drawn == [["单位2", "单位1", "单位0"]]
+    assert titles == []  # the caption under it is the document's only title

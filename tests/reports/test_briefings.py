@@ -178,8 +178,9 @@ async def test_issuing_without_next_steps_is_refused_and_takes_no_number(
 
 async def test_a_briefing_is_numbered_in_the_year_it_is_issued(demo: Account) -> None:
     december = await generate_briefing(
-        period_start=dt.date(2026, 11, 1), period_end=dt.date(2026, 11, 30), now=NOW.replace(
-            month=12, day=1)
+        period_start=dt.date(2026, 11, 1),
+        period_end=dt.date(2026, 11, 30),
+        now=NOW.replace(month=12, day=1),
     )
     await update_next_steps(december.id, "一是压实责任。")
     january = dt.datetime(2027, 1, 4, 2, tzinfo=dt.UTC)
@@ -190,7 +191,8 @@ async def test_a_briefing_is_numbered_in_the_year_it_is_issued(demo: Account) ->
     assert (await Counter.get(key=counter_key(2027))).value == 1
     assert await Counter.filter(key=counter_key(2026)).count() == 0
     assert issued.markdown is not None
-    assert "2027年第1期" in issued.markdown and "2027年1月4日印发" in issued.markdown
+    assert "2027年第1期" in issued.markdown
+    assert "2027年1月4日印发" in issued.markdown
 
 
 async def test_a_draft_takes_its_imprint_lines_and_keeps_what_is_not_given(demo: Account) -> None:
@@ -202,20 +204,24 @@ async def test_a_draft_takes_its_imprint_lines_and_keeps_what_is_not_given(demo:
 
     assert (edited.report_to, edited.send_to, edited.distribute_to) == (
         "河南省府院联动联席会议办公室", "", "各县区人民政府")  # fmt: skip
-    assert edited.markdown is not None and "报：河南省府院联动联席会议办公室" in edited.markdown
+    assert edited.markdown is not None
+    assert "报：河南省府院联动联席会议办公室" in edited.markdown
     assert (again.report_to, again.distribute_to, again.next_steps) == (
         "河南省府院联动联席会议办公室", "", "一是压实责任。")  # fmt: skip
-    assert again.markdown is not None and "发：" not in again.markdown
+    assert again.markdown is not None
+    assert "发：" not in again.markdown
 
 
 @pytest.mark.parametrize(
     ("changes", "field", "rule"),
     [
-        pytest.param({"report_to": "省联席办\n市委政法委"}, "reportTo", "text.single_line",
-                     id="two-lines"),  # fmt: skip
+        pytest.param(
+            {"report_to": "省联席办\n市委政法委"}, "reportTo", "text.single_line", id="two-lines"
+        ),
         pytest.param({"send_to": "法" * 501}, "sendTo", "text.length", id="too-long"),
-        pytest.param({"distribute_to": "各县区\x07"}, "distributeTo", "text.control",
-                     id="control-character"),  # fmt: skip
+        pytest.param(
+            {"distribute_to": "各县区\x07"}, "distributeTo", "text.control", id="control-character"
+        ),
     ],
 )
 async def test_bad_imprint_lines_are_refused_naming_the_field(

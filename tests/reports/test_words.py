@@ -31,9 +31,14 @@ SNAPSHOT = Snapshot(
     new_in_period=3,
     closed_in_period=1,
     enforcement_tasks=FIGURES,
-    enforcement=Enforcement(cases=6, performed=2, performance_rate=1 / 3,
-                            amount_due_fen=9_379_500_000, amount_performed_fen=123_456_789,
-                            amount_rate=0.01),  # fmt: skip
+    enforcement=Enforcement(
+        cases=6,
+        performed=2,
+        performance_rate=1 / 3,
+        amount_due_fen=9_379_500_000,
+        amount_performed_fen=123_456_789,
+        amount_rate=0.01,
+    ),
     bankruptcy=FIGURES,
     meeting_decisions=FIGURES,
     meetings_held=0,
@@ -63,7 +68,9 @@ def test_money_is_written_in_wan_yuan_without_separators(fen: int, shown: str) -
         pytest.param("2025-11-17", 2026, "2025年11月17日", id="another-year-keeps-it"),
     ],
 )
-def test_dates_are_written_as_a_notice_writes_them(day: str | dt.date, year: int, shown: str) -> None:
+def test_dates_are_written_as_a_notice_writes_them(
+    day: str | dt.date, year: int, shown: str
+) -> None:
     assert short_date(day, year) == shown
 
 
@@ -74,9 +81,12 @@ def test_the_prose_writes_the_year_once_and_money_and_meetings_as_a_notice_does(
     assert "本期（2026年10月1日至10月31日）" in text
     assert "2026-" not in text
     assert "执行标的合计9379.50万元，已履行到位123.46万元" in text
-    assert "本期未召开联席会议。" in text and "召开联席会议0次" not in text
+    assert "本期未召开联席会议。" in text
+    assert "召开联席会议0次" not in text
     # 二、 says how many tasks were cancelled, so its figures add up
-    assert "交办事项10件，已办结4件，已撤销1件，办结率44.4%" in "".join(prose["二、涉党政机关执行案件"])
+    assert "交办事项10件，已办结4件，已撤销1件，办结率44.4%" in "".join(
+        prose["二、涉党政机关执行案件"]
+    )
     held = paragraphs(dataclasses.replace(SNAPSHOT, meetings_held=2))
     assert held["四、联席会议议定事项落实"][0].startswith("本期召开联席会议2次。")
 
@@ -90,7 +100,9 @@ def test_the_prose_writes_the_year_once_and_money_and_meetings_as_a_notice_does(
         pytest.param("一是压实责任。", False, id="written"),
     ],
 )
-def test_next_steps_are_unwritten_while_empty_or_the_placeholder(text: str, unwritten: bool) -> None:
+def test_next_steps_are_unwritten_while_empty_or_the_placeholder(
+    text: str, unwritten: bool
+) -> None:
     assert placeholder_next_steps(text) is unwritten
 
 

@@ -90,7 +90,9 @@ async def test_an_issued_briefing_refuses_edits_and_a_second_issue(api: Clients)
 async def test_issuing_without_next_steps_is_refused_in_chinese(api: Clients) -> None:
     draft = await _generate(api)
 
-    refused = (await api.coordinator.data(ISSUE, input={"briefingId": draft["id"]}))["issueBriefing"]
+    refused = (await api.coordinator.data(ISSUE, input={"briefingId": draft["id"]}))[
+        "issueBriefing"
+    ]
 
     assert refused["briefing"] is None
     [error] = refused["errors"]
