@@ -114,7 +114,7 @@ def closure_rate_chart(groups: Sequence[RatedGroup], *, dpi: int = 150) -> bytes
         )
     names = [name for name, _ in rated][::-1]
     values = [rate * 100 for _, rate in rated if rate is not None][::-1]
-    height = 1.2 + 0.32 * len(rated)
+    height = 0.8 + 0.22 * len(rated)  # a page holds the chart of 20 units below two tables
     figure = Figure(figsize=(6.3, height), dpi=dpi)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

@@ -262,7 +262,8 @@ def _imprint(document: DocumentObject, text: BriefingText) -> None:
 
     A one-column table whose rows are ruled above and below (the first and
     last rule heavier, as the standard draws them) and never split; every
-    row keeps with the next, so the block stays on one page.
+    row keeps with the next, so the block stays on one page (the next one,
+    whole, when the last page has no room left for it).
     """
     lines = [f"{label}：{value}" for label, value in text.distribution()]
     table = document.add_table(rows=len(lines) + 1, cols=1)
@@ -425,7 +426,7 @@ def render_docx(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
     _paragraph(document, "")
     _paragraph(document, f"统计截至{chinese_date(snapshot.period_end)}24时。",
                size=Pt(14), indent=False)  # fmt: skip
-    _paragraph(document, "", indent=False).paragraph_format.keep_with_next = True
+    _paragraph(document, "", indent=False)
     _imprint(document, text)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -459,3 +459,11 @@ def test_the_chart_draws_the_units_it_is_given_and_no_title_of_its_own(
     # top to bottom: the lowest first (matplotlib counts its ticks from the bottom)
     assert drawn == [["单位2", "单位1", "单位0"]]
     assert titles == []  # the caption under it is the document's only title
+
+
+async def test_the_imprint_rows_keep_together(snapshot: Snapshot) -> None:
+    document = Document(io.BytesIO(render_docx(snapshot, ISSUED)))
+
+    rows = document.tables[-1].rows
+    keeps = [row.cells[0].paragraphs[0].paragraph_format.keep_with_next for row in rows]
+    assert keeps == [True, True, True, False]  # never split between two pages
