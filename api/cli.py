@@ -61,7 +61,16 @@ def _parser() -> argparse.ArgumentParser:
         help="raise the supervision level of overdue tasks to 重点 and list the candidates "
         "for 挂牌 (safe to run repeatedly)",
     )
-    sweep.add_argument("--today", type=_date, help="judge lateness as of this day (YYYY-MM-DD)")
+    sweep.add_argument(
+        "--today",
+        type=_date,
+        help="judge lateness as of this day (YYYY-MM-DD; today at the latest)",
+    )
+    sweep.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what the sweep would escalate; write nothing",
+    )
     sweep.set_defaults(run=_sweep)
 
     briefing = commands.add_parser(
@@ -160,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
         "--kind", required=True, help="COURT, PARTY_GOV_ORGAN, DEPARTMENT, DISTRICT_GOV or OFFICE"
     )
     unit_create.add_argument(
-        "--region", help="division code (610926) or 县区 name (龙亭区, 市本级)"
+        "--region", help="division code (610926) or 县区 name (龙亭区, 市直单位)"
     )
     unit_create.add_argument("--parent", help="code of the unit it belongs to")
     unit_create.add_argument("--court-code", help="法院代字 of a court: 豫0202, 陕0926, 最高法")
@@ -232,8 +241,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     from store.setup import migrate
 
-    asyncio.run(migrate(settings.database_url))
-    print("fuyuan: database is up to date")
+    applied = asyncio.run(migrate(settings.database_url))
+    for name in applied:
+        print(f"fuyuan: applied migration {name}")
+    if applied:
+        print(f"fuyuan: database is up to date ({len(applied)} migration(s) applied)")
+    else:
+        print("fuyuan: database is up to date (nothing to apply)")
     return 0
 
 
@@ -278,6 +292,17 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
     from workflow.clock import local_today
     from workflow.errors import WorkflowError
 
+    if args.today is not None and args.today > local_today():
+        # Its events would be dated today but judged by a day that has not come:
+        # permanent records of a lateness nobody has seen yet.
+        print(
+            f"fuyuan: --today {args.today.isoformat()} is after today "
+            f"({local_today().isoformat()}); "
+            "the sweep judges a day that has come",
+            file=sys.stderr,
+        )
+        return 2
+
     async def run() -> int:
         async with database(settings.database_url):
             notice = await calendar_notice(args.today or local_today())
@@ -290,14 +315,15 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
                     file=sys.stderr,
                 )
             try:
-                outcome = await run_sweep(today=args.today)
+                outcome = await run_sweep(today=args.today, dry_run=args.dry_run)
             except WorkflowError as err:
                 print(f"fuyuan: {err}", file=sys.stderr)
                 return 2
+        would = "would be " if args.dry_run else ""
         for step in outcome.applied:
             at_least = "at least " if step.missing else ""
             print(
-                f"{step.code}: {step.from_level.label_zh} → {step.to_level.label_zh} "
+                f"{step.code}: {would}{step.from_level.label_zh} → {step.to_level.label_zh} "
                 f"({at_least}{step.working_days_overdue} working days overdue)"
             )
         for skip in outcome.skipped:
@@ -305,7 +331,11 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
                 f"{skip.code}: skipped, left at {skip.supervision_level.label_zh} "
                 f"(late by at least {skip.at_least_working_days} working days; {skip.reason})"
             )
-        print(f"fuyuan: {len(outcome.applied)} task(s) escalated")
+        if args.dry_run:
+            print(f"fuyuan: dry run: {len(outcome.applied)} task(s) would be escalated; "
+                  "nothing written")  # fmt: skip
+        else:
+            print(f"fuyuan: {len(outcome.applied)} task(s) escalated")
         # 挂牌 is the office's decision: the sweep names the candidates, never lists them
         for candidate in outcome.candidates:
             judged = candidate.judgement
@@ -331,14 +361,14 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
 def _briefing(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from reports.briefings import render
+    from reports.briefings import check_period, render
     from reports.snapshot import Snapshot, collect
     from reports.words import DEFAULT_TITLE, BriefingText
     from store.setup import database
+    from workflow.clock import local_today
 
-    if args.start > args.end:
-        print("fuyuan: --from is after --to", file=sys.stderr)
-        return 2
+    # generateBriefing's rule: a period that has begun and ended, today at the latest
+    check_period(args.start, args.end, today=local_today())
 
     async def run() -> Snapshot:
         async with database(settings.database_url):

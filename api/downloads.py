@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 
 from api.auth import bearer_token, viewer_of
 from reports.briefings import briefing_files, number_of
-from reports.html_layout import PRINT_CSS
+from reports.html_layout import PREVIOUS_PRINT_CSS_HASHES, PRINT_CSS
 from reports.ledger_import import KINDS, write_template
 from reports.ledgers import MEDIA_TYPE as XLSX
 from schema.errors import CodedError
@@ -46,7 +46,8 @@ _STYLE_HASH = base64.b64encode(hashlib.sha256(PRINT_CSS.encode()).digest()).deco
 HTML_CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'none'",
-        f"style-src 'sha256-{_STYLE_HASH}'",  # the print CSS, and nothing else
+        # the print CSS, and nothing else (a stored briefing carries its version's)
+        "style-src " + " ".join(f"'sha256-{h}'" for h in (_STYLE_HASH, *PREVIOUS_PRINT_CSS_HASHES)),
         "img-src data:",  # the chart
         "base-uri 'none'",
         "form-action 'none'",

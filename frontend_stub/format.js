@@ -115,6 +115,46 @@ export function money(value) {
 }
 
 /**
+ * Yuan from the API's decimal string in 万元, as the briefing writes money (exact, no
+ * separators, half up): "56075800.00" → "5607.58 万元"; under 1 万元 in 元: "350.00 元".
+ */
+export function wan(value) {
+  if (value === null || value === undefined) return "—";
+  const [whole, fraction = ""] = String(value).split(".");
+  const fen = BigInt(whole || "0") * 100n + BigInt((fraction + "00").slice(0, 2));
+  if (fen < 1000000n) return `${whole || "0"}.${(fraction + "00").slice(0, 2)} 元`;
+  const hundredths = (fen + 5000n) / 10000n; // 0.01 万元 is 10000 fen
+  const text = hundredths.toString().padStart(3, "0");
+  return `${text.slice(0, -2)}.${text.slice(-2)} 万元`;
+}
+
+/** Places in a ranking: ties share one, the next skips (1, 2, 2, 4), by ``key``. */
+export function places(items, key) {
+  let place = 0;
+  return items.map((item, i) => {
+    if (i === 0 || key(item) !== key(items[i - 1])) place = i + 1;
+    return place;
+  });
+}
+
+/** Integer axis ticks from 0, evenly spaced, the last at or above ``max``: 3 → 0 1 2 3. */
+export function integerTicks(max, most = 5) {
+  const top = Math.max(1, Math.ceil(max));
+  // the smallest of 1, 2, 5, 10, 20, 50 … that needs at most `most` intervals
+  let step = 1;
+  for (let scale = 1; ; scale *= 10) {
+    const found = [1, 2, 5].map((b) => b * scale).find((s) => Math.ceil(top / s) <= most);
+    if (found) {
+      step = found;
+      break;
+    }
+  }
+  const ticks = [];
+  for (let t = 0; ticks.length === 0 || ticks[ticks.length - 1] < top; t += step) ticks.push(t);
+  return ticks;
+}
+
+/**
  * h("a", {href: "#/tasks", class: "x"}, "text", child) — builds elements without
  * innerHTML, so nothing from the API is ever parsed as markup.
  */

@@ -30,11 +30,18 @@ from reports.docx_layout import render_docx
 from reports.html_layout import render_html
 from reports.markdown_layout import render_markdown
 from reports.snapshot import Snapshot, collect, end_of_day, issuer_name
-from reports.words import BriefingText, default_title
+from reports.words import BriefingText, default_title, lagging_units, placeholder_next_steps
 from store.enums import BriefingStatus
 from store.errors import BriefingIssued, NotFound, ValidationError
 from store.idempotency import Idempotency, once, remember
-from store.inputs import MAX_MULTILINE_LENGTH, bounded_list, column_length, multi_line, single_line
+from store.inputs import (
+    MAX_MULTILINE_LENGTH,
+    bounded_list,
+    column_length,
+    multi_line,
+    optional_single_line,
+    single_line,
+)
 from store.models import Account, Briefing, Unit
 from store.operations.common import check_date, next_number
 from workflow.clock import SHANGHAI
@@ -42,6 +49,9 @@ from workflow.clocks import ClockLimits
 
 MAX_NEXT_STEPS = MAX_MULTILINE_LENGTH
 """下一步工作要求 longer than this is not a briefing section any more."""
+
+IMPRINT_FIELDS = {"reportTo": "report_to", "sendTo": "send_to", "distributeTo": "distribute_to"}
+"""The 版记's 报/送/发 lines: the input field and the column of each."""
 
 
 @dataclass(frozen=True)
@@ -76,12 +86,15 @@ def text_of(briefing: Briefing) -> BriefingText:
         next_steps=briefing.next_steps,
         issuer=snapshot.issuer,
         issued_on=issued_on,
+        report_to=briefing.report_to,
+        send_to=briefing.send_to,
+        distribute_to=briefing.distribute_to,
     )
 
 
 def render(snapshot: Snapshot, text: BriefingText) -> Rendered:
     """All three files (CPU only; call it from a worker thread)."""
-    chart = closure_rate_chart(snapshot.by_unit)
+    chart = closure_rate_chart(lagging_units(snapshot.by_unit))
     return Rendered(
         markdown=render_markdown(snapshot, text),
         html=render_html(snapshot, text, chart_png=chart),
@@ -93,6 +106,24 @@ async def render_briefing(briefing: Briefing) -> Rendered:
     """The files of ``briefing``, rendered now from its stored figures and words."""
     snapshot = Snapshot.from_json(briefing.statistics)
     return await asyncio.to_thread(render, snapshot, text_of(briefing))
+
+
+def check_period(
+    period_start: dt.date | str, period_end: dt.date | str, *, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """A briefing's period: two dates, in order, ending today at the latest.
+
+    The one rule for generateBriefing and ``fuyuan briefing``.
+
+    Raises:
+        ValidationError: ``periodStart``/``periodEnd`` not a date or after
+            today, or the period ending before it starts.
+    """
+    start = check_date(period_start, field="periodStart", not_after=today)
+    end = check_date(period_end, field="periodEnd", not_after=today)
+    if start > end:
+        raise ValidationError("periodEnd", "period.order", "the period ends before it starts")
+    return start, end
 
 
 async def generate_briefing(
@@ -120,11 +151,7 @@ async def generate_briefing(
             after today, an empty or overlong title, too many units.
     """
     now = now or dt.datetime.now(dt.UTC)
-    today = now.astimezone(SHANGHAI).date()
-    start = check_date(period_start, field="periodStart", not_after=today)
-    end = check_date(period_end, field="periodEnd", not_after=today)
-    if start > end:
-        raise ValidationError("periodEnd", "period.order", "the period ends before it starts")
+    start, end = check_period(period_start, period_end, today=now.astimezone(SHANGHAI).date())
     if region is not None:
         region = single_line(region, field="scope.region", max_length=column_length(Unit, "region"))
     units = bounded_list(unit_ids, field="scope.unitIds")
@@ -183,22 +210,48 @@ async def _get(briefing_id: int) -> Briefing:
 
 
 async def update_next_steps(briefing_id: int, next_steps: str) -> Briefing:
-    """Replace the 下一步工作要求 of a draft and render its files again.
+    """Replace the 下一步工作要求 of a draft and render its files again (see update_draft)."""
+    return await update_draft(briefing_id, next_steps=next_steps)
+
+
+async def update_draft(
+    briefing_id: int,
+    *,
+    next_steps: str | None = None,
+    report_to: str | None = None,
+    send_to: str | None = None,
+    distribute_to: str | None = None,
+) -> Briefing:
+    """Replace what is given of a draft's words and render its files again.
+
+    ``next_steps`` is 六、下一步工作要求 (one paragraph a line); ``report_to``,
+    ``send_to`` and ``distribute_to`` are the 版记's 报、送、发 lines (one line
+    each; empty leaves the line out). What is not given is kept.
 
     Raises:
         NotFound: no such briefing.
         BriefingIssued: it is issued (also when it was issued while rendering).
-        ValidationError: the text is too long.
+        ValidationError: a text too long, or a 版记 line of several lines.
     """
     briefing = await _get(briefing_id)
     if briefing.status is BriefingStatus.ISSUED:
         raise BriefingIssued("briefingId", number_of(briefing))
-    text = multi_line(next_steps, field="nextSteps", max_length=MAX_NEXT_STEPS)
-    briefing.next_steps = text
+    changes: dict[str, str] = {}
+    if next_steps is not None:
+        changes["next_steps"] = multi_line(next_steps, field="nextSteps", max_length=MAX_NEXT_STEPS)
+    given = {"reportTo": report_to, "sendTo": send_to, "distributeTo": distribute_to}
+    for field, value in given.items():
+        if value is None:
+            continue
+        column = IMPRINT_FIELDS[field]
+        length = column_length(Briefing, column)
+        changes[column] = optional_single_line(value, field=field, max_length=length) or ""
+    for column, value in changes.items():
+        setattr(briefing, column, value)
     files = await render_briefing(briefing)
     # Conditional: a briefing issued meanwhile keeps the words it was issued with.
     updated = await Briefing.filter(id=briefing_id, status=BriefingStatus.DRAFT).update(
-        next_steps=text, markdown=files.markdown, html=files.html, docx=files.docx
+        **changes, markdown=files.markdown, html=files.html, docx=files.docx
     )
     if updated == 0:
         raise BriefingIssued("briefingId", number_of(await _get(briefing_id)))
@@ -208,7 +261,12 @@ async def update_next_steps(briefing_id: int, next_steps: str) -> Briefing:
 async def issue_briefing(
     briefing_id: int, *, issued_by: Account | None = None, now: dt.datetime | None = None
 ) -> Briefing:
-    """Number and freeze a draft: the next serial of its year, without gaps.
+    """Number and freeze a draft: the next serial of the year of issue, without gaps.
+
+    A briefing is numbered in the year it is issued (印发), whatever period it
+    covers: December's, issued in January, is the new year's 第1期. It is
+    refused while 六、下一步工作要求 is unwritten — an office never sends a
+    通报 without them.
 
     The serial comes from ``next_number`` inside the transaction that marks the
     briefing ISSUED: on PostgreSQL the counter row's UPDATE makes a second
@@ -219,20 +277,29 @@ async def issue_briefing(
     Raises:
         NotFound: no such briefing.
         BriefingIssued: it is issued already.
+        ValidationError: 六、下一步工作要求 is not written yet (``briefing.next_steps``).
     """
     now = now or dt.datetime.now(dt.UTC)
+    year = now.astimezone(SHANGHAI).year
     async with in_transaction() as conn:
         briefing = await Briefing.get_or_none(id=briefing_id, using_db=conn)
         if briefing is None:
             raise NotFound("briefingId", "briefing", briefing_id)
         if briefing.status is BriefingStatus.ISSUED:
             raise BriefingIssued("briefingId", number_of(briefing))
-        serial = await next_number(counter_key(briefing.year), using_db=conn)
+        if placeholder_next_steps(briefing.next_steps):
+            raise ValidationError(
+                "briefingId",
+                "briefing.next_steps",
+                "“六、下一步工作要求”尚未填写，不能印发：请先在草稿中写明下一步工作要求，再印发",
+            )
+        serial = await next_number(counter_key(year), using_db=conn)
         updated = (
             await Briefing.filter(id=briefing_id, status=BriefingStatus.DRAFT)
             .using_db(conn)
             .update(
                 status=BriefingStatus.ISSUED,
+                year=year,
                 serial=serial,
                 issued_by_id=issued_by.id if issued_by is not None else None,
                 issued_at=now,
@@ -243,7 +310,7 @@ async def issue_briefing(
         )
         if updated == 0:
             # Issued by someone else since we read it: roll back, returning the number.
-            raise BriefingIssued("briefingId", f"{briefing.year}年")
+            raise BriefingIssued("briefingId", f"{year}年")
     briefing = await _get(briefing_id)
     files = await render_briefing(briefing)
     await Briefing.filter(id=briefing_id, status=BriefingStatus.ISSUED, serial=serial).update(

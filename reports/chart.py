@@ -1,5 +1,10 @@
 """The briefing's chart: closure rate per responsible unit, drawn with matplotlib.
 
+It shows the units it is given, in their order from the top: the briefing
+gives it the ones that lag most (``reports.words.lagging_units``), 0% ones
+included, as a 通报 names who lags. It has no title of its own: the caption
+under it (图1 …) is the document's.
+
 Drawn on an Agg canvas (no pyplot, no global state, safe in any thread) in
 Noto Sans CJK SC, the font file the ``mplfonts`` package ships (a dependency of
 fuyuan, so ``pip install`` brings it): it is loaded from its path and
@@ -36,7 +41,7 @@ CJK_FONTS = (
     "PingFang SC",
 )
 
-#: At most this many units in the chart (the best ranked); the tables list them all.
+#: At most this many bars; the briefing gives ``reports.words.MAX_CHART_BARS`` (the same).
 MAX_BARS = 20
 
 
@@ -87,9 +92,10 @@ def cjk_font() -> FontProperties | None:
 
 
 def closure_rate_chart(groups: Sequence[RatedGroup], *, dpi: int = 150) -> bytes:
-    """A PNG bar chart of the closure rate of the first MAX_BARS ``groups`` (ranked).
+    """A PNG bar chart of the closure rate of the first MAX_BARS ``groups``, top down.
 
     Groups without a rate are left out; with none left the answer is b"" (no chart).
+    A 0% group shows its label at the axis.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -108,7 +114,7 @@ def closure_rate_chart(groups: Sequence[RatedGroup], *, dpi: int = 150) -> bytes
         )
     names = [name for name, _ in rated][::-1]
     values = [rate * 100 for _, rate in rated if rate is not None][::-1]
-    height = 1.2 + 0.32 * len(rated)
+    height = 0.8 + 0.22 * len(rated)  # a page holds the chart of 20 units below two tables
     figure = Figure(figsize=(6.3, height), dpi=dpi)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
@@ -117,7 +123,6 @@ def closure_rate_chart(groups: Sequence[RatedGroup], *, dpi: int = 150) -> bytes
     axes.set_xlim(0, 110)
     axes.set_xticks([0, 20, 40, 60, 80, 100], ["0", "20%", "40%", "60%", "80%", "100%"])
     axes.tick_params(axis="x", labelsize=8)
-    axes.set_title("各责任单位办结率", fontproperties=font, fontsize=10)
     for bar, value in zip(bars, values, strict=True):
         axes.text(value + 1, bar.get_y() + bar.get_height() / 2, f"{value:.1f}%",
                   va="center", fontsize=7)  # fmt: skip
@@ -125,7 +130,7 @@ def closure_rate_chart(groups: Sequence[RatedGroup], *, dpi: int = 150) -> bytes
         axes.spines[side].set_visible(False)
     # Fixed margins rather than tight_layout(), which draws the figure once more
     # (half the time of the chart); the left one fits a unit name of 16 characters.
-    figure.subplots_adjust(left=0.34, right=0.97, top=1 - 0.45 / height, bottom=0.35 / height)
+    figure.subplots_adjust(left=0.34, right=0.97, top=1 - 0.2 / height, bottom=0.35 / height)
     buffer = io.BytesIO()
     # No metadata: the same figures give the same bytes.
     figure.savefig(buffer, format="png", metadata={"Software": None})

@@ -8,33 +8,29 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Iterator, Sequence
 
 from reports.chart import closure_rate_chart
 from reports.snapshot import Snapshot
 from reports.words import (
-    GROUP_WIDTHS_MM,
-    LATE_ACCEPTANCE_HEADER,
-    LATE_ACCEPTANCE_WIDTHS_MM,
-    OVERDUE_HEADER,
-    OVERDUE_WIDTHS_MM,
-    REGION_HEADER,
     SECTIONS,
-    UNIT_HEADER,
+    TABLE_FONT_PT,
     BriefingText,
-    byline,
+    Table,
+    chart_caption,
     chinese_date,
     clocks_paragraphs,
-    group_rows,
-    late_acceptance_rows,
+    lagging_units,
+    late_acceptance_table,
     next_steps_paragraphs,
     overdue_intro,
-    overdue_rows,
+    overdue_table,
     paragraphs,
+    region_table,
     summons_paragraph,
+    unit_table,
 )
 
-__all__ = ["PRINT_CSS", "render_html"]
+__all__ = ["PREVIOUS_PRINT_CSS_HASHES", "PRINT_CSS", "render_html"]
 
 PRINT_CSS = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
@@ -44,19 +40,29 @@ body { font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "S
 h1 { font-family: "FZXiaoBiaoSong-B05S", "方正小标宋简体", "SimSun", "宋体",
      "WenQuanYi Micro Hei", serif; font-size: 22pt; font-weight: normal; text-align: center;
      line-height: 1.4; margin: 0 0 8pt; }
-.number, .byline { text-align: center; margin: 0; }
-.byline { margin-bottom: 16pt; }
+.masthead { font-family: "FZXiaoBiaoSong-B05S", "方正小标宋简体", "SimSun", "宋体",
+            "WenQuanYi Micro Hei", serif; color: #c00000; text-align: center; text-indent: 0;
+            font-size: 30pt; line-height: 1.3; margin: 8pt 0 10pt; letter-spacing: 1pt; }
+.number { text-align: center; text-indent: 0; margin: 0; }
+.byline { text-indent: 0; margin: 0 0 18pt; padding-bottom: 3pt;
+          border-bottom: 2px solid #c00000; display: flex; justify-content: space-between; }
+.imprint { margin-top: 28pt; border-top: 1.5px solid #000; border-bottom: 1.5px solid #000;
+           font-size: 14pt; line-height: 22pt; }
+.imprint p { text-indent: 0; padding: 2pt 1em; border-bottom: 1px solid #000; }
+.imprint p:last-child { border-bottom: none; display: flex; justify-content: space-between; }
 h2 { font-family: "SimHei", "黑体", "WenQuanYi Micro Hei", sans-serif; font-size: 16pt;
      font-weight: normal; margin: 14pt 0 0; }
 p { text-indent: 2em; margin: 0; text-align: justify; }
 .caption { text-indent: 0; text-align: center; font-family: "KaiTi_GB2312", "楷体_GB2312",
            "KaiTi", "楷体", "WenQuanYi Micro Hei", serif; margin-top: 8pt; }
-table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 11pt;
+table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 12pt;
         line-height: 1.4; margin: 4pt 0 10pt; page-break-inside: auto; }
+table.items { font-size: 10.5pt; }
 thead { display: table-header-group; }
-tr { page-break-inside: avoid; }
-th, td { border: 1px solid #000; padding: 2pt 4pt; text-align: center;
+tr { page-break-inside: avoid; break-inside: avoid; }
+th, td { border: 1px solid #000; padding: 2pt 1.5mm; text-align: center;
          overflow-wrap: anywhere; }
+td.line, th { white-space: nowrap; }
 td.text { text-align: left; }
 figure { margin: 8pt 0; text-align: center; page-break-inside: avoid; }
 figure img { max-width: 100%; }
@@ -64,23 +70,25 @@ figure img { max-width: 100%; }
 @media screen { body { background: #fff; } }
 """
 
-_TEXT_COLUMNS = {1, 2, 3}
+PREVIOUS_PRINT_CSS_HASHES = ("+n8ufzljiomPiq87+AaelJKuAhchIbqCk1Zxi5tuP9A=",)
+"""SHA-256 (base64) of the style sheets of earlier versions, which stored briefings carry."""
 
 
-def _html_table(caption: str, header: Sequence[str], rows: Iterator[tuple[str, ...]],
-                text_columns: set[int], widths_mm: Sequence[int]) -> list[str]:  # fmt: skip
+def _html_table(spec: Table) -> list[str]:
+    widths_mm, text_columns = spec.widths_mm, spec.text_columns
     total = sum(widths_mm)
     # Attributes, not style="": the page's CSP admits its own style sheet only.
-    columns = "".join(f'<col width="{width * 100 // total}%">' for width in widths_mm)
-    out = [f'<p class="caption">{html.escape(caption)}</p>', "<table>"]
+    columns = "".join(f'<col width="{width * 100 / total:.1f}%">' for width in widths_mm)
+    small = ' class="items"' if spec.font_pt < TABLE_FONT_PT else ""
+    out = [f'<p class="caption">{html.escape(spec.caption)}</p>', f"<table{small}>"]
     out += [f"<colgroup>{columns}</colgroup>", "<thead><tr>"]
-    out += [f"<th>{html.escape(cell)}</th>" for cell in header]
+    out += [f"<th>{html.escape(cell)}</th>" for cell in spec.header]
     out += ["</tr></thead>", "<tbody>"]
-    for row in rows:
+    for row in spec.rows:
         cells = "".join(
             f'<td class="text">{html.escape(cell)}</td>'
             if index in text_columns
-            else f"<td>{html.escape(cell)}</td>"
+            else f'<td class="line">{html.escape(cell)}</td>'
             for index, cell in enumerate(row)
         )
         out.append(f"<tr>{cells}</tr>")
@@ -96,7 +104,9 @@ def render_html(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
     """
     esc = html.escape
     prose = paragraphs(snapshot)
-    png = chart_png if chart_png is not None else closure_rate_chart(snapshot.by_unit)
+    png = (
+        chart_png if chart_png is not None else closure_rate_chart(lagging_units(snapshot.by_unit))
+    )
     out = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN">',
@@ -106,44 +116,43 @@ def render_html(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
         f"<style>{PRINT_CSS}</style>",
         "</head>",
         "<body>",
+        f'<p class="masthead">{esc(text.masthead)}</p>',
+        f'<p class="number">{esc(text.issue_number)}</p>',
+        f'<p class="byline"><span>{esc(text.masthead)}</span>'
+        f"<span>{esc(text.issued_label)}</span></p>",
         f"<h1>{esc(text.title)}</h1>",
-        f'<p class="number">{esc(text.number)}</p>',
-        f'<p class="byline">{esc(byline(text))}</p>',
     ]
     for section in SECTIONS[:4]:
         out.append(f"<h2>{esc(section)}</h2>")
         out += [f"<p>{esc(paragraph)}</p>" for paragraph in prose[section]]
         if section == SECTIONS[0]:
-            out += _html_table("表1　各责任单位办理情况", UNIT_HEADER,
-                               group_rows(snapshot.by_unit), {1}, GROUP_WIDTHS_MM)  # fmt: skip
-            out += _html_table("表2　各县区办理情况", REGION_HEADER,
-                               group_rows(snapshot.by_region), {1}, GROUP_WIDTHS_MM)  # fmt: skip
+            out += _html_table(unit_table(snapshot))
+            out += _html_table(region_table(snapshot))
             if png:
                 data = base64.b64encode(png).decode("ascii")
+                caption = esc(chart_caption(snapshot))
                 out += [
                     "<figure>",
-                    f'<img alt="图1　各责任单位办结率" src="data:image/png;base64,{data}">',
-                    '<p class="caption">图1　各责任单位办结率</p>',
+                    f'<img alt="{caption}" src="data:image/png;base64,{data}">',
+                    f'<p class="caption">{caption}</p>',
                     "</figure>",
                 ]
     out += [f"<h2>{esc(SECTIONS[4])}</h2>", f"<p>{esc(overdue_intro(snapshot))}</p>"]
     if snapshot.overdue:
-        out += _html_table("表3　超期未办结事项", OVERDUE_HEADER,
-                           overdue_rows(snapshot.overdue), _TEXT_COLUMNS,
-                           OVERDUE_WIDTHS_MM)  # fmt: skip
+        out += _html_table(overdue_table(snapshot))
     out += [f"<p>{esc(paragraph)}</p>" for paragraph in clocks_paragraphs(snapshot)]
     if snapshot.late_acceptances:
-        out += _html_table("表4　未按时签收事项", LATE_ACCEPTANCE_HEADER,
-                           late_acceptance_rows(snapshot.late_acceptances), _TEXT_COLUMNS,
-                           LATE_ACCEPTANCE_WIDTHS_MM)  # fmt: skip
+        out += _html_table(late_acceptance_table(snapshot))
     out.append(f"<p>{esc(summons_paragraph(snapshot))}</p>")
     out.append(f"<h2>{esc(SECTIONS[5])}</h2>")
     out += [f"<p>{esc(paragraph)}</p>" for paragraph in next_steps_paragraphs(text.next_steps)]
-    out += [
+    out.append(
         f'<p class="note">统计截至{esc(chinese_date(snapshot.period_end))}24时；'
-        "比率为小数点后一位的百分数。</p>",
-        "</body>",
-        "</html>",
-        "",
-    ]
+        "比率为小数点后一位的百分数。</p>"
+    )
+    printer, printed_on = text.printed_line()
+    out.append('<div class="imprint">')
+    out += [f"<p>{esc(label)}：{esc(value)}</p>" for label, value in text.distribution()]
+    out += [f"<p><span>{esc(printer)}</span><span>{esc(printed_on)}</span></p>", "</div>"]
+    out += ["</body>", "</html>", ""]
     return "\n".join(out)

@@ -123,6 +123,9 @@ class GroupRow:
     on_time_rate: float | None
     #: 退回: tasks the unit returned that were reassigned (改派) to another unit.
     returned: int = 0
+    #: Cancelled (撤销) tasks, which the closure rate leaves out; 0 in a
+    #: briefing stored before issue 18.
+    cancelled: int = 0
 
     @classmethod
     def of(cls, group: GroupProgress) -> GroupRow:
@@ -135,6 +138,7 @@ class GroupRow:
             closure_rate=group.closure_rate,
             on_time_rate=group.on_time_rate,
             returned=group.returned,
+            cancelled=group.cancelled,
         )
 
 

@@ -73,9 +73,21 @@ WARNING = (
     "They are for demonstrations only: never load demo data into a production database."
 )
 
+CITY_REGION = "市直单位"
+"""The region of the city's own departments (and the office, the intermediate court)."""
+
+# The basic courts of the city's districts: where a city department is sued.
+CITY_COURTS = ("KF-LTFY", "KF-SHFY", "KF-GLFY", "KF-YWTFY")
+
+# The share of closed tasks closed after their due date (按期办结率 below 100%).
+LATE_CLOSURES = 0.3
+
+# What the basis (执行依据) of each type of case is called.
+BASIS_DOCUMENTS = {"民初": "民事判决", "民终": "民事判决", "行初": "行政判决", "行终": "行政判决"}
+
 # code, name, court code, region
 COURTS = [
-    ("KF-ZY", "开封市中级人民法院", "豫02", "市本级"),
+    ("KF-ZY", "开封市中级人民法院", "豫02", CITY_REGION),
     ("KF-LTFY", "开封市龙亭区人民法院", "豫0202", "龙亭区"),
     ("KF-SHFY", "开封市顺河回族区人民法院", "豫0203", "顺河回族区"),
     ("KF-GLFY", "开封市鼓楼区人民法院", "豫0204", "鼓楼区"),
@@ -256,6 +268,9 @@ class _Seeder:
     def __init__(self, conn: BaseDBAsyncClient) -> None:
         self.conn = conn
         self.rng = random.Random(2023)
+        # Draws added in issue 18 (courts, case serials, late closures) come from
+        # a second generator, so the rest of the demo draws what it drew before.
+        self.more = random.Random(18)
         self.calendar = default_calendar()
         self.units: dict[str, Unit] = {}
         self.accounts: dict[str, Account] = {}
@@ -274,7 +289,7 @@ class _Seeder:
             code=OFFICE,
             name="开封市府院联动联席会议办公室",
             kind=UnitKind.OFFICE,
-            region="市本级",
+            region=CITY_REGION,
             using_db=self.conn,
         )
         self.units[OFFICE] = office
@@ -291,7 +306,11 @@ class _Seeder:
             )
         for code, name in DEPARTMENTS:
             self.units[code] = await Unit.create(
-                code=code, name=name, kind=UnitKind.DEPARTMENT, region="市本级", using_db=self.conn
+                code=code,
+                name=name,
+                kind=UnitKind.DEPARTMENT,
+                region=CITY_REGION,
+                using_db=self.conn,
             )
         for code, name, region in DISTRICTS:
             self.units[code] = await Unit.create(
@@ -510,6 +529,9 @@ class _Seeder:
         passed their date weeks ago. Never past :data:`LAST_DUE_DATE`, the end
         of the last year the official calendar covers.
         """
+        if state is TaskState.CLOSED and self.more.random() < LATE_CLOSURES:
+            # closed late: the demo's paths take at least 8 working days to a request
+            return self.calendar.add_working_days(created_on, self.more.randint(4, 7))
         if state in FINISHED_STATES:
             room = self.calendar.working_days_between(created_on, LAST_DUE_DATE)
             return self.calendar.add_working_days(created_on, min(90, room))
@@ -523,7 +545,7 @@ class _Seeder:
         organs += [
             self.units[c] for c in ("KF-CZJ", "KF-XFQ", "KF-ZJJ", "KF-JYJ", "KF-LKX", "KF-WSX")
         ]
-        courts = [self.units[code] for code, *_ in COURTS]
+        court_of_region = {region: self.units[code] for code, _, _, region in COURTS}
         states = list(ENFORCEMENT_STATES)
         self.rng.shuffle(states)
         # demo-unit and demo-unit2 each get open and closed cases of their own
@@ -531,14 +553,26 @@ class _Seeder:
         respondents += [self.rng.choice(organs) for _ in range(len(states) - len(respondents))]
         serials: dict[tuple[int, str], int] = {}
         for index, (state, respondent) in enumerate(zip(states, respondents, strict=True)):
-            court = courts[index % len(courts)]
             filed_on = DEMO_TODAY - dt.timedelta(days=self.rng.randint(40, 520))
             year = filed_on.year
-            serials[(year, court.court_code or "")] = (
-                serials.get((year, court.court_code or ""), 0) + 1
-            )
-            serial = 100 + 37 * serials[(year, court.court_code or "")]
             cause, basis_type = self.rng.choice(CAUSES)
+            # An organ is sued where it is: a county's organs in the county's court, a
+            # city department in the intermediate court or a basic court of the city's
+            # districts; an administrative case against a county or district government
+            # is heard by the intermediate court at first instance (行政诉讼法 §15).
+            if respondent.kind is UnitKind.DISTRICT_GOV and basis_type == "行初":
+                court = self.units["KF-ZY"]
+            elif respondent.region == CITY_REGION:
+                city = self.more.random() < 0.5
+                court = self.units["KF-ZY" if city else self.more.choice(CITY_COURTS)]
+            else:
+                court = court_of_region[respondent.region or CITY_REGION]
+            key = (year, court.court_code or "")
+            # each court numbers its cases of a year on its own
+            previous = serials.get(key, self.more.randint(20, 300))
+            serial = serials[key] = previous + self.more.randint(3, 90)
+            # a second-instance judgment is the intermediate court's
+            basis_court = "豫02" if basis_type.endswith("终") else court.court_code
             is_person = self.rng.random() < 0.45
             applicant = (
                 self.rng.choice(SURNAMES) + self.rng.choice(GIVEN)
@@ -553,9 +587,7 @@ class _Seeder:
                 applicant_name=applicant,
                 applicant_kind=PartyKind.PERSON if is_person else PartyKind.ENTERPRISE,
                 respondent=respondent,
-                basis=(
-                    f"（{year - 1}）{court.court_code}{basis_type}{self.rng.randint(200, 4999)}号"
-                ),
+                basis=f"（{year - 1}）{basis_court}{basis_type}{self.rng.randint(200, 4999)}号",
                 cause=cause,
                 amount_due_fen=amount_fen,
                 filed_on=filed_on,
@@ -567,7 +599,11 @@ class _Seeder:
             overdue = state in {TaskState.IN_PROGRESS, TaskState.ASSIGNED} and index % 3 == 0
             task = await self._task(
                 kind=TaskKind.ENFORCEMENT,
-                title=f"督促{respondent.name}履行{case.case_number}生效判决",
+                # the 执 number is the enforcement case; the judgment is its basis
+                title=(
+                    f"{case.case_number}：督促{respondent.name}履行"
+                    f"{case.basis}{BASIS_DOCUMENTS[basis_type]}"
+                ),
                 responsible=respondent,
                 created_on=created_on,
                 due_on=self._due(created_on, state, overdue=overdue),

@@ -670,8 +670,9 @@ def parse_court_code(value: str, *, field: str = "courtCode") -> str:
     return code
 
 
-REGION_NAME_ENDINGS = ("区", "县", "市", "旗", "市本级")
-"""How the name of a 县区 ends (龙亭区, 杞县, 巩义市, 鄂托克旗, 自治县), or 市本级."""
+REGION_NAME_ENDINGS = ("区", "县", "市", "旗", "市直单位", "市本级")
+"""How the name of a 县区 ends (龙亭区, 杞县, 巩义市, 鄂托克旗, 自治县), or 市直单位 (the
+city's own departments; 市本级, as earlier versions wrote it, is still read)."""
 
 
 def check_region(value: str, *, field: str = "region") -> str:
@@ -679,7 +680,7 @@ def check_region(value: str, *, field: str = "region") -> str:
 
     A six-digit code is checked as :func:`check_division_code` does (610926
     平利县, for a court outside 开封); otherwise the text must be the Chinese
-    name of a 县区 or 市本级, as the units of 开封 carry it (龙亭区, 兰考县).
+    name of a 县区 or 市直单位, as the units of 开封 carry it (龙亭区, 兰考县).
 
     Example:
         >>> check_region("610926"), check_region("顺河回族区")
@@ -692,7 +693,7 @@ def check_region(value: str, *, field: str = "region") -> str:
             field,
             "unit.region",
             f"{value!r} is neither a six-digit administrative division code (GB/T 2260, "
-            f"e.g. 610926) nor the name of a 县区 (龙亭区, 杞县, 市本级)",
+            f"e.g. 610926) nor the name of a 县区 (龙亭区, 杞县, 市直单位)",
         )
     return value
 

@@ -537,6 +537,15 @@ class Briefing(Model):
     issued_at = fields.DatetimeField(null=True)
     statistics: dict[str, Any] = fields.JSONField(default=dict)
     next_steps = fields.TextField(default="", description="下一步工作要求")
+    report_to = fields.CharField(
+        max_length=500, default="", db_default="", description="版记 报：the offices above"
+    )
+    send_to = fields.CharField(
+        max_length=500, default="", db_default="", description="版记 送：the offices beside"
+    )
+    distribute_to = fields.CharField(
+        max_length=500, default="", db_default="", description="版记 发：the offices below"
+    )
     markdown = fields.TextField(null=True)
     html = fields.TextField(null=True)
     docx = fields.BinaryField(null=True)

@@ -17,8 +17,11 @@ from store.db import tortoise_config
 from store.models import OfficialCalendar
 
 
-async def migrate(url: str | None = None) -> None:
-    """Apply every migration under store/migrations/ that is not applied yet.
+async def migrate(url: str | None = None) -> list[str]:
+    """Apply every migration under store/migrations/ that is not applied yet; their names.
+
+    The answer lists the migrations this run applied, in order (empty when
+    the database was up to date).
 
     Then store the package's calendar years an administrator has not
     entered (``store.calendars.seed_package_years``) and bring the
@@ -27,9 +30,15 @@ async def migrate(url: str | None = None) -> None:
     run rather than frozen into a migration.
     """
     config = tortoise_config(url)
+    applied: list[str] = []
+
+    def progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done":
+            applied.append(name)
+
     async with TortoiseContext() as ctx:
         await ctx.init(config=config)
-        await run_migrations(config=config)
+        await run_migrations(config=config, progress=progress)
         # Tortoise caches each model's INSERT by connection name, placeholders and all;
         # a process that migrates SQLite and then PostgreSQL (the tests) must not reuse it.
         EXECUTOR_CACHE.clear()
@@ -37,6 +46,7 @@ async def migrate(url: str | None = None) -> None:
             await seed_package_years(conn)
             rows = await OfficialCalendar.all().using_db(conn)
             await fill_calendar_days(calendar_from_rows(rows), using_db=conn)
+    return applied
 
 
 @contextlib.asynccontextmanager

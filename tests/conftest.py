@@ -327,3 +327,25 @@ def schemathesis_runs() -> list[Any]:
     for name, account in ACCOUNT_OF_OPERATION.items():
         runs.append(pytest.param(account, ["--include-name", name], id=name))
     return runs
+
+
+_CLI_AT = """
+import datetime as dt, sys
+import workflow.clock as clock
+moment = dt.datetime.fromisoformat(sys.argv[1])
+clock.utcnow = lambda: moment  # before api.cli imports anything that reads the clock
+from api.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def cli_command(*args: str, now: str | None = None) -> list[str]:
+    """``python -m api.cli ARGS``, on the clock's ``now`` (ISO, with its zone) if given.
+
+    The commands refuse days that have not come (``fuyuan sweep --today``): a
+    test of the demo's December runs them on a December clock, as an operator
+    would then, without a hook for tests in the commands themselves.
+    """
+    if now is None:
+        return [sys.executable, "-m", "api.cli", *args]
+    return [sys.executable, "-c", _CLI_AT, now, *args]

@@ -1,7 +1,7 @@
 // 总览: closure progress from `progress`, every figure a link to the list behind it.
 
 import { gql } from "../api.js";
-import { dateTime, fill, h, percent, table } from "../format.js";
+import { dateTime, fill, h, integerTicks, percent, places, table, wan } from "../format.js";
 
 const PROGRESS = `{
   progress {
@@ -29,12 +29,13 @@ function trendChart(trend) {
   const width = 640;
   const height = 220;
   const pad = { left: 32, right: 8, top: 12, bottom: 40 };
-  const max = Math.max(1, ...trend.flatMap((w) => [w.new, w.closed]));
+  // integer ticks, evenly spaced (counts are whole): 0 1 2 3, not 0 2 3
+  const ticks = integerTicks(Math.max(1, ...trend.flatMap((w) => [w.new, w.closed])));
+  const max = ticks[ticks.length - 1];
   const slot = (width - pad.left - pad.right) / Math.max(1, trend.length);
   const bar = Math.max(2, slot / 2 - 3);
   const y = (value) => pad.top + (height - pad.top - pad.bottom) * (1 - value / max);
   const base = y(0);
-  const ticks = [0, Math.round(max / 2), max];
   const summary = trend.map((w) => `${w.weekStart} 起一周：新增 ${w.new}，销号 ${w.closed}`).join("；");
   return h(
     "figure",
@@ -70,11 +71,13 @@ function trendChart(trend) {
 export async function render(page) {
   const { progress: p } = await gql(PROGRESS);
   const w = p.warnings;
+  // ties share a place: two units at 50.0% are both 3rd, the next is 5th
+  const place = places(p.byUnit, (u) => (u.closureRate === null ? "none" : u.closureRate.toFixed(4)));
   const ranking = p.byUnit.map((u, i) =>
     h(
       "tr",
       { class: u.overdue ? "has-overdue" : null },
-      h("td", {}, i + 1),
+      h("td", {}, place[i]),
       h("th", { scope: "row" }, h("a", { href: `#/tasks?unit=${encodeURIComponent(u.unit.id)}` }, u.unit.name)),
       h("td", { class: "num" }, u.total),
       h("td", { class: "num" }, h("a", { href: `#/tasks?unit=${encodeURIComponent(u.unit.id)}&state=CLOSED` }, u.closed)),
@@ -92,7 +95,7 @@ export async function render(page) {
       figure("办结率", percent(p.closureRate), `已销号 ${p.closed} 件`, "#/tasks?state=CLOSED", "fig-closure"),
       figure("按期办结率", percent(p.onTimeRate), `按期销号占已销号`, "#/tasks?state=CLOSED", "fig-ontime"),
       figure("履行率", percent(p.performanceRate), `履行完毕 ${p.performedCases} / ${p.enforcementCases} 件`, "#/cases?closed=true", "fig-performance"),
-      figure("执行到位率", percent(p.amountRate), `已履行 ${p.amountPerformed} / ${p.amountDue} 元`, "#/cases", "fig-amount"),
+      figure("执行到位率", percent(p.amountRate), `已履行 ${wan(p.amountPerformed)} / 执行标的 ${wan(p.amountDue)}`, "#/cases", "fig-amount"),
     ),
     h(
       "section",

@@ -52,6 +52,10 @@ function diagram(wf) {
     const t = Math.min(dx ? BOX.width / 2 / Math.abs(dx) : Infinity, dy ? BOX.height / 2 / Math.abs(dy) : Infinity);
     return { x: from.x + dx * t, y: from.y + dy * t };
   };
+  // Labels never overlap each other or a box (申请销号 and 恢复 both meet 办理中): each
+  // takes the first free spot along its curve, from the middle outwards.
+  const taken = Object.keys(place).map((key) => ({ x: place[key].x, y: place[key].y, w: BOX.width, h: BOX.height }));
+  const overlaps = (a) => taken.some((b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h);
   const edges = moves.map((t) => {
     const a = center(t.from);
     const b = center(t.to);
@@ -65,7 +69,19 @@ function diagram(wf) {
     const bow = back ? 26 : 0;
     const mid = { x: (start.x + end.x) / 2, y: (start.y + end.y) / 2 };
     const control = { x: mid.x + normal.x * bow * 2, y: mid.y + normal.y * bow * 2 };
-    const label = { x: mid.x + normal.x * (bow + 9), y: mid.y + normal.y * (bow + 9) + 4 };
+    const on = (s) => ({
+      x: (1 - s) ** 2 * start.x + 2 * (1 - s) * s * control.x + s ** 2 * end.x,
+      y: (1 - s) ** 2 * start.y + 2 * (1 - s) * s * control.y + s ** 2 * end.y,
+    });
+    const width = t.label.length * 12 + 4;
+    const spots = [0.5, 0.38, 0.62, 0.28, 0.72].flatMap((s) => [9, 20].map((away) => {
+      const point = on(s);
+      const x = point.x + normal.x * away;
+      const y = point.y + normal.y * away + 4;
+      return { x, y, box: { x: x - width / 2, y: y - 12, w: width, h: 15 } };
+    }));
+    const label = spots.find((spot) => !overlaps(spot.box)) || spots[0];
+    taken.push(label.box);
     return h(
       "g",
       { class: back ? "edge back" : "edge" },

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 import strawberry
 
-from reports.briefings import generate_briefing, issue_briefing, update_next_steps
+from reports.briefings import generate_briefing, issue_briefing, update_draft
 from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.base import (
@@ -49,11 +49,25 @@ class GenerateBriefingInput:
     idempotency_key: str | None = idempotency_key_field()
 
 
-@strawberry.input(description="New 下一步工作要求 for a draft briefing.")
+@strawberry.input(
+    description=(
+        "New words for a draft briefing: 下一步工作要求 and the 版记; what is not given is kept."
+    )
+)
 class UpdateBriefingInput:
     briefing_id: strawberry.ID = strawberry.field(description="The draft Briefing.")
-    next_steps: str = strawberry.field(
-        description="六、下一步工作要求: plain text, one paragraph a line."
+    next_steps: str | None = strawberry.field(
+        default=None,
+        description="六、下一步工作要求: plain text, one paragraph a line (required to issue).",
+    )
+    report_to: str | None = strawberry.field(
+        default=None, description="版记 报：the offices above, one line; empty leaves it out."
+    )
+    send_to: str | None = strawberry.field(
+        default=None, description="版记 送：the offices beside, one line; empty leaves it out."
+    )
+    distribute_to: str | None = strawberry.field(
+        default=None, description="版记 发：the offices below, one line; empty leaves it out."
     )
 
 
@@ -121,7 +135,13 @@ async def resolve_update_briefing(
 ) -> UpdateBriefingPayload:
     async def perform(viewer: Account) -> UpdateBriefingPayload:
         briefing_id = required_id(input.briefing_id, expected="Briefing", field="briefingId")
-        row = await update_next_steps(briefing_id, input.next_steps)
+        row = await update_draft(
+            briefing_id,
+            next_steps=input.next_steps,
+            report_to=input.report_to,
+            send_to=input.send_to,
+            distribute_to=input.distribute_to,
+        )
         return _payload(UpdateBriefingPayload, row)
 
     return await mutate(info, UpdateBriefingPayload, perform)

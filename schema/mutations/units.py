@@ -18,7 +18,7 @@ from store.operations.units import create_unit, deactivate_unit, update_unit
 KIND_DESCRIPTION = "Kind of unit; a COURT needs its court code, other kinds have none."
 REGION_DESCRIPTION = (
     "县区 of the unit: a six-digit administrative division code (GB/T 2260, e.g. 610926 for "
-    "a court outside 开封) or the name of a 县区 (龙亭区, 杞县) or 市本级."
+    "a court outside 开封) or the name of a 县区 (龙亭区, 杞县) or 市直单位."
 )
 PARENT_DESCRIPTION = "The unit this one belongs to (上级单位): an active unit."
 COURT_CODE_DESCRIPTION = (

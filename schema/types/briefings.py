@@ -35,7 +35,11 @@ class BriefingType(ModelNode):
     model = models.Briefing
     row: strawberry.Private[models.Briefing]
     id: relay.NodeID[int]
-    year: int = strawberry.field(description="The year it is numbered in (its period's end).")
+    year: int = strawberry.field(
+        description=(
+            "The year it is numbered in: the year it was issued (a draft: its period's end)."
+        )
+    )
     serial: int | None = strawberry.field(
         description="第N期 within the year, without gaps; null until issued."
     )
@@ -48,6 +52,9 @@ class BriefingType(ModelNode):
     generated_at: dt.datetime = strawberry.field(description="When the draft was generated.")
     issued_at: dt.datetime | None = strawberry.field(description="When it was issued (印发).")
     next_steps: str = strawberry.field(description="六、下一步工作要求: the editable text.")
+    report_to: str = strawberry.field(description="版记 报：the offices above; empty if none.")
+    send_to: str = strawberry.field(description="版记 送：the offices beside; empty if none.")
+    distribute_to: str = strawberry.field(description="版记 发：the offices below; empty if none.")
     files: BriefingFiles = strawberry.field(description="Where to download it.")
 
     @classmethod
@@ -71,5 +78,8 @@ class BriefingType(ModelNode):
             generated_at=generated_at,
             issued_at=local_time(row.issued_at),
             next_steps=row.next_steps,
+            report_to=row.report_to,
+            send_to=row.send_to,
+            distribute_to=row.distribute_to,
             files=BriefingFiles(docx=f"{base}.docx", markdown=f"{base}.md", html=f"{base}.html"),
         )

@@ -28,7 +28,7 @@ class UnitType(ModelNode):
     name: str = strawberry.field(description="Full name (单位名称).")
     kind: UnitKind = strawberry.field(description="Kind of unit.")
     region: str | None = strawberry.field(
-        description="县区 the unit belongs to; 市本级 for city-level units."
+        description="县区 the unit belongs to; 市直单位 for city-level units."
     )
     court_code: str | None = strawberry.field(description="法院代字 of a court, e.g. 豫0202.")
     active: bool = strawberry.field(

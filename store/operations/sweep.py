@@ -121,7 +121,9 @@ def _item(task: Task) -> SweepItem:
     )
 
 
-async def run_sweep(today: dt.date | None = None, now: dt.datetime | None = None) -> SweepOutcome:
+async def run_sweep(
+    today: dt.date | None = None, now: dt.datetime | None = None, *, dry_run: bool = False
+) -> SweepOutcome:
     """Escalate every open task that is overdue beyond its supervision level.
 
     A task whose days overdue take in a year without an official calendar is
@@ -132,6 +134,7 @@ async def run_sweep(today: dt.date | None = None, now: dt.datetime | None = None
     Args:
         today: the day to judge on (default: the date of ``now`` in Asia/Shanghai).
         now: the time the events record (default: now).
+        dry_run: write nothing; ``applied`` lists the escalations the sweep would make.
     """
     now = now.astimezone(dt.UTC) if now is not None else utcnow()
     today = today or local_today(now)
@@ -142,6 +145,10 @@ async def run_sweep(today: dt.date | None = None, now: dt.datetime | None = None
     )
     tasks = {task.id: task for task in candidates}
     plan = sweep_plan([_item(task) for task in candidates], today, default_calendar())
+    if dry_run:
+        return SweepOutcome(
+            list(plan.escalations), plan.skipped, plan.judged, await listing_candidates(today)
+        )
     applied = []
     for escalation in plan.escalations:
         if await _escalate(escalation, tasks[escalation.task_id], today, now):

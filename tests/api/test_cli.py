@@ -13,11 +13,16 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import ROOT, cli_command
 
-def fuyuan(*args: str, url: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+
+def fuyuan(*args: str, url: str, stdin: str = "", on: str | None = None,
+           **env: str) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """The command as an operator runs it; ``on`` a day (YYYY-MM-DD) if given, at 18:00 Beijing."""
     environment = {**os.environ, "FUYUAN_DATABASE_URL": url, **env}
+    now = f"{on}T10:00:00+00:00" if on is not None else None
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
+        cli_command(*args, now=now),
         input=stdin, env=environment, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
 
@@ -28,9 +33,18 @@ def url(tmp_path: Path) -> str:
 
 
 def test_migrate_seed_and_account_commands(url: str) -> None:
-    assert fuyuan("migrate", url=url).stdout.strip() == "fuyuan: database is up to date"
-    # migrating again is harmless
-    assert fuyuan("migrate", url=url).returncode == 0
+    first = fuyuan("migrate", url=url).stdout.splitlines()
+    # it says what it applied (issue 18: it said "up to date" after applying everything)
+    names = sorted(path.stem for path in (ROOT / "store" / "migrations").glob("0*.py"))
+    applied = [f"fuyuan: applied migration {name}" for name in names]
+    done = f"fuyuan: database is up to date ({len(names)} migration(s) applied)"
+    assert first == [*applied, done]
+    # migrating again is harmless, and says there was nothing to do
+    again = fuyuan("migrate", url=url)
+    assert (again.returncode, again.stdout) == (
+        0,
+        "fuyuan: database is up to date (nothing to apply)\n",
+    )
 
     seeded = fuyuan("seed", "--demo", url=url)
     assert seeded.returncode == 0, seeded.stderr
@@ -82,7 +96,7 @@ def test_sweep_escalates_overdue_demo_tasks_once(url: str) -> None:
     # the demo supervised its overdue tasks at 重点 on 2026-11-19; by 2026-12-18 some are
     # ten working days late or more: the sweep names them as candidates for 挂牌 but
     # never lists one (挂牌 is the office's decision, issue 15)
-    first = fuyuan("sweep", "--today", "2026-12-18", url=url)
+    first = fuyuan("sweep", "--today", "2026-12-18", url=url, on="2026-12-18")
     assert first.returncode == 0, first.stderr
     assert "→ 挂牌" not in first.stdout
     escalated = re.search(r"fuyuan: (\d+) task\(s\) escalated", first.stdout)
@@ -91,14 +105,14 @@ def test_sweep_escalates_overdue_demo_tasks_once(url: str) -> None:
     candidates = re.search(r"fuyuan: (\d+) candidate\(s\) for 挂牌", first.stdout)
     assert candidates is not None
     assert int(candidates.group(1)) == first.stdout.count(": candidate for 挂牌") > 0
-    second = fuyuan("sweep", "--today", "2026-12-18", url=url)
+    second = fuyuan("sweep", "--today", "2026-12-18", url=url, on="2026-12-18")
     assert "fuyuan: 0 task(s) escalated" in second.stdout
     # the candidates stay candidates until a coordinator decides
     assert second.stdout.count(": candidate for 挂牌") == int(candidates.group(1))
     # issue 14: on a day of a year without an official calendar the sweep still
     # judges what it can, names the candidates (2026's known days already make ten
     # for the tasks due by mid-December) and lists the rest with the reason, exit 0
-    in_2027 = fuyuan("sweep", "--today", "2027-03-01", url=url)
+    in_2027 = fuyuan("sweep", "--today", "2027-03-01", url=url, on="2027-03-01")
     assert in_2027.returncode == 0, in_2027.stderr
     assert ": candidate for 挂牌 (重点, at least" in in_2027.stdout
     assert "一般 → 重点 (at least" in in_2027.stdout
@@ -312,7 +326,7 @@ def test_sweep_warns_from_november_while_next_year_is_missing(url: str) -> None:
     october = fuyuan("sweep", "--today", "2026-10-30", url=url)
     assert october.returncode == 0
     assert "尚未录入" not in october.stderr
-    december = fuyuan("sweep", "--today", "2026-12-18", url=url)
+    december = fuyuan("sweep", "--today", "2026-12-18", url=url, on="2026-12-18")
     assert december.returncode == 0
     # the demo has no task in 2027: the warning is said all the same, with its count
     assert "2027年节假日安排尚未录入：0项事项的预警与用时无法判定" in december.stderr
@@ -322,16 +336,16 @@ def test_sweep_warns_from_november_while_next_year_is_missing(url: str) -> None:
             "UPDATE task SET due_on = '2027-01-15' WHERE id = "
             "(SELECT MIN(id) FROM task WHERE state = 'ASSIGNED')"
         )
-    december = fuyuan("sweep", "--today", "2026-12-18", url=url)
+    december = fuyuan("sweep", "--today", "2026-12-18", url=url, on="2026-12-18")
     assert december.returncode == 0
     assert (
         "fuyuan: warning: 2027年节假日安排尚未录入：1项事项的预警与用时无法判定" in december.stderr
     )
     assert fuyuan("calendar", "import", str(CALENDAR_2027), url=url).returncode == 0
     # with 2027 entered, the warning is gone and a sweep in 2027 judges again
-    again = fuyuan("sweep", "--today", "2026-12-18", url=url)
+    again = fuyuan("sweep", "--today", "2026-12-18", url=url, on="2026-12-18")
     assert "尚未录入" not in again.stderr
-    in_2027 = fuyuan("sweep", "--today", "2027-03-01", url=url)
+    in_2027 = fuyuan("sweep", "--today", "2027-03-01", url=url, on="2027-03-01")
     assert in_2027.returncode == 0, in_2027.stderr
     assert "task(s) escalated" in in_2027.stdout
 
@@ -391,3 +405,100 @@ def test_unit_create_update_deactivate_and_show(url: str) -> None:
     assert [line.split()[2] for line in lines[1:]] == ["新建", "修改", "停用"]
     assert "(命令行)" in lines[1]
     assert "region: 610926 → —" in lines[2]
+
+
+@pytest.mark.parametrize(
+    ("today", "refused"),
+    [
+        pytest.param("2026-11-20", False, id="today"),
+        pytest.param("2026-11-19", False, id="yesterday"),
+        pytest.param("2026-11-21", True, id="tomorrow"),
+        pytest.param("2027-03-01", True, id="next-year"),
+    ],
+)
+def test_sweep_refuses_a_day_that_has_not_come(url: str, today: str, refused: bool) -> None:
+    assert fuyuan("migrate", url=url).returncode == 0
+    assert fuyuan("seed", "--demo", url=url).returncode == 0
+    before = _sweep_events(url)
+
+    swept = fuyuan("sweep", "--today", today, url=url, on="2026-11-20")
+
+    if refused:
+        assert swept.returncode == 2
+        assert f"--today {today} is after today (2026-11-20)" in swept.stderr
+        assert _sweep_events(url) == before  # nothing written
+    else:
+        assert swept.returncode == 0, swept.stderr
+        assert "task(s) escalated" in swept.stdout
+
+
+def _sweep_events(url: str) -> int:
+    with sqlite3.connect(url.removeprefix("sqlite://")) as conn:
+        (count,) = conn.execute(
+            "SELECT COUNT(*) FROM task_event WHERE action = 'supervise' AND actor_id IS NULL"
+        ).fetchone()
+    return int(count)
+
+
+def test_sweep_dry_run_prints_what_it_would_do_and_writes_nothing(url: str) -> None:
+    assert fuyuan("migrate", url=url).returncode == 0
+    assert fuyuan("seed", "--demo", url=url).returncode == 0
+    before = _sweep_events(url)
+
+    dry = fuyuan("sweep", "--today", "2026-12-18", "--dry-run", url=url, on="2026-12-18")
+    again = fuyuan("sweep", "--today", "2026-12-18", "--dry-run", url=url, on="2026-12-18")
+    real = fuyuan("sweep", "--today", "2026-12-18", url=url, on="2026-12-18")
+
+    assert dry.returncode == 0, dry.stderr
+    assert _sweep_events(url) - before == real.stdout.count("working days overdue") > 0
+    would = re.search(r"fuyuan: dry run: (\d+) task\(s\) would be escalated; nothing written",
+                      dry.stdout)  # fmt: skip
+    assert would is not None
+    assert int(would.group(1)) == dry.stdout.count(": would be ") > 0
+    assert again.stdout == dry.stdout  # the dry run changed nothing
+    # the real run does what the dry run said
+    assert real.stdout.replace(": ", ": would be ", 1).splitlines()[0] == dry.stdout.splitlines()[0]
+    assert f"fuyuan: {would.group(1)} task(s) escalated" in real.stdout
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        pytest.param("2026-11-01", "2026-11-21", "periodEnd", id="ends-tomorrow"),
+        pytest.param("2026-12-01", "2026-12-31", "periodStart", id="starts-in-the-future"),
+        pytest.param(
+            "2026-10-31",
+            "2026-10-01",
+            "the period ends before it starts",
+            id="ends-before-it-starts",
+        ),
+    ],
+)
+def test_briefing_refuses_the_periods_generate_briefing_refuses(
+    url: str, tmp_path: Path, start: str, end: str, message: str
+) -> None:
+    assert fuyuan("migrate", url=url).returncode == 0
+    out = tmp_path / "out"
+
+    refused = fuyuan("briefing", "--from", start, "--to", end, "--out", str(out), url=url,
+                     on="2026-11-20")  # fmt: skip
+
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("fuyuan: ")
+    assert message in refused.stderr
+    assert not out.exists()
+
+
+def test_briefing_writes_the_three_files_for_a_period_ending_today(
+    url: str, tmp_path: Path
+) -> None:
+    assert fuyuan("migrate", url=url).returncode == 0
+    assert fuyuan("seed", "--demo", url=url).returncode == 0
+
+    done = fuyuan("briefing", "--from", "2026-10-01", "--to", "2026-11-20", "--out", str(tmp_path),
+                  url=url, on="2026-11-20")  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    markdown = (tmp_path / "briefing-2026-10-01_2026-11-20.md").read_text(encoding="utf-8")
+    assert markdown.startswith("**开封市府院联动联席会议办公室**\n\n2026年 草稿\n")
+    assert (tmp_path / "briefing-2026-10-01_2026-11-20.docx").read_bytes()[:2] == b"PK"

@@ -20,7 +20,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -41,6 +40,7 @@ from tests.conftest import (
     ROOT,
     _admin_execute,
     asyncpg_dsn,
+    cli_command,
     drop_database,
     live_server,
     open_database,
@@ -174,7 +174,7 @@ def test_creates_beside_a_running_sweep_all_succeed(busy: Attack) -> None:
     # given the sweep started from the command line, in its own process
     before = _escalations(busy)
     sweep = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "sweep", "--today", SWEEP_DAY],
+        cli_command("sweep", "--today", SWEEP_DAY, now=f"{SWEEP_DAY}T10:00:00+00:00"),
         env={**os.environ, "FUYUAN_DATABASE_URL": busy.database_url},
         cwd=ROOT,
         stdout=subprocess.PIPE,

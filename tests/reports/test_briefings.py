@@ -17,6 +17,7 @@ from reports.briefings import (
     counter_key,
     generate_briefing,
     issue_briefing,
+    update_draft,
     update_next_steps,
 )
 from reports.progress import Scope, compute_progress
@@ -42,18 +43,20 @@ async def demo(demo_database_url: str) -> AsyncIterator[Account]:
         await Tortoise.close_connections()
 
 
-async def _draft(coordinator: Account, month: int = 10) -> Briefing:
+async def _draft(coordinator: Account, month: int = 10, *, written: bool = True) -> Briefing:
+    """A draft for a month of 2026, with its 下一步工作要求 written unless ``written`` is False."""
     start = dt.date(2026, month, 1)
     end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    return await generate_briefing(
+    draft = await generate_briefing(
         period_start=start, period_end=end, generated_by=coordinator, now=NOW
     )
+    return await update_next_steps(draft.id, "一是压实责任。") if written else draft
 
 
 async def test_generate_makes_a_draft_with_the_figures_as_of_the_period_end(
     demo: Account,
 ) -> None:
-    briefing = await _draft(demo)
+    briefing = await _draft(demo, written=False)
 
     expected = await compute_progress(Scope(end=OCTOBER[1], as_of=end_of_day(OCTOBER[1])))
     assert briefing.status is BriefingStatus.DRAFT
@@ -67,7 +70,7 @@ async def test_generate_makes_a_draft_with_the_figures_as_of_the_period_end(
         expected.overdue,
     )
     assert briefing.markdown is not None
-    assert "（2026年 草稿）" in briefing.markdown
+    assert "\n2026年 草稿\n" in briefing.markdown
     assert briefing.docx is not None
     assert bytes(briefing.docx[:2]) == b"PK"
 
@@ -90,7 +93,7 @@ async def test_generate_refuses_a_bad_period(
 
 
 async def test_a_draft_takes_new_next_steps_and_renders_them(demo: Account) -> None:
-    briefing = await _draft(demo)
+    briefing = await _draft(demo, written=False)
 
     edited = await update_next_steps(briefing.id, "一是压实责任。\n二是加大督办力度。")
 
@@ -110,8 +113,8 @@ async def test_issuing_numbers_and_freezes_the_briefing(demo: Account) -> None:
     assert (issued.status, issued.serial) == (BriefingStatus.ISSUED, 1)
     assert issued.issued_at == NOW
     assert issued.markdown is not None
-    assert "（2026年第1期）" in issued.markdown
-    assert "2026年11月20日" in issued.markdown
+    assert "\n2026年第1期\n" in issued.markdown
+    assert "2026年11月20日印发" in issued.markdown
     with pytest.raises(BriefingIssued, match="2026年第1期 is issued"):
         await update_next_steps(briefing.id, "改写")
     with pytest.raises(BriefingIssued):
@@ -143,6 +146,95 @@ async def test_issuing_one_draft_twice_at_once_issues_it_once_without_a_gap(
     assert sorted(type(outcome).__name__ for outcome in outcomes) == ["Briefing", "BriefingIssued"]
     assert (await Briefing.get(id=first.id)).serial == 1
     assert later.serial == 2  # the refused attempt's number was given back
+
+
+@pytest.mark.parametrize(
+    "next_steps",
+    [
+        pytest.param(None, id="never-written"),
+        pytest.param("  \n \n", id="blank"),
+        pytest.param("（待联席会议办公室填写。）", id="the-placeholder"),
+    ],
+)
+async def test_issuing_without_next_steps_is_refused_and_takes_no_number(
+    demo: Account, next_steps: str | None
+) -> None:
+    draft = await _draft(demo, written=False)
+    if next_steps is not None:
+        await update_next_steps(draft.id, next_steps)
+
+    with pytest.raises(ValidationError) as caught:
+        await issue_briefing(draft.id, issued_by=demo, now=NOW)
+
+    assert (caught.value.field, caught.value.rule) == ("briefingId", "briefing.next_steps")
+    assert "“六、下一步工作要求”尚未填写，不能印发" in caught.value.message
+    still = await Briefing.get(id=draft.id)
+    assert (still.status, still.serial) == (BriefingStatus.DRAFT, None)
+    assert await Counter.filter(key=counter_key(2026)).count() == 0
+    # once written, it is issued as the year's 第1期: the refusal used no number
+    await update_next_steps(draft.id, "一是压实责任。")
+    assert (await issue_briefing(draft.id, issued_by=demo, now=NOW)).serial == 1
+
+
+async def test_a_briefing_is_numbered_in_the_year_it_is_issued(demo: Account) -> None:
+    december = await generate_briefing(
+        period_start=dt.date(2026, 11, 1),
+        period_end=dt.date(2026, 11, 30),
+        now=NOW.replace(month=12, day=1),
+    )
+    await update_next_steps(december.id, "一是压实责任。")
+    january = dt.datetime(2027, 1, 4, 2, tzinfo=dt.UTC)
+
+    issued = await issue_briefing(december.id, now=january)
+
+    assert (issued.year, issued.serial) == (2027, 1)
+    assert (await Counter.get(key=counter_key(2027))).value == 1
+    assert await Counter.filter(key=counter_key(2026)).count() == 0
+    assert issued.markdown is not None
+    assert "2027年第1期" in issued.markdown
+    assert "2027年1月4日印发" in issued.markdown
+
+
+async def test_a_draft_takes_its_imprint_lines_and_keeps_what_is_not_given(demo: Account) -> None:
+    draft = await _draft(demo)
+
+    edited = await update_draft(draft.id, report_to=" 河南省府院联动联席会议办公室 ",
+                                distribute_to="各县区人民政府")  # fmt: skip
+    again = await update_draft(edited.id, distribute_to="")
+
+    assert (edited.report_to, edited.send_to, edited.distribute_to) == (
+        "河南省府院联动联席会议办公室", "", "各县区人民政府")  # fmt: skip
+    assert edited.markdown is not None
+    assert "报：河南省府院联动联席会议办公室" in edited.markdown
+    assert (again.report_to, again.distribute_to, again.next_steps) == (
+        "河南省府院联动联席会议办公室", "", "一是压实责任。")  # fmt: skip
+    assert again.markdown is not None
+    assert "发：" not in again.markdown
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "rule"),
+    [
+        pytest.param(
+            {"report_to": "省联席办\n市委政法委"}, "reportTo", "text.single_line", id="two-lines"
+        ),
+        pytest.param({"send_to": "法" * 501}, "sendTo", "text.length", id="too-long"),
+        pytest.param(
+            {"distribute_to": "各县区\x07"}, "distributeTo", "text.control", id="control-character"
+        ),
+    ],
+)
+async def test_bad_imprint_lines_are_refused_naming_the_field(
+    demo: Account, changes: dict[str, str], field: str, rule: str
+) -> None:
+    draft = await _draft(demo)
+
+    with pytest.raises(ValidationError) as caught:
+        await update_draft(draft.id, **changes)
+
+    assert (caught.value.field, caught.value.rule) == (field, rule)
+    unchanged = await Briefing.get(id=draft.id)
+    assert (unchanged.report_to, unchanged.send_to, unchanged.distribute_to) == ("", "", "")
 
 
 async def test_a_missing_briefing_is_not_found(demo: Account) -> None:

@@ -25,7 +25,7 @@ from tortoise import Tortoise
 from reports.progress import Scope, compute_progress
 from reports.progress_text import report_dict
 from reports.snapshot import Snapshot, collect
-from reports.words import overdue_intro, overdue_rows, paragraphs
+from reports.words import overdue_intro, overdue_table, paragraphs
 from schema.filters.tasks import TaskFilter, filter_tasks
 from schema.types.tasks import TaskWarning
 from store.enums import TaskKind, TaskState, UnitKind
@@ -186,5 +186,5 @@ async def test_days_overdue_into_a_missing_year_are_null_with_the_reason(demo_db
     for item in briefing.overdue:
         assert item.working_days_overdue is None
         assert item.working_days_unknown_reason == f"{MISSING}年节假日安排尚未录入"
-    assert all(row[5] == "—" for row in overdue_rows(briefing.overdue))
+    assert all(row[5] == "—" for row in overdue_table(briefing).rows)
     assert f"因{MISSING}年节假日安排尚未录入，超期工作日无法计算" in overdue_intro(briefing)

@@ -476,6 +476,8 @@ async def _draft_briefing() -> int:
         draft = await generate_briefing(
             period_start=dt.date(2026, 10, 1), period_end=dt.date(2026, 10, 31)
         )
+    # written (a generateBriefing probe's draft too), so that it can be issued (issue 18)
+    await Briefing.filter(id=draft.id).update(next_steps="一是压实责任。")
     return draft.id
 
 

@@ -21,7 +21,7 @@ mutation ($input: GenerateBriefingInput!) {
 UPDATE = """
 mutation ($input: UpdateBriefingInput!) {
   updateBriefing(input: $input) {
-    briefing { id nextSteps } errors { field code message }
+    briefing { id nextSteps reportTo sendTo distributeTo } errors { field code message }
   }
 }
 """
@@ -74,6 +74,7 @@ async def test_a_coordinator_generates_edits_and_issues_a_briefing(api: Clients)
 
 async def test_an_issued_briefing_refuses_edits_and_a_second_issue(api: Clients) -> None:
     draft = await _generate(api)
+    await api.coordinator.data(UPDATE, input={"briefingId": draft["id"], "nextSteps": "一是。"})
     await api.coordinator.data(ISSUE, input={"briefingId": draft["id"]})
 
     edit = await api.coordinator.data(UPDATE, input={"briefingId": draft["id"], "nextSteps": "x"})
@@ -84,6 +85,39 @@ async def test_an_issued_briefing_refuses_edits_and_a_second_issue(api: Clients)
         assert payload["errors"][0]["code"] == "INVALID_TRANSITION"
         assert payload["errors"][0]["field"] == ["input", "briefingId"]
         assert "is issued" in payload["errors"][0]["message"]
+
+
+async def test_issuing_without_next_steps_is_refused_in_chinese(api: Clients) -> None:
+    draft = await _generate(api)
+
+    refused = (await api.coordinator.data(ISSUE, input={"briefingId": draft["id"]}))[
+        "issueBriefing"
+    ]
+
+    assert refused["briefing"] is None
+    [error] = refused["errors"]
+    assert (error["code"], error["field"]) == ("VALIDATION", ["input", "briefingId"])
+    assert "“六、下一步工作要求”尚未填写，不能印发" in error["message"]
+    listed = (await api.leader.data(LIST))["briefings"]["nodes"]
+    assert listed == [{"id": draft["id"], "number": "2026年草稿", "status": "DRAFT"}]
+
+
+async def test_the_imprint_lines_are_edited_on_the_draft(api: Clients) -> None:
+    draft = await _generate(api)
+
+    edited = await api.coordinator.data(UPDATE, input={
+        "briefingId": draft["id"], "reportTo": "河南省府院联动联席会议办公室",
+        "sendTo": "开封市中级人民法院", "distributeTo": "各县区人民政府"})  # fmt: skip
+    refused = await api.coordinator.data(
+        UPDATE, input={"briefingId": draft["id"], "sendTo": "一行\n两行"}
+    )
+
+    assert edited["updateBriefing"]["briefing"] == {
+        "id": draft["id"], "nextSteps": "", "reportTo": "河南省府院联动联席会议办公室",
+        "sendTo": "开封市中级人民法院", "distributeTo": "各县区人民政府"}  # fmt: skip
+    assert refused["updateBriefing"]["briefing"] is None
+    [error] = refused["updateBriefing"]["errors"]
+    assert (error["code"], error["field"]) == ("VALIDATION", ["input", "sendTo"])
 
 
 async def test_a_period_ending_before_it_starts_is_a_validation_error(api: Clients) -> None:
@@ -115,10 +149,12 @@ async def test_downloads_need_a_token_and_a_role_that_reads_briefings(
     assert missing.status_code == 404
     docx = await _download(http, api.leader, files["docx"])
     assert docx.status_code == 200
-    assert Document(io.BytesIO(docx.content)).paragraphs[0].text == draft["title"]
+    lines = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs[:5]]
+    assert lines[0] == "开封市府院联动联席会议办公室"  # the 发文机关标志: the coordinator's office
+    assert lines[4] == draft["title"]
     markdown = await _download(http, api.coordinator, files["markdown"])
     assert markdown.headers["content-type"].startswith("text/markdown")
-    assert markdown.text.startswith(f"# {draft['title']}")
+    assert f"\n# {draft['title']}\n" in markdown.text
 
 
 async def test_the_html_download_escapes_user_text_and_runs_no_script(

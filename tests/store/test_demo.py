@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import Counter as Tally
 from typing import cast
 
@@ -230,3 +231,53 @@ async def test_demo_is_deterministic(database_url: str, tmp_path: object) -> Non
         await Tortoise.close_connections()
     # then both hold the same tasks, events and cases
     assert first == second
+
+
+async def test_demo_cases_are_believable_courts_numbers_and_titles(db: str) -> None:
+    """Issue 18: an organ is sued where it is, each court numbers its own cases, and a
+    task's title tells the enforcement case (执) from the judgment it enforces."""
+    await seed_demo()
+    city_courts = {"豫02", "豫0202", "豫0203", "豫0204", "豫0205"}
+    serials: dict[str, set[int]] = {}
+    for case in await EnforcementCase.all().prefetch_related("court", "respondent"):
+        court, respondent = case.court, case.respondent
+        if respondent.kind is UnitKind.DISTRICT_GOV and "行初" in case.basis:
+            # an administrative case against a county government: the intermediate court's
+            assert court.court_code == "豫02"
+            assert case.basis.startswith(f"（{case.filed_on.year - 1}）豫02行初")
+        elif respondent.region == "市直单位":
+            assert court.court_code in city_courts, (case.case_number, respondent.name)
+        else:
+            assert court.region == respondent.region, (case.case_number, respondent.name)
+        number = parse_case_number(case.case_number)
+        assert number.court_code == court.court_code
+        serials.setdefault(court.court_code or "", set()).add(number.serial)
+        task = await Task.get(enforcement_case_id=case.id)
+        assert task.title.startswith(f"{case.case_number}：督促{respondent.name}履行{case.basis}")
+        assert task.title.endswith(("民事判决", "行政判决"))
+        assert "执" not in task.title[len(case.case_number) :]
+    # not the same run of numbers in every court
+    runs = [frozenset(numbers) for numbers in serials.values()]
+    assert len(set(runs)) == len(runs)
+    shared = set.intersection(*serials.values())
+    assert not shared
+
+
+async def test_demo_closes_some_tasks_late_beside_the_overdue_ones(db: str) -> None:
+    await seed_demo()
+    closed = await Task.filter(state=TaskState.CLOSED)
+    late = 0
+    for task in closed:
+        request = await TaskEvent.filter(task_id=task.id, action="request_closure").order_by(
+            "-seq").first()  # fmt: skip
+        assert request is not None
+        assert task.due_on is not None
+        late += _present_date(request.occurred_on) > task.due_on
+    assert 0 < late < len(closed) // 2
+    assert await Unit.filter(region="市本级").count() == 0
+    assert await Unit.filter(kind=UnitKind.DEPARTMENT).exclude(region="市直单位").count() == 0
+
+
+def _present_date(day: dt.date | None) -> dt.date:
+    assert day is not None
+    return day

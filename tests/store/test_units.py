@@ -32,7 +32,7 @@ async def _kaifeng() -> Account:
     await create_unit(code="KF-ZY", name="开封市中级人民法院", kind="COURT", court_code="豫02",
                       region="市本级")  # fmt: skip
     await create_unit(code="KF-LXB", name="开封市府院联动联席会议办公室", kind="OFFICE")
-    await create_unit(code="KF-CZJ", name="开封市财政局", kind="DEPARTMENT", region="市本级")
+    await create_unit(code="KF-CZJ", name="开封市财政局", kind="DEPARTMENT", region="市直单位")
     await create_unit(code="KF-XFQ", name="开封市祥符区人民政府", kind="DISTRICT_GOV",
                       region="祥符区")  # fmt: skip
     return await create_account(username="admin", password=PASSWORD, role=Role.ADMIN,
@@ -241,7 +241,7 @@ async def test_a_wrong_update_names_the_field_and_changes_nothing(
         await update_unit("KF-CZJ", changes)
     assert (caught.value.field, caught.value.rule) == (field, rule)
     stored = await Unit.get(code="KF-CZJ")
-    assert (stored.parent_id, stored.region) == (None, "市本级")  # type: ignore[attr-defined]
+    assert (stored.parent_id, stored.region) == (None, "市直单位")  # type: ignore[attr-defined]
     assert await UnitChange.filter(action=UnitChangeAction.UPDATE).count() == 0
 
 
