@@ -331,6 +331,12 @@ class TaskType(ModelNode):
         row = self.row
         dependencies = await loaders.dependencies_by_task_id.load(row.id)
         open_codes = tuple(d.code for d in dependencies if d.state not in FINISHED_STATES)
+        pending: dt.date | None = None
+        viewer = info.context.viewer
+        if viewer is not None and viewer.role.value == "COORDINATOR":
+            # only the office answers a request for extension (refuse_extension's guard);
+            # read before the subject, so every task of a page asks in the same batch
+            pending = await loaders.pending_extension_by_task_id.load(row.id)
         court_id: int | None = None
         facts: EnforcementFacts | None = None
         if (case_id := fk_or_none(row, "enforcement_case")) is not None:
@@ -347,11 +353,6 @@ class TaskType(ModelNode):
             # The loader is the viewer's: a case hidden from them is never their court's.
             bankruptcy = await loaders.bankruptcy_case_by_id.load(bankruptcy_id)
             court_id = fk(bankruptcy, "court") if bankruptcy is not None else None
-        pending: dt.date | None = None
-        viewer = info.context.viewer
-        if viewer is not None and viewer.role.value == "COORDINATOR":
-            # only the office answers a request for extension (refuse_extension's guard)
-            pending = await loaders.pending_extension_by_task_id.load(row.id)
         return task_snapshot(
             row,
             court_unit_id=court_id,
