@@ -50,23 +50,6 @@ export async function gql(query, variables = {}) {
   return body.data;
 }
 
-/** Which fields the schema's root types have, so pages for API parts not yet
- * deployed can say so instead of failing. */
-let rootFields = null;
-export async function schemaHas(typeName, fieldName) {
-  if (!rootFields) {
-    const data = await gql(`{
-      q: __type(name: "Query") { fields { name } }
-      m: __type(name: "Mutation") { fields { name } }
-    }`);
-    rootFields = {
-      Query: new Set(data.q.fields.map((f) => f.name)),
-      Mutation: new Set(data.m.fields.map((f) => f.name)),
-    };
-  }
-  return rootFields[typeName].has(fieldName);
-}
-
 /**
  * A graphql-transport-ws client that keeps one subscription open and
  * reconnects with a growing pause. `onStatus` gets "connecting" | "live" | "offline".
