@@ -236,6 +236,8 @@ window.addEventListener("hashchange", () => {
   route();
 });
 document.addEventListener("fuyuan:calendar-changed", () => refreshCalendarNotice({ force: true }));
+// What a button's work threw (api.js busy): said in the notice, not lost in the console.
+window.addEventListener("fuyuan:error", (event) => notify(event.detail, "error"));
 window.addEventListener("fuyuan:signed-out", (event) => {
   setToken(null);
   viewer = null;

@@ -6,9 +6,11 @@ import strawberry
 
 from schema.mutations.auth import LoginPayload, resolve_login
 from schema.mutations.briefings import (
+    DeleteBriefingPayload,
     GenerateBriefingPayload,
     IssueBriefingPayload,
     UpdateBriefingPayload,
+    resolve_delete_briefing,
     resolve_generate_briefing,
     resolve_issue_briefing,
     resolve_update_briefing,
@@ -140,6 +142,12 @@ class Mutation:
         permission_classes=[IsCoordinator],
         description="Issue (印发) a draft briefing: it gets the next serial of its year "
         "(2023年第5期) and never changes again.",
+    )
+    delete_briefing: DeleteBriefingPayload = strawberry.mutation(
+        resolver=resolve_delete_briefing,
+        permission_classes=[IsCoordinator],
+        description="Delete a draft briefing (a mistaken or repeated one); an issued one is an "
+        "official document and is refused.",
     )
     export_ledger: ExportLedgerPayload = strawberry.mutation(
         resolver=resolve_export_ledger,

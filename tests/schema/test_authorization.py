@@ -413,6 +413,15 @@ async def issue_briefing(api: Api, t: Targets, task: Task) -> str:
     return _outcome(body, "issueBriefing", lambda v: v["briefing"]["serial"] is not None)
 
 
+async def delete_briefing(api: Api, t: Targets, task: Task) -> str:
+    briefing_id = await _draft_briefing()
+    body = await api(
+        _mutation("deleteBriefing", "DeleteBriefingInput", "deletedBriefingId errors { code }"),
+        input={"briefingId": to_base64("Briefing", briefing_id)},
+    )
+    return _outcome(body, "deleteBriefing", lambda v: v["deletedBriefingId"] is not None)
+
+
 PROGRESS = """
 query ($scope: ProgressScope) { progress(scope: $scope) { total } }
 """
@@ -528,6 +537,8 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
                       "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     issue_briefing: {"coordinator": (A, A), "court": (F, F), "unit": (F, F),
                      "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
+    delete_briefing: {"coordinator": (A, A), "court": (F, F), "unit": (F, F),
+                      "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     # a ledger holds what the list shows (docs/operations.md, Ledgers)
     export_ledger: {"coordinator": (A, A), "court": (A, HIDDEN), "unit": (A, HIDDEN),
                     "leader": (A, A), "admin": (HIDDEN, HIDDEN), "anonymous": (U, U)},
