@@ -2,6 +2,8 @@
 
 import { gql } from "../api.js";
 import { ledgerButton } from "./ledger.js";
+import { canCoordinate, taskForm } from "./writes.js";
+import { goThenSay } from "../forms.js";
 import {
   KIND_LABELS, STATE_LABELS, SUPERVISION_LABELS, WARNING_LABELS,
   date, fill, h, queryString, stateBadge, table, warningBadge,
@@ -118,6 +120,13 @@ export async function render(page, { query: q, viewer, notify }) {
   fill(page, 
     h("h1", {}, "交办事项"),
     viewer.role === "UNIT_LIAISON" ? h("p", { class: "muted" }, `仅显示${viewer.unit.name}承办或配合的事项。`) : null,
+    canCoordinate(viewer)
+      ? await taskForm({}, {
+          done: (task, assigned) => {
+            goThenSay(`#/tasks/${encodeURIComponent(task.id)}`, notify, assigned ? `已交办 ${task.code}。` : `已保存草稿 ${task.code}。`);
+          },
+        })
+      : null,
     form,
     h("p", { class: "count", id: "task-count", role: "status" }, `符合条件的事项共 ${tasks.totalCount} 件`),
     ledgerButton("TASKS", { tasks: filterOf(q) }, "交办事项台账.xlsx", notify),
@@ -136,6 +145,10 @@ export async function render(page, { query: q, viewer, notify }) {
         await render(fresh, { query: q, viewer });
         const focused = document.activeElement && document.activeElement.id;
         if (page.isConnected && !form.contains(document.activeElement)) {
+          // the 交办 form keeps what is being typed into it
+          const mine = page.querySelector("[data-form]");
+          const theirs = fresh.querySelector("[data-form]");
+          if (mine && theirs) theirs.replaceWith(mine);
           page.replaceChildren(...fresh.childNodes);
           if (focused) document.getElementById(focused)?.focus();
         }

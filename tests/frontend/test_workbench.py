@@ -132,4 +132,161 @@ def test_a_button_at_work_is_busy_and_takes_no_second_press(browser: Any, server
     tab.close()
 
 
+# ------------------------------------------------------------------ forms for every write
+
+
+def _open_form(page: Any, form_id: str) -> Any:
+    """The folded form of that id, opened."""
+    box = page.locator(f"details[data-form='{form_id}']")
+    box.locator("summary").click()
+    form = page.locator(f"#{form_id}")
+    form.wait_for()
+    return form
+
+
+def _field_error(form: Any, name: str) -> str:
+    errors = form.locator(f"[data-field='{name}'] .field-errors li")
+    try:
+        errors.first.wait_for(timeout=10_000)
+    except Exception:
+        shown = form.locator(".field-errors li").all_inner_texts()
+        raise AssertionError(f"no error next to {name}; the form shows {shown}") from None
+    return str(errors.first.inner_text())
+
+
+def test_registering_a_case_shows_the_refusal_next_to_the_case_number(
+    browser: Any, server: str
+) -> None:
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    page = tab.page
+    tab.go("cases", "涉党政机关执行案件")
+    form = _open_form(page, "new-case-form")
+    form.get_by_label("案号", exact=True).fill("（2026）豫0202执字第1号")
+    form.get_by_label("执行法院").select_option(label="开封市中级人民法院")
+    form.get_by_label("被执行单位").select_option(label="开封市财政局")
+    form.get_by_label("申请执行人", exact=True).fill("开封市某建筑工程有限公司")
+    form.get_by_label("执行依据（生效文书案号）").fill("（2025）豫02民初567号")
+    form.get_by_label("案由").fill("建设工程施工合同纠纷")
+    form.get_by_label("执行标的（元）").fill("1200000.00")
+    form.get_by_label("立案日期").fill("2026-03-02")
+    # when: the case number breaks the rule, the API's message is next to it, and only it
+    form.get_by_role("button", name="登记案件").click()
+    message = _field_error(form, "caseNumber")
+    assert "caseNumber" in message or "案号" in message, message
+    assert form.get_by_label("案号", exact=True).get_attribute("aria-invalid") == "true"
+    assert form.locator(".field-errors li").count() == 1
+    # when: it is corrected, the case is registered and its page opens
+    form.get_by_label("案号", exact=True).fill("（2026）豫02执9871号")
+    form.get_by_role("button", name="登记案件").click()
+    page.get_by_role("heading", name="（2026）豫02执9871号", level=1).wait_for()
+    page.get_by_text("已登记执行案件 （2026）豫02执9871号。").wait_for()
+    # then: a payment recorded on it, refused first for its amount
+    payment = _open_form(page, "payment-form")
+    payment.get_by_label("金额（元）").fill("十万元")
+    payment.get_by_role("button", name="记录履行").click()
+    assert _field_error(payment, "amount")
+    payment.get_by_label("金额（元）").fill("300000.00")
+    payment.get_by_role("button", name="记录履行").click()
+    page.get_by_text("已记录履行。").wait_for()
+    assert "300,000.00 元" in page.locator("main").inner_text()
+    tab.close()
+
+
+def test_the_coordinator_assigns_a_task_with_its_due_date_in_one_step(
+    browser: Any, server: str
+) -> None:
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    page = tab.page
+    tab.go("tasks", "交办事项")
+    form = _open_form(page, "new-task-form")
+    form.get_by_label("事项名称", exact=True).fill("清理2026年度超期未办结事项")
+    form.get_by_label("责任单位").select_option(label="开封市财政局")
+    # when: 交办 without a due date: said next to 办结时限, nothing is sent
+    form.get_by_role("button", name="交办").click()
+    assert _field_error(form, "dueOn") == "交办须填写办结时限"
+    # when: a due date in the past: the API refuses it, next to 办结时限
+    form.get_by_label("办结时限", exact=True).fill("2020-01-06")
+    form.get_by_role("button", name="交办").click()
+    refused = _field_error(form, "dueOn")
+    assert refused != "交办须填写办结时限", refused
+    # when: a proper date: the task is created and assigned, and its page opens
+    form.get_by_label("办结时限", exact=True).fill("2027-06-30")
+    form.get_by_role("button", name="交办").click()
+    page.get_by_text("已交办 FY-").wait_for()
+    assert page.locator("#task-state").inner_text() == "已交办"
+    assert "2027-06-30" in page.locator("main").inner_text()
+    tab.close()
+
+
+def test_a_meeting_and_its_decision_are_recorded_from_the_dashboard(
+    browser: Any, server: str
+) -> None:
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    page = tab.page
+    tab.go("meetings", "联席会议")
+    form = _open_form(page, "meeting-form")
+    form.get_by_label("会议名称").fill("2026年第九次府院联动联席会议")
+    form.get_by_label("第几次").fill("9")
+    # when: the date is left out, the form says so next to it
+    form.get_by_role("button", name="登记会议").click()
+    assert _field_error(form, "heldOn") == "请填写召开日期"
+    form.get_by_label("召开日期").fill("2026-11-18")
+    form.get_by_label("议题（每行一项）").fill("涉党政机关执行案件清理\n破产企业职工安置")
+    form.get_by_role("button", name="登记会议").click()
+    page.get_by_role("heading", name="2026年第九次府院联动联席会议", level=1).wait_for()
+    assert page.locator("main ol li").count() == 2
+    # then: a decision, refused without its unit, then recorded and assigned
+    decision = _open_form(page, "decision-form")
+    decision.get_by_label("议定事项", exact=True).fill("市财政局于12月底前拨付执行款")
+    decision.get_by_label("办结时限", exact=True).fill("2027-03-31")
+    decision.get_by_role("button", name="记录并交办").click()
+    assert _field_error(decision, "responsibleUnitId") == "请选择责任单位"
+    decision.get_by_label("责任单位").select_option(label="开封市财政局")
+    decision.get_by_role("button", name="记录并交办").click()
+    page.get_by_text("已记录议定事项").wait_for()
+    row = page.locator("tbody tr", has_text="市财政局于12月底前拨付执行款")
+    assert "已交办" in row.inner_text()
+    tab.close()
+
+
+def test_a_coordination_matter_and_its_order_are_added_and_a_loop_is_refused(
+    browser: Any, server: str
+) -> None:
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    page = tab.page
+    tab.go("bankruptcy", "企业破产案件")
+    page.locator("tbody th a").first.click()
+    page.locator(".crumbs").wait_for()
+    before = page.locator("tbody tr").count()
+    codes = []
+    for kind, due in (("财产接管", "2027-04-30"), ("资产处置", "2027-05-31")):
+        form = _open_form(page, "matter-form")
+        form.get_by_label("事项类型").select_option(label=kind)
+        form.get_by_label("办结时限", exact=True).fill(due)
+        form.get_by_role("button", name="添加").click()
+        page.get_by_text("已添加协调事项").wait_for()
+        page.wait_for_function(f"document.querySelectorAll('tbody tr').length === {before + len(codes) + 1}")
+        codes.append(page.locator("tbody tr").last.locator("th").inner_text())
+    first, added = codes
+    # when: 资产处置 waits for 财产接管 …
+    order = _open_form(page, "dependency-form")
+    order.get_by_label("后办事项").select_option(label=_option(order, "后办事项", added))
+    order.get_by_label("须先办结的事项").select_option(label=_option(order, "须先办结的事项", first))
+    order.get_by_role("button", name="保存顺序").click()
+    page.get_by_text("已设置办理顺序").wait_for()
+    # … then the first for the new one: a loop, refused next to the field
+    order = _open_form(page, "dependency-form")
+    order.get_by_label("后办事项").select_option(label=_option(order, "后办事项", first))
+    order.get_by_label("须先办结的事项").select_option(label=_option(order, "须先办结的事项", added))
+    order.get_by_role("button", name="保存顺序").click()
+    message = _field_error(order, "dependsOnId")
+    assert added in message or "cycle" in message.lower() or "循环" in message, message
+    tab.close()
+
+
+def _option(form: Any, label: str, code: str) -> str:
+    options = form.get_by_label(label).locator("option").all_inner_texts()
+    return str(next(text for text in options if text.startswith(code)))
+
+
 KEEP = (WIDTHS, Path, _no_sideways_scroll, _shoot)  # used by the tests below
