@@ -12,6 +12,7 @@ import * as workflow from "./pages/workflow.js";
 import * as briefings from "./pages/briefings.js";
 import * as imports from "./pages/imports.js";
 import * as calendar from "./pages/calendar.js";
+import * as admin from "./pages/admin.js";
 
 const ROUTES = [
   [/^$/, overview.render],
@@ -28,6 +29,8 @@ const ROUTES = [
   [/^briefings$/, briefings.render],
   [/^import$/, imports.render],
   [/^calendar$/, calendar.render],
+  [/^accounts$/, admin.renderAccounts],
+  [/^units$/, admin.renderUnits],
 ];
 
 const NAV = [
@@ -40,6 +43,8 @@ const NAV = [
   ["#/briefings", "工作通报"],
   ["#/import", "清单导入", ["COORDINATOR", "ADMIN"]],
   ["#/calendar", "节假日安排", ["ADMIN"]],
+  ["#/accounts", "账号管理", ["ADMIN"]],
+  ["#/units", "单位管理", ["ADMIN"]],
 ];
 
 // Who is told that a year of the official calendar is missing (Query.calendarNotice).

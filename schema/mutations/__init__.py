@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.mutations.accounts import (
+    AccountPayload,
+    resolve_create_account,
+    resolve_deactivate_account,
+    resolve_reset_password,
+)
 from schema.mutations.auth import LoginPayload, resolve_login
 from schema.mutations.briefings import (
     DeleteBriefingPayload,
@@ -185,4 +191,22 @@ class Mutation:
         permission_classes=[IsAdmin],
         description="Deactivate a unit (administrators): it keeps its cases, tasks and history "
         "and is assigned no new task, case or account. Recorded with who did it.",
+    )
+    create_account: AccountPayload = strawberry.mutation(
+        resolver=resolve_create_account,
+        permission_classes=[IsAdmin],
+        description="Create an account (administrators): a liaison of a unit, with its role "
+        "and first password.",
+    )
+    reset_password: AccountPayload = strawberry.mutation(
+        resolver=resolve_reset_password,
+        permission_classes=[IsAdmin],
+        description="Give an account a new password (administrators); the tokens issued "
+        "under the old one stop working.",
+    )
+    deactivate_account: AccountPayload = strawberry.mutation(
+        resolver=resolve_deactivate_account,
+        permission_classes=[IsAdmin],
+        description="Deactivate an account (administrators): it can no longer sign in and its "
+        "tokens stop working; its history stays. Your own account is refused.",
     )

@@ -289,4 +289,104 @@ def _option(form: Any, label: str, code: str) -> str:
     return str(next(text for text in options if text.startswith(code)))
 
 
+# ------------------------------------------------------------------ the administrator's pages
+
+ACCOUNT = "query ($id: ID!) { node(id: $id) { ... on Account { username active } } }"
+
+
+def _sign_in_works(base: str, username: str, password: str) -> bool:
+    import httpx
+
+    answer = httpx.post(
+        f"{base}/graphql",
+        json={
+            "query": "mutation ($u: String!, $p: String!) "
+            "{ login(input: {username: $u, password: $p}) { token } }",
+            "variables": {"u": username, "p": password},
+        },
+    ).json()
+    return bool(answer["data"]["login"]["token"])
+
+
+def test_the_administrator_creates_resets_and_deactivates_an_account(
+    browser: Any, server: str
+) -> None:
+    tab = Tab(browser, server).sign_in("demo-admin")
+    page = tab.page
+    page.locator("#nav").get_by_role("link", name="账号管理").click()
+    page.get_by_role("heading", name="账号管理", level=1).wait_for()
+    form = _open_form(page, "account-form")
+    form.get_by_label("用户名").fill("zhang-czj")
+    form.get_by_label("姓名").fill("张联络员")
+    form.get_by_label("所属单位").select_option(label="开封市财政局（政府部门）")
+    # when: the password is too short, the API says so next to it
+    form.get_by_label("初始密码").fill("short")
+    form.get_by_role("button", name="创建账号").click()
+    assert _field_error(form, "password")
+    assert not _sign_in_works(server, "zhang-czj", "short")
+    form.get_by_label("初始密码").fill("kaifeng-2026-a")
+    form.get_by_role("button", name="创建账号").click()
+    page.get_by_text("已创建账号 zhang-czj。").wait_for()
+    assert _sign_in_works(server, "zhang-czj", "kaifeng-2026-a")
+    # the password is reset
+    reset = _open_form(page, "reset-form")
+    reset.get_by_label("账号").select_option(label="zhang-czj（张联络员）")
+    reset.get_by_label("新密码").fill("kaifeng-2026-b")
+    reset.get_by_role("button", name="重置密码").click()
+    page.get_by_text("已重置 zhang-czj 的密码。").wait_for()
+    assert not _sign_in_works(server, "zhang-czj", "kaifeng-2026-a")
+    assert _sign_in_works(server, "zhang-czj", "kaifeng-2026-b")
+    # and the account deactivated
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="停用zhang-czj").click()
+    page.get_by_text("已停用账号 zhang-czj。").wait_for()
+    assert "已停用" in page.locator("tr[data-username='zhang-czj']").inner_text()
+    assert not _sign_in_works(server, "zhang-czj", "kaifeng-2026-b")
+    # its own account offers no 停用
+    assert page.get_by_role("button", name="停用demo-admin").count() == 0
+    tab.close()
+
+
+def test_the_administrator_creates_updates_and_deactivates_a_unit(
+    browser: Any, server: str
+) -> None:
+    tab = Tab(browser, server).sign_in("demo-admin")
+    page = tab.page
+    page.locator("#nav").get_by_role("link", name="单位管理").click()
+    page.get_by_role("heading", name="单位管理", level=1).wait_for()
+    form = _open_form(page, "unit-form")
+    form.get_by_label("单位名称").fill("开封市统计局")
+    form.get_by_label("类型").select_option(label="政府部门")
+    # when: the code has a space, the API says so next to it
+    form.get_by_label("单位代码").fill("KF TJJ")
+    form.get_by_role("button", name="创建单位").click()
+    assert _field_error(form, "code")
+    form.get_by_label("单位代码").fill("KF-TJJ")
+    form.get_by_role("button", name="创建单位").click()
+    page.get_by_text("已创建单位 开封市统计局。").wait_for()
+    # it is renamed
+    edit = _open_form(page, "edit-unit-form")
+    edit.get_by_label("单位", exact=True).select_option(label="开封市统计局（KF-TJJ）")
+    assert edit.get_by_label("单位名称").input_value() == "开封市统计局"
+    edit.get_by_label("单位名称").fill("开封市统计局（普查中心）")
+    edit.get_by_role("button", name="保存修改").click()
+    page.get_by_text("已保存单位 开封市统计局（普查中心）。").wait_for()
+    # and deactivated
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="停用开封市统计局（普查中心）").click()
+    page.get_by_text("已停用单位 开封市统计局（普查中心）。").wait_for()
+    assert "已停用" in page.locator("tr[data-code='KF-TJJ']").inner_text()
+    tab.close()
+
+
+def test_only_the_administrator_has_the_account_and_unit_pages(browser: Any, server: str) -> None:
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    nav = tab.page.locator("#nav")
+    assert nav.get_by_role("link", name="账号管理").count() == 0
+    tab.go("accounts", "账号管理")
+    tab.page.get_by_text("账号管理需要系统管理员账号。").wait_for()
+    assert tab.page.locator("#account-form").count() == 0
+    tab.close()
+
+
 KEEP = (WIDTHS, Path, _no_sideways_scroll, _shoot)  # used by the tests below
