@@ -21,6 +21,7 @@ from schema.filters.cases import (
 )
 from schema.filters.meetings import JointMeetingFilter, filter_joint_meetings
 from schema.filters.tasks import TaskFilter, TaskOrder, filter_tasks, order_tasks
+from schema.inbox import Inbox, resolve_inbox
 from schema.filters.units import AccountFilter, UnitFilter, filter_accounts, filter_units
 from schema.permissions import IsAuthenticated
 from schema.relay import MAX_PAGE_SIZE, After, Before, Connection, First, Last, paginate
@@ -318,3 +319,10 @@ class Query:
         kind: Annotated[TaskKind, strawberry.argument(description="The kind of task.")],
     ) -> WorkflowType:
         return WorkflowType.from_definition(definition_for(kind.value))
+
+    inbox: Inbox = strawberry.field(
+        resolver=resolve_inbox,
+        description="待办: what waits on you now, by section (待签收, 被驳回 … for a unit "
+        "liaison; 待审核销号, 待审批延期, 已超期 for the office), within what you may see.",
+        permission_classes=[IsAuthenticated],
+    )

@@ -460,6 +460,11 @@ async def deactivate_account(api: Api, t: Targets, task: Task) -> str:
     return _outcome(body, "deactivateAccount", lambda v: v["account"]["active"] is False)
 
 
+async def inbox(api: Api, t: Targets, task: Task) -> str:
+    body = await api("{ inbox { total sections { kind count } } }")
+    return _outcome(body, "inbox", lambda v: v is not None)
+
+
 PROGRESS = """
 query ($scope: ProgressScope) { progress(scope: $scope) { total } }
 """
@@ -601,6 +606,9 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
                   "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
     deactivate_unit: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
                       "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
+    # what waits on you: everyone signed in has one, within what it may see
+    inbox: {"coordinator": (A, A), "court": (A, A), "unit": (A, A),
+             "leader": (A, A), "admin": (A, A), "anonymous": (U, U)},
     # accounts are the administrator's to keep (issue 18: the dashboard's 账号管理)
     create_account: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
                      "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
