@@ -6,6 +6,7 @@ tests/frontend/test_dashboard.py, whose Tab and fixtures these tests share.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -265,7 +266,7 @@ def test_a_coordination_matter_and_its_order_are_added_and_a_loop_is_refused(
         form.get_by_label("办结时限", exact=True).fill(due)
         form.get_by_role("button", name="添加").click()
         page.get_by_text("已添加协调事项").wait_for()
-        page.wait_for_function(f"document.querySelectorAll('tbody tr').length === {before + len(codes) + 1}")
+        page.locator("tbody tr").nth(before + len(codes)).wait_for()
         codes.append(page.locator("tbody tr").last.locator("th").inner_text())
     first, added = codes
     # when: 资产处置 waits for 财产接管 …
@@ -386,6 +387,99 @@ def test_only_the_administrator_has_the_account_and_unit_pages(browser: Any, ser
     tab.go("accounts", "账号管理")
     tab.page.get_by_text("账号管理需要系统管理员账号。").wait_for()
     assert tab.page.locator("#account-form").count() == 0
+    tab.close()
+
+
+# ------------------------------------------------------------------ the inbox (待办)
+
+INBOX = "{ inbox { total sections { kind label count tasks { code } } } }"
+CREATE_AND_NAME = """
+mutation ($input: CreateTaskInput!) { createTask(input: $input) { task { id code version } errors { message } } }
+"""
+ASSIGN = """
+mutation ($id: ID!, $version: Int!) {
+  transitionTask(input: {taskId: $id, action: "assign", expectedVersion: $version}) {
+    task { state } errors { message } }
+}
+"""
+UNIT_BY_NAME = "query ($q: String!) { units(first: 5, filter: {search: $q}) { nodes { id name } } }"
+
+
+def _inbox(base: str, username: str) -> dict[str, dict[str, Any]]:
+    sections = _api(base, username, INBOX)["inbox"]["sections"]
+    return {section["kind"]: section for section in sections}
+
+
+def _wait_badge(page: Any, count: int) -> None:
+    """The header's 待办 count shows ``count`` (page scripts may not be eval'd: CSP)."""
+    badge = page.locator("#inbox-count").filter(has_text=re.compile(rf"^{count}$"))
+    badge.wait_for(timeout=10_000)
+
+
+def test_a_unit_liaison_starts_on_its_inbox_which_follows_new_work_live(
+    browser: Any, server: str
+) -> None:
+    # given: demo-unit (开封市财政局) signed in: its first page is 待办
+    tab = Tab(browser, server).sign_in("demo-unit")
+    page = tab.page
+    expected = _inbox(server, "demo-unit")
+    to_accept = page.locator("section[data-kind='TO_ACCEPT']")
+    assert to_accept.locator("h2").inner_text() == f"待签收 {expected['TO_ACCEPT']['count']}"
+    shown = set(to_accept.locator("tbody th").all_inner_texts())
+    assert shown == {t["code"] for t in expected["TO_ACCEPT"]["tasks"]}
+    assert set(page.locator(".inbox-section tbody td:nth-child(3)").all_inner_texts()) <= {
+        "开封市财政局"
+    }
+    for kind in ("REJECTED", "SUPERVISED", "EXTENSION_ANSWERED", "DUE_SOON", "OVERDUE"):
+        assert page.locator(f"section[data-kind='{kind}']").count() == 1
+    total = _api(server, "demo-unit", INBOX)["inbox"]["total"]
+    _wait_badge(page, total)
+    tab.wait_live()
+    # when: the office assigns 财政局 a new task
+    unit = _api(server, "demo-coordinator", UNIT_BY_NAME, q="开封市财政局")["units"]["nodes"][0]
+    created = _api(server, "demo-coordinator", CREATE_AND_NAME, input={
+        "kind": "OTHER", "title": "核报2026年度涉诉资金拨付情况",
+        "responsibleUnitId": unit["id"], "dueOn": "2026-12-31"})["createTask"]["task"]  # fmt: skip
+    _api(server, "demo-coordinator", ASSIGN, id=created["id"], version=created["version"])
+    # then: without a reload, it is listed under 待签收 and the header counts one more
+    to_accept.locator("tbody th", has_text=created["code"]).wait_for(timeout=10_000)
+    _wait_badge(page, total + 1)
+    assert "待签收" in (page.locator("#inbox-count").get_attribute("title") or "")
+    tab.close()
+
+
+def test_the_coordinator_starts_on_closures_to_review_extensions_and_overdue_work(
+    browser: Any, server: str
+) -> None:
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    page = tab.page
+    expected = _inbox(server, "demo-coordinator")
+    kinds = page.locator(".inbox-section").evaluate_all("els => els.map(e => e.dataset.kind)")
+    assert sorted(kinds) == ["CLOSURE_TO_REVIEW", "EXTENSION_TO_DECIDE", "OVERDUE"]
+    for kind, label in (("CLOSURE_TO_REVIEW", "待审核销号"), ("EXTENSION_TO_DECIDE", "待审批延期"),
+                        ("OVERDUE", "已超期")):  # fmt: skip
+        heading = page.locator(f"section[data-kind='{kind}'] h2").inner_text()
+        assert heading == f"{label} {expected[kind]['count']}"
+    assert expected["OVERDUE"]["count"] > 0
+    overdue_rows = page.locator("section[data-kind='OVERDUE'] tbody tr")
+    assert overdue_rows.count() == len(expected["OVERDUE"]["tasks"])
+    # the sections with work come before the empty ones
+    counts = [expected[k]["count"] for k in kinds]
+    assert counts == sorted(counts, key=lambda c: c == 0)
+    # a task of the section opens from it
+    first = page.locator("section[data-kind='OVERDUE'] tbody th a").first
+    code = first.inner_text()
+    first.click()
+    page.locator(".crumbs", has_text=code).wait_for()
+    tab.close()
+
+
+def test_the_default_task_list_shows_open_work_first(browser: Any, server: str) -> None:
+    tab = Tab(browser, server).sign_in("demo-leader")
+    tab.go("tasks", "交办事项")
+    states = tab.page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.state)")
+    assert states and not {"CLOSED", "CANCELLED"} & set(states[:10]), states
+    assert tab.page.get_by_label("排序").input_value() == "OPEN_FIRST"
     tab.close()
 
 
