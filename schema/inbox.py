@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
 
 import strawberry
@@ -114,12 +113,6 @@ class Inbox:
     )
 
 
-@dataclass(frozen=True)
-class _Section:
-    kind: InboxSectionKind
-    query: QuerySet[models.Task]
-
-
 async def _newest_action_task_ids(actions: Sequence[str]) -> list[int]:
     """Open tasks whose newest event is one of ``actions`` (constants of this module)."""
     names = ", ".join(f"'{action}'" for action in actions if action.replace("_", "").isalpha())
@@ -163,10 +156,12 @@ async def resolve_inbox(info: Info) -> Inbox:
     waiting: set[int] = set()
     for kind in SECTIONS_BY_ROLE.get(viewer.role, ()):
         query = await _section(kind, base, info.context.today, personal_data=personal_data)
-        ids = await query.values_list("id", flat=True)
-        waiting.update(int(i) for i in ids)
-        rows = await models.Task.filter(id__in=list(ids)).order_by("due_on", "id").limit(
-            SHOWN_PER_SECTION
+        ids = [int(str(i)) for i in await query.values_list("id", flat=True)]
+        waiting.update(ids)
+        rows = (
+            await models.Task.filter(id__in=list(ids))
+            .order_by("due_on", "id")
+            .limit(SHOWN_PER_SECTION)
         )
         sections.append(
             InboxSection(

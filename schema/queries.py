@@ -21,8 +21,8 @@ from schema.filters.cases import (
 )
 from schema.filters.meetings import JointMeetingFilter, filter_joint_meetings
 from schema.filters.tasks import TaskFilter, TaskOrder, filter_tasks, order_tasks
-from schema.inbox import Inbox, resolve_inbox
 from schema.filters.units import AccountFilter, UnitFilter, filter_accounts, filter_units
+from schema.inbox import Inbox, resolve_inbox
 from schema.permissions import IsAuthenticated
 from schema.relay import MAX_PAGE_SIZE, After, Before, Connection, First, Last, paginate
 from schema.types.base import resolve_global_ids

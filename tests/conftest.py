@@ -213,7 +213,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
     def counts(matches: Callable[[str], bool]) -> dict[str, int]:
         return {
-            outcome: sum(matches(report.nodeid) for report in terminalreporter.stats.get(outcome, []))
+            outcome: sum(
+                matches(report.nodeid) for report in terminalreporter.stats.get(outcome, [])
+            )
             for outcome in ("passed", "failed", "skipped", "error")
         }
 

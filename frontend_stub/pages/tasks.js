@@ -22,7 +22,7 @@ const UNITS = `{ units(first: 100) { nodes { id name active } } }`;
 
 const PAGE_SIZE = 20;
 const SORTS = {
-  OPEN_FIRST: "未办结在前（按办结时限）",
+  OPEN_FIRST: "未办结在前",
   DUE_ON: "办结时限",
   CODE: "事项编号",
   UPDATED_AT: "最近变动",

@@ -259,7 +259,7 @@ def test_a_coordination_matter_and_its_order_are_added_and_a_loop_is_refused(
     page.locator("tbody th a").first.click()
     page.locator(".crumbs").wait_for()
     before = page.locator("tbody tr").count()
-    codes = []
+    codes: list[str] = []
     for kind, due in (("财产接管", "2027-04-30"), ("资产处置", "2027-05-31")):
         form = _open_form(page, "matter-form")
         form.get_by_label("事项类型").select_option(label=kind)
@@ -272,13 +272,17 @@ def test_a_coordination_matter_and_its_order_are_added_and_a_loop_is_refused(
     # when: 资产处置 waits for 财产接管 …
     order = _open_form(page, "dependency-form")
     order.get_by_label("后办事项").select_option(label=_option(order, "后办事项", added))
-    order.get_by_label("须先办结的事项").select_option(label=_option(order, "须先办结的事项", first))
+    order.get_by_label("须先办结的事项").select_option(
+        label=_option(order, "须先办结的事项", first)
+    )
     order.get_by_role("button", name="保存顺序").click()
     page.get_by_text("已设置办理顺序").wait_for()
     # … then the first for the new one: a loop, refused next to the field
     order = _open_form(page, "dependency-form")
     order.get_by_label("后办事项").select_option(label=_option(order, "后办事项", first))
-    order.get_by_label("须先办结的事项").select_option(label=_option(order, "须先办结的事项", added))
+    order.get_by_label("须先办结的事项").select_option(
+        label=_option(order, "须先办结的事项", added)
+    )
     order.get_by_role("button", name="保存顺序").click()
     message = _field_error(order, "dependsOnId")
     assert added in message or "cycle" in message.lower() or "循环" in message, message
@@ -394,7 +398,9 @@ def test_only_the_administrator_has_the_account_and_unit_pages(browser: Any, ser
 
 INBOX = "{ inbox { total sections { kind label count tasks { code } } } }"
 CREATE_AND_NAME = """
-mutation ($input: CreateTaskInput!) { createTask(input: $input) { task { id code version } errors { message } } }
+mutation ($input: CreateTaskInput!) {
+  createTask(input: $input) { task { id code version } errors { message } }
+}
 """
 ASSIGN = """
 mutation ($id: ID!, $version: Int!) {
@@ -478,9 +484,44 @@ def test_the_default_task_list_shows_open_work_first(browser: Any, server: str) 
     tab = Tab(browser, server).sign_in("demo-leader")
     tab.go("tasks", "交办事项")
     states = tab.page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.state)")
-    assert states and not {"CLOSED", "CANCELLED"} & set(states[:10]), states
+    assert states
+    assert not {"CLOSED", "CANCELLED"} & set(states[:10]), states
     assert tab.page.get_by_label("排序").input_value() == "OPEN_FIRST"
     tab.close()
 
 
-KEEP = (WIDTHS, Path, _no_sideways_scroll, _shoot)  # used by the tests below
+# ------------------------------------------------------------------ how they read
+
+WORKBENCH_PAGES: list[tuple[str, str, str, str | None]] = [
+    # (who, fragment, heading, the form opened)
+    ("demo-unit", "", "待办", None),
+    ("demo-coordinator", "", "待办", None),
+    ("demo-coordinator", "tasks", "交办事项", "new-task-form"),
+    ("demo-coordinator", "cases", "涉党政机关执行案件", "new-case-form"),
+    ("demo-coordinator", "meetings", "联席会议", "meeting-form"),
+    ("demo-coordinator", "briefings", "工作通报", None),
+    ("demo-admin", "accounts", "账号管理", "account-form"),
+    ("demo-admin", "units", "单位管理", "unit-form"),
+]
+
+
+@pytest.mark.parametrize("size", list(WIDTHS))
+def test_the_workbench_pages_read_at_both_widths(
+    browser: Any, server: str, screens: Path, size: str
+) -> None:
+    tabs: dict[str, Tab] = {}
+    for who, fragment, heading, form in WORKBENCH_PAGES:
+        if who not in tabs:
+            tabs[who] = Tab(browser, server, width=WIDTHS[size]).sign_in(who)
+        tab = tabs[who]
+        tab.go(fragment, heading)
+        if form:
+            _open_form(tab.page, form)
+            tab.page.locator(f"#{form} button[type=submit]").click()  # its errors shown
+            tab.page.locator(f"#{form} .field-errors li").first.wait_for()
+        tab.page.wait_for_load_state("networkidle")
+        _no_sideways_scroll(tab.page)
+        name = form or f"{fragment or 'inbox'}-{who.removeprefix('demo-')}"
+        _shoot(tab.page, screens, f"workbench-{name}-{size}")
+    for tab in tabs.values():
+        tab.close()

@@ -28,7 +28,9 @@ mutation ($input: DeactivateAccountInput!) {
 }
 """
 LOGIN = """
-mutation ($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token errors { code } } }
+mutation ($u: String!, $p: String!) {
+  login(input: {username: $u, password: $p}) { token errors { code } }
+}
 """
 
 
@@ -59,7 +61,9 @@ async def test_the_administrator_creates_an_account_that_signs_in(api: Clients) 
         pytest.param({"password": "short"}, "password", "VALIDATION", id="short-password"),
         pytest.param({"username": "demo-unit"}, "username", "DUPLICATE", id="taken-username"),
         pytest.param({"username": "刘 某"}, "username", "VALIDATION", id="username-with-space"),
-        pytest.param({"role": "COURT_LIAISON"}, "unitId", "VALIDATION", id="court-role-at-a-bureau"),
+        pytest.param(
+            {"role": "COURT_LIAISON"}, "unitId", "VALIDATION", id="court-role-at-a-bureau"
+        ),
         pytest.param({"unitId": to_base64("Task", 1)}, "unitId", "VALIDATION", id="not-a-unit-id"),
     ],
 )
@@ -70,9 +74,11 @@ async def test_a_bad_account_is_refused_naming_its_field(
     assert payload["account"] is None
     assert payload["errors"][0]["field"] == ["input", field], payload
     assert payload["errors"][0]["code"] == code
-    assert not await Account.filter(username=changes.get("username", "liu-czj")).exclude(
-        username="demo-unit"
-    ).exists()
+    assert (
+        not await Account.filter(username=changes.get("username", "liu-czj"))
+        .exclude(username="demo-unit")
+        .exists()
+    )
 
 
 async def test_a_reset_password_ends_old_sessions_and_a_deactivated_account_cannot_sign_in(
@@ -82,9 +88,13 @@ async def test_a_reset_password_ends_old_sessions_and_a_deactivated_account_cann
     token = (await api.anonymous.data(LOGIN, u="liu-czj", p="kaifeng-2026"))["login"]["token"]
     old_session = Api(api.admin.http, token=token)
     assert (await old_session("{ viewer { username } }"))["data"]["viewer"]["username"] == "liu-czj"
-    reset = await api.admin.data(RESET, input={"accountId": created["id"], "password": "new-pass-2026"})
+    reset = await api.admin.data(
+        RESET, input={"accountId": created["id"], "password": "new-pass-2026"}
+    )
     assert reset["resetPassword"]["errors"] == []
-    assert (await api.anonymous.data(LOGIN, u="liu-czj", p="kaifeng-2026"))["login"]["token"] is None
+    assert (await api.anonymous.data(LOGIN, u="liu-czj", p="kaifeng-2026"))["login"][
+        "token"
+    ] is None
     assert (await api.anonymous.data(LOGIN, u="liu-czj", p="new-pass-2026"))["login"]["token"]
     after = await old_session("{ viewer { username } }")
     assert after.get("errors") or after["data"]["viewer"] is None, after
@@ -92,7 +102,9 @@ async def test_a_reset_password_ends_old_sessions_and_a_deactivated_account_cann
     gone = await api.admin.data(DEACTIVATE, input={"accountId": created["id"]})
 
     assert gone["deactivateAccount"]["account"] == {"username": "liu-czj", "active": False}
-    assert (await api.anonymous.data(LOGIN, u="liu-czj", p="new-pass-2026"))["login"]["token"] is None
+    assert (await api.anonymous.data(LOGIN, u="liu-czj", p="new-pass-2026"))["login"][
+        "token"
+    ] is None
 
 
 async def test_the_administrator_cannot_deactivate_itself(api: Clients) -> None:

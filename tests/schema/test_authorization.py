@@ -454,7 +454,9 @@ async def reset_password(api: Api, t: Targets, task: Task) -> str:
 async def deactivate_account(api: Api, t: Targets, task: Task) -> str:
     account = await _throwaway_account()
     body = await api(
-        _mutation("deactivateAccount", "DeactivateAccountInput", "account { active } errors { code }"),
+        _mutation(
+            "deactivateAccount", "DeactivateAccountInput", "account { active } errors { code }"
+        ),
         input={"accountId": to_base64("Account", account.id)},
     )
     return _outcome(body, "deactivateAccount", lambda v: v["account"]["active"] is False)

@@ -97,7 +97,7 @@ async def calendar_2027(api: Clients) -> Any:
 @pytest.mark.usefixtures("calendar_2027")
 async def test_a_rejected_closure_waits_on_the_unit_until_it_acts(api: Clients) -> None:
     # given: a closure request of the unit's, rejected by the office
-    requested = (await api.coordinator.data(TASKS, filter={"state": ["CLOSURE_REQUESTED"]}))
+    requested = await api.coordinator.data(TASKS, filter={"state": ["CLOSURE_REQUESTED"]})
     tasks = requested["tasks"]["nodes"]
     coordinator_before = (await _inbox(api.coordinator))["CLOSURE_TO_REVIEW"]["count"]
     rejected = None
