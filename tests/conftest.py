@@ -336,6 +336,9 @@ ACCOUNT_OF_OPERATION = {
     "Mutation.createUnit": "demo-admin",
     "Mutation.updateUnit": "demo-admin",
     "Mutation.deactivateUnit": "demo-admin",
+    "Mutation.createAccount": "demo-admin",
+    "Mutation.resetPassword": "demo-admin",
+    "Mutation.deactivateAccount": "demo-admin",
 }
 
 
