@@ -50,23 +50,6 @@ export async function gql(query, variables = {}) {
   return body.data;
 }
 
-/** Which fields the schema's root types have, so pages for API parts not yet
- * deployed can say so instead of failing. */
-let rootFields = null;
-export async function schemaHas(typeName, fieldName) {
-  if (!rootFields) {
-    const data = await gql(`{
-      q: __type(name: "Query") { fields { name } }
-      m: __type(name: "Mutation") { fields { name } }
-    }`);
-    rootFields = {
-      Query: new Set(data.q.fields.map((f) => f.name)),
-      Mutation: new Set(data.m.fields.map((f) => f.name)),
-    };
-  }
-  return rootFields[typeName].has(fieldName);
-}
-
 /**
  * A graphql-transport-ws client that keeps one subscription open and
  * reconnects with a growing pause. `onStatus` gets "connecting" | "live" | "offline".
@@ -188,4 +171,54 @@ export async function exportLedger(kind, filter, fallbackName) {
   const { exportLedger: payload } = await gql(EXPORT_LEDGER, { input: { kind, filter } });
   if (payload.errors.length) throw new ApiError(payload.errors[0].message, "REFUSED");
   await download(payload.url, fallbackName);
+}
+
+/**
+ * Run `work` while `control` (a button, or a form: its submit buttons) shows that it is
+ * working: disabled, aria-busy, a spinner. A press while it works does nothing, so a
+ * double click starts the work once. An error the work throws is shown in the page's
+ * notice (the `fuyuan:error` event app.js listens to) instead of getting lost.
+ *
+ * Every button or form that starts work on the server goes through here (or `onPress`,
+ * `onSubmit`), so none can be pressed twice.
+ */
+export async function busy(control, work) {
+  if (control.dataset.busy === "true") return undefined;
+  const buttons = control.tagName === "FORM"
+    ? [...control.querySelectorAll("button:not([type=button])")]
+    : [control];
+  const before = buttons.map((button) => button.disabled);
+  control.dataset.busy = "true";
+  for (const button of buttons) {
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+  }
+  try {
+    return await work();
+  } catch (err) {
+    window.dispatchEvent(new CustomEvent("fuyuan:error", { detail: err.message || String(err) }));
+    return undefined;
+  } finally {
+    delete control.dataset.busy;
+    buttons.forEach((button, i) => {
+      // a button the work took away (the page was redrawn) is left as it is
+      button.disabled = before[i] && button.isConnected;
+      button.removeAttribute("aria-busy");
+    });
+  }
+}
+
+/** `button` runs `work(event)` on a click, through `busy`. Returns the button. */
+export function onPress(button, work) {
+  button.addEventListener("click", (event) => busy(button, () => work(event)));
+  return button;
+}
+
+/** `form` runs `work(event)` on submit, through `busy` (the page never reloads). */
+export function onSubmit(form, work) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(form, () => work(event));
+  });
+  return form;
 }

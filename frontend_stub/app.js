@@ -4,6 +4,7 @@ import { ApiError, Subscription, gql, setToken, token } from "./api.js";
 import { ROLE_LABELS, h, parseQuery } from "./format.js";
 import * as login from "./pages/login.js";
 import * as overview from "./pages/overview.js";
+import * as inbox from "./pages/inbox.js";
 import * as tasks from "./pages/tasks.js";
 import * as task from "./pages/task.js";
 import * as cases from "./pages/cases.js";
@@ -12,9 +13,10 @@ import * as workflow from "./pages/workflow.js";
 import * as briefings from "./pages/briefings.js";
 import * as imports from "./pages/imports.js";
 import * as calendar from "./pages/calendar.js";
+import * as admin from "./pages/admin.js";
 
 const ROUTES = [
-  [/^$/, overview.render],
+  [/^$/, inbox.render],
   [/^overview$/, overview.render],
   [/^tasks$/, tasks.render],
   [/^tasks\/(.+)$/, task.render],
@@ -28,10 +30,13 @@ const ROUTES = [
   [/^briefings$/, briefings.render],
   [/^import$/, imports.render],
   [/^calendar$/, calendar.render],
+  [/^accounts$/, admin.renderAccounts],
+  [/^units$/, admin.renderUnits],
 ];
 
 const NAV = [
-  ["#/", "总览"],
+  ["#/", "待办"],
+  ["#/overview", "总览"],
   ["#/tasks", "交办事项"],
   ["#/cases", "执行案件"],
   ["#/bankruptcy", "破产案件"],
@@ -40,6 +45,8 @@ const NAV = [
   ["#/briefings", "工作通报"],
   ["#/import", "清单导入", ["COORDINATOR", "ADMIN"]],
   ["#/calendar", "节假日安排", ["ADMIN"]],
+  ["#/accounts", "账号管理", ["ADMIN"]],
+  ["#/units", "单位管理", ["ADMIN"]],
 ];
 
 // Who is told that a year of the official calendar is missing (Query.calendarNotice).
@@ -48,6 +55,9 @@ const CALENDAR_NOTICE = `{ calendarNotice { missingYear affectedTasks message } 
 const NOTICE_EVERY_MS = 60_000;
 
 const VIEWER = `{ viewer { id username displayName role unit { id name } } }`;
+
+// The header's 待办 count: asked on each page and after each live event (debounced).
+const INBOX_COUNT = `{ inbox { total sections { kind label count } } }`;
 
 const TASK_EVENTS = `subscription {
   taskEvents { id seq action actionLabel toState occurredAt
@@ -92,7 +102,8 @@ function renderChrome() {
       {},
       NAV.filter(([, , roles]) => !roles || roles.includes(viewer.role)).map(([href, label]) => {
         const here = href === "#/" ? route === "#/" || route === "#" : route.startsWith(href);
-        return h("li", {}, h("a", { href, "aria-current": here ? "page" : null }, label));
+        const count = href === "#/" ? h("span", { id: "inbox-count", class: "count-badge", hidden: true }) : null;
+        return h("li", {}, h("a", { href, "aria-current": here ? "page" : null }, label, count));
       }),
     ),
   );
@@ -144,12 +155,35 @@ async function refreshCalendarNotice({ force = false } = {}) {
   banner.hidden = false;
 }
 
+let inboxTimer = null;
+
+/** The 待办 count in the navigation, with what it is made of as its title. */
+async function refreshInboxCount() {
+  const badge = document.getElementById("inbox-count");
+  if (!viewer || !badge) return;
+  let answer;
+  try {
+    answer = (await gql(INBOX_COUNT)).inbox;
+  } catch (err) {
+    return; // the page itself says what went wrong
+  }
+  const shown = document.getElementById("inbox-count");
+  if (!shown) return;
+  shown.textContent = String(answer.total);
+  shown.hidden = answer.total === 0;
+  const parts = answer.sections.filter((s) => s.count).map((s) => `${s.label} ${s.count}`);
+  shown.title = parts.join("，");
+  shown.setAttribute("aria-label", parts.length ? `${answer.total} 件待办：${parts.join("，")}` : "没有待办");
+}
+
 function startLive() {
   if (live) live.close();
   live = new Subscription(TASK_EVENTS, {}, {
     onData: (data) => {
       const event = data.taskEvents;
       document.dispatchEvent(new CustomEvent("fuyuan:task-event", { detail: event }));
+      clearTimeout(inboxTimer);
+      inboxTimer = setTimeout(refreshInboxCount, 400);
       if (current && current.onTaskEvent) current.onTaskEvent(event);
     },
     onStatus: setLiveStatus,
@@ -201,6 +235,7 @@ async function route() {
   }
   renderChrome();
   refreshCalendarNotice();
+  refreshInboxCount();
   for (const [pattern, render] of ROUTES) {
     const match = path.match(pattern);
     if (!match) continue;
@@ -228,7 +263,7 @@ async function route() {
     }
     return;
   }
-  main.replaceChildren(h("h1", { tabindex: "-1" }, "页面不存在"), h("p", {}, h("a", { href: "#/" }, "返回总览")));
+  main.replaceChildren(h("h1", { tabindex: "-1" }, "页面不存在"), h("p", {}, h("a", { href: "#/" }, "返回待办")));
 }
 
 window.addEventListener("hashchange", () => {
@@ -236,6 +271,8 @@ window.addEventListener("hashchange", () => {
   route();
 });
 document.addEventListener("fuyuan:calendar-changed", () => refreshCalendarNotice({ force: true }));
+// What a button's work threw (api.js busy): said in the notice, not lost in the console.
+window.addEventListener("fuyuan:error", (event) => notify(event.detail, "error"));
 window.addEventListener("fuyuan:signed-out", (event) => {
   setToken(null);
   viewer = null;

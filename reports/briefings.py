@@ -32,7 +32,7 @@ from reports.markdown_layout import render_markdown
 from reports.snapshot import Snapshot, collect, end_of_day, issuer_name
 from reports.words import BriefingText, default_title, lagging_units, placeholder_next_steps
 from store.enums import BriefingStatus
-from store.errors import BriefingIssued, NotFound, ValidationError
+from store.errors import BriefingIssued, BriefingNotDeletable, NotFound, ValidationError
 from store.idempotency import Idempotency, once, remember
 from store.inputs import (
     MAX_MULTILINE_LENGTH,
@@ -42,7 +42,7 @@ from store.inputs import (
     optional_single_line,
     single_line,
 )
-from store.models import Account, Briefing, Unit
+from store.models import Account, Briefing, IdempotencyKey, Unit
 from store.operations.common import check_date, next_number
 from workflow.clock import SHANGHAI
 from workflow.clocks import ClockLimits
@@ -256,6 +256,39 @@ async def update_draft(
     if updated == 0:
         raise BriefingIssued("briefingId", number_of(await _get(briefing_id)))
     return await _get(briefing_id)
+
+
+async def delete_briefing(briefing_id: int) -> int:
+    """Delete a draft (a mistaken or repeated one) with the idempotency key that made it.
+
+    Nothing refers to a draft: it has no serial, and its key goes with it, so a
+    retry of the request that generated it makes a new draft instead of
+    answering with one that is gone. The DELETE is conditional, so a draft
+    issued meanwhile stays.
+
+    Raises:
+        NotFound: no such briefing.
+        BriefingNotDeletable: it is issued.
+    """
+    async with in_transaction() as conn:
+        briefing = await Briefing.get_or_none(id=briefing_id, using_db=conn)
+        if briefing is None:
+            raise NotFound("briefingId", "briefing", briefing_id)
+        if briefing.status is BriefingStatus.ISSUED:
+            raise BriefingNotDeletable("briefingId", number_of(briefing))
+        deleted = (
+            await Briefing.filter(id=briefing_id, status=BriefingStatus.DRAFT)
+            .using_db(conn)
+            .delete()
+        )
+        if deleted == 0:
+            raise BriefingNotDeletable("briefingId", number_of(await _get(briefing_id)))
+        await (
+            IdempotencyKey.filter(operation="generateBriefing", record_id=briefing_id)
+            .using_db(conn)
+            .delete()
+        )
+    return briefing_id
 
 
 async def issue_briefing(

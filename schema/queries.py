@@ -22,6 +22,7 @@ from schema.filters.cases import (
 from schema.filters.meetings import JointMeetingFilter, filter_joint_meetings
 from schema.filters.tasks import TaskFilter, TaskOrder, filter_tasks, order_tasks
 from schema.filters.units import AccountFilter, UnitFilter, filter_accounts, filter_units
+from schema.inbox import Inbox, resolve_inbox
 from schema.permissions import IsAuthenticated, IsCoordinatorOrLeader
 from schema.relay import MAX_PAGE_SIZE, After, Before, Connection, First, Last, paginate
 from schema.types.base import resolve_global_ids
@@ -331,3 +332,10 @@ class Query:
         kind: Annotated[TaskKind, strawberry.argument(description="The kind of task.")],
     ) -> WorkflowType:
         return WorkflowType.from_definition(definition_for(kind.value))
+
+    inbox: Inbox = strawberry.field(
+        resolver=resolve_inbox,
+        description="待办: what waits on you now, by section (待签收, 被驳回 … for a unit "
+        "liaison; 待审核销号, 待审批延期, 已超期 for the office), within what you may see.",
+        permission_classes=[IsAuthenticated],
+    )

@@ -140,6 +140,19 @@ class BriefingIssued(StoreError):
         self.number = number
 
 
+class BriefingNotDeletable(StoreError):
+    """Only a draft briefing is deleted; an issued one is an official document."""
+
+    code = ErrorCode.INVALID_TRANSITION
+
+    def __init__(self, field: str, number: str) -> None:
+        super().__init__(
+            f"通报{number}已印发，不能删除：已印发的通报是正式文件，期号连续，不再更改",
+            field=field,
+        )
+        self.number = number
+
+
 # --------------------------------------------------------------------------- tasks
 
 

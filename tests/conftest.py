@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -208,18 +208,50 @@ def dialect(url: str) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say in the log how many PostgreSQL runs ran, so a skipped server is visible."""
-    counts = {
-        outcome: sum(
-            "postgres" in report.nodeid for report in terminalreporter.stats.get(outcome, [])
-        )
-        for outcome in ("passed", "failed", "skipped", "error")
-    }
+    """Say in the log how many PostgreSQL runs and browser tests ran, so a skipped server
+    or a missing Chromium is visible."""
+
+    def counts(matches: Callable[[str], bool]) -> dict[str, int]:
+        return {
+            outcome: sum(
+                matches(report.nodeid) for report in terminalreporter.stats.get(outcome, [])
+            )
+            for outcome in ("passed", "failed", "skipped", "error")
+        }
+
+    def line(counted: dict[str, int]) -> str:
+        return ", ".join(f"{count} {outcome}" for outcome, count in counted.items())
+
     terminalreporter.write_line(
         "PostgreSQL runs: "
-        + ", ".join(f"{count} {outcome}" for outcome, count in counts.items())
+        + line(counts(lambda nodeid: "postgres" in nodeid))
         + ("" if postgres_url_configured() else f" ({POSTGRES_SKIP})")
     )
+    browser = counts(lambda nodeid: nodeid.startswith("tests/frontend/"))
+    if any(browser.values()):
+        terminalreporter.write_line(
+            "Browser tests (tests/frontend): "
+            + line(browser)
+            + ("" if browser_available() else f" ({BROWSER_SKIP})")
+        )
+
+
+CHROMIUM = Path(os.environ.get("FUYUAN_CHROMIUM", "/usr/bin/chromium"))
+BROWSER_SKIP = (
+    f"browser tests skipped: no Chromium at {CHROMIUM}; install it with "
+    "`apt-get install chromium` (Playwright never downloads one), or set FUYUAN_CHROMIUM"
+)
+
+
+def browser_available() -> bool:
+    """Whether the dashboard's browser tests can run: Chromium and Playwright are here."""
+    if not CHROMIUM.exists():
+        return False
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def postgres_url_configured() -> bool:
@@ -304,6 +336,9 @@ ACCOUNT_OF_OPERATION = {
     "Mutation.createUnit": "demo-admin",
     "Mutation.updateUnit": "demo-admin",
     "Mutation.deactivateUnit": "demo-admin",
+    "Mutation.createAccount": "demo-admin",
+    "Mutation.resetPassword": "demo-admin",
+    "Mutation.deactivateAccount": "demo-admin",
 }
 
 

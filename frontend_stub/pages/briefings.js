@@ -1,6 +1,6 @@
-// 工作通报: generate for a period, edit 下一步工作要求 of a draft, issue, download.
+// 工作通报: generate for a period, edit 下一步工作要求 of a draft, issue or delete it, download.
 
-import { gql, schemaHas, token } from "../api.js";
+import { gql, onPress, onSubmit, token } from "../api.js";
 import { dateTime, fill, h, today } from "../format.js";
 
 const STATUS_LABELS = { DRAFT: "草稿", ISSUED: "已印发" };
@@ -23,6 +23,9 @@ const GENERATE = `mutation ($input: GenerateBriefingInput!) {
 }`;
 const ISSUE = `mutation ($input: IssueBriefingInput!) {
   issueBriefing(input: $input) { briefing { id number status } errors { field code message } }
+}`;
+const DELETE = `mutation ($input: DeleteBriefingInput!) {
+  deleteBriefing(input: $input) { deletedBriefingId errors { field code message } }
 }`;
 const UPDATE = `mutation ($input: UpdateBriefingInput!) {
   updateBriefing(input: $input) { briefing { id nextSteps } errors { field code message } }
@@ -53,12 +56,8 @@ function errorsText(errors) {
 }
 
 export async function render(page, { viewer, notify }) {
-  if (!(await schemaHas("Query", "briefings"))) {
-    fill(page, h("h1", {}, "工作通报"), h("p", { class: "muted" }, "工作通报功能尚未在本服务器开放。"));
-    return null;
-  }
   const canWrite = viewer.role === "COORDINATOR";
-  const canEdit = canWrite && (await schemaHas("Mutation", "updateBriefing"));
+  const canEdit = canWrite;
   const { briefings } = await gql(LIST);
   const message = h("p", { id: "briefing-message", role: "alert", class: "error" });
 
@@ -71,10 +70,11 @@ export async function render(page, { viewer, notify }) {
     h("div", { class: "field" }, h("label", { for: "briefing-title" }, "标题（可不填）"), h("input", { id: "briefing-title", name: "title" })),
     h("div", { class: "actions" }, h("button", { type: "submit", id: "generate" }, "生成草稿")),
   );
-  generate.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  // One key per filled-in form: a request sent twice (a retry, a second tab) makes one draft.
+  const key = crypto.randomUUID();
+  onSubmit(generate, async () => {
     const values = Object.fromEntries(new FormData(generate));
-    const input = { periodStart: values.periodStart, periodEnd: values.periodEnd };
+    const input = { periodStart: values.periodStart, periodEnd: values.periodEnd, idempotencyKey: key };
     if (values.title.trim()) input.title = values.title.trim();
     const { generateBriefing: result } = await gql(GENERATE, { input });
     if (result.errors.length) {
@@ -102,7 +102,7 @@ export async function render(page, { viewer, notify }) {
       const text = h("textarea", { id, rows: 5 });
       text.value = b.nextSteps || "";
       const save = h("button", { type: "button", class: "secondary", dataset: { save: b.id } }, "保存下一步工作要求");
-      save.addEventListener("click", async () => {
+      onPress(save, async () => {
         const { updateBriefing: result } = await gql(UPDATE, { input: { briefingId: b.id, nextSteps: text.value } });
         if (result.errors.length) message.textContent = errorsText(result.errors);
         else notify("已保存下一步工作要求。");
@@ -113,7 +113,7 @@ export async function render(page, { viewer, notify }) {
     }
     if (b.status === "DRAFT" && canWrite) {
       const issue = h("button", { type: "button", dataset: { issue: b.id } }, "印发");
-      issue.addEventListener("click", async () => {
+      onPress(issue, async () => {
         if (!window.confirm(`印发后不可修改。确定印发「${b.title}」？`)) return;
         const { issueBriefing: result } = await gql(ISSUE, { input: { briefingId: b.id } });
         if (result.errors.length) {
@@ -123,14 +123,25 @@ export async function render(page, { viewer, notify }) {
         await render(page, { viewer, notify });
         notify(`已印发：${result.briefing.number}`);
       });
-      parts.push(issue);
+      const remove = h("button", { type: "button", class: "danger", dataset: { delete: b.id } }, "删除草稿");
+      onPress(remove, async () => {
+        if (!window.confirm(`删除草稿「${b.title}」（统计期间 ${b.periodStart} 至 ${b.periodEnd}）？删除后不可恢复。`)) return;
+        const { deleteBriefing: result } = await gql(DELETE, { input: { briefingId: b.id } });
+        if (result.errors.length) {
+          message.textContent = errorsText(result.errors);
+          return;
+        }
+        await render(page, { viewer, notify });
+        notify(`已删除通报草稿：${b.title}`);
+      });
+      parts.push(h("div", { class: "button-row" }, issue, remove));
     }
     parts.push(
       h(
         "div",
         { class: "button-row", role: "group", "aria-label": `下载${b.title}` },
         FORMATS.map(([field, ext, label]) =>
-          h("button", { type: "button", class: "secondary", dataset: { download: ext }, onclick: () => download(b, b.files[field], ext, fileMessage) }, `下载 ${label}`),
+          onPress(h("button", { type: "button", class: "secondary", dataset: { download: ext } }, `下载 ${label}`), () => download(b, b.files[field], ext, fileMessage)),
         ),
       ),
       fileMessage,

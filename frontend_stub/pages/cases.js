@@ -2,6 +2,8 @@
 
 import { gql } from "../api.js";
 import { ledgerButton } from "./ledger.js";
+import { canCoordinate, canRegisterCases, dependencyForm, enforcementCaseForm, matterForm, performanceForm, taskForm } from "./writes.js";
+import { goThenSay } from "../forms.js";
 import {
   CLOSURE_LABELS, MATTER_LABELS, PAYMENT_LABELS, PROCEDURE_LABELS, SOURCE_LABELS,
   date, dateTime, facts, fill, h, money, queryString, stateBadge, table, warningBadge,
@@ -94,7 +96,7 @@ function taskTable(caption, list, withUnit) {
   );
 }
 
-export async function renderEnforcementList(page, { query: q, notify }) {
+export async function renderEnforcementList(page, { query: q, notify, viewer }) {
   const filter = {};
   if (q.search) filter.search = q.search;
   if (q.closed) filter.closed = q.closed === "true";
@@ -107,6 +109,13 @@ export async function renderEnforcementList(page, { query: q, notify }) {
   );
   fill(page, 
     h("h1", {}, "涉党政机关执行案件"),
+    canRegisterCases(viewer)
+      ? await enforcementCaseForm(viewer, {
+          done: (c) => {
+            goThenSay(`#/cases/${encodeURIComponent(c.id)}`, notify, `已登记执行案件 ${c.caseNumber}。`);
+          },
+        })
+      : null,
     searchForm("#/cases", q, "搜索（案号、申请执行人、案由）", closed),
     ledgerButton("CASES", { enforcementCases: filter }, "涉党政机关执行案件台账.xlsx", notify),
     table(
@@ -129,8 +138,9 @@ export async function renderEnforcementList(page, { query: q, notify }) {
   );
 }
 
-export async function renderEnforcement(page, { params: [id] }) {
+export async function renderEnforcement(page, { params: [id], viewer, notify }) {
   const c = (await gql(ENFORCEMENT, { id })).node;
+  const again = () => renderEnforcement(page, { params: [id], viewer, notify });
   if (!c) {
     fill(page, h("h1", {}, "案件不存在"), h("p", {}, "该案件不存在，或您无权查看。"));
     return;
@@ -165,7 +175,22 @@ export async function renderEnforcement(page, { params: [id] }) {
         ? table("履行记录", ["履行日期", "金额", "方式", "备注"], c.performanceRecords.map((r) => h("tr", {}, h("td", {}, date(r.paidOn)), h("td", { class: "num" }, money(r.amount)), h("td", {}, PAYMENT_LABELS[r.method]), h("td", {}, r.note || "—"))))
         : h("p", { class: "muted" }, "尚无履行记录。"),
     ),
+    canRegisterCases(viewer) && !c.closureMethod
+      ? performanceForm(c, {
+          done: async () => {
+            await again();
+            notify("已记录履行。");
+          },
+        })
+      : null,
     h("section", { class: "card" }, h("h2", {}, "交办事项"), taskTable("案件的交办事项", c.tasks, false)),
+    canCoordinate(viewer) && !c.closureMethod
+      ? await taskForm({ kind: "ENFORCEMENT", subject: { enforcementCaseId: c.id }, heading: "交办本案", prefix: "case-task" }, {
+          done: (task, assigned) => {
+            goThenSay(`#/tasks/${encodeURIComponent(task.id)}`, notify, assigned ? `已交办 ${task.code}。` : `已保存草稿 ${task.code}。`);
+          },
+        })
+      : null,
   );
 }
 
@@ -195,8 +220,9 @@ export async function renderBankruptcyList(page, { query: q }) {
   );
 }
 
-export async function renderBankruptcy(page, { params: [id] }) {
+export async function renderBankruptcy(page, { params: [id], viewer, notify }) {
   const c = (await gql(BANKRUPTCY, { id })).node;
+  const again = () => renderBankruptcy(page, { params: [id], viewer, notify });
   if (!c) {
     fill(page, h("h1", {}, "案件不存在"), h("p", {}, "该案件不存在，或您无权查看。"));
     return;
@@ -221,5 +247,21 @@ export async function renderBankruptcy(page, { params: [id] }) {
       ]),
     ),
     h("section", { class: "card" }, h("h2", {}, "协调事项"), taskTable("协调事项", c.matters, true)),
+    canCoordinate(viewer)
+      ? await matterForm(c, {
+          done: async (task) => {
+            await again();
+            notify(`已添加协调事项 ${task.code}。`);
+          },
+        })
+      : null,
+    canCoordinate(viewer) && c.matters.length > 1
+      ? dependencyForm(c.matters, {
+          done: async (task) => {
+            await again();
+            notify(`已设置办理顺序：${task.code} 须待前序事项办结。`);
+          },
+        })
+      : null,
   );
 }

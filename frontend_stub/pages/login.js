@@ -1,6 +1,6 @@
 // 登录: the login mutation; the token is kept for this tab only (sessionStorage).
 
-import { gql } from "../api.js";
+import { gql, onSubmit } from "../api.js";
 import { h } from "../format.js";
 
 const LOGIN = `mutation ($input: LoginInput!) {
@@ -22,10 +22,8 @@ export function render(main, { onSignedIn }) {
     error,
     submit,
   );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     error.textContent = "";
-    submit.disabled = true;
     try {
       const { login } = await gql(LOGIN, { input: { username: username.value.trim(), password: password.value } });
       if (login.errors.length || !login.token) {
@@ -36,8 +34,6 @@ export function render(main, { onSignedIn }) {
       await onSignedIn(login.token);
     } catch (err) {
       error.textContent = err.message;
-    } finally {
-      submit.disabled = false;
     }
   });
   main.append(form);

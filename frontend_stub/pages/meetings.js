@@ -3,6 +3,8 @@
 import { gql } from "../api.js";
 import { LEVEL_LABELS, date, facts, fill, h, stateBadge, table, warningBadge } from "../format.js";
 import { pager } from "./cases.js";
+import { canCoordinate, decisionForm, meetingForm } from "./writes.js";
+import { goThenSay } from "../forms.js";
 
 const LIST = `query ($first: Int, $after: String, $last: Int, $before: String) {
   jointMeetings(first: $first, after: $after, last: $last, before: $before) {
@@ -17,11 +19,18 @@ const MEETING = `query ($id: ID!) { node(id: $id) { ... on JointMeeting {
   decisions { id code title state dueOn warning responsibleUnit { name } }
 } } }`;
 
-export async function renderList(page, { query: q }) {
+export async function renderList(page, { query: q, viewer, notify }) {
   const variables = q.before ? { last: 20, before: q.before } : { first: 20, after: q.after || null };
   const { jointMeetings: list } = await gql(LIST, variables);
   fill(page, 
     h("h1", {}, "联席会议"),
+    canCoordinate(viewer)
+      ? await meetingForm({
+          done: (m) => {
+            goThenSay(`#/meetings/${encodeURIComponent(m.id)}`, notify, `已登记联席会议：${m.title}。`);
+          },
+        })
+      : null,
     table(
       "联席会议列表",
       ["会议", "级别", "召开日期", "召集单位", "纪要号", "议定事项（已销号/总数）"],
@@ -42,8 +51,9 @@ export async function renderList(page, { query: q }) {
   );
 }
 
-export async function renderDetail(page, { params: [id] }) {
+export async function renderDetail(page, { params: [id], viewer, notify }) {
   const m = (await gql(MEETING, { id })).node;
+  const again = () => renderDetail(page, { params: [id], viewer, notify });
   if (!m) {
     fill(page, h("h1", {}, "会议不存在"), h("p", {}, "该会议不存在，或您无权查看。"));
     return;
@@ -104,5 +114,13 @@ export async function renderDetail(page, { params: [id] }) {
           )
         : h("p", { class: "muted" }, "暂无议定事项。"),
     ),
+    canCoordinate(viewer)
+      ? await decisionForm(m, {
+          done: async (task) => {
+            await again();
+            notify(`已记录议定事项 ${task.code}。`);
+          },
+        })
+      : null,
   );
 }

@@ -1,7 +1,7 @@
 // 事项详情: subject, progress along the workflow, dependencies, history and the
 // viewer's own actions. Every action names the version it saw.
 
-import { gql } from "../api.js";
+import { busy, gql } from "../api.js";
 import {
   CLOSURE_LABELS, KIND_LABELS, LEVEL_LABELS, MATTER_LABELS, PAYMENT_LABELS, PROCEDURE_LABELS,
   REQUIRES_LABELS, STATE_LABELS, SUPERVISION_LABELS,
@@ -200,7 +200,7 @@ function actionsSection(task, onAct) {
         class: ["cancel", "return", "reject_closure"].includes(a.action) ? "danger" : null,
         dataset: { action: a.action },
         title: a.requires.length ? `须填写：${a.requires.map((r) => REQUIRES_LABELS[r] || r).join("、")}` : null,
-        onclick: () => onAct(a, message),
+        onclick: (event) => busy(event.currentTarget, () => onAct(a, message)),
       },
       a.label,
     ),

@@ -2,6 +2,8 @@
 
 import { gql } from "../api.js";
 import { ledgerButton } from "./ledger.js";
+import { canCoordinate, taskForm } from "./writes.js";
+import { goThenSay } from "../forms.js";
 import {
   KIND_LABELS, STATE_LABELS, SUPERVISION_LABELS, WARNING_LABELS,
   date, fill, h, queryString, stateBadge, table, warningBadge,
@@ -20,6 +22,7 @@ const UNITS = `{ units(first: 100) { nodes { id name active } } }`;
 
 const PAGE_SIZE = 20;
 const SORTS = {
+  OPEN_FIRST: "未办结在前",
   DUE_ON: "办结时限",
   CODE: "事项编号",
   UPDATED_AT: "最近变动",
@@ -59,7 +62,7 @@ export async function render(page, { query: q, viewer, notify }) {
   if (!unitsCache) unitsCache = (await gql(UNITS)).units.nodes;
   const variables = {
     filter: filterOf(q),
-    orderBy: { field: q.sort || "DUE_ON", direction: q.dir || "ASC" },
+    orderBy: { field: q.sort || "OPEN_FIRST", direction: q.dir || "ASC" },
   };
   if (q.before) Object.assign(variables, { last: PAGE_SIZE, before: q.before });
   else Object.assign(variables, { first: PAGE_SIZE, after: q.after || null });
@@ -76,14 +79,14 @@ export async function render(page, { query: q, viewer, notify }) {
     select("overdue", "是否超期", { true: "已超期", false: "未超期" }, q.overdue),
     input("dueAfter", "办结时限起", "date", q.dueAfter),
     input("dueBefore", "办结时限止", "date", q.dueBefore),
-    select("sort", "排序", SORTS, q.sort || "DUE_ON"),
+    select("sort", "排序", SORTS, q.sort || "OPEN_FIRST"),
     select("dir", "顺序", { ASC: "升序", DESC: "降序" }, q.dir || "ASC"),
     h("div", { class: "actions" }, h("button", { type: "submit" }, "查询"), h("a", { class: "button secondary", href: "#/tasks" }, "清除条件")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const values = Object.fromEntries(new FormData(form));
-    if (values.sort === "DUE_ON") delete values.sort;
+    if (values.sort === "OPEN_FIRST") delete values.sort;
     if (values.dir === "ASC") delete values.dir;
     location.hash = `#/tasks${queryString(values)}`;
   });
@@ -118,6 +121,13 @@ export async function render(page, { query: q, viewer, notify }) {
   fill(page, 
     h("h1", {}, "交办事项"),
     viewer.role === "UNIT_LIAISON" ? h("p", { class: "muted" }, `仅显示${viewer.unit.name}承办或配合的事项。`) : null,
+    canCoordinate(viewer)
+      ? await taskForm({}, {
+          done: (task, assigned) => {
+            goThenSay(`#/tasks/${encodeURIComponent(task.id)}`, notify, assigned ? `已交办 ${task.code}。` : `已保存草稿 ${task.code}。`);
+          },
+        })
+      : null,
     form,
     h("p", { class: "count", id: "task-count", role: "status" }, `符合条件的事项共 ${tasks.totalCount} 件`),
     ledgerButton("TASKS", { tasks: filterOf(q) }, "交办事项台账.xlsx", notify),
@@ -136,6 +146,10 @@ export async function render(page, { query: q, viewer, notify }) {
         await render(fresh, { query: q, viewer });
         const focused = document.activeElement && document.activeElement.id;
         if (page.isConnected && !form.contains(document.activeElement)) {
+          // the 交办 form keeps what is being typed into it
+          const mine = page.querySelector("[data-form]");
+          const theirs = fresh.querySelector("[data-form]");
+          if (mine && theirs) theirs.replaceWith(mine);
           page.replaceChildren(...fresh.childNodes);
           if (focused) document.getElementById(focused)?.focus();
         }

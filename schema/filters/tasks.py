@@ -14,7 +14,7 @@ from schema.arguments import items, search, text_filter
 from schema.filters.ordering import OrderDirection, ordered, unit_id
 from schema.types.tasks import TaskWarning
 from store import models
-from store.enums import SupervisionLevel, TaskKind, TaskState
+from store.enums import FINISHED_STATES, SupervisionLevel, TaskKind, TaskState
 from store.inputs import column_length
 from store.intervals import SqlParams
 from store.warning_sql import TASK_COLUMNS, WarningSql
@@ -65,6 +65,10 @@ class TaskOrderField(Enum):
     CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the task was created.")
     UPDATED_AT = strawberry.enum_value("UPDATED_AT", description="When it last changed.")
     SUPERVISION_LEVEL = strawberry.enum_value("SUPERVISION_LEVEL", description="督办等级.")
+    OPEN_FIRST = strawberry.enum_value(
+        "OPEN_FIRST",
+        description="Open work first (not 已销号 or 已撤销), each part by 办结时限; the default.",
+    )
 
 
 @strawberry.input(description="How to sort tasks.")
@@ -85,9 +89,15 @@ _COLUMNS = {
 
 
 def order_tasks(query: QuerySet[models.Task], order: TaskOrder | None) -> QuerySet[models.Task]:
-    """Soonest due first, unless ``order`` says otherwise."""
-    if order is None:
-        return query.order_by("due_on", "id")
+    """Open work first, soonest due first, unless ``order`` says otherwise."""
+    if order is None or order.field is TaskOrderField.OPEN_FIRST:
+        # a literal CASE: PostgreSQL types the parameters of Case/When as text
+        names = ", ".join(f"'{state.value}'" for state in sorted(FINISHED_STATES, key=str))
+        finished = RawSQL(f'CASE WHEN "task"."state" IN ({names}) THEN 1 ELSE 0 END')
+        prefix = "-" if order is not None and order.direction is OrderDirection.DESC else ""
+        return query.annotate(finished_last=finished).order_by(
+            "finished_last", f"{prefix}due_on", f"{prefix}id"
+        )
     return ordered(query, _COLUMNS[order.field], order.direction)
 
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.mutations.accounts import (
+    AccountPayload,
+    resolve_create_account,
+    resolve_deactivate_account,
+    resolve_reset_password,
+)
 from schema.mutations.auth import LoginPayload, resolve_login
 from schema.mutations.briefings import (
+    DeleteBriefingPayload,
     GenerateBriefingPayload,
     IssueBriefingPayload,
     UpdateBriefingPayload,
+    resolve_delete_briefing,
     resolve_generate_briefing,
     resolve_issue_briefing,
     resolve_update_briefing,
@@ -141,6 +149,12 @@ class Mutation:
         description="Issue (印发) a draft briefing: it gets the next serial of its year "
         "(2023年第5期) and never changes again.",
     )
+    delete_briefing: DeleteBriefingPayload = strawberry.mutation(
+        resolver=resolve_delete_briefing,
+        permission_classes=[IsCoordinator],
+        description="Delete a draft briefing (a mistaken or repeated one); an issued one is an "
+        "official document and is refused.",
+    )
     export_ledger: ExportLedgerPayload = strawberry.mutation(
         resolver=resolve_export_ledger,
         permission_classes=[IsAuthenticated],
@@ -177,4 +191,22 @@ class Mutation:
         permission_classes=[IsAdmin],
         description="Deactivate a unit (administrators): it keeps its cases, tasks and history "
         "and is assigned no new task, case or account. Recorded with who did it.",
+    )
+    create_account: AccountPayload = strawberry.mutation(
+        resolver=resolve_create_account,
+        permission_classes=[IsAdmin],
+        description="Create an account (administrators): a liaison of a unit, with its role "
+        "and first password.",
+    )
+    reset_password: AccountPayload = strawberry.mutation(
+        resolver=resolve_reset_password,
+        permission_classes=[IsAdmin],
+        description="Give an account a new password (administrators); the tokens issued "
+        "under the old one stop working.",
+    )
+    deactivate_account: AccountPayload = strawberry.mutation(
+        resolver=resolve_deactivate_account,
+        permission_classes=[IsAdmin],
+        description="Deactivate an account (administrators): it can no longer sign in and its "
+        "tokens stop working; its history stays. Your own account is refused.",
     )

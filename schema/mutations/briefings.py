@@ -1,4 +1,5 @@
-"""Mutations on briefings (工作通报): generateBriefing, updateBriefing, issueBriefing."""
+"""Mutations on briefings (工作通报): generateBriefing, updateBriefing, issueBriefing,
+deleteBriefing."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TypeVar
 
 import strawberry
 
-from reports.briefings import generate_briefing, issue_briefing, update_draft
+from reports.briefings import delete_briefing, generate_briefing, issue_briefing, update_draft
 from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.base import (
@@ -76,6 +77,11 @@ class IssueBriefingInput:
     briefing_id: strawberry.ID = strawberry.field(description="The draft Briefing.")
 
 
+@strawberry.input(description="The draft briefing to delete.")
+class DeleteBriefingInput:
+    briefing_id: strawberry.ID = strawberry.field(description="The draft Briefing.")
+
+
 @strawberry.type(description="The result of a briefing mutation.")
 class BriefingPayload:
     briefing: BriefingType | None = strawberry.field(description="The briefing; null when refused.")
@@ -95,6 +101,14 @@ class UpdateBriefingPayload(BriefingPayload):
 @strawberry.type(description="The result of issueBriefing: the briefing with its serial.")
 class IssueBriefingPayload(BriefingPayload):
     pass
+
+
+@strawberry.type(description="The result of deleteBriefing.")
+class DeleteBriefingPayload:
+    deleted_briefing_id: strawberry.ID | None = strawberry.field(
+        description="The ID of the deleted draft; null when refused."
+    )
+    errors: list[UserError] = errors_field()
 
 
 P = TypeVar("P", bound=BriefingPayload)
@@ -156,3 +170,14 @@ async def resolve_issue_briefing(
         return _payload(IssueBriefingPayload, row)
 
     return await mutate(info, IssueBriefingPayload, perform)
+
+
+async def resolve_delete_briefing(
+    info: Info, input: MutationInput[DeleteBriefingInput]
+) -> DeleteBriefingPayload:
+    async def perform(viewer: Account) -> DeleteBriefingPayload:
+        briefing_id = required_id(input.briefing_id, expected="Briefing", field="briefingId")
+        await delete_briefing(briefing_id)
+        return DeleteBriefingPayload(deleted_briefing_id=input.briefing_id, errors=[])
+
+    return await mutate(info, DeleteBriefingPayload, perform)

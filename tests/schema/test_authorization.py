@@ -513,6 +513,60 @@ async def issue_briefing(api: Api, t: Targets, task: Task) -> str:
     return _outcome(body, "issueBriefing", lambda v: v["briefing"]["serial"] is not None)
 
 
+async def delete_briefing(api: Api, t: Targets, task: Task) -> str:
+    briefing_id = await _draft_briefing()
+    body = await api(
+        _mutation("deleteBriefing", "DeleteBriefingInput", "deletedBriefingId errors { code }"),
+        input={"briefingId": to_base64("Briefing", briefing_id)},
+    )
+    return _outcome(body, "deleteBriefing", lambda v: v["deletedBriefingId"] is not None)
+
+
+async def _throwaway_account() -> Account:
+    from store.operations.units import create_account
+
+    return await create_account(
+        username=f"probe-{uuid.uuid4().hex[:8]}",
+        password="probe-password-1",
+        role="UNIT_LIAISON",
+        unit="KF-CZJ",
+    )
+
+
+async def create_account(api: Api, t: Targets, task: Task) -> str:
+    body = await api(
+        _mutation("createAccount", "CreateAccountInput", "account { id } errors { code }"),
+        input={"username": f"new-{uuid.uuid4().hex[:8]}", "password": "a-long-password",
+               "role": "UNIT_LIAISON", "unitId": to_base64("Unit", t.unit.id)},
+    )  # fmt: skip
+    return _outcome(body, "createAccount", lambda v: v["account"] is not None)
+
+
+async def reset_password(api: Api, t: Targets, task: Task) -> str:
+    account = await _throwaway_account()
+    body = await api(
+        _mutation("resetPassword", "ResetPasswordInput", "account { id } errors { code }"),
+        input={"accountId": to_base64("Account", account.id), "password": "another-password"},
+    )
+    return _outcome(body, "resetPassword", lambda v: v["account"] is not None)
+
+
+async def deactivate_account(api: Api, t: Targets, task: Task) -> str:
+    account = await _throwaway_account()
+    body = await api(
+        _mutation(
+            "deactivateAccount", "DeactivateAccountInput", "account { active } errors { code }"
+        ),
+        input={"accountId": to_base64("Account", account.id)},
+    )
+    return _outcome(body, "deactivateAccount", lambda v: v["account"]["active"] is False)
+
+
+async def inbox(api: Api, t: Targets, task: Task) -> str:
+    body = await api("{ inbox { total sections { kind count } } }")
+    return _outcome(body, "inbox", lambda v: v is not None)
+
+
 PROGRESS = """
 query ($scope: ProgressScope) { progress(scope: $scope) { total } }
 """
@@ -645,6 +699,8 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
                       "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     issue_briefing: {"coordinator": (A, A), "court": (F, F), "unit": (F, F),
                      "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
+    delete_briefing: {"coordinator": (A, A), "court": (F, F), "unit": (F, F),
+                      "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
     # a ledger holds what the list shows (docs/operations.md, Ledgers)
     export_ledger: {"coordinator": (A, A), "court": (A, HIDDEN), "unit": (A, HIDDEN),
                     "leader": (A, A), "admin": (HIDDEN, HIDDEN), "anonymous": (U, U)},
@@ -669,6 +725,16 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
                   "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
     deactivate_unit: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
                       "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
+    # what waits on you: everyone signed in has one, within what it may see
+    inbox: {"coordinator": (A, A), "court": (A, A), "unit": (A, A),
+             "leader": (A, A), "admin": (A, A), "anonymous": (U, U)},
+    # accounts are the administrator's to keep (issue 18: the dashboard's 账号管理)
+    create_account: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
+                     "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
+    reset_password: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
+                     "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
+    deactivate_account: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
+                         "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
 }  # fmt: skip
 
 

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import httpx
+import pytest
 from docx import Document
 
 from tests.schema.conftest import Api, Clients
@@ -30,6 +31,11 @@ mutation ($input: IssueBriefingInput!) {
   issueBriefing(input: $input) {
     briefing { id serial status number } errors { field code message }
   }
+}
+"""
+DELETE = """
+mutation ($input: DeleteBriefingInput!) {
+  deleteBriefing(input: $input) { deletedBriefingId errors { field code message } }
 }
 """
 LIST = "{ briefings { totalCount nodes { id number status } } }"
@@ -118,6 +124,57 @@ async def test_the_imprint_lines_are_edited_on_the_draft(api: Clients) -> None:
     assert refused["updateBriefing"]["briefing"] is None
     [error] = refused["updateBriefing"]["errors"]
     assert (error["code"], error["field"]) == ("VALIDATION", ["input", "sendTo"])
+
+
+async def test_a_draft_is_deleted_and_a_retry_of_its_request_makes_a_new_one(
+    api: Clients,
+) -> None:
+    # given: a draft made with an idempotency key, and an older draft beside it
+    kept = await _generate(api)
+    draft = await _generate(api, idempotencyKey="double-click-1")
+    # when: it is deleted
+    data = await api.coordinator.data(DELETE, input={"briefingId": draft["id"]})
+    # then: it is gone from the list, the other draft stays, and its key is free again
+    assert data["deleteBriefing"] == {"deletedBriefingId": draft["id"], "errors": []}
+    listed = (await api.coordinator.data(LIST))["briefings"]["nodes"]
+    assert [b["id"] for b in listed] == [kept["id"]]
+    again = await _generate(api, idempotencyKey="double-click-1")
+    assert again["id"] not in (draft["id"], kept["id"])
+
+
+@pytest.mark.parametrize(
+    ("target", "code", "words"),
+    [
+        pytest.param("issued", "INVALID_TRANSITION", "已印发，不能删除", id="issued"),
+        pytest.param("deleted", "NOT_FOUND", "no briefing", id="deleted-already"),
+        pytest.param("task-id", "VALIDATION", "not of a Briefing", id="not-a-briefing-id"),
+    ],
+)
+async def test_deleting_what_is_not_a_draft_is_refused(
+    api: Clients, target: str, code: str, words: str
+) -> None:
+    draft = await _generate(api)
+    if target == "issued":
+        await api.coordinator.data(UPDATE, input={"briefingId": draft["id"], "nextSteps": "一是。"})
+        await api.coordinator.data(ISSUE, input={"briefingId": draft["id"]})
+        briefing_id = draft["id"]
+    elif target == "deleted":
+        await api.coordinator.data(DELETE, input={"briefingId": draft["id"]})
+        briefing_id = draft["id"]
+    else:
+        tasks = await api.coordinator.data("{ tasks(first: 1) { nodes { id } } }")
+        briefing_id = tasks["tasks"]["nodes"][0]["id"]
+
+    data = await api.coordinator.data(DELETE, input={"briefingId": briefing_id})
+
+    payload = data["deleteBriefing"]
+    assert payload["deletedBriefingId"] is None
+    assert payload["errors"][0]["code"] == code
+    assert payload["errors"][0]["field"] == ["input", "briefingId"]
+    assert words in payload["errors"][0]["message"]
+    if target == "issued":
+        listed = (await api.leader.data(LIST))["briefings"]["nodes"]
+        assert listed == [{"id": draft["id"], "number": "2026年第1期", "status": "ISSUED"}]
 
 
 async def test_a_period_ending_before_it_starts_is_a_validation_error(api: Clients) -> None:
