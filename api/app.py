@@ -25,7 +25,7 @@ from api.auth import bearer_token, viewer_of
 from api.downloads import briefing_file, ledger_file, ledger_template
 from api.graphiql import asset_files, local_page
 from api.http import GraphQLOverHTTP
-from api.middleware import BodySizeLimit, SecurityHeaders
+from api.middleware import BodySizeLimit, Language, SecurityHeaders
 from api.settings import Settings
 from schema.context import Context
 from schema.loaders import Loaders
@@ -122,14 +122,17 @@ async def index(request: Request) -> FileResponse:
 def middleware(settings: Settings) -> list[Middleware]:
     """Outermost first: headers on every answer (413s and preflights too), then CORS
     (only with an allow-list: a 413 must still be readable cross-origin), then the cap."""
-    stack = [Middleware(SecurityHeaders, hsts=not settings.debug)]
+    stack = [
+        Middleware(SecurityHeaders, hsts=not settings.debug),
+        Middleware(Language),
+    ]
     if settings.cors_origins:
         stack.append(
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type", "Accept"],
+                allow_headers=["Authorization", "Content-Type", "Accept", "Accept-Language"],
                 max_age=600,
             )
         )

@@ -16,6 +16,7 @@ from schema.context import Info
 from schema.errors import Unauthenticated
 from store.enums import Role
 from store.models import Account
+from workflow.i18n import _
 
 SIGN_IN = "sign in first: send `Authorization: Bearer <token>` from the login mutation"
 
@@ -30,7 +31,7 @@ def require_viewer(info: Info) -> Account:
     if context.viewer is not None and context.viewer.is_active:
         return context.viewer
     if context.auth_error is not None:
-        raise Unauthenticated(f"sign in again: {context.auth_error}")
+        raise Unauthenticated(_("sign in again: {auth_error}", auth_error=context.auth_error))
     raise Unauthenticated(SIGN_IN)
 
 
