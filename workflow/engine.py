@@ -584,7 +584,11 @@ def _with_closure_request(
     if closure.method != DEFAULT_CLOSURE_METHOD and _blank(closure.grounds):
         raise MissingInput(
             "grounds",
-            _("{action} by {method}", action=word(action), method=_method_words(closure.method)),
+            _(
+                "{action} by {method}",
+                action=word(action),
+                method=term(_method_words(closure.method), closure.method),
+            ),
         )
     grounds = closure.grounds.strip() if closure.grounds else None
     return replace(task, enforcement=facts.requested(replace(closure, grounds=grounds)))

@@ -49,12 +49,17 @@ def _names(items: Iterable[str]) -> Text:
 def _words() -> dict[str, tuple[str, str]]:
     # Imported here: workflow.builtin builds its definitions with this module's errors.
     from workflow.builtin import default_definition, enforcement_definition
+    from workflow.definition import SideAction, Transition
 
     words: dict[str, tuple[str, str]] = {}
     for definition in (default_definition(), enforcement_definition()):
         for state in definition.states:
             words.setdefault(state.key, (state.label_zh, state.label_en))
-        for step in (*definition.transitions, *definition.side_actions.values()):
+        steps: list[Transition | SideAction] = [
+            *definition.transitions,
+            *definition.side_actions.values(),
+        ]
+        for step in steps:
             words.setdefault(step.action, (step.label_zh, step.label_en))
     return words
 
@@ -64,7 +69,10 @@ def word(name: str) -> Text:
     in English ``request_closure``. Other names stay as they are.
 
     Example:
-        >>> str(word("request_closure")), word("request_closure").english
+        >>> from workflow.i18n import language
+        >>> with language("zh_CN"):
+        ...     action = word("request_closure")
+        >>> str(action), action.english
         ('「申请销号」', 'request_closure')
     """
     zh, _en = _words().get(name, ("", ""))
@@ -319,11 +327,14 @@ class Forbidden(WorkflowError):
         self.role = role
         self.unit_id = unit_id
         self.allowed = tuple(allowed)
-        account = _ACCOUNT_ROLES[role]() if role in _ACCOUNT_ROLES else role
+        # The English keeps the account's role and unit as codes (operators read it in
+        # the log); the Chinese names the role in words.
+        account = _ACCOUNT_ROLES[role]() if role in _ACCOUNT_ROLES else term(role, role)
+        unit = f" of unit {unit_id}" if unit_id is not None else ""
         super().__init__(
             _(
                 "{role} may not {action}: only {who} may",
-                role=account,
+                role=term(str(account), f"{role}{unit}"),
                 action=word(action),
                 who=self.who,
             )

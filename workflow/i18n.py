@@ -19,9 +19,13 @@ Example:
     >>> with language("en"):
     ...     str(_("{field} is required", field="comment"))
     'comment is required'
-    >>> message = _("comment is required to return")
-    >>> (str(message), message.english)
-    ('必须填写意见才能退回', 'comment is required to return')
+    >>> with language("zh_CN"):
+    ...     message = _("{due} due, {performed} performed", due="860000.00", performed="0.00")
+    >>> str(message)
+    '应履行860000.00元，已履行0.00元；请先由法院确认履行情况，再申请销号'
+    >>> message.english
+    '860000.00 due, 0.00 performed'
+
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ __all__ = [
     "gettext",
     "language",
     "negotiate",
+    "set_default_language",
     "set_language",
 ]
 
@@ -59,14 +64,22 @@ DEFAULT_LANGUAGE = "zh_CN"
 #: The languages the catalogs hold; English is the message ids themselves.
 LANGUAGES = ("zh_CN", "en")
 
-_current: ContextVar[str] = ContextVar("fuyuan_language", default=DEFAULT_LANGUAGE)
+_current: ContextVar[str | None] = ContextVar("fuyuan_language", default=None)
+#: The language where no request set one: the process's (``set_default_language``).
+_default = [DEFAULT_LANGUAGE]
 _catalogs: dict[str, _gettext.NullTranslations] = {}
 _lock = threading.Lock()
 
 
 def current_language() -> str:
     """The language of the current request (or command): ``zh_CN`` or ``en``."""
-    return _current.get()
+    return _current.get() or _default[0]
+
+
+def set_default_language(lang: str) -> None:
+    """Make ``lang`` the language of this process wherever no request chose one (the
+    command line's ``--lang``; a test of the engine's English)."""
+    _default[0] = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def set_language(lang: str) -> None:
@@ -301,7 +314,9 @@ def field_label(field: str) -> Text:
     A path (``input.dueOn``, ``ids.3``) is named by its last named part.
 
     Example:
-        >>> str(field_label("dueOn")), field_label("dueOn").english
+        >>> with language("zh_CN"):
+        ...     label = field_label("dueOn")
+        >>> str(label), label.english
         ('「办结时限」', 'dueOn')
     """
     parts = [part for part in field.split(".") if part and not part.isdigit()]
