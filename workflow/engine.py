@@ -69,6 +69,7 @@ __all__ = [
     "actor_roles",
     "applied",
     "available_actions",
+    "unavailable_actions",
     "decide",
     "facts_needed",
     "replay",
@@ -507,6 +508,46 @@ def available_actions(
         *definition.side_actions_from(task.state),
     ]
     return [c for c in candidates if c.roles & roles and _offered(c.guards, task)]
+
+
+def unavailable_actions(
+    definition: Definition, task: TaskSnapshot, actor: Actor
+) -> list[tuple[Transition | SideAction, GuardFailed]]:
+    """The actions ``actor``'s roles could take from the task's state but a guard refuses
+    now, each with the refusal :func:`decide` would raise (for a disabled button and
+    its reason).
+
+    The same guards as :func:`decide` and :func:`available_actions`, judged the same
+    way: an action is here exactly when its state and roles fit and it is not offered.
+    In definition order, state-changing actions first.
+
+    Example:
+        >>> from workflow.builtin import enforcement_definition
+        >>> facts = EnforcementFacts(amount_due_fen=100, amount_performed_fen=100)
+        >>> task = TaskSnapshot(id=1, code="FY-2026-0001", kind="ENFORCEMENT",
+        ...     state="CLOSURE_REQUESTED", version=5, responsible_unit_id=2, enforcement=facts)
+        >>> coordinator = Actor(account_id=1, role="COORDINATOR", unit_id=None)
+        >>> [(step.action, refusal.guard)
+        ...  for step, refusal in unavailable_actions(enforcement_definition(), task, coordinator)]
+        [('approve_closure', 'performance_confirmed')]
+    """
+    roles = actor_roles(task, actor)
+    if not roles:
+        return []
+    candidates: list[Transition | SideAction] = [
+        *definition.transitions_from(task.state),
+        *definition.side_actions_from(task.state),
+    ]
+    refused: list[tuple[Transition | SideAction, GuardFailed]] = []
+    for step in candidates:
+        if not step.roles & roles or _offered(step.guards, task):
+            continue
+        judged = [g for g in step.guards if g not in _INPUT_GUARDS or task.enforcement is None]
+        refusal = _first_refusal(judged, task)
+        if refusal is not None:
+            guard, (requirement, reason) = refusal
+            refused.append((step, GuardFailed(step.action, guard, requirement, reason)))
+    return refused
 
 
 #: Guards that judge what the action's inputs name, not only the task.
