@@ -33,8 +33,8 @@ from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from store.db import tortoise_config
-from workflow.i18n import set_default_language
 from store.setup import migrate
+from workflow.i18n import set_default_language
 from workflow.registry import registered_definitions, unregister_definition
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -34,10 +34,10 @@ from workflow.engine import (
     actor_roles,
     applied,
     available_actions,
-    unavailable_actions,
     decide,
     facts_needed,
     replay,
+    unavailable_actions,
 )
 from workflow.errors import (
     CalendarUnavailable,
@@ -109,7 +109,6 @@ __all__ = [
     "actor_roles",
     "applied",
     "available_actions",
-    "unavailable_actions",
     "decide",
     "default_calendar",
     "default_definition",
@@ -134,6 +133,7 @@ __all__ = [
     "sweep_decisions",
     "to_dot",
     "to_mermaid",
+    "unavailable_actions",
     "unregister_definition",
     "warning_for",
 ]

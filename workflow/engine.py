@@ -69,10 +69,10 @@ __all__ = [
     "actor_roles",
     "applied",
     "available_actions",
-    "unavailable_actions",
     "decide",
     "facts_needed",
     "replay",
+    "unavailable_actions",
 ]
 
 #: 结案方式, as the API spells them: FULL_PERFORMANCE 执行完毕; SETTLEMENT
