@@ -27,8 +27,11 @@ PACKAGES = ["api", "schema", "store", "workflow", "reports"]
 def extracted(tmp_path: Path) -> Catalog:
     out = tmp_path / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).with_name("pybabel")), "-q", "extract", "-F", "babel.cfg"]
-        + ["-k", "_", "-k", "N_", "--no-location", "-o", str(out), *PACKAGES],
+        [
+            str(Path(sys.executable).with_name("pybabel")),
+            *("-q", "extract", "-F", "babel.cfg", "-k", "_", "-k", "N_", "--no-location"),
+            *("-o", str(out), *PACKAGES),
+        ],
         cwd=ROOT,
         check=True,
         capture_output=True,
