@@ -130,7 +130,9 @@ def calendar_problems(
                             "{isoformat} is a {strftime}: a make-up working day (调休上班) is a "
                             "Saturday or a Sunday",
                             isoformat=day.isoformat(),
-                            strftime=term("星期" + "一二三四五六日"[day.weekday()], day.strftime("%A")),
+                            strftime=term(
+                                "星期" + "一二三四五六日"[day.weekday()], day.strftime("%A")
+                            ),
                         ),
                     )
                 )
