@@ -100,7 +100,8 @@ class Liaisons:
         if key not in self._clients:
             signed_in = next((a for (u, _l), a in self._clients.items() if u == username), None)
             token = signed_in.token if signed_in is not None else None
-            self._clients[key] = Api(self.http, username, token=token, language=language)
+            # no language: an empty Accept-Language, the server's default (Chinese)
+            self._clients[key] = Api(self.http, username, token=token, language=language or "")
         return self._clients[key]
 
 
@@ -322,7 +323,7 @@ async def test_unavailable_actions_carry_the_guards_reason(who: Liaisons) -> Non
 async def test_http_errors_in_the_requests_language(
     http: httpx.AsyncClient, language: str | None, content_language: str, message: str
 ) -> None:
-    headers = {"accept-language": language} if language else {}
+    headers = {"accept-language": language or ""}
     missing = await http.get("/no-such-page", headers=headers)
     assert missing.status_code == 404
     assert missing.headers["content-language"] == content_language
