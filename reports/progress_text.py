@@ -122,7 +122,7 @@ def report_table(report: ProgressReport) -> str:
         warnings += str(
             _(", unknown {count} ({reason})", count=report.unknown, reason=report.unknown_reason)
         )
-    summary = [
+    summary: list[list[str]] = [
         [_("total"), str(report.total)],
         [_("open"), str(report.open)],
         [_("closed"), str(report.closed)],

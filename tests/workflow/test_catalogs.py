@@ -67,7 +67,9 @@ def _fields(text: str) -> set[str]:
 
 def test_every_translation_fills_in_the_same_fields(messages: list[str]) -> None:
     catalog = chinese()
-    wrong = {m: catalog[m].string for m in messages if _fields(m) != _fields(catalog[m].string)}
+    wrong = {
+        m: catalog[m].string for m in messages if _fields(m) != _fields(str(catalog[m].string))
+    }
     assert wrong == {}
 
 
@@ -119,7 +121,9 @@ def test_stray_words_finds_english_but_not_codes(text: str, stray: list[str]) ->
 def test_no_chinese_message_holds_english_words(messages: list[str]) -> None:
     catalog = chinese()
     english = {
-        m: words for m in messages if m in catalog and (words := stray_words(catalog[m].string))
+        m: words
+        for m in messages
+        if m in catalog and (words := stray_words(str(catalog[m].string)))
     }
     assert english == {}
 
