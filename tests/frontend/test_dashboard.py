@@ -580,7 +580,7 @@ def test_the_administrator_enters_2027_on_the_month_grid(
     # when: it saves, the server refuses the Wednesday, next to the make-up days, on the grid
     page.get_by_role("button", name="保存").click()
     errors = page.locator("#cal-workdays-errors")
-    errors.get_by_text("2027-02-17 is a Wednesday").wait_for()
+    errors.get_by_text("2027-02-17是星期三：调休上班日只能是星期六或星期日").wait_for()
     assert "bad" in (grid.locator("[data-date='2027-02-17']").get_attribute("class") or "")
     _shoot(page, screens, "calendar-error-wide")
     assert _api(server, "demo-admin", OFFICIAL_2027)["officialCalendar"] is None
@@ -609,7 +609,7 @@ def test_the_administrator_enters_2027_on_the_month_grid(
     page.get_by_label("来源（文号）").fill("国办发明电〔2026〕示例号（更正）")
     page.get_by_role("button", name="保存（替换已录入的2027年）").click()
     confirm = page.locator("#cal-confirm")
-    confirm.get_by_text("send replace: true").wait_for()
+    confirm.get_by_text("replace: true").wait_for()
     assert _api(server, "demo-admin", OFFICIAL_2027)["officialCalendar"]["source"] == (
         "国办发明电〔2026〕示例号"
     )
