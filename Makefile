@@ -11,7 +11,7 @@ NODE_STAMP  := $(CONFORMANCE)/node_modules/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run migrate seed test lint ruff mypy imports schema clean
+.PHONY: setup run migrate seed test lint ruff mypy imports schema messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "fuyuan needs Python 3.11, this is " + sys.version'
@@ -38,6 +38,25 @@ $(GRAPHIQL_STAMP): api/graphiql/package.json api/graphiql/package-lock.json
 	fi
 
 setup: $(STAMP) $(NODE_STAMP) $(GRAPHIQL_STAMP)
+	$(BIN)/pybabel -q compile -d $(LOCALE) -D messages
+
+## make messages: collect the marked messages (_("…")) into the template, merge it into
+## the zh_CN and en catalogs (translate what is new in zh_CN), compile the .mo files.
+## docs/messages.md says how to add or change a message.
+LOCALE := workflow/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output \
+		--project fuyuan --copyright-holder fuyuan -o $(LOCALE)/messages.pot \
+		api schema store workflow reports
+	@for lang in zh_CN en; do \
+		if [ -f $(LOCALE)/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages -l $$lang \
+				--no-fuzzy-matching --ignore-obsolete; \
+		else \
+			$(BIN)/pybabel init -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages -l $$lang; \
+		fi; \
+	done
+	$(BIN)/pybabel compile -d $(LOCALE) -D messages --statistics
 
 ## make run: set up, migrate, load the demo data if the database is empty, serve.
 run: setup

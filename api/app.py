@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -25,7 +26,7 @@ from api.auth import bearer_token, viewer_of
 from api.downloads import briefing_file, ledger_file, ledger_template
 from api.graphiql import asset_files, local_page
 from api.http import GraphQLOverHTTP
-from api.middleware import BodySizeLimit, SecurityHeaders
+from api.middleware import BodySizeLimit, Language, SecurityHeaders
 from api.settings import Settings
 from schema.context import Context
 from schema.loaders import Loaders
@@ -33,6 +34,7 @@ from schema.schema import build_schema, schema
 from store import notify
 from store.calendars import load_calendar, refresh_calendar
 from store.db import tortoise_config
+from workflow.i18n import N_, _
 
 logger = logging.getLogger("fuyuan")
 
@@ -119,17 +121,39 @@ async def index(request: Request) -> FileResponse:
     return FileResponse(DASHBOARD / "index.html", headers={"Cache-Control": "no-cache"})
 
 
+_HTTP_ERRORS = {
+    404: ("NOT_FOUND", N_("nothing is served at {path}")),
+    405: ("METHOD_NOT_ALLOWED", N_("{path} does not answer {method}")),
+}
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """An HTTP error of the routing (no such page, a method the page does not answer) as
+    JSON with a code and a message in the request's language, like the downloads'."""
+    assert isinstance(exc, HTTPException)
+    code, template = _HTTP_ERRORS.get(
+        exc.status_code, ("BAD_REQUEST" if exc.status_code < 500 else "INTERNAL", "")
+    )
+    message = _(template, path=request.url.path, method=request.method) if template else exc.detail
+    return JSONResponse(
+        {"code": code, "message": message}, status_code=exc.status_code, headers=exc.headers
+    )
+
+
 def middleware(settings: Settings) -> list[Middleware]:
     """Outermost first: headers on every answer (413s and preflights too), then CORS
     (only with an allow-list: a 413 must still be readable cross-origin), then the cap."""
-    stack = [Middleware(SecurityHeaders, hsts=not settings.debug)]
+    stack = [
+        Middleware(SecurityHeaders, hsts=not settings.debug),
+        Middleware(Language),
+    ]
     if settings.cors_origins:
         stack.append(
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type", "Accept"],
+                allow_headers=["Authorization", "Content-Type", "Accept", "Accept-Language"],
                 max_age=600,
             )
         )
@@ -180,6 +204,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
         middleware=middleware(settings),
+        exception_handlers={HTTPException: http_error},
     )
     app.state.settings = settings
     return app

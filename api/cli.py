@@ -7,29 +7,53 @@ import asyncio
 import datetime as dt
 import getpass
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from api.settings import Settings, SettingsError
 from store.db import is_sqlite
 from store.errors import StoreError
 from workflow.clock import SHANGHAI
+from workflow.i18n import _, set_default_language
 
 if TYPE_CHECKING:
     from store.models import Unit
 
 
+def cli_language(flag: str | None, environ: Mapping[str, str]) -> str:
+    """The language of the command's output: ``--lang``, else the locale's (LC_ALL,
+    LC_MESSAGES, LANG: the first that names Chinese or English), else Chinese.
+
+    Example:
+        >>> cli_language(None, {"LANG": "en_US.UTF-8"}), cli_language("zh", {"LANG": "en_GB"})
+        ('en', 'zh_CN')
+        >>> cli_language(None, {"LC_ALL": "C.UTF-8", "LANG": "en_US.UTF-8"})
+        'en'
+    """
+    if flag:
+        return "en" if flag.lower().startswith("en") else "zh_CN"
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").lower()
+        if value.startswith("en"):
+            return "en"
+        if value.startswith("zh"):
+            return "zh_CN"
+    return "zh_CN"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    set_default_language(cli_language(args.lang, os.environ))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         # Only the server signs tokens: the other commands neither read nor make its secret.
         settings = Settings.from_env(make_secret=args.command == "serve")
         result: int = args.run(args, settings)
     except (SettingsError, StoreError) as err:
-        print(f"fuyuan: {err}", file=sys.stderr)
+        print(_("fuyuan: {err}", err=err), file=sys.stderr)
         return 2
     return result
 
@@ -37,6 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fuyuan", description="府院联动 case tracking: server and administration."
+    )
+    parser.add_argument(
+        "--lang",
+        choices=["zh", "zh_CN", "en"],
+        help="the language of the output and the errors (default: LANG=en_* for English, "
+        "else Chinese)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -220,8 +250,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.workers > 1 and is_sqlite(settings.database_url):
         print(
-            "fuyuan: SQLite allows one writing process; run several workers on PostgreSQL "
-            "(set FUYUAN_DATABASE_URL=postgres://…)",
+            _(
+                "fuyuan: SQLite allows one writing process; run several workers on "
+                "PostgreSQL (set FUYUAN_DATABASE_URL=postgres://…)"
+            ),
             file=sys.stderr,
         )
         return 2
@@ -243,11 +275,13 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
     applied = asyncio.run(migrate(settings.database_url))
     for name in applied:
-        print(f"fuyuan: applied migration {name}")
+        print(_("fuyuan: applied migration {name}", name=name))
     if applied:
-        print(f"fuyuan: database is up to date ({len(applied)} migration(s) applied)")
+        print(
+            _("fuyuan: database is up to date ({count} migration(s) applied)", count=len(applied))
+        )
     else:
-        print("fuyuan: database is up to date (nothing to apply)")
+        print(_("fuyuan: database is up to date (nothing to apply)"))
     return 0
 
 
@@ -259,18 +293,27 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
         async with database(settings.database_url):
             if not await database_is_empty():
                 if args.if_empty:
-                    print("fuyuan: the database has data already; demo data not loaded")
+                    print(_("fuyuan: the database has data already; demo data not loaded"))
                     return 0
                 print(
-                    "fuyuan: the database is not empty; refusing to add demo data", file=sys.stderr
+                    _("fuyuan: the database is not empty; refusing to add demo data"),
+                    file=sys.stderr,
                 )
                 return 2
             summary = await seed_demo()
         print(
-            f"fuyuan: demo data loaded: {summary.units} units, {summary.accounts} demo accounts, "
-            f"{summary.enforcement_cases} enforcement cases, {summary.bankruptcy_cases} "
-            f"bankruptcy cases, {summary.meetings} joint meetings, {summary.tasks} tasks, "
-            f"{summary.events} events"
+            _(
+                "fuyuan: demo data loaded: {units} units, {accounts} demo accounts, "
+                "{enforcement_cases} enforcement cases, {bankruptcy_cases} bankruptcy "
+                "cases, {meetings} joint meetings, {tasks} tasks, {events} events",
+                units=summary.units,
+                accounts=summary.accounts,
+                enforcement_cases=summary.enforcement_cases,
+                bankruptcy_cases=summary.bankruptcy_cases,
+                meetings=summary.meetings,
+                tasks=summary.tasks,
+                events=summary.events,
+            )
         )
         print(WARNING, file=sys.stderr)
         return 0
@@ -309,49 +352,79 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
             if notice is not None:
                 # The dashboard's banner says the same (Query.calendarNotice).
                 print(
-                    f"fuyuan: warning: {notice.message} (enter the State Council's notice with "
-                    "`fuyuan calendar import FILE` or on the dashboard's 节假日安排 page; "
-                    "docs/operations.md)",
+                    _(
+                        "fuyuan: warning: {message} (enter the State Council's notice with "
+                        "`fuyuan calendar import FILE` or on the dashboard's 节假日安排 page; "
+                        "docs/operations.md)",
+                        message=notice.message,
+                    ),
                     file=sys.stderr,
                 )
             try:
                 outcome = await run_sweep(today=args.today, dry_run=args.dry_run)
             except WorkflowError as err:
-                print(f"fuyuan: {err}", file=sys.stderr)
+                print(_("fuyuan: {err}", err=err), file=sys.stderr)
                 return 2
-        would = "would be " if args.dry_run else ""
+        would = _("would be ") if args.dry_run else ""
         for step in outcome.applied:
-            at_least = "at least " if step.missing else ""
+            at_least = _("at least ") if step.missing else ""
             print(
-                f"{step.code}: {would}{step.from_level.label_zh} → {step.to_level.label_zh} "
-                f"({at_least}{step.working_days_overdue} working days overdue)"
+                _(
+                    "{code}: {would}{label_zh} → {label_zh2} ({at_least}{working_days_overdue} "
+                    "working days overdue)",
+                    code=step.code,
+                    would=would,
+                    label_zh=step.from_level.label_zh,
+                    label_zh2=step.to_level.label_zh,
+                    at_least=at_least,
+                    working_days_overdue=step.working_days_overdue,
+                )
             )
         for skip in outcome.skipped:
             print(
-                f"{skip.code}: skipped, left at {skip.supervision_level.label_zh} "
-                f"(late by at least {skip.at_least_working_days} working days; {skip.reason})"
+                _(
+                    "{code}: skipped, left at {label_zh} (late by at least "
+                    "{at_least_working_days} working days; {reason})",
+                    code=skip.code,
+                    label_zh=skip.supervision_level.label_zh,
+                    at_least_working_days=skip.at_least_working_days,
+                    reason=skip.reason,
+                )
             )
         if args.dry_run:
-            print(f"fuyuan: dry run: {len(outcome.applied)} task(s) would be escalated; "
-                  "nothing written")  # fmt: skip
+            print(
+                _(
+                    "fuyuan: dry run: {len} task(s) would be escalated; nothing written",
+                    len=len(outcome.applied),
+                )
+            )
         else:
-            print(f"fuyuan: {len(outcome.applied)} task(s) escalated")
+            print(_("fuyuan: {len} task(s) escalated", len=len(outcome.applied)))
         # 挂牌 is the office's decision: the sweep names the candidates, never lists them
         for candidate in outcome.candidates:
             judged = candidate.judgement
-            at_least = "at least " if judged.missing else ""
+            at_least = _("at least ") if judged.missing else ""
             print(
-                f"{judged.code}: candidate for 挂牌 ({judged.supervision_level.label_zh}, "
-                f"{at_least}{judged.working_days_overdue} working days overdue; "
-                f"a coordinator decides with supervise and a comment)"
+                _(
+                    "{code}: candidate for 挂牌 ({label_zh}, {at_least}{working_days_overdue} "
+                    "working days overdue; a coordinator decides with supervise and a comment)",
+                    code=judged.code,
+                    label_zh=judged.supervision_level.label_zh,
+                    at_least=at_least,
+                    working_days_overdue=judged.working_days_overdue,
+                )
             )
         if outcome.candidates:
-            print(f"fuyuan: {len(outcome.candidates)} candidate(s) for 挂牌")
+            print(_("fuyuan: {len} candidate(s) for 挂牌", len=len(outcome.candidates)))
         if outcome.skipped:
             print(
-                f"fuyuan: {len(outcome.skipped)} overdue task(s) could not be judged: "
-                f"{outcome.skipped[0].reason}; enter the State Council's notice with "
-                f"`fuyuan calendar import FILE` and run the sweep again"
+                _(
+                    "fuyuan: {len} overdue task(s) could not be judged: {reason}; enter the "
+                    "State Council's notice with `fuyuan calendar import FILE` and run the "
+                    "sweep again",
+                    len=len(outcome.skipped),
+                    reason=outcome.skipped[0].reason,
+                )
             )
         return 1 if outcome.nothing_judged else 0
 
@@ -387,7 +460,7 @@ def _briefing(args: argparse.Namespace, settings: Settings) -> int:
     for suffix, content in ((".md", files.markdown), (".html", files.html)):
         stem.with_suffix(suffix).write_text(content, encoding="utf-8")
     stem.with_suffix(".docx").write_bytes(files.docx)
-    print(f"fuyuan: wrote {stem}.md, .html and .docx")
+    print(_("fuyuan: wrote {stem}.md, .html and .docx", stem=stem))
     return 0
 
 
@@ -410,12 +483,12 @@ def _progress(args: argparse.Namespace, settings: Settings) -> int:
     from store.setup import database
 
     if args.start and args.end and args.start > args.end:
-        print("fuyuan: --from is after --to", file=sys.stderr)
+        print(_("fuyuan: --from is after --to"), file=sys.stderr)
         return 2
     try:
         kind = TaskKind(args.kind) if args.kind else None
     except ValueError:
-        print(f"fuyuan: no task kind {args.kind!r}", file=sys.stderr)
+        print(_("fuyuan: no task kind {kind!r}", kind=args.kind), file=sys.stderr)
         return 2
 
     async def run() -> ProgressReport | None:
@@ -425,7 +498,7 @@ def _progress(args: argparse.Namespace, settings: Settings) -> int:
                 units = dict(await Unit.filter(code__in=args.unit).values_list("code", "id"))
                 unknown = sorted(set(args.unit) - set(units))
                 if unknown:
-                    print(f"fuyuan: no unit {', '.join(unknown)}", file=sys.stderr)
+                    print(_("fuyuan: no unit {names}", names=", ".join(unknown)), file=sys.stderr)
                     return None
                 unit_ids = tuple(units.values())
             scope = Scope(args.start, args.end, unit_ids, args.region, kind, args.as_of)
@@ -455,12 +528,13 @@ def _ledger_export(args: argparse.Namespace, settings: Settings) -> int:
     try:
         spec = decode_filter(args.filter)
     except CodedError as err:
-        print(f"fuyuan: {err.message}", file=sys.stderr)
+        print(_("fuyuan: {message}", message=err.message), file=sys.stderr)
         return 2
     if args.as_of is not None:
         if kind is not LedgerKind.UNITS:
             print(
-                "fuyuan: --as-of is for the units ledger; the others are as of now", file=sys.stderr
+                _("fuyuan: --as-of is for the units ledger; the others are as of now"),
+                file=sys.stderr,
             )
             return 2
         spec = spec or LedgerFilter()
@@ -477,12 +551,15 @@ def _ledger_export(args: argparse.Namespace, settings: Settings) -> int:
             rows = asyncio.run(run(file))
     except CodedError as err:
         out.unlink(missing_ok=True)
-        print(f"fuyuan: {err.message}", file=sys.stderr)
+        print(_("fuyuan: {message}", message=err.message), file=sys.stderr)
         return 2
     except OSError as err:
-        print(f"fuyuan: cannot write {out}: {err.strerror}", file=sys.stderr)
+        print(
+            _("fuyuan: cannot write {out}: {strerror}", out=out, strerror=err.strerror),
+            file=sys.stderr,
+        )
         return 2
-    print(f"fuyuan: wrote {rows} rows to {out}")
+    print(_("fuyuan: wrote {rows} rows to {out}", rows=rows, out=out))
     return 0
 
 
@@ -496,7 +573,10 @@ def _ledger_import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         data = path.read_bytes()
     except OSError as err:
-        print(f"fuyuan: cannot read {path}: {err.strerror}", file=sys.stderr)
+        print(
+            _("fuyuan: cannot read {path}: {strerror}", path=path, strerror=err.strerror),
+            file=sys.stderr,
+        )
         return 2
 
     async def run() -> ImportResult:
@@ -508,7 +588,10 @@ def _ledger_import(args: argparse.Namespace, settings: Settings) -> int:
     result = asyncio.run(run())
     for problem in result.problems:
         where = f"「{problem.sheet}」" if problem.sheet else ""
-        print(f"{problem.code.value}\t{where}{problem.message}", file=sys.stderr)
+        print(
+            f"{problem.code.value}\t{where}{problem.message}",
+            file=sys.stderr,
+        )
     if result.problem_count:
         more = result.problem_count - len(result.problems)
         tail = f"（只列出前{len(result.problems)}个）" if more else ""
@@ -517,13 +600,23 @@ def _ledger_import(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     if result.batch is None:
         print(
-            f"fuyuan: {path.name}：{result.rows}行均可导入，"
-            f"将新建{result.created}条记录（试导入，未保存）"
+            _(
+                "fuyuan: {name}: all {rows} rows can be imported, creating {created} records "
+                "(a dry run: nothing stored)",
+                name=path.name,
+                rows=result.rows,
+                created=result.created,
+            )
         )
         return 0
     print(
-        f"fuyuan: {path.name}：已导入{result.rows}行，新建{result.created}条记录"
-        f"（导入批次{result.batch.id}）"
+        _(
+            "fuyuan: {name}: imported {rows} rows, created {created} records (import batch {id})",
+            name=path.name,
+            rows=result.rows,
+            created=result.created,
+            id=result.batch.id,
+        )
     )
     return 0
 
@@ -545,9 +638,12 @@ def _ledger_template(args: argparse.Namespace, settings: Settings) -> int:
         with out.open("wb") as file:
             asyncio.run(run(file))
     except OSError as err:
-        print(f"fuyuan: cannot write {out}: {err.strerror}", file=sys.stderr)
+        print(
+            _("fuyuan: cannot write {out}: {strerror}", out=out, strerror=err.strerror),
+            file=sys.stderr,
+        )
         return 2
-    print(f"fuyuan: wrote the {args.kind} template to {out}")
+    print(_("fuyuan: wrote the {kind} template to {out}", kind=args.kind, out=out))
     return 0
 
 
@@ -570,11 +666,25 @@ def _calendar_import(args: argparse.Namespace, settings: Settings) -> int:
                 )
         except InvalidCalendar as err:
             for problem in err.problems:
-                print(f"fuyuan: {args.file}: {problem.field}: {problem.reason}", file=sys.stderr)
+                print(
+                    _(
+                        "fuyuan: {file}: {field}: {reason}",
+                        file=args.file,
+                        field=problem.field,
+                        reason=problem.reason,
+                    ),
+                    file=sys.stderr,
+                )
             return 2
         print(
-            f"fuyuan: calendar {row.year} entered ({row.source}): {len(row.holidays)} holidays, "
-            f"{len(row.workdays)} make-up working days"
+            _(
+                "fuyuan: calendar {year} entered ({source}): {len} holidays, {len2} "
+                "make-up working days",
+                year=row.year,
+                source=row.source,
+                len=len(row.holidays),
+                len2=len(row.workdays),
+            )
         )
         return 0
 
@@ -595,7 +705,7 @@ def _calendar_show(args: argparse.Namespace, settings: Settings) -> int:
 
     rows = asyncio.run(run())
     if args.year is not None and not rows:
-        print(f"fuyuan: {args.year} is not entered", file=sys.stderr)
+        print(_("fuyuan: {year} is not entered", year=args.year), file=sys.stderr)
         return 1
     for row in rows:
         by = (
@@ -604,8 +714,16 @@ def _calendar_show(args: argparse.Namespace, settings: Settings) -> int:
             else ("the package" if row.origin == CalendarOrigin.PACKAGE else "the command line")
         )
         print(
-            f"{row.year}  {row.source}  {len(row.holidays)} holidays  {len(row.workdays)} "
-            f"make-up days  entered {row.entered_at:%Y-%m-%d} by {by}"
+            _(
+                "{year}  {source}  {len} holidays  {len2} make-up days  entered "
+                "{entered_at:%Y-%m-%d} by {by}",
+                year=row.year,
+                source=row.source,
+                len=len(row.holidays),
+                len2=len(row.workdays),
+                entered_at=row.entered_at,
+                by=by,
+            )
         )
         if args.year is not None:
             print("holidays: " + " ".join(row.holidays))
@@ -623,7 +741,12 @@ def _calendar_check(args: argparse.Namespace, settings: Settings) -> int:
         for item in found:
             print(item.describe())
         disagree = [item for item in found if item.only_stored or item.only_package]
-        print(f"fuyuan: {len(disagree)} year(s) where the stored calendar and the package disagree")
+        print(
+            _(
+                "fuyuan: {len} year(s) where the stored calendar and the package disagree",
+                len=len(disagree),
+            )
+        )
         return 1 if disagree else 0
 
     return asyncio.run(run())
@@ -651,7 +774,7 @@ def _unit_create(args: argparse.Namespace, settings: Settings) -> int:
                 parent=args.parent,
                 court_code=args.court_code,
             )
-        print(f"fuyuan: unit created: {_unit_line(unit)}")
+        print(_("fuyuan: unit created: {unit_line}", unit_line=_unit_line(unit)))
 
     asyncio.run(run())
     return 0
@@ -671,13 +794,15 @@ def _unit_update(args: argparse.Namespace, settings: Settings) -> int:
     # an option left out keeps the field; an empty one ('') clears it
     changes = {field: value or None for field, value in given.items() if value is not None}
     if not changes:
-        print("fuyuan: nothing to change: give --name, --kind, --region, --parent or --court-code")
+        print(
+            _("fuyuan: nothing to change: give --name, --kind, --region, --parent or --court-code")
+        )
         return 2
 
     async def run() -> None:
         async with database(settings.database_url):
             unit = await update_unit(args.code, changes)
-        print(f"fuyuan: unit updated: {_unit_line(unit)}")
+        print(_("fuyuan: unit updated: {unit_line}", unit_line=_unit_line(unit)))
 
     asyncio.run(run())
     return 0
@@ -691,8 +816,11 @@ def _unit_deactivate(args: argparse.Namespace, settings: Settings) -> int:
         async with database(settings.database_url):
             unit = await deactivate_unit(args.code)
         print(
-            f"fuyuan: unit {unit.code} deactivated; it keeps its cases and tasks and is "
-            f"assigned no new task"
+            _(
+                "fuyuan: unit {code} deactivated; it keeps its cases and tasks and is "
+                "assigned no new task",
+                code=unit.code,
+            )
         )
 
     asyncio.run(run())
@@ -720,7 +848,15 @@ def _unit_show(args: argparse.Namespace, settings: Settings) -> int:
                 f"{field}: {old if old is not None else '—'} → {new if new is not None else '—'}"
                 for field, (old, new) in change.changes.items()
             )
-            print(f"  {when} {change.action.label} ({who}) {fields}")
+            print(
+                _(
+                    "  {when} {label} ({who}) {fields}",
+                    when=when,
+                    label=change.action.label,
+                    who=who,
+                    fields=fields,
+                )
+            )
 
     asyncio.run(run())
     return 0
@@ -747,7 +883,13 @@ def _account_create(args: argparse.Namespace, settings: Settings) -> int:
                 unit=args.unit,
                 display_name=args.display_name,
             )
-            print(f"fuyuan: account {account.username} created ({account.role.value})")
+            print(
+                _(
+                    "fuyuan: account {username} created ({value})",
+                    username=account.username,
+                    value=account.role.value,
+                )
+            )
 
     asyncio.run(run())
     return 0
@@ -762,7 +904,12 @@ def _account_reset_password(args: argparse.Namespace, settings: Settings) -> int
     async def run() -> None:
         async with database(settings.database_url):
             await reset_password(args.username, password)
-        print(f"fuyuan: password of {args.username} reset; its earlier tokens no longer work")
+        print(
+            _(
+                "fuyuan: password of {username} reset; its earlier tokens no longer work",
+                username=args.username,
+            )
+        )
 
     asyncio.run(run())
     return 0
@@ -775,7 +922,12 @@ def _account_deactivate(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> None:
         async with database(settings.database_url):
             await deactivate_account(args.username)
-        print(f"fuyuan: account {args.username} deactivated; its tokens no longer work")
+        print(
+            _(
+                "fuyuan: account {username} deactivated; its tokens no longer work",
+                username=args.username,
+            )
+        )
 
     asyncio.run(run())
     return 0

@@ -32,6 +32,7 @@ from schema.ledgers import LedgerKind, decode_filter, file_name, write_ledger
 from schema.permissions import SIGN_IN
 from store.models import Account, Briefing
 from store.visibility import NOTHING, briefing_scope
+from workflow.i18n import _
 
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -67,7 +68,7 @@ async def _signed_in(request: Request) -> Account | Response:
     settings = request.app.state.settings
     viewer, auth_error = await viewer_of(bearer_token(request), secret=settings.secret_key)
     if viewer is None or not viewer.is_active:
-        why = f"sign in again: {auth_error}" if auth_error else SIGN_IN
+        why = _("sign in again: {auth_error}", auth_error=auth_error) if auth_error else _(SIGN_IN)
         return _error(401, "UNAUTHENTICATED", why)
     return viewer
 
@@ -76,19 +77,23 @@ async def briefing_file(request: Request) -> Response:
     """One file of a briefing, as an attachment named after its title and number."""
     fmt = request.path_params["format"]
     if fmt not in MEDIA_TYPES:
-        return _error(404, "NOT_FOUND", f"no briefing file of type .{fmt}: use .docx, .md or .html")
+        return _error(
+            404,
+            "NOT_FOUND",
+            _("no briefing file of type .{format}: use .docx, .md or .html", format=fmt),
+        )
     viewer = await _signed_in(request)
     if isinstance(viewer, Response):
         return viewer
     scope = briefing_scope(viewer)
     if scope is NOTHING:
-        return _error(403, "FORBIDDEN", "your role may not read briefings")
+        return _error(403, "FORBIDDEN", _("your role may not read briefings"))
     briefing_id: int = request.path_params["briefing_id"]
     briefing = None
     if briefing_id <= MAX_ID:  # the route's int matches digits only: never negative
         briefing = await Briefing.filter(scope, id=briefing_id).first()
     if briefing is None:
-        return _error(404, "NOT_FOUND", "no such briefing")
+        return _error(404, "NOT_FOUND", _("no such briefing"))
     files = await briefing_files(briefing)
     body: str | bytes = files.docx
     if fmt != "docx":
@@ -116,8 +121,15 @@ async def ledger_file(request: Request) -> Response:
     kinds = {str(kind.value): kind for kind in LedgerKind}
     kind = kinds.get(request.path_params["kind"])
     if kind is None:
-        return _error(404, "NOT_FOUND", f"no ledger {request.path_params['kind']!r}: use "
-                      + ", ".join(kinds))  # fmt: skip
+        return _error(
+            404,
+            "NOT_FOUND",
+            _(
+                "no ledger {kind!r}: use {kinds}",
+                kind=request.path_params["kind"],
+                kinds=", ".join(kinds),
+            ),
+        )
     viewer = await _signed_in(request)
     if isinstance(viewer, Response):
         return viewer
@@ -143,7 +155,11 @@ async def ledger_template(request: Request) -> Response:
     with the units as they are now in its drop-downs; for any signed-in account."""
     kind = request.path_params["kind"]
     if kind not in KINDS:
-        return _error(404, "NOT_FOUND", f"no ledger template {kind!r}: use " + ", ".join(KINDS))
+        return _error(
+            404,
+            "NOT_FOUND",
+            _("no ledger template {kind!r}: use {kinds}", kind=kind, kinds=", ".join(KINDS)),
+        )
     viewer = await _signed_in(request)
     if isinstance(viewer, Response):
         return viewer

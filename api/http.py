@@ -49,6 +49,8 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from workflow.i18n import _
+
 logger = logging.getLogger("fuyuan.http")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -82,8 +84,10 @@ class SubscriptionOverHTTP(BadRequest):
 
     def __init__(self) -> None:
         super().__init__(
-            "subscriptions are served over a websocket at /graphql "
-            "(the graphql-transport-ws protocol), not over HTTP"
+            _(
+                "subscriptions are served over a websocket at /graphql (the "
+                "graphql-transport-ws protocol), not over HTTP"
+            )
         )
 
 
@@ -119,23 +123,40 @@ def decode_body(data: str | bytes) -> Any:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError as err:
         byte = data[err.start : err.start + 1]
-        raise BadRequest(f"the request body is not UTF-8 (byte {err.start} is {byte!r})") from err
+        raise BadRequest(
+            _(
+                "the request body is not UTF-8 (byte {start} is {byte!r})",
+                start=err.start,
+                byte=byte,
+            )
+        ) from err
     try:
         decoded = json.loads(text)
     except RecursionError as err:
-        raise BadRequest("the JSON nests arrays or objects too deeply to be read") from err
+        raise BadRequest(_("the JSON nests arrays or objects too deeply to be read")) from err
     except json.JSONDecodeError as err:
         raise BadRequest(
-            f"the request is not JSON: {err.msg} at line {err.lineno} column {err.colno}"
+            _(
+                "the request is not JSON: {msg} at line {lineno} column {colno}",
+                msg=err.msg,
+                lineno=err.lineno,
+                colno=err.colno,
+            )
         ) from err
     except ValueError as err:
         raise BadRequest(
-            f"a number in the JSON has more than {sys.get_int_max_str_digits()} digits"
+            _(
+                "a number in the JSON has more than {get_int_max_str_digits} digits",
+                get_int_max_str_digits=sys.get_int_max_str_digits(),
+            )
         ) from err
     if not isinstance(decoded, dict | list):
         raise BadRequest(
-            f"the JSON is {_json_kind(decoded)}; a GraphQL request and its variables are "
-            'objects, e.g. {"query": "{ viewer { id } }", "variables": {}}'
+            _(
+                "the JSON is {json_kind}; a GraphQL request and its variables are "
+                'objects, e.g. {{"query": "{{ viewer {{ id }} }}", "variables": {{}}}}',
+                json_kind=_json_kind(decoded),
+            )
         )
     return decoded
 
@@ -203,7 +224,7 @@ def _media_range(part: str) -> tuple[str, float]:
     media_range, *params = (piece.strip() for piece in part.split(";"))
     quality = 1.0
     for param in params:
-        name, _, value = param.partition("=")
+        name, _eq, value = param.partition("=")
         if name.strip().lower() == "q":
             try:
                 quality = float(value)
@@ -330,7 +351,7 @@ class GraphQLOverHTTP(GraphQL[ContextT, RootValueT]):
                 raise SubscriptionOverHTTP from err
             raise MutationOverGet(err.as_http_error_reason(method)) from err
         except MissingQueryError as err:
-            raise BadRequest("the request has no GraphQL query") from err
+            raise BadRequest(_("the request has no GraphQL query")) from err
 
     async def process_result(
         self, request: Request, result: ExecutionResult

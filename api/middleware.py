@@ -12,6 +12,8 @@ import json
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from workflow.i18n import _, language, negotiate
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -98,6 +100,46 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+#: The Content-Language of each language of the catalogs.
+CONTENT_LANGUAGES = {"zh_CN": "zh-CN", "en": "en"}
+
+
+class Language:
+    """Speaks the client's language: Chinese, or English when ``Accept-Language``
+    prefers it (``workflow.i18n.negotiate``), for everything the request answers —
+    GraphQL errors, downloads, HTTP errors — and says so in ``Content-Language``.
+
+    A websocket (the subscriptions) speaks the language of its handshake.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        header = None
+        for name, value in scope.get("headers", ()):
+            if name == b"accept-language":
+                header = value.decode("latin-1")
+        lang = negotiate(header)
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Language", CONTENT_LANGUAGES[lang])
+                vary = headers.get("vary")
+                if vary is None:
+                    headers["Vary"] = "Accept-Language"
+                elif "accept-language" not in vary.lower():
+                    headers["Vary"] = f"{vary}, Accept-Language"
+            await send(message)
+
+        with language(lang):
+            await self.app(scope, receive, send_with_language)
+
+
 class BodyTooLarge(Exception):
     """The request body grew past the cap while the app was reading it."""
 
@@ -163,7 +205,7 @@ class BodySizeLimit:
             {
                 "errors": [
                     {
-                        "message": f"the request body is larger than {cap} bytes",
+                        "message": _("the request body is larger than {cap} bytes", cap=cap),
                         "extensions": {"code": "PAYLOAD_TOO_LARGE", "maxBytes": cap},
                     }
                 ]

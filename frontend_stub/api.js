@@ -20,7 +20,8 @@ export function setToken(value) {
 
 /** Run a query or mutation; top-level errors throw ApiError with extensions.code. */
 export async function gql(query, variables = {}) {
-  const headers = { "Content-Type": "application/json", Accept: "application/json" };
+  // The server's messages in Chinese, whatever the browser's own language.
+  const headers = { "Content-Type": "application/json", Accept: "application/json", "Accept-Language": "zh-CN" };
   const bearer = token();
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   let response;
@@ -121,7 +122,7 @@ export async function gqlUpload(query, variables, file) {
   form.append("operations", JSON.stringify({ query, variables: { ...variables, input: { ...variables.input, file: null } } }));
   form.append("map", JSON.stringify({ 0: ["variables.input.file"] }));
   form.append("0", file, file.name);
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", "Accept-Language": "zh-CN" };
   const bearer = token();
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   let response;
@@ -142,7 +143,7 @@ export async function gqlUpload(query, variables, file) {
 
 /** GET a file of ours (a ledger, a template) with the bearer token and save it. */
 export async function download(url, fallbackName) {
-  const headers = {};
+  const headers = { "Accept-Language": "zh-CN" };
   const bearer = token();
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   const response = await fetch(url, { headers });

@@ -46,6 +46,7 @@ from store.models import Account, Briefing, IdempotencyKey, Unit
 from store.operations.common import check_date, next_number
 from workflow.clock import SHANGHAI
 from workflow.clocks import ClockLimits
+from workflow.i18n import _
 
 MAX_NEXT_STEPS = MAX_MULTILINE_LENGTH
 """下一步工作要求 longer than this is not a briefing section any more."""
@@ -122,7 +123,7 @@ def check_period(
     start = check_date(period_start, field="periodStart", not_after=today)
     end = check_date(period_end, field="periodEnd", not_after=today)
     if start > end:
-        raise ValidationError("periodEnd", "period.order", "the period ends before it starts")
+        raise ValidationError("periodEnd", "period.order", _("the period ends before it starts"))
     return start, end
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from reports.columns import columns
 from reports.progress import GroupProgress, ProgressReport
 from store.money import format_fen
 from workflow.clock import SHANGHAI
+from workflow.i18n import _
 
 __all__ = ["percent", "report_dict", "report_table"]
 
@@ -76,65 +78,113 @@ def report_dict(report: ProgressReport) -> dict[str, Any]:
 
 
 def _rows(groups: list[GroupProgress], heading: str) -> list[str]:
-    lines = [f"{heading:<24} {'总数':>6} {'办结':>6} {'超期':>6} {'办结率':>8} {'按期率':>8}"]
+    rows = [[heading, _("total"), _("closed"), _("overdue"), _("closure rate"), _("on-time rate")]]
     for group in groups:
+        # The whole name: a table that cuts 开封市禹王台区汪屯乡人民政府 names another unit.
         label = f"{group.key} {group.name}".strip() if group.unit_id else group.key or "—"
-        lines.append(
-            f"{label[:24]:<24} {group.total:>6} {group.closed:>6} {group.overdue:>6} "
-            f"{percent(group.closure_rate):>8} {percent(group.on_time_rate):>8}"
+        rows.append(
+            [
+                label,
+                str(group.total),
+                str(group.closed),
+                str(group.overdue),
+                percent(group.closure_rate),
+                percent(group.on_time_rate),
+            ]
         )
-    return lines
+    return columns(rows, right=[1, 2, 3, 4, 5])
 
 
 def report_table(report: ProgressReport) -> str:
-    """The figures as the plain-text table ``fuyuan progress`` prints."""
+    """The figures as the plain-text table ``fuyuan progress`` prints, in the current
+    language (``--lang``), its columns lined up by display width."""
     average = report.average_handling_days
     review = report.average_review_days
     limits = report.limits
     states = ", ".join(f"{state} {count}" for state, count in sorted(report.by_state.items()))
+    days = _("{days} working days", days=format(average, ".1f")) if average is not None else "—"
+    if report.handling_days_unknown:
+        days = _(
+            "{days} ({count} closed task(s) left out: {reason})",
+            days=days,
+            count=report.handling_days_unknown,
+            reason=report.handling_days_unknown_reason,
+        )
+    reviews = _(
+        "{days}; over {limit}: {decided} decided, {open} still open",
+        days=_("{days} working days", days=format(review, ".1f")) if review is not None else "—",
+        limit=limits.review_warn_working_days,
+        decided=report.reviews_late,
+        open=report.reviews_open_late,
+    )
+    warnings = ", ".join(f"{colour} {count}" for colour, count in report.warnings.items())
+    if report.unknown:
+        warnings += str(
+            _(", unknown {count} ({reason})", count=report.unknown, reason=report.unknown_reason)
+        )
+    summary: list[list[str]] = [
+        [_("total"), str(report.total)],
+        [_("open"), str(report.open)],
+        [_("closed"), str(report.closed)],
+        [_("cancelled"), str(report.cancelled)],
+        [_("overdue"), str(report.overdue)],
+        [_("closure rate"), percent(report.closure_rate)],
+        [_("on-time rate"), percent(report.on_time_rate)],
+        [
+            _("performance rate"),
+            _(
+                "{rate} ({performed} of {cases} cases)",
+                rate=percent(report.performance_rate),
+                performed=report.performed_cases,
+                cases=report.enforcement_cases,
+            ),
+        ],
+        [
+            _("amount rate"),
+            _(
+                "{rate} ({performed} of {due} yuan)",
+                rate=percent(report.amount_rate),
+                performed=format_fen(report.amount_performed_fen),
+                due=format_fen(report.amount_due_fen),
+            ),
+        ],
+        [_("average handling"), days],
+        [_("review time"), reviews],
+        [
+            _("accepted late"),
+            _(
+                "{count} (over {limit} working days)",
+                count=report.accepted_late,
+                limit=limits.accept_within_working_days,
+            ),
+        ],
+        [_("warnings"), warnings],
+        [
+            _("ageing (days)"),
+            ", ".join(f"{bucket.label}: {bucket.count}" for bucket in report.ageing),
+        ],
+        [_("by state"), states or "—"],
+    ]
     lines = [
-        f"闭环进度 closure progress as of {report.as_of.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S} "
-        f"Asia/Shanghai",
-        f"总数 total            {report.total}",
-        f"未办结 open            {report.open}",
-        f"已办结 closed          {report.closed}",
-        f"已撤销 cancelled       {report.cancelled}",
-        f"超期 overdue           {report.overdue}",
-        f"办结率 closure rate    {percent(report.closure_rate)}",
-        f"按期办结率 on-time     {percent(report.on_time_rate)}",
-        f"履行率 performance     {percent(report.performance_rate)} "
-        f"({report.performed_cases} of {report.enforcement_cases} cases)",
-        f"执行到位率 amount      {percent(report.amount_rate)} "
-        f"({format_fen(report.amount_performed_fen)} of {format_fen(report.amount_due_fen)})",
-        "平均办理 handling      "
-        + ("—" if average is None else f"{average:.1f} working days")
-        + (
-            f" ({report.handling_days_unknown} closed task(s) left out: "
-            f"{report.handling_days_unknown_reason})"
-            if report.handling_days_unknown
-            else ""
+        _(
+            "closure progress as of {moment} Asia/Shanghai",
+            moment=report.as_of.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
         ),
-        "审核用时 review        "
-        + ("—" if review is None else f"{review:.1f} working days")
-        + f"; over {limits.review_warn_working_days}: {report.reviews_late} decided, "
-        f"{report.reviews_open_late} still open",
-        f"未按时签收 accepted late {report.accepted_late} "
-        f"(over {limits.accept_within_working_days} working days)",
-        "预警 warnings          "
-        + ", ".join(f"{colour} {count}" for colour, count in report.warnings.items())
-        + (f", 无法判定 {report.unknown} ({report.unknown_reason})" if report.unknown else ""),
-        "账龄 ageing (days)     "
-        + ", ".join(f"{bucket.label}: {bucket.count}" for bucket in report.ageing),
-        f"状态 by state          {states or '—'}",
+        *columns(summary),
         "",
-        *_rows(report.by_unit, "责任单位 unit"),
+        *_rows(report.by_unit, _("unit")),
         "",
-        *_rows(report.by_region, "县区 region"),
+        *_rows(report.by_region, _("region")),
         "",
-        f"{'周 week of':<12} {'新增 new':>8} {'办结 closed':>10}",
-        *(
-            f"{week.week_start.isoformat():<12} {week.created:>8} {week.closed:>10}"
-            for week in report.trend
+        *columns(
+            [
+                [_("week of"), _("new"), _("closed")],
+                *(
+                    [week.week_start.isoformat(), str(week.created), str(week.closed)]
+                    for week in report.trend
+                ),
+            ],
+            right=[1, 2],
         ),
     ]
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from strawberry import relay
 
 from schema.errors import BadRequest
+from workflow.i18n import _
 
 MAX_ROW_ID = 2**31 - 1
 """Row ids are 32-bit integers (PostgreSQL ``integer``); a larger one names no row."""
@@ -47,8 +48,15 @@ def decode_id(value: relay.GlobalID | str, *, expected: str, argument: str) -> i
     """The row id inside a global ID, which must name a ``expected`` record."""
     global_id = value if isinstance(value, relay.GlobalID) else parse_global_id(value)
     if global_id.type_name and global_id.type_name != expected:
-        raise BadRequest(f"`{argument}` is the ID of a {global_id.type_name}, not of a {expected}")
+        raise BadRequest(
+            _(
+                "`{argument}` is the ID of a {type_name}, not of a {expected}",
+                argument=argument,
+                type_name=global_id.type_name,
+                expected=expected,
+            )
+        )
     found = row_id(global_id)
     if found is None:
-        raise BadRequest(f"`{argument}` is not an ID this API gave out")
+        raise BadRequest(_("`{argument}` is not an ID this API gave out", argument=argument))
     return found

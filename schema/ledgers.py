@@ -49,6 +49,7 @@ from store.visibility import (
     sees_personal_data,
 )
 from workflow.clock import SHANGHAI, local_today, utcnow
+from workflow.i18n import _
 
 __all__ = [
     "LedgerFilter",
@@ -117,8 +118,13 @@ def check_filter(kind: LedgerKind, spec: LedgerFilter | None) -> None:
     for field in dataclasses.fields(spec):
         if field.name != _BELONGS[kind] and getattr(spec, field.name) is not None:
             raise BadRequest(
-                f"`filter.{to_camel_case(field.name)}` does not apply to the {kind.value} "
-                f"ledger: use `filter.{to_camel_case(_BELONGS[kind])}`"
+                _(
+                    "`filter.{to_camel_case}` does not apply to the {value} ledger: use "
+                    "`filter.{to_camel_case2}`",
+                    to_camel_case=to_camel_case(field.name),
+                    value=kind.value,
+                    to_camel_case2=to_camel_case(_BELONGS[kind]),
+                )
             )
 
 
@@ -165,19 +171,19 @@ def decode_filter(text: str | None) -> LedgerFilter | None:
     try:
         data = json.loads(text)
     except ValueError as err:
-        raise BadRequest(f"the filter is not JSON: {err}") from err
+        raise BadRequest(_("the filter is not JSON: {err}", err=err)) from err
     return _from_json(LedgerFilter, data, "filter")
 
 
 def _from_json(cls: type[T], data: object, path: str) -> T:
     if not isinstance(data, dict):
-        raise BadRequest(f"`{path}` must be an object")
+        raise BadRequest(_("`{path}` must be an object", path=path))
     names = {graphql: python for python, graphql in _graphql_names(cls).items()}
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for key, item in data.items():
         if key not in names:
-            raise BadRequest(f"`{path}` has no field `{key}`")
+            raise BadRequest(_("`{path}` has no field `{key}`", path=path, key=key))
         python = names[key]
         values[python] = _value(hints[python], item, f"{path}.{key}")
     return cls(**values)
@@ -191,11 +197,13 @@ def _value(hint: Any, item: object, path: str) -> Any:
         return _value(args[0], item, path)
     if typing.get_origin(hint) is list:
         if not isinstance(item, list):
-            raise BadRequest(f"`{path}` must be a list")
+            raise BadRequest(_("`{path}` must be a list", path=path))
         return [_value(args[0], each, f"{path}.{i}") for i, each in enumerate(item)]
     if isinstance(hint, type) and issubclass(hint, Enum):
         if not isinstance(item, str) or item not in hint.__members__:
-            raise BadRequest(f"`{path}` must be one of {', '.join(hint.__members__)}")
+            raise BadRequest(
+                _("`{path}` must be one of {names}", path=path, names=", ".join(hint.__members__))
+            )
         return hint[item]
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _from_json(hint, item, path)
@@ -203,13 +211,15 @@ def _value(hint: Any, item: object, path: str) -> Any:
         try:
             return hint.fromisoformat(str(item))
         except ValueError as err:
-            raise BadRequest(f"`{path}` is not an ISO date: {item!r}") from err
+            raise BadRequest(
+                _("`{path}` is not an ISO date: {item!r}", path=path, item=item)
+            ) from err
     if hint is bool:
         if not isinstance(item, bool):
-            raise BadRequest(f"`{path}` must be true or false")
+            raise BadRequest(_("`{path}` must be true or false", path=path))
         return item
     if not isinstance(item, str):
-        raise BadRequest(f"`{path}` must be a string")
+        raise BadRequest(_("`{path}` must be a string", path=path))
     return item
 
 

@@ -16,8 +16,9 @@ from schema.context import Info
 from schema.errors import Unauthenticated
 from store.enums import Role
 from store.models import Account
+from workflow.i18n import N_, _, join, term
 
-SIGN_IN = "sign in first: send `Authorization: Bearer <token>` from the login mutation"
+SIGN_IN = N_("sign in first: send `Authorization: Bearer <token>` from the login mutation")
 
 
 def require_viewer(info: Info) -> Account:
@@ -30,14 +31,17 @@ def require_viewer(info: Info) -> Account:
     if context.viewer is not None and context.viewer.is_active:
         return context.viewer
     if context.auth_error is not None:
-        raise Unauthenticated(f"sign in again: {context.auth_error}")
-    raise Unauthenticated(SIGN_IN)
+        raise Unauthenticated(_("sign in again: {auth_error}", auth_error=context.auth_error))
+    raise Unauthenticated(_(SIGN_IN))
 
 
 class IsAuthenticated(BasePermission):
     """The request carries a good bearer token of an active account."""
 
-    message = SIGN_IN
+    @property
+    def message(self) -> str:  # type: ignore[override]  # in the request's language
+        return _(SIGN_IN)
+
     error_extensions = {"code": "UNAUTHENTICATED"}  # noqa: RUF012 (strawberry reads it)
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
@@ -49,20 +53,24 @@ class _HasRole(BasePermission):
     roles: ClassVar[frozenset[Role]] = frozenset()
     error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 (strawberry reads it)
 
+    @property
+    def message(self) -> str:  # type: ignore[override]  # in the request's language
+        words = [term(role.label, role.value) for role in Role if role in self.roles]
+        return _(
+            "your role may not do this; it needs one of: {names}",
+            names=join(words, "、", ", "),
+        )
+
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         return require_viewer(info).role in self.roles
 
 
 def has_role(*roles: Role) -> type[BasePermission]:
     """A permission class admitting the given roles, with a message naming them."""
-    names = ", ".join(role.value for role in roles)
     return type(
         f"HasRole_{'_'.join(role.value for role in roles)}",
         (_HasRole,),
-        {
-            "roles": frozenset(roles),
-            "message": f"your role may not do this; it needs one of: {names}",
-        },
+        {"roles": frozenset(roles)},
     )
 
 

@@ -16,6 +16,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from schema.errors import BadRequest
+from workflow.i18n import _
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -37,9 +38,11 @@ def decode_cursor(cursor: str, *, argument: str) -> int:
             raise ValueError(text)
         offset = int(text.removeprefix(_PREFIX))
     except (ValueError, UnicodeDecodeError) as err:
-        raise BadRequest(f"`{argument}` is not a cursor this list gave out") from err
+        raise BadRequest(
+            _("`{argument}` is not a cursor this list gave out", argument=argument)
+        ) from err
     if offset < 0:
-        raise BadRequest(f"`{argument}` is not a cursor this list gave out")
+        raise BadRequest(_("`{argument}` is not a cursor this list gave out", argument=argument))
     return offset
 
 
@@ -79,7 +82,14 @@ def page_window(
     """The [start, stop) slice of a list of ``total`` items the arguments ask for."""
     for name, size in (("first", first), ("last", last)):
         if size is not None and not 0 <= size <= MAX_PAGE_SIZE:
-            raise BadRequest(f"`{name}` must be between 0 and {MAX_PAGE_SIZE}, got {size}")
+            raise BadRequest(
+                _(
+                    "`{name}` must be between 0 and {MAX_PAGE_SIZE}, got {size}",
+                    name=name,
+                    MAX_PAGE_SIZE=MAX_PAGE_SIZE,
+                    size=size,
+                )
+            )
     start = decode_cursor(after, argument="after") + 1 if after else 0
     stop = min(decode_cursor(before, argument="before"), total) if before else total
     stop = max(stop, start)
@@ -107,7 +117,7 @@ async def paginate(
     except ValidationError as err:
         # tortoise checks filter values against their columns (a region longer
         # than the column, say): such a filter is the client's mistake.
-        raise BadRequest(f"`filter` has a value no record can have: {err}") from err
+        raise BadRequest(_("`filter` has a value no record can have: {err}", err=err)) from err
     start, stop = page_window(total, first=first, after=after, last=last, before=before)
     rows: Sequence[ModelT] = (
         await queryset.offset(start).limit(stop - start) if stop > start else []

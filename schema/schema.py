@@ -33,6 +33,7 @@ from schema.types.tasks import TaskEventType, TaskType
 from schema.types.units import AccountType, UnitType
 from schema.validation import CachedValidation, QuietExecutor
 from workflow.errors import ErrorCode
+from workflow.i18n import english
 from workflow.labels import LabelledEnum
 
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
@@ -57,7 +58,9 @@ class Schema(strawberry.Schema):
             if is_visible_error(error):
                 code = (error.extensions or {}).get("code", "INVALID")
                 where = ".".join(map(str, error.path)) if error.path else "request"
-                logger.info("%s %s: %s", code, where, error.message)
+                original = error.original_error
+                message = original.message if isinstance(original, GraphQLError) else error.message
+                logger.info("%s %s: %s", code, where, english(message))
             else:
                 StrawberryLogger.error(error, execution_context)
 

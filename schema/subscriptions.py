@@ -37,6 +37,7 @@ from store import errors, notify
 from store.models import Account, TaskEvent
 from store.visibility import TaskAudience, task_audience
 from workflow.errors import ErrorCode
+from workflow.i18n import _
 
 T = TypeVar("T")
 
@@ -61,8 +62,11 @@ class TooManySubscriptions(CodedError):
 
     def __init__(self, limit: int) -> None:
         super().__init__(
-            f"this account has {limit} taskEvents subscriptions open on this server already, "
-            "the most it may; close one (or a dashboard tab) first",
+            _(
+                "this account has {limit} taskEvents subscriptions open on this server "
+                "already, the most it may; close one (or a dashboard tab) first",
+                limit=limit,
+            ),
             limit=limit,
         )
 
@@ -149,9 +153,9 @@ async def _check_account(viewer: Account, states: AccountStates) -> None:
         state = (await _account_states([viewer.id])).get(viewer.id, (False, -1))
     is_active, generation = state
     if not is_active:
-        raise Unauthenticated("sign in again: the account of this token is deactivated")
+        raise Unauthenticated(_("sign in again: the account of this token is deactivated"))
     if generation != viewer.token_generation:
-        raise Unauthenticated("sign in again: this token was revoked")
+        raise Unauthenticated(_("sign in again: this token was revoked"))
 
 
 # --------------------------------------------------------------------------- the schema

@@ -35,6 +35,7 @@ from tortoise.transactions import in_transaction
 
 from store.errors import AuthError, LoginFailed, LoginThrottled
 from store.models import Account, LoginAttempt
+from workflow.i18n import _
 
 logger = logging.getLogger("fuyuan.auth")
 
@@ -87,7 +88,7 @@ def _claim(claims: object, name: str, lowest: int, highest: int) -> int:
     between ``lowest`` and ``highest``; AuthError otherwise."""
     value = claims.get(name) if isinstance(claims, dict) else None
     if type(value) is not int or not lowest <= value <= highest:
-        raise AuthError("the bearer token is malformed")
+        raise AuthError(_("the bearer token is malformed"))
     return value
 
 
@@ -106,18 +107,18 @@ def read_token(token: str, *, secret: str, now: dt.datetime) -> tuple[int, int]:
     """The (account id, token generation) a good token carries; AuthError otherwise."""
     payload, dot, signature = token.strip().partition(".")
     if not dot or not payload or not signature:
-        raise AuthError("the bearer token is malformed")
+        raise AuthError(_("the bearer token is malformed"))
     if not hmac.compare_digest(signature, _sign(payload, secret)):
-        raise AuthError("the bearer token's signature is not valid")
+        raise AuthError(_("the bearer token's signature is not valid"))
     try:
         claims = json.loads(_unb64(payload))
     except (binascii.Error, ValueError, RecursionError) as err:
-        raise AuthError("the bearer token is malformed") from err
+        raise AuthError(_("the bearer token is malformed")) from err
     account_id = _claim(claims, "sub", 1, _MAX_ROW_ID)
     generation = _claim(claims, "gen", 0, _MAX_ROW_ID)
     expires = _claim(claims, "exp", 0, _MAX_TIMESTAMP)
     if now.timestamp() >= expires:
-        raise AuthError("the bearer token has expired: sign in again")
+        raise AuthError(_("the bearer token has expired: sign in again"))
     return account_id, generation
 
 
@@ -126,9 +127,9 @@ async def authenticate(token: str, *, secret: str, now: dt.datetime) -> Account:
     account_id, generation = read_token(token, secret=secret, now=now)
     account = await Account.get_or_none(id=account_id)
     if account is None or not account.is_active:
-        raise AuthError("the account of this token is deactivated")
+        raise AuthError(_("the account of this token is deactivated"))
     if account.token_generation != generation:
-        raise AuthError("this token was revoked: sign in again")
+        raise AuthError(_("this token was revoked: sign in again"))
     return account
 
 

@@ -30,6 +30,7 @@ from store.enums import OPEN_STATES, CalendarOrigin
 from store.errors import InvalidCalendar, ValidationError
 from store.models import Account, OfficialCalendar, OfficialCalendarChange, Task
 from workflow.calendar import OfficialYear, WorkingCalendar, install_calendar, package_years
+from workflow.i18n import _, term
 
 __all__ = [
     "CalendarDisagreement",
@@ -89,12 +90,14 @@ def calendar_problems(
     """
     problems: list[ValidationError] = []
     if not 1949 <= year <= 2200:
-        problems.append(_problem("year", "year", f"{year} is not a plausible year"))
+        problems.append(_problem("year", "year", _("{year} is not a plausible year", year=year)))
         return problems
     if not source.strip():
         problems.append(
             _problem(
-                "source", "source", "say where the calendar comes from, e.g. 国办发明电〔2026〕N号"
+                "source",
+                "source",
+                _("say where the calendar comes from, e.g. 国办发明电〔2026〕N号"),
             )
         )
     for field, days in (("holidays", holidays), ("workdays", workdays)):
@@ -103,11 +106,19 @@ def calendar_problems(
             where = f"{field}.{index}"
             if day.year != year:
                 problems.append(
-                    _problem(where, "outside_year", f"{day.isoformat()} is not in {year}")
+                    _problem(
+                        where,
+                        "outside_year",
+                        _("{isoformat} is not in {year}", isoformat=day.isoformat(), year=year),
+                    )
                 )
             if day in seen:
                 problems.append(
-                    _problem(where, "listed_twice", f"{day.isoformat()} is listed twice")
+                    _problem(
+                        where,
+                        "listed_twice",
+                        _("{isoformat} is listed twice", isoformat=day.isoformat()),
+                    )
                 )
             seen.add(day)
             if field == "workdays" and day.weekday() < 5:
@@ -115,8 +126,14 @@ def calendar_problems(
                     _problem(
                         where,
                         "workday_not_weekend",
-                        f"{day.isoformat()} is a {day.strftime('%A')}: a make-up working day "
-                        "(调休上班) is a Saturday or a Sunday",
+                        _(
+                            "{isoformat} is a {strftime}: a make-up working day (调休上班) is a "
+                            "Saturday or a Sunday",
+                            isoformat=day.isoformat(),
+                            strftime=term(
+                                "星期" + "一二三四五六日"[day.weekday()], day.strftime("%A")
+                            ),
+                        ),
                     )
                 )
     holiday_set = set(holidays)
@@ -126,7 +143,10 @@ def calendar_problems(
                 _problem(
                     f"workdays.{index}",
                     "holiday_and_workday",
-                    f"{day.isoformat()} is both a holiday and a make-up working day",
+                    _(
+                        "{isoformat} is both a holiday and a make-up working day",
+                        isoformat=day.isoformat(),
+                    ),
                 )
             )
     new_year = dt.date(year, 1, 1)
@@ -135,7 +155,10 @@ def calendar_problems(
             _problem(
                 "holidays",
                 "new_year_missing",
-                f"{new_year.isoformat()} (元旦) is missing from the holidays",
+                _(
+                    "{isoformat} (元旦) is missing from the holidays",
+                    isoformat=new_year.isoformat(),
+                ),
             )
         )
     return problems
@@ -292,7 +315,13 @@ async def set_official_calendar(
                     _problem(
                         "year",
                         "gap",
-                        f"the calendar knows {first}–{last}: enter {missing} before {year}",
+                        _(
+                            "the calendar knows {first}–{last}: enter {missing} before {year}",
+                            first=first,
+                            last=last,
+                            missing=missing,
+                            year=year,
+                        ),
                     )
                 ]
             )
@@ -303,8 +332,12 @@ async def set_official_calendar(
                     _problem(
                         "replace",
                         "replace_needed",
-                        f"{year} is entered already and {counted} task(s) have dates in it: "
-                        "send replace: true to replace it",
+                        _(
+                            "{year} is entered already and {counted} task(s) have dates in "
+                            "it: send replace: true to replace it",
+                            year=year,
+                            counted=counted,
+                        ),
                     )
                 ]
             )
@@ -463,7 +496,7 @@ def _dates(value: object, field: str) -> tuple[list[dt.date], list[ValidationErr
     days: list[dt.date] = []
     problems: list[ValidationError] = []
     if not isinstance(value, list):
-        return days, [_problem(field, "not_a_list", "is not a list of dates")]
+        return days, [_problem(field, "not_a_list", _("is not a list of dates"))]
     for index, item in enumerate(value):
         if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
             days.append(item)
@@ -473,7 +506,9 @@ def _dates(value: object, field: str) -> tuple[list[dt.date], list[ValidationErr
         except ValueError:
             problems.append(
                 _problem(
-                    f"{field}.{index}", "not_a_date", f"{item!r} is not a date like 2027-01-01"
+                    f"{field}.{index}",
+                    "not_a_date",
+                    _("{item!r} is not a date like 2027-01-01", item=item),
                 )
             )
     return days, problems
@@ -498,22 +533,26 @@ def calendar_file(path: str) -> CalendarFile:
     except OSError as err:
         raise InvalidCalendar([_problem("file", "unreadable", str(err))]) from err
     except tomllib.TOMLDecodeError as err:
-        raise InvalidCalendar([_problem("file", "toml", f"is not TOML: {err}")]) from err
+        raise InvalidCalendar([_problem("file", "toml", _("is not TOML: {err}", err=err))]) from err
     problems: list[ValidationError] = []
     year = data.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
-        problems.append(_problem("year", "missing", "give the year, e.g. year = 2027"))
+        problems.append(_problem("year", "missing", _("give the year, e.g. year = 2027")))
     source = data.get("source")
     if not isinstance(source, str):
         problems.append(
-            _problem("source", "missing", 'give the source, e.g. source = "国办发明电〔2026〕N号"')
+            _problem(
+                "source", "missing", _('give the source, e.g. source = "国办发明电〔2026〕N号"')
+            )
         )
     holidays, bad = _dates(data.get("holidays", []), "holidays")
     problems += bad
     workdays, bad = _dates(data.get("workdays", []), "workdays")
     problems += bad
     unknown = sorted(set(data) - {"year", "source", "holidays", "workdays"})
-    problems += [_problem(key, "unknown_key", "is not a key of a calendar file") for key in unknown]
+    problems += [
+        _problem(key, "unknown_key", _("is not a key of a calendar file")) for key in unknown
+    ]
     if problems:
         raise InvalidCalendar(problems)
     assert isinstance(year, int)

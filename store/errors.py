@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from workflow.clock import SHANGHAI
 from workflow.errors import ErrorCode, StateMapError, WorkflowError
+from workflow.i18n import N_, _, join, term
 
 __all__ = [
     "AccountInactive",
@@ -62,7 +63,9 @@ class ValidationError(StoreError):
     code = ErrorCode.VALIDATION
 
     def __init__(self, field: str, rule: str, message: str) -> None:
-        super().__init__(f"{field}: {message} [{rule}]", field=field)
+        super().__init__(
+            _("{field}: {message} [{rule}]", field=field, message=message, rule=rule), field=field
+        )
         self.rule = rule
         self.reason = message
 
@@ -74,23 +77,56 @@ class RecordError(StoreError):
     template: ClassVar[str]
 
     def __init__(self, field: str, what: str, key: object) -> None:
-        super().__init__(self.template.format(field=field, what=what, key=key), field=field)
+        zh = _RECORD_WORDS.get(what)
+        named = term(zh, what) if zh else term(what, what)
+        super().__init__(_(self.template, field=field, what=named, key=key), field=field)
         self.what = what
         self.key = key
+
+
+#: The records a NotFound or Duplicate names, as a liaison calls them.
+_RECORD_WORDS = {
+    "account": "账号",
+    "bankruptcy case": "破产案件",
+    "briefing": "工作通报",
+    "case": "案件",
+    "dependency": "前置事项",
+    "enforcement case": "执行案件",
+    "joint meeting": "联席会议",
+    "ledger file": "台账文件",
+    "ledger file or case of it": "台账文件或其中的案件",
+    "minutes number": "纪要号",
+    "record": "记录",
+    "reversal of performance record": "履行记录的冲正",
+    "task": "交办事项",
+    "unit": "单位",
+    "workflow definition": "流程定义",
+    "meeting decision": "会议议定事项",
+    "performance record": "履行记录",
+    "attachment": "附件",
+    "file": "文件",
+}
+
+#: What a closed case refuses (CaseClosed's ``what``), as a liaison calls it.
+_CLOSED_WORDS = {
+    "a payment": "登记履行",
+    "a reversal": "冲正",
+    "reversing a payment": "冲正履行记录",
+}
 
 
 class NotFound(RecordError):
     """A record named by the input does not exist."""
 
     code = ErrorCode.NOT_FOUND
-    template = "{field}: no {what} {key!r}"
+    template = N_("{field}: no {what} {key!r}")
 
 
 class Duplicate(RecordError):
     """A record with the same unique key exists already."""
 
     code = ErrorCode.DUPLICATE
-    template = "{field}: {what} {key!r} exists already"
+    template = N_("{field}: {what} {key!r} exists already")
 
 
 class IdempotencyKeyReused(StoreError):
@@ -105,8 +141,11 @@ class IdempotencyKeyReused(StoreError):
 
     def __init__(self, key: str) -> None:
         super().__init__(
-            f"idempotencyKey {key!r} was already used for another request; "
-            "send a new key with every new request",
+            _(
+                "idempotencyKey {key!r} was already used for another request; "
+                "send a new key with every new request",
+                key=key,
+            ),
             field="idempotencyKey",
         )
         self.key = key
@@ -119,8 +158,13 @@ class CaseClosed(StoreError):
 
     def __init__(self, case_number: str, closed_on: object, what: str) -> None:
         super().__init__(
-            f"enforcement case {case_number} was closed on {closed_on}: {what} is refused, "
-            "its payments are final",
+            _(
+                "enforcement case {case_number} was closed on {closed_on}: {what} is refused, "
+                "its payments are final",
+                case_number=case_number,
+                closed_on=closed_on,
+                what=term(_CLOSED_WORDS.get(what, what), what),
+            ),
             field="caseId",
         )
         self.case_number = case_number
@@ -133,8 +177,12 @@ class BriefingIssued(StoreError):
 
     def __init__(self, field: str, number: str) -> None:
         super().__init__(
-            f"{field}: briefing {number} is issued; an issued briefing never changes "
-            "(generate a new one instead)",
+            _(
+                "{field}: briefing {number} is issued; an issued briefing never changes "
+                "(generate a new one instead)",
+                field=field,
+                number=number,
+            ),
             field=field,
         )
         self.number = number
@@ -173,10 +221,16 @@ class VersionConflict(StoreError):
     def __init__(
         self, task_code: str, expected: int, current: int, *, while_saving: bool = False
     ) -> None:
-        when = "while your change was being saved" if while_saving else "since you loaded it"
+        when = _("while your change was being saved") if while_saving else _("since you loaded it")
         super().__init__(
-            f"task {task_code} was changed by someone else {when}: it is at version "
-            f"{current}, you sent expectedVersion {expected}; reload the task and try again",
+            _(
+                "task {task_code} was changed by someone else {when}: it is at version "
+                "{current}, you sent expectedVersion {expected}; reload the task and try again",
+                task_code=task_code,
+                when=when,
+                current=current,
+                expected=expected,
+            ),
             field="expectedVersion",
         )
         self.task_code = task_code
@@ -191,7 +245,9 @@ class AccountInactive(StoreError):
     code = ErrorCode.FORBIDDEN
 
     def __init__(self, username: str) -> None:
-        super().__init__(f"account {username} is deactivated and may not act on tasks")
+        super().__init__(
+            _("account {username} is deactivated and may not act on tasks", username=username)
+        )
         self.username = username
 
 
@@ -217,12 +273,14 @@ class DependencyCycle(StoreError):
     def __init__(self, cycle: Sequence[str]) -> None:
         self.cycle = tuple(cycle)
         if len(self.cycle) == 1:
-            message = f"task {self.cycle[0]} cannot depend on itself"
+            message = _("task {task} cannot depend on itself", task=self.cycle[0])
         else:
             path = " → ".join((*self.cycle, self.cycle[0]))
-            message = (
-                f"{self.cycle[0]} cannot depend on {self.cycle[1]}: that would close "
-                f"the cycle {path}"
+            message = _(
+                "{task} cannot depend on {other}: that would close the cycle {path}",
+                task=self.cycle[0],
+                other=self.cycle[1],
+                path=path,
             )
         super().__init__(message, field="dependsOnId")
 
@@ -256,18 +314,22 @@ class StateMapRefused(StoreError):
         self.problems = dict(problems)
         self.unstorable = tuple(unstorable)
         parts = [
-            f"from version {version}: {error}" for version, error in sorted(self.problems.items())
+            _("from version {version}: {error}", version=version, error=error.args[0])
+            for version, error in sorted(self.problems.items())
         ]
         if self.unstorable:
             parts.append(
-                "targets a task cannot be stored in (not a TaskState): "
-                + ", ".join(self.unstorable)
+                _(
+                    "targets a task cannot be stored in (not a TaskState): {states}",
+                    states=", ".join(self.unstorable),
+                )
             )
-        super().__init__(
-            f"mapping: cannot move the open {key} tasks to version {to_version}; "
-            + "; ".join(parts),
-            field="mapping",
+        head = _(
+            "mapping: cannot move the open {key} tasks to version {to_version}",
+            key=key,
+            to_version=to_version,
         )
+        super().__init__(join([head, *parts]), field="mapping")
 
 
 class InvalidCalendar(StoreError):
@@ -280,7 +342,7 @@ class InvalidCalendar(StoreError):
     def __init__(self, problems: Sequence[ValidationError]) -> None:
         self.problems = tuple(problems)
         super().__init__(
-            "; ".join(problem.message for problem in self.problems),
+            join(problem.message for problem in self.problems),
             field=self.problems[0].field if len(self.problems) == 1 else None,
         )
 
@@ -302,7 +364,7 @@ class AuthError(StoreError):
 
 class LoginFailed(AuthError):
     def __init__(self) -> None:
-        super().__init__("wrong username or password, or the account is deactivated")
+        super().__init__(_("wrong username or password, or the account is deactivated"))
 
 
 class LoginThrottled(AuthError):
@@ -314,15 +376,22 @@ class LoginThrottled(AuthError):
 
     def __init__(self, retry_after: dt.timedelta, *, now: dt.datetime) -> None:
         minutes = max(1, math.ceil(retry_after.total_seconds() / 60))
-        unit = "minute" if minutes == 1 else "minutes"
         until = now + retry_after
         shown = until.astimezone(SHANGHAI).replace(second=0, microsecond=0)
         if shown < until:
             shown += dt.timedelta(minutes=1)
-        super().__init__(
-            f"too many failed sign-ins; try again in {minutes} {unit} "
-            f"(after {shown:%H:%M} Beijing time)"
+        template = (
+            N_(
+                "too many failed sign-ins; try again in {minutes} minute "
+                "(after {time} Beijing time)"
+            )
+            if minutes == 1
+            else N_(
+                "too many failed sign-ins; try again in {minutes} minutes "
+                "(after {time} Beijing time)"
+            )
         )
+        super().__init__(_(template, minutes=minutes, time=shown.strftime("%H:%M")))
         self.retry_after = retry_after
         self.until = until
         self.minutes = minutes
@@ -342,13 +411,17 @@ class SubscriberLagged(SubscriptionEnded):
 
     def __init__(self, queue_size: int) -> None:
         super().__init__(
-            f"more than {queue_size} task events arrived faster than they were read; "
-            "reload and subscribe again"
+            _(
+                "more than {queue_size} task events arrived faster than they were read; "
+                "reload and subscribe again",
+                queue_size=queue_size,
+            )
         )
 
 
 class ListenerLost(SubscriptionEnded):
     """The connection that listens for events closed (server shutdown, database restart)."""
 
-    def __init__(self, reason: str = "the server stopped listening for task events") -> None:
-        super().__init__(f"{reason}; reload and subscribe again")
+    def __init__(self, reason: str | None = None) -> None:
+        why = reason if reason is not None else _("the server stopped listening for task events")
+        super().__init__(_("{reason}; reload and subscribe again", reason=why))

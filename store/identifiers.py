@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from store.errors import ValidationError
 from store.inputs import optional_single_line
+from workflow.i18n import _
 from workflow.labels import LabelledEnum
 
 PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新兵"
@@ -130,32 +131,46 @@ def parse_case_number(
     # Length and characters first: the rules below quote the text they refuse.
     text = _normal_form(value, field=field)
     if not text:
-        raise ValidationError(field, "case_number.required", "a case number is required")
+        raise ValidationError(field, "case_number.required", _("a case number is required"))
     year, rest = _bracketed_year(text, value, field=field, example="（2022）豫0202执1234号")
     this_year = (today or dt.date.today()).year
     if not 1949 <= year <= this_year:
-        raise ValidationError(field, "case_number.year", f"year {year} is outside 1949–{this_year}")
+        raise ValidationError(
+            field,
+            "case_number.year",
+            _("year {year} is outside 1949–{this_year}", year=year, this_year=this_year),
+        )
     if _OLD_SERIAL in rest:
         raise ValidationError(
             field,
             "case_number.old_format",
-            f"{text!r} is in the format used until 2015 (…字第N号), accepted only for a basis; "
-            f"since 2016 a number reads （2016）豫0202执1号",
+            _(
+                "{text!r} is in the format used until 2015 (…字第N号), accepted only for a "
+                "basis; since 2016 a number reads （2016）豫0202执1号",
+                text=text,
+            ),
         )
     court = _COURT.match(rest)
     if court is None:
         raise ValidationError(
             field,
             "case_number.court_code",
-            f"after the year comes the court code: 最高法, or a province abbreviation "
-            f"with 2 (intermediate) or 4 (basic) digits, e.g. 豫02, 豫0202; got {rest[:6]!r}",
+            _(
+                "after the year comes the court code: 最高法, or a province abbreviation "
+                "with 2 (intermediate) or 4 (basic) digits, e.g. 豫02, 豫0202; got "
+                "{value!r}",
+                value=rest[:6],
+            ),
         )
     court_code, rest = court.groups()
     if court_code != "最高法" and rest[:1].isdigit():
         raise ValidationError(
             field,
             "case_number.court_code",
-            f"court code {court_code + rest[:3]!r}… must have 2 or 4 digits after the province",
+            _(
+                "court code {value!r}… must have 2 or 4 digits after the province",
+                value=court_code + rest[:3],
+            ),
         )
     special = ""
     if rest[:1] in SPECIAL_COURT_CHARS and rest[:1] != "" and not rest.startswith(TYPE_CODES):
@@ -165,22 +180,33 @@ def parse_case_number(
         raise ValidationError(
             field,
             "case_number.type_code",
-            f"unknown case type code at {rest[:3]!r}; expected one of {'、'.join(TYPE_CODES)}",
+            _(
+                "unknown case type code at {value!r}; expected one of {names}",
+                value=rest[:3],
+                names="、".join(TYPE_CODES),
+            ),
         )
     if allowed_types is not None and type_code not in allowed_types:
         raise ValidationError(
             field,
             "case_number.type_code",
-            f"type code {type_code!r} is not allowed here; "
-            f"expected one of {'、'.join(allowed_types)}",
+            _(
+                "type code {type_code!r} is not allowed here; expected one of {names}",
+                type_code=type_code,
+                names="、".join(allowed_types),
+            ),
         )
     tail = _TAIL.match(rest[len(type_code) :])
     if tail is None:
         raise ValidationError(
             field,
             "case_number.serial",
-            f"after {type_code!r} comes the serial number and 号 (no leading zero), "
-            f"optionally 之一, 之二 …; got {rest[len(type_code) :]!r}",
+            _(
+                "after {type_code!r} comes the serial number and 号 (no leading zero), "
+                "optionally 之一, 之二 …; got {value!r}",
+                type_code=type_code,
+                value=rest[len(type_code) :],
+            ),
         )
     serial, suffix = tail.groups()
     return CaseNumber(year, court_code, special, type_code, int(serial), suffix or "")
@@ -257,47 +283,65 @@ def parse_old_case_number(
     """
     text = _normal_form(value, field=field)
     if not text:
-        raise ValidationError(field, "case_number.required", "a case number is required")
+        raise ValidationError(field, "case_number.required", _("a case number is required"))
     year, rest = _bracketed_year(text, value, field=field)
     last = min(OLD_FORMAT_LAST_YEAR, (today or dt.date.today()).year)
     if not 1949 <= year <= last:
         raise ValidationError(
             field,
             "case_number.old_format_year",
-            f"year {year}: the format …字第N号 was used until {OLD_FORMAT_LAST_YEAR}; "
-            f"from 2016 a number reads （2016）豫0202民初1号",
+            _(
+                "year {year}: the format …字第N号 was used until {OLD_FORMAT_LAST_YEAR}; "
+                "from 2016 a number reads （2016）豫0202民初1号",
+                year=year,
+                OLD_FORMAT_LAST_YEAR=OLD_FORMAT_LAST_YEAR,
+            ),
         )
-    head, _, tail = rest.partition(_OLD_SERIAL)
+    head, _serial, tail = rest.partition(_OLD_SERIAL)
     matched = _OLD_HEAD.match(head)
     if matched is None:
         raise ValidationError(
             field,
             "case_number.type_code",
-            f"unknown case type before 字 in {head!r}; an old type is a category "
-            f"({'、'.join(OLD_CATEGORIES)}), optionally a tribunal (一 …) and a procedure "
-            f"(初, 终, 再 …), e.g. 民初, 民一终, 执恢",
+            _(
+                "unknown case type before 字 in {head!r}; an old type is a category "
+                "({names}), optionally a tribunal (一 …) and a procedure (初, 终, 再 …), "
+                "e.g. 民初, 民一终, 执恢",
+                head=head,
+                names="、".join(OLD_CATEGORIES),
+            ),
         )
     court, type_code = matched.group("court"), matched.group("type")
     if not _CJK.match(court):
         raise ValidationError(
             field,
             "case_number.court_code",
-            f"before the type comes the court's abbreviation in Chinese characters "
-            f"(汴, 豫法, 鼓 …), got {court!r}",
+            _(
+                "before the type comes the court's abbreviation in Chinese characters "
+                "(汴, 豫法, 鼓 …), got {court!r}",
+                court=court,
+            ),
         )
     if categories is not None and type_code[0] not in categories:
         raise ValidationError(
             field,
             "case_number.type_code",
-            f"type {type_code!r} is not allowed here; expected a type of {'、'.join(categories)}",
+            _(
+                "type {type_code!r} is not allowed here; expected a type of {names}",
+                type_code=type_code,
+                names="、".join(categories),
+            ),
         )
     serial = _TAIL.match(tail)
     if serial is None:
         raise ValidationError(
             field,
             "case_number.serial",
-            f"after 字第 comes the serial number and 号 (no leading zero), "
-            f"optionally 之一, 之二 …; got {tail!r}",
+            _(
+                "after 字第 comes the serial number and 号 (no leading zero), optionally "
+                "之一, 之二 …; got {tail!r}",
+                tail=tail,
+            ),
         )
     number, suffix = serial.groups()
     return OldCaseNumber(year, court, type_code, int(number), suffix or "")
@@ -312,14 +356,21 @@ def _bracketed_year(
         raise ValidationError(
             field,
             "case_number.format",
-            f"{value!r} must start with the year in brackets, e.g. {example}",
+            _(
+                "{value!r} must start with the year in brackets, e.g. {example}",
+                value=value,
+                example=example,
+            ),
         )
     opening, year_text, closing, rest = head.groups()
     if _BRACKETS[opening] != closing:
         raise ValidationError(
             field,
             "case_number.brackets",
-            f"brackets must be a pair, both full-width （） or both half-width (): {value!r}",
+            _(
+                "brackets must be a pair, both full-width （） or both half-width (): {value!r}",
+                value=value,
+            ),
         )
     return int(year_text), rest
 
@@ -381,16 +432,20 @@ def parse_basis(value: str, *, field: str = "basis", today: dt.date | None = Non
     """
     text = _normal_form(value, field=field)
     if not text:
-        raise ValidationError(field, "case_number.required", "a basis is required")
+        raise ValidationError(field, "case_number.required", _("a basis is required"))
     this_year = (today or dt.date.today()).year
     if text[:1] not in _BRACKETS and not text[:1].isdigit():
         if ARBITRATION_MARK not in text:
             raise ValidationError(
                 field,
                 "basis.format",
-                f"{value!r} is not a court number (（2022）豫02民终3021号, (2012)汴民初字第45号), "
-                f"an arbitration award (汴仲裁字〔2023〕第12号) or a notarised debt instrument "
-                f"(（2023）豫汴证经字第1234号)",
+                _(
+                    "{value!r} is not a court number (（2022）豫02民终3021号, "
+                    "(2012)汴民初字第45号), an arbitration award (汴仲裁字〔2023〕第12号) or a "
+                    "notarised debt instrument "
+                    "(（2023）豫汴证经字第1234号)",
+                    value=value,
+                ),
             )
         return _arbitration(text, value, field=field, this_year=this_year)
     year, rest = _bracketed_year(text, value, field=field)
@@ -420,7 +475,11 @@ def basis_kind(text: str) -> BasisKind:
 
 def _check_document_year(year: int, *, field: str, this_year: int) -> None:
     if not 1949 <= year <= this_year:
-        raise ValidationError(field, "basis.year", f"year {year} is outside 1949–{this_year}")
+        raise ValidationError(
+            field,
+            "basis.year",
+            _("year {year} is outside 1949–{this_year}", year=year, this_year=this_year),
+        )
 
 
 def _document(
@@ -432,7 +491,10 @@ def _document(
         raise ValidationError(
             field,
             "basis.issuer",
-            f"before 字 comes the issuer's abbreviation in Chinese characters, got {issuer!r}",
+            _(
+                "before 字 comes the issuer's abbreviation in Chinese characters, got {issuer!r}",
+                issuer=issuer,
+            ),
         )
     di = "第" if tail.startswith("第") else ""
     serial = _DOCUMENT_SERIAL.match(tail.removeprefix("第"))
@@ -440,7 +502,10 @@ def _document(
         raise ValidationError(
             field,
             "basis.serial",
-            f"after 字 comes 第, the serial number and 号, e.g. 第1234号; got {tail!r}",
+            _(
+                "after 字 comes 第, the serial number and 号, e.g. 第1234号; got {tail!r}",
+                tail=tail,
+            ),
         )
     return Basis(kind, year, f"（{year}）{issuer}字{di}{serial.group(1)}号")
 
@@ -452,19 +517,24 @@ def _arbitration(text: str, value: str, *, field: str, this_year: int) -> Basis:
         raise ValidationError(
             field,
             "basis.arbitration_format",
-            f"an arbitration award's number reads the commission, 字, the year in brackets "
-            f"and 第N号, e.g. 汴仲裁字〔2023〕第12号; got {value!r}",
+            _(
+                "an arbitration award's number reads the commission, 字, the year in "
+                "brackets and 第N号, e.g. 汴仲裁字〔2023〕第12号; got {value!r}",
+                value=value,
+            ),
         )
     if _ARBITRATION_BRACKETS[matched["open"]] != matched["close"]:
         raise ValidationError(
             field,
             "basis.brackets",
-            f"brackets must be a pair (〔〕, [], （） or ()): {value!r}",
+            _("brackets must be a pair (〔〕, [], （） or ()): {value!r}", value=value),
         )
     year = int(matched["year"])
     _check_document_year(year, field=field, this_year=this_year)
     if int(matched["serial"]) == 0:
-        raise ValidationError(field, "basis.serial", f"the serial number of {value!r} is zero")
+        raise ValidationError(
+            field, "basis.serial", _("the serial number of {value!r} is zero", value=value)
+        )
     return Basis(
         BasisKind.ARBITRATION,
         year,
@@ -483,15 +553,26 @@ def check_case_years(number: CaseNumber, basis: Basis, filed_on: dt.date) -> Non
         raise ValidationError(
             "basis",
             "basis.after_case",
-            f"the basis {basis.text} is of {basis.year}, after the case {number.canonical()} "
-            f"of {number.year}: a case enforces a document given before it",
+            _(
+                "the basis {text} is of {year}, after the case {canonical} of {year2}: "
+                "a case enforces a document given before it",
+                text=basis.text,
+                year=basis.year,
+                canonical=number.canonical(),
+                year2=number.year,
+            ),
         )
     if number.year > filed_on.year:
         raise ValidationError(
             "caseNumber",
             "case_number.after_filing",
-            f"{number.canonical()} is numbered in {number.year}, after its filing date "
-            f"{filed_on.isoformat()}: a case is numbered in the year it is filed",
+            _(
+                "{canonical} is numbered in {year}, after its filing date {isoformat}: "
+                "a case is numbered in the year it is filed",
+                canonical=number.canonical(),
+                year=number.year,
+                isoformat=filed_on.isoformat(),
+            ),
         )
 
 
@@ -602,29 +683,42 @@ def check_division_code(code: str, *, field: str, rule: str = "uscc.region") -> 
     """
     if len(code) != 6 or not code.isdigit():
         raise ValidationError(
-            field, rule, f"the administrative division code must be six digits, got {code!r}"
+            field,
+            rule,
+            _("the administrative division code must be six digits, got {code!r}", code=code),
         )
     province, prefecture, county = code[:2], code[2:4], code[4:]
     if province not in PROVINCE_CODES:
         raise ValidationError(
             field,
             rule,
-            f"administrative division code {code} starts with {province}, "
-            f"which is no province (11 北京 … 65 新疆, 71, 81, 82)",
+            _(
+                "administrative division code {code} starts with {province}, which is "
+                "no province (11 北京 … 65 新疆, 71, 81, 82)",
+                code=code,
+                province=province,
+            ),
         )
     if prefecture == "00" and county != "00":
         raise ValidationError(
             field,
             rule,
-            f"administrative division code {code} has a county part under no prefecture "
-            f"(digits 3–4 are 00)",
+            _(
+                "administrative division code {code} has a county part under no "
+                "prefecture (digits 3–4 are 00)",
+                code=code,
+            ),
         )
     if province == "41" and prefecture != "00" and prefecture not in HENAN_PREFECTURES:
         raise ValidationError(
             field,
             rule,
-            f"administrative division code {code}: 河南 has no prefecture 41{prefecture} "
-            f"(4101 郑州 … 4117 驻马店, 4190 济源)",
+            _(
+                "administrative division code {code}: 河南 has no prefecture "
+                "41{prefecture} (4101 郑州 … 4117 驻马店, 4190 济源)",
+                code=code,
+                prefecture=prefecture,
+            ),
         )
     return code
 
@@ -663,9 +757,13 @@ def parse_court_code(value: str, *, field: str = "courtCode") -> str:
         raise ValidationError(
             field,
             "court_code.format",
-            f"{value!r} is no court code: 最高法, or a province abbreviation "
-            f"({PROVINCES[:4]} …) alone (high court), with 2 digits (intermediate, 豫02) "
-            f"or 4 digits (basic, 豫0202)",
+            _(
+                "{value!r} is no court code: 最高法, or a province abbreviation ({value2} "
+                "…) alone (high court), with 2 digits (intermediate, 豫02) or 4 digits "
+                "(basic, 豫0202)",
+                value=value,
+                value2=PROVINCES[:4],
+            ),
         )
     return code
 
@@ -692,8 +790,11 @@ def check_region(value: str, *, field: str = "region") -> str:
         raise ValidationError(
             field,
             "unit.region",
-            f"{value!r} is neither a six-digit administrative division code (GB/T 2260, "
-            f"e.g. 610926) nor the name of a 县区 (龙亭区, 杞县, 市直单位)",
+            _(
+                "{value!r} is neither a six-digit administrative division code (GB/T "
+                "2260, e.g. 610926) nor the name of a 县区 (龙亭区, 杞县, 市直单位)",
+                value=value,
+            ),
         )
     return value
 
@@ -707,8 +808,15 @@ def check_court_region(court_code: str, region: str | None, *, field: str = "reg
         raise ValidationError(
             field,
             "unit.region_court_code",
-            f"region {region} is in {PROVINCE_CODES.get(region[:2], region[:2])}, but the "
-            f"court code {court_code} is of {PROVINCE_CODES[province]} ({province})",
+            _(
+                "region {region} is in {get}, but the court code {court_code} is of "
+                "{value} ({province})",
+                region=region,
+                get=PROVINCE_CODES.get(region[:2], region[:2]),
+                court_code=court_code,
+                value=PROVINCE_CODES[province],
+                province=province,
+            ),
         )
 
 
@@ -726,36 +834,52 @@ def validate_uscc(value: str, *, field: str = "uscc") -> str:
     code = value.strip().upper()
     if len(code) != 18:
         raise ValidationError(
-            field, "uscc.length", f"a USCC has 18 characters, this one has {len(code)}"
+            field, "uscc.length", _("a USCC has 18 characters, this one has {len}", len=len(code))
         )
     bad = sorted({char for char in code if char not in _USCC_VALUE})
     if bad:
         raise ValidationError(
             field,
             "uscc.charset",
-            f"characters {''.join(bad)!r} are not allowed (digits and capitals except I O S V Z)",
+            _(
+                "characters {names!r} are not allowed (digits and capitals except I O S V Z)",
+                names="".join(bad),
+            ),
         )
     authority = USCC_CATEGORIES.get(code[0])
     if authority is None:
         raise ValidationError(
             field,
             "uscc.authority",
-            f"the 1st character {code[0]!r} is no registration authority of GB 32100-2015; "
-            f"expected one of {'、'.join(USCC_CATEGORIES)}",
+            _(
+                "the 1st character {value!r} is no registration authority of GB "
+                "32100-2015; expected one of {names}",
+                value=code[0],
+                names="、".join(USCC_CATEGORIES),
+            ),
         )
     name, categories = authority
     if code[1] not in categories:
         raise ValidationError(
             field,
             "uscc.category",
-            f"the 2nd character {code[1]!r} is no category of the registration authority "
-            f"{code[0]} ({name}), which uses {'、'.join(categories)}",
+            _(
+                "the 2nd character {value!r} is no category of the registration "
+                "authority {value2} ({name}), which uses {names}",
+                value=code[1],
+                value2=code[0],
+                name=name,
+                names="、".join(categories),
+            ),
         )
     if not code[2:8].isdigit():
         raise ValidationError(
             field,
             "uscc.region",
-            f"characters 3–8 must be the administrative division code, got {code[2:8]!r}",
+            _(
+                "characters 3–8 must be the administrative division code, got {value!r}",
+                value=code[2:8],
+            ),
         )
     check_division_code(code[2:8], field=field)
     organisation = organisation_code_check_character(code[8:16])
@@ -763,14 +887,26 @@ def validate_uscc(value: str, *, field: str = "uscc") -> str:
         raise ValidationError(
             field,
             "uscc.organisation_code",
-            f"characters 9–17 are the organisation code {code[8:17]}, whose check character "
-            f"is {code[16]!r} but GB 11714 gives {organisation!r} for {code[8:16]}",
+            _(
+                "characters 9–17 are the organisation code {value}, whose check "
+                "character is {value2!r} but GB 11714 gives {organisation!r} for "
+                "{value3}",
+                value=code[8:17],
+                value2=code[16],
+                organisation=organisation,
+                value3=code[8:16],
+            ),
         )
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
         raise ValidationError(
             field,
             "uscc.check",
-            f"check character is {code[17]!r} but GB 32100-2015 gives {expected!r} for {code[:17]}",
+            _(
+                "check character is {value!r} but GB 32100-2015 gives {expected!r} for {value2}",
+                value=code[17],
+                expected=expected,
+                value2=code[:17],
+            ),
         )
     return code

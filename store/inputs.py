@@ -54,6 +54,7 @@ from tortoise.models import Model
 
 from store.errors import ValidationError
 from store.money import parse_amount
+from workflow.i18n import _
 
 __all__ = [
     "IDEMPOTENCY_KEY_LENGTH",
@@ -130,27 +131,40 @@ def _check_characters(text: str, field: str, *, multiline: bool) -> None:
             raise ValidationError(
                 field,
                 "text.single_line",
-                f"must be one line; it has a line break at character {position}",
+                _(
+                    "must be one line; it has a line break at character {position}",
+                    position=position,
+                ),
             )
         category = unicodedata.category(char)
         if category in ("Cc", "Cs") or char in _BIDI_CONTROLS:
             raise ValidationError(
                 field,
                 "text.control",
-                f"must not contain control characters; character {position} is {_describe(char)}",
+                _(
+                    "must not contain control characters; character {position} is {describe}",
+                    position=position,
+                    describe=_describe(char),
+                ),
             )
 
 
 def _check_length(text: str, field: str, max_length: int) -> None:
     if len(text) > max_length:
         raise ValidationError(
-            field, "text.length", f"is {len(text)} characters long; at most {max_length}"
+            field,
+            "text.length",
+            _(
+                "is {len} characters long; at most {max_length}",
+                len=len(text),
+                max_length=max_length,
+            ),
         )
 
 
 def _text(value: object, field: str) -> str:
     if not isinstance(value, str):
-        raise ValidationError(field, "text.type", "must be text")
+        raise ValidationError(field, "text.type", _("must be text"))
     return value
 
 
@@ -163,7 +177,7 @@ def single_line(value: str, *, field: str, max_length: int) -> str:
     """
     text = optional_single_line(value, field=field, max_length=max_length)
     if text is None:
-        raise ValidationError(field, "text.required", "must not be empty")
+        raise ValidationError(field, "text.required", _("must not be empty"))
     return text
 
 
@@ -196,7 +210,7 @@ def multi_line(
     _check_characters(text, field, multiline=True)
     _check_length(text, field, max_length)
     if required and not text:
-        raise ValidationError(field, "text.required", "must not be empty")
+        raise ValidationError(field, "text.required", _("must not be empty"))
     return text
 
 
@@ -212,8 +226,12 @@ def identifier(value: str, *, field: str, max_length: int) -> str:
             raise ValidationError(
                 field,
                 "identifier.format",
-                f"must not contain spaces or invisible characters; character {position} is "
-                f"{_describe(char)}",
+                _(
+                    "must not contain spaces or invisible characters; character {position} "
+                    "is {describe}",
+                    position=position,
+                    describe=_describe(char),
+                ),
             )
     return text
 
@@ -234,7 +252,11 @@ def bounded_list(
     if values is None:
         return None
     if len(values) > max_items:
-        raise ValidationError(field, "list.length", f"has {len(values)} items; at most {max_items}")
+        raise ValidationError(
+            field,
+            "list.length",
+            _("has {len} items; at most {max_items}", len=len(values), max_items=max_items),
+        )
     return list(values)
 
 

@@ -20,6 +20,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from store.errors import ValidationError
+from workflow.i18n import _
 from workflow.money import format_fen
 
 __all__ = ["MAX_AMOUNT", "MAX_FEN", "format_fen", "parse_amount"]
@@ -54,7 +55,9 @@ def parse_amount(value: str | int | Decimal, *, field: str, allow_zero: bool = T
             :data:`MAX_AMOUNT`).
     """
     if isinstance(value, bool | float):
-        raise ValidationError(field, "amount.type", f"give amounts as {_EXAMPLE}")
+        raise ValidationError(
+            field, "amount.type", _("give amounts as {_EXAMPLE}", _EXAMPLE=_EXAMPLE)
+        )
     if isinstance(value, int):
         fen = value * 100
     elif isinstance(value, Decimal):
@@ -62,14 +65,24 @@ def parse_amount(value: str | int | Decimal, *, field: str, allow_zero: bool = T
     elif isinstance(value, str):
         fen = _text_fen(value, field)
     else:
-        raise ValidationError(field, "amount.type", f"give amounts as {_EXAMPLE}")
+        raise ValidationError(
+            field, "amount.type", _("give amounts as {_EXAMPLE}", _EXAMPLE=_EXAMPLE)
+        )
     if fen < 0:
-        raise ValidationError(field, "amount.negative", f"amount {value} must not be negative")
+        raise ValidationError(
+            field, "amount.negative", _("amount {value} must not be negative", value=value)
+        )
     if fen == 0 and not allow_zero:
-        raise ValidationError(field, "amount.positive", "amount must be greater than zero")
+        raise ValidationError(field, "amount.positive", _("amount must be greater than zero"))
     if fen >= MAX_FEN:
         raise ValidationError(
-            field, "amount.range", f"{value} is more than the largest amount, {MAX_AMOUNT}"
+            field,
+            "amount.range",
+            _(
+                "{value} is more than the largest amount, {MAX_AMOUNT}",
+                value=value,
+                MAX_AMOUNT=MAX_AMOUNT,
+            ),
         )
     return fen
 
@@ -80,41 +93,65 @@ def _text_fen(value: str, field: str) -> int:
         raise ValidationError(
             field,
             "amount.format",
-            f"is {len(text)} characters long, too long for an amount; give {_EXAMPLE}",
+            _(
+                "is {len} characters long, too long for an amount; give {_EXAMPLE}",
+                len=len(text),
+                _EXAMPLE=_EXAMPLE,
+            ),
         )
     negative = text.startswith("-")
     digits = text[1:] if negative else text
     if not _PLAIN.fullmatch(digits):
         if _TOO_PRECISE.fullmatch(digits):
             raise ValidationError(
-                field, "amount.precision", f"{text} has more than two decimal places (fen)"
+                field,
+                "amount.precision",
+                _("{text} has more than two decimal places (fen)", text=text),
             )
         raise ValidationError(
             field,
             "amount.format",
-            f"{text!r} is not {_EXAMPLE} (digits, at most two decimals, no exponent)",
+            _(
+                "{text!r} is not {_EXAMPLE} (digits, at most two decimals, no exponent)",
+                text=text,
+                _EXAMPLE=_EXAMPLE,
+            ),
         )
-    whole, _, cents = digits.replace(",", "").partition(".")
+    whole, _dot, cents = digits.replace(",", "").partition(".")
     fen = int(whole) * 100 + int(cents.ljust(2, "0") or "0")
     return -fen if negative else fen
 
 
 def _decimal_fen(value: Decimal, field: str) -> int:
     if not value.is_finite():
-        raise ValidationError(field, "amount.format", f"{value} is not a finite amount")
+        raise ValidationError(
+            field, "amount.format", _("{value} is not a finite amount", value=value)
+        )
     # Compare before any arithmetic: Decimal("9e999999") * 100 overflows.
     if value < 0:
-        raise ValidationError(field, "amount.negative", f"amount {value} must not be negative")
+        raise ValidationError(
+            field, "amount.negative", _("amount {value} must not be negative", value=value)
+        )
     if value > MAX_AMOUNT:
         raise ValidationError(
-            field, "amount.range", f"{value} is more than the largest amount, {MAX_AMOUNT}"
+            field,
+            "amount.range",
+            _(
+                "{value} is more than the largest amount, {MAX_AMOUNT}",
+                value=value,
+                MAX_AMOUNT=MAX_AMOUNT,
+            ),
         )
     try:
         cents = value.quantize(Decimal("0.01"))
     except InvalidOperation as err:  # pragma: no cover - ruled out by the range check
-        raise ValidationError(field, "amount.format", f"{value} is not an amount") from err
+        raise ValidationError(
+            field, "amount.format", _("{value} is not an amount", value=value)
+        ) from err
     if cents != value:
         raise ValidationError(
-            field, "amount.precision", f"{value} has more than two decimal places (fen)"
+            field,
+            "amount.precision",
+            _("{value} has more than two decimal places (fen)", value=value),
         )
     return int(cents * 100)

@@ -34,14 +34,29 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from store.db import tortoise_config
 from store.setup import migrate
+from workflow.i18n import set_default_language
 from workflow.registry import registered_definitions, unregister_definition
 
 ROOT = Path(__file__).resolve().parent.parent
+# Errors built while the tests are collected (pytest.param tables) speak English too.
+set_default_language("en")
+
 POSTGRES_ENV = "FUYUAN_TEST_POSTGRES_URL"
 POSTGRES_SKIP = (
     f"PostgreSQL tests skipped: set {POSTGRES_ENV}=postgres://user:pass@host:5432/db "
     "(a role allowed to CREATE DATABASE); .ci/run does"
 )
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests() -> Iterator[None]:
+    """Code called in-process, outside a request (the engine, the store, the reports),
+    speaks English, the catalogs' message ids, as it does for a client that asks for
+    English; a request through the API speaks what its Accept-Language asks for
+    (Chinese by default), and tests/test_messages.py checks both languages."""
+    set_default_language("en")
+    yield
+    set_default_language("en")
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ from workflow.engine import (
     decide,
     facts_needed,
     replay,
+    unavailable_actions,
 )
 from workflow.errors import (
     CalendarUnavailable,
@@ -132,6 +133,7 @@ __all__ = [
     "sweep_decisions",
     "to_dot",
     "to_mermaid",
+    "unavailable_actions",
     "unregister_definition",
     "warning_for",
 ]

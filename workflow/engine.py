@@ -44,7 +44,9 @@ from workflow.errors import (
     InvalidInput,
     InvalidTransition,
     MissingInput,
+    word,
 )
+from workflow.i18n import Text, _, term
 from workflow.money import format_fen
 from workflow.warnings import PAUSED_STATES, SupervisionLevel, escalate
 
@@ -82,6 +84,7 @@ __all__ = [
     "decide",
     "facts_needed",
     "replay",
+    "unavailable_actions",
 ]
 
 #: 结案方式, as the API spells them: FULL_PERFORMANCE 执行完毕; SETTLEMENT
@@ -343,15 +346,24 @@ def _guard(name: str, *reads: str) -> Callable[[_Check], _Check]:
     return register
 
 
-_NO_FACTS = "no enforcement facts are recorded for this task"
+def _no_facts() -> Text:
+    return _("no enforcement facts are recorded for this task")
+
+
+def _method_words(method: str) -> Text:
+    """A 结案方式 as the guards name it: 执行完毕 (FULL_PERFORMANCE)."""
+    return term(
+        f"「{CLOSURE_METHOD_LABELS.get(method, method)}」",
+        f"{CLOSURE_METHOD_LABELS.get(method, method)} ({method})",
+    )
 
 
 @_guard("dependencies_closed", FACT_OPEN_DEPENDENCIES)
 def _dependencies_closed(task: TaskSnapshot) -> _Refusal | None:
     if task.open_dependencies:
         return (
-            "every dependency closed",
-            f"still open: {', '.join(task.open_dependencies)}",
+            _("every dependency closed"),
+            _("still open: {tasks}", tasks=", ".join(task.open_dependencies)),
         )
     return None
 
@@ -359,34 +371,48 @@ def _dependencies_closed(task: TaskSnapshot) -> _Refusal | None:
 def _method_condition(facts: EnforcementFacts) -> _Refusal | None:
     """The condition of the method ``facts`` record: None when it holds."""
     method = facts.method
-    label = f"{CLOSURE_METHOD_LABELS.get(method, method)} ({method})"
+    label = _method_words(method)
     if method == "FULL_PERFORMANCE":
         if facts.fully_performed:
             return None
         return (
-            "full performance",
-            f"{format_fen(facts.amount_due_fen)} due, "
-            f"{format_fen(facts.amount_performed_fen)} performed",
+            _("full performance"),
+            _(
+                "{due} due, {performed} performed",
+                due=format_fen(facts.amount_due_fen),
+                performed=format_fen(facts.amount_performed_fen),
+            ),
         )
     if method == "SETTLEMENT":
         if facts.settlement_amount_fen is None:
-            return (f"the settlement amount for {label}", "none is recorded")
+            return (
+                _("the settlement amount for {method}", method=label),
+                _("no settlement amount is recorded"),
+            )
         if facts.amount_performed_fen >= facts.settlement_amount_fen:
             return None
         return (
-            f"the settlement paid in full for {label}",
-            f"{format_fen(facts.settlement_amount_fen)} agreed, "
-            f"{format_fen(facts.amount_performed_fen)} performed",
+            _("the settlement paid in full for {method}", method=label),
+            _(
+                "{agreed} agreed, {performed} performed",
+                agreed=format_fen(facts.settlement_amount_fen),
+                performed=format_fen(facts.amount_performed_fen),
+            ),
         )
     if method in RULING_METHODS:
         if facts.ruling_number and facts.ruling_number.strip():
             return None
-        return (f"the court's ruling number (a 案号) for {label}", "none is recorded")
+        return (
+            _("the court's ruling number (a 案号) for {method}", method=label),
+            _("no ruling number is recorded"),
+        )
     if method == "TERMINATION_THIS_ROUND" and facts.respondent_kind in ORGAN_KINDS:
         return (
-            f"a respondent that is not a party or government organ for {label}",
-            "the respondent is a party or government organ, which is never treated as "
-            "unable to pay: it must perform, settle, or the court must rule",
+            _("a respondent that is not a party or government organ for {method}", method=label),
+            _(
+                "the respondent is a party or government organ, which is never treated as "
+                "unable to pay: it must perform, settle, or the court must rule"
+            ),
         )
     return None
 
@@ -395,10 +421,12 @@ def _method_condition(facts: EnforcementFacts) -> _Refusal | None:
 def _enforcement_closure_grounds(task: TaskSnapshot) -> _Refusal | None:
     facts = task.enforcement
     if facts is None:
-        return ("full performance", _NO_FACTS)
+        return (_("full performance"), _no_facts())
     if facts.method != DEFAULT_CLOSURE_METHOD and _blank(facts.closure_grounds):
-        label = CLOSURE_METHOD_LABELS.get(facts.method, facts.method)
-        return (f"the grounds of {label} ({facts.method})", "none are recorded")
+        return (
+            _("the grounds of {method}", method=_method_words(facts.method)),
+            _("no grounds are recorded"),
+        )
     return _method_condition(facts)
 
 
@@ -406,23 +434,24 @@ def _enforcement_closure_grounds(task: TaskSnapshot) -> _Refusal | None:
 def _performance_confirmed(task: TaskSnapshot) -> _Refusal | None:
     facts = task.enforcement
     if facts is None:
-        return ("the court's confirmation of performance", _NO_FACTS)
+        return (_("the court's confirmation of performance"), _no_facts())
     method = facts.method
     if method == DEFAULT_CLOSURE_METHOD:
         requirement, unconfirmed = (
-            "the court's confirmation of performance",
-            "the court has not confirmed performance",
+            _("the court's confirmation of performance"),
+            _("the court has not confirmed performance"),
         )
     else:
-        label = CLOSURE_METHOD_LABELS.get(method, method)
-        requirement = f"the court's confirmation of {label} ({method})"
-        unconfirmed = "the court has not confirmed it"
+        requirement = _("the court's confirmation of {method}", method=_method_words(method))
+        unconfirmed = _("the court has not confirmed it")
     confirmed = facts.confirmed_method_or_legacy
     if confirmed is None:
         return (requirement, unconfirmed)
     if confirmed != method:
-        label = CLOSURE_METHOD_LABELS.get(confirmed, confirmed)
-        return (requirement, f"the court confirmed {label} ({confirmed}) instead")
+        return (
+            requirement,
+            _("the court confirmed {method} instead", method=_method_words(confirmed)),
+        )
     return _method_condition(facts)
 
 
@@ -430,7 +459,7 @@ def _performance_confirmed(task: TaskSnapshot) -> _Refusal | None:
 def _performance_complete(task: TaskSnapshot) -> _Refusal | None:
     facts = task.enforcement
     if facts is None:
-        return ("full performance or a performed settlement", _NO_FACTS)
+        return (_("full performance or a performed settlement"), _no_facts())
     return _method_condition(facts)
 
 
@@ -438,8 +467,10 @@ def _performance_complete(task: TaskSnapshot) -> _Refusal | None:
 def _not_yet_confirmed(task: TaskSnapshot) -> _Refusal | None:
     facts = task.enforcement
     if facts is not None and facts.confirmed_method_or_legacy == facts.method:
-        label = CLOSURE_METHOD_LABELS.get(facts.method, facts.method)
-        return (f"{label} ({facts.method}) not yet confirmed", "the court has already confirmed it")
+        return (
+            _("{method} not yet confirmed", method=_method_words(facts.method)),
+            _("the court has already confirmed it"),
+        )
     return None
 
 
@@ -447,8 +478,8 @@ def _not_yet_confirmed(task: TaskSnapshot) -> _Refusal | None:
 def _below_listed(task: TaskSnapshot) -> _Refusal | None:
     if task.supervision_level == SupervisionLevel.LISTED:
         return (
-            "a supervision level below 挂牌 (LISTED)",
-            "the task is already 挂牌 (LISTED), the highest level",
+            _("a supervision level below 挂牌 (LISTED)"),
+            _("the task is already 挂牌 (LISTED), the highest level"),
         )
     return None
 
@@ -559,6 +590,46 @@ def available_actions(
     return [c for c in candidates if c.roles & roles and _offered(c.guards, task)]
 
 
+def unavailable_actions(
+    definition: Definition, task: TaskSnapshot, actor: Actor
+) -> list[tuple[Transition | SideAction, GuardFailed]]:
+    """The actions ``actor``'s roles could take from the task's state but a guard refuses
+    now, each with the refusal :func:`decide` would raise (for a disabled button and
+    its reason).
+
+    The same guards as :func:`decide` and :func:`available_actions`, judged the same
+    way: an action is here exactly when its state and roles fit and it is not offered.
+    In definition order, state-changing actions first.
+
+    Example:
+        >>> from workflow.builtin import enforcement_definition
+        >>> facts = EnforcementFacts(amount_due_fen=100, amount_performed_fen=100)
+        >>> task = TaskSnapshot(id=1, code="FY-2026-0001", kind="ENFORCEMENT",
+        ...     state="CLOSURE_REQUESTED", version=5, responsible_unit_id=2, enforcement=facts)
+        >>> coordinator = Actor(account_id=1, role="COORDINATOR", unit_id=None)
+        >>> [(step.action, refusal.guard)
+        ...  for step, refusal in unavailable_actions(enforcement_definition(), task, coordinator)]
+        [('approve_closure', 'performance_confirmed')]
+    """
+    roles = actor_roles(task, actor)
+    if not roles:
+        return []
+    candidates: list[Transition | SideAction] = [
+        *definition.transitions_from(task.state),
+        *definition.side_actions_from(task.state),
+    ]
+    refused: list[tuple[Transition | SideAction, GuardFailed]] = []
+    for step in candidates:
+        if not step.roles & roles or _offered(step.guards, task):
+            continue
+        judged = [g for g in step.guards if g not in _INPUT_GUARDS or task.enforcement is None]
+        refusal = _first_refusal(judged, task)
+        if refusal is not None:
+            guard, (requirement, reason) = refusal
+            refused.append((step, GuardFailed(step.action, guard, requirement, reason)))
+    return refused
+
+
 #: Guards that judge what the action's inputs name, not only the task.
 _INPUT_GUARDS = frozenset({"enforcement_closure_grounds"})
 
@@ -590,10 +661,14 @@ def _check_due_on(
     if later and task.due_on is not None and due_on <= task.due_on:
         raise InvalidInput(
             "dueOn",
-            f"dueOn must be later than the current due date {task.due_on.isoformat()} to {action}",
+            _(
+                "dueOn must be later than the current due date {current} to {action}",
+                current=task.due_on,
+                action=word(action),
+            ),
         )
     if today is not None and due_on < today:
-        raise InvalidInput("dueOn", f"dueOn {due_on.isoformat()} is in the past")
+        raise InvalidInput("dueOn", _("dueOn {day} is in the past", day=due_on))
 
 
 def _with_closure_request(
@@ -605,7 +680,10 @@ def _with_closure_request(
         if closure is not None:
             raise InvalidInput(
                 "closureMethod",
-                f"{action} takes no closureMethod: only request_closure of an enforcement task",
+                _(
+                    "{action} takes no closureMethod: only request_closure of an enforcement task",
+                    action=word(action),
+                ),
             )
         return task
     if closure is None:
@@ -618,10 +696,21 @@ def _with_closure_request(
     if closure.method not in CLOSURE_METHODS:
         raise InvalidInput(
             "closureMethod",
-            f"closureMethod {closure.method!r} is not one of {', '.join(CLOSURE_METHODS)}",
+            _(
+                "closureMethod {method!r} is not one of {methods}",
+                method=closure.method,
+                methods=", ".join(CLOSURE_METHODS),
+            ),
         )
     if closure.method != DEFAULT_CLOSURE_METHOD and _blank(closure.grounds):
-        raise MissingInput("grounds", f"{action} by {closure.method}")
+        raise MissingInput(
+            "grounds",
+            _(
+                "{action} by {method}",
+                action=word(action),
+                method=term(_method_words(closure.method), closure.method),
+            ),
+        )
     grounds = closure.grounds.strip() if closure.grounds else None
     return replace(task, enforcement=facts.requested(replace(closure, grounds=grounds)))
 

@@ -16,7 +16,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from enum import StrEnum
+from functools import cache
 from typing import ClassVar
+
+from workflow.i18n import N_, Text, _, field_label, join, term
 
 __all__ = [
     "ROLE_WORDS",
@@ -37,8 +40,43 @@ __all__ = [
 ]
 
 
-def _names(items: Iterable[str]) -> str:
-    return ", ".join(items) or "(none)"
+def _names(items: Iterable[str]) -> Text:
+    listed = [word(item) for item in items]
+    return join(listed, "、", ", ") if listed else _("(none)")
+
+
+@cache
+def _words() -> dict[str, tuple[str, str]]:
+    # Imported here: workflow.builtin builds its definitions with this module's errors.
+    from workflow.builtin import default_definition, enforcement_definition
+    from workflow.definition import SideAction, Transition
+
+    words: dict[str, tuple[str, str]] = {}
+    for definition in (default_definition(), enforcement_definition()):
+        for state in definition.states:
+            words.setdefault(state.key, (state.label_zh, state.label_en))
+        steps: list[Transition | SideAction] = [
+            *definition.transitions,
+            *definition.side_actions.values(),
+        ]
+        for step in steps:
+            words.setdefault(step.action, (step.label_zh, step.label_en))
+    return words
+
+
+def word(name: str) -> Text:
+    """A state or action of the built-in workflows as a liaison names it: 「申请销号」,
+    in English ``request_closure``. Other names stay as they are.
+
+    Example:
+        >>> from workflow.i18n import language
+        >>> with language("zh_CN"):
+        ...     action = word("request_closure")
+        >>> str(action), action.english
+        ('「申请销号」', 'request_closure')
+    """
+    zh, _en = _words().get(name, ("", ""))
+    return term(f"「{zh}」" if zh else name, name)
 
 
 class ErrorCode(StrEnum):
@@ -100,18 +138,18 @@ class WorkflowError(Exception):
 
 
 _DEFINITION_PROBLEMS: dict[str, str] = {
-    "unreachable": "states unreachable from {start}: {states}",
-    "no_terminal_path": "states with no path to a terminal state: {states}",
-    "terminal_has_exit": "terminal states with outgoing transitions: {states}",
-    "isolated": "isolated states (no transition in or out): {states}",
-    "trap": "states form a trap (a cycle with no exit and no terminal): {states}",
-    "unknown_state": "unknown states referred to: {states}",
-    "no_start": "start state is not a declared state: {states}",
-    "no_terminal": "the definition declares no terminal state",
-    "duplicate_state": "states declared more than once: {states}",
-    "duplicate_action": "an action is declared twice from the same state: {states}",
-    "duplicate_version": "another definition is registered under the same key and version",
-    "malformed": "malformed definition",
+    "unreachable": N_("states unreachable from {start}: {states}"),
+    "no_terminal_path": N_("states with no path to a terminal state: {states}"),
+    "terminal_has_exit": N_("terminal states with outgoing transitions: {states}"),
+    "isolated": N_("isolated states (no transition in or out): {states}"),
+    "trap": N_("states form a trap (a cycle with no exit and no terminal): {states}"),
+    "unknown_state": N_("unknown states referred to: {states}"),
+    "no_start": N_("start state is not a declared state: {states}"),
+    "no_terminal": N_("the definition declares no terminal state"),
+    "duplicate_state": N_("states declared more than once: {states}"),
+    "duplicate_action": N_("an action is declared twice from the same state: {states}"),
+    "duplicate_version": N_("another definition is registered under the same key and version"),
+    "malformed": N_("malformed definition"),
 }
 
 
@@ -140,10 +178,14 @@ class DefinitionError(WorkflowError):
         self.problem = problem
         self.states = tuple(states)
         self.detail = detail
-        template = _DEFINITION_PROBLEMS.get(problem, problem + ": {states}")
-        message = template.format(start=start or "the start state", states=_names(self.states))
+        template = _DEFINITION_PROBLEMS.get(problem)
+        message = (
+            _(template, start=start or _("the start state"), states=_names(self.states))
+            if template
+            else _("{problem}: {states}", problem=problem, states=_names(self.states))
+        )
         if detail:
-            message = f"{message} ({detail})"
+            message = _("{message} ({detail})", message=message, detail=detail)
         super().__init__(message)
 
 
@@ -162,12 +204,16 @@ class UnknownDefinition(WorkflowError):
         self.key = key
         self.version = version
         self.known = tuple(sorted(known))
-        wanted = f"{key} version {version}" if version is not None else key
-        if self.known:
-            tail = f"registered versions of {key}: {', '.join(map(str, self.known))}"
+        versions = ", ".join(map(str, self.known))
+        if version is not None:
+            wanted = _("no workflow definition {key} version {version}", key=key, version=version)
         else:
-            tail = f"no version of {key} is registered"
-        super().__init__(f"no workflow definition {wanted}; {tail}")
+            wanted = _("no workflow definition {key}", key=key)
+        if self.known:
+            tail = _("registered versions of {key}: {versions}", key=key, versions=versions)
+        else:
+            tail = _("no version of {key} is registered", key=key)
+        super().__init__(join([wanted, tail]))
 
 
 class StateMapError(WorkflowError):
@@ -193,12 +239,19 @@ class StateMapError(WorkflowError):
         self.onto_terminal = tuple(onto_terminal)
         parts = []
         if self.missing:
-            parts.append(f"open states not mapped: {_names(self.missing)}")
+            parts.append(_("open states not mapped: {states}", states=_names(self.missing)))
         if self.unknown:
-            parts.append(f"targets not in the new definition: {_names(self.unknown)}")
+            parts.append(
+                _("targets not in the new definition: {states}", states=_names(self.unknown))
+            )
         if self.onto_terminal:
-            parts.append(f"open states mapped onto a terminal state: {_names(self.onto_terminal)}")
-        super().__init__("; ".join(parts) or "invalid state map")
+            parts.append(
+                _(
+                    "open states mapped onto a terminal state: {states}",
+                    states=_names(self.onto_terminal),
+                )
+            )
+        super().__init__(join(parts) if parts else _("invalid state map"))
 
 
 class InvalidTransition(WorkflowError):
@@ -217,11 +270,22 @@ class InvalidTransition(WorkflowError):
         self.state = state
         self.possible = tuple(possible)
         tail = (
-            f"possible from {state}: {', '.join(self.possible)}"
+            _("possible from {state}: {actions}", state=word(state), actions=_names(self.possible))
             if self.possible
-            else f"nothing is possible from {state}"
+            else _("nothing is possible from {state}", state=word(state))
         )
-        super().__init__(f"{action} is not possible from {state}; {tail}")
+        super().__init__(
+            join(
+                [
+                    _(
+                        "{action} is not possible from {state}",
+                        action=word(action),
+                        state=word(state),
+                    ),
+                    tail,
+                ]
+            )
+        )
 
 
 #: The role tokens of a definition (``workflow.definition.ROLE_TOKENS``) in
@@ -230,6 +294,18 @@ ROLE_WORDS = {
     "COORDINATOR": "the coordinator",
     "RESPONSIBLE_UNIT": "the responsible unit's liaison",
     "COURT": "the liaison of the task's court",
+}
+_ROLE_MESSAGES = {
+    "COORDINATOR": lambda: _("the coordinator"),
+    "RESPONSIBLE_UNIT": lambda: _("the responsible unit's liaison"),
+    "COURT": lambda: _("the liaison of the task's court"),
+}
+_ACCOUNT_ROLES = {
+    "COORDINATOR": lambda: _("a coordinator"),
+    "COURT_LIAISON": lambda: _("a court liaison"),
+    "UNIT_LIAISON": lambda: _("a unit liaison"),
+    "LEADER": lambda: _("a leader"),
+    "ADMIN": lambda: _("an administrator"),
 }
 
 
@@ -251,13 +327,27 @@ class Forbidden(WorkflowError):
         self.role = role
         self.unit_id = unit_id
         self.allowed = tuple(allowed)
+        # The English keeps the account's role and unit as codes (operators read it in
+        # the log); the Chinese names the role in words.
+        account = _ACCOUNT_ROLES[role]() if role in _ACCOUNT_ROLES else term(role, role)
         unit = f" of unit {unit_id}" if unit_id is not None else ""
-        super().__init__(f"{role}{unit} may not {action}: only {self.who} may")
+        super().__init__(
+            _(
+                "{role} may not {action}: only {who} may",
+                role=term(str(account), f"{role}{unit}"),
+                action=word(action),
+                who=self.who,
+            )
+        )
 
     @property
-    def who(self) -> str:
+    def who(self) -> Text:
         """Who may take the action, in words: "the coordinator or the liaison of …"."""
-        return " or ".join(ROLE_WORDS.get(token, token) for token in self.allowed) or "nobody"
+        words = [
+            _ROLE_MESSAGES[token]() if token in _ROLE_MESSAGES else term(token, token)
+            for token in self.allowed
+        ]
+        return join(words, "或", " or ") if words else _("nobody")
 
 
 class InvalidInput(WorkflowError):
@@ -285,7 +375,10 @@ class MissingInput(InvalidInput):
 
     def __init__(self, field: str, action: str) -> None:
         self.action = action
-        super().__init__(field, f"{field} is required to {action}")
+        what = action if isinstance(action, Text) else word(action)
+        super().__init__(
+            field, _("{field} is required to {action}", field=field_label(field), action=what)
+        )
 
 
 class GuardFailed(WorkflowError):
@@ -304,7 +397,14 @@ class GuardFailed(WorkflowError):
         self.guard = guard
         self.requirement = requirement
         self.reason = reason
-        super().__init__(f"{action} needs {requirement}: {reason}")
+        super().__init__(
+            _(
+                "{action} needs {requirement}: {reason}",
+                action=word(action),
+                requirement=requirement,
+                reason=reason,
+            )
+        )
 
 
 class CalendarUnavailable(WorkflowError):
@@ -320,9 +420,14 @@ class CalendarUnavailable(WorkflowError):
     def __init__(self, year: int, supported: Iterable[int] = ()) -> None:
         self.year = year
         self.supported = tuple(sorted(supported))
-        message = f"no official PRC working-day calendar for {year}; refusing to guess"
+        message = _("no official PRC working-day calendar for {year}; refusing to guess", year=year)
         if self.supported:
-            message += f" (official data covers {self.supported[0]}–{self.supported[-1]})"
+            message = _(
+                "{message} (official data covers {first}–{last})",
+                message=message,
+                first=self.supported[0],
+                last=self.supported[-1],
+            )
         super().__init__(message)
 
     @classmethod
@@ -344,7 +449,7 @@ class CycleError(WorkflowError):
     def __init__(self, cycle: Iterable[str]) -> None:
         self.cycle = tuple(cycle)
         path = " → ".join((*self.cycle, self.cycle[0])) if self.cycle else ""
-        super().__init__(f"dependency would close a cycle: {path}")
+        super().__init__(_("dependency would close a cycle: {path}", path=path))
 
 
 class UnknownTask(WorkflowError):
@@ -358,7 +463,7 @@ class UnknownTask(WorkflowError):
 
     def __init__(self, key: str) -> None:
         self.key = key
-        super().__init__(f"no task {key} in the dependency graph")
+        super().__init__(_("no task {key} in the dependency graph", key=key))
 
 
 class InconsistentHistory(WorkflowError):
@@ -387,5 +492,11 @@ class InconsistentHistory(WorkflowError):
         self.recorded_state = recorded_state
         self.reason = reason
         super().__init__(
-            f"event {index} ({action}) does not replay from {expected_state}: {reason}"
+            _(
+                "event {index} ({action}) does not replay from {state}: {reason}",
+                index=index,
+                action=action,
+                state=expected_state,
+                reason=reason,
+            )
         )

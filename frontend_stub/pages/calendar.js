@@ -131,7 +131,7 @@ function summary(year, holidays, workdays) {
  * ("workdays.0: 2027-02-17 is a Wednesday … [calendar.workday_not_weekend]"): the field is
  * where the message is shown, and the message names the date. */
 function readable(message) {
-  return message.replace(/^[\w.]+: /, "").replace(/\s*\[[\w.]+\]$/, "");
+  return message.replace(/^[\w.]+[:：] ?/, "").replace(/\s*\[[\w.]+\]$/, "");
 }
 
 // ------------------------------------------------------------------ the page

@@ -16,6 +16,7 @@ const TASK = `query ($id: ID!) {
       progress { percent stepsRemaining }
       responsibleUnit { id name } assistingUnits { name }
       availableActions { action label requires }
+      unavailableActions { action label reason }
       dependsOn { id code title state }
       blockedBy { id code title state }
       events(first: 100) { totalCount nodes {
@@ -179,9 +180,27 @@ function history(events) {
   );
 }
 
+// An action a condition refuses now (申请销号 before full performance, 销号 before the
+// court's confirmation) is shown disabled, with the server's reason beside it.
+function unavailableList(task) {
+  if (!task.unavailableActions.length) return null;
+  return h(
+    "ul",
+    { class: "unavailable-actions", "aria-label": "暂不能办理的操作" },
+    task.unavailableActions.map((a, i) =>
+      h(
+        "li",
+        {},
+        h("button", { type: "button", disabled: true, dataset: { unavailable: a.action }, "aria-describedby": `unavailable-${i}`, title: a.reason }, a.label),
+        h("span", { class: "muted unavailable-reason", id: `unavailable-${i}` }, a.reason),
+      ),
+    ),
+  );
+}
+
 function actionsSection(task, onAct) {
   if (!task.availableActions.length) {
-    return h("section", { class: "card", "aria-labelledby": "actions-h" }, h("h2", { id: "actions-h" }, "可办理操作"), h("p", { class: "muted" }, "您对此事项当前没有可办理的操作。"));
+    return h("section", { class: "card", "aria-labelledby": "actions-h" }, h("h2", { id: "actions-h" }, "可办理操作"), h("p", { class: "muted" }, "您对此事项当前没有可办理的操作。"), unavailableList(task));
   }
   const needs = new Set(task.availableActions.flatMap((a) => a.requires));
   const message = h("p", { id: "action-message", role: "alert", class: "error" });
@@ -211,6 +230,7 @@ function actionsSection(task, onAct) {
     h("h2", { id: "actions-h" }, "可办理操作"),
     fields,
     h("div", { class: "button-row", role: "group", "aria-label": "操作" }, buttons),
+    unavailableList(task),
     message,
   );
 }

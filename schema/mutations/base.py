@@ -18,6 +18,7 @@ A :class:`~store.errors.StoreError` raised on the way becomes the payload's
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
@@ -31,6 +32,7 @@ from store.errors import StoreError, ValidationError
 from store.idempotency import Idempotency
 from store.inputs import bounded_list
 from store.models import Account
+from workflow.i18n import _
 
 IDEMPOTENCY_KEY_DESCRIPTION = (
     "Any unique string (a UUID, say), at most 128 visible characters; sending the same "
@@ -40,6 +42,8 @@ IDEMPOTENCY_KEY_DESCRIPTION = (
 )
 
 T = TypeVar("T")
+
+logger = logging.getLogger("fuyuan.graphql")
 
 MutationInput = Annotated[T, strawberry.argument(description="What to do; see the fields.")]
 """The type of a resolver's one ``input`` argument: ``input: MutationInput[CreateTaskInput]``."""
@@ -63,11 +67,17 @@ def input_id(value: strawberry.ID | None, *, expected: str, field: str) -> int |
     global_id = parse_global_id(value)
     if global_id.type_name and global_id.type_name != expected:
         raise ValidationError(
-            field, "id.type", f"is the ID of a {global_id.type_name}, not of a {expected}"
+            field,
+            "id.type",
+            _(
+                "is the ID of a {type_name}, not of a {expected}",
+                type_name=global_id.type_name,
+                expected=expected,
+            ),
         )
     found = row_id(global_id)
     if found is None:
-        raise ValidationError(field, "id.format", "is not an ID this API gave out")
+        raise ValidationError(field, "id.format", _("is not an ID this API gave out"))
     return found
 
 

@@ -42,13 +42,14 @@ from store.operations.cases import (
 )
 from store.operations.tasks import TaskInput, create_task
 from store.visibility import visible_or_not_found
+from workflow.i18n import _
 
 
 def _court_of_viewer(viewer: Account, court_id: int, field: str) -> None:
     """A court liaison works on the cases of their own court only."""
     if viewer.role is Role.COURT_LIAISON and fk(viewer, "unit") != court_id:
         raise ValidationError(
-            field, "court.own", "a court liaison records cases of their own court"
+            field, "court.own", _("a court liaison records cases of their own court")
         )
 
 

@@ -15,6 +15,7 @@ from schema.types.imports import ImportBatchType, LedgerImportKind
 from store.errors import ValidationError
 from store.models import Account
 from workflow.errors import ErrorCode
+from workflow.i18n import _
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """The largest ledger file importLedger reads (a 5,000-row 清单 is about 300 KiB)."""
@@ -110,7 +111,9 @@ async def resolve_import_ledger(
         name = str(getattr(upload, "filename", None) or "ledger.xlsx")
         if len(data) > MAX_FILE_BYTES:
             raise ValidationError(
-                "file", "file.size", f"the file is over {MAX_FILE_BYTES // 1024 // 1024} MiB"
+                "file",
+                "file.size",
+                _("the file is over {value} MiB", value=MAX_FILE_BYTES // 1024 // 1024),
             )
         result = await import_ledger(
             str(input.kind.value), data, name[:255], dry_run=input.dry_run, imported_by=viewer

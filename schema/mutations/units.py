@@ -14,6 +14,7 @@ from store.enums import UnitKind
 from store.errors import ValidationError
 from store.models import Account
 from store.operations.units import create_unit, deactivate_unit, update_unit
+from workflow.i18n import _
 
 KIND_DESCRIPTION = "Kind of unit; a COURT needs its court code, other kinds have none."
 REGION_DESCRIPTION = (
@@ -93,7 +94,7 @@ def _changes(input: UpdateUnitInput) -> dict[str, Any]:
     for field, name in (("name", "name"), ("kind", "kind")):
         value = getattr(input, field)
         if value is None:
-            raise ValidationError(name, "required", f"{name} cannot be cleared")
+            raise ValidationError(name, "required", _("{name} cannot be cleared", name=name))
         if value is not strawberry.UNSET:
             changes[field] = value
     if input.region is not strawberry.UNSET:

@@ -13,6 +13,7 @@ from schema.context import Info
 from schema.ids import MAX_ROW_ID, parse_global_id
 from store.visibility import scope_for
 from workflow.clock import SHANGHAI
+from workflow.i18n import _
 
 
 def local_time(moment: dt.datetime | None) -> dt.datetime | None:
@@ -90,7 +91,7 @@ async def resolve_global_ids(
         global_id = parse_global_id(value)
         cls = types.get(global_id.type_name)
         if cls is None:
-            raise BadRequest(f"`{argument}` is not an ID this API gave out")
+            raise BadRequest(_("`{argument}` is not an ID this API gave out", argument=argument))
         (found,) = await cls.resolve_nodes(info=info, node_ids=[global_id.node_id])
         results.append(found)
     return results

@@ -23,6 +23,7 @@ from store.inputs import column_length
 from store.models import Unit
 from store.money import format_fen
 from workflow.clock import SHANGHAI
+from workflow.i18n import _
 
 
 @strawberry.input(
@@ -58,7 +59,7 @@ class ProgressScope:
         """The reports' scope; a bad ID or an empty period is a BAD_REQUEST, too many
         units or a bad region a VALIDATION error (``schema.arguments``)."""
         if self.from_ is not None and self.to is not None and self.from_ > self.to:
-            raise BadRequest("`scope.from` is after `scope.to`")
+            raise BadRequest(_("`scope.from` is after `scope.to`"))
         unit_ids = id_list(self.unit_ids, expected="Unit", argument="scope.unitIds")
         region = text_filter(
             self.region, argument="scope.region", max_length=column_length(Unit, "region")

@@ -39,6 +39,7 @@ from workflow.engine import (
     EnforcementFacts,
     TaskSnapshot,
     available_actions,
+    unavailable_actions,
 )
 from workflow.errors import CalendarUnavailable
 from workflow.progress import progress as task_progress
@@ -99,6 +100,20 @@ class AvailableAction:
     label: str = strawberry.field(description="The action's Chinese name, for the button.")
     requires: list[str] = strawberry.field(
         description="Inputs the action needs: comment, evidence, dueOn."
+    )
+
+
+@strawberry.type(
+    name="UnavailableAction",
+    description="An action the viewer's role could take from the task's state, but a "
+    "condition refuses now: shown disabled, with the reason.",
+)
+class UnavailableAction:
+    action: str = strawberry.field(description="The action, as transitionTask spells it.")
+    label: str = strawberry.field(description="The action's Chinese name, for the button.")
+    reason: str = strawberry.field(
+        description="Why not now, in the request's language (Accept-Language): the message "
+        "transitionTask would refuse it with, e.g. 「销号」需要法院确认履行情况：…"
     )
 
 
@@ -323,6 +338,24 @@ class TaskType(ModelNode):
                 requires=_requires(step, snapshot),
             )
             for step in steps
+        ]
+
+    @strawberry.field(
+        description="What the viewer's role could do from the task's state but a condition "
+        "refuses now (申请销号 before full performance, 销号 before the court's "
+        "confirmation …), each with the reason; empty when signed out. availableActions "
+        "lists what the viewer can do now."
+    )
+    async def unavailable_actions(self, info: Info) -> list[UnavailableAction]:
+        viewer = info.context.viewer
+        if viewer is None or not viewer.is_active:
+            return []
+        actor = Actor(account_id=viewer.id, role=viewer.role.value, unit_id=fk(viewer, "unit"))
+        snapshot = await self.snapshot(info)
+        refused = unavailable_actions(definition_of(self.row), snapshot, actor)
+        return [
+            UnavailableAction(action=step.action, label=step.label_zh, reason=str(error))
+            for step, error in refused
         ]
 
     async def snapshot(self, info: Info) -> TaskSnapshot:

@@ -40,6 +40,7 @@ from store.operations.common import (
     resolve_unit,
 )
 from workflow.engine import ORGAN_KINDS as engine_organ_kinds
+from workflow.i18n import _
 from workflow.money import format_fen
 
 ORGAN_KINDS = (
@@ -181,8 +182,13 @@ def _check_court_matches(number: CaseNumber, court_code: str | None) -> None:
         raise ValidationError(
             "caseNumber",
             "case_number.court_mismatch",
-            f"{number.canonical()} carries the court code {number.court_code}, "
-            f"but the chosen court's code is {court_code}",
+            _(
+                "{canonical} carries the court code {court_code}, but the chosen "
+                "court's code is {court_code2}",
+                canonical=number.canonical(),
+                court_code=number.court_code,
+                court_code2=court_code,
+            ),
         )
 
 
@@ -219,7 +225,7 @@ async def record_performance(
     reason_text = multi_line(reason, field="reason")
     if confirm_excess and not reason_text:
         raise ValidationError(
-            "reason", "text.required", "give the reason the excess payment is confirmed"
+            "reason", "text.required", _("give the reason the excess payment is confirmed")
         )
 
     async def write(conn: BaseDBAsyncClient) -> PerformanceRecord:
@@ -232,10 +238,15 @@ async def record_performance(
             raise ValidationError(
                 "confirmExcess",
                 "performance.excess",
-                f"{format_fen(amount_fen)} is more than the "
-                f"{format_fen(max(outstanding, 0))} outstanding "
-                f"({format_fen(current.amount_due_fen)} due, {format_fen(performed)} "
-                "performed): give confirmExcess: true with a reason to record it",
+                _(
+                    "{format_fen} is more than the {format_fen2} outstanding ({format_fen3} "
+                    "due, {format_fen4} performed): give confirmExcess: true with a reason "
+                    "to record it",
+                    format_fen=format_fen(amount_fen),
+                    format_fen2=format_fen(max(outstanding, 0)),
+                    format_fen3=format_fen(current.amount_due_fen),
+                    format_fen4=format_fen(performed),
+                ),
             )
         return await PerformanceRecord.create(
             case=case,
@@ -273,13 +284,16 @@ async def reverse_performance(
     today = today or dt.date.today()
     reason_text = multi_line(reason, field="reason")
     if not reason_text:
-        raise ValidationError("reason", "text.required", "give the reason for the reversal")
+        raise ValidationError("reason", "text.required", _("give the reason for the reversal"))
     if record.reverses_id is not None:  # type: ignore[attr-defined]
         raise ValidationError(
             "recordId",
             "reversal.of_reversal",
-            f"performance record {record.id} is itself a reversal (冲正) and cannot be reversed; "
-            "record the payment again instead",
+            _(
+                "performance record {id} is itself a reversal (冲正) and cannot be "
+                "reversed; record the payment again instead",
+                id=record.id,
+            ),
         )
     case_id: int = record.case_id  # type: ignore[attr-defined]
 
@@ -352,9 +366,9 @@ async def create_bankruptcy_case(
     procedure = parse_enum(BankruptcyProcedure, data.procedure, field="procedure")
     accepted_on = check_date(data.accepted_on, field="acceptedOn", not_after=today)
     if isinstance(data.employees_affected, bool) or not isinstance(data.employees_affected, int):
-        raise ValidationError("employeesAffected", "integer", "must be a whole number")
+        raise ValidationError("employeesAffected", "integer", _("must be a whole number"))
     if data.employees_affected < 0:
-        raise ValidationError("employeesAffected", "integer.negative", "must not be negative")
+        raise ValidationError("employeesAffected", "integer.negative", _("must not be negative"))
     claims = money(data.claims_total, field="claimsTotal")
     assets = money(data.assets_total, field="assetsTotal")
     debtor_name = single_line(

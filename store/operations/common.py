@@ -14,6 +14,7 @@ from store.enums import UnitKind
 from store.errors import NotFound, StoreError, ValidationError
 from store.inputs import bounded_list
 from store.models import Counter, Unit
+from workflow.i18n import _
 
 EARLIEST_DATE = dt.date(1990, 1, 1)
 """No record of the mechanism predates this: an earlier date is a typing error."""
@@ -59,7 +60,12 @@ def check_unit_kind(unit: Unit, *, field: str, kinds: Collection[UnitKind] | Non
         raise ValidationError(
             field,
             "unit.kind",
-            f"{unit.name} is a {unit.kind.label}; expected a unit of kind {allowed}",
+            _(
+                "{name} is a {label}; expected a unit of kind {allowed}",
+                name=unit.name,
+                label=unit.kind.label,
+                allowed=allowed,
+            ),
         )
 
 
@@ -69,8 +75,12 @@ def check_active(unit: Unit, *, field: str) -> None:
         raise ValidationError(
             field,
             "unit.inactive",
-            f"{unit.name} ({unit.code}) is deactivated: it keeps its history but takes "
-            f"no new task, case or account",
+            _(
+                "{name} ({code}) is deactivated: it keeps its history but takes no new "
+                "task, case or account",
+                name=unit.name,
+                code=unit.code,
+            ),
         )
 
 
@@ -127,15 +137,29 @@ def check_date(
             value = dt.date.fromisoformat(value.strip())
         except ValueError as err:
             raise ValidationError(
-                field, "date.format", f"{value!r} is not a date in the form 2023-05-31"
+                field,
+                "date.format",
+                _("{value!r} is not a date in the form 2023-05-31", value=value),
             ) from err
     if value < not_before:
         raise ValidationError(
-            field, "date.range", f"{value.isoformat()} is before {not_before.isoformat()}"
+            field,
+            "date.range",
+            _(
+                "{isoformat} is before {isoformat2}",
+                isoformat=value.isoformat(),
+                isoformat2=not_before.isoformat(),
+            ),
         )
     if not_after is not None and value > not_after:
         raise ValidationError(
-            field, "date.range", f"{value.isoformat()} is after {not_after.isoformat()}"
+            field,
+            "date.range",
+            _(
+                "{isoformat} is after {isoformat2}",
+                isoformat=value.isoformat(),
+                isoformat2=not_after.isoformat(),
+            ),
         )
     return value
 
@@ -188,4 +212,6 @@ def parse_enum(enum_type: type[E], value: object, *, field: str) -> E:
         return enum_type(value)
     except ValueError as err:
         allowed = ", ".join(str(member.value) for member in enum_type)
-        raise ValidationError(field, "enum", f"{value!r} is not one of {allowed}") from err
+        raise ValidationError(
+            field, "enum", _("{value!r} is not one of {allowed}", value=value, allowed=allowed)
+        ) from err

@@ -22,6 +22,7 @@ from workflow.calendar import default_calendar
 from workflow.clock import local_today
 from workflow.dependencies import DependencyGraph
 from workflow.errors import CalendarUnavailable, CycleError, Forbidden
+from workflow.i18n import _, message_of, term
 
 __all__ = ["add_task_dependency", "blocked_by", "critical_path"]
 
@@ -59,7 +60,12 @@ def _remaining_days(task: Task, today: dt.date) -> int:
         return default_calendar().working_days_between(today, task.due_on)
     except CalendarUnavailable as err:
         raise WorkflowRefusal(
-            err, f"cannot count the working days left on task {task.code}: {err}"
+            err,
+            _(
+                "cannot count the working days left on task {task}: {error}",
+                task=task.code,
+                error=message_of(err),
+            ),
         ) from err
 
 
@@ -111,8 +117,12 @@ async def add_task_dependency(task_id: int, depends_on_id: int, actor: Account) 
     if actor_.role != Role.COORDINATOR:
         raise WorkflowRefusal(
             Forbidden("add a dependency", actor_.role, actor_.unit_id, ["COORDINATOR"]),
-            f"{actor.display_name} ({actor.role.label}) may not add task dependencies: "
-            "only the joint-meeting office's coordinator may",
+            _(
+                "{name} ({role}) may not add task dependencies: "
+                "only the joint-meeting office's coordinator may",
+                name=actor.display_name,
+                role=term(actor.role.label, actor.role.value),
+            ),
         )
     async with in_transaction() as conn:
         if conn.capabilities.dialect == "postgres":
@@ -131,7 +141,11 @@ async def add_task_dependency(task_id: int, depends_on_id: int, actor: Account) 
             raise ValidationError(
                 "taskId",
                 "dependency.finished",
-                f"task {task.code} is {task.state.label}; a finished task cannot wait for another",
+                _(
+                    "task {code} is {label}; a finished task cannot wait for another",
+                    code=task.code,
+                    label=task.state.label,
+                ),
             )
         exists = (
             await TaskDependency.filter(task_id=task_id, depends_on_id=depends_on_id)
@@ -140,7 +154,7 @@ async def add_task_dependency(task_id: int, depends_on_id: int, actor: Account) 
         )
         if exists:
             raise Duplicate("dependsOnId", "dependency", f"{task.code} → {depends_on.code}")
-        graph, _ = await _graph([depends_on_id, task_id], None, conn)
+        graph, _cycle = await _graph([depends_on_id, task_id], None, conn)
         try:
             graph.add_dependency(task.code, depends_on.code)
         except CycleError as err:

@@ -14,6 +14,7 @@ from store.idempotency import Idempotency, create_once
 from store.inputs import bounded_list, column_length, optional_single_line, single_line
 from store.models import Account, AgendaItem, BankruptcyCase, EnforcementCase, JointMeeting
 from store.operations.common import UnitRef, check_date, parse_enum, resolve_unit, resolve_units
+from workflow.i18n import _
 
 
 @dataclass
@@ -49,7 +50,9 @@ async def create_joint_meeting(
     today = today or dt.date.today()
     level = parse_enum(MeetingLevel, data.level, field="level")
     if isinstance(data.number, bool) or not isinstance(data.number, int) or data.number < 1:
-        raise ValidationError("number", "number.positive", "the meeting number (第N次) starts at 1")
+        raise ValidationError(
+            "number", "number.positive", _("the meeting number (第N次) starts at 1")
+        )
     title = single_line(data.title, field="title", max_length=column_length(JointMeeting, "title"))
     held_on = check_date(data.held_on, field="heldOn", not_after=today)
     attending_refs = bounded_list(data.attending_units, field="attendingUnitIds") or []

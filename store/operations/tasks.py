@@ -42,6 +42,7 @@ from store.operations.common import (
     resolve_units,
 )
 from workflow.clock import SHANGHAI, utcnow
+from workflow.i18n import _
 from workflow.registry import definition_for
 
 TASK_UNIT_KINDS = (
@@ -97,7 +98,7 @@ async def create_task(
     responsible_ref = default_responsible(data, kind, matter_type)
     if responsible_ref is None:
         raise ValidationError(
-            "responsibleUnitId", "required", "name the responsible unit (责任单位)"
+            "responsibleUnitId", "required", _("name the responsible unit (责任单位)")
         )
     responsible = await resolve_unit(
         responsible_ref,
@@ -209,7 +210,7 @@ def check_task_units(responsible: Unit, assisting: Sequence[Unit], *, checks: Ch
 
 def _assisting_responsible() -> None:
     raise ValidationError(
-        "assistingUnitIds", "assisting.responsible", "the responsible unit cannot also assist"
+        "assistingUnitIds", "assisting.responsible", _("the responsible unit cannot also assist")
     )
 
 
@@ -222,17 +223,19 @@ def _check_subject(kind: TaskKind, data: TaskInput, matter_type: MatterType | No
     for subject_kind, (field_name, subject) in subjects.items():
         if subject_kind is kind and subject is None:
             raise ValidationError(
-                field_name, "subject.required", f"a {kind.label} needs its subject"
+                field_name, "subject.required", _("a {label} needs its subject", label=kind.label)
             )
         if subject_kind is not kind and subject is not None:
             raise ValidationError(
-                field_name, "subject.kind", f"a {kind.label} cannot belong to this subject"
+                field_name,
+                "subject.kind",
+                _("a {label} cannot belong to this subject", label=kind.label),
             )
     if kind is TaskKind.BANKRUPTCY_MATTER and matter_type is None:
-        raise ValidationError("matterType", "required", "a coordination matter needs its type")
+        raise ValidationError("matterType", "required", _("a coordination matter needs its type"))
     if kind is not TaskKind.BANKRUPTCY_MATTER and matter_type is not None:
         raise ValidationError(
-            "matterType", "matter_type.kind", "only coordination matters have a matter type"
+            "matterType", "matter_type.kind", _("only coordination matters have a matter type")
         )
 
 

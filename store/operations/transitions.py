@@ -102,7 +102,9 @@ from workflow.errors import (
     InvalidInput,
     InvalidTransition,
     WorkflowError,
+    word,
 )
+from workflow.i18n import Text, _, message_of, term
 from workflow.money import format_fen
 from workflow.registry import get_definition
 
@@ -157,7 +159,7 @@ def _utc(value: dt.datetime, field: str) -> dt.datetime:
     """
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(
-            field, "datetime.aware", "give the time with its zone, e.g. 2026-11-26T09:00+08:00"
+            field, "datetime.aware", _("give the time with its zone, e.g. 2026-11-26T09:00+08:00")
         )
     return value.astimezone(dt.UTC)
 
@@ -193,7 +195,7 @@ def definition_of(task: Task) -> Definition:
     try:
         return get_definition(task.workflow_key, task.workflow_version)
     except WorkflowError as err:
-        raise WorkflowRefusal(err, f"task {task.code}: {err}") from err
+        raise WorkflowRefusal(err, _on_task(task.code, err)) from err
 
 
 async def _load_task(task_id: int) -> Task:
@@ -220,8 +222,13 @@ async def _check_responsible_unit_active(task: Task) -> None:
         raise ValidationError(
             "action",
             "unit.inactive",
-            f"task {task.code}: {unit.name} ({unit.code}) is deactivated and is assigned "
-            f"no task; give the task another responsible unit or cancel it",
+            _(
+                "task {code}: {name} ({code2}) is deactivated and is assigned no task; "
+                "give the task another responsible unit or cancel it",
+                code=task.code,
+                name=unit.name,
+                code2=unit.code,
+            ),
         )
 
 
@@ -381,10 +388,15 @@ async def _refusal(
     """Word the engine's refusal for a liaison: name the task and the actor's unit."""
     if isinstance(error, Forbidden):
         unit = await Unit.get_or_none(id=_fk(account, "unit"))
-        unit_name = unit.name if unit is not None else "no unit"
-        message = (
-            f"{account.display_name} ({account.role.label}, {unit_name}) may not {action} "
-            f"task {task.code}: only {error.who} may"
+        unit_name = unit.name if unit is not None else _("no unit")
+        message = _(
+            "{name} ({role}, {unit}) may not {action} task {task}: only {who} may",
+            name=account.display_name,
+            role=term(account.role.label, account.role.value),
+            unit=unit_name,
+            action=word(action),
+            task=task.code,
+            who=error.who,
         )
         return WorkflowRefusal(error, message, field=None)
     field: str | None = None
@@ -392,7 +404,7 @@ async def _refusal(
         field = error.field
     elif isinstance(error, InvalidTransition):
         field = "action"
-    return WorkflowRefusal(error, f"task {task.code}: {error}", field=field)
+    return WorkflowRefusal(error, _on_task(task.code, error), field=field)
 
 
 def _clean_evidence(evidence: list[str] | None) -> list[str]:
@@ -420,7 +432,11 @@ def _check_inputs(
         raise ValidationError(
             "dueOn",
             "due_on.unused",
-            f"{action} does not take a due date; only {', '.join(DUE_ON_ACTIONS)} do",
+            _(
+                "{action} does not take a due date; only {names} do",
+                action=action,
+                names=", ".join(DUE_ON_ACTIONS),
+            ),
         )
     if summoned_on is not None:
         if action != SUMMON_ACTION:
@@ -491,7 +507,13 @@ def _check_closure(
     if action != REQUEST_CLOSURE_ACTION:
         field = closure.given[0]
         raise ValidationError(
-            field, "closure.unused", f"{action} does not take {field}; only request_closure does"
+            field,
+            "closure.unused",
+            _(
+                "{action} does not take {field}; only request_closure does",
+                action=action,
+                field=field,
+            ),
         )
     method = (
         parse_enum(ClosureMethod, closure.method, field="closureMethod")
@@ -517,8 +539,13 @@ def _check_closure(
             raise ValidationError(
                 field,
                 "closure.unused",
-                f"{method.value} ({method.label}) takes no {field}; "
-                f"only {', '.join(sorted(methods))} do",
+                _(
+                    "{value} ({label}) takes no {field}; only {names} do",
+                    value=method.value,
+                    label=method.label,
+                    field=field,
+                    names=", ".join(sorted(methods)),
+                ),
             )
     return ClosureRequest(
         method=method.value,
@@ -534,7 +561,7 @@ def _check_closure_fits(task: Task, snapshot: TaskSnapshot, closure: ClosureRequ
         raise ValidationError(
             "closureMethod",
             "closure.not_enforcement",
-            f"task {task.code} is not an enforcement task: it takes no closureMethod",
+            _("task {code} is not an enforcement task: it takes no closureMethod", code=task.code),
         )
     facts = snapshot.enforcement
     if facts is None:  # request_closure is not possible now: the engine says so
@@ -544,8 +571,12 @@ def _check_closure_fits(task: Task, snapshot: TaskSnapshot, closure: ClosureRequ
         raise ValidationError(
             "settlementAmount",
             "settlement.above_due",
-            f"a settlement of {format_fen(closure.settlement_amount_fen)} is more than the "
-            f"{format_fen(due)} due: close by FULL_PERFORMANCE instead",
+            _(
+                "a settlement of {format_fen} is more than the {format_fen2} due: close "
+                "by FULL_PERFORMANCE instead",
+                format_fen=format_fen(closure.settlement_amount_fen),
+                format_fen2=format_fen(due),
+            ),
         )
 
 
@@ -822,7 +853,14 @@ async def _history(task_id: int, moment: dt.datetime | None = None) -> tuple[Tas
     try:
         return task, _replay_versions(task.workflow_key, first_version, events, migrations)
     except WorkflowError as err:
-        raise WorkflowRefusal(err, f"task {task.code}: history does not replay: {err}") from err
+        raise WorkflowRefusal(
+            err,
+            _(
+                "task {task}: history does not replay: {error}",
+                task=task.code,
+                error=message_of(err),
+            ),
+        ) from err
 
 
 def _versions_moved(payload: object) -> tuple[int, int]:
@@ -899,7 +937,7 @@ def _replay_segment(
         for t in (definition.path_to(resume) if resume is not None else ())
     ]
     try:
-        return replay(definition, [*lead, *((a, f, t) for _, a, f, t in events)])
+        return replay(definition, [*lead, *((a, f, t) for _seq, a, f, t in events)])
     except InconsistentHistory as err:
         raise InconsistentHistory(
             offset + err.index - len(lead),
@@ -929,7 +967,7 @@ async def task_state_at(task_id: int, moment: dt.datetime) -> TaskState | None:
         ValidationError: ``moment`` has no time zone.
         WorkflowRefusal: (INCONSISTENT_HISTORY) the events do not replay.
     """
-    _, state = await _history(task_id, _utc(moment, "moment"))
+    _events, state = await _history(task_id, _utc(moment, "moment"))
     return TaskState(state) if state is not None else None
 
 
@@ -946,5 +984,10 @@ async def replay_task(task_id: int) -> str:
     task, state = await _history(task_id)
     if state is None:
         error = InconsistentHistory(0, "(none)", "DRAFT", None, "the task has no events")
-        raise WorkflowRefusal(error, f"task {task.code}: {error}")
+        raise WorkflowRefusal(error, _on_task(task.code, error))
     return state
+
+
+def _on_task(code: str, error: Exception) -> Text:
+    """The engine's refusal ``error``, naming the task: "task FY-2023-0001: …"."""
+    return _("task {task}: {error}", task=code, error=message_of(error))

@@ -22,6 +22,7 @@ from store.inputs import column_length, identifier, optional_single_line, single
 from store.models import Account, BankruptcyCase, EnforcementCase, Unit, UnitChange
 from store.operations.common import UnitRef, parse_enum, resolve_unit
 from workflow.clock import utcnow
+from workflow.i18n import _
 
 _hasher = PasswordHasher()
 
@@ -89,9 +90,11 @@ async def _checked(
         court_code, field="courtCode", max_length=column_length(Unit, "court_code")
     )
     if unit_kind is UnitKind.COURT and not court_code:
-        raise ValidationError("courtCode", "court_code.required", "a court needs its court code")
+        raise ValidationError("courtCode", "court_code.required", _("a court needs its court code"))
     if unit_kind is not UnitKind.COURT and court_code:
-        raise ValidationError("courtCode", "court_code.court_only", "only courts have a court code")
+        raise ValidationError(
+            "courtCode", "court_code.court_only", _("only courts have a court code")
+        )
     if court_code is not None:
         court_code = parse_court_code(court_code, field="courtCode")
         check_court_region(court_code, region, field="region")
@@ -114,8 +117,11 @@ async def _check_not_under(unit: Unit, parent: Unit) -> None:
             raise ValidationError(
                 "parentId",
                 "unit.parent_cycle",
-                f"{parent.name} is {unit.name} itself or one of its units: "
-                f"a unit cannot belong to itself",
+                _(
+                    "{name} is {name2} itself or one of its units: a unit cannot belong to itself",
+                    name=parent.name,
+                    name2=unit.name,
+                ),
             )
         seen.add(current.id)
         parent_id = current.parent_id  # type: ignore[attr-defined]
@@ -168,8 +174,11 @@ async def create_unit(
         raise ValidationError(
             "code",
             "unit.code",
-            f"{code!r}: a unit's code is Latin letters, digits, - and _ (KF-CZJ, SX-PLFY), "
-            f"so that it is typed the same everywhere",
+            _(
+                "{code!r}: a unit's code is Latin letters, digits, - and _ (KF-CZJ, "
+                "SX-PLFY), so that it is typed the same everywhere",
+                code=code,
+            ),
         )
     values = await _checked(
         name=name, kind=kind, region=region, parent=parent, court_code=court_code
@@ -209,7 +218,9 @@ async def update_unit(
     at = at or utcnow()
     unknown = sorted(set(changes) - set(UNIT_FIELDS))
     if unknown:
-        raise ValidationError(unknown[0], "unit.field", f"only {', '.join(UNIT_FIELDS)} change")
+        raise ValidationError(
+            unknown[0], "unit.field", _("only {names} change", names=", ".join(UNIT_FIELDS))
+        )
     unit = await resolve_unit(ref, field="id")
     await unit.fetch_related("parent")
     before = UnitValues(unit.name, unit.kind, unit.region, unit.parent, unit.court_code)
@@ -256,8 +267,13 @@ async def _check_kind_unused(unit: Unit, conn: BaseDBAsyncClient) -> None:
             raise ValidationError(
                 "kind",
                 "unit.kind_in_use",
-                f"{unit.name} has {what}, which rest on its kind {unit.kind.label}: "
-                f"create a unit of the new kind instead",
+                _(
+                    "{name} has {what}, which rest on its kind {label}: create a unit of "
+                    "the new kind instead",
+                    name=unit.name,
+                    what=what,
+                    label=unit.kind.label,
+                ),
             )
 
 
@@ -274,7 +290,9 @@ async def deactivate_unit(
     unit = await resolve_unit(ref, field="id")
     if not unit.is_active:
         raise ValidationError(
-            "id", "unit.inactive", f"{unit.name} ({unit.code}) is deactivated already"
+            "id",
+            "unit.inactive",
+            _("{name} ({code}) is deactivated already", name=unit.name, code=unit.code),
         )
     async with in_transaction() as conn:
         children = await Unit.filter(parent_id=unit.id, is_active=True).using_db(conn)
@@ -283,8 +301,12 @@ async def deactivate_unit(
             raise ValidationError(
                 "id",
                 "unit.active_children",
-                f"{unit.name} has active units under it ({names}): deactivate them or give "
-                f"them another parent first",
+                _(
+                    "{name} has active units under it ({names}): deactivate them or give "
+                    "them another parent first",
+                    name=unit.name,
+                    names=names,
+                ),
             )
         updated = await (
             Unit.filter(id=unit.id, is_active=True)
@@ -293,7 +315,9 @@ async def deactivate_unit(
         )
         if not updated:
             raise ValidationError(
-                "id", "unit.inactive", f"{unit.name} ({unit.code}) is deactivated already"
+                "id",
+                "unit.inactive",
+                _("{name} ({code}) is deactivated already", name=unit.name, code=unit.code),
             )
         await _record(
             unit, UnitChangeAction.DEACTIVATE, {"is_active": [True, False]}, actor, at, conn
@@ -326,7 +350,12 @@ async def create_account(
     account_role = parse_enum(Role, role, field="role")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
-            "password", "password.length", f"must have at least {MIN_PASSWORD_LENGTH} characters"
+            "password",
+            "password.length",
+            _(
+                "must have at least {MIN_PASSWORD_LENGTH} characters",
+                MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,
+            ),
         )
     kinds = {
         Role.COURT_LIAISON: (UnitKind.COURT,),
@@ -354,7 +383,12 @@ async def reset_password(username: str, password: str) -> Account:
     """Give an account a new password and revoke the tokens issued under the old one."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
-            "password", "password.length", f"must have at least {MIN_PASSWORD_LENGTH} characters"
+            "password",
+            "password.length",
+            _(
+                "must have at least {MIN_PASSWORD_LENGTH} characters",
+                MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,
+            ),
         )
     account = await Account.get_or_none(username=username)
     if account is None:

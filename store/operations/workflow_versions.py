@@ -30,6 +30,7 @@ from store.operations.transitions import MIGRATE_ACTION
 from workflow.clock import utcnow
 from workflow.definition import Definition, migrate_state_map
 from workflow.errors import StateMapError, UnknownDefinition
+from workflow.i18n import _
 from workflow.registry import get_definition
 
 __all__ = ["migrate_open_tasks"]
@@ -87,7 +88,7 @@ async def migrate_open_tasks(
     """
     if now is not None and now.utcoffset() is None:
         raise ValidationError(
-            "now", "datetime.aware", "give the time with its zone, e.g. 2026-11-26T09:00+08:00"
+            "now", "datetime.aware", _("give the time with its zone, e.g. 2026-11-26T09:00+08:00")
         )
     at = (now or utcnow()).astimezone(dt.UTC)
     if actor is not None and not actor.is_active:

@@ -41,7 +41,11 @@ async def running(
     )
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://fuyuan.test") as client,
+        # English, as these tests were written before the Chinese default
+        # (tests/schema/test_messages.py reads both languages).
+        httpx.AsyncClient(
+            transport=transport, base_url="http://fuyuan.test", headers={"accept-language": "en"}
+        ) as client,
     ):
         yield client
 

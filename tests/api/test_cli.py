@@ -13,13 +13,18 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from reports.columns import width
 from tests.conftest import ROOT, cli_command
+
+LOCALE_VARIABLES = ("LANG", "LC_ALL", "LC_MESSAGES")
 
 
 def fuyuan(*args: str, url: str, stdin: str = "", on: str | None = None,
            **env: str) -> subprocess.CompletedProcess[str]:  # fmt: skip
-    """The command as an operator runs it; ``on`` a day (YYYY-MM-DD) if given, at 18:00 Beijing."""
-    environment = {**os.environ, "FUYUAN_DATABASE_URL": url, **env}
+    """The command as an operator runs it, in English (LANG=en_US.UTF-8) unless ``env``
+    names a locale; ``on`` a day (YYYY-MM-DD) if given, at 18:00 Beijing."""
+    inherited = {k: v for k, v in os.environ.items() if k not in LOCALE_VARIABLES}
+    environment = {**inherited, "LANG": "en_US.UTF-8", "FUYUAN_DATABASE_URL": url, **env}
     now = f"{on}T10:00:00+00:00" if on is not None else None
     return subprocess.run(
         cli_command(*args, now=now),
@@ -141,13 +146,15 @@ def test_progress_prints_the_figures_as_a_table_and_as_json(url: str) -> None:
     # and the table shows the same figures, "—" for a rate without denominator
     table = fuyuan("progress", *scope, url=url)
     assert table.returncode == 0, table.stderr
-    assert re.search(rf"总数 total\s+{figures['total']}\n", table.stdout)
+    assert re.search(rf"^total\s+{figures['total']}$", table.stdout, re.MULTILINE)
     assert f"{figures['closureRate'] * 100:.1f}%" in table.stdout
     empty = fuyuan("progress", "--kind", "BANKRUPTCY_MATTER", "--unit", "KF-CZJ", url=url)
-    assert re.search(r"办结率 closure rate\s+—", empty.stdout), empty.stdout
+    assert re.search(r"^closure rate\s+—$", empty.stdout, re.MULTILINE), empty.stdout
     # and the clocks (issue 14) with the limits of the settings: 签收时限 2 by default
-    assert f"未按时签收 accepted late {figures['acceptedLate']} (over 2 working days)" in (
-        table.stdout
+    assert re.search(
+        rf"^accepted late\s+{figures['acceptedLate']} \(over 2 working days\)$",
+        table.stdout,
+        re.MULTILINE,
     )
     patient = fuyuan("progress", *scope, url=url, FUYUAN_ACCEPT_WITHIN_WORKING_DAYS="60")
     assert "(over 60 working days)" in patient.stdout
@@ -240,9 +247,11 @@ def test_ledger_template_and_import_refuse_a_second_import_with_a_nonzero_status
     assert "共60个问题，未导入任何记录" in again.stderr
     assert "DUPLICATE\t「执行案件台账」第3行「案号」：" in again.stderr
     assert checked.returncode == 0, checked.stderr
-    assert "1行均可导入，将新建1条记录（试导入，未保存）" in checked.stdout
+    assert "all 1 rows can be imported, creating 1 records (a dry run: nothing stored)" in (
+        checked.stdout
+    )
     assert first.returncode == 0, first.stderr
-    assert "已导入1行，新建1条记录（导入批次1）" in first.stdout
+    assert "imported 1 rows, created 1 records (import batch 1)" in first.stdout
     assert second.returncode == 1
     assert "不能重复导入" in second.stderr
 
@@ -502,3 +511,54 @@ def test_briefing_writes_the_three_files_for_a_period_ending_today(
     markdown = (tmp_path / "briefing-2026-10-01_2026-11-20.md").read_text(encoding="utf-8")
     assert markdown.startswith("**开封市府院联动联席会议办公室**\n\n2026年 草稿\n")
     assert (tmp_path / "briefing-2026-10-01_2026-11-20.docx").read_bytes()[:2] == b"PK"
+
+
+def _display_columns(line: str, text: str) -> int:
+    """Where ``text`` starts in ``line``, in terminal columns."""
+    return width(line[: line.index(text)])
+
+
+@pytest.mark.parametrize(
+    ("env", "heading", "total"),
+    [
+        pytest.param({}, "闭环进度（截至北京时间", "总数", id="no-locale"),
+        pytest.param({"LANG": "C.UTF-8"}, "闭环进度（截至北京时间", "总数", id="C"),
+        pytest.param({"LANG": "zh_CN.UTF-8"}, "闭环进度（截至北京时间", "总数", id="zh_CN"),
+        pytest.param({"LANG": "en_GB.UTF-8"}, "closure progress as of", "total", id="en_GB"),
+        pytest.param({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "closure progress as of",
+                     "total", id="LC_ALL-first"),
+    ],
+)  # fmt: skip
+def test_progress_speaks_the_locales_language_and_lines_up_chinese_names(
+    url: str, env: dict[str, str], heading: str, total: str
+) -> None:
+    assert fuyuan("migrate", url=url).returncode == 0
+    assert fuyuan("seed", "--demo", url=url).returncode == 0
+    inherited = {k: v for k, v in os.environ.items() if k not in LOCALE_VARIABLES}
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli", "progress", "--region", "禹王台区"],
+        env={**inherited, "FUYUAN_DATABASE_URL": url, **env},
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(heading)
+    assert re.match(rf"{total}\s+\d+$", lines[1])
+    # the whole name of the unit, and its figures under the headings, counted in columns
+    name = "KF-YWT-WTX 开封市禹王台区汪屯乡人民政府"
+    (row,) = [line for line in lines if name in line]
+    heading_row = next(line for line in lines if line.startswith(("责任单位", "unit")))
+    assert width(heading_row) == width(row)  # the numbers end in the same column
+    rows = [line for line in lines[lines.index(heading_row) : lines.index(row) + 1] if line]
+    assert len({width(line) for line in rows}) == 1, rows
+
+
+def test_lang_chooses_the_language_of_the_errors(url: str) -> None:
+    assert fuyuan("migrate", url=url).returncode == 0
+    flag = fuyuan("--lang", "zh", "progress", "--unit", "KF-NONE", url=url)
+    locale = fuyuan("progress", "--unit", "KF-NONE", url=url, LANG="zh_CN.UTF-8")
+    assert flag.returncode == locale.returncode == 2
+    assert flag.stderr.strip() == locale.stderr.strip() == "fuyuan：没有单位 KF-NONE"
+    assert fuyuan("--lang", "en", "progress", "--unit", "KF-NONE", url=url).stderr.strip() == (
+        "fuyuan: no unit KF-NONE"
+    )

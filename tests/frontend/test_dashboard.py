@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -574,7 +575,7 @@ def test_the_administrator_enters_2027_on_the_month_grid(
     # when: it saves, the server refuses the Wednesday, next to the make-up days, on the grid
     page.get_by_role("button", name="保存").click()
     errors = page.locator("#cal-workdays-errors")
-    errors.get_by_text("2027-02-17 is a Wednesday").wait_for()
+    errors.get_by_text("2027-02-17是星期三：调休上班日只能是星期六或星期日").wait_for()
     assert "bad" in (grid.locator("[data-date='2027-02-17']").get_attribute("class") or "")
     _shoot(page, screens, "calendar-error-wide")
     assert _api(server, "demo-admin", OFFICIAL_2027)["officialCalendar"] is None
@@ -603,7 +604,7 @@ def test_the_administrator_enters_2027_on_the_month_grid(
     page.get_by_label("来源（文号）").fill("国办发明电〔2026〕示例号（更正）")
     page.get_by_role("button", name="保存（替换已录入的2027年）").click()
     confirm = page.locator("#cal-confirm")
-    confirm.get_by_text("send replace: true").wait_for()
+    confirm.get_by_text("replace: true").wait_for()
     assert _api(server, "demo-admin", OFFICIAL_2027)["officialCalendar"]["source"] == (
         "国办发明电〔2026〕示例号"
     )
@@ -641,3 +642,121 @@ def test_only_the_administrator_has_the_calendar_page(browser: Any, server: str)
         assert tab.page.get_by_role("button", name="保存").count() == 0
         assert tab.page.locator("#cal-grid").count() == 0
         tab.close()
+
+
+# ------------------------------------------------------------------ refusals in Chinese
+
+TASKS_WITH_ACTIONS = """
+query ($state: [TaskState!]) {
+  tasks(filter: {state: $state, kind: ENFORCEMENT}, first: 50) {
+    nodes {
+      id code
+      availableActions { action }
+      unavailableActions { action reason }
+      subject { ... on EnforcementCase { amountDue amountPerformed } }
+    }
+  }
+}
+"""
+
+
+UNIT_OF = "{ viewer { unit { id } } }"
+
+NEW_CASE = """
+mutation ($input: CreateEnforcementCaseInput!) {
+  createEnforcementCase(input: $input) { enforcementCase { id amountDue amountPerformed } }
+}
+"""
+
+NEW_TASK = """
+mutation ($case: ID!) {
+  createTask(input: {kind: ENFORCEMENT, title: "督促履行生效判决", enforcementCaseId: $case}) {
+    task { id version }
+  }
+}
+"""
+
+MOVE = """
+mutation ($id: ID!, $action: String!, $version: Int!, $dueOn: Date) {
+  transitionTask(input: {taskId: $id, action: $action, expectedVersion: $version, dueOn: $dueOn}) {
+    task { id version } errors { message }
+  }
+}
+"""
+
+
+def _unpaid_task_in_progress(base: str) -> dict[str, Any]:
+    court = _api(base, "demo-court", UNIT_OF)["viewer"]["unit"]["id"]
+    respondent = _api(base, "demo-unit", UNIT_OF)["viewer"]["unit"]["id"]
+    case = _api(
+        base,
+        "demo-court",
+        NEW_CASE,
+        input={
+            "caseNumber": f"(2026)豫02执{uuid.uuid4().int % 90000 + 10000}号",
+            "courtId": court,
+            "applicantName": "开封市宏达建筑工程有限公司",
+            "applicantKind": "ENTERPRISE",
+            "respondentId": respondent,
+            "basis": "（2025）豫02民终3021号",
+            "cause": "建设工程施工合同纠纷",
+            "amountDue": "860000.00",
+            "filedOn": "2026-03-02",
+            "source": "PROVINCE_ASSIGNED",
+        },
+    )["createEnforcementCase"]["enforcementCase"]
+    task = _api(base, "demo-coordinator", NEW_TASK, case=case["id"])["createTask"]["task"]
+    for username, action, due in (
+        ("demo-coordinator", "assign", "2026-12-30"),
+        ("demo-unit", "accept", None),
+        ("demo-unit", "start", None),
+    ):
+        moved = _api(
+            base, username, MOVE, id=task["id"], action=action, version=task["version"], dueOn=due
+        )["transitionTask"]
+        assert moved["errors"] == [], moved
+        task = moved["task"]
+    return {**task, "subject": case}
+
+
+def test_a_refused_action_says_why_in_chinese_and_a_disabled_one_shows_its_reason(
+    browser: Any, server: str
+) -> None:
+    # given: an enforcement task of demo-unit in progress, nothing paid
+    task = _unpaid_task_in_progress(server)
+    tab = Tab(browser, server).sign_in("demo-unit")
+    page = tab.page
+    tab.go(f"tasks/{task['id']}")
+    # when: the unit asks to close it, with its evidence
+    page.get_by_label("证明材料（每行一项，申请销号须填写）").fill("凭证.pdf")
+    page.get_by_role("button", name="申请销号").click()
+    # then: the server's refusal is shown, in Chinese, with the amounts in 元 and what to do
+    alert = page.locator("#action-message")
+    alert.get_by_text("请先由法院确认履行情况，再申请销号").wait_for()
+    shown = alert.inner_text()
+    assert "「申请销号」需要全部履行到位" in shown
+    assert f"应履行{task['subject']['amountDue']}元" in shown
+    assert not re.search(r"\b(needs|due|performed)\b", shown), shown
+    tab.close()
+
+    # given: a closure the court has not confirmed yet, seen by the coordinator
+    waiting = [
+        task
+        for task in _api(
+            server, "demo-coordinator", TASKS_WITH_ACTIONS, state=["CLOSURE_REQUESTED"]
+        )["tasks"]["nodes"]
+        if "approve_closure" in {a["action"] for a in task["unavailableActions"]}
+    ]
+    assert waiting, "the demo has a closure request waiting for the court"
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    page = tab.page
+    tab.go(f"tasks/{waiting[0]['id']}")
+    # then: 销号 is there, disabled, with the reason beside it
+    button = page.locator("button[data-unavailable='approve_closure']")
+    assert button.inner_text() == "销号"
+    assert button.is_disabled()
+    reason = page.locator(f"#{button.get_attribute('aria-describedby')}").inner_text()
+    assert reason.startswith("「销号」需要法院确认")
+    assert "请先由法院确认" in reason
+    assert page.locator("button[data-action='approve_closure']").count() == 0
+    tab.close()

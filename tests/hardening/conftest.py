@@ -50,6 +50,11 @@ LOGIN = (
 )
 
 
+#: These tests read the English messages (written before the Chinese default;
+#: tests/schema/test_messages.py reads both languages).
+ENGLISH = {"accept-language": "en"}
+
+
 @dataclass
 class Attack:
     """A live server and the database under it."""
@@ -62,10 +67,12 @@ class Attack:
 
     def post(self, path: str, **kwargs: Any) -> httpx.Response:
         kwargs.setdefault("timeout", 120)
+        kwargs["headers"] = {**ENGLISH, **(kwargs.get("headers") or {})}
         return httpx.post(f"{self.base}{path}", **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         kwargs.setdefault("timeout", 120)
+        kwargs["headers"] = {**ENGLISH, **(kwargs.get("headers") or {})}
         return httpx.get(f"{self.base}{path}", **kwargs)
 
     def graphql(

@@ -329,7 +329,8 @@ def _a_deactivated_account_stops_receiving(attack: Attack) -> None:
     # and demo-unit's did not: it was ended, saying why
     assert received(mine, "mine") == []
     assert error_codes(mine, "mine") == ["UNAUTHENTICATED"]
-    assert "deactivated" in json.dumps(mine.messages["mine"])
+    # in Chinese: the websocket speaks the language of its handshake (no Accept-Language)
+    assert "账号已停用" in json.dumps(mine.messages["mine"], ensure_ascii=False)
 
 
 def test_a_deactivated_accounts_subscription_ends(attack: Attack) -> None:
