@@ -459,7 +459,7 @@ def test_sweep_dry_run_prints_what_it_would_do_and_writes_nothing(url: str) -> N
     real = fuyuan("sweep", "--today", "2026-12-18", url=url, on="2026-12-18")
 
     assert dry.returncode == 0, dry.stderr
-    assert _sweep_events(url) - before == real.stdout.count("working days overdue") > 0
+    assert _sweep_events(url) - before == real.stdout.count(" → ") > 0
     would = re.search(r"fuyuan: dry run: (\d+) task\(s\) would be escalated; nothing written",
                       dry.stdout)  # fmt: skip
     assert would is not None

@@ -17,6 +17,7 @@ from tests.frontend.test_dashboard import Tab, browser, server  # noqa: F401  (f
 @pytest.fixture
 def office(browser: Any, server: str) -> Iterator[Tab]:  # noqa: F811  (the fixtures above)
     tab = Tab(browser, server).sign_in("demo-coordinator")
+    tab.go("overview", "总览")  # signing in lands on 待办
     yield tab
     tab.close()
 
