@@ -178,7 +178,7 @@ async def test_the_docx_has_the_official_layout_and_every_figure(snapshot: Snaps
         [[item.code for item in snapshot.late_acceptances]] if snapshot.late_acceptances else []
     )
     assert [row.cells[1].text for row in units.rows[1:]] == [r.name for r in snapshot.by_unit]
-    assert [row.cells[6].text for row in units.rows[1:]] == [
+    assert [row.cells[7].text for row in units.rows[1:]] == [
         percent(r.closure_rate) for r in snapshot.by_unit
     ]
     assert len(regions.rows) == len(snapshot.by_region) + 1
@@ -405,13 +405,23 @@ async def test_table_1_adds_up_with_its_cancelled_column(snapshot: Snapshot) -> 
 
     units = document.tables[0]
     header = [cell.text for cell in units.rows[0].cells]
-    assert header == ["序号", "责任单位", "交办", "撤销", "办结", "超期", "办结率", "按期办结率"]
+    assert header == [
+        "序号",
+        "责任单位",
+        "交办",
+        "撤销",
+        "办结",
+        "超期",
+        "退回",
+        "办结率",
+        "按期办结率",
+    ]
     cancelled = 0
     for row, group in zip(units.rows[1:], snapshot.by_unit, strict=True):
         total, gone, closed = (int(row.cells[i].text) for i in (2, 3, 4))
         assert (total, gone, closed) == (group.total, group.cancelled, group.closed)
         if total > gone:
-            assert row.cells[6].text == percent(closed / (total - gone))
+            assert row.cells[7].text == percent(closed / (total - gone))
         cancelled += gone
     assert cancelled == snapshot.overall.cancelled > 0
 
