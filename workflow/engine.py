@@ -488,8 +488,8 @@ def _below_listed(task: TaskSnapshot) -> _Refusal | None:
 def _extension_pending(task: TaskSnapshot) -> _Refusal | None:
     if task.pending_extension_due_on is None:
         return (
-            "a pending request for extension (申请延期) to answer",
-            "the responsible unit has asked for no extension, or it has been answered",
+            _("a pending request for extension (申请延期) to answer"),
+            _("the responsible unit has asked for no extension, or it has been answered"),
         )
     return None
 

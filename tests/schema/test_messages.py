@@ -292,6 +292,15 @@ async def test_unavailable_actions_carry_the_guards_reason(who: Liaisons) -> Non
     zh = await who("demo-coordinator").data(TASK_ACTIONS, id=task["id"])
     en = await who("demo-coordinator", "en").data(TASK_ACTIONS, id=task["id"])
     assert "approve_closure" not in {a["action"] for a in zh["node"]["availableActions"]}
+    # 不予延期 is refused too (no extension is pending), in the same words as any guard
+    assert {a["action"]: a["reason"] for a in zh["node"]["unavailableActions"]}.pop(
+        "refuse_extension"
+    ) == ("「不予延期」需要待答复的延期申请：责任单位没有提出延期申请，或申请已答复")
+    unavailable = {"zh": zh, "en": en}
+    for answer in unavailable.values():
+        answer["node"]["unavailableActions"] = [
+            a for a in answer["node"]["unavailableActions"] if a["action"] != "refuse_extension"
+        ]
     assert zh["node"]["unavailableActions"] == [
         {
             "action": "approve_closure",
