@@ -609,7 +609,7 @@ def unavailable_actions(
         >>> coordinator = Actor(account_id=1, role="COORDINATOR", unit_id=None)
         >>> [(step.action, refusal.guard)
         ...  for step, refusal in unavailable_actions(enforcement_definition(), task, coordinator)]
-        [('approve_closure', 'performance_confirmed')]
+        [('approve_closure', 'performance_confirmed'), ('refuse_extension', 'extension_pending')]
     """
     roles = actor_roles(task, actor)
     if not roles:

@@ -458,7 +458,7 @@ def listing_candidates(
         >>> item = SweepItem(1, "FY-2026-0001", "IN_PROGRESS", datetime.date(2026, 10, 9), "KEY")
         >>> [c.working_days_overdue for c in listing_candidates(
         ...     [item], datetime.date(2026, 10, 30), default_calendar())]
-        [15]
+        [16]
     """
     definition = definition or default_definition()
     found = []
