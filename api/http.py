@@ -35,6 +35,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -361,14 +362,21 @@ class GraphQLOverHTTP(GraphQL[ContextT, RootValueT]):
             response_data.pop("data", None)
         return response_data
 
+    def encode_json(self, data: object) -> str:
+        # The websocket's messages (graphql-transport-ws wants text frames).
+        return orjson.dumps(data).decode()
+
     def create_response(
         self,
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        response = super().create_response(response_data, sub_response)
+        # As strawberry's, with orjson's bytes: UTF-8 as it is (Chinese is not
+        # escaped to \uXXXX, a third of the size), several times faster than json.
         media_type = sub_response.media_type or JSON
-        response.headers["content-type"] = content_type(media_type)
-        if not sub_response.status_code:  # a resolver's own status stands
-            response.status_code = status_code(media_type, response_data)
-        return response
+        response = Response(orjson.dumps(response_data), media_type=content_type(media_type))
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        response.status_code = sub_response.status_code or status_code(media_type, response_data)
+        return response  # a resolver's own status stands

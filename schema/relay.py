@@ -2,12 +2,17 @@
 
 Cursors are opaque offsets into the ordered list. ``last`` without ``before``
 counts the rows and reads only the last page, never the whole table.
+
+A forward page (``first``/``after``) reads one row more than it returns, which
+says whether a next page exists; the whole list is counted only when the client
+selects ``totalCount`` (its resolver runs the count), so a page that does not
+ask for it costs one statement, not two.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
@@ -60,15 +65,46 @@ class Edge(Generic[NodeT]):
     node: NodeT = strawberry.field(description="The item.")
 
 
+Count = Callable[[], Awaitable[int]]
+"""How a connection learns the size of its whole list, asked only if ``totalCount`` is."""
+
+
+def known(total: int) -> Count:
+    """A :data:`Count` for a list whose size is already known."""
+
+    async def count() -> int:
+        return total
+
+    return count
+
+
 @strawberry.type(description="A page of a list, with the count of the whole list.")
 class Connection(Generic[NodeT]):
     edges: list[Edge[NodeT]] = strawberry.field(description="The items with their cursors.")
     page_info: PageInfo = strawberry.field(description="Where this page sits.")
-    total_count: int = strawberry.field(description="How many items the whole list holds.")
+    count: strawberry.Private[Count]
+
+    @strawberry.field(description="How many items the whole list holds.")
+    async def total_count(self) -> int:
+        return await self.count()
 
     @strawberry.field(description="The items of this page, without cursors.")
     def nodes(self) -> list[NodeT]:
         return [edge.node for edge in self.edges]
+
+
+def check_sizes(*, first: int | None, last: int | None) -> None:
+    """Refuse a ``first`` or ``last`` outside 0…:data:`MAX_PAGE_SIZE`."""
+    for name, size in (("first", first), ("last", last)):
+        if size is not None and not 0 <= size <= MAX_PAGE_SIZE:
+            raise BadRequest(
+                _(
+                    "`{name}` must be between 0 and {MAX_PAGE_SIZE}, got {size}",
+                    name=name,
+                    MAX_PAGE_SIZE=MAX_PAGE_SIZE,
+                    size=size,
+                )
+            )
 
 
 def page_window(
@@ -80,16 +116,7 @@ def page_window(
     before: str | None,
 ) -> tuple[int, int]:
     """The [start, stop) slice of a list of ``total`` items the arguments ask for."""
-    for name, size in (("first", first), ("last", last)):
-        if size is not None and not 0 <= size <= MAX_PAGE_SIZE:
-            raise BadRequest(
-                _(
-                    "`{name}` must be between 0 and {MAX_PAGE_SIZE}, got {size}",
-                    name=name,
-                    MAX_PAGE_SIZE=MAX_PAGE_SIZE,
-                    size=size,
-                )
-            )
+    check_sizes(first=first, last=last)
     start = decode_cursor(after, argument="after") + 1 if after else 0
     stop = min(decode_cursor(before, argument="before"), total) if before else total
     stop = max(stop, start)
@@ -111,17 +138,31 @@ async def paginate(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[NodeT]:
-    """One COUNT and one page SELECT: the connection for ``queryset`` (already ordered)."""
+    """The connection for ``queryset`` (already ordered).
+
+    A forward page is one SELECT of one row more than the page; ``last`` or
+    ``before`` needs the list's size first (one COUNT, then the page). Either way
+    ``totalCount`` counts only if selected, and at most once.
+    """
     try:
-        total = await queryset.count()
+        if last is None and before is None:
+            check_sizes(first=first, last=last)
+            start = decode_cursor(after, argument="after") + 1 if after else 0
+            size = DEFAULT_PAGE_SIZE if first is None else first
+            rows = list(await queryset.offset(start).limit(size + 1))
+            has_next_page = len(rows) > size
+            del rows[size:]
+            count: Count = _counter(queryset)
+        else:
+            total = await queryset.count()
+            start, stop = page_window(total, first=first, after=after, last=last, before=before)
+            rows = list(await queryset.offset(start).limit(stop - start)) if stop > start else []
+            has_next_page = start + len(rows) < total
+            count = known(total)
     except ValidationError as err:
         # tortoise checks filter values against their columns (a region longer
         # than the column, say): such a filter is the client's mistake.
-        raise BadRequest(_("`filter` has a value no record can have: {err}", err=err)) from err
-    start, stop = page_window(total, first=first, after=after, last=last, before=before)
-    rows: Sequence[ModelT] = (
-        await queryset.offset(start).limit(stop - start) if stop > start else []
-    )
+        raise _unmatchable(err) from err
     edges = []
     for index, row in enumerate(rows):
         node: Any = convert(row)
@@ -131,13 +172,32 @@ async def paginate(
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=start + len(rows) < total,
+            has_next_page=has_next_page,
             has_previous_page=start > 0,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
-        total_count=total,
+        count=count,
     )
+
+
+def _unmatchable(err: ValidationError) -> BadRequest:
+    return BadRequest(_("`filter` has a value no record can have: {err}", err=err))
+
+
+def _counter(queryset: QuerySet[Any]) -> Count:
+    """A :data:`Count` that runs ``queryset.count()`` once, when first asked."""
+    total: list[int] = []
+
+    async def count() -> int:
+        if not total:
+            try:
+                total.append(await queryset.count())
+            except ValidationError as err:
+                raise _unmatchable(err) from err
+        return total[0]
+
+    return count
 
 
 First = Annotated[

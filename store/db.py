@@ -69,9 +69,26 @@ compiling costs more than it saves. Here it cost up to a second per progress
 query when the planner overestimated a subquery, so it is off."""
 
 
+async def keep_session(connection: object) -> None:
+    """The pool's reset of a connection handed back: nothing beyond asyncpg's own.
+
+    By default asyncpg sends ``SELECT pg_advisory_unlock_all(); CLOSE ALL;
+    UNLISTEN *; RESET ALL`` each time a connection returns to the pool, and
+    tortoise returns it after every statement outside a transaction: a second
+    round trip per statement. fuyuan leaves no session state behind to reset:
+    its advisory locks are transaction-scoped (``pg_advisory_xact_lock``), it
+    declares no cursors, it LISTENs on a connection of its own
+    (``store.notify``, never one of the pool's) and sets no session variables
+    after connecting (:data:`POSTGRES_SETTINGS` are connection settings).
+    asyncpg still rolls back a transaction left open before calling this
+    (``Connection._reset``), so a cancelled request cannot leak one.
+    """
+
+
 def connection_config(url: str) -> dict[str, Any]:
     """The tortoise connection for ``url``: for SQLite the URL's settings on
-    :data:`SQLITE_ENGINE`, for PostgreSQL its credentials plus :data:`POSTGRES_SETTINGS`."""
+    :data:`SQLITE_ENGINE`, for PostgreSQL its credentials plus :data:`POSTGRES_SETTINGS`
+    and the pool's :func:`keep_session`."""
     config = expand_db_url(url)
     if is_sqlite(url):
         config["engine"] = SQLITE_ENGINE
@@ -79,6 +96,7 @@ def connection_config(url: str) -> dict[str, Any]:
     settings = dict(POSTGRES_SETTINGS)
     settings.update(config["credentials"].get("server_settings") or {})
     config["credentials"]["server_settings"] = settings
+    config["credentials"]["reset"] = keep_session  # asyncpg.create_pool(reset=…)
     return config
 
 

@@ -420,25 +420,31 @@ class TaskType(ModelNode):
     ) -> Connection[TaskEventType]:
         loaders = info.context.loaders
         if after is None and first is not None and 0 <= first <= MAX_PAGE_SIZE:
-            rows, total = (
-                await loaders.latest_events_by_task_and_count.load((self.row.id, first))
+            # One row more than the page says whether more follow; the count is
+            # read (batched for the whole page of tasks) only if totalCount is selected.
+            rows = (
+                await loaders.latest_events_by_task_and_count.load((self.row.id, first + 1))
                 if first
-                else [],
-                await loaders.event_count_by_task_id.load(self.row.id),
+                else []
             )
             edges = [
                 Edge(cursor=encode_cursor(index), node=TaskEventType.from_model(row))
-                for index, row in enumerate(rows)
+                for index, row in enumerate(rows[:first])
             ]
+            task_id = self.row.id
+
+            async def count() -> int:
+                return await loaders.event_count_by_task_id.load(task_id)
+
             return Connection(
                 edges=edges,
                 page_info=PageInfo(
-                    has_next_page=len(rows) < total,
+                    has_next_page=len(rows) > first if first else await count() > 0,
                     has_previous_page=False,
                     start_cursor=edges[0].cursor if edges else None,
                     end_cursor=edges[-1].cursor if edges else None,
                 ),
-                total_count=total,
+                count=count,
             )
         query = models.TaskEvent.filter(task_id=self.row.id).order_by("-seq")
         return await paginate(query, TaskEventType.from_model, first=first, after=after)

@@ -84,3 +84,53 @@ async def test_health_reports_an_unreachable_database() -> None:
     # then it says so, with 503 for the load balancer
     assert health.status_code == 503
     assert health.json()["database"] == "unreachable"
+
+
+async def test_the_collector_is_tuned_while_the_app_serves_and_restored_after(
+    empty_database_url: str,
+) -> None:
+    import gc
+
+    from api.app import GC_THRESHOLD
+
+    before = gc.get_threshold()
+    async with running(settings_for(empty_database_url)) as test_client:
+        assert (await test_client.get("/healthz")).status_code == 200
+        # what start-up made is frozen, and the first generation is collected less often
+        assert gc.get_threshold() == GC_THRESHOLD
+        assert gc.get_freeze_count() > 10_000
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+async def test_postgresql_connections_go_back_to_the_pool_without_a_reset_round_trip(
+    database_url: str,
+) -> None:
+    from tortoise import Tortoise, connections
+
+    from store.db import keep_session
+    from tests.conftest import open_database
+
+    await open_database(database_url)
+    try:
+        client = connections.get("default")
+        for _ in range(3):  # a connection taken from the pool and handed back each time
+            assert (await client.execute_query_dict("SELECT 1 AS one")) == [{"one": 1}]
+        pool = client._pool
+        assert pool._reset is keep_session
+        # a transaction left open on a connection is still rolled back when it is handed
+        # back (asyncpg's own part of the reset): the next statement sees no transaction
+        async with pool.acquire() as connection:
+            await connection.execute("BEGIN")
+            await connection.execute("SELECT pg_advisory_xact_lock(4242)")
+        async with pool.acquire() as connection:
+            held = await connection.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242"
+            )
+            assert held == 0
+            assert not connection.is_in_transaction()
+    finally:
+        await Tortoise.close_connections()
