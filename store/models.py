@@ -20,11 +20,13 @@ import datetime as dt
 from typing import Any
 
 from tortoise import fields
+from tortoise.expressions import RawSQL
 from tortoise.indexes import Index
 from tortoise.models import Model
 from tortoise.validators import MinValueValidator
 
 from store.enums import (
+    FINISHED_STATES,
     BankruptcyProcedure,
     BriefingStatus,
     CalendarOrigin,
@@ -307,6 +309,15 @@ class AgendaItem(Model):
         unique_together = (("meeting", "seq"),)
 
 
+def open_first_sql(table: str | None = None) -> str:
+    """``1`` for a finished task (已销号, 已撤销), else ``0``: the first key of the
+    default order of task lists, open work first (``schema.filters.tasks.order_tasks``)
+    and of the index that serves it (``idx_task_open_first``, migration 0014)."""
+    column = f'"{table}"."state"' if table else '"state"'
+    names = ", ".join(f"'{state.value}'" for state in sorted(FINISHED_STATES, key=str))
+    return f"CASE WHEN {column} IN ({names}) THEN 1 ELSE 0 END"
+
+
 class Task(Model):
     """交办事项: the unit of work the workflow moves from 交办 to 销号.
 
@@ -378,6 +389,14 @@ class Task(Model):
             Index(fields=("responsible_unit_id", "state")),
             Index(fields=("kind", "state")),
             Index(fields=("due_on",)),
+            # The default order of task lists, open work first (schema.filters.tasks.
+            # order_tasks sorts by the same expression; migration 0014).
+            Index(
+                RawSQL(open_first_sql()),
+                RawSQL('"due_on"'),
+                RawSQL('"id"'),
+                name="idx_task_open_first",
+            ),
         )
 
 

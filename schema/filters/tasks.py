@@ -14,7 +14,7 @@ from schema.arguments import items, search, text_filter
 from schema.filters.ordering import OrderDirection, ordered, unit_id
 from schema.types.tasks import TaskWarning
 from store import models
-from store.enums import FINISHED_STATES, SupervisionLevel, TaskKind, TaskState
+from store.enums import SupervisionLevel, TaskKind, TaskState
 from store.inputs import column_length
 from store.intervals import SqlParams
 from store.warning_sql import TASK_COLUMNS, WarningSql
@@ -91,9 +91,9 @@ _COLUMNS = {
 def order_tasks(query: QuerySet[models.Task], order: TaskOrder | None) -> QuerySet[models.Task]:
     """Open work first, soonest due first, unless ``order`` says otherwise."""
     if order is None or order.field is TaskOrderField.OPEN_FIRST:
-        # a literal CASE: PostgreSQL types the parameters of Case/When as text
-        names = ", ".join(f"'{state.value}'" for state in sorted(FINISHED_STATES, key=str))
-        finished = RawSQL(f'CASE WHEN "task"."state" IN ({names}) THEN 1 ELSE 0 END')
+        # a literal CASE (PostgreSQL types the parameters of Case/When as text), the
+        # expression the index idx_task_open_first holds: a page is an index range
+        finished = RawSQL(models.open_first_sql("task"))
         prefix = "-" if order is not None and order.direction is OrderDirection.DESC else ""
         return query.annotate(finished_last=finished).order_by(
             "finished_last", f"{prefix}due_on", f"{prefix}id"
