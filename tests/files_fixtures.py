@@ -69,7 +69,9 @@ def tiny_xlsx() -> bytes:
     import openpyxl
 
     workbook = openpyxl.Workbook()
-    workbook.active.append(["案号", "金额"])
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["案号", "金额"])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import AsyncIterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import PurePosixPath, PureWindowsPath
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -169,13 +170,24 @@ async def check_attachable(
     return list(dict.fromkeys(ids))
 
 
+async def attachable(
+    file_ids: Sequence[int], viewer: Account, *, field: str, keys: Sequence[object]
+) -> Attach:
+    """The files to attach, checked (:func:`check_attachable`), with their names."""
+    ids = await check_attachable(file_ids, viewer, field=field, keys=keys)
+    names = dict(await StoredFile.filter(id__in=ids).values_list("id", "name")) if ids else {}
+    return Attach(ids, viewer, field, [str(names[i]) for i in ids])
+
+
 @dataclass
 class Attach:
     """Files to attach to the record a write creates, checked beforehand."""
 
-    file_ids: list[int] = field(default_factory=list)
+    file_ids: list[int] = dataclass_field(default_factory=list)
     viewer: Account | None = None
     field: str = "fileIds"
+    names: list[str] = dataclass_field(default_factory=list)
+    """The files' names: what the evidence of a closure request is, when none is typed."""
 
     async def to(self, conn: BaseDBAsyncClient, now: dt.datetime, **record: int | None) -> None:
         """Attach the files to ``record`` (``task_id=…, event_id=…``) inside ``conn``'s
