@@ -3,8 +3,12 @@ disk and on a real S3 server (moto), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import os
 import secrets
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +21,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from api.app import create_app
 from api.files import content_disposition
 from api.settings import Environment, Settings
+from tests.conftest import ROOT
 from tests.files_fixtures import TINY_JPEG, TINY_PDF, make_bucket, moto_server, tiny_png
 from tests.schema.conftest import Api, Clients
 
@@ -304,3 +309,36 @@ async def test_upload_needs_a_token(api: Clients) -> None:
 )
 def test_content_disposition_has_an_ascii_fallback(name: str, expected: str) -> None:
     assert content_disposition(name) == expected
+
+
+def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "FUYUAN_DATABASE_URL": settings.database_url,
+        "FUYUAN_FILES_DIR": str(settings.files_dir),
+        "FUYUAN_FILES_URL": settings.files_url,
+        "FUYUAN_S3_ENDPOINT_URL": settings.s3_endpoint_url or "",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", "--lang", "en", "files", *args],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+
+
+async def test_files_check_and_gc_commands(api: Clients, settings: Settings) -> None:
+    uploaded = (await upload(api.unit, TINY_PDF, name="gc.pdf")).json()
+    checked = await asyncio.to_thread(_cli, settings, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "1 file(s), 1 blob(s) referenced; 0 dangling reference(s), 0 corrupt" in checked.stdout
+    dry = await asyncio.to_thread(_cli, settings, "gc", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "0 unreferenced for over 24 hours would be removed" in dry.stdout
+    # when the blob is lost (a restore that forgot var/files), check says so and fails
+    from api.app import create_app
+
+    blobs = create_app(settings).state.blobs
+    await blobs.delete(uploaded["sha256"])
+    lost = await asyncio.to_thread(_cli, settings, "check")
+    assert lost.returncode == 1
+    assert f"missing: {uploaded['sha256']}" in lost.stdout
+    assert "1 dangling reference(s)" in lost.stdout
