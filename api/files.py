@@ -29,7 +29,7 @@ from strawberry import relay
 
 from api.downloads import MAX_ID, _error, _signed_in
 from store.blobs import BlobError, BlobStore
-from store.errors import StoreError
+from store.errors import StoreError, ValidationError
 from store.models import StoredFile
 from store.operations.files import FileTooLarge, store_upload
 from store.visibility import stored_file_scope
@@ -122,6 +122,8 @@ async def upload_file(request: Request) -> Response:
         return _too_large(max_bytes)
     except MultiPartException as err:
         return _error(400, "BAD_REQUEST", str(err.message))
+    except ValidationError as err:
+        return _error(400, str(err.code.value), err.reason)  # the sentence, without the rule
     except StoreError as err:
         return _error(400, str(err.code.value), err.message)
     return JSONResponse(

@@ -342,3 +342,12 @@ async def test_files_check_and_gc_commands(api: Clients, settings: Settings) -> 
     assert lost.returncode == 1
     assert f"missing: {uploaded['sha256']}" in lost.stdout
     assert "1 dangling reference(s)" in lost.stdout
+
+
+async def test_a_refusal_speaks_chinese_by_default(api: Clients) -> None:
+    api.unit.language = ""
+    answer = await upload(api.unit, b"MZ\x90\x00" + bytes(60), name="执行款收据.pdf")
+    assert answer.status_code == 400
+    assert answer.json()["message"] == (
+        "「执行款收据.pdf」是可执行程序（MZ 格式）：只接受 PDF、JPEG、PNG、OFD、DOCX 和 XLSX 文件"
+    )
