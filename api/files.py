@@ -29,6 +29,7 @@ from strawberry import relay
 
 from api.downloads import MAX_ID, _error, _signed_in
 from store.blobs import BlobError, BlobStore
+from store.enums import Role
 from store.errors import StoreError, ValidationError
 from store.models import StoredFile
 from store.operations.files import FileTooLarge, store_upload
@@ -44,6 +45,9 @@ MULTIPART_OVERHEAD = 64 * 1024
 """What the multipart envelope may add to a file of the largest size allowed."""
 
 UPLOAD_CHUNK = 64 * 1024
+
+UPLOADERS = frozenset({Role.COORDINATOR, Role.COURT_LIAISON, Role.UNIT_LIAISON})
+"""The roles that write records, and so attach files to them; leaders and admins do not."""
 
 
 def file_id(row_id: int) -> str:
@@ -92,6 +96,8 @@ async def upload_file(request: Request) -> Response:
     viewer = await _signed_in(request)
     if isinstance(viewer, Response):
         return viewer
+    if viewer.role not in UPLOADERS:
+        return _error(403, "FORBIDDEN", _("your role may not upload files: it writes nothing"))
     max_bytes: int = request.app.state.settings.max_file_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes + MULTIPART_OVERHEAD:
