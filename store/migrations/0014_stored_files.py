@@ -5,7 +5,13 @@ unattached until its record is written; then exactly one of the record
 columns (task and event, a performance record, an enforcement or bankruptcy
 case, a joint meeting) points at what it proves. Every foreign key is
 RESTRICT: a record with files cannot be deleted from under them.
+
+Triggers on both dialects make an attached file immutable: its row is never
+updated nor deleted once a record column is set (a closed task's evidence, an
+issued briefing's period: an attachment is superseded, never replaced).
 """
+
+from typing import Any
 
 from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
@@ -22,6 +28,56 @@ def _record(model: str, column: str) -> fields.ForeignKeyField:  # type: ignore[
         related_name="files",
         on_delete=OnDelete.RESTRICT,
     )
+
+
+IMMUTABLE_MESSAGE = "an attached file is never changed or deleted: upload a new one"
+
+ATTACHED = " OR ".join(
+    f"OLD.{column} IS NOT NULL"
+    for column in (
+        "task_id",
+        "event_id",
+        "performance_record_id",
+        "enforcement_case_id",
+        "bankruptcy_case_id",
+        "meeting_id",
+    )
+)
+
+
+async def add_immutability(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.DIALECT == "sqlite":
+        for when in ("UPDATE", "DELETE"):
+            # execute_query: execute_script would COMMIT the migration's transaction
+            await schema_editor.client.execute_query(
+                f'CREATE TRIGGER "stored_file_attached_no_{when.lower()}" BEFORE {when} '
+                f'ON "stored_file" FOR EACH ROW WHEN {ATTACHED} '
+                f"BEGIN SELECT RAISE(ABORT, '{IMMUTABLE_MESSAGE}'); END"
+            )
+        return
+    await schema_editor.client.execute_script(
+        "CREATE FUNCTION stored_file_immutable() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN IF {ATTACHED} THEN RAISE EXCEPTION '{IMMUTABLE_MESSAGE}' "
+        "USING ERRCODE = 'restrict_violation'; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$"
+    )
+    await schema_editor.client.execute_script(
+        'CREATE TRIGGER "stored_file_immutable" BEFORE UPDATE OR DELETE ON "stored_file" '
+        "FOR EACH ROW EXECUTE FUNCTION stored_file_immutable()"
+    )
+
+
+async def drop_immutability(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.DIALECT == "sqlite":
+        for when in ("update", "delete"):
+            await schema_editor.client.execute_query(
+                f'DROP TRIGGER IF EXISTS "stored_file_attached_no_{when}"'
+            )
+        return
+    await schema_editor.client.execute_script(
+        'DROP TRIGGER IF EXISTS "stored_file_immutable" ON "stored_file"'
+    )
+    await schema_editor.client.execute_script("DROP FUNCTION IF EXISTS stored_file_immutable()")
 
 
 class Migration(migrations.Migration):
@@ -86,4 +142,5 @@ class Migration(migrations.Migration):
             },
             bases=["Model"],
         ),
+        ops.RunPython(add_immutability, drop_immutability),
     ]

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from tortoise.exceptions import IntegrityError
 
 from store.blobs import PART_BYTES, BlobStore, DiskBlobs, S3Blobs, open_blob_store
 from store.errors import NotFound, ValidationError
@@ -268,3 +269,30 @@ async def test_an_attached_file_cannot_be_attached_again(demo_db: str, tmp_path:
         async with in_transaction() as conn:
             await Attach([stored.id], unit).to(conn, dt.datetime.now(dt.UTC), meeting_id=1)
     assert (await StoredFile.get(id=stored.id)).enforcement_case_id == case.id  # type: ignore[attr-defined]
+
+
+async def test_an_attached_file_is_never_changed_or_deleted(demo_db: str, tmp_path: Path) -> None:
+    from tortoise.exceptions import OperationalError
+    from tortoise.transactions import in_transaction
+
+    from store.models import Task
+
+    unit = await _liaison("demo-unit")
+    blobs = DiskBlobs(tmp_path)
+    loose = await store_upload(
+        blobs, chunks_of(TINY_PDF), name="a.pdf", uploader=unit, max_bytes=10**6
+    )
+    kept = await store_upload(
+        blobs, chunks_of(TINY_JPEG), name="b.jpg", uploader=unit, max_bytes=10**6
+    )
+    task = await Task.filter(state="CLOSED").first()
+    assert task is not None
+    async with in_transaction() as conn:
+        await Attach([kept.id], unit).to(conn, dt.datetime.now(dt.UTC), task_id=task.id)
+    # an unattached upload may go (nothing refers to it); an attached one never
+    await StoredFile.filter(id=loose.id).delete()
+    with pytest.raises((OperationalError, IntegrityError), match="never changed or deleted"):
+        await StoredFile.filter(id=kept.id).delete()
+    with pytest.raises((OperationalError, IntegrityError), match="never changed or deleted"):
+        await StoredFile.filter(id=kept.id).update(name="换了.jpg")
+    assert (await StoredFile.get(id=kept.id)).name == "b.jpg"
