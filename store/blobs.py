@@ -38,6 +38,9 @@ from urllib.parse import urlsplit
 CHUNK_BYTES = 64 * 1024
 PART_BYTES = 8 * 1024 * 1024
 """The part size of a multipart upload to S3 (the protocol's minimum is 5 MiB)."""
+PARTS_IN_FLIGHT = 2
+"""How many parts (or small objects) one process sends to S3 at once: each is held in
+memory while it goes, so this bounds the memory of any number of concurrent uploads."""
 GC_AGE = dt.timedelta(hours=24)
 """How old an unreferenced blob must be before gc removes it."""
 DEFAULT_FILES_DIR = Path("var") / "files"
@@ -193,6 +196,14 @@ class S3Blobs:
             f" at {endpoint_url}" if endpoint_url else ""
         )
         self._session = get_session()
+        self._in_flight: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+
+    def _sending(self) -> asyncio.Semaphore:
+        """The process's (the event loop's) limit on parts in memory at once."""
+        loop = asyncio.get_running_loop()
+        if self._in_flight is None or self._in_flight[0] is not loop:
+            self._in_flight = (loop, asyncio.Semaphore(PARTS_IN_FLIGHT))
+        return self._in_flight[1]
 
     def key_of(self, sha256: str) -> str:
         _check_hash(sha256)
@@ -217,7 +228,8 @@ class S3Blobs:
             key = self.key_of(sha256)
             async with self._client() as client:
                 if size <= PART_BYTES:
-                    await client.put_object(Bucket=self.bucket, Key=key, Body=spool.read())
+                    async with self._sending():
+                        await client.put_object(Bucket=self.bucket, Key=key, Body=spool.read())
                 else:
                     await self._multipart(client, key, spool)
         return Blob(sha256, size)
@@ -228,10 +240,19 @@ class S3Blobs:
         parts = []
         try:
             number = 1
-            while part := source.read(PART_BYTES):
-                answer = await client.upload_part(
-                    Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=part
-                )
+            while True:
+                async with self._sending():
+                    part = source.read(PART_BYTES)
+                    if not part:
+                        break
+                    answer = await client.upload_part(
+                        Bucket=self.bucket,
+                        Key=key,
+                        UploadId=upload_id,
+                        PartNumber=number,
+                        Body=part,
+                    )
+                    del part
                 parts.append({"ETag": answer["ETag"], "PartNumber": number})
                 number += 1
             await client.complete_multipart_upload(

@@ -93,8 +93,11 @@ def _free_port() -> int:
 @contextmanager
 def moto_server() -> Iterator[str]:
     """A real S3-protocol server on a free port (moto's server mode): its endpoint URL."""
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
