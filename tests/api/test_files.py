@@ -4,6 +4,7 @@ disk and on a real S3 server (moto), on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import os
 import secrets
@@ -23,7 +24,7 @@ from api.files import content_disposition
 from api.settings import Environment, Settings
 from tests.conftest import ROOT
 from tests.files_fixtures import TINY_JPEG, TINY_PDF, make_bucket, moto_server, tiny_png
-from tests.schema.conftest import Api, Clients
+from tests.schema.conftest import Api, Clients, StatementCounter, statements
 
 TASK_WITH_FILES = """
 query ($id: ID!) {
@@ -49,6 +50,9 @@ mutation ($taskId: ID!, $version: Int!, $files: [ID!]) {
   }
 }
 """
+
+
+__all__ = ["statements"]  # the fixture, shared with tests/schema
 
 
 @pytest.fixture(scope="module")
@@ -351,3 +355,50 @@ async def test_a_refusal_speaks_chinese_by_default(api: Clients) -> None:
     assert answer.json()["message"] == (
         "「执行款收据.pdf」是可执行程序（MZ 格式）：只接受 PDF、JPEG、PNG、OFD、DOCX 和 XLSX 文件"
     )
+
+
+ATTACHMENT_PAGE = """
+query ($first: Int!) {
+  tasks(first: $first, filter: {kind: ENFORCEMENT}) { nodes {
+    id
+    attachments { id name uploadedBy { username } }
+    events(first: 2) { nodes { attachments { id url } } }
+    subject {
+      ... on EnforcementCase { attachments { id } }
+      ... on BankruptcyCase { attachments { id } }
+      ... on JointMeeting { attachments { id } }
+    }
+  } }
+}
+"""
+
+
+async def test_attachments_cost_the_same_statements_for_5_tasks_and_15(
+    api: Clients, statements: StatementCounter
+) -> None:
+    # given a file on the first task of the page and on its latest event
+    from strawberry.relay import from_base64
+
+    from store.models import Account, StoredFile, TaskEvent
+
+    first = (await api.coordinator.data(ATTACHMENT_PAGE, first=1))["tasks"]["nodes"][0]
+    task_id = int(from_base64(first["id"])[1])
+    event = await TaskEvent.filter(task_id=task_id).order_by("-seq").first()
+    assert event is not None
+    await StoredFile.create(
+        name="收据.pdf", size=len(TINY_PDF), sha256=hashlib.sha256(TINY_PDF).hexdigest(),
+        content_type="application/pdf", uploaded_by=await Account.get(username="demo-court"),
+        uploaded_at=dt.datetime.now(dt.UTC), task_id=task_id, event_id=event.id,
+    )  # fmt: skip
+    # when a page of 5, then of 15, is read with every attachments field (the cost limit
+    # allows no more with so many nested lists)
+    statements.statements.clear()
+    small = await api.coordinator.data(ATTACHMENT_PAGE, first=5)
+    for_5 = list(statements.statements)
+    statements.statements.clear()
+    large = await api.coordinator.data(ATTACHMENT_PAGE, first=15)
+    for_15 = list(statements.statements)
+    # then both cost the same number of SQL statements: one per kind of record, batched
+    assert small["tasks"]["nodes"][0]["attachments"][0]["uploadedBy"] == {"username": "demo-court"}
+    assert len(large["tasks"]["nodes"]) == 15
+    assert len(for_5) == len(for_15), "\n".join(for_15)
