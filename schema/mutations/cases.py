@@ -109,7 +109,9 @@ async def resolve_create_enforcement_case(
             today=info.context.today,
             created_by=viewer,
             idempotency=idempotency(viewer, input, "createEnforcementCase"),
-            files=await files_to_attach(input.file_ids, viewer, field="fileIds"),
+            files=await files_to_attach(
+                input.file_ids, viewer, field="fileIds", idempotency_key=input.idempotency_key
+            ),
         )
         return CreateEnforcementCasePayload(
             enforcement_case=EnforcementCaseType.from_model(case), errors=[]
@@ -178,7 +180,9 @@ async def resolve_record_performance(
             recorded_by=viewer,
             today=info.context.today,
             idempotency=key,
-            files=await files_to_attach(input.file_ids, viewer, field="fileIds"),
+            files=await files_to_attach(
+                input.file_ids, viewer, field="fileIds", idempotency_key=input.idempotency_key
+            ),
         )
         return RecordPerformancePayload(
             performance_record=PerformanceRecordType.from_model(record),
@@ -294,7 +298,9 @@ async def resolve_create_bankruptcy_case(
             today=info.context.today,
             created_by=viewer,
             idempotency=idempotency(viewer, input, "createBankruptcyCase"),
-            files=await files_to_attach(input.file_ids, viewer, field="fileIds"),
+            files=await files_to_attach(
+                input.file_ids, viewer, field="fileIds", idempotency_key=input.idempotency_key
+            ),
         )
         return CreateBankruptcyCasePayload(
             bankruptcy_case=BankruptcyCaseType.from_model(case), errors=[]

@@ -15,8 +15,8 @@ from typing import Any
 import strawberry
 
 from schema.mutations.base import required_ids
-from store.models import Account
-from store.operations.files import Attach, attachable
+from store.models import Account, IdempotencyKey, TaskEvent
+from store.operations.files import Attach, FileAlreadyAttached, attachable
 
 
 def file_ids_field(description: str) -> Any:
@@ -29,10 +29,31 @@ def file_ids_field(description: str) -> Any:
 
 
 async def files_to_attach(
-    values: list[strawberry.ID] | None, viewer: Account, *, field: str
+    values: list[strawberry.ID] | None,
+    viewer: Account,
+    *,
+    field: str,
+    idempotency_key: str | None = None,
+    transition: bool = False,
 ) -> Attach | None:
-    """The files ``values`` names, checked; None when there are none."""
+    """The files ``values`` names, checked; None when there are none.
+
+    A retry of a request that went through (its idempotency key recorded, by a
+    transition's event or a creating mutation's key) finds its files attached
+    already: they are not attached again, and the mutation answers its first result.
+    """
     if not values:
         return None
     ids = required_ids(values, expected="Attachment", field=field)
-    return await attachable(ids, viewer, field=field, keys=list(values))
+    try:
+        return await attachable(ids, viewer, field=field, keys=list(values))
+    except FileAlreadyAttached:
+        if idempotency_key and await _went_through(viewer, idempotency_key, transition):
+            return None
+        raise
+
+
+async def _went_through(viewer: Account, key: str, transition: bool) -> bool:
+    if transition:
+        return await TaskEvent.filter(idempotency_key=key, actor_id=viewer.id).exists()
+    return await IdempotencyKey.filter(account_id=viewer.id, key=key).exists()

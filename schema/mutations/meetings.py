@@ -123,7 +123,9 @@ async def resolve_create_joint_meeting(
             today=info.context.today,
             created_by=viewer,
             idempotency=key,
-            files=await files_to_attach(input.file_ids, viewer, field="fileIds"),
+            files=await files_to_attach(
+                input.file_ids, viewer, field="fileIds", idempotency_key=input.idempotency_key
+            ),
         )
         return CreateJointMeetingPayload(
             joint_meeting=JointMeetingType.from_model(meeting), errors=[]

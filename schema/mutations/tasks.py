@@ -209,7 +209,13 @@ async def resolve_transition_task(
             Task, viewer, wanted, field="taskId", what="task", key=input.task_id
         )
         task_id = wanted
-        files = await files_to_attach(input.evidence_file_ids, viewer, field="evidenceFileIds")
+        files = await files_to_attach(
+            input.evidence_file_ids,
+            viewer,
+            field="evidenceFileIds",
+            idempotency_key=input.idempotency_key,
+            transition=True,
+        )
         reassignment = ReassignInput(
             responsible_unit=input_id(
                 input.responsible_unit_id, expected="Unit", field="responsibleUnitId"

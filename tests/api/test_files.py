@@ -402,3 +402,29 @@ async def test_attachments_cost_the_same_statements_for_5_tasks_and_15(
     assert small["tasks"]["nodes"][0]["attachments"][0]["uploadedBy"] == {"username": "demo-court"}
     assert len(large["tasks"]["nodes"]) == 15
     assert len(for_5) == len(for_15), "\n".join(for_15)
+
+
+async def test_a_retried_request_with_its_files_answers_its_first_result(api: Clients) -> None:
+    # given a report sent with a file and an idempotency key, and a payment likewise
+    uploaded = (await upload(api.unit, TINY_PDF)).json()
+    task = await new_task(api, api.unit, "KF-CZJ")
+    report = """mutation ($input: TransitionTaskInput!) {
+      transitionTask(input: $input) { event { id attachments { id } } errors { code message } } }"""
+    sent = {
+        "taskId": task["id"], "action": "report", "expectedVersion": task["version"],
+        "comment": "已付款", "evidenceFileIds": [uploaded["id"]], "idempotencyKey": "retry-1",
+    }  # fmt: skip
+    first = (await api.unit.data(report, input=sent))["transitionTask"]
+    # when the same request is sent again (its answer was lost on the way)
+    again = (await api.unit.data(report, input=sent))["transitionTask"]
+    # then it answers the first event, with its file, and attaches nothing twice
+    assert first["errors"] == []
+    assert again["errors"] == []
+    assert again["event"] == first["event"]
+    assert first["event"]["attachments"] == [{"id": uploaded["id"]}]
+    # and the same file in a new request (a new key) is refused, naming it
+    sent["idempotencyKey"] = "retry-2"
+    sent["expectedVersion"] = task["version"] + 1
+    refused = (await api.unit.data(report, input=sent))["transitionTask"]
+    assert refused["errors"][0]["code"] == "VALIDATION"
+    assert uploaded["id"] in refused["errors"][0]["message"]
