@@ -25,6 +25,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from api.auth import bearer_token, viewer_of
 from api.downloads import briefing_file, ledger_file, ledger_template
+from api.files import MULTIPART_OVERHEAD, download_file, upload_file
 from api.graphiql import asset_files, local_page
 from api.http import GraphQLOverHTTP
 from api.middleware import BodySizeLimit, Language, SecurityHeaders
@@ -33,6 +34,7 @@ from schema.context import Context
 from schema.loaders import Loaders
 from schema.schema import build_schema, schema
 from store import notify
+from store.blobs import open_blob_store
 from store.calendars import load_calendar, refresh_calendar
 from store.db import tortoise_config
 from workflow.i18n import N_, _
@@ -189,6 +191,7 @@ def middleware(settings: Settings) -> list[Middleware]:
             BodySizeLimit,
             max_bytes=settings.max_body_bytes,
             max_upload_bytes=settings.max_upload_bytes,
+            path_caps={"/files": settings.max_file_bytes + MULTIPART_OVERHEAD},
         )
     )
     return stack
@@ -228,6 +231,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/briefings/{briefing_id:int}.{format}", briefing_file),
             Route("/ledgers/{kind}.xlsx", ledger_file),
             Route("/ledgers/templates/{kind}.xlsx", ledger_template),
+            Route("/files", upload_file, methods=["POST"]),
+            Route("/files/{file_id}", download_file),
             Mount("/app", StaticFiles(directory=DASHBOARD), name="dashboard"),
         ],
         lifespan=lifespan,
@@ -235,4 +240,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers={HTTPException: http_error},
     )
     app.state.settings = settings
+    app.state.blobs = open_blob_store(
+        settings.files_url, settings.files_dir, endpoint_url=settings.s3_endpoint_url
+    )
     return app

@@ -16,7 +16,7 @@ from api.settings import Settings, SettingsError
 from store.db import is_sqlite
 from store.errors import StoreError
 from workflow.clock import SHANGHAI
-from workflow.i18n import _, set_default_language
+from workflow.i18n import N_, _, set_default_language
 
 if TYPE_CHECKING:
     from store.models import Unit
@@ -187,6 +187,22 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="compare the stored years with the calendar package's; say where they differ"
     )
     calendar_check.set_defaults(run=_calendar_check)
+
+    files = commands.add_parser(
+        "files", help="evidence files (证明材料): FUYUAN_FILES_DIR or FUYUAN_FILES_URL"
+    )
+    files_commands = files.add_subparsers(dest="files_command", required=True)
+    files_gc = files_commands.add_parser(
+        "gc", help="remove the blobs no file references that are older than 24 hours"
+    )
+    files_gc.add_argument(
+        "--dry-run", action="store_true", help="say what would be removed, remove nothing"
+    )
+    files_gc.set_defaults(run=_files_gc)
+    files_check = files_commands.add_parser(
+        "check", help="check that every referenced blob exists and matches its SHA-256"
+    )
+    files_check.set_defaults(run=_files_check)
 
     unit = commands.add_parser("unit", help="manage units (单位): courts, organs, departments")
     unit_commands = unit.add_subparsers(dest="unit_command", required=True)
@@ -748,6 +764,81 @@ def _calendar_check(args: argparse.Namespace, settings: Settings) -> int:
             )
         )
         return 1 if disagree else 0
+
+    return asyncio.run(run())
+
+
+def _files_gc(args: argparse.Namespace, settings: Settings) -> int:
+    from store.blobs import open_blob_store
+    from store.operations.files import collect_garbage
+    from store.setup import database
+
+    blobs = open_blob_store(
+        settings.files_url, settings.files_dir, endpoint_url=settings.s3_endpoint_url
+    )
+
+    async def run() -> int:
+        async with database(settings.database_url):
+            report = await collect_garbage(blobs, dry_run=args.dry_run)
+        for sha256 in report.removed:
+            print(sha256)
+        template = (
+            N_(
+                "fuyuan: {store}: {blobs} blob(s), {referenced} referenced; {removed} "
+                "unreferenced for over 24 hours would be removed, {young} younger kept; "
+                "{stale} unfinished upload(s)"
+            )
+            if args.dry_run
+            else N_(
+                "fuyuan: {store}: {blobs} blob(s), {referenced} referenced; {removed} "
+                "unreferenced for over 24 hours removed, {young} younger kept; {stale} "
+                "unfinished upload(s) removed"
+            )
+        )
+        print(
+            _(
+                template,
+                store=blobs.description,
+                blobs=report.blobs,
+                referenced=report.referenced,
+                removed=len(report.removed),
+                young=report.kept_young,
+                stale=report.stale_uploads,
+            )
+        )
+        return 0
+
+    return asyncio.run(run())
+
+
+def _files_check(args: argparse.Namespace, settings: Settings) -> int:
+    from store.blobs import open_blob_store
+    from store.operations.files import check_files
+    from store.setup import database
+
+    blobs = open_blob_store(
+        settings.files_url, settings.files_dir, endpoint_url=settings.s3_endpoint_url
+    )
+
+    async def run() -> int:
+        async with database(settings.database_url):
+            report = await check_files(blobs)
+        for sha256 in report.missing:
+            print(_("missing: {sha256}", sha256=sha256))
+        for sha256 in report.corrupt:
+            print(_("does not match its hash: {sha256}", sha256=sha256))
+        print(
+            _(
+                "fuyuan: {store}: {rows} file(s), {blobs} blob(s) referenced; {missing} "
+                "dangling reference(s), {corrupt} corrupt",
+                store=blobs.description,
+                rows=report.rows,
+                blobs=report.blobs,
+                missing=len(report.missing),
+                corrupt=len(report.corrupt),
+            )
+        )
+        return 0 if report.ok else 1
 
     return asyncio.run(run())
 

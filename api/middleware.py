@@ -152,11 +152,20 @@ class BodySizeLimit:
     (as long as the app has not started answering).
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, max_upload_bytes: int = 0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        max_upload_bytes: int = 0,
+        path_caps: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_upload_bytes = max(max_upload_bytes, max_bytes)
         """The cap of a multipart request (a file upload: importLedger's ledger)."""
+        self.path_caps = path_caps or {}
+        """Caps of their own for some paths (POST /files: FUYUAN_MAX_FILE_MB)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -166,6 +175,7 @@ class BodySizeLimit:
         for name, value in scope.get("headers", ()):
             if name == b"content-type" and value.lower().startswith(b"multipart/form-data"):
                 cap = self.max_upload_bytes
+        cap = self.path_caps.get(scope.get("path", ""), cap)
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from store.blobs import DEFAULT_FILES_DIR
 from store.db import database_url
 from workflow.clocks import ACCEPT_WITHIN_WORKING_DAYS, REVIEW_WARN_WORKING_DAYS, ClockLimits
 
@@ -43,6 +44,10 @@ MIN_MAX_BODY_BYTES = 1024
 DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 """16 MiB: the cap of a multipart request (importLedger's file; 5,000 rows are ~300 KiB)."""
 
+DEFAULT_MAX_FILE_MB = 20
+"""20 MiB: an evidence file (a scan of a receipt, a ruling) at POST /files."""
+MAX_MAX_FILE_MB = 1024
+
 #: The most working days a clock's limit may be set to (three months of them).
 MAX_LIMIT_WORKING_DAYS = 60
 
@@ -57,6 +62,10 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     clock_limits: ClockLimits = field(default_factory=ClockLimits)
+    files_dir: Path = DEFAULT_FILES_DIR
+    files_url: str = ""
+    s3_endpoint_url: str | None = None
+    max_file_bytes: int = DEFAULT_MAX_FILE_MB * 1024 * 1024
 
     @property
     def debug(self) -> bool:
@@ -66,7 +75,9 @@ class Settings:
     def from_env(cls, *, make_secret: bool = True) -> Settings:
         """Read FUYUAN_DATABASE_URL, FUYUAN_ENV, FUYUAN_SECRET_KEY, FUYUAN_MAX_BODY_BYTES,
         FUYUAN_MAX_UPLOAD_BYTES, FUYUAN_CORS_ORIGINS, FUYUAN_TRUSTED_PROXIES,
-        FUYUAN_ACCEPT_WITHIN_WORKING_DAYS and FUYUAN_REVIEW_WARN_WORKING_DAYS.
+        FUYUAN_ACCEPT_WITHIN_WORKING_DAYS, FUYUAN_REVIEW_WARN_WORKING_DAYS and the
+        evidence files' FUYUAN_FILES_DIR, FUYUAN_FILES_URL, FUYUAN_S3_ENDPOINT_URL and
+        FUYUAN_MAX_FILE_MB.
 
         Without FUYUAN_SECRET_KEY, tokens are signed with the installation's own
         secret (:func:`installation_secret`), in production too; with
@@ -106,6 +117,10 @@ class Settings:
             ),
             cors_origins=_cors_origins(os.environ.get("FUYUAN_CORS_ORIGINS", "")),
             trusted_proxies=_trusted_proxies(os.environ.get("FUYUAN_TRUSTED_PROXIES", "")),
+            files_dir=Path(os.environ.get("FUYUAN_FILES_DIR", "").strip() or DEFAULT_FILES_DIR),
+            files_url=_files_url(os.environ.get("FUYUAN_FILES_URL", "")),
+            s3_endpoint_url=os.environ.get("FUYUAN_S3_ENDPOINT_URL", "").strip() or None,
+            max_file_bytes=_max_file_mb(os.environ.get("FUYUAN_MAX_FILE_MB", "")) * 1024 * 1024,
             clock_limits=ClockLimits(
                 accept_within_working_days=_working_days(
                     "FUYUAN_ACCEPT_WITHIN_WORKING_DAYS", ACCEPT_WITHIN_WORKING_DAYS
@@ -205,6 +220,30 @@ def _working_days(variable: str, default: int) -> int:
         raise SettingsError(
             variable, f"{value} is not between 0 and {MAX_LIMIT_WORKING_DAYS} working days"
         )
+    return value
+
+
+def _files_url(raw: str) -> str:
+    """FUYUAN_FILES_URL: ``s3://bucket/prefix`` for evidence files in object storage;
+    unset keeps them on disk under FUYUAN_FILES_DIR."""
+    url = raw.strip()
+    if url:
+        parsed = urlsplit(url)
+        if parsed.scheme != "s3" or not parsed.netloc:
+            raise SettingsError("FUYUAN_FILES_URL", f"{url!r} is not an s3://bucket/prefix URL")
+    return url
+
+
+def _max_file_mb(raw: str) -> int:
+    """FUYUAN_MAX_FILE_MB: the largest evidence file, in MiB (whole, 1 to 1024; default 20)."""
+    if not raw.strip():
+        return DEFAULT_MAX_FILE_MB
+    try:
+        value = int(raw)
+    except ValueError as err:
+        raise SettingsError("FUYUAN_MAX_FILE_MB", f"{raw!r} is not a whole number of MiB") from err
+    if not 1 <= value <= MAX_MAX_FILE_MB:
+        raise SettingsError("FUYUAN_MAX_FILE_MB", f"{value} is not between 1 and {MAX_MAX_FILE_MB}")
     return value
 
 

@@ -25,6 +25,7 @@ from store.models import (
     ImportBatch,
     JointMeeting,
     PerformanceRecord,
+    StoredFile,
     Task,
     TaskDependency,
     TaskEvent,
@@ -165,6 +166,10 @@ async def _attending_units(keys: Sequence[int]) -> list[list[Unit]]:
     return [sorted(groups.get(key, []), key=lambda u: u.code) for key in keys]
 
 
+def _attachments(column: str) -> DataLoader[int, list[StoredFile]]:
+    return _loader(_grouped(StoredFile, column, Q()))
+
+
 def _loader(load_fn: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
     return DataLoader(load_fn=load_fn)
 
@@ -219,6 +224,13 @@ class Loaders:
         self.pending_extension_by_task_id: DataLoader[int, dt.date | None] = _loader(
             _pending_extensions
         )
+        # evidence files, only ever asked for records the viewer could load
+        self.attachments_by_task_id = _attachments("task_id")
+        self.attachments_by_event_id = _attachments("event_id")
+        self.attachments_by_performance_record_id = _attachments("performance_record_id")
+        self.attachments_by_enforcement_case_id = _attachments("enforcement_case_id")
+        self.attachments_by_bankruptcy_case_id = _attachments("bankruptcy_case_id")
+        self.attachments_by_meeting_id = _attachments("meeting_id")
         self.latest_events_by_task_and_count: DataLoader[tuple[int, int], list[TaskEvent]] = (
             _loader(_latest_events)
         )

@@ -312,7 +312,7 @@ class AgendaItem(Model):
 def open_first_sql(table: str | None = None) -> str:
     """``1`` for a finished task (已销号, 已撤销), else ``0``: the first key of the
     default order of task lists, open work first (``schema.filters.tasks.order_tasks``)
-    and of the index that serves it (``idx_task_open_first``, migration 0014)."""
+    and of the index that serves it (``idx_task_open_first``, migration 0015)."""
     column = f'"{table}"."state"' if table else '"state"'
     names = ", ".join(f"'{state.value}'" for state in sorted(FINISHED_STATES, key=str))
     return f"CASE WHEN {column} IN ({names}) THEN 1 ELSE 0 END"
@@ -390,7 +390,7 @@ class Task(Model):
             Index(fields=("kind", "state")),
             Index(fields=("due_on",)),
             # The default order of task lists, open work first (schema.filters.tasks.
-            # order_tasks sorts by the same expression; migration 0014).
+            # order_tasks sorts by the same expression; migration 0015).
             Index(
                 RawSQL(open_first_sql()),
                 RawSQL('"due_on"'),
@@ -679,6 +679,52 @@ class ImportBatch(Model):
         ordering = ["id"]
 
 
+class StoredFile(Model):
+    """An evidence file (证明材料, issue 19): an upload, and the record it is attached to.
+
+    The bytes are a blob (store/blobs.py) named by ``sha256``; they are stored
+    and fsynced before this row commits, so a row never names missing bytes.
+    A row starts unattached (every record column null) and is attached once, in
+    the transaction that writes its record; there is no way to detach or delete
+    an attached file: it is superseded by a newer upload, never replaced.
+    """
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=255, description="the file's name as uploaded")
+    size = fields.BigIntField(description="bytes")
+    sha256 = fields.CharField(max_length=64, db_index=True, description="of the bytes: the blob")
+    content_type = fields.CharField(max_length=100, description="sniffed from the bytes")
+    uploaded_by: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="stored_files", on_delete=fields.RESTRICT
+    )
+    uploaded_at = fields.DatetimeField()
+    attached_at = fields.DatetimeField(null=True)
+    task: fields.ForeignKeyNullableRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name="files", null=True, on_delete=fields.RESTRICT
+    )
+    event: fields.ForeignKeyNullableRelation[TaskEvent] = fields.ForeignKeyField(
+        "models.TaskEvent", related_name="files", null=True, on_delete=fields.RESTRICT
+    )
+    performance_record: fields.ForeignKeyNullableRelation[PerformanceRecord] = (
+        fields.ForeignKeyField(
+            "models.PerformanceRecord", related_name="files", null=True, on_delete=fields.RESTRICT
+        )
+    )
+    enforcement_case: fields.ForeignKeyNullableRelation[EnforcementCase] = fields.ForeignKeyField(
+        "models.EnforcementCase", related_name="files", null=True, on_delete=fields.RESTRICT
+    )
+    bankruptcy_case: fields.ForeignKeyNullableRelation[BankruptcyCase] = fields.ForeignKeyField(
+        "models.BankruptcyCase", related_name="files", null=True, on_delete=fields.RESTRICT
+    )
+    meeting: fields.ForeignKeyNullableRelation[JointMeeting] = fields.ForeignKeyField(
+        "models.JointMeeting", related_name="files", null=True, on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "stored_file"
+        ordering = ["id"]
+
+
 class Counter(Model):
     """A named gapless counter (task codes per year, briefing serials per year).
 
@@ -708,6 +754,7 @@ __all__ = [
     "OfficialCalendar",
     "OfficialCalendarChange",
     "PerformanceRecord",
+    "StoredFile",
     "Task",
     "TaskDependency",
     "TaskEvent",

@@ -41,6 +41,7 @@ from store.models import (
     EnforcementCase,
     JointMeeting,
     PerformanceRecord,
+    StoredFile,
     Task,
     TaskEvent,
 )
@@ -214,6 +215,40 @@ def performance_record_scope(viewer: Account | None) -> Q:
     return Q(case_id__in=Subquery(EnforcementCase.filter(scope).values("id")))
 
 
+def stored_file_scope(viewer: Account | None) -> Q:
+    """Evidence files (issue 19): those attached to a record ``viewer`` may see, and
+    the unattached uploads of its own unit (a form being filled in)."""
+    if viewer is None or not viewer.is_active:
+        return NOTHING
+    if viewer.role in SEES_ALL:
+        return EVERYTHING
+    own = Q(
+        Q(uploaded_by_id=viewer.id) | Q(uploaded_by__unit_id=_unit(viewer)),
+        task_id__isnull=True,
+        performance_record_id__isnull=True,
+        enforcement_case_id__isnull=True,
+        bankruptcy_case_id__isnull=True,
+        meeting_id__isnull=True,
+    )
+    scope = own
+    tasks = task_scope(viewer)
+    if tasks is not NOTHING:
+        scope |= Q(task_id__in=Subquery(Task.filter(tasks).values("id")))
+    bankruptcies = bankruptcy_case_scope(viewer)
+    if bankruptcies is not NOTHING:
+        seen = BankruptcyCase.filter(bankruptcies).values("id")
+        scope |= Q(bankruptcy_case_id__in=Subquery(seen))
+    meetings = meeting_scope(viewer)
+    if meetings is not NOTHING:
+        scope |= Q(meeting_id__in=Subquery(JointMeeting.filter(meetings).values("id")))
+    cases = enforcement_case_scope(viewer)
+    if cases is not NOTHING:
+        case_ids = Subquery(EnforcementCase.filter(cases).values("id"))
+        paid = PerformanceRecord.filter(case_id__in=case_ids).values("id")
+        scope |= Q(enforcement_case_id__in=case_ids) | Q(performance_record_id__in=Subquery(paid))
+    return scope
+
+
 SCOPES: dict[type[Model], Callable[[Account | None], Q]] = {
     Task: task_scope,
     TaskEvent: event_scope,
@@ -223,6 +258,7 @@ SCOPES: dict[type[Model], Callable[[Account | None], Q]] = {
     JointMeeting: meeting_scope,
     Account: account_scope,
     Briefing: briefing_scope,
+    StoredFile: stored_file_scope,
 }
 """The scope of each kind of record; a model not listed (Unit, AgendaItem) is public
 to every signed-in account, or reached only through a scoped parent."""

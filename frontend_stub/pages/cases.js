@@ -1,5 +1,6 @@
 // 执行案件 and 破产案件: lists with search and paging, and detail pages with their tasks.
 
+import { attachmentLinks } from "../attachments.js";
 import { gql } from "../api.js";
 import { ledgerButton } from "./ledger.js";
 import { canCoordinate, canRegisterCases, dependencyForm, enforcementCaseForm, matterForm, performanceForm, taskForm } from "./writes.js";
@@ -21,7 +22,7 @@ const ENFORCEMENT_LIST = `query ($filter: EnforcementCaseFilter, $first: Int, $a
 const ENFORCEMENT = `query ($id: ID!) { node(id: $id) { ... on EnforcementCase {
   id caseNumber cause basis filedOn source batch amountDue amountPerformed applicantName applicantKind
   closureMethod closedOn performanceConfirmedAt court { name } respondent { name }
-  performanceRecords { paidOn amount method note }
+  performanceRecords { paidOn amount method note attachments { id name size url } }
   tasks { id code title state dueOn warning }
 } } }`;
 
@@ -172,7 +173,7 @@ export async function renderEnforcement(page, { params: [id], viewer, notify }) 
       { class: "card" },
       h("h2", {}, "履行记录"),
       c.performanceRecords.length
-        ? table("履行记录", ["履行日期", "金额", "方式", "备注"], c.performanceRecords.map((r) => h("tr", {}, h("td", {}, date(r.paidOn)), h("td", { class: "num" }, money(r.amount)), h("td", {}, PAYMENT_LABELS[r.method]), h("td", {}, r.note || "—"))))
+        ? table("履行记录", ["履行日期", "金额", "方式", "备注", "凭证"], c.performanceRecords.map((r) => h("tr", {}, h("td", {}, date(r.paidOn)), h("td", { class: "num" }, money(r.amount)), h("td", {}, PAYMENT_LABELS[r.method]), h("td", {}, r.note || "—"), h("td", {}, attachmentLinks(r.attachments) || "—"))))
         : h("p", { class: "muted" }, "尚无履行记录。"),
     ),
     canRegisterCases(viewer) && !c.closureMethod

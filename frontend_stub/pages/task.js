@@ -2,6 +2,7 @@
 // viewer's own actions. Every action names the version it saw.
 
 import { busy, gql } from "../api.js";
+import { attachmentLinks, fileDrop } from "../attachments.js";
 import {
   CLOSURE_LABELS, KIND_LABELS, LEVEL_LABELS, MATTER_LABELS, PAYMENT_LABELS, PROCEDURE_LABELS,
   REQUIRES_LABELS, STATE_LABELS, SUPERVISION_LABELS,
@@ -21,6 +22,7 @@ const TASK = `query ($id: ID!) {
       blockedBy { id code title state }
       events(first: 100) { totalCount nodes {
         id seq action actionLabel fromState toState occurredAt comment payload
+        attachments { id name size contentType url }
         actor { displayName } actorUnit { name } } }
       subject {
         __typename
@@ -174,6 +176,7 @@ function history(events) {
           ),
           e.comment ? h("p", { class: "comment" }, e.comment) : null,
           payloadText(e.payload),
+          attachmentLinks(e.attachments),
         ),
       ),
     ),
@@ -198,7 +201,7 @@ function unavailableList(task) {
   );
 }
 
-function actionsSection(task, onAct) {
+function actionsSection(task, onAct, drop) {
   if (!task.availableActions.length) {
     return h("section", { class: "card", "aria-labelledby": "actions-h" }, h("h2", { id: "actions-h" }, "可办理操作"), h("p", { class: "muted" }, "您对此事项当前没有可办理的操作。"), unavailableList(task));
   }
@@ -210,6 +213,7 @@ function actionsSection(task, onAct) {
     needs.has("comment") ? h("div", { class: "field wide" }, h("label", { for: "action-comment" }, "意见说明（退回、撤销、驳回等须填写）"), h("textarea", { id: "action-comment", rows: 3 })) : null,
     needs.has("evidence") ? h("div", { class: "field wide" }, h("label", { for: "action-evidence" }, "证明材料（每行一项，申请销号须填写）"), h("textarea", { id: "action-evidence", rows: 2 })) : null,
     needs.has("dueOn") ? h("div", { class: "field" }, h("label", { for: "action-due" }, "新的办结时限（交办、延期须填写）"), h("input", { id: "action-due", type: "date", min: today() })) : null,
+    drop && drop.element,
   );
   const buttons = task.availableActions.map((a) =>
     h(
@@ -235,8 +239,12 @@ function actionsSection(task, onAct) {
   );
 }
 
+// The actions that take evidence files (store/operations/transitions.py FILE_ACTIONS).
+const FILE_ACTIONS = ["request_closure", "report", "request_extension"];
+
 export async function render(page, { params: [id], notify, viewer }) {
   let task = null;
+  let drop = null; // the file picker of the actions that take files, kept across redraws
   let states = [];
   let acting = false; // our own action reloads the task itself
 
@@ -256,7 +264,15 @@ export async function render(page, { params: [id], notify, viewer }) {
     if (comment && comment.value.trim()) input.comment = comment.value.trim();
     if (evidence && evidence.value.trim()) input.evidence = evidence.value.split(/\n|，|,/).map((s) => s.trim()).filter(Boolean);
     if (due && due.value) input.dueOn = due.value;
-    const missing = action.requires.filter((r) => !input[r]);
+    if (FILE_ACTIONS.includes(action.action) && drop) {
+      if (drop.uploading()) {
+        message.textContent = "文件仍在上传，请待上传完成后再提交。";
+        return;
+      }
+      if (drop.ids().length) input.evidenceFileIds = drop.ids();
+    }
+    // uploaded files are evidence too: a closure request may give files alone
+    const missing = action.requires.filter((r) => !input[r] && !(r === "evidence" && input.evidenceFileIds));
     if (missing.length) {
       message.textContent = `「${action.label}」须填写：${missing.map((r) => REQUIRES_LABELS[r] || r).join("、")}`;
       const first = { comment, evidence, dueOn: due }[missing[0]];
@@ -281,6 +297,7 @@ export async function render(page, { params: [id], notify, viewer }) {
         for (const button of page.querySelectorAll("button[data-action]")) button.disabled = false;
         return;
       }
+      if (input.evidenceFileIds) drop = null; // attached: the next action starts a new list
       await load();
       draw();
       notify(`已${action.label}，当前状态：${STATE_LABELS[task.state]}。`);
@@ -291,6 +308,12 @@ export async function render(page, { params: [id], notify, viewer }) {
     } finally {
       acting = false;
     }
+  }
+
+  function filePicker() {
+    if (!task.availableActions.some((a) => FILE_ACTIONS.includes(a.action))) return null;
+    drop = drop || fileDrop({ id: "action-files", label: "证明材料附件（PDF、图片、OFD、Word、Excel，可拖入）" });
+    return drop;
   }
 
   function draw() {
@@ -327,7 +350,7 @@ export async function render(page, { params: [id], notify, viewer }) {
             ]),
           ),
           stepper(task, states),
-          actionsSection(task, act),
+          actionsSection(task, act, filePicker()),
           h(
             "section",
             { class: "card", "aria-labelledby": "deps-h" },

@@ -2,6 +2,7 @@
 // task with its 办结时限, assigned at once), 添加协调事项, 设置办理顺序, 登记联席会议 and
 // 记录议定事项. Each is shown only to the roles its mutation lets in (schema/mutations).
 
+import { fileDrop } from "../attachments.js";
 import { gql } from "../api.js";
 import { ORGAN_KINDS, activeUnits, apiForm, fields, given, unitChoices } from "../forms.js";
 import { KIND_LABELS, LEVEL_LABELS, MATTER_LABELS, PAYMENT_LABELS, SOURCE_LABELS, today } from "../format.js";
@@ -75,6 +76,7 @@ export async function enforcementCaseForm(viewer, { done }) {
 /** 记录履行: recordPerformance on one case; more than what is outstanding needs a reason. */
 export function performanceForm(enforcementCase, { done }) {
   const f = fields("payment");
+  const drop = fileDrop({ id: "payment-files", label: "履行凭证（收据、转账凭证等，可拖入）" });
   return apiForm({
     id: "payment-form",
     heading: "记录履行",
@@ -86,12 +88,18 @@ export function performanceForm(enforcementCase, { done }) {
       f.input("note", "备注（凭证号等）"),
       f.check("confirmExcess", "确认超出未履行金额（须写明原因）"),
       f.input("reason", "超额原因"),
+      drop.element,
     ],
+    check: () => (drop.uploading() ? [{ field: null, code: "UPLOADING", message: "文件仍在上传，请待上传完成后再提交。" }] : []),
     send: async (values, key) => {
       const input = { ...given(values), caseId: enforcementCase.id, idempotencyKey: key };
+      if (drop.ids().length) input.fileIds = drop.ids();
       return (await gql(RECORD_PERFORMANCE, { input })).recordPerformance;
     },
-    done,
+    done: async (payload, values) => {
+      drop.clear();
+      await done(payload, values);
+    },
   });
 }
 

@@ -18,6 +18,7 @@ from schema.mutations.base import (
     mutate,
     required_id,
 )
+from schema.mutations.files import file_ids_field, files_to_attach
 from schema.types.base import fk
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType, PerformanceRecordType
 from schema.types.tasks import TaskType
@@ -71,6 +72,9 @@ class CreateEnforcementCaseInput:
     filed_on: dt.date = strawberry.field(description="立案日期.")
     source: CaseSource = strawberry.field(description="Where the case came from.")
     batch: str | None = strawberry.field(default=None, description="交办批次, if assigned in one.")
+    file_ids: list[strawberry.ID] | None = file_ids_field(
+        "The case's documents: the judgment (执行依据) and others."
+    )
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -105,6 +109,9 @@ async def resolve_create_enforcement_case(
             today=info.context.today,
             created_by=viewer,
             idempotency=idempotency(viewer, input, "createEnforcementCase"),
+            files=await files_to_attach(
+                input.file_ids, viewer, field="fileIds", idempotency_key=input.idempotency_key
+            ),
         )
         return CreateEnforcementCasePayload(
             enforcement_case=EnforcementCaseType.from_model(case), errors=[]
@@ -130,6 +137,9 @@ class RecordPerformanceInput:
     )
     reason: str | None = strawberry.field(
         default=None, description="Why an excess payment is confirmed (with confirmExcess)."
+    )
+    file_ids: list[strawberry.ID] | None = file_ids_field(
+        "Files proving the payment (a receipt, a transfer voucher)."
     )
     idempotency_key: str | None = idempotency_key_field()
 
@@ -170,6 +180,9 @@ async def resolve_record_performance(
             recorded_by=viewer,
             today=info.context.today,
             idempotency=key,
+            files=await files_to_attach(
+                input.file_ids, viewer, field="fileIds", idempotency_key=input.idempotency_key
+            ),
         )
         return RecordPerformancePayload(
             performance_record=PerformanceRecordType.from_model(record),
@@ -249,6 +262,9 @@ class CreateBankruptcyCaseInput:
     employees_affected: int = strawberry.field(default=0, description="Employees affected.")
     claims_total: str = strawberry.field(default="0", description="Declared claims, in yuan.")
     assets_total: str = strawberry.field(default="0", description="Assets, in yuan.")
+    file_ids: list[strawberry.ID] | None = file_ids_field(
+        "The case's documents: the ruling accepting it (受理裁定) and others."
+    )
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -282,6 +298,9 @@ async def resolve_create_bankruptcy_case(
             today=info.context.today,
             created_by=viewer,
             idempotency=idempotency(viewer, input, "createBankruptcyCase"),
+            files=await files_to_attach(
+                input.file_ids, viewer, field="fileIds", idempotency_key=input.idempotency_key
+            ),
         )
         return CreateBankruptcyCasePayload(
             bankruptcy_case=BankruptcyCaseType.from_model(case), errors=[]

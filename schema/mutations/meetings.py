@@ -18,6 +18,7 @@ from schema.mutations.base import (
     required_id,
     required_ids,
 )
+from schema.mutations.files import file_ids_field, files_to_attach
 from schema.types.meetings import JointMeetingType
 from schema.types.tasks import TaskType
 from store.enums import MeetingLevel, TaskKind
@@ -52,6 +53,9 @@ class CreateJointMeetingInput:
     minutes_number: str | None = strawberry.field(default=None, description="纪要号.")
     agenda: list[AgendaItemInputType] = strawberry.field(
         default_factory=list, description="议题, in order (at most 500)."
+    )
+    file_ids: list[strawberry.ID] | None = file_ids_field(
+        "The meeting's documents: its minutes (纪要) and others."
     )
     idempotency_key: str | None = idempotency_key_field()
 
@@ -119,6 +123,9 @@ async def resolve_create_joint_meeting(
             today=info.context.today,
             created_by=viewer,
             idempotency=key,
+            files=await files_to_attach(
+                input.file_ids, viewer, field="fileIds", idempotency_key=input.idempotency_key
+            ),
         )
         return CreateJointMeetingPayload(
             joint_meeting=JointMeetingType.from_model(meeting), errors=[]

@@ -18,6 +18,7 @@ from schema.mutations.base import (
     required_id,
     required_ids,
 )
+from schema.mutations.files import file_ids_field, files_to_attach
 from schema.types.tasks import TaskEventType, TaskType
 from store.enums import ClosureMethod, MatterType, TaskKind
 from store.errors import NotFound
@@ -129,6 +130,11 @@ class TransitionTaskInput:
         description="Evidence for request_closure, e.g. file names of vouchers: at most 500 "
         "lines of at most 300 characters.",
     )
+    evidence_file_ids: list[strawberry.ID] | None = file_ids_field(
+        "Evidence files (a receipt 执行款收据, a closure notice 结案通知书 …) for "
+        "request_closure, report and request_extension, attached to the event; the typed "
+        "evidence stays as notes."
+    )
     due_on: dt.date | None = strawberry.field(
         default=None, description="The new due date, for assign, extend and request_extension."
     )
@@ -203,6 +209,13 @@ async def resolve_transition_task(
             Task, viewer, wanted, field="taskId", what="task", key=input.task_id
         )
         task_id = wanted
+        files = await files_to_attach(
+            input.evidence_file_ids,
+            viewer,
+            field="evidenceFileIds",
+            idempotency_key=input.idempotency_key,
+            transition=True,
+        )
         reassignment = ReassignInput(
             responsible_unit=input_id(
                 input.responsible_unit_id, expected="Unit", field="responsibleUnitId"
@@ -234,6 +247,7 @@ async def resolve_transition_task(
             ),
             reassignment=reassignment,
             summoned_on=input.summoned_on,
+            files=files,
         )
         return TransitionTaskPayload(
             task=TaskType.from_model(result.task),

@@ -11,6 +11,7 @@ from strawberry.relay import to_base64
 
 from schema.context import Info
 from schema.types.base import ModelNode, fk, fk_or_none, local_time
+from schema.types.files import AttachmentType, load_attachments
 from schema.types.imports import ImportBatchType, load_import_batch
 from schema.types.units import UnitType, load_unit
 from store import models
@@ -47,6 +48,12 @@ class PerformanceRecordType(ModelNode):
             method=row.method,
             note=row.note,
             reason=row.reason,
+        )
+
+    @strawberry.field(description="The files proving the payment (a receipt, a transfer voucher).")
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        return await load_attachments(
+            info.context.loaders.attachments_by_performance_record_id, self.row.id
         )
 
     @strawberry.field(
@@ -98,6 +105,12 @@ class EnforcementCaseType(ModelNode):
             batch=row.batch,
             closure_method=row.closure_method if row.closed_on is not None else None,
             closed_on=row.closed_on,
+        )
+
+    @strawberry.field(description="The case's documents: the judgment (执行依据) and others.")
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        return await load_attachments(
+            info.context.loaders.attachments_by_enforcement_case_id, self.row.id
         )
 
     @strawberry.field(
@@ -210,6 +223,12 @@ class BankruptcyCaseType(ModelNode):
             procedure=row.procedure,
             accepted_on=row.accepted_on,
             employees_affected=row.employees_affected,
+        )
+
+    @strawberry.field(description="The case's documents: the ruling accepting it and others.")
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        return await load_attachments(
+            info.context.loaders.attachments_by_bankruptcy_case_id, self.row.id
         )
 
     @strawberry.field(description="Total of the declared claims, in yuan.")

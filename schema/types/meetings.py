@@ -11,6 +11,7 @@ from strawberry import relay
 from schema.context import Info
 from schema.types.base import ModelNode, fk, fk_or_none
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
+from schema.types.files import AttachmentType, load_attachments
 from schema.types.units import UnitType, load_unit
 from store import models
 from store.enums import MeetingLevel
@@ -70,6 +71,10 @@ class JointMeetingType(ModelNode):
             held_on=row.held_on,
             minutes_number=row.minutes_number,
         )
+
+    @strawberry.field(description="The meeting's documents: its minutes (纪要) and others.")
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        return await load_attachments(info.context.loaders.attachments_by_meeting_id, self.row.id)
 
     @strawberry.field(description="The unit that convened the meeting.")
     async def convener(self, info: Info) -> UnitType:

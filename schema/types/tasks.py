@@ -22,6 +22,7 @@ from schema.relay import (
 )
 from schema.types.base import ModelNode, fk, fk_or_none, local_time
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
+from schema.types.files import AttachmentType, load_attachments
 from schema.types.imports import ImportBatchType, load_import_batch
 from schema.types.meetings import JointMeetingType
 from schema.types.units import AccountType, UnitType, load_account, load_unit
@@ -163,6 +164,10 @@ class TaskEventType(ModelNode):
             payload=cast(JSON, row.payload),
         )
 
+    @strawberry.field(description="The evidence files given with this action (evidenceFileIds).")
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        return await load_attachments(info.context.loaders.attachments_by_event_id, self.row.id)
+
     @strawberry.field(description="When it happened, in Beijing time.")
     def occurred_at(self) -> dt.datetime:
         moment = local_time(self.row.occurred_at)
@@ -236,6 +241,12 @@ class TaskType(ModelNode):
             supervision_level=row.supervision_level,
             matter_type=row.matter_type,
         )
+
+    @strawberry.field(
+        description="The evidence files of every action in its history, oldest first."
+    )
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        return await load_attachments(info.context.loaders.attachments_by_task_id, self.row.id)
 
     @strawberry.field(description="责任单位: the unit that must do the work.")
     async def responsible_unit(self, info: Info) -> UnitType:

@@ -39,6 +39,8 @@ from store.operations.common import (
     parse_enum,
     resolve_unit,
 )
+from store.operations.files import Attach
+from workflow.clock import utcnow
 from workflow.engine import ORGAN_KINDS as engine_organ_kinds
 from workflow.i18n import _
 from workflow.money import format_fen
@@ -75,8 +77,9 @@ async def create_enforcement_case(
     today: dt.date | None = None,
     created_by: Account | None = None,
     idempotency: Idempotency | None = None,
+    files: Attach | None = None,
 ) -> EnforcementCase:
-    """Validate and store a 涉党政机关执行案件."""
+    """Validate and store a 涉党政机关执行案件, with its documents (``files``: the judgment)."""
     today = today or dt.date.today()
     checks = Checks()
     checked = check_case_fields(data, today=today, checks=checks)
@@ -93,7 +96,10 @@ async def create_enforcement_case(
     async def write(conn: BaseDBAsyncClient) -> EnforcementCase:
         if await EnforcementCase.filter(case_number=case_number).using_db(conn).exists():
             raise Duplicate("caseNumber", "enforcement case", case_number)
-        return await EnforcementCase.create(**columns, created_by=created_by, using_db=conn)
+        case = await EnforcementCase.create(**columns, created_by=created_by, using_db=conn)
+        if files is not None:
+            await files.to(conn, utcnow(), enforcement_case_id=case.id)
+        return case
 
     return await create_once(idempotency, EnforcementCase, write)
 
@@ -204,8 +210,9 @@ async def record_performance(
     recorded_by: Account | None = None,
     today: dt.date | None = None,
     idempotency: Idempotency | None = None,
+    files: Attach | None = None,
 ) -> PerformanceRecord:
-    """Record one payment (履行记录) towards ``case``.
+    """Record one payment (履行记录) towards ``case``, with the files proving it (``files``).
 
     A payment beyond the amount outstanding (due less performed) is refused
     unless ``confirm_excess`` is given with a ``reason``; a payment on a
@@ -248,7 +255,7 @@ async def record_performance(
                     format_fen4=format_fen(performed),
                 ),
             )
-        return await PerformanceRecord.create(
+        record = await PerformanceRecord.create(
             case=case,
             paid_on=paid,
             amount_fen=amount_fen,
@@ -258,6 +265,9 @@ async def record_performance(
             recorded_by=recorded_by,
             using_db=conn,
         )
+        if files is not None:
+            await files.to(conn, utcnow(), performance_record_id=record.id)
+        return record
 
     return await create_once(idempotency, PerformanceRecord, write)
 
@@ -355,8 +365,9 @@ async def create_bankruptcy_case(
     today: dt.date | None = None,
     created_by: Account | None = None,
     idempotency: Idempotency | None = None,
+    files: Attach | None = None,
 ) -> BankruptcyCase:
-    """Validate and store a 破产案件."""
+    """Validate and store a 破产案件, with its documents (``files``)."""
     today = today or dt.date.today()
     parsed = parse_case_number(
         data.case_number, field="caseNumber", allowed_types=BANKRUPTCY_TYPES, today=today
@@ -389,7 +400,7 @@ async def create_bankruptcy_case(
     async def write(conn: BaseDBAsyncClient) -> BankruptcyCase:
         if await BankruptcyCase.filter(case_number=case_number).using_db(conn).exists():
             raise Duplicate("caseNumber", "bankruptcy case", case_number)
-        return await BankruptcyCase.create(
+        bankruptcy = await BankruptcyCase.create(
             case_number=case_number,
             debtor_name=debtor_name,
             debtor_uscc=uscc,
@@ -403,5 +414,8 @@ async def create_bankruptcy_case(
             created_by=created_by,
             using_db=conn,
         )
+        if files is not None:
+            await files.to(conn, utcnow(), bankruptcy_case_id=bankruptcy.id)
+        return bankruptcy
 
     return await create_once(idempotency, BankruptcyCase, write)

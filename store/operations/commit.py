@@ -34,7 +34,14 @@ from store.models import Account, Task, TaskEvent
 from store.operations.tasks import append_event
 from workflow.engine import ASSIGN_ACTION, Decision
 
-__all__ = ["TASK_COLUMNS", "SideEffects", "commit_change", "decided_changes", "decided_event"]
+__all__ = [
+    "TASK_COLUMNS",
+    "AfterEvent",
+    "SideEffects",
+    "commit_change",
+    "decided_changes",
+    "decided_event",
+]
 
 #: Columns of ``task`` a committed change may set or test (the only names
 #: that reach the SQL; values are always parameters).
@@ -55,6 +62,10 @@ TASK_COLUMNS = frozenset(
 #: Writes to the task's subject, run inside the change's transaction after
 #: the task row is updated.
 SideEffects = Callable[[BaseDBAsyncClient], Awaitable[None]]
+
+#: Writes that need the event (attaching evidence files to it), run inside the
+#: change's transaction after the event is appended.
+AfterEvent = Callable[[BaseDBAsyncClient, TaskEvent], Awaitable[None]]
 
 
 def decided_changes(
@@ -113,6 +124,7 @@ async def commit_change(
     side_effects: SideEffects | None = None,
     also_where: Mapping[str, Any] | None = None,
     using_db: BaseDBAsyncClient | None = None,
+    after_event: AfterEvent | None = None,
 ) -> TaskEvent | None:
     """Write ``changes`` to ``task`` if it is still at ``expected_version``, with its event.
 
@@ -129,6 +141,8 @@ async def commit_change(
         also_where: more columns the row must still hold (``column = value``).
         using_db: a transaction already open (the caller's); by default the
             change opens its own.
+        after_event: writes that need the event (its evidence files), inside
+            the transaction; what it raises rolls the whole change back.
 
     Returns:
         The event, or None if the row did not match (nothing was written).
@@ -151,6 +165,8 @@ async def commit_change(
             payload=payload,
             idempotency_key=idempotency_key,
         )
+        if event is not None and after_event is not None:
+            await after_event(conn, event)
     if event is None:
         return None
     for name, value in changes.items():

@@ -14,6 +14,8 @@ from store.idempotency import Idempotency, create_once
 from store.inputs import bounded_list, column_length, optional_single_line, single_line
 from store.models import Account, AgendaItem, BankruptcyCase, EnforcementCase, JointMeeting
 from store.operations.common import UnitRef, check_date, parse_enum, resolve_unit, resolve_units
+from store.operations.files import Attach
+from workflow.clock import utcnow
 from workflow.i18n import _
 
 
@@ -42,8 +44,10 @@ async def create_joint_meeting(
     today: dt.date | None = None,
     created_by: Account | None = None,
     idempotency: Idempotency | None = None,
+    files: Attach | None = None,
 ) -> JointMeeting:
-    """Store a meeting, its attending units and agenda items in one transaction.
+    """Store a meeting, its attending units, agenda items and documents (``files``: the
+    minutes 纪要) in one transaction.
 
     With ``idempotency``, a retry of the same request returns the first meeting.
     """
@@ -88,6 +92,8 @@ async def create_joint_meeting(
         )
         if attending:
             await meeting.attending_units.add(*attending, using_db=conn)
+        if files is not None:
+            await files.to(conn, utcnow(), meeting_id=meeting.id)
         for seq, (item_title, item) in enumerate(items, start=1):
             await AgendaItem.create(
                 meeting=meeting,

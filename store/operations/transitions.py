@@ -61,7 +61,7 @@ from store.models import (
     TaskEvent,
     Unit,
 )
-from store.operations.commit import commit_change, decided_changes, decided_event
+from store.operations.commit import AfterEvent, commit_change, decided_changes, decided_event
 from store.operations.common import (
     Checks,
     UnitRef,
@@ -70,6 +70,7 @@ from store.operations.common import (
     resolve_unit,
     resolve_units,
 )
+from store.operations.files import Attach
 from store.operations.tasks import TASK_UNIT_KINDS, check_task_units
 from store.snapshots import enforcement_facts, task_snapshot
 from workflow.calendar import default_calendar
@@ -122,6 +123,9 @@ __all__ = [
     "transition_task",
 ]
 
+
+#: The actions that take evidence files (issue 19): 申请销号, 报告进展 and 申请延期.
+FILE_ACTIONS = (REQUEST_CLOSURE_ACTION, "report", "request_extension")
 
 #: The longest line of evidence (a voucher's file name, a document number).
 EVIDENCE_ITEM_LENGTH = 300
@@ -612,6 +616,7 @@ async def transition_task(
     closure: ClosureInput | None = None,
     reassignment: ReassignInput | None = None,
     summoned_on: dt.date | None = None,
+    files: Attach | None = None,
 ) -> TransitionResult:
     """Take ``action`` on a task as ``actor``, if the workflow allows it.
 
@@ -637,6 +642,9 @@ async def transition_task(
             unit's liaisons see the task from then on, the old unit's no longer.
         summoned_on: the day of a 约谈 (summon, required); refused for any
             other action.
+        files: evidence files to attach to the event (and the task), checked
+            beforehand (``store.operations.files.check_attachable``); only
+            :data:`FILE_ACTIONS` take them. Attached in the event's transaction.
 
     Returns:
         The task after the transition, its event, and whether this was a replay.
@@ -661,6 +669,16 @@ async def transition_task(
     text = multi_line(comment, field="comment")
     items = _clean_evidence(evidence)
     request = _check_closure(action, closure, local_today(now))
+    if files is not None and files.file_ids and action not in FILE_ACTIONS:
+        raise ValidationError(
+            files.field,
+            "file.action",
+            _(
+                "only {actions} take evidence files, not {action}",
+                actions=", ".join(FILE_ACTIONS),
+                action=action,
+            ),
+        )
     try:
         return await _transition(
             task_id,
@@ -675,6 +693,7 @@ async def transition_task(
             request,
             reassignment=reassignment if reassignment is not None and reassignment.given else None,
             summoned_on=summoned_on,
+            files=files,
         )
     except (StoreError, IntegrityError):
         # The key is looked up only when the call fails, which spares the
@@ -703,6 +722,7 @@ async def _transition(
     *,
     reassignment: ReassignInput | None = None,
     summoned_on: dt.date | None = None,
+    files: Attach | None = None,
 ) -> TransitionResult:
     today = local_today(now)
     task = await _load_task(task_id)
@@ -727,7 +747,8 @@ async def _transition(
             action,
             actor_,
             comment=comment,
-            evidence="\n".join(items) or None,
+            # the files are evidence too: a closure request may give files alone
+            evidence="\n".join(items or (files.names if files else [])) or None,
             due_on=due_on,
             today=today,
             closure=closure,
@@ -737,7 +758,7 @@ async def _transition(
         )
     except WorkflowError as err:
         raise await _refusal(err, task, actor, action) from err
-    event = await _apply(task, decision, actor, expected_version, now, today, items, key)
+    event = await _apply(task, decision, actor, expected_version, now, today, items, key, files)
     if event is None:
         current = await Task.filter(id=task_id).values("version")
         raise VersionConflict(
@@ -755,6 +776,7 @@ async def _apply(
     today: dt.date,
     evidence: list[str],
     idempotency_key: str | None,
+    files: Attach | None = None,
 ) -> TaskEvent | None:
     """Write ``decision`` (``commit_change``); update ``task`` in memory to match.
 
@@ -778,7 +800,20 @@ async def _apply(
         payload=payload,
         idempotency_key=idempotency_key,
         side_effects=functools.partial(_side_effects, task, decision, now, today),
+        after_event=_attacher(files, task, now),
     )
+
+
+def _attacher(files: Attach | None, task: Task, now: dt.datetime) -> AfterEvent | None:
+    """Attach the evidence files to the event (and so to the task), in its transaction."""
+    if files is None or not files.file_ids:
+        return None
+    given = files
+
+    async def attach(conn: BaseDBAsyncClient, event: TaskEvent) -> None:
+        await given.to(conn, now, task_id=task.id, event_id=event.id)
+
+    return attach
 
 
 async def _side_effects(

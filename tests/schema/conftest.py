@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -94,10 +95,14 @@ class Clients:
 
 
 @pytest.fixture
-async def http(demo_database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """The app on a migrated database holding the demo data (seeded once a session)."""
+async def http(demo_database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on a migrated database holding the demo data (seeded once a session); its
+    evidence files under the test's own directory."""
     settings = Settings(
-        database_url=demo_database_url, env=Environment.DEVELOPMENT, secret_key="t" * 32
+        database_url=demo_database_url,
+        env=Environment.DEVELOPMENT,
+        secret_key="t" * 32,
+        files_dir=tmp_path / "files",
     )
     app = create_app(settings)
     EXECUTOR_CACHE.clear()  # the same process runs SQLite and PostgreSQL

@@ -624,6 +624,53 @@ async def progress(api: Api, t: Targets, task: Task) -> str:
     return OK if totals[0] - totals[1] == 1 else HIDDEN
 
 
+_HTTP_OUTCOMES = {200: OK, 201: OK, 404: HIDDEN, 403: FORBIDDEN, 401: UNAUTHENTICATED}
+
+
+async def _signed_in(api: Api) -> dict[str, str]:
+    if api.username is not None:
+        await api("{ viewer { id } }")  # signs in on first use
+    return api.headers()
+
+
+async def upload_file(api: Api, t: Targets, task: Task) -> str:
+    from tests.files_fixtures import TINY_PDF
+
+    answer = await api.http.post(
+        "/files", files={"file": ("收据.pdf", TINY_PDF, "application/pdf")},
+        headers=await _signed_in(api),
+    )  # fmt: skip
+    return _HTTP_OUTCOMES[answer.status_code]
+
+
+async def download_file(api: Api, t: Targets, task: Task) -> str:
+    """A file attached to the task (its event's evidence): as visible as the task."""
+    import hashlib
+
+    from api.files import file_url
+    from store.models import StoredFile
+    from tests.files_fixtures import TINY_JPEG
+
+    data = TINY_JPEG + task.code.encode()
+    blobs = api.http._transport.app.state.blobs  # type: ignore[attr-defined]  # the ASGI app
+
+    async def chunks() -> Any:
+        yield data
+
+    await blobs.put_stream(chunks())
+    event = await TaskEvent.filter(task_id=task.id).order_by("-seq").first()
+    assert event is not None
+    stored = await StoredFile.create(
+        name="结案通知书.jpg", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        content_type="image/jpeg", uploaded_by=await Account.get(username="demo-coordinator"),
+        uploaded_at=dt.datetime.now(dt.UTC), task_id=task.id, event_id=event.id,
+    )  # fmt: skip
+    answer = await api.http.get(file_url(stored.id), headers=await _signed_in(api))
+    if answer.status_code == 200:
+        assert answer.content == data
+    return _HTTP_OUTCOMES[answer.status_code]
+
+
 A, U, F = OK, UNAUTHENTICATED, FORBIDDEN
 # probe: {role: (outcome on the own unit's record, outcome on the other unit's record)}
 MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
@@ -728,6 +775,11 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
     # what waits on you: everyone signed in has one, within what it may see
     inbox: {"coordinator": (A, A), "court": (A, A), "unit": (A, A),
              "leader": (A, A), "admin": (A, A), "anonymous": (U, U)},
+    # evidence files (issue 19): uploaded by the roles that write; read with their record
+    upload_file: {"coordinator": (A, A), "court": (A, A), "unit": (A, A),
+                  "leader": (F, F), "admin": (F, F), "anonymous": (U, U)},
+    download_file: {"coordinator": (A, A), "court": (A, HIDDEN), "unit": (A, HIDDEN),
+                    "leader": (A, A), "admin": (HIDDEN, HIDDEN), "anonymous": (U, U)},
     # accounts are the administrator's to keep (issue 18: the dashboard's 账号管理)
     create_account: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
                      "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},

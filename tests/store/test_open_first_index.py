@@ -1,5 +1,5 @@
 """The default order of task lists (open first, by 办结时限) reads an index, not a sort
-of the whole table: the expression of migration 0014's index and the one
+of the whole table: the expression of migration 0015's index and the one
 ``schema.filters.tasks.order_tasks`` sorts by are the same, on both databases."""
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0013_briefing_imprint")]
+    dependencies = [("models", "0014_stored_files")]
 
     initial = False
 
