@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import live_server, prepare
+
+FIRST_SHOWN = {"wide": 3, "narrow": 2}
+"""What a section of the inbox lists before 查看全部 (frontend_stub/pages/inbox.js)."""
 from tests.frontend.test_dashboard import (
     WIDTHS,
     Tab,
@@ -431,8 +434,13 @@ def test_a_unit_liaison_starts_on_its_inbox_which_follows_new_work_live(
     expected = _inbox(server, "demo-unit")
     to_accept = page.locator("section[data-kind='TO_ACCEPT']")
     assert to_accept.locator("h2").inner_text() == f"待签收 {expected['TO_ACCEPT']['count']}"
-    shown = set(to_accept.locator("tbody th").all_inner_texts())
-    assert shown == {t["code"] for t in expected["TO_ACCEPT"]["tasks"]}
+    # the first few are shown; 查看全部（N） opens the rest
+    codes = [t["code"] for t in expected["TO_ACCEPT"]["tasks"]]
+    assert to_accept.locator("tbody tr:visible").count() == min(len(codes), FIRST_SHOWN["wide"])
+    if len(codes) > FIRST_SHOWN["wide"]:
+        to_accept.get_by_role("button", name=f"查看全部（{len(codes)}）").click()
+    shown = set(to_accept.locator("tbody tr:visible th").all_inner_texts())
+    assert shown == set(codes)
     assert set(page.locator(".inbox-section tbody td:nth-child(3)").all_inner_texts()) <= {
         "开封市财政局"
     }
@@ -461,14 +469,19 @@ def test_the_coordinator_starts_on_closures_to_review_extensions_and_overdue_wor
     page = tab.page
     expected = _inbox(server, "demo-coordinator")
     kinds = page.locator(".inbox-section").evaluate_all("els => els.map(e => e.dataset.kind)")
-    assert sorted(kinds) == ["CLOSURE_TO_REVIEW", "EXTENSION_TO_DECIDE", "OVERDUE"]
+    assert sorted(kinds) == ["CLOSURE_TO_REVIEW", "EXTENSION_TO_DECIDE", "LISTING_CANDIDATE",
+                             "OVERDUE"]  # fmt: skip
     for kind, label in (("CLOSURE_TO_REVIEW", "待审核销号"), ("EXTENSION_TO_DECIDE", "待审批延期"),
-                        ("OVERDUE", "已超期")):  # fmt: skip
+                        ("OVERDUE", "已超期"), ("LISTING_CANDIDATE", "挂牌候选")):  # fmt: skip
         heading = page.locator(f"section[data-kind='{kind}'] h2").inner_text()
         assert heading == f"{label} {expected[kind]['count']}"
     assert expected["OVERDUE"]["count"] > 0
-    overdue_rows = page.locator("section[data-kind='OVERDUE'] tbody tr")
-    assert overdue_rows.count() == len(expected["OVERDUE"]["tasks"])
+    overdue = page.locator("section[data-kind='OVERDUE']")
+    assert overdue.locator("tbody tr:visible").count() == FIRST_SHOWN["wide"]
+    overdue.get_by_role("button", name=f"查看全部（{expected['OVERDUE']['count']}）").click()
+    assert overdue.locator("tbody tr:visible").count() == len(expected["OVERDUE"]["tasks"])
+    if expected["OVERDUE"]["count"] > len(expected["OVERDUE"]["tasks"]):
+        assert overdue.get_by_text(f"共 {expected['OVERDUE']['count']} 件").is_visible()
     # the sections with work come before the empty ones
     counts = [expected[k]["count"] for k in kinds]
     assert counts == sorted(counts, key=lambda c: c == 0)
@@ -477,6 +490,55 @@ def test_the_coordinator_starts_on_closures_to_review_extensions_and_overdue_wor
     code = first.inner_text()
     first.click()
     page.locator(".crumbs", has_text=code).wait_for()
+    tab.close()
+
+
+def test_the_coordinator_opens_a_candidate_for_listing_where_it_is_decided(
+    browser: Any, server: str
+) -> None:
+    # given: the coordinator's 挂牌候选, the sweep's candidates
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    page = tab.page
+    expected = _inbox(server, "demo-coordinator")["LISTING_CANDIDATE"]
+    assert expected["count"] > 0, "the demo has candidates for 挂牌"
+    section = page.locator("section[data-kind='LISTING_CANDIDATE']")
+    assert section.locator("h2").inner_text() == f"挂牌候选 {expected['count']}"
+    assert "督办" in section.locator(".hint").inner_text()
+    jump = page.locator("nav.inbox-jump button[data-kind='LISTING_CANDIDATE']")
+    assert jump.inner_text() == f"挂牌候选 {expected['count']}"
+    # when: it opens the first
+    link = section.locator("tbody th a").first
+    code = link.inner_text()
+    assert code == expected["tasks"][0]["code"]
+    link.click()
+    # then: the task's page, where 督办 (挂牌) is one of the actions
+    page.locator(".crumbs", has_text=code).wait_for()
+    assert page.locator("button[data-action='supervise']").count() == 1
+    tab.close()
+
+
+def test_the_coordinators_inbox_is_short_on_a_phone_and_all_of_it_opens(
+    browser: Any, server: str, screens: Path
+) -> None:
+    tab = Tab(browser, server, width=WIDTHS["narrow"]).sign_in("demo-coordinator")
+    page = tab.page
+    page.locator(".inbox-section").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    _shoot(page, screens, "workbench-inbox-phone-coordinator")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 3000, height
+    expected = _inbox(server, "demo-coordinator")
+
+    def rows_shown(kind: str) -> int:
+        return int(page.locator(f"section[data-kind='{kind}'] tbody tr:visible").count())
+
+    for kind, section in expected.items():
+        button = page.locator(f"section[data-kind='{kind}'] button.show-all")
+        assert rows_shown(kind) == min(len(section["tasks"]), FIRST_SHOWN["narrow"])
+        if len(section["tasks"]) > FIRST_SHOWN["narrow"]:
+            button.click()
+        rows = page.locator(f"section[data-kind='{kind}'] tbody tr:visible th")
+        assert set(rows.all_inner_texts()) == {t["code"] for t in section["tasks"]}
     tab.close()
 
 
