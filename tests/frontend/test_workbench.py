@@ -15,8 +15,6 @@ import pytest
 
 from tests.conftest import live_server, prepare
 
-FIRST_SHOWN = {"wide": 3, "narrow": 2}
-"""What a section of the inbox lists before 查看全部 (frontend_stub/pages/inbox.js)."""
 from tests.frontend.test_dashboard import (
     WIDTHS,
     Tab,
@@ -30,6 +28,9 @@ from tests.frontend.test_dashboard import (
 )
 
 __all__ = ["browser", "screens", "server"]  # fixtures, shared with test_dashboard.py
+
+FIRST_SHOWN = {"wide": 3, "narrow": 2}
+"""What a section of the inbox lists before 查看全部 (frontend_stub/pages/inbox.js)."""
 
 
 @pytest.fixture(scope="module")
