@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from tests.conftest import live_server, prepare
-
 from tests.frontend.test_dashboard import (
     WIDTHS,
     Tab,
