@@ -587,3 +587,30 @@ def test_the_workbench_pages_read_at_both_widths(
         _shoot(tab.page, screens, f"workbench-{name}-{size}")
     for tab in tabs.values():
         tab.close()
+
+
+# ------------------------------------------------------------------ the calendar banner
+
+CALENDAR_NOTICE = "{ calendarNotice { missingYear affectedTasks message } }"
+
+
+def test_the_missing_year_banner_never_says_zero_tasks(browser: Any, server: str) -> None:
+    # given: the demo, whose open tasks are all due this year (none needs next year yet)
+    notice = _api(server, "demo-coordinator", CALENDAR_NOTICE)["calendarNotice"]
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    banner = tab.page.locator("#calendar-notice")
+    if notice is None:  # before November, with this year entered: nothing to say
+        tab.page.locator("#inbox-total").wait_for()
+        assert banner.is_hidden()
+    else:
+        # then: the banner says by when to enter the year, not "0项事项"
+        banner.locator("strong").wait_for()
+        text = banner.inner_text()
+        assert notice["message"] in text
+        assert "0项" not in text
+        if notice["affectedTasks"] == 0:
+            year = notice["missingYear"]
+            assert f"请在{year}年1月1日前录入" in text
+        else:
+            assert f"{notice['affectedTasks']}项事项" in text
+    tab.close()
