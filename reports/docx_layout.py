@@ -47,6 +47,7 @@ from reports.words import (
     overdue_intro,
     overdue_table,
     paragraphs,
+    rated_units,
     region_table,
     summons_paragraph,
     unit_table,
@@ -391,9 +392,8 @@ def render_docx(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
     document.core_properties.author = text.issuer
     _masthead(document, text)
     prose = paragraphs(snapshot)
-    png = (
-        chart_png if chart_png is not None else closure_rate_chart(lagging_units(snapshot.by_unit))
-    )
+    rated = rated_units(snapshot.by_unit)
+    png = chart_png if chart_png is not None else closure_rate_chart(lagging_units(rated))
     for section in SECTIONS[:4]:
         _paragraph(document, section, font=FONTS["heading"]).paragraph_format.keep_with_next = True
         for paragraph in prose[section]:
@@ -411,7 +411,7 @@ def render_docx(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
             run = picture.add_run()
             set_fonts(run._r.get_or_add_rPr(), FONTS["body"])
             run.add_picture(io.BytesIO(png), width=Mm(140))
-            _paragraph(document, chart_caption(snapshot), font=FONTS["subheading"], indent=False,
+            _paragraph(document, chart_caption(rated), font=FONTS["subheading"], indent=False,
                        align=WD_ALIGN_PARAGRAPH.CENTER)  # fmt: skip
     _paragraph(document, SECTIONS[4], font=FONTS["heading"]).paragraph_format.keep_with_next = True
     _paragraph(document, overdue_intro(snapshot))

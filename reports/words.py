@@ -50,6 +50,7 @@ __all__ = [
     "paragraphs",
     "percent",
     "placeholder_next_steps",
+    "rated_units",
     "region_table",
     "short_date",
     "summons_paragraph",
@@ -462,21 +463,32 @@ MAX_CHART_BARS = 20
 """At most this many units in the chart: the ones that lag most (the tables list them all)."""
 
 
+def rated_units(rows: Sequence[GroupRow]) -> list[GroupRow]:
+    """The units with a closure rate: those without one (every task cancelled) are in no
+    chart and no caption's count."""
+    return [row for row in rows if row.closure_rate is not None]
+
+
 def lagging_units(rows: Sequence[GroupRow], limit: int = MAX_CHART_BARS) -> list[GroupRow]:
     """The units with the lowest closure rates, lowest first (0% included).
 
     A 通报 names who lags: ties are broken by the more open tasks, then the
-    name. Units without a rate (every task cancelled) are left out.
+    name. Units without a rate (every task cancelled) are left out (:func:`rated_units`).
     """
-    rated = [row for row in rows if row.closure_rate is not None]
+    rated = rated_units(rows)
     rated.sort(key=lambda row: (row.closure_rate, -(row.total - row.closed - row.cancelled),
                                 row.name))  # fmt: skip
     return rated[:limit]
 
 
-def chart_caption(snapshot: Snapshot) -> str:
-    """图1's caption: every unit's rate, or the lagging ones when there are more than fit."""
-    rated = [row for row in snapshot.by_unit if row.closure_rate is not None]
+def chart_caption(rated: Sequence[GroupRow]) -> str:
+    """图1's caption for the units with a rate (:func:`rated_units`): every unit's rate,
+    or the lagging ones when there are more than fit.
+
+    Example:
+        >>> chart_caption([])
+        '图1　各责任单位办结率'
+    """
     if len(rated) > MAX_CHART_BARS:
         return f"图1　办结率靠后的{MAX_CHART_BARS}个责任单位"
     return "图1　各责任单位办结率"

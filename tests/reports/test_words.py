@@ -9,11 +9,14 @@ import pytest
 
 from reports.snapshot import Enforcement, Figures, GroupRow, Snapshot
 from reports.words import (
+    MAX_CHART_BARS,
     BriefingText,
+    chart_caption,
     fit_widths,
     lagging_units,
     paragraphs,
     placeholder_next_steps,
+    rated_units,
     short_date,
     text_width_mm,
     yuan,
@@ -118,6 +121,27 @@ def test_the_lagging_units_are_the_lowest_rates_zero_included_more_open_first() 
 
     assert [row.name for row in lagging_units(rows, limit=3)] == ["丙", "乙", "丁"]
     assert "戊" not in [row.name for row in lagging_units(rows)]  # no rate: all cancelled
+
+
+@pytest.mark.parametrize(
+    ("rows", "caption"),
+    [
+        pytest.param([], "图1　各责任单位办结率", id="none"),
+        pytest.param([_row(f"单位{i}", 2, i % 3) for i in range(MAX_CHART_BARS)],
+                     "图1　各责任单位办结率", id="all-fit"),
+        pytest.param([_row(f"单位{i}", 2, i % 3) for i in range(MAX_CHART_BARS + 1)],
+                     f"图1　办结率靠后的{MAX_CHART_BARS}个责任单位", id="more-than-fit"),
+        pytest.param([_row(f"单位{i}", 2, i % 3) for i in range(MAX_CHART_BARS)]
+                     + [_row("全撤销", 2, 0, cancelled=2)],
+                     "图1　各责任单位办结率", id="unrated-not-counted"),
+    ],
+)  # fmt: skip
+def test_the_chart_caption_takes_the_rated_units(rows: list[GroupRow], caption: str) -> None:
+    rated = rated_units(rows)
+    assert all(row.closure_rate is not None for row in rated)
+    assert chart_caption(rated) == caption
+    # the chart draws the lagging ones of the same list
+    assert len(lagging_units(rated)) == min(len(rated), MAX_CHART_BARS)
 
 
 def test_a_one_line_column_is_widened_from_the_text_column_and_the_total_kept() -> None:
