@@ -318,9 +318,11 @@ async def test_the_imprint_closes_the_document_with_its_lines_and_the_printing_d
     page = render_html(snapshot, ISSUED)
 
     imprint = document.tables[-1]
-    # the last thing in the body: nothing follows the 版记
+    # the last thing in the body: nothing follows the 版记 but the empty paragraph it
+    # is anchored to
     body = document.element.body
-    assert [child.tag for child in body][-2:] == [qn("w:tbl"), qn("w:sectPr")]
+    assert [child.tag for child in body][-3:] == [qn("w:tbl"), qn("w:p"), qn("w:sectPr")]
+    assert document.paragraphs[-1].text == ""
     assert [row.cells[0].text for row in imprint.rows] == [
         "报：河南省府院联动联席会议办公室",
         "送：开封市中级人民法院",
@@ -340,6 +342,29 @@ async def test_the_imprint_closes_the_document_with_its_lines_and_the_printing_d
     )
     assert '<div class="imprint">' in page
     assert "<p>送：开封市中级人民法院</p>" in page
+
+
+async def test_the_imprint_sits_at_the_foot_of_the_last_page(snapshot: Snapshot) -> None:
+    # GB/T 9704 §7.4: the 版记 on the last page, its last rule on the 版心's bottom edge
+    document = Document(io.BytesIO(render_docx(snapshot, ISSUED)))
+
+    tbl_pr = document.tables[-1]._tbl.tblPr
+    position = tbl_pr.find(qn("w:tblpPr"))
+    assert position is not None, "the 版记 floats"
+    attributes = {key.split("}")[1]: value for key, value in position.attrib.items()}
+    assert {key: attributes[key] for key in ("vertAnchor", "tblpYSpec", "horzAnchor",
+            "tblpXSpec")} == {"vertAnchor": "margin", "tblpYSpec": "bottom",
+                              "horzAnchor": "margin", "tblpXSpec": "center"}  # fmt: skip
+    assert attributes["bottomFromText"] == "0"
+    assert tbl_pr.find(qn("w:tblOverlap")).get(qn("w:val")) == "never"
+    # in CT_TblPr's order: the position before the width and the borders
+    tags = [child.tag for child in tbl_pr]
+    assert tags.index(qn("w:tblpPr")) < tags.index(qn("w:tblW"))
+    # the 版心's width less the few millimetres LibreOffice needs to float it
+    width = sum(_grid_mm(document.tables[-1]))
+    assert 150 <= width < 156
+    # only the 版记 floats: the other tables stay in the text
+    assert all(t._tbl.tblPr.find(qn("w:tblpPr")) is None for t in document.tables[:-1])
 
 
 async def test_an_imprint_without_lines_keeps_the_printing_line_and_a_draft_is_not_printed(
