@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -153,6 +154,32 @@ def test_a_one_line_column_is_widened_from_the_text_column_and_the_total_kept() 
     assert sum(widths) == pytest.approx(87)
     assert widths[2] >= text_width_mm("2025年11月17日", 10.5) + 3
     assert widths[1] < 60
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "text", "check"),
+    [
+        pytest.param(("序号", "事项", "责任单位", "超期工作日"),
+                     [("1", "督促" * 20, "开封市财政局", "12")], {1, 2},
+                     lambda w: w[1] > 2 * w[2], id="the-long-title-gets-more"),
+        pytest.param(("序号", "事项", "责任单位", "超期工作日"),
+                     [("1", "短", "开封市人民政府国有资产监督管理委员会", "12")], {1, 2},
+                     lambda w: w[2] > 5 * w[1], id="room-to-spare-shared-by-need"),
+        pytest.param(("序号", "事项", "超期工作日"), [("1", "督促履行", "5")], {1},
+                     lambda w: w[2] == pytest.approx(text_width_mm("超期工", 10.5) + 3.5, abs=0.1),
+                     id="a-long-heading-takes-two-lines"),
+        pytest.param(("序号", "事项", "日期"), [], {1},
+                     lambda w: w[0] == pytest.approx(text_width_mm("序号", 10.5) + 3.5, abs=0.1),
+                     id="no-rows"),
+    ],
+)  # fmt: skip
+def test_the_text_columns_get_what_the_one_line_columns_leave(
+    header: tuple[str, ...], rows: list[tuple[str, ...]], text: set[int], check: Any
+) -> None:
+    given = (10.0, 80.0, 30.0, 36.0)[: len(header)]
+    widths = fit_widths(given, header, rows, frozenset(text), 10.5)
+    assert sum(widths) == pytest.approx(sum(given), abs=0.01)
+    assert check(widths), widths
 
 
 def test_a_draft_text_reads_draft_and_not_printed() -> None:
