@@ -614,3 +614,77 @@ def test_the_missing_year_banner_never_says_zero_tasks(browser: Any, server: str
         else:
             assert f"{notice['affectedTasks']}项事项" in text
     tab.close()
+
+
+# ------------------------------------------------------------------ the 版记 of a briefing
+
+GENERATE = """
+mutation ($input: GenerateBriefingInput!) {
+  generateBriefing(input: $input) { briefing { id } errors { message } }
+}
+"""
+BRIEFING_IMPRINT = """
+query ($id: ID!) { node(id: $id) { ... on Briefing { status reportTo sendTo distributeTo } } }
+"""
+
+
+def test_the_imprint_of_a_draft_is_edited_field_by_field_and_read_only_once_issued(
+    browser: Any, server: str, screens: Path
+) -> None:
+    # given: a draft for August, and the coordinator on 工作通报
+    made = _api(server, "demo-coordinator", GENERATE,
+                input={"periodStart": "2026-08-01", "periodEnd": "2026-08-31",
+                       "title": "八月府院联动工作通报"})["generateBriefing"]  # fmt: skip
+    assert made["errors"] == []
+    draft_id = made["briefing"]["id"]
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    tab.go("briefings", "工作通报")
+    page = tab.page
+    form = page.locator(f"form[data-imprint='{draft_id}']")
+    # when: 报 is filled in and 送 is far too long
+    form.get_by_label("报：").fill("河南省府院联动联席会议办公室")
+    form.get_by_label("送：").fill("开封市中级人民法院" * 60)
+    form.get_by_role("button", name="保存版记").click()
+    # then: the API's refusal is under 送, and nothing was saved
+    refusal = form.locator("[data-field='sendTo'] .field-errors li")
+    refusal.wait_for()
+    assert "500" in refusal.inner_text()
+    assert form.locator("[data-field='reportTo'] .field-errors li").count() == 0
+    assert form.get_by_label("送：").get_attribute("aria-invalid") == "true"
+    saved = _api(server, "demo-coordinator", BRIEFING_IMPRINT, id=draft_id)["node"]
+    assert saved["reportTo"] == ""
+    # when: 送 is corrected and 发 filled in
+    form.get_by_label("送：").fill("开封市中级人民法院")
+    form.get_by_label("发：").fill("各县区人民政府，市直各有关单位")
+    form.get_by_role("button", name="保存版记").click()
+    # then: saved, said, and the refusal gone
+    page.get_by_text("已保存版记（报、送、发）。").wait_for()
+    assert form.locator(".field-errors li").count() == 0
+    saved = _api(server, "demo-coordinator", BRIEFING_IMPRINT, id=draft_id)["node"]
+    assert (saved["reportTo"], saved["sendTo"], saved["distributeTo"]) == (
+        "河南省府院联动联席会议办公室",
+        "开封市中级人民法院",
+        "各县区人民政府，市直各有关单位",
+    )
+    for size, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        _no_sideways_scroll(page)
+        form.scroll_into_view_if_needed()
+        _shoot(page, screens, f"workbench-briefing-imprint-{size}")
+    page.set_viewport_size({"width": WIDTHS["wide"], "height": 900})
+    # when: it is issued (六 written first)
+    article = page.locator(f"article[data-briefing-id='{draft_id}']")
+    article.get_by_label("六、下一步工作要求").fill("一是压实责任。\n二是按期办结。")
+    article.get_by_role("button", name="保存下一步工作要求").click()
+    page.get_by_text("已保存下一步工作要求。").wait_for()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"button[data-issue='{draft_id}']").click()
+    page.get_by_text("已印发：").wait_for()
+    # then: the 版记 reads as printed, with nothing left to edit
+    issued = page.locator(f"article[data-briefing-id='{draft_id}']")
+    assert issued.get_attribute("data-status") == "ISSUED"
+    assert issued.locator("form[data-imprint]").count() == 0
+    assert issued.locator(".imprint-lines p").all_inner_texts() == [
+        "报：河南省府院联动联席会议办公室", "送：开封市中级人民法院",
+        "发：各县区人民政府，市直各有关单位"]  # fmt: skip
+    tab.close()
