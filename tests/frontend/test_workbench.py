@@ -344,13 +344,17 @@ def test_the_administrator_creates_resets_and_deactivates_an_account(
     page.get_by_text("已重置 zhang-czj 的密码。").wait_for()
     assert not _sign_in_works(server, "zhang-czj", "kaifeng-2026-a")
     assert _sign_in_works(server, "zhang-czj", "kaifeng-2026-b")
-    # and the account deactivated
+    # and the account deactivated, found by the search box (the list has pages of 20)
+    page.get_by_label("按用户名或姓名查找").fill("zhang")
+    assert page.locator("#account-list tbody tr").count() == 1
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="停用zhang-czj").click()
     page.get_by_text("已停用账号 zhang-czj。").wait_for()
     assert "已停用" in page.locator("tr[data-username='zhang-czj']").inner_text()
     assert not _sign_in_works(server, "zhang-czj", "kaifeng-2026-b")
     # its own account offers no 停用
+    page.get_by_label("按用户名或姓名查找").fill("demo-admin")
+    page.locator("tr[data-username='demo-admin']").wait_for()
     assert page.get_by_role("button", name="停用demo-admin").count() == 0
     tab.close()
 
@@ -687,4 +691,46 @@ def test_the_imprint_of_a_draft_is_edited_field_by_field_and_read_only_once_issu
     assert issued.locator(".imprint-lines p").all_inner_texts() == [
         "报：河南省府院联动联席会议办公室", "送：开封市中级人民法院",
         "发：各县区人民政府，市直各有关单位"]  # fmt: skip
+    tab.close()
+
+
+ACCOUNT_LIST = "{ accounts(first: 100) { totalCount nodes { username unit { name } } } }"
+
+
+def test_the_accounts_page_is_short_on_a_phone_and_every_account_is_found(
+    browser: Any, server: str, screens: Path
+) -> None:
+    accounts = _api(server, "demo-admin", ACCOUNT_LIST)["accounts"]
+    assert accounts["totalCount"] > 20, "the demo has more accounts than a page of a wide screen"
+    tab = Tab(browser, server, width=WIDTHS["narrow"]).sign_in("demo-admin")
+    tab.go("accounts", "账号管理")
+    page = tab.page
+    page.wait_for_load_state("networkidle")
+    _shoot(page, screens, "workbench-accounts-phone")
+    # a page of 8 on a phone (20 on a wide screen), the page's height reasonable
+    rows = page.locator("#account-list tbody tr")
+    assert rows.count() == 8
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 3000, height
+    assert page.locator("#account-count").inner_text() == f"共 {accounts['totalCount']} 个账号"
+    # every account is on one of the pages
+    seen: list[str] = []
+    pages = int(page.locator("#account-page").inner_text().split("/")[1].strip(" 页"))
+    for number in range(pages):
+        seen += rows.evaluate_all("rs => rs.map(r => r.dataset.username)")
+        if number < pages - 1:
+            page.get_by_role("button", name="下一页").click()
+            page.locator("#account-page", has_text=f"第 {number + 2} /").wait_for()
+    assert sorted(seen) == sorted(a["username"] for a in accounts["nodes"])
+    # a unit's accounts, and a search
+    page.get_by_label("按单位筛选").select_option(label="开封市财政局")
+    names = set(page.locator("#account-list tbody td:nth-child(4)").all_inner_texts())
+    assert names == {"开封市财政局"}
+    expected = sum(a["unit"]["name"] == "开封市财政局" for a in accounts["nodes"])
+    assert rows.count() == expected
+    page.get_by_label("按单位筛选").select_option(label="全部单位")
+    page.get_by_label("按用户名或姓名查找").fill("demo-unit2")
+    assert rows.evaluate_all("rs => rs.map(r => r.dataset.username)") == ["demo-unit2"]
+    page.get_by_label("按用户名或姓名查找").fill("没有这个人")
+    assert page.get_by_text("没有符合条件的账号。").is_visible()
     tab.close()
