@@ -47,6 +47,7 @@ from reports.words import (
     overdue_intro,
     overdue_table,
     paragraphs,
+    rated_units,
     region_table,
     summons_paragraph,
     unit_table,
@@ -70,6 +71,11 @@ TITLE_SIZE = Pt(22)  # 2号
 BODY_SIZE = Pt(16)  # 3号
 IMPRINT_SIZE = Pt(14)  # 4号: the 版记
 TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]  # the 版心's 156 mm
+IMPRINT_WIDTH_MM = TEXT_WIDTH_MM - 5
+"""The 版记's width: the 版心's less 5 mm (2.5 mm each side, centred). LibreOffice floats
+a table to the page's foot (``w:tblpPr``) only when it is narrower than the text area
+by its own reckoning, which adds some millimetres to the grid: at the 版心's full width
+it would lay the 版记 out as an ordinary table under the text."""
 RED = "C00000"
 """The red of the 发文机关标志 and the 版头's rule (GB/T 9704 §7.2.3: 红色)."""
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
@@ -264,13 +270,15 @@ def _imprint(document: DocumentObject, text: BriefingText) -> None:
     A one-column table whose rows are ruled above and below (the first and
     last rule heavier, as the standard draws them) and never split; every
     row keeps with the next, so the block stays on one page (the next one,
-    whole, when the last page has no room left for it).
+    whole, when the last page has no room left for it). The table floats to
+    the foot of the last page's 版心 (:func:`_anchor_to_foot`), the body's
+    text above it.
     """
     lines = [f"{label}：{value}" for label, value in text.distribution()]
     table = document.add_table(rows=len(lines) + 1, cols=1)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    table.columns[0].width = Mm(TEXT_WIDTH_MM)
+    table.columns[0].width = Mm(IMPRINT_WIDTH_MM)
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge, size in (("top", "8"), ("bottom", "8"), ("insideH", "4"), ("left", "nil"),
@@ -283,11 +291,13 @@ def _imprint(document: DocumentObject, text: BriefingText) -> None:
                 border.set(qn(key), value)
         borders.append(border)
     tbl_pr.append(borders)
+    _cell_margins(table, 0)  # the lines' own indents keep them off the edges
+    _anchor_to_foot(tbl_pr)
     printer, printed_on = text.printed_line()
     for index, row in enumerate(table.rows):
         _cant_split(row._tr)
         cell = row.cells[0]
-        cell.width = Mm(TEXT_WIDTH_MM)
+        cell.width = Mm(IMPRINT_WIDTH_MM)
         paragraph: Paragraph = cell.paragraphs[0]
         fmt = paragraph.paragraph_format
         fmt.first_line_indent = Pt(0)
@@ -298,8 +308,39 @@ def _imprint(document: DocumentObject, text: BriefingText) -> None:
         if index < len(lines):
             _run(paragraph, lines[index], FONTS["body"], IMPRINT_SIZE)
         else:
-            _right_tab(paragraph, TEXT_WIDTH_MM - 2 * 14 * 25.4 / 72 - 2 * CELL_MARGIN_MM)
+            _right_tab(paragraph, IMPRINT_WIDTH_MM - 2 * 14 * 25.4 / 72)
             _run(paragraph, f"{printer}\t{printed_on}", FONTS["body"], IMPRINT_SIZE)
+
+
+def _anchor(document: DocumentObject) -> None:
+    """The paragraph the floating 版记 is anchored to: the body's last, empty and a
+    point high (Word and LibreOffice want a paragraph after a floating table)."""
+    paragraph = _bare(document, WD_ALIGN_PARAGRAPH.LEFT)
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph.paragraph_format.line_spacing = Pt(1)
+
+
+def _anchor_to_foot(tbl_pr: object) -> None:
+    """Float the table to the foot of its page's 版心 (GB/T 9704 §7.4: 版记 on the last
+    page, its last rule on the 版心's bottom edge), centred, text never beside it.
+
+    ``w:tblpPr`` and ``w:tblOverlap`` come first in CT_TblPr (after ``w:tblStyle``).
+    """
+    position = OxmlElement("w:tblpPr")
+    for key, value in (("w:leftFromText", "0"), ("w:rightFromText", "0"),
+                       ("w:topFromText", str(round(BODY_SIZE.pt * 20))),
+                       ("w:bottomFromText", "0"), ("w:vertAnchor", "margin"),
+                       ("w:horzAnchor", "margin"), ("w:tblpXSpec", "center"),
+                       ("w:tblpYSpec", "bottom")):  # fmt: skip
+        position.set(qn(key), value)
+    overlap = OxmlElement("w:tblOverlap")
+    overlap.set(qn("w:val"), "never")
+    style = tbl_pr.find(qn("w:tblStyle"))  # type: ignore[attr-defined]
+    if style is not None:
+        style.addnext(position)
+    else:
+        tbl_pr.insert(0, position)  # type: ignore[attr-defined]
+    position.addnext(overlap)
 
 
 def _cant_split(tr: object) -> None:
@@ -310,13 +351,13 @@ def _cant_split(tr: object) -> None:
     tr_pr.insert(0, element)
 
 
-def _cell_margins(table: object) -> None:
+def _cell_margins(table: object, mm: float = CELL_MARGIN_MM) -> None:
     """Narrow left and right cell padding (``w:tblCellMar``): more of a column for its text."""
     tbl_pr = table._tbl.tblPr  # type: ignore[attr-defined]
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         margin = OxmlElement(f"w:{side}")
-        margin.set(qn("w:w"), str(round(CELL_MARGIN_MM / 25.4 * 1440)))
+        margin.set(qn("w:w"), str(round(mm / 25.4 * 1440)))
         margin.set(qn("w:type"), "dxa")
         margins.append(margin)
     # w:tblCellMar comes before w:tblLook in CT_TblPr (LibreOffice ignores it after).
@@ -391,9 +432,8 @@ def render_docx(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
     document.core_properties.author = text.issuer
     _masthead(document, text)
     prose = paragraphs(snapshot)
-    png = (
-        chart_png if chart_png is not None else closure_rate_chart(lagging_units(snapshot.by_unit))
-    )
+    rated = rated_units(snapshot.by_unit)
+    png = chart_png if chart_png is not None else closure_rate_chart(lagging_units(rated))
     for section in SECTIONS[:4]:
         _paragraph(document, section, font=FONTS["heading"]).paragraph_format.keep_with_next = True
         for paragraph in prose[section]:
@@ -411,7 +451,7 @@ def render_docx(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
             run = picture.add_run()
             set_fonts(run._r.get_or_add_rPr(), FONTS["body"])
             run.add_picture(io.BytesIO(png), width=Mm(140))
-            _paragraph(document, chart_caption(snapshot), font=FONTS["subheading"], indent=False,
+            _paragraph(document, chart_caption(rated), font=FONTS["subheading"], indent=False,
                        align=WD_ALIGN_PARAGRAPH.CENTER)  # fmt: skip
     _paragraph(document, SECTIONS[4], font=FONTS["heading"]).paragraph_format.keep_with_next = True
     _paragraph(document, overdue_intro(snapshot))
@@ -428,8 +468,8 @@ def render_docx(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
     _paragraph(document, "")
     _paragraph(document, f"统计截至{chinese_date(snapshot.period_end)}24时。",
                size=Pt(14), indent=False)  # fmt: skip
-    _paragraph(document, "", indent=False)
     _imprint(document, text)
+    _anchor(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

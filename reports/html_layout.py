@@ -25,6 +25,7 @@ from reports.words import (
     overdue_intro,
     overdue_table,
     paragraphs,
+    rated_units,
     region_table,
     summons_paragraph,
     unit_table,
@@ -104,9 +105,8 @@ def render_html(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
     """
     esc = html.escape
     prose = paragraphs(snapshot)
-    png = (
-        chart_png if chart_png is not None else closure_rate_chart(lagging_units(snapshot.by_unit))
-    )
+    rated = rated_units(snapshot.by_unit)
+    png = chart_png if chart_png is not None else closure_rate_chart(lagging_units(rated))
     out = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN">',
@@ -130,7 +130,7 @@ def render_html(snapshot: Snapshot, text: BriefingText, *, chart_png: bytes | No
             out += _html_table(region_table(snapshot))
             if png:
                 data = base64.b64encode(png).decode("ascii")
-                caption = esc(chart_caption(snapshot))
+                caption = esc(chart_caption(rated))
                 out += [
                     "<figure>",
                     f'<img alt="{caption}" src="data:image/png;base64,{data}">',

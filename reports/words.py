@@ -40,6 +40,7 @@ __all__ = [
     "default_title",
     "fit_widths",
     "group_rows",
+    "header_line",
     "lagging_units",
     "late_acceptance_rows",
     "late_acceptance_table",
@@ -50,6 +51,7 @@ __all__ = [
     "paragraphs",
     "percent",
     "placeholder_next_steps",
+    "rated_units",
     "region_table",
     "short_date",
     "summons_paragraph",
@@ -285,8 +287,9 @@ LATE_ACCEPTANCE_HEADER = ("序号", "事项编号", "事项", "责任单位", "�
 UNIT_HEADER = ("序号", "责任单位", "交办", "撤销", "办结", "超期", "退回", "办结率", "按期办结率")
 REGION_HEADER = ("序号", "县区", *UNIT_HEADER[2:])
 OVERDUE_HEADER = ("序号", "事项编号", "事项", "责任单位", "办结时限", "超期工作日", "催办次数")
-#: Column widths in millimetres on the 156 mm 版心 (DOCX; shares of the page in HTML),
-#: before :func:`fit_widths` widens a column whose cells would wrap.
+#: Column widths in millimetres on the 156 mm 版心 (DOCX; shares of the page in HTML):
+#: their total, and the text columns' proportions when a table has no rows; otherwise
+#: :func:`fit_widths` gives the one-line columns what they need and the text the rest.
 GROUP_WIDTHS_MM = (12, 36, 13, 13, 13, 13, 13, 20, 23)
 OVERDUE_WIDTHS_MM = (10, 25, 44, 30, 17, 16, 14)
 LATE_ACCEPTANCE_WIDTHS_MM = (10, 25, 50, 33, 17, 21)
@@ -297,7 +300,6 @@ ITEM_TABLE_FONT_PT = 10.5
 """五号: the lists of tasks (表3, 表4), whose six columns hold codes, titles and dates."""
 CELL_MARGIN_MM = 1.5
 """Left and right padding of a table cell (DOCX ``w:tblCellMar``, HTML ``padding``)."""
-MIN_TEXT_COLUMN_MM = 26
 
 
 def summons_paragraph(snapshot: Snapshot) -> str:
@@ -352,6 +354,14 @@ def text_width_mm(text: str, size_pt: float = TABLE_FONT_PT) -> float:
     return width * em
 
 
+def header_line(text: str) -> str:
+    """The longer line of a column's heading as set: a heading of four characters or more
+    may break into two lines (超期/工作日), a shorter one stays whole (序号)."""
+    if len(text) < 4:
+        return text
+    return text[: (len(text) + 1) // 2]
+
+
 def fit_widths(
     widths_mm: Sequence[float],
     header: Sequence[str],
@@ -359,26 +369,53 @@ def fit_widths(
     text_columns: frozenset[int],
     size_pt: float = TABLE_FONT_PT,
 ) -> tuple[float, ...]:
-    """``widths_mm`` with every one-line column widened to its longest cell.
+    """The widths of a table on ``sum(widths_mm)``: every one-line column as wide as its
+    longest cell (its heading on at most two lines, :func:`header_line`), and the rest
+    for the text columns (the ones that may wrap).
 
-    The width is taken from the widest text column (the ones that may wrap),
-    millimetre by millimetre, each keeping at least MIN_TEXT_COLUMN_MM; the
-    total stays the same.
+    The text columns share the rest in proportion to their longest cell, so the longest
+    title and the longest unit name wrap to about as many lines; none is made wider
+    than its longest cell needs (what is left over goes to the others, then to the
+    widest). With no rows the text columns keep the proportions of ``widths_mm``.
+
+    Example:
+        >>> fit_widths((10, 50, 20), ("序号", "事项", "日期"), [("1", "督促履行", "10月1日")],
+        ...            frozenset({1}), 10.5)
+        (11.9, 44.1, 24.0)
     """
+    total = float(sum(widths_mm))
+    padding = 2 * CELL_MARGIN_MM + 0.5  # the estimate is generous already
     widths = list(widths_mm)
+
+    def longest(column: int, heading: str) -> float:
+        cells = [heading, *(row[column] for row in rows)]
+        return max(text_width_mm(cell, size_pt) for cell in cells) + padding
+
     for column in range(len(widths)):
-        if column in text_columns:
-            continue
-        cells = [header[column], *(row[column] for row in rows)]
-        needed = max(text_width_mm(cell, size_pt) for cell in cells) + 2 * CELL_MARGIN_MM + 1.5
-        while widths[column] < needed:
-            widest = max(text_columns, key=lambda index: widths[index])
-            step = min(needed - widths[column], 1.0, widths[widest] - MIN_TEXT_COLUMN_MM)
-            if step <= 0:
-                break
-            widths[column] += step
-            widths[widest] -= step
-    return tuple(round(width, 1) for width in widths)
+        if column not in text_columns:
+            widths[column] = longest(column, header_line(header[column]))
+    one_line = [width for column, width in enumerate(widths) if column not in text_columns]
+    rest = total - sum(one_line)
+    wanted = {column: longest(column, header[column]) for column in text_columns}
+    weights = wanted if rows else {column: float(widths_mm[column]) for column in text_columns}
+    open_columns = set(text_columns)
+    while open_columns:
+        weight = sum(weights[column] for column in open_columns) or 1.0
+        share = {column: rest * weights[column] / weight for column in open_columns}
+        capped = {column for column in open_columns if share[column] > wanted[column]}
+        if not capped or capped == open_columns:
+            for column in open_columns:
+                widths[column] = share[column]
+            break
+        for column in capped:
+            widths[column] = wanted[column]
+            rest -= wanted[column]
+        open_columns -= capped
+    rounded = [round(width, 1) for width in widths]
+    if text_columns:  # the total kept to the tenth of a millimetre
+        widest = max(text_columns, key=lambda column: rounded[column])
+        rounded[widest] = round(rounded[widest] + total - sum(rounded), 1)
+    return tuple(rounded)
 
 
 def _table(caption: str, header: tuple[str, ...], rows: list[tuple[str, ...]],
@@ -462,21 +499,32 @@ MAX_CHART_BARS = 20
 """At most this many units in the chart: the ones that lag most (the tables list them all)."""
 
 
+def rated_units(rows: Sequence[GroupRow]) -> list[GroupRow]:
+    """The units with a closure rate: those without one (every task cancelled) are in no
+    chart and no caption's count."""
+    return [row for row in rows if row.closure_rate is not None]
+
+
 def lagging_units(rows: Sequence[GroupRow], limit: int = MAX_CHART_BARS) -> list[GroupRow]:
     """The units with the lowest closure rates, lowest first (0% included).
 
     A 通报 names who lags: ties are broken by the more open tasks, then the
-    name. Units without a rate (every task cancelled) are left out.
+    name. Units without a rate (every task cancelled) are left out (:func:`rated_units`).
     """
-    rated = [row for row in rows if row.closure_rate is not None]
+    rated = rated_units(rows)
     rated.sort(key=lambda row: (row.closure_rate, -(row.total - row.closed - row.cancelled),
                                 row.name))  # fmt: skip
     return rated[:limit]
 
 
-def chart_caption(snapshot: Snapshot) -> str:
-    """图1's caption: every unit's rate, or the lagging ones when there are more than fit."""
-    rated = [row for row in snapshot.by_unit if row.closure_rate is not None]
+def chart_caption(rated: Sequence[GroupRow]) -> str:
+    """图1's caption for the units with a rate (:func:`rated_units`): every unit's rate,
+    or the lagging ones when there are more than fit.
+
+    Example:
+        >>> chart_caption([])
+        '图1　各责任单位办结率'
+    """
     if len(rated) > MAX_CHART_BARS:
         return f"图1　办结率靠后的{MAX_CHART_BARS}个责任单位"
     return "图1　各责任单位办结率"

@@ -4,7 +4,10 @@ wait, each with its count and its most urgent tasks.
 Built on the task list's own filters (``schema.filters.tasks``) inside the viewer's
 visibility scope, so an inbox never counts a task its owner could not open. What a
 unit liaison is answered with (驳回, 督办, 延期) is read from the task's newest event:
-the task waits on the unit until the unit acts, which makes its own event the newest.
+the task waits on the unit until the unit acts, which makes its own event the newest;
+one query reads the newest events for all such sections. The coordinator's 挂牌候选
+are the sweep's candidates (``store.operations.sweep.listing_candidates``, where
+that rule lives).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from schema.filters.tasks import TaskFilter, filter_tasks
 from schema.types.tasks import TaskType, TaskWarning
 from store import models
 from store.enums import OPEN_STATES, Role, TaskState
+from store.operations.sweep import listing_candidates
 from store.visibility import scope_for, sees_personal_data
 
 SHOWN_PER_SECTION = 20
@@ -50,6 +54,11 @@ class InboxSectionKind(Enum):
         "EXTENSION_TO_DECIDE", description="待审批延期: a unit asked for more time."
     )
     OVERDUE = strawberry.enum_value("OVERDUE", description="已超期: overdue and not closed.")
+    LISTING_CANDIDATE = strawberry.enum_value(
+        "LISTING_CANDIDATE",
+        description="挂牌候选: overdue long enough to be listed 挂牌督办 and not yet listed "
+        "(the sweep's rule, Query.listingCandidates); the coordinator decides.",
+    )
 
 
 LABELS = {
@@ -61,6 +70,7 @@ LABELS = {
     InboxSectionKind.CLOSURE_TO_REVIEW: "待审核销号",
     InboxSectionKind.EXTENSION_TO_DECIDE: "待审批延期",
     InboxSectionKind.OVERDUE: "已超期",
+    InboxSectionKind.LISTING_CANDIDATE: "挂牌候选",
 }
 
 # The newest event that leaves a task waiting on its unit, or on the office.
@@ -86,6 +96,7 @@ SECTIONS_BY_ROLE: dict[Role, tuple[InboxSectionKind, ...]] = {
         InboxSectionKind.CLOSURE_TO_REVIEW,
         InboxSectionKind.EXTENSION_TO_DECIDE,
         InboxSectionKind.OVERDUE,
+        InboxSectionKind.LISTING_CANDIDATE,
     ),
     Role.LEADER: (InboxSectionKind.OVERDUE,),
     Role.ADMIN: (),
@@ -113,21 +124,38 @@ class Inbox:
     )
 
 
-async def _newest_action_task_ids(actions: Sequence[str]) -> list[int]:
-    """Open tasks whose newest event is one of ``actions`` (constants of this module)."""
-    names = ", ".join(f"'{action}'" for action in actions if action.replace("_", "").isalpha())
+async def _newest_action_task_ids(
+    kinds: Sequence[InboxSectionKind],
+) -> dict[InboxSectionKind, list[int]]:
+    """The open tasks whose newest event is one of each section's actions
+    (``NEWEST_ACTIONS``), for all of ``kinds`` in one query."""
+    section_of = {action: kind for kind in kinds for action in NEWEST_ACTIONS.get(kind, ())}
+    found: dict[InboxSectionKind, set[int]] = {kind: set() for kind in kinds}
+    if not section_of:
+        return {kind: [] for kind in kinds}
+    # constants of this module, never input: checked to be plain names all the same
+    names = ", ".join(
+        f"'{action}'" for action in sorted(section_of) if action.replace("_", "").isalpha()
+    )
     states = ", ".join(f"'{state.value}'" for state in sorted(OPEN_STATES, key=str))
     sql = (
-        "SELECT e.task_id FROM task_event e JOIN task t ON t.id = e.task_id "
+        "SELECT e.task_id, e.action FROM task_event e JOIN task t ON t.id = e.task_id "
         f"WHERE t.state IN ({states}) AND e.action IN ({names}) "
         "AND e.seq = (SELECT MAX(s.seq) FROM task_event s WHERE s.task_id = e.task_id)"
     )
     _, rows = await connections.get("default").execute_query(sql)
-    return sorted({int(row["task_id"]) for row in rows})
+    for row in rows:
+        found[section_of[str(row["action"])]].add(int(row["task_id"]))
+    return {kind: sorted(ids) for kind, ids in found.items()}
 
 
 async def _section(
-    kind: InboxSectionKind, base: QuerySet[models.Task], today: dt.date, *, personal_data: bool
+    kind: InboxSectionKind,
+    base: QuerySet[models.Task],
+    today: dt.date,
+    newest: dict[InboxSectionKind, list[int]],
+    *,
+    personal_data: bool,
 ) -> QuerySet[models.Task]:
     async def filtered(spec: TaskFilter) -> QuerySet[models.Task]:
         return await filter_tasks(base, spec, today, personal_data=personal_data)
@@ -140,8 +168,11 @@ async def _section(
         return await filtered(TaskFilter(overdue=True))
     if kind is InboxSectionKind.CLOSURE_TO_REVIEW:
         return await filtered(TaskFilter(state=[TaskState.CLOSURE_REQUESTED]))
-    ids = await _newest_action_task_ids(NEWEST_ACTIONS[kind])
-    return base.filter(id__in=ids)
+    if kind is InboxSectionKind.LISTING_CANDIDATE:
+        # the sweep's rule, read where it lives; the viewer's scope still applies
+        found = await listing_candidates(today)
+        return base.filter(id__in=[candidate.task.id for candidate in found])
+    return base.filter(id__in=newest[kind])
 
 
 async def resolve_inbox(info: Info) -> Inbox:
@@ -154,8 +185,10 @@ async def resolve_inbox(info: Info) -> Inbox:
     personal_data = sees_personal_data(viewer)
     sections = []
     waiting: set[int] = set()
-    for kind in SECTIONS_BY_ROLE.get(viewer.role, ()):
-        query = await _section(kind, base, info.context.today, personal_data=personal_data)
+    kinds = SECTIONS_BY_ROLE.get(viewer.role, ())
+    newest = await _newest_action_task_ids([kind for kind in kinds if kind in NEWEST_ACTIONS])
+    for kind in kinds:
+        query = await _section(kind, base, info.context.today, newest, personal_data=personal_data)
         ids = [int(str(i)) for i in await query.values_list("id", flat=True)]
         waiting.update(ids)
         rows = (

@@ -444,9 +444,21 @@ class CalendarNotice:
 
     @property
     def message(self) -> str:
-        return (
-            f"{self.missing_year}年节假日安排尚未录入："
-            f"{self.affected_tasks}项事项的预警与用时无法判定"
+        """The banner's sentence. From 1 November the year is asked for before any task
+        needs it (the demo has none due next year): then it says by when, not "0 tasks"."""
+        if self.affected_tasks:
+            return _(
+                "The official holidays of {year} are not entered yet: the warnings and "
+                "working-day figures of {count} open task(s) cannot be worked out",
+                year=str(self.missing_year),
+                count=self.affected_tasks,
+            )
+        return _(
+            "The official holidays of {year} are not entered yet: enter them before {day}, "
+            "or the warnings and working-day figures of tasks running into {year} cannot "
+            "be worked out",
+            year=str(self.missing_year),
+            day=dt.date(self.missing_year, 1, 1),
         )
 
 

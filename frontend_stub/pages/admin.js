@@ -13,6 +13,11 @@ export const UNIT_KIND_LABELS = {
   OFFICE: "联席办",
 };
 
+// Pages of 20 accounts; 8 on a phone, where each account is a card.
+const ACCOUNTS_PER_PAGE = { wide: 20, narrow: 8 };
+const accountsPerPage = () => (matchMedia("(max-width: 600px)").matches ? ACCOUNTS_PER_PAGE.narrow : ACCOUNTS_PER_PAGE.wide);
+// What the administrator looked for: kept when the page redraws after a change.
+const accountView = { words: "", unitId: "", pageNo: 0 };
 const ACCOUNTS = `{ accounts(first: 100) { totalCount nodes { id username displayName role active phone unit { id name } } } }`;
 const UNITS = `{ units(first: 100) { totalCount nodes { id code name kind region courtCode active deactivatedAt parent { id name } } } }`;
 const ERRORS = "errors { field code message }";
@@ -73,7 +78,7 @@ export async function renderAccounts(page, { viewer, notify }) {
     },
   });
   const message = h("p", { class: "error", role: "alert", id: "account-message" });
-  const rows = accounts.nodes.map((a) =>
+  const row = (a) =>
     h(
       "tr",
       { dataset: { username: a.username } },
@@ -99,16 +104,54 @@ export async function renderAccounts(page, { viewer, notify }) {
             })
           : null,
       ),
-    ),
-  );
+    );
+  // A search box, a unit and pages (accountsPerPage): the list stays short on a phone.
+  const search = h("input", { id: "account-search", type: "search", autocomplete: "off", placeholder: "用户名、姓名或电话" });
+  const withAccounts = [...new Map(accounts.nodes.map((a) => [a.unit.id, a.unit.name])).entries()].sort((x, y) => x[1].localeCompare(y[1], "zh-CN"));
+  const unitFilter = h("select", { id: "account-unit" }, h("option", { value: "" }, "全部单位"), withAccounts.map(([id, name]) => h("option", { value: id }, name)));
+  const count = h("p", { class: "count", id: "account-count", role: "status" });
+  const list = h("div", { id: "account-list" });
+  search.value = accountView.words;
+  unitFilter.value = withAccounts.some(([id]) => id === accountView.unitId) ? accountView.unitId : "";
+  let pageNo = accountView.pageNo;
+  const perPage = accountsPerPage();
+  function draw() {
+    Object.assign(accountView, { words: search.value, unitId: unitFilter.value, pageNo });
+    const words = search.value.trim().toLowerCase();
+    const found = accounts.nodes.filter(
+      (a) =>
+        (!unitFilter.value || a.unit.id === unitFilter.value) &&
+        (!words || [a.username, a.displayName, a.phone || ""].some((v) => v.toLowerCase().includes(words))),
+    );
+    const pages = Math.max(1, Math.ceil(found.length / perPage));
+    pageNo = Math.min(pageNo, pages - 1);
+    accountView.pageNo = pageNo;
+    const shown = found.slice(pageNo * perPage, (pageNo + 1) * perPage);
+    count.textContent = found.length === accounts.totalCount ? `共 ${accounts.totalCount} 个账号` : `共 ${accounts.totalCount} 个账号，筛选出 ${found.length} 个`;
+    const turn = (to, label) =>
+      h("button", { type: "button", class: "secondary", disabled: to < 0 || to >= pages, onclick: () => { pageNo = to; draw(); } }, label);
+    list.replaceChildren(
+      shown.length ? table("账号列表", ["用户名", "姓名", "角色", "所属单位", "电话", "状态", "操作"], shown.map(row)) : h("p", { class: "muted" }, "没有符合条件的账号。"),
+      pages > 1 ? h("nav", { class: "pager", "aria-label": "账号翻页" }, turn(pageNo - 1, "上一页"), h("span", { id: "account-page" }, `第 ${pageNo + 1} / ${pages} 页`), turn(pageNo + 1, "下一页")) : null,
+    );
+  }
+  search.addEventListener("input", () => { pageNo = 0; draw(); });
+  unitFilter.addEventListener("change", () => { pageNo = 0; draw(); });
+  draw();
   fill(
     page,
     h("h1", {}, "账号管理"),
     create,
     reset,
     message,
-    h("p", { class: "count" }, `共 ${accounts.totalCount} 个账号`),
-    table("账号列表", ["用户名", "姓名", "角色", "所属单位", "电话", "状态", "操作"], rows),
+    h(
+      "div",
+      { class: "filters", role: "search", "aria-label": "筛选账号" },
+      h("div", { class: "field" }, h("label", { for: "account-search" }, "按用户名或姓名查找"), search),
+      h("div", { class: "field" }, h("label", { for: "account-unit" }, "按单位筛选"), unitFilter),
+    ),
+    count,
+    list,
   );
   return null;
 }

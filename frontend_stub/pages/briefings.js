@@ -1,7 +1,16 @@
-// 工作通报: generate for a period, edit 下一步工作要求 of a draft, issue or delete it, download.
+// 工作通报: generate for a period, edit 下一步工作要求 and the 版记 (报/送/发) of a draft,
+// issue or delete it, download.
 
 import { gql, onPress, onSubmit, token } from "../api.js";
+import { clearErrors, fields, showErrors, values } from "../forms.js";
 import { dateTime, fill, h, today } from "../format.js";
+
+// The 版记's lines (GB/T 9704): to the offices above, beside and below; an empty one is left out.
+const IMPRINT = [
+  ["reportTo", "报", "上级机关，如：河南省府院联动联席会议办公室"],
+  ["sendTo", "送", "平级机关，如：开封市中级人民法院"],
+  ["distributeTo", "发", "下级机关，如：各县区人民政府，市直各有关单位"],
+];
 
 const STATUS_LABELS = { DRAFT: "草稿", ISSUED: "已印发" };
 const FORMATS = [
@@ -14,7 +23,7 @@ const LIST = `{
   briefings(first: 50) {
     totalCount
     nodes { id number serial title status periodStart periodEnd asOf generatedAt issuedAt nextSteps
-      files { docx html markdown } }
+      reportTo sendTo distributeTo files { docx html markdown } }
   }
 }`;
 
@@ -28,8 +37,39 @@ const DELETE = `mutation ($input: DeleteBriefingInput!) {
   deleteBriefing(input: $input) { deletedBriefingId errors { field code message } }
 }`;
 const UPDATE = `mutation ($input: UpdateBriefingInput!) {
-  updateBriefing(input: $input) { briefing { id nextSteps } errors { field code message } }
+  updateBriefing(input: $input) { briefing { id nextSteps reportTo sendTo distributeTo } errors { field code message } }
 }`;
+
+/** The 版记 of a draft: 报/送/发, saved with updateBriefing; the API's refusals under their fields. */
+function imprintForm(b, notify) {
+  const f = fields(`imprint-${b.id}`);
+  const form = h(
+    "form",
+    { class: "write-form imprint-form", novalidate: true, "aria-labelledby": `imprint-${b.id}-h`, dataset: { imprint: b.id } },
+    h("h4", { id: `imprint-${b.id}-h` }, "版记（报、送、发）"),
+    h("div", { class: "form-grid" }, IMPRINT.map(([name, label, hint]) => f.input(name, `${label}：`, { value: b[name] || "", hint, wide: true }))),
+    h("ul", { class: "field-errors form-errors", role: "alert" }),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "保存版记")),
+  );
+  onSubmit(form, async () => {
+    clearErrors(form);
+    const entered = values(form);
+    const { updateBriefing: result } = await gql(UPDATE, { input: { briefingId: b.id, ...entered } });
+    if (result.errors.length) {
+      showErrors(form, result.errors);
+      return;
+    }
+    for (const [name] of IMPRINT) form.querySelector(`[name="${name}"]`).value = result.briefing[name];
+    notify("已保存版记（报、送、发）。");
+  });
+  return form;
+}
+
+/** The 版记 of an issued briefing, as printed: only the lines it has. */
+function imprintLines(b) {
+  const lines = IMPRINT.filter(([name]) => b[name]).map(([name, label]) => h("p", { dataset: { line: name } }, `${label}：${b[name]}`));
+  return lines.length ? h("div", { class: "imprint-lines", "aria-label": "版记" }, h("h4", {}, "版记"), lines) : null;
+}
 
 /** Files need the bearer token, which a plain link cannot send: fetch, then save. */
 async function download(briefing, path, extension, message) {
@@ -108,8 +148,10 @@ export async function render(page, { viewer, notify }) {
         else notify("已保存下一步工作要求。");
       });
       parts.push(h("div", { class: "field wide" }, h("label", { for: id }, "六、下一步工作要求"), text), save);
-    } else if (b.nextSteps) {
-      parts.push(h("h4", {}, "六、下一步工作要求"), h("p", { class: "prewrap" }, b.nextSteps));
+      parts.push(imprintForm(b, notify));
+    } else {
+      if (b.nextSteps) parts.push(h("h4", {}, "六、下一步工作要求"), h("p", { class: "prewrap" }, b.nextSteps));
+      parts.push(imprintLines(b));
     }
     if (b.status === "DRAFT" && canWrite) {
       const issue = h("button", { type: "button", dataset: { issue: b.id } }, "印发");

@@ -17,14 +17,23 @@ const HINTS = {
   CLOSURE_TO_REVIEW: "责任单位已申请销号，请审核。",
   EXTENSION_TO_DECIDE: "责任单位申请延期，请审批。",
   OVERDUE: "已超过办结时限仍未办结。",
+  LISTING_CANDIDATE: "超期10个工作日以上且尚未挂牌：请打开事项，决定是否「督办」挂牌（须填写意见说明）。",
 };
 
+// A section lists its first few tasks (fewer on a phone, where each is a card); the
+// rest open with 查看全部（N）, so the page stays short.
+export const FIRST_SHOWN = { wide: 3, narrow: 2 };
+const firstShown = () => (matchMedia("(max-width: 600px)").matches ? FIRST_SHOWN.narrow : FIRST_SHOWN.wide);
+// The sections opened in full stay open when a live event redraws the page.
+const expanded = new Set();
+
 function section(s) {
+  const first = firstShown();
   const id = `inbox-${s.kind.toLowerCase()}`;
-  const rows = s.tasks.map((t) =>
+  const rows = s.tasks.map((t, i) =>
     h(
       "tr",
-      { class: t.overdue ? "overdue" : null, dataset: { taskId: t.id } },
+      { class: t.overdue ? "overdue" : null, dataset: { taskId: t.id }, hidden: i >= first && !expanded.has(s.kind) },
       h("th", { scope: "row" }, h("a", { href: `#/tasks/${encodeURIComponent(t.id)}` }, t.code)),
       h("td", { class: "title-cell" }, t.title, h("small", { class: "muted block" }, KIND_LABELS[t.kind])),
       h("td", {}, t.responsibleUnit.name),
@@ -39,7 +48,25 @@ function section(s) {
     h("h2", { id: `${id}-h` }, s.label, " ", h("span", { class: "count-badge" }, s.count)),
     s.count ? h("p", { class: "muted hint" }, HINTS[s.kind]) : h("p", { class: "muted" }, "暂无。"),
     rows.length ? table(`${s.label}的事项`, ["编号", "事项", "责任单位", "状态", "办结时限", "预警"], rows) : null,
-    s.count > s.tasks.length ? h("p", { class: "muted" }, `仅列出最急的 ${s.tasks.length} 件，共 ${s.count} 件。`) : null,
+    s.tasks.length > first && !expanded.has(s.kind) ? showAll(s) : null,
+    s.count > s.tasks.length ? h("p", { class: "muted all-note", hidden: !expanded.has(s.kind) }, `仅列出最急的 ${s.tasks.length} 件，共 ${s.count} 件。`) : null,
+  );
+}
+
+function showAll(s) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "secondary show-all",
+      onclick: (event) => {
+        expanded.add(s.kind);
+        const section = event.currentTarget.closest("section");
+        for (const el of section.querySelectorAll("tr[hidden], .all-note")) el.hidden = false;
+        event.currentTarget.remove();
+      },
+    },
+    `查看全部（${s.count}）`,
   );
 }
 

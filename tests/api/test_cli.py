@@ -124,7 +124,7 @@ def test_sweep_escalates_overdue_demo_tasks_once(url: str) -> None:
     # 重点 needs one known working day late, which every task due in 2026 has: the
     # sweep can judge them all, and says why the days are a lower bound
     assert "could not be judged" not in in_2027.stdout
-    assert "2027年节假日安排尚未录入" in in_2027.stderr
+    assert "The official holidays of 2027 are not entered yet" in in_2027.stderr
 
 
 def test_progress_prints_the_figures_as_a_table_and_as_json(url: str) -> None:
@@ -334,11 +334,13 @@ def test_sweep_warns_from_november_while_next_year_is_missing(url: str) -> None:
     assert fuyuan("seed", "--demo", url=url).returncode == 0
     october = fuyuan("sweep", "--today", "2026-10-30", url=url)
     assert october.returncode == 0
-    assert "尚未录入" not in october.stderr
+    assert "not entered yet" not in october.stderr
     december = fuyuan("sweep", "--today", "2026-12-18", url=url, on="2026-12-18")
     assert december.returncode == 0
-    # the demo has no task in 2027: the warning is said all the same, with its count
-    assert "2027年节假日安排尚未录入：0项事项的预警与用时无法判定" in december.stderr
+    # the demo has no task in 2027: the warning is said all the same, by when (no "0 tasks")
+    assert "The official holidays of 2027 are not entered yet: enter them before 2027-01-01" in (
+        december.stderr
+    )
     # one open task due in 2027 is counted, in the words the dashboard's banner uses
     with sqlite3.connect(url.removeprefix("sqlite://")) as conn:
         conn.execute(
@@ -348,12 +350,13 @@ def test_sweep_warns_from_november_while_next_year_is_missing(url: str) -> None:
     december = fuyuan("sweep", "--today", "2026-12-18", url=url, on="2026-12-18")
     assert december.returncode == 0
     assert (
-        "fuyuan: warning: 2027年节假日安排尚未录入：1项事项的预警与用时无法判定" in december.stderr
+        "fuyuan: warning: The official holidays of 2027 are not entered yet: the warnings and "
+        "working-day figures of 1 open task(s) cannot be worked out" in december.stderr
     )
     assert fuyuan("calendar", "import", str(CALENDAR_2027), url=url).returncode == 0
     # with 2027 entered, the warning is gone and a sweep in 2027 judges again
     again = fuyuan("sweep", "--today", "2026-12-18", url=url, on="2026-12-18")
-    assert "尚未录入" not in again.stderr
+    assert "not entered yet" not in again.stderr
     in_2027 = fuyuan("sweep", "--today", "2027-03-01", url=url, on="2027-03-01")
     assert in_2027.returncode == 0, in_2027.stderr
     assert "task(s) escalated" in in_2027.stdout
@@ -370,10 +373,13 @@ def test_calendar_import_on_each_database(database_url: str) -> None:
 def test_the_sweep_says_the_missing_year_on_each_database(database_url: str) -> None:
     swept = fuyuan("sweep", "--today", "2026-11-02", url=database_url)
     assert swept.returncode == 0, swept.stderr
-    assert "fuyuan: warning: 2027年节假日安排尚未录入：0项事项的预警与用时无法判定" in swept.stderr
+    assert (
+        "fuyuan: warning: The official holidays of 2027 are not entered yet: enter them before "
+        "2027-01-01" in swept.stderr
+    )
     assert fuyuan("calendar", "import", str(CALENDAR_2027), url=database_url).returncode == 0
     swept = fuyuan("sweep", "--today", "2026-11-02", url=database_url)
-    assert "尚未录入" not in swept.stderr
+    assert "not entered yet" not in swept.stderr
 
 
 def test_unit_create_update_deactivate_and_show(url: str) -> None:

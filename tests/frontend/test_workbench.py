@@ -28,6 +28,9 @@ from tests.frontend.test_dashboard import (
 
 __all__ = ["browser", "screens", "server"]  # fixtures, shared with test_dashboard.py
 
+FIRST_SHOWN = {"wide": 3, "narrow": 2}
+"""What a section of the inbox lists before 查看全部 (frontend_stub/pages/inbox.js)."""
+
 
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -341,13 +344,17 @@ def test_the_administrator_creates_resets_and_deactivates_an_account(
     page.get_by_text("已重置 zhang-czj 的密码。").wait_for()
     assert not _sign_in_works(server, "zhang-czj", "kaifeng-2026-a")
     assert _sign_in_works(server, "zhang-czj", "kaifeng-2026-b")
-    # and the account deactivated
+    # and the account deactivated, found by the search box (the list has pages of 20)
+    page.get_by_label("按用户名或姓名查找").fill("zhang")
+    assert page.locator("#account-list tbody tr").count() == 1
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="停用zhang-czj").click()
     page.get_by_text("已停用账号 zhang-czj。").wait_for()
     assert "已停用" in page.locator("tr[data-username='zhang-czj']").inner_text()
     assert not _sign_in_works(server, "zhang-czj", "kaifeng-2026-b")
     # its own account offers no 停用
+    page.get_by_label("按用户名或姓名查找").fill("demo-admin")
+    page.locator("tr[data-username='demo-admin']").wait_for()
     assert page.get_by_role("button", name="停用demo-admin").count() == 0
     tab.close()
 
@@ -431,8 +438,13 @@ def test_a_unit_liaison_starts_on_its_inbox_which_follows_new_work_live(
     expected = _inbox(server, "demo-unit")
     to_accept = page.locator("section[data-kind='TO_ACCEPT']")
     assert to_accept.locator("h2").inner_text() == f"待签收 {expected['TO_ACCEPT']['count']}"
-    shown = set(to_accept.locator("tbody th").all_inner_texts())
-    assert shown == {t["code"] for t in expected["TO_ACCEPT"]["tasks"]}
+    # the first few are shown; 查看全部（N） opens the rest
+    codes = [t["code"] for t in expected["TO_ACCEPT"]["tasks"]]
+    assert to_accept.locator("tbody tr:visible").count() == min(len(codes), FIRST_SHOWN["wide"])
+    if len(codes) > FIRST_SHOWN["wide"]:
+        to_accept.get_by_role("button", name=f"查看全部（{len(codes)}）").click()
+    shown = set(to_accept.locator("tbody tr:visible th").all_inner_texts())
+    assert shown == set(codes)
     assert set(page.locator(".inbox-section tbody td:nth-child(3)").all_inner_texts()) <= {
         "开封市财政局"
     }
@@ -461,14 +473,19 @@ def test_the_coordinator_starts_on_closures_to_review_extensions_and_overdue_wor
     page = tab.page
     expected = _inbox(server, "demo-coordinator")
     kinds = page.locator(".inbox-section").evaluate_all("els => els.map(e => e.dataset.kind)")
-    assert sorted(kinds) == ["CLOSURE_TO_REVIEW", "EXTENSION_TO_DECIDE", "OVERDUE"]
+    assert sorted(kinds) == ["CLOSURE_TO_REVIEW", "EXTENSION_TO_DECIDE", "LISTING_CANDIDATE",
+                             "OVERDUE"]  # fmt: skip
     for kind, label in (("CLOSURE_TO_REVIEW", "待审核销号"), ("EXTENSION_TO_DECIDE", "待审批延期"),
-                        ("OVERDUE", "已超期")):  # fmt: skip
+                        ("OVERDUE", "已超期"), ("LISTING_CANDIDATE", "挂牌候选")):  # fmt: skip
         heading = page.locator(f"section[data-kind='{kind}'] h2").inner_text()
         assert heading == f"{label} {expected[kind]['count']}"
     assert expected["OVERDUE"]["count"] > 0
-    overdue_rows = page.locator("section[data-kind='OVERDUE'] tbody tr")
-    assert overdue_rows.count() == len(expected["OVERDUE"]["tasks"])
+    overdue = page.locator("section[data-kind='OVERDUE']")
+    assert overdue.locator("tbody tr:visible").count() == FIRST_SHOWN["wide"]
+    overdue.get_by_role("button", name=f"查看全部（{expected['OVERDUE']['count']}）").click()
+    assert overdue.locator("tbody tr:visible").count() == len(expected["OVERDUE"]["tasks"])
+    if expected["OVERDUE"]["count"] > len(expected["OVERDUE"]["tasks"]):
+        assert overdue.get_by_text(f"共 {expected['OVERDUE']['count']} 件").is_visible()
     # the sections with work come before the empty ones
     counts = [expected[k]["count"] for k in kinds]
     assert counts == sorted(counts, key=lambda c: c == 0)
@@ -477,6 +494,55 @@ def test_the_coordinator_starts_on_closures_to_review_extensions_and_overdue_wor
     code = first.inner_text()
     first.click()
     page.locator(".crumbs", has_text=code).wait_for()
+    tab.close()
+
+
+def test_the_coordinator_opens_a_candidate_for_listing_where_it_is_decided(
+    browser: Any, server: str
+) -> None:
+    # given: the coordinator's 挂牌候选, the sweep's candidates
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    page = tab.page
+    expected = _inbox(server, "demo-coordinator")["LISTING_CANDIDATE"]
+    assert expected["count"] > 0, "the demo has candidates for 挂牌"
+    section = page.locator("section[data-kind='LISTING_CANDIDATE']")
+    assert section.locator("h2").inner_text() == f"挂牌候选 {expected['count']}"
+    assert "督办" in section.locator(".hint").inner_text()
+    jump = page.locator("nav.inbox-jump button[data-kind='LISTING_CANDIDATE']")
+    assert jump.inner_text() == f"挂牌候选 {expected['count']}"
+    # when: it opens the first
+    link = section.locator("tbody th a").first
+    code = link.inner_text()
+    assert code == expected["tasks"][0]["code"]
+    link.click()
+    # then: the task's page, where 督办 (挂牌) is one of the actions
+    page.locator(".crumbs", has_text=code).wait_for()
+    assert page.locator("button[data-action='supervise']").count() == 1
+    tab.close()
+
+
+def test_the_coordinators_inbox_is_short_on_a_phone_and_all_of_it_opens(
+    browser: Any, server: str, screens: Path
+) -> None:
+    tab = Tab(browser, server, width=WIDTHS["narrow"]).sign_in("demo-coordinator")
+    page = tab.page
+    page.locator(".inbox-section").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    _shoot(page, screens, "workbench-inbox-phone-coordinator")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 3000, height
+    expected = _inbox(server, "demo-coordinator")
+
+    def rows_shown(kind: str) -> int:
+        return int(page.locator(f"section[data-kind='{kind}'] tbody tr:visible").count())
+
+    for kind, section in expected.items():
+        button = page.locator(f"section[data-kind='{kind}'] button.show-all")
+        assert rows_shown(kind) == min(len(section["tasks"]), FIRST_SHOWN["narrow"])
+        if len(section["tasks"]) > FIRST_SHOWN["narrow"]:
+            button.click()
+        rows = page.locator(f"section[data-kind='{kind}'] tbody tr:visible th")
+        assert set(rows.all_inner_texts()) == {t["code"] for t in section["tasks"]}
     tab.close()
 
 
@@ -525,3 +591,146 @@ def test_the_workbench_pages_read_at_both_widths(
         _shoot(tab.page, screens, f"workbench-{name}-{size}")
     for tab in tabs.values():
         tab.close()
+
+
+# ------------------------------------------------------------------ the calendar banner
+
+CALENDAR_NOTICE = "{ calendarNotice { missingYear affectedTasks message } }"
+
+
+def test_the_missing_year_banner_never_says_zero_tasks(browser: Any, server: str) -> None:
+    # given: the demo, whose open tasks are all due this year (none needs next year yet)
+    notice = _api(server, "demo-coordinator", CALENDAR_NOTICE)["calendarNotice"]
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    banner = tab.page.locator("#calendar-notice")
+    if notice is None:  # before November, with this year entered: nothing to say
+        tab.page.locator("#inbox-total").wait_for()
+        assert banner.is_hidden()
+    else:
+        # then: the banner says by when to enter the year, not "0项事项"
+        banner.locator("strong").wait_for()
+        text = banner.inner_text()
+        assert notice["message"] in text
+        assert "0项" not in text
+        if notice["affectedTasks"] == 0:
+            year = notice["missingYear"]
+            assert f"请在{year}年1月1日前录入" in text
+        else:
+            assert f"{notice['affectedTasks']}项事项" in text
+    tab.close()
+
+
+# ------------------------------------------------------------------ the 版记 of a briefing
+
+GENERATE = """
+mutation ($input: GenerateBriefingInput!) {
+  generateBriefing(input: $input) { briefing { id } errors { message } }
+}
+"""
+BRIEFING_IMPRINT = """
+query ($id: ID!) { node(id: $id) { ... on Briefing { status reportTo sendTo distributeTo } } }
+"""
+
+
+def test_the_imprint_of_a_draft_is_edited_field_by_field_and_read_only_once_issued(
+    browser: Any, server: str, screens: Path
+) -> None:
+    # given: a draft for August, and the coordinator on 工作通报
+    made = _api(server, "demo-coordinator", GENERATE,
+                input={"periodStart": "2026-08-01", "periodEnd": "2026-08-31",
+                       "title": "八月府院联动工作通报"})["generateBriefing"]  # fmt: skip
+    assert made["errors"] == []
+    draft_id = made["briefing"]["id"]
+    tab = Tab(browser, server).sign_in("demo-coordinator")
+    tab.go("briefings", "工作通报")
+    page = tab.page
+    form = page.locator(f"form[data-imprint='{draft_id}']")
+    # when: 报 is filled in and 送 is far too long
+    form.get_by_label("报：").fill("河南省府院联动联席会议办公室")
+    form.get_by_label("送：").fill("开封市中级人民法院" * 60)
+    form.get_by_role("button", name="保存版记").click()
+    # then: the API's refusal is under 送, and nothing was saved
+    refusal = form.locator("[data-field='sendTo'] .field-errors li")
+    refusal.wait_for()
+    assert "500" in refusal.inner_text()
+    assert form.locator("[data-field='reportTo'] .field-errors li").count() == 0
+    assert form.get_by_label("送：").get_attribute("aria-invalid") == "true"
+    saved = _api(server, "demo-coordinator", BRIEFING_IMPRINT, id=draft_id)["node"]
+    assert saved["reportTo"] == ""
+    # when: 送 is corrected and 发 filled in
+    form.get_by_label("送：").fill("开封市中级人民法院")
+    form.get_by_label("发：").fill("各县区人民政府，市直各有关单位")
+    form.get_by_role("button", name="保存版记").click()
+    # then: saved, said, and the refusal gone
+    page.get_by_text("已保存版记（报、送、发）。").wait_for()
+    assert form.locator(".field-errors li").count() == 0
+    saved = _api(server, "demo-coordinator", BRIEFING_IMPRINT, id=draft_id)["node"]
+    assert (saved["reportTo"], saved["sendTo"], saved["distributeTo"]) == (
+        "河南省府院联动联席会议办公室",
+        "开封市中级人民法院",
+        "各县区人民政府，市直各有关单位",
+    )
+    for size, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        _no_sideways_scroll(page)
+        form.scroll_into_view_if_needed()
+        _shoot(page, screens, f"workbench-briefing-imprint-{size}")
+    page.set_viewport_size({"width": WIDTHS["wide"], "height": 900})
+    # when: it is issued (六 written first)
+    article = page.locator(f"article[data-briefing-id='{draft_id}']")
+    article.get_by_label("六、下一步工作要求").fill("一是压实责任。\n二是按期办结。")
+    article.get_by_role("button", name="保存下一步工作要求").click()
+    page.get_by_text("已保存下一步工作要求。").wait_for()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"button[data-issue='{draft_id}']").click()
+    page.get_by_text("已印发：").wait_for()
+    # then: the 版记 reads as printed, with nothing left to edit
+    issued = page.locator(f"article[data-briefing-id='{draft_id}']")
+    assert issued.get_attribute("data-status") == "ISSUED"
+    assert issued.locator("form[data-imprint]").count() == 0
+    assert issued.locator(".imprint-lines p").all_inner_texts() == [
+        "报：河南省府院联动联席会议办公室", "送：开封市中级人民法院",
+        "发：各县区人民政府，市直各有关单位"]  # fmt: skip
+    tab.close()
+
+
+ACCOUNT_LIST = "{ accounts(first: 100) { totalCount nodes { username unit { name } } } }"
+
+
+def test_the_accounts_page_is_short_on_a_phone_and_every_account_is_found(
+    browser: Any, server: str, screens: Path
+) -> None:
+    accounts = _api(server, "demo-admin", ACCOUNT_LIST)["accounts"]
+    assert accounts["totalCount"] > 20, "the demo has more accounts than a page of a wide screen"
+    tab = Tab(browser, server, width=WIDTHS["narrow"]).sign_in("demo-admin")
+    tab.go("accounts", "账号管理")
+    page = tab.page
+    page.wait_for_load_state("networkidle")
+    _shoot(page, screens, "workbench-accounts-phone")
+    # a page of 8 on a phone (20 on a wide screen), the page's height reasonable
+    rows = page.locator("#account-list tbody tr")
+    assert rows.count() == 8
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 3000, height
+    assert page.locator("#account-count").inner_text() == f"共 {accounts['totalCount']} 个账号"
+    # every account is on one of the pages
+    seen: list[str] = []
+    pages = int(page.locator("#account-page").inner_text().split("/")[1].strip(" 页"))
+    for number in range(pages):
+        seen += rows.evaluate_all("rs => rs.map(r => r.dataset.username)")
+        if number < pages - 1:
+            page.get_by_role("button", name="下一页").click()
+            page.locator("#account-page", has_text=f"第 {number + 2} /").wait_for()
+    assert sorted(seen) == sorted(a["username"] for a in accounts["nodes"])
+    # a unit's accounts, and a search
+    page.get_by_label("按单位筛选").select_option(label="开封市财政局")
+    names = set(page.locator("#account-list tbody td:nth-child(4)").all_inner_texts())
+    assert names == {"开封市财政局"}
+    expected = sum(a["unit"]["name"] == "开封市财政局" for a in accounts["nodes"])
+    assert rows.count() == expected
+    page.get_by_label("按单位筛选").select_option(label="全部单位")
+    page.get_by_label("按用户名或姓名查找").fill("demo-unit2")
+    assert rows.evaluate_all("rs => rs.map(r => r.dataset.username)") == ["demo-unit2"]
+    page.get_by_label("按用户名或姓名查找").fill("没有这个人")
+    assert page.get_by_text("没有符合条件的账号。").is_visible()
+    tab.close()

@@ -318,9 +318,11 @@ async def test_the_imprint_closes_the_document_with_its_lines_and_the_printing_d
     page = render_html(snapshot, ISSUED)
 
     imprint = document.tables[-1]
-    # the last thing in the body: nothing follows the 版记
+    # the last thing in the body: nothing follows the 版记 but the empty paragraph it
+    # is anchored to
     body = document.element.body
-    assert [child.tag for child in body][-2:] == [qn("w:tbl"), qn("w:sectPr")]
+    assert [child.tag for child in body][-3:] == [qn("w:tbl"), qn("w:p"), qn("w:sectPr")]
+    assert document.paragraphs[-1].text == ""
     assert [row.cells[0].text for row in imprint.rows] == [
         "报：河南省府院联动联席会议办公室",
         "送：开封市中级人民法院",
@@ -340,6 +342,29 @@ async def test_the_imprint_closes_the_document_with_its_lines_and_the_printing_d
     )
     assert '<div class="imprint">' in page
     assert "<p>送：开封市中级人民法院</p>" in page
+
+
+async def test_the_imprint_sits_at_the_foot_of_the_last_page(snapshot: Snapshot) -> None:
+    # GB/T 9704 §7.4: the 版记 on the last page, its last rule on the 版心's bottom edge
+    document = Document(io.BytesIO(render_docx(snapshot, ISSUED)))
+
+    tbl_pr = document.tables[-1]._tbl.tblPr
+    position = tbl_pr.find(qn("w:tblpPr"))
+    assert position is not None, "the 版记 floats"
+    attributes = {key.split("}")[1]: value for key, value in position.attrib.items()}
+    assert {key: attributes[key] for key in ("vertAnchor", "tblpYSpec", "horzAnchor",
+            "tblpXSpec")} == {"vertAnchor": "margin", "tblpYSpec": "bottom",
+                              "horzAnchor": "margin", "tblpXSpec": "center"}  # fmt: skip
+    assert attributes["bottomFromText"] == "0"
+    assert tbl_pr.find(qn("w:tblOverlap")).get(qn("w:val")) == "never"
+    # in CT_TblPr's order: the position before the width and the borders
+    tags = [child.tag for child in tbl_pr]
+    assert tags.index(qn("w:tblpPr")) < tags.index(qn("w:tblW"))
+    # the 版心's width less the few millimetres LibreOffice needs to float it
+    width = sum(_grid_mm(document.tables[-1]))
+    assert 150 <= width < 156
+    # only the 版记 floats: the other tables stay in the text
+    assert all(t._tbl.tblPr.find(qn("w:tblpPr")) is None for t in document.tables[:-1])
 
 
 async def test_an_imprint_without_lines_keeps_the_printing_line_and_a_draft_is_not_printed(
@@ -388,16 +413,52 @@ async def test_tables_rows_never_split_and_codes_dates_and_counts_stay_on_one_li
         padding = sum(
             int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) for side in ("left", "right")
         )
-        for row in table.rows:
+        for number, row in enumerate(table.rows):
             assert row._tr.trPr.find(qn("w:cantSplit")).get(qn("w:val")) == "true"
             for index, cell in enumerate(row.cells):
                 if index in wrapping[id(table)]:
                     continue
                 size = _present(cell.paragraphs[0].runs[0].font.size).pt
-                needed = _one_line_mm(cell.text, size) + padding / 1440 * 25.4
+                # a heading of four characters or more may take two lines (超期/工作日)
+                line = (
+                    cell.text
+                    if number or len(cell.text) < 4
+                    else cell.text[: (len(cell.text) + 1) // 2]
+                )
+                needed = _one_line_mm(line, size) + padding / 1440 * 25.4
                 assert needed <= widths[index], (cell.text, widths[index])
                 tcw = int(cell._tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) / 1440 * 25.4
                 assert abs(tcw - widths[index]) < 0.1  # Word reads the cells, LibreOffice the grid
+
+
+async def test_the_titles_of_tables_3_and_4_get_the_width_the_one_line_columns_leave(
+    snapshot: Snapshot,
+) -> None:
+    document = Document(io.BytesIO(render_docx(snapshot, TEXT)))
+
+    _, _, overdue, *late, _ = document.tables
+    assert late, "the snapshot has late acceptances"
+    for table in (overdue, late[0]):
+        widths = _grid_mm(table)
+        header = [cell.text for cell in table.rows[0].cells]
+        title = header.index("事项")
+        # the title column is the widest, and no one-line column has more than it needs
+        assert widths[title] == max(widths)
+        size = _present(table.rows[1].cells[0].paragraphs[0].runs[0].font.size).pt
+        for index, name in enumerate(header):
+            if name in ("事项", "责任单位"):
+                continue
+            line = name if len(name) < 4 else name[: (len(name) + 1) // 2]
+            cells = [line, *(row.cells[index].text for row in table.rows[1:])]
+            needed = max(_one_line_mm(cell, size) for cell in cells) + 3
+            assert widths[index] - needed < 1.5, (name, widths[index], needed)
+        # by the generous estimate (LibreOffice sets the demo's titles in 2 or 3 lines, the
+        # two longest, with two case numbers each, in 4), where the column was 22 mm wide
+        # and titles took 5 to 8 lines
+        assert widths[title] >= 45
+        assert _one_line_mm("督" * 36, size) / (widths[title] - 3) <= 3
+        for row in table.rows[1:]:
+            assert _one_line_mm(row.cells[title].text, size) / (widths[title] - 3) <= 4
 
 
 async def test_table_1_adds_up_with_its_cancelled_column(snapshot: Snapshot) -> None:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from reports.snapshot import Enforcement, Figures, GroupRow, Snapshot
 from reports.words import (
+    MAX_CHART_BARS,
     BriefingText,
+    chart_caption,
     fit_widths,
     lagging_units,
     paragraphs,
     placeholder_next_steps,
+    rated_units,
     short_date,
     text_width_mm,
     yuan,
@@ -120,6 +124,27 @@ def test_the_lagging_units_are_the_lowest_rates_zero_included_more_open_first() 
     assert "戊" not in [row.name for row in lagging_units(rows)]  # no rate: all cancelled
 
 
+@pytest.mark.parametrize(
+    ("rows", "caption"),
+    [
+        pytest.param([], "图1　各责任单位办结率", id="none"),
+        pytest.param([_row(f"单位{i}", 2, i % 3) for i in range(MAX_CHART_BARS)],
+                     "图1　各责任单位办结率", id="all-fit"),
+        pytest.param([_row(f"单位{i}", 2, i % 3) for i in range(MAX_CHART_BARS + 1)],
+                     f"图1　办结率靠后的{MAX_CHART_BARS}个责任单位", id="more-than-fit"),
+        pytest.param([_row(f"单位{i}", 2, i % 3) for i in range(MAX_CHART_BARS)]
+                     + [_row("全撤销", 2, 0, cancelled=2)],
+                     "图1　各责任单位办结率", id="unrated-not-counted"),
+    ],
+)  # fmt: skip
+def test_the_chart_caption_takes_the_rated_units(rows: list[GroupRow], caption: str) -> None:
+    rated = rated_units(rows)
+    assert all(row.closure_rate is not None for row in rated)
+    assert chart_caption(rated) == caption
+    # the chart draws the lagging ones of the same list
+    assert len(lagging_units(rated)) == min(len(rated), MAX_CHART_BARS)
+
+
 def test_a_one_line_column_is_widened_from_the_text_column_and_the_total_kept() -> None:
     header = ("序号", "事项", "交办日期")
     rows = [("1", "督促履行", "2025年11月17日")]
@@ -129,6 +154,32 @@ def test_a_one_line_column_is_widened_from_the_text_column_and_the_total_kept() 
     assert sum(widths) == pytest.approx(87)
     assert widths[2] >= text_width_mm("2025年11月17日", 10.5) + 3
     assert widths[1] < 60
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "text", "check"),
+    [
+        pytest.param(("序号", "事项", "责任单位", "超期工作日"),
+                     [("1", "督促" * 20, "开封市财政局", "12")], {1, 2},
+                     lambda w: w[1] > 2 * w[2], id="the-long-title-gets-more"),
+        pytest.param(("序号", "事项", "责任单位", "超期工作日"),
+                     [("1", "短", "开封市人民政府国有资产监督管理委员会", "12")], {1, 2},
+                     lambda w: w[2] > 5 * w[1], id="room-to-spare-shared-by-need"),
+        pytest.param(("序号", "事项", "超期工作日"), [("1", "督促履行", "5")], {1},
+                     lambda w: w[2] == pytest.approx(text_width_mm("超期工", 10.5) + 3.5, abs=0.1),
+                     id="a-long-heading-takes-two-lines"),
+        pytest.param(("序号", "事项", "日期"), [], {1},
+                     lambda w: w[0] == pytest.approx(text_width_mm("序号", 10.5) + 3.5, abs=0.1),
+                     id="no-rows"),
+    ],
+)  # fmt: skip
+def test_the_text_columns_get_what_the_one_line_columns_leave(
+    header: tuple[str, ...], rows: list[tuple[str, ...]], text: set[int], check: Any
+) -> None:
+    given = (10.0, 80.0, 30.0, 36.0)[: len(header)]
+    widths = fit_widths(given, header, rows, frozenset(text), 10.5)
+    assert sum(widths) == pytest.approx(sum(given), abs=0.01)
+    assert check(widths), widths
 
 
 def test_a_draft_text_reads_draft_and_not_printed() -> None:

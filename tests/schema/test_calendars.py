@@ -168,6 +168,29 @@ async def test_every_signed_in_role_lists_the_years_known(api: Clients) -> None:
     assert latest["enteredBy"]
 
 
+@pytest.mark.parametrize(
+    ("due_in_2027", "message"),
+    [
+        pytest.param(0, "2027年节假日安排尚未录入：请在2027年1月1日前录入，否则跨入2027年的事项"
+                        "将无法判定预警与用时", id="none-yet-no-count"),
+        pytest.param(2, "2027年节假日安排尚未录入：2项事项的预警与用时无法判定", id="two-counted"),
+    ],
+)  # fmt: skip
+async def test_the_notice_never_says_zero_tasks(
+    api: Clients, monkeypatch: pytest.MonkeyPatch, due_in_2027: int, message: str
+) -> None:
+    # given: 2 December, 2027 not entered, and as many open tasks due in 2027 as the case says
+    monkeypatch.setattr(queries, "local_today", lambda: dt.date(2026, 12, 2))
+    open_ids = await Task.filter(state__in=["ASSIGNED", "IN_PROGRESS"]).limit(due_in_2027)
+    await Task.filter(id__in=[t.id for t in open_ids]).update(due_on="2027-01-15")
+    # then: the banner's sentence, in Chinese (the dashboard asks for it)
+    api.coordinator.language = "zh-CN"
+    notice = (await api.coordinator.data(CALENDAR_NOTICE))["calendarNotice"]
+    assert notice["affectedTasks"] == due_in_2027
+    assert notice["message"] == message
+    assert "0项" not in notice["message"]
+
+
 async def test_coordinators_and_administrators_are_told_of_the_missing_year(
     api: Clients, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -189,6 +212,7 @@ async def test_coordinators_and_administrators_are_told_of_the_missing_year(
         "message": "2027年节假日安排尚未录入：1项事项的预警与用时无法判定",
     }
     for client in (api.coordinator, api.admin):
+        client.language = "zh-CN"  # as the dashboard asks
         assert (await client.data(CALENDAR_NOTICE))["calendarNotice"] == expected
     for client in (api.unit, api.court, api.leader):
         assert (await client.data(CALENDAR_NOTICE))["calendarNotice"] is None

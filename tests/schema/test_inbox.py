@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.schema.conftest import Api, Clients
+from tests.schema.conftest import Api, Clients, StatementCounter
 from tests.store.test_calendars import HOLIDAYS_2027, WORKDAYS_2027
 from workflow.calendar import install_calendar
 
@@ -50,8 +50,8 @@ async def _act(client: Api, task: dict[str, Any], action: str, **extra: Any) -> 
     [
         pytest.param("unit", ["TO_ACCEPT", "REJECTED", "SUPERVISED", "EXTENSION_ANSWERED",
                               "DUE_SOON", "OVERDUE"], id="unit-liaison"),
-        pytest.param("coordinator", ["CLOSURE_TO_REVIEW", "EXTENSION_TO_DECIDE", "OVERDUE"],
-                     id="coordinator"),
+        pytest.param("coordinator", ["CLOSURE_TO_REVIEW", "EXTENSION_TO_DECIDE", "OVERDUE",
+                                     "LISTING_CANDIDATE"], id="coordinator"),
         pytest.param("leader", ["OVERDUE"], id="leader"),
         pytest.param("admin", [], id="administrator"),
     ],
@@ -136,3 +136,49 @@ async def test_the_default_task_list_puts_open_work_first(api: Clients) -> None:
     assert finished, "the demo has finished tasks"
     assert all(state not in ("CLOSED", "CANCELLED") for state in states[: finished[0]])
     assert all(state in ("CLOSED", "CANCELLED") for state in states[finished[0] :])
+
+
+CANDIDATES = "{ listingCandidates { workingDaysOverdue task { id code version } } }"
+
+
+async def test_the_coordinator_has_the_candidates_for_listing_as_the_sweep_names_them(
+    api: Clients,
+) -> None:
+    # given: the candidates for 挂牌督办 as Query.listingCandidates (the sweep's rule) names them
+    candidates = (await api.coordinator.data(CANDIDATES))["listingCandidates"]
+    assert candidates, "the demo has tasks overdue by 10 working days and more"
+    # then: the coordinator's inbox has them all, counted, under 挂牌候选
+    section = (await _inbox(api.coordinator))["LISTING_CANDIDATE"]
+    assert section["label"] == "挂牌候选"
+    assert section["count"] == len(candidates)
+    assert {t["code"] for t in section["tasks"]} <= {c["task"]["code"] for c in candidates}
+    assert len(section["tasks"]) == min(len(candidates), 20)
+    # when: the coordinator lists one 挂牌 (督办 with a comment)
+    task = candidates[0]["task"]
+    listed = await _act(api.coordinator, task, "supervise", comment="挂牌督办，限期办结")
+    assert listed["task"]["version"] == task["version"] + 1
+    # then: it is no longer a candidate
+    after = (await _inbox(api.coordinator))["LISTING_CANDIDATE"]
+    assert after["count"] == len(candidates) - 1
+    assert task["code"] not in {t["code"] for t in after["tasks"]}
+
+
+async def test_the_header_total_counts_the_candidates_once(api: Clients) -> None:
+    data = (await api.coordinator.data(INBOX))["inbox"]
+    codes = {t["code"] for s in data["sections"] for t in s["tasks"]}
+    largest = max(s["count"] for s in data["sections"])
+    assert largest <= data["total"] <= sum(s["count"] for s in data["sections"])
+    assert codes, "the demo gives the coordinator work"
+
+
+@pytest.mark.parametrize("role", [pytest.param("unit", id="unit-liaison"),
+                                  pytest.param("coordinator", id="coordinator")])  # fmt: skip
+async def test_the_newest_events_of_every_section_are_read_in_one_query(
+    api: Clients, statements: StatementCounter, role: str
+) -> None:
+    client: Api = getattr(api, role)
+    await client.data("{ viewer { username } }")  # signed in before counting
+    statements.statements.clear()
+    await client.data(INBOX)
+    newest = [sql for sql in statements.statements if "MAX(s.seq)" in sql]
+    assert len(newest) == 1, newest
