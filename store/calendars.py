@@ -444,9 +444,11 @@ class CalendarNotice:
 
     @property
     def message(self) -> str:
-        return (
-            f"{self.missing_year}年节假日安排尚未录入："
-            f"{self.affected_tasks}项事项的预警与用时无法判定"
+        return _(
+            "the holidays of {year} are not entered yet: warnings and working times cannot be "
+            "judged for {count} open task(s)",
+            year=self.missing_year,
+            count=self.affected_tasks,
         )
 
 

@@ -189,6 +189,7 @@ async def test_coordinators_and_administrators_are_told_of_the_missing_year(
         "message": "2027年节假日安排尚未录入：1项事项的预警与用时无法判定",
     }
     for client in (api.coordinator, api.admin):
+        client.language = "zh-CN"  # the dashboard's banner
         assert (await client.data(CALENDAR_NOTICE))["calendarNotice"] == expected
     for client in (api.unit, api.court, api.leader):
         assert (await client.data(CALENDAR_NOTICE))["calendarNotice"] is None
