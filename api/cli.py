@@ -387,7 +387,7 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _seed(args: argparse.Namespace, settings: Settings) -> int:
-    from store.demo import WARNING, database_is_empty, seed_demo
+    from store.demo import DEMO_PASSWORD, WARNING, database_is_empty, seed_demo
     from store.setup import database
 
     async def run() -> int:
@@ -416,7 +416,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
                 events=summary.events,
             )
         )
-        print(WARNING, file=sys.stderr)
+        print(_(WARNING, password=DEMO_PASSWORD), file=sys.stderr)
         return 0
 
     return asyncio.run(run())
