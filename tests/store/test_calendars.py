@@ -27,6 +27,7 @@ from tests.store.factories import World, other_task
 from tests.store.factories import world as make_world
 from workflow.calendar import default_calendar, install_calendar
 from workflow.errors import CalendarUnavailable
+from workflow.i18n import language
 from workflow.warnings import WarningColor, warning_for
 
 D = dt.date
@@ -334,7 +335,12 @@ async def test_the_notice_counts_the_open_tasks_that_need_the_missing_year(db: s
     notice = await calendar_notice(D(2026, 11, 1))
     assert notice is not None
     assert (notice.missing_year, notice.affected_tasks) == (2027, 2)
-    assert notice.message == "2027年节假日安排尚未录入：2项事项的预警与用时无法判定"
+    assert notice.message == (
+        "the holidays of 2027 are not entered yet: warnings and working times cannot be "
+        "judged for 2 open task(s)"
+    )
+    with language("zh_CN"):
+        assert notice.message == "2027年节假日安排尚未录入：2项事项的预警与用时无法判定"
     # in 2027 itself, still missing, it is said whatever the month
     notice = await calendar_notice(D(2027, 3, 1))
     assert notice is not None
@@ -385,8 +391,6 @@ async def test_a_process_picks_up_a_year_another_process_entered(db: str) -> Non
     ],
 )
 def test_a_date_in_a_problem_reads_as_the_reader_writes_dates(lang: str, said: str) -> None:
-    from store.calendars import calendar_problems
-    from workflow.i18n import language
 
     with language(lang):
         [problem] = calendar_problems(
