@@ -9,14 +9,14 @@ import getpass
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from api.settings import Settings, SettingsError
 from store.db import is_sqlite
 from store.errors import StoreError
 from workflow.clock import SHANGHAI
-from workflow.i18n import N_, _, set_default_language
+from workflow.i18n import N_, Templates, _, set_default_language
 
 if TYPE_CHECKING:
     from store.models import Unit
@@ -43,7 +43,22 @@ def cli_language(flag: str | None, environ: Mapping[str, str]) -> str:
     return "zh_CN"
 
 
+def _lang_flag(argv: Sequence[str]) -> str | None:
+    """``--lang``'s value in ``argv``, read before the parser is built: its help texts
+    are in that language."""
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg.startswith("--lang="):
+            return arg.removeprefix("--lang=")
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_default_language(cli_language(_lang_flag(argv), os.environ))
     parser = _parser()
     args = parser.parse_args(argv)
     set_default_language(cli_language(args.lang, os.environ))
@@ -58,170 +73,256 @@ def main(argv: Sequence[str] | None = None) -> int:
     return result
 
 
+#: argparse's own messages (Python 3.11), as it writes them; see workflow.i18n.Templates.
+ARGPARSE_MESSAGES = Templates(
+    [
+        N_("the following arguments are required: {arguments}"),
+        N_("unrecognized arguments: {arguments}"),
+        N_("one of the arguments {arguments} is required"),
+        N_("argument {argument}: invalid choice: {value} (choose from {choices})"),
+        N_("argument {argument}: expected one argument"),
+        N_("argument {argument}: expected at least one argument"),
+        N_("argument {argument}: ignored explicit argument {value}"),
+        N_("argument {argument}: invalid {type} value: {value}"),
+        N_("argument {argument}: not allowed with argument {other}"),
+        N_("argument {argument}: {reason}"),
+        N_("ambiguous option: {option} could match {matches}"),
+    ],
+    free={"arguments", "value", "choices", "matches", "option", "argument", "other"},
+)
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help with its "usage: " in the command's language."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        # By display width: a Chinese character takes two columns (argparse counts one).
+        from reports.columns import wrap
+
+        return wrap(text, width)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse speaking the command's language.
+
+    Python's argparse takes its own words ("usage:", "options", "the following
+    arguments are required") from gettext's ``argparse`` domain, which has no
+    Chinese catalog here; this parser names its groups and its ``-h`` in our
+    catalogs, and translates its error messages by pattern
+    (:data:`ARGPARSE_MESSAGES`). Its subcommands' parsers are of this class too.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        add_help = kwargs.pop("add_help", True)
+        kwargs["add_help"] = False  # ours, below, with its words in the language
+        super().__init__(*args, **kwargs)
+        self._positionals.title = _("positional arguments")
+        self._optionals.title = _("options")
+        if add_help:
+            self.add_argument(
+                "-h",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help=_("show this help message and exit"),
+            )
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        said = ARGPARSE_MESSAGES.translate(message) or message
+        self.exit(2, _("{prog}: error: {message}", prog=self.prog, message=said) + "\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="fuyuan", description="府院联动 case tracking: server and administration."
+    parser = ArgumentParser(
+        prog="fuyuan", description=_("府院联动 case tracking: server and administration.")
     )
     parser.add_argument(
         "--lang",
         choices=["zh", "zh_CN", "en"],
-        help="the language of the output and the errors (default: LANG=en_* for English, "
-        "else Chinese)",
+        help=_(
+            "the language of the output and the errors (default: LANG=en_* for English, "
+            "else Chinese)"
+        ),
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve the API, GraphiQL and the dashboard")
+    serve = commands.add_parser("serve", help=_("serve the API, GraphiQL and the dashboard"))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(run=_serve)
 
-    migrate = commands.add_parser("migrate", help="apply the database migrations")
+    migrate = commands.add_parser("migrate", help=_("apply the database migrations"))
     migrate.set_defaults(run=_migrate)
 
-    seed = commands.add_parser("seed", help="load data into the database")
-    seed.add_argument("--demo", action="store_true", required=True, help="the Kaifeng demo data")
+    seed = commands.add_parser("seed", help=_("load data into the database"))
+    seed.add_argument("--demo", action="store_true", required=True, help=_("the Kaifeng demo data"))
     seed.add_argument(
-        "--if-empty", action="store_true", help="do nothing (and succeed) when data exists"
+        "--if-empty", action="store_true", help=_("do nothing (and succeed) when data exists")
     )
     seed.set_defaults(run=_seed)
 
     sweep = commands.add_parser(
         "sweep",
-        help="raise the supervision level of overdue tasks to 重点 and list the candidates "
-        "for 挂牌 (safe to run repeatedly)",
+        help=_(
+            "raise the supervision level of overdue tasks to 重点 and list the candidates "
+            "for 挂牌 (safe to run repeatedly)"
+        ),
     )
     sweep.add_argument(
         "--today",
         type=_date,
-        help="judge lateness as of this day (YYYY-MM-DD; today at the latest)",
+        help=_("judge lateness as of this day (YYYY-MM-DD; today at the latest)"),
     )
     sweep.add_argument(
         "--dry-run",
         action="store_true",
-        help="print what the sweep would escalate; write nothing",
+        help=_("print what the sweep would escalate; write nothing"),
     )
     sweep.set_defaults(run=_sweep)
 
     briefing = commands.add_parser(
         "briefing",
-        help="write a briefing (工作通报) for a period as .md, .html and .docx (a draft: "
-        "nothing is stored; issue briefings in the app)",
+        help=_(
+            "write a briefing (工作通报) for a period as .md, .html and .docx (a draft: "
+            "nothing is stored; issue briefings in the app)"
+        ),
     )
-    briefing.add_argument("--from", dest="start", type=_date, required=True, help="YYYY-MM-DD")
-    briefing.add_argument("--to", dest="end", type=_date, required=True, help="YYYY-MM-DD")
-    briefing.add_argument("--out", required=True, help="directory to write the files into")
-    briefing.add_argument("--title", help="title (default: 府院联动工作通报)")
-    briefing.add_argument("--region", help="only the tasks of units in this 县区")
+    briefing.add_argument("--from", dest="start", type=_date, required=True, help=_("YYYY-MM-DD"))
+    briefing.add_argument("--to", dest="end", type=_date, required=True, help=_("YYYY-MM-DD"))
+    briefing.add_argument("--out", required=True, help=_("directory to write the files into"))
+    briefing.add_argument("--title", help=_("title (default: 府院联动工作通报)"))
+    briefing.add_argument("--region", help=_("only the tasks of units in this 县区"))
     briefing.set_defaults(run=_briefing)
 
     progress = commands.add_parser(
-        "progress", help="closure progress (闭环进度) as of a moment, as a table or JSON"
+        "progress", help=_("closure progress (闭环进度) as of a moment, as a table or JSON")
     )
-    progress.add_argument("--from", dest="start", type=_date, help="tasks created from YYYY-MM-DD")
-    progress.add_argument("--to", dest="end", type=_date, help="tasks created up to YYYY-MM-DD")
-    progress.add_argument("--unit", action="append", help="responsible unit code (repeatable)")
-    progress.add_argument("--region", help="only the tasks of units in this 县区")
-    progress.add_argument("--kind", help="only tasks of this kind (ENFORCEMENT, OTHER …)")
     progress.add_argument(
-        "--as-of", type=_moment, help="the moment (ISO; Asia/Shanghai unless a zone is given)"
+        "--from", dest="start", type=_date, help=_("tasks created from YYYY-MM-DD")
     )
-    progress.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    progress.add_argument("--to", dest="end", type=_date, help=_("tasks created up to YYYY-MM-DD"))
+    progress.add_argument("--unit", action="append", help=_("responsible unit code (repeatable)"))
+    progress.add_argument("--region", help=_("only the tasks of units in this 县区"))
+    progress.add_argument("--kind", help=_("only tasks of this kind (ENFORCEMENT, OTHER …)"))
+    progress.add_argument(
+        "--as-of", type=_moment, help=_("the moment (ISO; Asia/Shanghai unless a zone is given)")
+    )
+    progress.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
     progress.set_defaults(run=_progress)
 
-    ledger = commands.add_parser("ledger", help="台账 workbooks (.xlsx)")
+    ledger = commands.add_parser("ledger", help=_("台账 workbooks (.xlsx)"))
     ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
     export = ledger_commands.add_parser(
-        "export", help="write a ledger of every row (as the office sees them) to an .xlsx"
+        "export", help=_("write a ledger of every row (as the office sees them) to an .xlsx")
     )
     export.add_argument("kind", choices=["tasks", "cases", "matters", "units"])
     export.add_argument(
         "--filter",
-        help='the list\'s filter as JSON, as exportLedger takes it: {"tasks": {"state": '
-        '["ASSIGNED"]}}, {"enforcementCases": {…}}, {"progress": {…}}',
+        help=_(
+            "the list's filter as JSON, as exportLedger takes it: {examples}",
+            examples='{"tasks": {"state": ["ASSIGNED"]}}, {"enforcementCases": {…}}, '
+            '{"progress": {…}}',
+        ),
     )
     export.add_argument(
-        "--as-of", type=_moment, help="units only: the moment (ISO; Asia/Shanghai unless a zone)"
+        "--as-of", type=_moment, help=_("units only: the moment (ISO; Asia/Shanghai unless a zone)")
     )
-    export.add_argument("--out", required=True, help="the .xlsx file to write")
+    export.add_argument("--out", required=True, help=_("the .xlsx file to write"))
     export.set_defaults(run=_ledger_export)
     imports = ledger_commands.add_parser(
         "import",
-        help="import a filled-in 清单 (清单式交办), all or nothing; exit 1 if anything is refused",
+        help=_(
+            "import a filled-in 清单 (清单式交办), all or nothing; exit 1 if anything is refused"
+        ),
     )
     imports.add_argument("kind", choices=["cases", "matters", "decisions"])
-    imports.add_argument("file", help="the .xlsx (the template filled in, or a case ledger)")
+    imports.add_argument("file", help=_("the .xlsx (the template filled in, or a case ledger)"))
     imports.add_argument(
         "--dry-run",
         action="store_true",
-        help="check every row and list the problems; store nothing",
+        help=_("check every row and list the problems; store nothing"),
     )
     imports.set_defaults(run=_ledger_import)
     template = ledger_commands.add_parser(
-        "template", help="write the template of a 清单, with today's units in its drop-downs"
+        "template", help=_("write the template of a 清单, with today's units in its drop-downs")
     )
     template.add_argument("kind", choices=["cases", "matters", "decisions"])
-    template.add_argument("--out", required=True, help="the .xlsx file to write")
+    template.add_argument("--out", required=True, help=_("the .xlsx file to write"))
     template.set_defaults(run=_ledger_template)
     calendar = commands.add_parser(
-        "calendar", help="the official working-day calendar (节假日安排), one year per notice"
+        "calendar", help=_("the official working-day calendar (节假日安排), one year per notice")
     )
     calendar_commands = calendar.add_subparsers(dest="calendar_command", required=True)
     calendar_import = calendar_commands.add_parser(
         "import",
-        help="enter a year from a TOML file (year, source, holidays = [...], workdays = [...])",
+        help=_("enter a year from a TOML file (year, source, holidays = [...], workdays = [...])"),
     )
     calendar_import.add_argument("file")
     calendar_import.add_argument(
         "--replace",
         action="store_true",
-        help="replace a year that is entered already and has tasks counted on it",
+        help=_("replace a year that is entered already and has tasks counted on it"),
     )
     calendar_import.set_defaults(run=_calendar_import)
     calendar_show = calendar_commands.add_parser(
-        "show", help="the years stored, or one year's holidays and make-up working days"
+        "show", help=_("the years stored, or one year's holidays and make-up working days")
     )
     calendar_show.add_argument("year", nargs="?", type=int)
     calendar_show.set_defaults(run=_calendar_show)
     calendar_check = calendar_commands.add_parser(
-        "check", help="compare the stored years with the calendar package's; say where they differ"
+        "check",
+        help=_("compare the stored years with the calendar package's; say where they differ"),
     )
     calendar_check.set_defaults(run=_calendar_check)
 
     files = commands.add_parser(
-        "files", help="evidence files (证明材料): FUYUAN_FILES_DIR or FUYUAN_FILES_URL"
+        "files", help=_("evidence files (证明材料): FUYUAN_FILES_DIR or FUYUAN_FILES_URL")
     )
     files_commands = files.add_subparsers(dest="files_command", required=True)
     files_gc = files_commands.add_parser(
-        "gc", help="remove the blobs no file references that are older than 24 hours"
+        "gc", help=_("remove the blobs no file references that are older than 24 hours")
     )
     files_gc.add_argument(
-        "--dry-run", action="store_true", help="say what would be removed, remove nothing"
+        "--dry-run", action="store_true", help=_("say what would be removed, remove nothing")
     )
     files_gc.set_defaults(run=_files_gc)
     files_check = files_commands.add_parser(
-        "check", help="check that every referenced blob exists and matches its SHA-256"
+        "check", help=_("check that every referenced blob exists and matches its SHA-256")
     )
     files_check.set_defaults(run=_files_check)
 
-    unit = commands.add_parser("unit", help="manage units (单位): courts, organs, departments")
+    unit = commands.add_parser("unit", help=_("manage units (单位): courts, organs, departments"))
     unit_commands = unit.add_subparsers(dest="unit_command", required=True)
     unit_create = unit_commands.add_parser(
-        "create", help="create a unit, e.g. a court outside 开封 whose cases are to be entered"
+        "create", help=_("create a unit, e.g. a court outside 开封 whose cases are to be entered")
     )
-    unit_create.add_argument("code", help="stable code, e.g. SX-PLFY")
-    unit_create.add_argument("--name", required=True, help="full name (单位名称)")
+    unit_create.add_argument("code", help=_("stable code, e.g. SX-PLFY"))
+    unit_create.add_argument("--name", required=True, help=_("full name (单位名称)"))
     unit_create.add_argument(
-        "--kind", required=True, help="COURT, PARTY_GOV_ORGAN, DEPARTMENT, DISTRICT_GOV or OFFICE"
+        "--kind",
+        required=True,
+        help=_("COURT, PARTY_GOV_ORGAN, DEPARTMENT, DISTRICT_GOV or OFFICE"),
     )
     unit_create.add_argument(
-        "--region", help="division code (610926) or 县区 name (龙亭区, 市直单位)"
+        "--region", help=_("division code (610926) or 县区 name (龙亭区, 市直单位)")
     )
-    unit_create.add_argument("--parent", help="code of the unit it belongs to")
-    unit_create.add_argument("--court-code", help="法院代字 of a court: 豫0202, 陕0926, 最高法")
+    unit_create.add_argument("--parent", help=_("code of the unit it belongs to"))
+    unit_create.add_argument("--court-code", help=_("法院代字 of a court: 豫0202, 陕0926, 最高法"))
     unit_create.set_defaults(run=_unit_create)
     unit_update = unit_commands.add_parser(
-        "update", help="change a unit's fields; '' clears region, parent or court code"
+        "update", help=_("change a unit's fields; '' clears region, parent or court code")
     )
     unit_update.add_argument("code")
     unit_update.add_argument("--name")
@@ -231,31 +332,31 @@ def _parser() -> argparse.ArgumentParser:
     unit_update.add_argument("--court-code")
     unit_update.set_defaults(run=_unit_update)
     unit_deactivate = unit_commands.add_parser(
-        "deactivate", help="deactivate a unit: it keeps its history and is assigned no new task"
+        "deactivate", help=_("deactivate a unit: it keeps its history and is assigned no new task")
     )
     unit_deactivate.add_argument("code")
     unit_deactivate.set_defaults(run=_unit_deactivate)
-    unit_show = unit_commands.add_parser("show", help="a unit and the history of its changes")
+    unit_show = unit_commands.add_parser("show", help=_("a unit and the history of its changes"))
     unit_show.add_argument("code")
     unit_show.set_defaults(run=_unit_show)
 
-    account = commands.add_parser("account", help="manage accounts")
+    account = commands.add_parser("account", help=_("manage accounts"))
     account_commands = account.add_subparsers(dest="account_command", required=True)
     create = account_commands.add_parser(
-        "create", help="create an account; the password is read from standard input"
+        "create", help=_("create an account; the password is read from standard input")
     )
     create.add_argument("username")
     create.add_argument("--role", required=True)
-    create.add_argument("--unit", required=True, help="unit code, e.g. KF-CZJ")
+    create.add_argument("--unit", required=True, help=_("unit code, e.g. KF-CZJ"))
     create.add_argument("--display-name")
     create.set_defaults(run=_account_create)
     reset = account_commands.add_parser(
         "reset-password",
-        help="set a new password (read from standard input); revokes the account's tokens",
+        help=_("set a new password (read from standard input); revokes the account's tokens"),
     )
     reset.add_argument("username")
     reset.set_defaults(run=_account_reset_password)
-    deactivate = account_commands.add_parser("deactivate", help="deactivate an account")
+    deactivate = account_commands.add_parser("deactivate", help=_("deactivate an account"))
     deactivate.add_argument("username")
     deactivate.set_defaults(run=_account_deactivate)
     return parser
@@ -302,7 +403,7 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _seed(args: argparse.Namespace, settings: Settings) -> int:
-    from store.demo import WARNING, database_is_empty, seed_demo
+    from store.demo import DEMO_PASSWORD, WARNING, database_is_empty, seed_demo
     from store.setup import database
 
     async def run() -> int:
@@ -331,7 +432,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
                 events=summary.events,
             )
         )
-        print(WARNING, file=sys.stderr)
+        print(_(WARNING, password=DEMO_PASSWORD), file=sys.stderr)
         return 0
 
     return asyncio.run(run())
@@ -341,7 +442,9 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-20") from err
+        raise argparse.ArgumentTypeError(
+            _("{value!r} is not a date like 2026-11-20", value=value)
+        ) from err
 
 
 def _sweep(args: argparse.Namespace, settings: Settings) -> int:
@@ -355,9 +458,12 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
         # Its events would be dated today but judged by a day that has not come:
         # permanent records of a lateness nobody has seen yet.
         print(
-            f"fuyuan: --today {args.today.isoformat()} is after today "
-            f"({local_today().isoformat()}); "
-            "the sweep judges a day that has come",
+            _(
+                "fuyuan: --today {day} is after today ({today}); the sweep judges a day that "
+                "has come",
+                day=args.today,
+                today=local_today(),
+            ),
             file=sys.stderr,
         )
         return 2
@@ -485,7 +591,9 @@ def _moment(value: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a time like 2026-11-20T18:00") from err
+        raise argparse.ArgumentTypeError(
+            _("{value!r} is not a time like 2026-11-20T18:00", value=value)
+        ) from err
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
@@ -603,16 +711,30 @@ def _ledger_import(args: argparse.Namespace, settings: Settings) -> int:
 
     result = asyncio.run(run())
     for problem in result.problems:
-        where = f"「{problem.sheet}」" if problem.sheet else ""
-        print(
-            f"{problem.code.value}\t{where}{problem.message}",
-            file=sys.stderr,
+        message = (
+            _("sheet 「{sheet}」, {message}", sheet=problem.sheet, message=problem.message)
+            if problem.sheet
+            else problem.message
         )
+        print(f"{problem.code.value}\t{message}", file=sys.stderr)
     if result.problem_count:
         more = result.problem_count - len(result.problems)
-        tail = f"（只列出前{len(result.problems)}个）" if more else ""
-        print(f"fuyuan: {path.name}：共{result.problem_count}个问题{tail}，未导入任何记录",
-              file=sys.stderr)  # fmt: skip
+        summary = (
+            _(
+                "fuyuan: {file}: {count} problems (only the first {shown} listed); nothing "
+                "was imported",
+                file=path.name,
+                count=result.problem_count,
+                shown=len(result.problems),
+            )
+            if more
+            else _(
+                "fuyuan: {file}: {count} problems; nothing was imported",
+                file=path.name,
+                count=result.problem_count,
+            )
+        )
+        print(summary, file=sys.stderr)
         return 1
     if result.batch is None:
         print(
@@ -742,8 +864,8 @@ def _calendar_show(args: argparse.Namespace, settings: Settings) -> int:
             )
         )
         if args.year is not None:
-            print("holidays: " + " ".join(row.holidays))
-            print("workdays: " + (" ".join(row.workdays) or "(none)"))
+            print(_("holidays: {days}", days=" ".join(row.holidays)))
+            print(_("workdays: {days}", days=" ".join(row.workdays) or _("(none)")))
     return 0
 
 

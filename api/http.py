@@ -98,7 +98,12 @@ class NotAcceptable(HTTPError):
     def __init__(self, accept: str) -> None:
         super().__init__(
             406,
-            f"Not Acceptable: {accept!r} admits neither {GRAPHQL_RESPONSE_JSON} nor {JSON}",
+            _(
+                "Not Acceptable: {accept!r} admits neither {graphql_json} nor {json}",
+                accept=accept,
+                graphql_json=GRAPHQL_RESPONSE_JSON,
+                json=JSON,
+            ),
             {"Accept": f"{GRAPHQL_RESPONSE_JSON}, {JSON}"},
         )
 
@@ -106,9 +111,12 @@ class NotAcceptable(HTTPError):
 class MutationOverGet(HTTPError):
     """405: a mutation (or other non-query operation) sent with GET."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, operation_type: OperationType) -> None:
+        self.operation_type = operation_type
         super().__init__(
-            405, f"Method Not Allowed: {reason}; send mutations with POST", {"Allow": "POST"}
+            405,
+            _("Method Not Allowed: a mutation cannot be sent with GET; send mutations with POST"),
+            {"Allow": "POST"},
         )
 
 
@@ -346,11 +354,15 @@ class GraphQLOverHTTP(GraphQL[ContextT, RootValueT]):
                 operation_extensions=request_data.extensions,
             )
         except CannotGetOperationTypeError as err:
-            raise BadRequest(err.as_http_error_reason()) from err
+            raise BadRequest(
+                _("the document has no operation named {name!r}", name=err.operation_name)
+                if err.operation_name is not None
+                else _("the operation to run cannot be told: name it in operationName")
+            ) from err
         except InvalidOperationTypeError as err:
             if err.operation_type is OperationType.SUBSCRIPTION:
                 raise SubscriptionOverHTTP from err
-            raise MutationOverGet(err.as_http_error_reason(method)) from err
+            raise MutationOverGet(err.operation_type) from err
         except MissingQueryError as err:
             raise BadRequest(_("the request has no GraphQL query")) from err
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from store.blobs import DEFAULT_FILES_DIR
 from store.db import database_url
 from workflow.clocks import ACCEPT_WITHIN_WORKING_DAYS, REVIEW_WARN_WORKING_DAYS, ClockLimits
+from workflow.i18n import _
 
 
 class Environment(StrEnum):
@@ -26,7 +27,7 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message names the variable."""
 
     def __init__(self, variable: str, problem: str) -> None:
-        super().__init__(f"{variable}: {problem}")
+        super().__init__(_("{variable}: {problem}", variable=variable, problem=problem))
         self.variable = variable
 
 
@@ -90,20 +91,22 @@ class Settings:
             env = Environment(raw_env)
         except ValueError as err:
             raise SettingsError(
-                "FUYUAN_ENV", f"{raw_env!r} is neither development nor production"
+                "FUYUAN_ENV",
+                _("{raw_env!r} is neither development nor production", raw_env=raw_env),
             ) from err
         secret = os.environ.get("FUYUAN_SECRET_KEY", "")
         if secret and env is Environment.PRODUCTION and len(secret) < MIN_SECRET_LENGTH:
             raise SettingsError(
                 "FUYUAN_SECRET_KEY",
-                f"must be at least {MIN_SECRET_LENGTH} characters in production",
+                _("must be at least {count} characters in production", count=MIN_SECRET_LENGTH),
             )
         if not secret and make_secret:
             secret = installation_secret()
         url = database_url()
         if not url.startswith(("sqlite://", "postgres://", "asyncpg://", "psycopg://")):
             raise SettingsError(
-                "FUYUAN_DATABASE_URL", f"{url!r} is neither a sqlite:// nor a postgres:// URL"
+                "FUYUAN_DATABASE_URL",
+                _("{url!r} is neither a sqlite:// nor a postgres:// URL", url=url),
             )
         return cls(
             database_url=url,
@@ -162,7 +165,8 @@ def installation_secret(path: Path = SECRET_FILE) -> str:
             pass  # another process made it first: its secret is the one
     except OSError as err:
         raise SettingsError(
-            "FUYUAN_SECRET_KEY", f"unset, and the secret cannot be made in {path}: {err}"
+            "FUYUAN_SECRET_KEY",
+            _("unset, and the secret cannot be made in {path}: {err}", path=path, err=err),
         ) from err
     finally:
         draft.unlink(missing_ok=True)
@@ -176,13 +180,21 @@ def _read_secret(path: Path) -> str:
         secret = source.read().strip()
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise SettingsError(
-            str(path), f"other users may read it (mode {mode & 0o777:o}): run chmod 600 {path}"
+            str(path),
+            _(
+                "other users may read it (mode {mode:o}): run chmod 600 {path}",
+                mode=mode & 0o777,
+                path=path,
+            ),
         )
     if len(secret) < MIN_SECRET_LENGTH:
         raise SettingsError(
             str(path),
-            f"holds no secret of at least {MIN_SECRET_LENGTH} characters: delete it to make a "
-            "new one (tokens signed with the old one stop working)",
+            _(
+                "holds no secret of at least {count} characters: delete it to make a new one "
+                "(tokens signed with the old one stop working)",
+                count=MIN_SECRET_LENGTH,
+            ),
         )
     return secret
 
@@ -197,9 +209,11 @@ def _max_body_bytes(
     try:
         value = int(raw.strip().replace("_", ""))
     except ValueError as err:
-        raise SettingsError(name, f"{raw!r} is not a number of bytes") from err
+        raise SettingsError(name, _("{raw!r} is not a number of bytes", raw=raw)) from err
     if value < MIN_MAX_BODY_BYTES:
-        raise SettingsError(name, f"{value} is too small: at least {MIN_MAX_BODY_BYTES}")
+        raise SettingsError(
+            name, _("{value} is too small: at least {least}", value=value, least=MIN_MAX_BODY_BYTES)
+        )
     return value
 
 
@@ -215,10 +229,17 @@ def _working_days(variable: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError as err:
-        raise SettingsError(variable, f"{raw!r} is not a number of working days") from err
+        raise SettingsError(
+            variable, _("{raw!r} is not a number of working days", raw=raw)
+        ) from err
     if not 0 <= value <= MAX_LIMIT_WORKING_DAYS:
         raise SettingsError(
-            variable, f"{value} is not between 0 and {MAX_LIMIT_WORKING_DAYS} working days"
+            variable,
+            _(
+                "{value} is not between 0 and {most} working days",
+                value=value,
+                most=MAX_LIMIT_WORKING_DAYS,
+            ),
         )
     return value
 
@@ -269,7 +290,10 @@ def _cors_origins(raw: str) -> tuple[str, ...]:
         ):
             raise SettingsError(
                 "FUYUAN_CORS_ORIGINS",
-                f"{part.strip()!r} is not an origin like https://host[:port] (no path, no *)",
+                _(
+                    "{origin!r} is not an origin like https://host[:port] (no path, no *)",
+                    origin=part.strip(),
+                ),
             )
         origins.append(origin)
     return tuple(origins)
@@ -292,7 +316,10 @@ def _trusted_proxies(raw: str) -> tuple[str, ...]:
         except ValueError as err:
             raise SettingsError(
                 "FUYUAN_TRUSTED_PROXIES",
-                f"{entry!r} is not an IP address or network like 10.0.0.5 or 10.0.0.0/8",
+                _(
+                    "{entry!r} is not an IP address or network like 10.0.0.5 or 10.0.0.0/8",
+                    entry=entry,
+                ),
             ) from err
         proxies.append(entry)
     return tuple(proxies)

@@ -325,7 +325,10 @@ async def issue_briefing(
             raise ValidationError(
                 "briefingId",
                 "briefing.next_steps",
-                "“六、下一步工作要求”尚未填写，不能印发：请先在草稿中写明下一步工作要求，再印发",
+                _(
+                    "section 六 (next steps) is not written yet, so the briefing cannot be "
+                    "issued: write the next steps in the draft first, then issue it"
+                ),
             )
         serial = await next_number(counter_key(year), using_db=conn)
         updated = (

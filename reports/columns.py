@@ -15,11 +15,12 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from wcwidth import wcswidth
 
-__all__ = ["columns", "pad", "width"]
+__all__ = ["columns", "pad", "width", "wrap"]
 
 
 def width(text: str) -> int:
@@ -48,4 +49,37 @@ def columns(rows: Sequence[Sequence[str]], *, right: Sequence[int] = (), gap: in
             pad(row[i] if i < len(row) else "", sizes[i], right=i in right) for i in range(count)
         ]
         lines.append((" " * gap).join(cells).rstrip())
+    return lines
+
+
+_PIECES = re.compile(
+    r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+"
+)
+#: Full-width punctuation that never starts a line (GB/T 15834's 标点 rules, in short).
+_NO_LINE_START = set("，。；：、！？）」』》”’")
+
+
+def wrap(text: str, size: int) -> list[str]:
+    """``text`` in lines of at most ``size`` display columns: Latin words are kept whole,
+    Chinese breaks between any two characters, but not before a closing punctuation mark.
+
+    Example:
+        >>> wrap("将逾期事项的督办等级升为重点，并列出挂牌候选（可重复运行）", 20)
+        ['将逾期事项的督办等级', '升为重点，并列出挂牌', '候选（可重复运行）']
+        >>> wrap("serve the API and the dashboard", 12)
+        ['serve the', 'API and the', 'dashboard']
+    """
+    lines: list[str] = []
+    line = ""
+    for piece in _PIECES.findall(" ".join(text.split())):
+        if piece.isspace():
+            line += " " if line else ""
+            continue
+        if line and width(line + piece) > size and piece not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = piece
+        else:
+            line += piece
+    if line.strip():
+        lines.append(line.rstrip())
     return lines

@@ -70,6 +70,7 @@ from store.operations.tasks import (
 )
 from workflow.clock import local_today, utcnow
 from workflow.errors import ErrorCode
+from workflow.i18n import N_, _, join, message_of
 
 __all__ = [
     "KINDS",
@@ -178,42 +179,45 @@ _ENUMS: dict[str, type[Enum]] = {
 }
 
 RULES = {
-    "case_number.court_mismatch": "法院代字与法院不符",
-    "case_number.court_code": "法院代字不对",
-    "case_number.format": "案号格式不对，应如（2023）豫0202执123号",
-    "case_number.type_code": "案件类型代字不对",
-    "case_number.required": "必须填写",
-    "case_number.year": "案号年份不对",
-    "case_number.after_filing": "案号年份晚于立案日期",
-    "case_number.brackets": "案号的括号不对",
-    "case_number.serial": "案号序号不对",
-    "basis.format": "执行依据不是裁判文书案号",
-    "basis.after_case": "执行依据晚于执行案件",
-    "amount.type": "不是金额",
-    "amount.format": "不是金额（如1234.56）",
-    "amount.precision": "金额最多两位小数（精确到分）",
-    "amount.negative": "金额不能为负",
-    "amount.positive": "金额必须大于零",
-    "amount.range": "金额过大",
-    "date.format": "不是日期（如2023-05-31）",
-    "date.range": "日期超出范围",
-    "text.required": "必须填写",
-    "required": "必须填写",
-    "text.length": "内容过长",
-    "text.single_line": "不能换行",
-    "text.control": "含有不可见的控制字符",
-    "enum": "不是下拉列表中的值",
-    "unit.kind": "单位类别不对",
-    "unit.unknown": "没有这个单位",
-    "unit.inactive": "单位已停用，不再交办新事项",
-    "assisting.responsible": "责任单位不能同时是协办单位",
-    "list.length": "单位过多",
-    "duplicate": "重复",
-    "rows.format": "应为本表的行号",
-    "rows.cycle": "前置事项形成循环",
-    "subject.unknown": "没有这条记录",
+    "case_number.court_mismatch": N_("the court code does not match the court"),
+    "case_number.court_code": N_("the court code is wrong"),
+    "case_number.format": N_(
+        "the case number is malformed; it should read like （2023）豫0202执123号"
+    ),
+    "case_number.type_code": N_("the case type code is wrong"),
+    "case_number.required": N_("required"),
+    "case_number.year": N_("the case number's year is wrong"),
+    "case_number.after_filing": N_("the case number's year is after the filing date"),
+    "case_number.brackets": N_("the case number's brackets are wrong"),
+    "case_number.serial": N_("the case number's serial is wrong"),
+    "basis.format": N_("the basis is not the case number of a judgment"),
+    "basis.after_case": N_("the basis is later than the enforcement case"),
+    "amount.type": N_("not an amount"),
+    "amount.format": N_("not an amount (like 1234.56)"),
+    "amount.precision": N_("an amount has at most two decimals (to the fen)"),
+    "amount.negative": N_("an amount cannot be negative"),
+    "amount.positive": N_("an amount must be more than zero"),
+    "amount.range": N_("the amount is too large"),
+    "date.format": N_("not a date (like 2023-05-31)"),
+    "date.range": N_("the date is out of range"),
+    "text.required": N_("required"),
+    "required": N_("required"),
+    "text.length": N_("too long"),
+    "text.single_line": N_("must be one line"),
+    "text.control": N_("holds an invisible control character"),
+    "enum": N_("not a value of the drop-down list"),
+    "unit.kind": N_("the unit is of the wrong kind"),
+    "unit.unknown": N_("no such unit"),
+    "unit.inactive": N_("the unit is deactivated and takes no new tasks"),
+    "assisting.responsible": N_("the responsible unit cannot also be an assisting unit"),
+    "list.length": N_("too many units"),
+    "duplicate": N_("a duplicate"),
+    "rows.format": N_("should be row numbers of this sheet"),
+    "rows.cycle": N_("the prerequisites form a cycle"),
+    "subject.unknown": N_("no such record"),
 }
-"""The Chinese wording of each rule a problem names; the store's English reason follows."""
+"""The wording of each rule a problem names (translated with ``_``); the store's reason
+follows."""
 
 
 # --------------------------------------------------------------------------- results
@@ -265,13 +269,14 @@ class _Problems:
         self.count += 1
         if len(self.items) >= MAX_PROBLEMS:
             return
-        where = ""
-        if row is not None:
-            where = f"第{row}行"
-        if column is not None:
-            where += f"「{column}」"
-        prefix = f"{where}：" if where else ""
-        self.items.append(LedgerProblem(code, rule, f"{prefix}{text}", self.sheet, row, column))
+        message: str = text
+        if row is not None and column is not None:
+            message = _("row {row}, column 「{column}」: {text}", row=row, column=column, text=text)
+        elif row is not None:
+            message = _("row {row}: {text}", row=row, text=text)
+        elif column is not None:
+            message = _("column 「{column}」: {text}", column=column, text=text)
+        self.items.append(LedgerProblem(code, rule, message, self.sheet, row, column))
 
     def store_error(self, error: StoreError, row: int, columns: dict[str, Col]) -> None:
         name = (error.field or "").split(".")[0]
@@ -279,7 +284,11 @@ class _Problems:
         rule = getattr(error, "rule", error.code.value.lower())
         reason = getattr(error, "reason", error.message)
         words = RULES.get(rule)
-        text = f"{words}（{reason}）" if words else f"{reason}（{rule}）"
+        text = (
+            _("{words} ({reason})", words=_(words), reason=reason)
+            if words
+            else _("{reason} ({rule})", reason=reason, rule=rule)
+        )
         self.add(error.code, rule, text, row=row, column=column.header if column else None)
 
 
@@ -382,17 +391,22 @@ def _open(data: bytes) -> Any:
     """The workbook in read-only mode (it reads 5,000 rows in a third of the time)."""
     if data[:4] == b"\xd0\xcf\x11\xe0":
         raise LedgerFileError(
-            "这是旧版 Excel 97-2003（.xls）文件：请在 Excel 中“另存为”Excel 工作簿（.xlsx）后再导入"
+            _(
+                "this is an old Excel 97-2003 file (.xls): save it as an Excel workbook (.xlsx) "
+                "in Excel, then import it"
+            )
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise LedgerFileError(
-            "文件不是 Excel 工作簿（.xlsx）：可能是 CSV 或其他文件改了扩展名，"
-            "请用模板填写，或在 Excel 中另存为 .xlsx"
+            _(
+                "the file is not an Excel workbook (.xlsx): perhaps a CSV or another file "
+                "renamed; fill in the template, or save it as .xlsx in Excel"
+            )
         )
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a damaged package
-        raise LedgerFileError(f"无法读取工作簿（.xlsx）：{err}") from err
+        raise LedgerFileError(_("the workbook (.xlsx) cannot be read: {error}", error=err)) from err
 
 
 _MERGE = re.compile(r'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
@@ -416,7 +430,13 @@ def _header_row(sheet: Any, spec: LedgerSpec) -> tuple[int, dict[str, int]]:
         headers = {_text(value): index for index, value in enumerate(row) if value is not None}
         if key in headers:
             return number, headers
-    raise LedgerFileError(f"工作表「{sheet.title}」前5行中找不到表头「{key}」：请使用模板")
+    raise LedgerFileError(
+        _(
+            "sheet 「{sheet}」 has no header 「{header}」 in its first 5 rows: use the template",
+            sheet=sheet.title,
+            header=key,
+        )
+    )
 
 
 def _read(spec: LedgerSpec, data: bytes) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
@@ -432,25 +452,44 @@ def _read_book(
 ) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
     sheets = [name for name in book.sheetnames if name not in {INSTRUCTIONS, OPTIONS}]
     if not sheets:
-        raise LedgerFileError(f"工作簿中没有数据工作表：请把清单填在「{spec.sheet}」表中")
+        raise LedgerFileError(
+            _(
+                "the workbook has no data sheet: fill in the list on sheet 「{sheet}」",
+                sheet=spec.sheet,
+            )
+        )
     if len(sheets) > 1:
         extra = "」「".join(sheets[1:])
         raise LedgerFileError(
-            f"工作簿中有多余的工作表「{extra}」：只应有「{sheets[0]}」"
-            f"（及「{INSTRUCTIONS}」）一张数据表，请删除或移到另一个文件"
+            _(
+                "the workbook has more sheets than one: 「{extra}」; it should hold only "
+                "「{sheet}」 (and 「{instructions}」): delete the others or move them to "
+                "another file",
+                extra=extra,
+                sheet=sheets[0],
+                instructions=INSTRUCTIONS,
+            )
         )
     sheet = book[sheets[0]]
     number, headers = _header_row(sheet, spec)
     merged = [text for text, top in _merged_ranges(data, sheet) if top <= number]
     if merged:
         raise LedgerFileError(
-            f"工作表「{sheet.title}」的表头有合并单元格（{'、'.join(merged)}）："
-            "请取消合并，每列一个表头"
+            _(
+                "the header of sheet 「{sheet}」 has merged cells ({cells}): unmerge them, "
+                "one header per column",
+                sheet=sheet.title,
+                cells=join(merged, "、", ", "),
+            )
         )
     missing = [c.header for c in spec.columns if c.required and c.header not in headers]
     if missing:
         raise LedgerFileError(
-            f"工作表「{sheet.title}」缺少列「{'」「'.join(missing)}」：请使用模板的表头"
+            _(
+                "sheet 「{sheet}」 lacks the columns 「{columns}」: use the template's headers",
+                sheet=sheet.title,
+                columns=join(missing, "」「", "」「"),
+            )
         )
     positions = {c.field: headers[c.header] for c in spec.columns if c.header in headers}
     rows = []
@@ -559,17 +598,29 @@ class _Units:
         text = _text(value)
         if not text:
             problems.add(
-                ErrorCode.VALIDATION, "required", "必须填写", row=row, column=column.header
+                ErrorCode.VALIDATION, "required", _("required"), row=row, column=column.header
             )
             return None
         unit = self.index.get(text)
         if unit is None:
             close = difflib.get_close_matches(text, [u.name for u in self.units], n=3, cutoff=0.4)
-            hint = f"，是否为：{'、'.join(close)}" if close else ""
+            message = (
+                _(
+                    "no unit is named or coded 「{text}」 (units are not made by an import); "
+                    "did you mean {close}?",
+                    text=text,
+                    close=join(close, "、", ", "),
+                )
+                if close
+                else _(
+                    "no unit is named or coded 「{text}」 (units are not made by an import)",
+                    text=text,
+                )
+            )
             problems.add(
                 ErrorCode.NOT_FOUND,
                 "unit.unknown",
-                f"没有名称或编码为「{text}」的单位（不会自动新建单位）{hint}",
+                message,
                 row=row,
                 column=column.header,
             )
@@ -647,7 +698,7 @@ async def _check_cases(
                 problems.add(
                     ErrorCode.DUPLICATE,
                     "duplicate",
-                    f"案号与第{first_row[number]}行重复",
+                    _("the case number repeats row {row}", row=first_row[number]),
                     row=row,
                     column=columns["caseNumber"].header,
                 )
@@ -684,7 +735,10 @@ async def _existing_cases(first_row: dict[str, int], problems: _Problems, column
             problems.add(
                 ErrorCode.DUPLICATE,
                 "duplicate",
-                f"案号{number}已登记，不能重复交办",
+                _(
+                    "case number {number} is registered already and cannot be assigned again",
+                    number=number,
+                ),
                 row=first_row[str(number)],
                 column=column.header,
             )
@@ -700,7 +754,7 @@ def _row_numbers(
             problems.add(
                 ErrorCode.VALIDATION,
                 "rows.format",
-                f"「{part}」不是本表中另一条事项的行号",
+                _("「{part}」 is not the row number of another item of this sheet", part=part),
                 row=row,
                 column=column.header,
             )
@@ -745,7 +799,7 @@ async def _check_tasks(
     subjects = await _subjects(spec, rows)
     seen: dict[tuple[int, str], int] = {}
     existing = await _existing_titles(spec, subjects)
-    index_of = {row: index for index, (row, _) in enumerate(rows)}
+    index_of = {row: index for index, (row, _cells) in enumerate(rows)}
     planned: list[tuple[int, NewTask | None]] = []
     for row, cells in rows:
         checks = Checks(collect=True)
@@ -753,11 +807,17 @@ async def _check_tasks(
         subject_text = _text(cells.get(subject_column.field))
         subject = subjects.get(subject_text)
         if subject is None:
-            what = "破产案件" if spec is MATTERS else "会议"
+            missing = (
+                _("required")
+                if not subject_text
+                else _("no registered bankruptcy case 「{text}」", text=subject_text)
+                if spec is MATTERS
+                else _("no registered meeting 「{text}」", text=subject_text)
+            )
             problems.add(
                 ErrorCode.VALIDATION if not subject_text else ErrorCode.NOT_FOUND,
                 "required" if not subject_text else "subject.unknown",
-                "必须填写" if not subject_text else f"没有已登记的{what}「{subject_text}」",
+                missing,
                 row=row,
                 column=subject_column.header,
             )
@@ -792,7 +852,7 @@ async def _check_tasks(
             ref = default_responsible(data, fields["kind"], fields["matter_type"])
             responsible = units.index.get(str(ref)) if ref is not None else None
             if responsible is None:
-                problems.add(ErrorCode.VALIDATION, "required", "必须填写", row=row,
+                problems.add(ErrorCode.VALIDATION, "required", _("required"), row=row,
                              column=columns["responsibleUnitId"].header)  # fmt: skip
         if responsible is not None:
             check_task_units(responsible, assisting, checks=checks)
@@ -804,11 +864,21 @@ async def _check_tasks(
         if subject is not None and fields is not None:
             key = (subject.pk, fields["title"])
             if key in existing:
-                problems.add(ErrorCode.DUPLICATE, "duplicate", "该事项已交办，不能重复导入",
-                             row=row, column=columns["title"].header)  # fmt: skip
+                problems.add(
+                    ErrorCode.DUPLICATE,
+                    "duplicate",
+                    _("this item is assigned already"),
+                    row=row,
+                    column=columns["title"].header,
+                )
             elif key in seen:
-                problems.add(ErrorCode.DUPLICATE, "duplicate", f"与第{seen[key]}行重复",
-                             row=row, column=columns["title"].header)  # fmt: skip
+                problems.add(
+                    ErrorCode.DUPLICATE,
+                    "duplicate",
+                    _("repeats row {row}", row=seen[key]),
+                    row=row,
+                    column=columns["title"].header,
+                )
             seen.setdefault(key, row)
         failed = bool(checks.failures)
         _collect(checks, problems, row, columns)
@@ -824,12 +894,19 @@ async def _check_tasks(
             "meeting_id": data.meeting.pk if data.meeting else None,
         }
         planned.append((row, NewTask(columns_of, [u.id for u in assisting], depends_on=depends)))
-    cycle = _find_cycle({index: task.depends_on for index, (_, task) in enumerate(planned) if task})
+    cycle = _find_cycle(
+        {index: task.depends_on for index, (_row, task) in enumerate(planned) if task}
+    )
     if cycle is not None and "dependsOnId" in columns:
-        path = "→".join(f"第{planned[i][0]}行" for i in [*cycle, cycle[0]])
-        problems.add(ErrorCode.CYCLE, "rows.cycle", f"前置事项形成循环：{path}",
-                     row=planned[cycle[0]][0], column=columns["dependsOnId"].header)  # fmt: skip
-    checked.tasks = [task for _, task in planned if task is not None]
+        path = join((_("row {row}", row=planned[i][0]) for i in [*cycle, cycle[0]]), "→", " → ")
+        problems.add(
+            ErrorCode.CYCLE,
+            "rows.cycle",
+            _("the prerequisites form a cycle: {path}", path=path),
+            row=planned[cycle[0]][0],
+            column=columns["dependsOnId"].header,
+        )
+    checked.tasks = [task for _row, task in planned if task is not None]
     return checked
 
 
@@ -837,7 +914,7 @@ async def _subjects(
     spec: LedgerSpec, rows: list[tuple[int, dict[str, Any]]]
 ) -> dict[str, BankruptcyCase | JointMeeting]:
     name = "bankruptcyCaseId" if spec is MATTERS else "meetingId"
-    texts = {_text(cells.get(name)) for _, cells in rows} - {""}
+    texts = {_text(cells.get(name)) for _row, cells in rows} - {""}
     found: dict[str, BankruptcyCase | JointMeeting] = {}
     if spec is MATTERS:
         canonical = {}
@@ -892,7 +969,7 @@ async def import_ledger(
         sheet, rows = _read(spec, data)
     except LedgerFileError as err:
         result = ImportResult()
-        result.problems = [LedgerProblem(ErrorCode.VALIDATION, "file", str(err))]
+        result.problems = [LedgerProblem(ErrorCode.VALIDATION, "file", message_of(err))]
         result.problem_count = 1
         return result
     problems = _Problems(sheet)
@@ -902,12 +979,17 @@ async def import_ledger(
         problems.add(
             ErrorCode.DUPLICATE,
             "duplicate",
-            f"该文件已于{earlier.imported_at.date().isoformat()}导入（批次{earlier.id}"
-            f"「{earlier.file_name}」），不能重复导入",
+            _(
+                "this file was imported on {day} (batch {batch} 「{file}」) and cannot be "
+                "imported again",
+                day=local_today(earlier.imported_at),
+                batch=earlier.id,
+                file=earlier.file_name,
+            ),
         )
     units = _Units(await Unit.all())
     if not rows:
-        problems.add(ErrorCode.VALIDATION, "required", "清单中没有数据行")
+        problems.add(ErrorCode.VALIDATION, "required", _("the list has no rows of data"))
     if spec is CASES:
         checked = await _check_cases(rows, problems, units, today)
     else:
@@ -932,6 +1014,8 @@ async def import_ledger(
             at=now,
         )
     except StoreError as err:  # a concurrent import got there first
-        problems.add(err.code, "duplicate", f"写入时发现重复：{err.message}")
+        problems.add(
+            err.code, "duplicate", _("a duplicate found while saving: {error}", error=err.message)
+        )
         result.problems, result.problem_count = problems.items, problems.count
     return result

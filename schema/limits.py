@@ -64,6 +64,8 @@ from graphql import (
 from graphql.pyutils import Undefined
 from strawberry.extensions import SchemaExtension
 
+from workflow.i18n import _
+
 MAX_TOKENS = 1_000
 """Tokens (names, punctuation, values) in one document.
 
@@ -632,16 +634,24 @@ class QueryLimits(SchemaExtension):
     def _refusals(self, shape: Shape, cost: int) -> Iterator[LimitError]:
         if shape.fields > self.max_fields:
             yield LimitError(
-                f"the query selects {shape.fields} fields once its fragments are expanded; "
-                f"at most {self.max_fields} are allowed: spread each fragment fewer times",
+                _(
+                    "the query selects {fields} fields once its fragments are expanded; at most "
+                    "{max_fields} are allowed: spread each fragment fewer times",
+                    fields=shape.fields,
+                    max_fields=self.max_fields,
+                ),
                 "TOO_MANY_FIELDS",
                 fields=shape.fields,
                 maxFields=self.max_fields,
             )
         if shape.repeats is not None and shape.repeats > self.max_repeats:
             yield LimitError(
-                f"the query selects {shape.repeats} fields again where it already selected "
-                f"them; at most {self.max_repeats} repeats are allowed: select each field once",
+                _(
+                    "the query selects {repeats} fields again where it already selected them; "
+                    "at most {max_repeats} repeats are allowed: select each field once",
+                    repeats=shape.repeats,
+                    max_repeats=self.max_repeats,
+                ),
                 "TOO_MANY_REPEATS",
                 repeats=shape.repeats,
                 maxRepeats=self.max_repeats,
@@ -650,15 +660,23 @@ class QueryLimits(SchemaExtension):
             yield self._too_deep(shape.depth)
         if shape.aliases > self.max_aliases:
             yield LimitError(
-                f"the query uses {shape.aliases} aliases; at most {self.max_aliases} are allowed",
+                _(
+                    "the query uses {aliases} aliases; at most {max_aliases} are allowed",
+                    aliases=shape.aliases,
+                    max_aliases=self.max_aliases,
+                ),
                 "TOO_MANY_ALIASES",
                 aliases=shape.aliases,
                 maxAliases=self.max_aliases,
             )
         if cost > self.max_cost:
             yield LimitError(
-                f"the query would cost {cost}, more than the {self.max_cost} allowed: "
-                "ask for smaller pages (first/last) or fewer nested lists",
+                _(
+                    "the query would cost {cost}, more than the {max_cost} allowed: ask for "
+                    "smaller pages (first/last) or fewer nested lists",
+                    cost=cost,
+                    max_cost=self.max_cost,
+                ),
                 "QUERY_TOO_COSTLY",
                 cost=cost,
                 maxCost=self.max_cost,
@@ -667,13 +685,19 @@ class QueryLimits(SchemaExtension):
     def _too_deep(self, depth: int | None) -> LimitError:
         if depth is None:  # deeper than Python's recursion limit lets it be measured
             return LimitError(
-                f"the query nests fields too deeply to measure; at most {self.max_depth} "
-                "are allowed",
+                _(
+                    "the query nests fields too deeply to measure; at most {max_depth} are allowed",
+                    max_depth=self.max_depth,
+                ),
                 "QUERY_TOO_DEEP",
                 maxDepth=self.max_depth,
             )
         return LimitError(
-            f"the query nests {depth} fields deep; at most {self.max_depth} are allowed",
+            _(
+                "the query nests {depth} fields deep; at most {max_depth} are allowed",
+                depth=depth,
+                max_depth=self.max_depth,
+            ),
             "QUERY_TOO_DEEP",
             depth=depth,
             maxDepth=self.max_depth,

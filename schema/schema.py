@@ -21,6 +21,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
+from schema.core_messages import TranslateErrors
 from schema.errors import is_visible_error
 from schema.limits import QueryLimits
 from schema.mutations import Mutation
@@ -87,6 +88,8 @@ schema = Schema(
         QueryLimits,
         CachedValidation,
         functools.partial(MaskErrors, should_mask_error=lambda e: not is_visible_error(e)),
+        # graphql-core's own messages in the request's language (our own are made so).
+        TranslateErrors,
     ],
     config=StrawberryConfig(auto_camel_case=True),
 )

@@ -109,7 +109,7 @@ def calendar_problems(
                     _problem(
                         where,
                         "outside_year",
-                        _("{isoformat} is not in {year}", isoformat=day.isoformat(), year=year),
+                        _("{isoformat} is not in {year}", isoformat=day, year=year),
                     )
                 )
             if day in seen:
@@ -117,7 +117,7 @@ def calendar_problems(
                     _problem(
                         where,
                         "listed_twice",
-                        _("{isoformat} is listed twice", isoformat=day.isoformat()),
+                        _("{isoformat} is listed twice", isoformat=day),
                     )
                 )
             seen.add(day)
@@ -129,7 +129,7 @@ def calendar_problems(
                         _(
                             "{isoformat} is a {strftime}: a make-up working day (调休上班) is a "
                             "Saturday or a Sunday",
-                            isoformat=day.isoformat(),
+                            isoformat=day,
                             strftime=term(
                                 "星期" + "一二三四五六日"[day.weekday()], day.strftime("%A")
                             ),
@@ -145,7 +145,7 @@ def calendar_problems(
                     "holiday_and_workday",
                     _(
                         "{isoformat} is both a holiday and a make-up working day",
-                        isoformat=day.isoformat(),
+                        isoformat=day,
                     ),
                 )
             )
@@ -157,7 +157,7 @@ def calendar_problems(
                 "new_year_missing",
                 _(
                     "{isoformat} (元旦) is missing from the holidays",
-                    isoformat=new_year.isoformat(),
+                    isoformat=new_year,
                 ),
             )
         )

@@ -61,17 +61,19 @@ from workflow.calendar import default_calendar
 from workflow.clock import SHANGHAI
 from workflow.definition import Definition
 from workflow.engine import EnforcementFacts, TaskSnapshot, applied, decide
+from workflow.i18n import N_
 
 DEMO_PASSWORD = "fuyuan-demo"
 DEMO_TODAY = dt.date(2026, 11, 20)
 LAST_DUE_DATE = dt.date(2026, 12, 31)
 OFFICE = "KF-LXB"
 
-WARNING = (
+WARNING = N_(
     "WARNING: the demo accounts (demo-coordinator, demo-court, demo-unit, demo-unit2, "
-    f"demo-leader, demo-admin) all have the password {DEMO_PASSWORD!r}. "
+    "demo-leader, demo-admin) all have the password {password!r}. "
     "They are for demonstrations only: never load demo data into a production database."
 )
+"""What ``fuyuan seed --demo`` prints (``_(WARNING, password=DEMO_PASSWORD)``)."""
 
 CITY_REGION = "市直单位"
 """The region of the city's own departments (and the office, the intermediate court)."""

@@ -195,7 +195,11 @@ class BriefingNotDeletable(StoreError):
 
     def __init__(self, field: str, number: str) -> None:
         super().__init__(
-            f"通报{number}已印发，不能删除：已印发的通报是正式文件，期号连续，不再更改",
+            _(
+                "briefing {number} is issued and cannot be deleted: an issued briefing is an "
+                "official document, numbered without gaps, and never changes",
+                number=number,
+            ),
             field=field,
         )
         self.number = number

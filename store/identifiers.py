@@ -571,7 +571,7 @@ def check_case_years(number: CaseNumber, basis: Basis, filed_on: dt.date) -> Non
                 "a case is numbered in the year it is filed",
                 canonical=number.canonical(),
                 year=number.year,
-                isoformat=filed_on.isoformat(),
+                isoformat=filed_on,
             ),
         )
 

@@ -67,6 +67,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClie
 
 from store.errors import ListenerLost, SubscriberLagged, SubscriptionEnded
 from store.models import TaskEvent
+from workflow.i18n import _
 
 __all__ = [
     "CHANNEL",
@@ -258,7 +259,7 @@ class _Hub:
             return
         logger.warning("the connection listening for task events closed")
         self.listener = None
-        self.end_all(ListenerLost("the connection listening for task events closed"))
+        self.end_all(ListenerLost(_("the connection listening for task events closed")))
 
     def end_all(self, reason: SubscriptionEnded) -> None:
         for subscription in list(self.subscriptions):

@@ -46,7 +46,7 @@ from workflow.errors import (
     MissingInput,
     word,
 )
-from workflow.i18n import Text, _, term
+from workflow.i18n import Text, _, field_label, term
 from workflow.money import format_fen
 from workflow.warnings import PAUSED_STATES, SupervisionLevel, escalate
 
@@ -796,8 +796,12 @@ def decide(
     if reassignment is not None and action != REASSIGN_ACTION:
         raise InvalidInput(
             "responsibleUnitId",
-            f"{action} takes no responsibleUnitId: only {REASSIGN_ACTION} (改派) hands a "
-            "task to another unit",
+            _(
+                "{action} takes no responsibleUnitId: only {reassign} (改派) hands a task to "
+                "another unit",
+                action=word(action),
+                reassign=word(REASSIGN_ACTION),
+            ),
         )
     given = {"comment": comment, "evidence": evidence}
     dates = {"due_on": due_on, "summoned_on": summoned_on}
@@ -811,9 +815,15 @@ def decide(
         and escalate(task.supervision_level) == SupervisionLevel.LISTED
         and _blank(comment)
     ):
-        raise MissingInput("comment", f"{action} to 挂牌 (LISTED), a leadership decision")
+        raise MissingInput(
+            "comment",
+            _("{action} to LISTED (挂牌), a leadership decision", action=word(action)),
+        )
     if summoned_on is not None and today is not None and summoned_on > today:
-        raise InvalidInput("summonedOn", f"summonedOn {summoned_on.isoformat()} is in the future")
+        raise InvalidInput(
+            "summonedOn",
+            _("{field} {day} is in the future", field=field_label("summonedOn"), day=summoned_on),
+        )
     task = _with_closure_request(task, action, closure)
     if "due_on" in step.requires and due_on is not None:
         _check_due_on(action, task, due_on, today)

@@ -34,6 +34,7 @@ import contextlib
 import datetime
 import gettext as _gettext
 import io
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -46,6 +47,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "LOCALE_DIR",
+    "Templates",
     "Text",
     "_",
     "current_language",
@@ -245,6 +247,54 @@ def N_(message: str) -> str:
     return message
 
 
+class Templates:
+    """Another library's English messages, recognised by their templates and translated.
+
+    A library that writes its messages in English with f-strings (graphql-core,
+    argparse) is translated by pattern: each template is the message as the
+    library writes it with ``{named}`` fields where it fills something in. The
+    template is both the regular expression that recognises the message (a field
+    in ``free`` matches any text, any other a name: no space, no quote) and the
+    message id of its translation (mark it with :func:`N_`). A field named
+    ``reason`` is itself such a message and is translated in turn.
+
+    Example:
+        >>> table = Templates(["unrecognized arguments: {arguments}"], free={"arguments"})
+        >>> with language("en"):
+        ...     table.translate("unrecognized arguments: --x")
+        'unrecognized arguments: --x'
+        >>> table.translate("no such words") is None
+        True
+    """
+
+    def __init__(self, templates: Iterable[str], *, free: Iterable[str] = ("reason",)) -> None:
+        self.free = frozenset(free) | {"reason"}
+        # Longer templates first: "Unexpected variable …" before "Unexpected {token}."
+        ordered = sorted(templates, key=lambda t: -len(re.sub(r"\{[^}]*\}", "", t)))
+        self.patterns = tuple((self._pattern(template), template) for template in ordered)
+
+    def _pattern(self, template: str) -> re.Pattern[str]:
+        parts = []
+        for literal, name, _spec, _conversion in _formatter.parse(template):
+            parts.append(re.escape(literal))
+            if name:
+                parts.append(f"(?P<{name}>.+?)" if name in self.free else f"(?P<{name}>[^\\s']+?)")
+        return re.compile("".join(parts), re.DOTALL)
+
+    def translate(self, text: str) -> Text | None:
+        """``text`` in the current language (a :class:`Text` keeping the English), or None
+        when no template matches it."""
+        for pattern, template in self.patterns:
+            found = pattern.fullmatch(text)
+            if found is None:
+                continue
+            fields: dict[str, str] = dict(found.groupdict())
+            if "reason" in fields:
+                fields["reason"] = self.translate(fields["reason"]) or fields["reason"]
+            return _(template, **fields)
+        return None
+
+
 #: The Chinese label of each input field a message names (the API's names, as the
 #: English messages name them); a liaison reads the label in 「」.
 FIELD_LABELS = {
@@ -264,6 +314,7 @@ FIELD_LABELS = {
     "acceptedOn": "受理日期",
     "heldOn": "会议日期",
     "dueOn": "办结时限",
+    "summonedOn": "约谈日期",
     "comment": "意见",
     "evidence": "办结材料",
     "grounds": "结案依据",

@@ -20,6 +20,8 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 
+from workflow.i18n import _
+
 logger = logging.getLogger("fuyuan")
 
 NODE_MODULES = Path(__file__).with_name("node_modules")
@@ -59,7 +61,7 @@ def asset_files(assets: dict[str, Path]) -> Callable[[Request], Awaitable[Respon
     async def endpoint(request: Request) -> Response:
         file = assets.get(request.path_params["path"])
         if file is None:
-            return PlainTextResponse("not found", status_code=404)
+            return PlainTextResponse(_("not found"), status_code=404)
         return FileResponse(file, headers={"cache-control": "public, max-age=86400"})
 
     return endpoint

@@ -13,6 +13,7 @@ from store.enums import Role
 from store.errors import NotFound, ValidationError
 from store.models import Account
 from store.operations.units import create_account, deactivate_account, reset_password
+from workflow.i18n import _
 
 PASSWORD_DESCRIPTION = "The password: at least 10 characters; kept only as an argon2 hash."
 
@@ -94,7 +95,9 @@ async def resolve_deactivate_account(
         username = await _username(input.account_id)
         if username == viewer.username:
             # the last administrator could lock everyone out of the account pages
-            raise ValidationError("accountId", "account.self", "不能停用自己正在使用的账号")
+            raise ValidationError(
+                "accountId", "account.self", _("you cannot deactivate the account you are using")
+            )
         account = await deactivate_account(username)
         return AccountPayload(account=AccountType.from_model(account), errors=[])
 

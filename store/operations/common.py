@@ -147,8 +147,8 @@ def check_date(
             "date.range",
             _(
                 "{isoformat} is before {isoformat2}",
-                isoformat=value.isoformat(),
-                isoformat2=not_before.isoformat(),
+                isoformat=value,
+                isoformat2=not_before,
             ),
         )
     if not_after is not None and value > not_after:
@@ -157,8 +157,8 @@ def check_date(
             "date.range",
             _(
                 "{isoformat} is after {isoformat2}",
-                isoformat=value.isoformat(),
-                isoformat2=not_after.isoformat(),
+                isoformat=value,
+                isoformat2=not_after,
             ),
         )
     return value

@@ -105,7 +105,7 @@ from workflow.errors import (
     WorkflowError,
     word,
 )
-from workflow.i18n import Text, _, message_of, term
+from workflow.i18n import Text, _, field_label, message_of, term
 from workflow.money import format_fen
 from workflow.registry import get_definition
 
@@ -447,7 +447,11 @@ def _check_inputs(
             raise ValidationError(
                 "summonedOn",
                 "summoned_on.unused",
-                f"{action} does not take summonedOn; only {SUMMON_ACTION} (约谈) does",
+                _(
+                    "{action} does not take summonedOn; only {summon} (约谈) does",
+                    action=word(action),
+                    summon=word(SUMMON_ACTION),
+                ),
             )
         check_date(summoned_on, field="summonedOn")
     if reassignment is not None and reassignment.given and action != REASSIGN_ACTION:
@@ -459,8 +463,13 @@ def _check_inputs(
         raise ValidationError(
             field,
             "reassign.unused",
-            f"{action} does not take {field}; only {REASSIGN_ACTION} (改派) hands a task "
-            "to another unit",
+            _(
+                "{action} does not take {field}; only {reassign} (改派) hands a task to "
+                "another unit",
+                action=word(action),
+                field=field_label(field),
+                reassign=word(REASSIGN_ACTION),
+            ),
         )
     key = (
         identifier(idempotency_key, field="idempotencyKey", max_length=IDEMPOTENCY_KEY_LENGTH)

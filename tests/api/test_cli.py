@@ -244,8 +244,8 @@ def test_ledger_template_and_import_refuse_a_second_import_with_a_nonzero_status
     # then every case is a duplicate, the decisions import once
     assert again.returncode == 1
     assert again.stderr.count("DUPLICATE\t") == 60
-    assert "共60个问题，未导入任何记录" in again.stderr
-    assert "DUPLICATE\t「执行案件台账」第3行「案号」：" in again.stderr
+    assert "60 problems; nothing was imported" in again.stderr
+    assert "DUPLICATE\tsheet 「执行案件台账」, row 3, column 「案号」: " in again.stderr
     assert checked.returncode == 0, checked.stderr
     assert "all 1 rows can be imported, creating 1 records (a dry run: nothing stored)" in (
         checked.stdout
@@ -253,7 +253,7 @@ def test_ledger_template_and_import_refuse_a_second_import_with_a_nonzero_status
     assert first.returncode == 0, first.stderr
     assert "imported 1 rows, created 1 records (import batch 1)" in first.stdout
     assert second.returncode == 1
-    assert "不能重复导入" in second.stderr
+    assert "cannot be imported again" in second.stderr
 
 
 def test_production_refuses_a_short_secret_key(url: str) -> None:
@@ -572,3 +572,73 @@ def test_lang_chooses_the_language_of_the_errors(url: str) -> None:
     assert _said(flag.stderr) == _said(locale.stderr) == "fuyuan：没有单位 KF-NONE"
     english = fuyuan("--lang", "en", "progress", "--unit", "KF-NONE", url=url)
     assert _said(english.stderr) == "fuyuan: no unit KF-NONE"
+
+
+# --------------------------------------------------------------------------- help and usage
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said", "not_said"),
+    [
+        pytest.param(("--help",), {"LANG": "C.UTF-8"},
+                     ["用法：fuyuan", "位置参数", "选项", "显示本帮助信息并退出",
+                      "将逾期事项的督办等级升为重点"],
+                     ["usage:", "options", "show this help"], id="chinese-by-default"),
+        pytest.param(("--lang", "en", "--help"), {"LANG": "zh_CN.UTF-8"},
+                     ["usage: fuyuan", "positional arguments", "options:",
+                      "show this help message and exit", "raise the supervision level"],
+                     ["用法", "选项"], id="lang-en"),
+        pytest.param(("--help",), {"LANG": "en_GB.UTF-8"},
+                     ["usage: fuyuan", "serve the API, GraphiQL and the dashboard"], ["用法"],
+                     id="locale-en"),
+        pytest.param(("--lang=zh", "ledger", "import", "--help"), {"LANG": "en_US.UTF-8"},
+                     ["用法：fuyuan ledger import", "逐行检查并列出问题，不保存任何记录"],
+                     ["usage:", "check every row"], id="subcommand-chinese"),
+    ],
+)  # fmt: skip
+def test_help_speaks_the_commands_language(
+    args: tuple[str, ...], env: dict[str, str], said: list[str], not_said: list[str], url: str
+) -> None:
+    done = fuyuan(*args, url=url, **env)
+    assert done.returncode == 0, done.stderr
+    for text in said:
+        assert text in done.stdout
+    for text in not_said:
+        assert text not in done.stdout
+    # Chinese help is wrapped by display width: no line of it wider than 80 columns
+    # (argparse's list of subcommands is one word, as long as it is in both languages)
+    prose = [line for line in done.stdout.splitlines() if not line.isascii()]
+    assert all(width(line) <= 80 for line in prose), prose
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese", "english"),
+    [
+        pytest.param(("ledger", "import"),
+                     "fuyuan ledger import：错误：缺少必填参数：kind, file",
+                     "fuyuan ledger import: error: the following arguments are required: "
+                     "kind, file", id="required"),
+        pytest.param(("ledger", "import", "xls", "f.xlsx"),
+                     "fuyuan ledger import：错误：参数 kind：'xls' 不是可选值（可选：'cases', "
+                     "'matters', 'decisions'）",
+                     "fuyuan ledger import: error: argument kind: invalid choice: 'xls' "
+                     "(choose from 'cases', 'matters', 'decisions')", id="invalid-choice"),
+        pytest.param(("sweep", "--today", "11/20"),
+                     "fuyuan sweep：错误：参数 --today：'11/20' 不是日期（应如2026-11-20）",
+                     "fuyuan sweep: error: argument --today: '11/20' is not a date like "
+                     "2026-11-20", id="argument-type"),
+        pytest.param(("migrate", "--now"),
+                     "fuyuan：错误：无法识别的参数：--now",
+                     "fuyuan: error: unrecognized arguments: --now", id="unrecognized"),
+    ],
+)  # fmt: skip
+def test_argparse_refuses_in_the_commands_language(
+    args: tuple[str, ...], chinese: str, english: str, url: str
+) -> None:
+    zh = fuyuan(*args, url=url, LANG="zh_CN.UTF-8")
+    en = fuyuan("--lang", "en", *args, url=url)
+    assert (zh.returncode, en.returncode) == (2, 2)
+    assert zh.stderr.startswith("用法：fuyuan")
+    assert chinese in zh.stderr
+    assert en.stderr.startswith("usage: fuyuan")
+    assert english in en.stderr

@@ -74,7 +74,7 @@ async def test_a_request_error_is_200_as_application_json(client: httpx.AsyncCli
     assert response.headers["content-type"] == JSON
     body = response.json()
     assert "data" not in body
-    assert body["errors"][0]["message"].startswith("Syntax Error")
+    assert body["errors"][0]["message"].startswith("语法错误：")  # Chinese by default
 
 
 async def test_an_executed_query_is_200_as_graphql_response_json(
@@ -89,10 +89,15 @@ async def test_an_executed_query_is_200_as_graphql_response_json(
 
 
 async def test_a_mutation_over_get_is_405(client: httpx.AsyncClient) -> None:
-    response = await client.get("/graphql", params={"query": "mutation { __typename }"})
+    query = {"query": "mutation { __typename }"}
+    response = await client.get("/graphql", params=query, headers={"accept-language": "en"})
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
     assert "send mutations with POST" in response.text
+    chinese = await client.get("/graphql", params=query)
+    assert chinese.json()["errors"][0]["message"] == (
+        "请求方法不允许：变更操作不能用 GET 发送，请用 POST"
+    )
 
 
 async def test_an_unacceptable_accept_header_is_406(client: httpx.AsyncClient) -> None:

@@ -170,3 +170,32 @@ async def test_production_refuses_introspection_and_serves_no_graphiql(
     assert page.status_code != 200
     # while ordinary queries (with __typename) still work
     assert normal["data"] == {"viewer": None, "__typename": "Query"}
+
+
+@pytest.mark.parametrize(
+    ("query", "chinese", "english"),
+    [
+        pytest.param(TOO_DEEP, f"最多允许{MAX_DEPTH}层",
+                     f"fields deep; at most {MAX_DEPTH} are allowed", id="depth"),
+        pytest.param(TOO_MANY_ALIASES, f"查询使用了21个别名；最多允许{MAX_ALIASES}个",
+                     f"the query uses 21 aliases; at most {MAX_ALIASES} are allowed",
+                     id="aliases"),
+        pytest.param(TOO_MANY_TOKENS, f"语法错误：查询文档超过{MAX_TOKENS}个记号，已停止解析",
+                     f"Syntax Error: Document contains more than {MAX_TOKENS} tokens.",
+                     id="tokens"),
+        pytest.param(TOO_COSTLY, f"查询的开销为22201，超过允许的{MAX_COST}：请减小每页条数",
+                     f"the query would cost 22201, more than the {MAX_COST} allowed",
+                     id="cost"),
+    ],
+)  # fmt: skip
+async def test_a_refusal_of_the_limits_is_chinese_by_default_and_english_on_request(
+    client: httpx.AsyncClient, query: str, chinese: str, english: str
+) -> None:
+    said = {}
+    for language in ("zh-CN", "en"):
+        response = await client.post(
+            "/graphql", json={"query": query}, headers={"accept-language": language}
+        )
+        said[language] = response.json()["errors"][0]["message"]
+    assert chinese in said["zh-CN"]
+    assert english in said["en"]

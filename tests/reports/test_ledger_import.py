@@ -38,12 +38,24 @@ from tests.conftest import (
     postgres_url,
     with_database,
 )
+from workflow.i18n import set_default_language
 
 NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
 HEADERS = [
     "案号", "执行法院", "申请执行人", "申请执行人类型", "被执行人", "执行依据", "案由",
     "执行标的（元）", "立案日期", "案件来源", "交办批次", "办结时限",
 ]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def chinese() -> Iterator[None]:
+    """The problems as a liaison reads them: in Chinese (the tests of the rest run in
+    English; tests/schema/test_ledger_import.py reads the English through the API)."""
+    set_default_language("zh_CN")
+    try:
+        yield
+    finally:
+        set_default_language("en")
 
 
 @pytest.fixture

@@ -114,4 +114,7 @@ async def test_the_administrator_cannot_deactivate_itself(api: Clients) -> None:
     ]
     assert payload["account"] is None
     assert payload["errors"][0]["field"] == ["input", "accountId"]
-    assert "不能停用自己" in payload["errors"][0]["message"]
+    assert "cannot deactivate the account you are using" in payload["errors"][0]["message"]
+    api.admin.language = "zh-CN"
+    again = await api.admin.data(DEACTIVATE, input={"accountId": me["viewer"]["id"]})
+    assert "不能停用自己正在使用的账号" in again["deactivateAccount"]["errors"][0]["message"]

@@ -95,6 +95,7 @@ async def test_an_issued_briefing_refuses_edits_and_a_second_issue(api: Clients)
 
 async def test_issuing_without_next_steps_is_refused_in_chinese(api: Clients) -> None:
     draft = await _generate(api)
+    api.coordinator.language = "zh-CN"
 
     refused = (await api.coordinator.data(ISSUE, input={"briefingId": draft["id"]}))[
         "issueBriefing"
@@ -145,7 +146,9 @@ async def test_a_draft_is_deleted_and_a_retry_of_its_request_makes_a_new_one(
 @pytest.mark.parametrize(
     ("target", "code", "words"),
     [
-        pytest.param("issued", "INVALID_TRANSITION", "已印发，不能删除", id="issued"),
+        pytest.param(
+            "issued", "INVALID_TRANSITION", "is issued and cannot be deleted", id="issued"
+        ),
         pytest.param("deleted", "NOT_FOUND", "no briefing", id="deleted-already"),
         pytest.param("task-id", "VALIDATION", "not of a Briefing", id="not-a-briefing-id"),
     ],

@@ -85,7 +85,7 @@ async def test_a_coordinator_checks_then_imports_and_the_batch_shows_on_case_and
         }
     ]
     assert dry["problems"][0]["message"].startswith(
-        "第3行「被执行人」：没有名称或编码为「开封市财政厅」"
+        "row 3, column 「被执行人」: no unit is named or coded 「开封市财政厅」"
     )
     assert "开封市财政局" in dry["problems"][0]["message"]
     assert dry["errors"][0]["field"] == ["input", "file"]

@@ -377,3 +377,19 @@ async def test_a_process_picks_up_a_year_another_process_entered(db: str) -> Non
     # then this process's next check sees the new stamp and judges 2027 too
     assert await refresh_calendar(force=True)
     assert default_calendar().is_working_day(D(2027, 2, 20))
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        pytest.param("zh_CN", "2028年1月2日不在2027年内", id="chinese"),
+        pytest.param("en", "2028-01-02 is not in 2027", id="english"),
+    ],
+)
+def test_a_date_in_a_problem_reads_as_the_reader_writes_dates(lang: str, said: str) -> None:
+
+    with language(lang):
+        [problem] = calendar_problems(
+            2027, "国办发明电〔2026〕1号", [dt.date(2027, 1, 1), dt.date(2028, 1, 2)], []
+        )
+    assert said in problem.message

@@ -386,3 +386,22 @@ async def test_units_refuse_a_court_without_its_code(db: str) -> None:
         await create_unit(code="KF-X", name="某法院", kind=UnitKind.COURT)
     assert caught.value.field == "courtCode"
     assert await Unit.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        pytest.param("zh_CN", "2026年12月1日晚于2026年11月30日", id="chinese"),
+        pytest.param("en", "2026-12-01 is after 2026-11-30", id="english"),
+    ],
+)
+def test_a_date_out_of_range_is_named_as_the_reader_writes_dates(lang: str, said: str) -> None:
+    import datetime as _dt
+
+    from store.errors import ValidationError as _ValidationError
+    from store.operations.common import check_date
+    from workflow.i18n import language
+
+    with language(lang), pytest.raises(_ValidationError) as refused:
+        check_date("2026-12-01", field="dueOn", not_after=_dt.date(2026, 11, 30))
+    assert said in refused.value.message

@@ -76,8 +76,9 @@ def test_every_translation_fills_in_the_same_fields(messages: list[str]) -> None
 # An ASCII word a Chinese message may hold: a code or constant (GUARD_FAILED, LISTED,
 # ID, GB), an identifier with a capital, digit, dot, dash, underscore or slash
 # (expectedVersion, case_number.required, graphql-transport-ws, /graphql), a unit
-# (MiB), a format's name (JSON, UTF-8), or the program's own name.
-_ALLOWED_WORDS = {"fuyuan", "MiB", "postgres"}
+# (MiB), a format's name (JSON, UTF-8), the program's own name, or a program a liaison
+# uses by that name (Excel: 「在 Excel 中另存为」).
+_ALLOWED_WORDS = {"fuyuan", "MiB", "postgres", "Excel"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-/]*")
 
 
