@@ -251,7 +251,9 @@ def _files_url(raw: str) -> str:
     if url:
         parsed = urlsplit(url)
         if parsed.scheme != "s3" or not parsed.netloc:
-            raise SettingsError("FUYUAN_FILES_URL", f"{url!r} is not an s3://bucket/prefix URL")
+            raise SettingsError(
+                "FUYUAN_FILES_URL", _("{url!r} is not an s3://bucket/prefix URL", url=url)
+            )
     return url
 
 
@@ -262,9 +264,14 @@ def _max_file_mb(raw: str) -> int:
     try:
         value = int(raw)
     except ValueError as err:
-        raise SettingsError("FUYUAN_MAX_FILE_MB", f"{raw!r} is not a whole number of MiB") from err
+        raise SettingsError(
+            "FUYUAN_MAX_FILE_MB", _("{raw!r} is not a whole number of MiB", raw=raw)
+        ) from err
     if not 1 <= value <= MAX_MAX_FILE_MB:
-        raise SettingsError("FUYUAN_MAX_FILE_MB", f"{value} is not between 1 and {MAX_MAX_FILE_MB}")
+        raise SettingsError(
+            "FUYUAN_MAX_FILE_MB",
+            _("{value} is not between 1 and {most}", value=value, most=MAX_MAX_FILE_MB),
+        )
     return value
 
 
