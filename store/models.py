@@ -119,7 +119,7 @@ class Account(Model):
     notify_channels: list[str] = fields.JSONField(
         default=list,
         db_default="[]",
-        description="the channels it is reminded on: EMAIL, WEBHOOK (SMS)"
+        description="the channels it is reminded on: EMAIL, WEBHOOK (SMS)",
     )
     notify_mode = fields.CharEnumField(
         NotificationMode,
