@@ -36,6 +36,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from store.enums import (
@@ -343,7 +344,7 @@ def _delivery(
     )
 
 
-def notifications_of(account: Account, *, unread_only: bool = False) -> Any:
+def notifications_of(account: Account, *, unread_only: bool = False) -> QuerySet[Notification]:
     """The in-app notifications of ``account``, newest first (a queryset)."""
     query = Notification.filter(recipient_id=account.id).exclude(kind=NotificationKind.DIGEST)
     if unread_only:

@@ -38,8 +38,10 @@ from store.models import (
     AgendaItem,
     BankruptcyCase,
     Briefing,
+    Delivery,
     EnforcementCase,
     JointMeeting,
+    Notification,
     PerformanceRecord,
     Task,
     TaskEvent,
@@ -214,6 +216,20 @@ def performance_record_scope(viewer: Account | None) -> Q:
     return Q(case_id__in=Subquery(EnforcementCase.filter(scope).values("id")))
 
 
+def notification_scope(viewer: Account | None) -> Q:
+    """Notifications: the recipient's own, nobody else's (not even an administrator's)."""
+    if viewer is None or not viewer.is_active:
+        return NOTHING
+    return Q(recipient_id=viewer.id)
+
+
+def delivery_scope(viewer: Account | None) -> Q:
+    """Deliveries (the outbox): the administrator's, who keeps the channels."""
+    if viewer is None or not viewer.is_active or viewer.role is not Role.ADMIN:
+        return NOTHING
+    return EVERYTHING
+
+
 SCOPES: dict[type[Model], Callable[[Account | None], Q]] = {
     Task: task_scope,
     TaskEvent: event_scope,
@@ -223,6 +239,8 @@ SCOPES: dict[type[Model], Callable[[Account | None], Q]] = {
     JointMeeting: meeting_scope,
     Account: account_scope,
     Briefing: briefing_scope,
+    Notification: notification_scope,
+    Delivery: delivery_scope,
 }
 """The scope of each kind of record; a model not listed (Unit, AgendaItem) is public
 to every signed-in account, or reached only through a scoped parent."""
@@ -270,3 +288,9 @@ def mask_phone(phone: str) -> str:
     if len(digits) < 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_email(email: str) -> str:
+    """zhangwei@kaifeng.gov.cn → z***@kaifeng.gov.cn: the domain stays, the name does not."""
+    name, at, domain = email.strip().partition("@")
+    return (name[:1] + "***" + at + domain) if at else "*" * len(name)

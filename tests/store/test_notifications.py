@@ -156,8 +156,10 @@ async def test_the_sweep_warns_each_deadline_once_per_task_and_colour(db: str) -
     overdue = await Notification.filter(kind=NotificationKind.OVERDUE).prefetch_related(
         "recipient", "task"
     )
-    assert sorted((n.task.code, n.recipient.username) for n in due_soon) == [(blue.code, "finance")]
-    assert sorted((n.task.code, n.recipient.username) for n in overdue) == sorted(
+    assert sorted((n.facts["code"], n.recipient.username) for n in due_soon) == [
+        (blue.code, "finance")
+    ]
+    assert sorted((n.facts["code"], n.recipient.username) for n in overdue) == sorted(
         [(red.code, "finance"), (hrss.code, "hrss")]
     )
     assert first.warned == 3
