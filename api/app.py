@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -27,6 +28,7 @@ from api.downloads import briefing_file, ledger_file, ledger_template
 from api.graphiql import asset_files, local_page
 from api.http import GraphQLOverHTTP
 from api.middleware import BodySizeLimit, Language, SecurityHeaders
+from api.notifier import run_worker, worker_enabled
 from api.settings import Settings
 from schema.context import Context
 from schema.loaders import Loaders
@@ -167,7 +169,12 @@ def middleware(settings: Settings) -> list[Middleware]:
     return stack
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_served_app() -> Starlette:
+    """The app ``fuyuan serve`` runs: with the delivery worker inside unless FUYUAN_NOTIFY=off."""
+    return create_app(delivery_worker=worker_enabled())
+
+
+def create_app(settings: Settings | None = None, *, delivery_worker: bool = False) -> Starlette:
     """Build the app; the database opens when the lifespan starts."""
     settings = settings or Settings.from_env()
     graphql = FuyuanGraphQL(
@@ -184,9 +191,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             await _load_calendar()
+            stop = asyncio.Event()
+            worker = asyncio.create_task(run_worker(stop=stop)) if delivery_worker else None
             try:
                 yield
             finally:
+                stop.set()
+                if worker is not None:
+                    await worker
                 await notify.close()  # ends subscriptions, closes the LISTEN connection
 
     app = Starlette(

@@ -103,6 +103,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweep.set_defaults(run=_sweep)
 
+    notify = commands.add_parser(
+        "notify",
+        help="run the delivery worker: send the reminders waiting in the outbox by e-mail, "
+        "the units' group robots and the SMS webhook (also inside `fuyuan serve` unless "
+        "FUYUAN_NOTIFY=off)",
+    )
+    notify.add_argument(
+        "--once", action="store_true", help="send what is due now, then stop (cron, tests)"
+    )
+    notify.set_defaults(run=_notify)
+
     briefing = commands.add_parser(
         "briefing",
         help="write a briefing (工作通报) for a period as .md, .html and .docx (a draft: "
@@ -258,7 +269,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     uvicorn.run(
-        "api.app:create_app",
+        "api.app:create_served_app",
         factory=True,
         host=args.host,
         port=args.port,
@@ -268,6 +279,43 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         forwarded_allow_ips=list(settings.trusted_proxies),
     )
     return 0
+
+
+def _notify(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+
+    from api.notifier import WorkerSettings, run_once, run_worker
+    from store.outbox import counts
+    from store.setup import database
+
+    worker = WorkerSettings.from_env()
+
+    async def run() -> int:
+        async with database(settings.database_url):
+            if args.once:
+                import httpx
+
+                async with httpx.AsyncClient(timeout=worker.channels.timeout) as client:
+                    while await run_once(worker, client):
+                        pass
+            else:
+                stop = asyncio.Event()
+                loop = asyncio.get_running_loop()
+                for signum in (signal.SIGINT, signal.SIGTERM):
+                    loop.add_signal_handler(signum, stop.set)
+                await run_worker(worker, stop=stop)
+            state = await counts()
+        print(
+            _(
+                "fuyuan: outbox: {sent} sent, {pending} pending, {dead} dead",
+                sent=state["SENT"],
+                pending=state["PENDING"],
+                dead=state["DEAD"],
+            )
+        )
+        return 0
+
+    return asyncio.run(run())
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:

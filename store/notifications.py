@@ -298,8 +298,10 @@ async def write_notifications(
     briefing: Briefing | None = None,
     robot_unit_id: int | None = None,
     dedup_keys: dict[int, str] | None = None,
+    deliver_now: bool = False,
 ) -> list[Notification]:
-    """One notification per recipient and its deliveries, on ``using_db``."""
+    """One notification per recipient and its deliveries, on ``using_db``: to the channels
+    of those reminded at once (or of everyone, with ``deliver_now``: the digest)."""
     at = at.astimezone(dt.UTC)
     written = []
     deliveries: list[Delivery] = []
@@ -316,7 +318,7 @@ async def write_notifications(
             using_db=using_db,
         )
         written.append(notification)
-        if account.notify_mode is NotificationMode.IMMEDIATE:
+        if deliver_now or account.notify_mode is NotificationMode.IMMEDIATE:
             deliveries.extend(
                 _delivery(notification, channel, target, at)
                 for channel, target in personal_targets(account)
