@@ -37,6 +37,8 @@ from workflow.clock import SHANGHAI
 from workflow.errors import CalendarUnavailable
 
 logger = logging.getLogger("fuyuan.notify")
+# httpx logs every request at INFO: the worker logs what matters (failures) itself.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 __all__ = ["WorkerSettings", "run_once", "run_worker", "send_digests", "worker_enabled"]
 

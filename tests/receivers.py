@@ -30,8 +30,13 @@ class Received:
             self.items.append(item)
 
     def ids(self) -> list[str]:
+        """Every arrival's delivery id, repeats included."""
         with self.lock:
             return [str(item["delivery_id"]) for item in self.items]
+
+    def accepted(self) -> set[str]:
+        """What a receiver that deduplicates on the delivery id keeps: each id once."""
+        return set(self.ids())
 
 
 class _SmtpHandler:
@@ -93,6 +98,12 @@ def http_server() -> Iterator[HttpReceiver]:
                 self.send_response(500)
                 self.end_headers()
                 return
+            try:
+                document = json.loads(body)
+            except ValueError:  # a request cut off by a killed sender: refused, not kept
+                self.send_response(400)
+                self.end_headers()
+                return
             parts = urlsplit(self.path)
             received.add(
                 {
@@ -101,7 +112,7 @@ def http_server() -> Iterator[HttpReceiver]:
                     "query": parse_qs(parts.query),
                     "headers": dict(self.headers),
                     "raw": body,
-                    "json": json.loads(body),
+                    "json": document,
                 }
             )
             answer = b'{"errcode":0,"errmsg":"ok"}'
