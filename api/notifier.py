@@ -31,7 +31,7 @@ from schema.inbox import waiting_on
 from store.enums import NotificationKind, NotificationMode
 from store.models import Account, Delivery, Notification
 from store.notifications import personal_targets, write_notifications
-from store.outbox import claim, mark_failed, mark_sent
+from store.outbox import claim, mark_all_sent, mark_failed
 from workflow.calendar import default_calendar
 from workflow.clock import SHANGHAI
 from workflow.errors import CalendarUnavailable
@@ -103,7 +103,6 @@ async def _deliver(delivery: Delivery, settings: WorkerSettings, client: httpx.A
             state.value,
         )  # fmt: skip
         return False
-    await mark_sent(delivery)
     return True
 
 
@@ -111,7 +110,10 @@ async def run_once(settings: WorkerSettings, client: httpx.AsyncClient) -> int:
     """Claim one batch and send it; the number claimed (0: nothing was due)."""
     claimed = await claim(settings.batch, lease=settings.lease)
     if claimed:
-        await asyncio.gather(*(_deliver(d, settings, client) for d in claimed))
+        sent = await asyncio.gather(*(_deliver(d, settings, client) for d in claimed))
+        # One statement for the round: a worker killed before it sends the round again
+        # (the receivers drop what they have by its delivery id).
+        await mark_all_sent([d for d, ok in zip(claimed, sent, strict=True) if ok])
     return len(claimed)
 
 

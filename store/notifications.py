@@ -45,6 +45,7 @@ from store.enums import (
     NotificationMode,
     Role,
 )
+from store.errors import NotFound, ValidationError
 from store.models import (
     Account,
     Briefing,
@@ -66,6 +67,8 @@ __all__ = [
     "notify_event",
     "notify_warning",
     "render",
+    "set_preferences",
+    "set_robot",
     "unread_count",
 ]
 
@@ -369,3 +372,57 @@ async def mark_read(
         query = query.filter(id__in=list(ids))
     async with in_transaction() as conn:
         return int(await query.using_db(conn).update(read_at=at))
+
+
+async def set_robot(
+    unit_code: str, channel: NotificationChannel | str, url: str, secret: str = ""
+) -> UnitRobot:
+    """Set (or replace) a unit's 企业微信 or 钉钉 group robot (``fuyuan notify --robot``)."""
+    if str(channel).upper() not in (NotificationChannel.WECOM, NotificationChannel.DINGTALK):
+        raise ValidationError(
+            "channel", "robot.channel", _("a group robot is WECOM (企业微信) or DINGTALK (钉钉)")
+        )
+    kind = NotificationChannel(str(channel).upper())
+    if not url.startswith(("https://", "http://")) or len(url) > 500:
+        raise ValidationError("url", "robot.url", _("give the robot's webhook address (https://…)"))
+    unit = await Unit.get_or_none(code=unit_code)
+    if unit is None:
+        raise NotFound("unit", "unit", unit_code)
+    async with in_transaction() as conn:
+        await UnitRobot.filter(unit=unit, channel=kind).using_db(conn).delete()
+        return await UnitRobot.create(
+            unit=unit, channel=kind, url=url, secret=secret, using_db=conn
+        )
+
+
+async def set_preferences(
+    username: str,
+    *,
+    email: str | None = None,
+    channels: Sequence[str] | None = None,
+    mode: str | None = None,
+) -> Account:
+    """Set an account's e-mail, reminder channels and mode (``fuyuan notify --account``)."""
+    account = await Account.get_or_none(username=username)
+    if account is None:
+        raise NotFound("username", "account", username)
+    if email is not None:
+        if email and ("@" not in email or len(email) > 254 or " " in email):
+            raise ValidationError("email", "email.format", _("is not an e-mail address"))
+        account.email = email or None
+    if channels is not None:
+        chosen = [c.strip().upper() for c in channels if c.strip()]
+        allowed = {c.value for c in PERSONAL_CHANNELS}
+        if any(c not in allowed for c in chosen):
+            raise ValidationError(
+                "channels", "channels.unknown", _("channels are EMAIL and WEBHOOK (SMS)")
+            )
+        account.notify_channels = chosen
+    if mode is not None:
+        if mode.upper() not in {m.value for m in NotificationMode}:
+            raise ValidationError(
+                "mode", "mode.unknown", _("the mode is IMMEDIATE or DIGEST (每日汇总)")
+            )
+        account.notify_mode = NotificationMode(mode.upper())
+    await account.save(update_fields=["email", "notify_channels", "notify_mode", "updated_at"])
+    return account

@@ -37,7 +37,15 @@ from store.enums import DeliveryState
 from store.errors import NotFound
 from store.models import Delivery
 
-__all__ = ["backoff", "claim", "dead_deliveries", "mark_failed", "mark_sent", "resend"]
+__all__ = [
+    "backoff",
+    "claim",
+    "dead_deliveries",
+    "mark_all_sent",
+    "mark_failed",
+    "mark_sent",
+    "resend",
+]
 
 #: The first retry waits about this long; each next one twice as long.
 BACKOFF_BASE = dt.timedelta(seconds=30)
@@ -111,6 +119,18 @@ async def mark_sent(delivery: Delivery, *, now: dt.datetime | None = None) -> bo
         id=delivery.id, state=DeliveryState.PENDING, attempts=delivery.attempts
     ).update(state=DeliveryState.SENT, sent_at=now, last_error="")
     return updated == 1
+
+
+async def mark_all_sent(deliveries: list[Delivery], *, now: dt.datetime | None = None) -> int:
+    """Record a batch as sent in one statement (the worker's round); the rows marked."""
+    if not deliveries:
+        return 0
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    return int(
+        await Delivery.filter(
+            id__in=[d.id for d in deliveries], state=DeliveryState.PENDING
+        ).update(state=DeliveryState.SENT, sent_at=now, last_error="")
+    )
 
 
 async def mark_failed(

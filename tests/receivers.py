@@ -91,18 +91,23 @@ def http_server() -> Iterator[HttpReceiver]:
     state = HttpReceiver(0, received)
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the robots' servers do
+
+        def _empty(self, status: int) -> None:
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             if state.fail_first > 0:
                 state.fail_first -= 1
-                self.send_response(500)
-                self.end_headers()
+                self._empty(500)
                 return
             try:
                 document = json.loads(body)
             except ValueError:  # a request cut off by a killed sender: refused, not kept
-                self.send_response(400)
-                self.end_headers()
+                self._empty(400)
                 return
             parts = urlsplit(self.path)
             received.add(

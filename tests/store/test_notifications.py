@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from tortoise.transactions import in_transaction
 
 from store.enums import DeliveryState, NotificationChannel, NotificationKind, Role, TaskState
+from store.errors import ValidationError
 from store.models import Account, Delivery, Notification, Task, UnitRobot
-from store.notifications import mark_read, render, unread_count
+from store.notifications import mark_read, render, set_preferences, set_robot, unread_count
 from store.operations.sweep import run_sweep
 from store.operations.tasks import append_event
 from store.operations.transitions import transition_task
@@ -215,3 +217,59 @@ async def test_marking_read_touches_only_the_readers_own(db: str) -> None:
     assert await mark_read(w.finance_liaison, None) == 1
     assert await unread_count(w.finance_liaison) == 0
     assert await unread_count(await Account.get(username="finance2")) == 2
+
+
+@pytest.mark.parametrize(
+    ("channel", "url", "code"),
+    [
+        pytest.param("DINGTALK", "https://oapi.dingtalk.com/robot/send?t=1", None, id="dingtalk"),
+        pytest.param("wecom", "https://qyapi.weixin.qq.com/webhook/send?key=k", None, id="wecom"),
+        pytest.param("EMAIL", "https://x", "robot.channel", id="not-a-robot"),
+        pytest.param("DINGTALK", "oapi.dingtalk.com/robot", "robot.url", id="no-scheme"),
+    ],
+)  # fmt: skip
+async def test_a_units_robot_is_set_with_a_checked_channel_and_address(
+    db: str, channel: str, url: str, code: str | None
+) -> None:
+    w = await make_world()
+    if code is None:
+        robot = await set_robot(w.finance.code, channel, url, "SEC1")
+        assert (robot.channel.value, robot.url) == (channel.upper(), url)
+        again = await set_robot(w.finance.code, channel, url + "2")
+        assert await UnitRobot.filter(unit=w.finance).count() == 1
+        assert again.url == url + "2"
+    else:
+        with pytest.raises(ValidationError) as refused:
+            await set_robot(w.finance.code, channel, url)
+        assert refused.value.rule == code
+
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [
+        pytest.param(
+            {"email": "zhao@kaifeng.gov.cn", "channels": ["EMAIL"], "mode": "digest"},
+            None,
+            id="good",
+        ),
+        pytest.param({"email": ""}, None, id="no-email"),
+        pytest.param({"email": "zhao.kaifeng.gov.cn"}, "email.format", id="no-at"),
+        pytest.param({"channels": ["EMAIL", "FAX"]}, "channels.unknown", id="fax"),
+        pytest.param({"mode": "WEEKLY"}, "mode.unknown", id="weekly"),
+    ],
+)  # fmt: skip
+async def test_an_accounts_reminder_choices_are_checked(
+    db: str, given: dict[str, Any], code: str | None
+) -> None:
+    w = await make_world()
+    if code is None:
+        account = await set_preferences(w.finance_liaison.username, **given)
+        stored = await Account.get(id=account.id)
+        assert stored.email == (given["email"] or None)
+        if "mode" in given:
+            assert stored.notify_mode.value == "DIGEST"
+            assert stored.notify_channels == ["EMAIL"]
+    else:
+        with pytest.raises(ValidationError) as refused:
+            await set_preferences(w.finance_liaison.username, **given)
+        assert refused.value.rule == code
