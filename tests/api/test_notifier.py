@@ -18,6 +18,7 @@ from store.enums import DeliveryState, NotificationChannel, NotificationKind, Ro
 from store.models import Account, Delivery, Notification, UnitRobot
 from store.operations.transitions import transition_task
 from store.outbox import resend
+from tests.conftest import fuyuan_command, prepare
 from tests.receivers import HttpReceiver, Received, http_server, smtp_server
 from tests.store.factories import World, account, at, other_task
 from tests.store.factories import world as make_world
@@ -231,3 +232,35 @@ async def test_a_lost_lease_is_sent_again_with_the_same_id(
     # then it is sent, with the id the first claim held
     assert hooks.received.ids() == [str(claimed.delivery_id)]
     assert json.loads(hooks.received.items[0]["raw"])["deliveryId"] == str(claimed.delivery_id)
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "said"),
+    [
+        pytest.param(
+            ("--account", "demo-unit", "--email", "zhao@kaifeng.gov.cn", "--channels", "EMAIL"),
+            0, "提醒渠道 EMAIL（即时）", id="account",
+        ),
+        pytest.param(("--account", "demo-unit", "--mode", "WEEKLY"), 2, "提醒方式须为", id="mode"),
+        pytest.param(
+            ("--robot", "KF-CZJ", "--channel", "DINGTALK", "--url", "https://oapi.dingtalk.com/r"),
+            0, "已设置 DINGTALK 群机器人", id="robot",
+        ),
+        pytest.param(("--robot", "KF-CZJ", "--channel", "FAX", "--url", "https://x"), 2,
+                     "群机器人须为", id="not-a-robot"),
+        pytest.param(("--once",), 0, "发送队列：已发送0条，待发送0条，发送失败0条", id="once"),
+    ],
+)  # fmt: skip
+def test_fuyuan_notify_sets_up_the_channels_and_runs_once(
+    demo_cli_url: str, args: tuple[str, ...], status: int, said: str
+) -> None:
+    done = fuyuan_command("--lang", "zh", "notify", *args, url=demo_cli_url)
+    assert done.returncode == status, done.stderr
+    assert said in done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def demo_cli_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite://{tmp_path_factory.mktemp('notify-cli') / 'demo.sqlite3'}"
+    prepare(url, ("migrate",), ("seed", "--demo"))
+    return url
