@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 
 import httpx
@@ -41,6 +42,10 @@ logger = logging.getLogger("fuyuan.notify")
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 __all__ = ["WorkerSettings", "run_once", "run_worker", "send_digests", "worker_enabled"]
+
+
+#: How often the worker asks whether the day's digests are due.
+DIGEST_CHECK_SECONDS = 60.0
 
 
 def _number(name: str, default: float) -> float:
@@ -168,10 +173,13 @@ async def run_worker(
     settings = settings or WorkerSettings.from_env()
     stop = stop or asyncio.Event()
     logger.info("delivery worker started (batch %d, lease %s)", settings.batch, settings.lease)
+    digests_checked = 0.0
     async with httpx.AsyncClient(timeout=settings.channels.timeout) as client:
         while not stop.is_set():
             try:
-                await send_digests(at=settings.digest_at)
+                if time.monotonic() - digests_checked >= DIGEST_CHECK_SECONDS:
+                    digests_checked = time.monotonic()
+                    await send_digests(at=settings.digest_at)
                 claimed = await run_once(settings, client)
             except Exception:  # a database hiccup must not end the worker: log, wait, retry
                 logger.exception("delivery worker: a round failed; trying again")
