@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
@@ -29,6 +30,7 @@ from api.files import MULTIPART_OVERHEAD, download_file, upload_file
 from api.graphiql import asset_files, local_page
 from api.http import GraphQLOverHTTP
 from api.middleware import BodySizeLimit, Language, SecurityHeaders
+from api.notifier import run_worker, worker_enabled
 from api.settings import Settings
 from schema.context import Context
 from schema.loaders import Loaders
@@ -197,7 +199,12 @@ def middleware(settings: Settings) -> list[Middleware]:
     return stack
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_served_app() -> Starlette:
+    """The app ``fuyuan serve`` runs: with the delivery worker inside unless FUYUAN_NOTIFY=off."""
+    return create_app(delivery_worker=worker_enabled())
+
+
+def create_app(settings: Settings | None = None, *, delivery_worker: bool = False) -> Starlette:
     """Build the app; the database opens when the lifespan starts."""
     settings = settings or Settings.from_env()
     graphql = FuyuanGraphQL(
@@ -214,10 +221,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             await _load_calendar()
+            stop = asyncio.Event()
+            worker = asyncio.create_task(run_worker(stop=stop)) if delivery_worker else None
             try:
                 with tuned_gc():
                     yield
             finally:
+                stop.set()
+                if worker is not None:
+                    await worker
                 await notify.close()  # ends subscriptions, closes the LISTEN connection
 
     app = Starlette(

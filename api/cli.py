@@ -192,6 +192,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweep.set_defaults(run=_sweep)
 
+    notify = commands.add_parser(
+        "notify",
+        help="run the delivery worker: send the reminders waiting in the outbox by e-mail, "
+        "the units' group robots and the SMS webhook (also inside `fuyuan serve` unless "
+        "FUYUAN_NOTIFY=off)",
+    )
+    notify.add_argument(
+        "--once", action="store_true", help="send what is due now, then stop (cron, tests)"
+    )
+    notify.add_argument(
+        "--robot", metavar="UNIT_CODE", help="set a unit's group robot (with --channel, --url)"
+    )
+    notify.add_argument("--channel", help="the robot: WECOM (企业微信) or DINGTALK (钉钉)")
+    notify.add_argument("--url", help="the robot's webhook address")
+    notify.add_argument("--secret", default="", help="钉钉 加签 secret (SEC…)")
+    notify.add_argument(
+        "--account", metavar="USERNAME", help="set an account's e-mail, channels and mode"
+    )
+    notify.add_argument("--email", help="the account's e-mail address (empty: none)")
+    notify.add_argument("--channels", help="EMAIL and/or WEBHOOK (SMS), comma-separated")
+    notify.add_argument("--mode", help="IMMEDIATE, or DIGEST for one message a working day")
+    notify.set_defaults(run=_notify)
+
     briefing = commands.add_parser(
         "briefing",
         help=_(
@@ -375,7 +398,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     uvicorn.run(
-        "api.app:create_app",
+        "api.app:create_served_app",
         factory=True,
         host=args.host,
         port=args.port,
@@ -385,6 +408,80 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         forwarded_allow_ips=list(settings.trusted_proxies),
     )
     return 0
+
+
+def _notify(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+
+    from api.notifier import WorkerSettings, run_once, run_worker
+    from store.errors import StoreError
+    from store.notifications import set_preferences, set_robot
+    from store.outbox import counts
+    from store.setup import database
+
+    worker = WorkerSettings.from_env()
+
+    async def configure() -> int:
+        async with database(settings.database_url):
+            try:
+                if args.robot:
+                    robot = await set_robot(
+                        args.robot, args.channel or "", args.url or "", args.secret
+                    )
+                    print(
+                        _(
+                            "fuyuan: unit {unit}: robot {channel} set",
+                            unit=args.robot,
+                            channel=robot.channel.value,
+                        )
+                    )
+                if args.account:
+                    channels = args.channels.split(",") if args.channels is not None else None
+                    account = await set_preferences(
+                        args.account, email=args.email, channels=channels, mode=args.mode
+                    )
+                    print(
+                        _(
+                            "fuyuan: account {username}: reminders by {channels} ({mode})",
+                            username=account.username,
+                            channels=",".join(account.notify_channels) or "-",
+                            mode=account.notify_mode.label,
+                        )
+                    )
+            except StoreError as err:
+                print(_("fuyuan: {err}", err=err), file=sys.stderr)
+                return 2
+        return 0
+
+    if args.robot or args.account:
+        return asyncio.run(configure())
+
+    async def run() -> int:
+        async with database(settings.database_url):
+            if args.once:
+                import httpx
+
+                async with httpx.AsyncClient(timeout=worker.channels.timeout) as client:
+                    while await run_once(worker, client):
+                        pass
+            else:
+                stop = asyncio.Event()
+                loop = asyncio.get_running_loop()
+                for signum in (signal.SIGINT, signal.SIGTERM):
+                    loop.add_signal_handler(signum, stop.set)
+                await run_worker(worker, stop=stop)
+            state = await counts()
+        print(
+            _(
+                "fuyuan: outbox: {sent} sent, {pending} pending, {dead} dead",
+                sent=state["SENT"],
+                pending=state["PENDING"],
+                dead=state["DEAD"],
+            )
+        )
+        return 0
+
+    return asyncio.run(run())
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,6 +14,7 @@ import * as briefings from "./pages/briefings.js";
 import * as imports from "./pages/imports.js";
 import * as calendar from "./pages/calendar.js";
 import * as admin from "./pages/admin.js";
+import { bell, refreshBell } from "./bell.js";
 
 const ROUTES = [
   [/^$/, inbox.render],
@@ -111,6 +112,7 @@ function renderChrome() {
   account.replaceChildren(
     h("span", { class: "who" }, viewer.displayName, h("small", {}, ` ${ROLE_LABELS[viewer.role] || viewer.role} · ${viewer.unit.name}`)),
     h("span", { id: "live-status", class: "live", role: "status" }),
+    document.getElementById("bell") ? document.getElementById("bell").parentElement : bell(),
     h("button", { type: "button", class: "secondary", onclick: signOut }, "退出登录"),
   );
   account.hidden = false;
@@ -183,7 +185,7 @@ function startLive() {
       const event = data.taskEvents;
       document.dispatchEvent(new CustomEvent("fuyuan:task-event", { detail: event }));
       clearTimeout(inboxTimer);
-      inboxTimer = setTimeout(refreshInboxCount, 400);
+      inboxTimer = setTimeout(() => { refreshInboxCount(); refreshBell(); }, 400);
       if (current && current.onTaskEvent) current.onTaskEvent(event);
     },
     onStatus: setLiveStatus,
@@ -236,6 +238,7 @@ async function route() {
   renderChrome();
   refreshCalendarNotice();
   refreshInboxCount();
+  refreshBell();
   for (const [pattern, render] of ROUTES) {
     const match = path.match(pattern);
     if (!match) continue;

@@ -43,6 +43,7 @@ from store.inputs import (
     single_line,
 )
 from store.models import Account, Briefing, IdempotencyKey, Unit
+from store.notifications import notify_briefing
 from store.operations.common import check_date, next_number
 from workflow.clock import SHANGHAI
 from workflow.clocks import ClockLimits
@@ -348,6 +349,8 @@ async def issue_briefing(
         if updated == 0:
             # Issued by someone else since we read it: roll back, returning the number.
             raise BriefingIssued("briefingId", f"{year}年")
+        # The leaders hear of it with the issue itself (issue 20).
+        await notify_briefing(briefing, at=now, using_db=conn)
     briefing = await _get(briefing_id)
     files = await render_briefing(briefing)
     await Briefing.filter(id=briefing_id, status=BriefingStatus.ISSUED, serial=serial).update(

@@ -39,4 +39,15 @@ strawberry.enum(
     "(（2023）豫0202民督12号), an arbitration award (汴仲裁字〔2023〕第12号) or a notarised "
     "debt instrument (（2023）豫汴证经字第1234号).",
 )
+strawberry.enum(enums.NotificationKind, description="What a notification (提醒) tells its reader.")
+strawberry.enum(
+    enums.NotificationChannel,
+    description="Where a reminder goes: e-mail, the SMS webhook, a unit's 企业微信 or 钉钉 robot.",
+)
+strawberry.enum(
+    enums.NotificationMode, description="When reminders go out: at once, or one daily digest."
+)
+strawberry.enum(
+    enums.DeliveryState, description="A delivery in the outbox: pending, sent, or dead (失败)."
+)
 strawberry.enum(ErrorCode, description="Why a mutation refused its input.")

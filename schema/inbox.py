@@ -205,3 +205,23 @@ async def resolve_inbox(info: Info) -> Inbox:
             )
         )
     return Inbox(total=len(waiting), sections=sections)
+
+
+async def waiting_on(viewer: models.Account, today: dt.date) -> list[tuple[str, models.Task]]:
+    """What waits on ``viewer`` on ``today``, as (section label, task) pairs: the same
+    sections as Query.inbox, for the daily digest (``api.notifier``); a task once, in its
+    first section."""
+    base = models.Task.filter(scope_for(models.Task, viewer))
+    if viewer.role in (Role.UNIT_LIAISON, Role.COURT_LIAISON):
+        base = base.filter(responsible_unit_id=viewer.unit_id)  # type: ignore[attr-defined]
+    personal_data = sees_personal_data(viewer)
+    found: list[tuple[str, models.Task]] = []
+    seen: set[int] = set()
+    for kind in SECTIONS_BY_ROLE.get(viewer.role, ()):
+        query = await _section(kind, base, today, personal_data=personal_data)
+        rows = await query.order_by("due_on", "id").limit(SHOWN_PER_SECTION)
+        for row in rows:
+            if row.id not in seen:
+                seen.add(row.id)
+                found.append((LABELS[kind], row))
+    return found

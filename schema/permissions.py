@@ -80,3 +80,17 @@ CanAct = has_role(Role.COORDINATOR, Role.COURT_LIAISON, Role.UNIT_LIAISON)
 IsAdmin = has_role(Role.ADMIN)
 IsCoordinatorOrAdmin = has_role(Role.COORDINATOR, Role.ADMIN)
 IsCoordinatorOrLeader = has_role(Role.COORDINATOR, Role.LEADER)
+
+
+class IsOwnAccount(BasePermission):
+    """The field is read on the viewer itself (``viewer { notifications … }``)."""
+
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 (strawberry reads it)
+
+    @property
+    def message(self) -> str:  # type: ignore[override]  # in the request's language
+        return _("only your own notifications can be read: ask for them on `viewer`")
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = require_viewer(info)
+        return bool(getattr(getattr(source, "row", None), "id", None) == viewer.id)

@@ -23,13 +23,14 @@ from schema.filters.meetings import JointMeetingFilter, filter_joint_meetings
 from schema.filters.tasks import TaskFilter, TaskOrder, filter_tasks, order_tasks
 from schema.filters.units import AccountFilter, UnitFilter, filter_accounts, filter_units
 from schema.inbox import Inbox, resolve_inbox
-from schema.permissions import IsAuthenticated, IsCoordinatorOrLeader
+from schema.permissions import IsAdmin, IsAuthenticated, IsCoordinatorOrLeader
 from schema.relay import MAX_PAGE_SIZE, After, Before, Connection, First, Last, paginate
 from schema.types.base import resolve_global_ids
 from schema.types.briefings import BriefingType
 from schema.types.calendars import CalendarNoticeType, OfficialCalendarType
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
+from schema.types.notifications import DeliveryType
 from schema.types.progress import ProgressScope, ProgressType
 from schema.types.supervision import ListingCandidateType
 from schema.types.tasks import TaskType
@@ -39,6 +40,7 @@ from store import models
 from store.calendars import calendar_notice
 from store.enums import Role, TaskKind
 from store.operations.sweep import listing_candidates
+from store.outbox import dead_deliveries
 from store.visibility import progress_scope, scope_for, sees_personal_data
 from workflow.clock import local_today
 from workflow.registry import definition_for
@@ -260,6 +262,16 @@ class Query:
             spec, visible=progress_scope(info.context.viewer), limits=info.context.clock_limits
         )
         return ProgressType.from_report(report)
+
+    @strawberry.field(
+        description="Deliveries that failed every try (dead letters), newest first, each "
+        "with its last error; send one again with resendDelivery. Administrators only.",
+        permission_classes=[IsAdmin],
+    )
+    async def dead_deliveries(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[DeliveryType]:
+        return await paginate(dead_deliveries(), DeliveryType.from_model, first=first, after=after)
 
     @strawberry.field(
         description="Candidates for 挂牌督办: open tasks overdue by at least 10 working days "

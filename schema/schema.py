@@ -30,6 +30,7 @@ from schema.subscriptions import Subscription
 from schema.types.briefings import BriefingType
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType, PerformanceRecordType
 from schema.types.meetings import JointMeetingType
+from schema.types.notifications import DeliveryType, NotificationType
 from schema.types.tasks import TaskEventType, TaskType
 from schema.types.units import AccountType, UnitType
 from schema.validation import CachedValidation, QuietExecutor
@@ -74,8 +75,10 @@ schema = Schema(
         AccountType,
         BankruptcyCaseType,
         BriefingType,
+        DeliveryType,
         EnforcementCaseType,
         JointMeetingType,
+        NotificationType,
         PerformanceRecordType,
         TaskEventType,
         TaskType,

@@ -31,6 +31,7 @@ from store.enums import (
     ClosureMethod,
     MatterType,
     MeetingLevel,
+    NotificationKind,
     PartyKind,
     PaymentMethod,
     Role,
@@ -47,12 +48,14 @@ from store.models import (
     Counter,
     EnforcementCase,
     JointMeeting,
+    Notification,
     PerformanceRecord,
     Task,
     TaskDependency,
     TaskEvent,
     Unit,
 )
+from store.notifications import task_facts
 from store.operations.commit import decided_changes, decided_event
 from store.operations.transitions import actor_of, definition_of
 from store.operations.units import hash_password
@@ -488,6 +491,37 @@ class _Seeder:
         self.event_count += 1
         return at
 
+    async def notifications(self) -> None:
+        """The 交办 reminders the liaisons were sent (issue 20): one per assign event, to
+        the liaisons of the unit the task is with; each one's three newest unread."""
+        liaisons: dict[int, list[Account]] = {}
+        for account in self.accounts.values():
+            if account.role in (Role.UNIT_LIAISON, Role.COURT_LIAISON):
+                liaisons.setdefault(account.unit_id, []).append(account)  # type: ignore[attr-defined]
+        tasks = {task.id: task for task in await Task.all().using_db(self.conn)}
+        rows = []
+        for event in await TaskEvent.filter(action="assign").using_db(self.conn).order_by("id"):
+            task = tasks[event.task_id]  # type: ignore[attr-defined]
+            for account in liaisons.get(task.responsible_unit_id, []):  # type: ignore[attr-defined]
+                rows.append(
+                    Notification(
+                        recipient=account,
+                        kind=NotificationKind.ASSIGNED,
+                        task=task,
+                        event=event,
+                        facts=task_facts(task),
+                        created_at=event.occurred_at,
+                        read_at=event.occurred_at,
+                    )
+                )
+        newest: dict[int, list[Notification]] = {}
+        for row in sorted(rows, key=lambda n: n.created_at, reverse=True):
+            mine = newest.setdefault(row.recipient.id, [])
+            if len(mine) < 3:
+                mine.append(row)
+                row.read_at = None
+        await Notification.bulk_create(rows, batch_size=500, using_db=self.conn)
+
     async def flush(self) -> None:
         """Write the queued events, in the order they happened task by task."""
         await TaskEvent.bulk_create(self.events, batch_size=500, using_db=self.conn)
@@ -776,6 +810,7 @@ async def seed_demo() -> SeedSummary:
         bankruptcies, _ = await seeder.bankruptcy()
         meetings, _ = await seeder.meetings()
         await seeder.flush()
+        await seeder.notifications()
         for year, value in seeder.codes_by_year.items():
             await Counter.create(key=f"task:{year}", value=value, using_db=conn)
         return SeedSummary(

@@ -17,9 +17,13 @@ __all__ = [
     "BriefingStatus",
     "CaseSource",
     "ClosureMethod",
+    "DeliveryState",
     "LabelledEnum",
     "MatterType",
     "MeetingLevel",
+    "NotificationChannel",
+    "NotificationKind",
+    "NotificationMode",
     "PartyKind",
     "PaymentMethod",
     "Role",
@@ -163,3 +167,43 @@ class UnitChangeAction(LabelledEnum):
     CREATE = "CREATE", "新建"
     UPDATE = "UPDATE", "修改"
     DEACTIVATE = "DEACTIVATE", "停用"
+
+
+class NotificationKind(LabelledEnum):
+    """What a notification (提醒) tells its reader (issue 20)."""
+
+    ASSIGNED = "ASSIGNED", "新交办"
+    DUE_SOON = "DUE_SOON", "即将到期"
+    OVERDUE = "OVERDUE", "已超期"
+    SUPERVISED = "SUPERVISED", "督办"
+    URGED = "URGED", "催办"
+    CLOSURE_REQUESTED = "CLOSURE_REQUESTED", "申请销号"
+    CLOSURE_APPROVED = "CLOSURE_APPROVED", "已销号"
+    CLOSURE_REJECTED = "CLOSURE_REJECTED", "销号被驳回"
+    EXTENSION_REQUESTED = "EXTENSION_REQUESTED", "申请延期"
+    EXTENSION_GRANTED = "EXTENSION_GRANTED", "准予延期"
+    EXTENSION_REFUSED = "EXTENSION_REFUSED", "不予延期"
+    BRIEFING_ISSUED = "BRIEFING_ISSUED", "通报印发"
+    DIGEST = "DIGEST", "每日待办汇总"
+
+
+class NotificationChannel(LabelledEnum):
+    """Where a delivery goes: an account's mailbox or phone, or a unit's group robot."""
+
+    EMAIL = "EMAIL", "电子邮件"
+    WEBHOOK = "WEBHOOK", "短信网关"
+    WECOM = "WECOM", "企业微信群机器人"
+    DINGTALK = "DINGTALK", "钉钉群机器人"
+
+
+class NotificationMode(LabelledEnum):
+    """When an account's channels hear of its notifications."""
+
+    IMMEDIATE = "IMMEDIATE", "即时"
+    DIGEST = "DIGEST", "每日汇总"
+
+
+class DeliveryState(LabelledEnum):
+    PENDING = "PENDING", "待发送"
+    SENT = "SENT", "已发送"
+    DEAD = "DEAD", "发送失败"

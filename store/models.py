@@ -32,8 +32,12 @@ from store.enums import (
     CalendarOrigin,
     CaseSource,
     ClosureMethod,
+    DeliveryState,
     MatterType,
     MeetingLevel,
+    NotificationChannel,
+    NotificationKind,
+    NotificationMode,
     PartyKind,
     PaymentMethod,
     Role,
@@ -113,6 +117,19 @@ class Account(Model):
     )
     role = fields.CharEnumField(Role, max_length=20)
     phone = fields.CharField(max_length=20, null=True, description="personal data")
+    email = fields.CharField(max_length=254, null=True, description="personal data")
+    notify_channels: list[str] = fields.JSONField(
+        default=list,
+        db_default="[]",
+        description="the channels it is reminded on: EMAIL, WEBHOOK (SMS)",
+    )
+    notify_mode = fields.CharEnumField(
+        NotificationMode,
+        max_length=10,
+        default=NotificationMode.IMMEDIATE,
+        db_default=NotificationMode.IMMEDIATE.value,
+        description="each reminder at once, or one daily digest",
+    )
     password_hash = fields.CharField(max_length=255)
     is_active = fields.BooleanField(default=True)
     token_generation = fields.IntField(
@@ -805,3 +822,81 @@ class IdempotencyKey(Model):
     class Meta:
         table = "idempotency_key"
         unique_together = (("account", "key"),)
+
+
+class Notification(Model):
+    """提醒: one reminder to one account, written in the transaction of its cause.
+
+    It keeps the facts (``facts``: the task's code and title, the actor's unit,
+    the new due date …), not a text: the text is rendered in the reader's
+    language when read or delivered (``store.notifications.render``).
+    ``dedup_key`` makes the sweep's warnings once per task, colour and due date.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    recipient: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="notifications", on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(NotificationKind, max_length=24)
+    task: fields.ForeignKeyNullableRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name="notifications", null=True, on_delete=fields.RESTRICT
+    )
+    event: fields.ForeignKeyNullableRelation[TaskEvent] = fields.ForeignKeyField(
+        "models.TaskEvent", related_name="notifications", null=True, on_delete=fields.RESTRICT
+    )
+    briefing: fields.ForeignKeyNullableRelation[Briefing] = fields.ForeignKeyField(
+        "models.Briefing", related_name="notifications", null=True, on_delete=fields.RESTRICT
+    )
+    facts: dict[str, Any] = fields.JSONField(default=dict)
+    dedup_key = fields.CharField(max_length=120, null=True, unique=True)
+    created_at = fields.DatetimeField()
+    read_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "notification"
+        ordering = ["-id"]
+        indexes = (Index(fields=("recipient_id", "read_at")),)
+
+
+class UnitRobot(Model):
+    """A unit's group robot (企业微信 or 钉钉 群机器人), set by the administrator."""
+
+    id = fields.IntField(primary_key=True)
+    unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="robots", on_delete=fields.RESTRICT
+    )
+    channel = fields.CharEnumField(NotificationChannel, max_length=10)
+    url = fields.CharField(max_length=500, description="the robot's webhook address")
+    secret = fields.CharField(max_length=200, default="", description="钉钉 加签 secret")
+
+    class Meta:
+        table = "unit_robot"
+        unique_together = (("unit", "channel"),)
+
+
+class Delivery(Model):
+    """One sending of a notification on one channel: the outbox row the worker claims.
+
+    ``delivery_id`` travels with the message (Message-ID, header, JSON field):
+    the receiver deduplicates on it, since a worker killed between sending and
+    marking sent sends again (docs/operations.md: at least once, with an id).
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    notification: fields.ForeignKeyRelation[Notification] = fields.ForeignKeyField(
+        "models.Notification", related_name="deliveries", on_delete=fields.RESTRICT
+    )
+    channel = fields.CharEnumField(NotificationChannel, max_length=10)
+    target = fields.CharField(max_length=500, description="address, phone or robot id")
+    delivery_id = fields.UUIDField(unique=True)
+    state = fields.CharEnumField(DeliveryState, max_length=10, default=DeliveryState.PENDING)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    last_error = fields.TextField(default="")
+    sent_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "delivery"
+        ordering = ["id"]
+        indexes = (Index(fields=("state", "next_attempt_at")),)

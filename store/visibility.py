@@ -38,8 +38,10 @@ from store.models import (
     AgendaItem,
     BankruptcyCase,
     Briefing,
+    Delivery,
     EnforcementCase,
     JointMeeting,
+    Notification,
     PerformanceRecord,
     StoredFile,
     Task,
@@ -249,6 +251,20 @@ def stored_file_scope(viewer: Account | None) -> Q:
     return scope
 
 
+def notification_scope(viewer: Account | None) -> Q:
+    """Notifications: the recipient's own, nobody else's (not even an administrator's)."""
+    if viewer is None or not viewer.is_active:
+        return NOTHING
+    return Q(recipient_id=viewer.id)
+
+
+def delivery_scope(viewer: Account | None) -> Q:
+    """Deliveries (the outbox): the administrator's, who keeps the channels."""
+    if viewer is None or not viewer.is_active or viewer.role is not Role.ADMIN:
+        return NOTHING
+    return EVERYTHING
+
+
 SCOPES: dict[type[Model], Callable[[Account | None], Q]] = {
     Task: task_scope,
     TaskEvent: event_scope,
@@ -259,6 +275,8 @@ SCOPES: dict[type[Model], Callable[[Account | None], Q]] = {
     Account: account_scope,
     Briefing: briefing_scope,
     StoredFile: stored_file_scope,
+    Notification: notification_scope,
+    Delivery: delivery_scope,
 }
 """The scope of each kind of record; a model not listed (Unit, AgendaItem) is public
 to every signed-in account, or reached only through a scoped parent."""
@@ -306,3 +324,9 @@ def mask_phone(phone: str) -> str:
     if len(digits) < 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_email(email: str) -> str:
+    """zhangwei@kaifeng.gov.cn → z***@kaifeng.gov.cn: the domain stays, the name does not."""
+    name, at, domain = email.strip().partition("@")
+    return (name[:1] + "***" + at + domain) if at else "*" * len(name)

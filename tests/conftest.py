@@ -354,6 +354,8 @@ ACCOUNT_OF_OPERATION = {
     "Mutation.createAccount": "demo-admin",
     "Mutation.resetPassword": "demo-admin",
     "Mutation.deactivateAccount": "demo-admin",
+    "Query.deadDeliveries": "demo-admin",
+    "Mutation.resendDelivery": "demo-admin",
 }
 
 

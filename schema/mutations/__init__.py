@@ -46,6 +46,12 @@ from schema.mutations.meetings import (
     resolve_create_joint_meeting,
     resolve_record_meeting_decision,
 )
+from schema.mutations.notifications import (
+    MarkNotificationsReadPayload,
+    ResendDeliveryPayload,
+    resolve_mark_notifications_read,
+    resolve_resend_delivery,
+)
 from schema.mutations.tasks import (
     AddTaskDependencyPayload,
     CreateTaskPayload,
@@ -209,4 +215,15 @@ class Mutation:
         permission_classes=[IsAdmin],
         description="Deactivate an account (administrators): it can no longer sign in and its "
         "tokens stop working; its history stays. Your own account is refused.",
+    )
+    mark_notifications_read: MarkNotificationsReadPayload = strawberry.mutation(
+        resolver=resolve_mark_notifications_read,
+        permission_classes=[IsAuthenticated],
+        description="Mark your notifications read: the ones named, or all of them.",
+    )
+    resend_delivery: ResendDeliveryPayload = strawberry.mutation(
+        resolver=resolve_resend_delivery,
+        permission_classes=[IsAdmin],
+        description="Send a dead delivery again (administrators): pending now, with its "
+        "tries counted afresh, and the same delivery id.",
     )

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 from strawberry import relay
 
 from schema.context import Info
+from schema.permissions import IsOwnAccount
+from schema.relay import After, Connection, First, paginate
 from schema.types.base import ModelNode, fk, fk_or_none, local_time
 from store import models
-from store.enums import Role, UnitKind
-from store.visibility import mask_phone, sees_personal_data
+from store.enums import NotificationChannel, NotificationMode, Role, UnitKind
+from store.notifications import notifications_of, unread_count
+from store.visibility import mask_email, mask_phone, sees_personal_data
+
+if TYPE_CHECKING:
+    from schema.types.notifications import NotificationType
+
+LazyNotification = Annotated["NotificationType", strawberry.lazy("schema.types.notifications")]
 
 
 @strawberry.type(
@@ -107,6 +115,64 @@ class AccountType(ModelNode):
         if viewer.id == self.row.id or sees_personal_data(viewer) or viewer.role is Role.ADMIN:
             return phone
         return mask_phone(phone)
+
+    @strawberry.field(
+        description="E-mail address (personal data), where reminders go when chosen: masked "
+        "(z***@kaifeng.gov.cn) as the phone is."
+    )
+    def email(self, info: Info) -> str | None:
+        email = self.row.email
+        viewer = info.context.viewer
+        if email is None or viewer is None:
+            return None if viewer is None else email
+        if viewer.id == self.row.id or sees_personal_data(viewer) or viewer.role is Role.ADMIN:
+            return email
+        return mask_email(email)
+
+    @strawberry.field(
+        description="Your notifications (提醒), newest first; on `viewer` only.",
+        permission_classes=[IsOwnAccount],
+    )
+    async def notifications(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        unread_only: Annotated[
+            bool, strawberry.argument(description="Only those not yet marked read.")
+        ] = False,
+    ) -> Connection[LazyNotification]:
+        from schema.types.notifications import NotificationType
+
+        return await paginate(
+            notifications_of(self.row, unread_only=unread_only),
+            NotificationType.from_model,
+            first=first,
+            after=after,
+        )
+
+    @strawberry.field(
+        description="How many of your notifications are unread (the bell's number); on "
+        "`viewer` only.",
+        permission_classes=[IsOwnAccount],
+    )
+    async def unread_notification_count(self) -> int:
+        return await unread_count(self.row)
+
+    @strawberry.field(
+        description="The channels your reminders also go to (EMAIL, WEBHOOK for SMS); on "
+        "`viewer` only.",
+        permission_classes=[IsOwnAccount],
+    )
+    def notify_channels(self) -> list[NotificationChannel]:
+        return [NotificationChannel(value) for value in self.row.notify_channels or []]
+
+    @strawberry.field(
+        description="Each reminder at once, or one daily digest; on `viewer` only.",
+        permission_classes=[IsOwnAccount],
+    )
+    def notify_mode(self) -> NotificationMode:
+        return self.row.notify_mode
 
 
 async def load_account(info: Info, account_id: int | None) -> AccountType | None:

@@ -22,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from store.enums import OPEN_STATES
+from store.enums import OPEN_STATES, NotificationKind
 from store.models import Task
+from store.notifications import notify_warning
 from store.operations.commit import commit_change
 from workflow.calendar import default_calendar
 from workflow.clock import local_today, utcnow
@@ -36,6 +37,7 @@ from workflow.warnings import (
     SweepSkip,
     missing_reason,
     sweep_plan,
+    warning_windows,
 )
 from workflow.warnings import listing_candidates as judge_candidates
 
@@ -67,6 +69,8 @@ class SweepOutcome:
     judged: int
     #: The candidates for 挂牌 after the escalations (:func:`listing_candidates`).
     candidates: list[Candidate] = field(default_factory=list)
+    #: The notifications the BLUE and RED warnings wrote (:func:`warn_deadlines`).
+    warned: int = 0
 
     @property
     def nothing_judged(self) -> bool:
@@ -153,7 +157,29 @@ async def run_sweep(
     for escalation in plan.escalations:
         if await _escalate(escalation, tasks[escalation.task_id], today, now):
             applied.append(escalation)
-    return SweepOutcome(applied, plan.skipped, plan.judged, await listing_candidates(today))
+    warned = await warn_deadlines(today, now)
+    return SweepOutcome(applied, plan.skipped, plan.judged, await listing_candidates(today), warned)
+
+
+async def warn_deadlines(today: dt.date, now: dt.datetime) -> int:
+    """Tell the liaisons of each task due within 3 working days (BLUE, 即将到期) or
+    overdue (RED, 已超期), once per task, colour and due date; the notifications written.
+
+    The colours are the engine's (``workflow.warnings.warning_windows``); paused
+    tasks (中止, 申请销号) and drafts are not warned, as they show no colour.
+    """
+    windows = warning_windows(today, default_calendar())
+    written = 0
+    due: list[Task] = (
+        await Task.filter(due_on__lte=windows.blue_until, state__in=_swept_states())
+        .exclude(due_on=None)
+        .order_by("due_on", "id")
+    )
+    for task in due:
+        assert task.due_on is not None  # excluded above
+        kind = NotificationKind.OVERDUE if task.due_on < today else NotificationKind.DUE_SOON
+        written += len(await notify_warning(task, kind, at=now))
+    return written
 
 
 async def sweep(today: dt.date | None = None, now: dt.datetime | None = None) -> list[Escalation]:

@@ -29,6 +29,7 @@ from store.models import (
     TaskEvent,
     Unit,
 )
+from store.notifications import notify_event
 from store.notify import announce
 from store.operations.common import (
     Checks,
@@ -300,6 +301,8 @@ async def append_event(
     )
     # Subscribers hear of it once (and only if) the caller's transaction commits.
     await announce(event, using_db=using_db)
+    # Whoever it concerns is told in the same transaction (issue 20).
+    await notify_event(task, event, actor, using_db=using_db)
     return event
 
 

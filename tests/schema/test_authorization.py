@@ -671,6 +671,44 @@ async def download_file(api: Api, t: Targets, task: Task) -> str:
     return _HTTP_OUTCOMES[answer.status_code]
 
 
+async def mark_notifications_read(api: Api, t: Targets, task: Task) -> str:
+    # everyone signed in has a bell of its own (issue 20)
+    body = await api(
+        _mutation("markNotificationsRead", "MarkNotificationsReadInput", "marked errors { code }"),
+        input={"all": True},
+    )
+    return _outcome(body, "markNotificationsRead", lambda v: v["marked"] is not None)
+
+
+async def _dead_delivery() -> int:
+    import uuid
+
+    from store.models import Delivery, Notification
+
+    notification = await Notification.all().order_by("id").first()
+    assert notification is not None, "the demo's 交办 wrote notifications"
+    row = await Delivery.create(
+        notification=notification, channel="EMAIL", target="x@kaifeng.gov.cn",
+        delivery_id=uuid.uuid4(), state="DEAD", attempts=8, last_error="550",
+        next_attempt_at=notification.created_at, created_at=notification.created_at,
+    )  # fmt: skip
+    return int(row.id)
+
+
+async def dead_deliveries(api: Api, t: Targets, task: Task) -> str:
+    await _dead_delivery()
+    body = await api("{ deadDeliveries { totalCount } }")
+    return _outcome(body, "deadDeliveries", lambda v: v["totalCount"] > 0)
+
+
+async def resend_delivery(api: Api, t: Targets, task: Task) -> str:
+    body = await api(
+        _mutation("resendDelivery", "ResendDeliveryInput", "delivery { state } errors { code }"),
+        input={"deliveryId": to_base64("Delivery", await _dead_delivery())},
+    )
+    return _outcome(body, "resendDelivery", lambda v: v["delivery"]["state"] == "PENDING")
+
+
 A, U, F = OK, UNAUTHENTICATED, FORBIDDEN
 # probe: {role: (outcome on the own unit's record, outcome on the other unit's record)}
 MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
@@ -765,6 +803,13 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
                       "anonymous": (U, U)},
     set_official_calendar: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
                             "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
+    # the outbox is the administrator's; each bell its owner's (issue 20)
+    mark_notifications_read: {"coordinator": (A, A), "court": (A, A), "unit": (A, A),
+                              "leader": (A, A), "admin": (A, A), "anonymous": (U, U)},
+    dead_deliveries: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
+                      "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
+    resend_delivery: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
+                      "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
     # units are the administrator's to keep (issue 15)
     create_unit: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
                   "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
