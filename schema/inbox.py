@@ -217,8 +217,10 @@ async def waiting_on(viewer: models.Account, today: dt.date) -> list[tuple[str, 
     personal_data = sees_personal_data(viewer)
     found: list[tuple[str, models.Task]] = []
     seen: set[int] = set()
-    for kind in SECTIONS_BY_ROLE.get(viewer.role, ()):
-        query = await _section(kind, base, today, personal_data=personal_data)
+    kinds = SECTIONS_BY_ROLE.get(viewer.role, ())
+    newest = await _newest_action_task_ids([kind for kind in kinds if kind in NEWEST_ACTIONS])
+    for kind in kinds:
+        query = await _section(kind, base, today, newest, personal_data=personal_data)
         rows = await query.order_by("due_on", "id").limit(SHOWN_PER_SECTION)
         for row in rows:
             if row.id not in seen:
