@@ -39,7 +39,7 @@ from strawberry.relay import to_base64
 from store.enums import NotificationChannel
 from store.models import Delivery, Notification, UnitRobot
 from store.notifications import render
-from workflow.i18n import language
+from workflow.i18n import _, language
 
 __all__ = [
     "ChannelSettings",
@@ -134,7 +134,7 @@ async def send(delivery: Delivery, settings: ChannelSettings, client: httpx.Asyn
 
 async def _email(delivery: Delivery, settings: ChannelSettings) -> None:
     if not settings.smtp_host:
-        raise SendFailed("e-mail is not set up: FUYUAN_SMTP_HOST is empty")
+        raise SendFailed(_("e-mail is not set up: FUYUAN_SMTP_HOST is empty"))
     notification = delivery.notification
     title, body = _texts(notification)
     link = _link(settings, notification)
@@ -165,7 +165,14 @@ async def _email(delivery: Delivery, settings: ChannelSettings) -> None:
             timeout=settings.timeout,
         )
     except (aiosmtplib.SMTPException, OSError) as err:
-        raise SendFailed(f"SMTP {settings.smtp_host}:{settings.smtp_port}: {err}") from err
+        raise SendFailed(
+            _(
+                "the mail server {host}:{port} refused or could not be reached: {error}",
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                error=err,
+            )
+        ) from err
 
 
 async def _post(
@@ -176,9 +183,21 @@ async def _post(
             url, content=body, headers={"Content-Type": "application/json", **headers}
         )
     except httpx.HTTPError as err:
-        raise SendFailed(f"POST {urllib.parse.urlsplit(url).netloc}: {err!r}") from err
+        raise SendFailed(
+            _(
+                "{host} could not be reached: {error}",
+                host=urllib.parse.urlsplit(url).netloc,
+                error=repr(err),
+            )
+        ) from err
     if response.status_code >= 300:
-        raise SendFailed(f"POST {urllib.parse.urlsplit(url).netloc}: HTTP {response.status_code}")
+        raise SendFailed(
+            _(
+                "{host} answered HTTP {status}",
+                host=urllib.parse.urlsplit(url).netloc,
+                status=response.status_code,
+            )
+        )
     return response
 
 
@@ -186,7 +205,7 @@ async def _webhook(
     delivery: Delivery, settings: ChannelSettings, client: httpx.AsyncClient
 ) -> None:
     if not settings.sms_webhook_url:
-        raise SendFailed("the SMS webhook is not set up: FUYUAN_SMS_WEBHOOK_URL is empty")
+        raise SendFailed(_("the SMS webhook is not set up: FUYUAN_SMS_WEBHOOK_URL is empty"))
     notification = delivery.notification
     title, body = _texts(notification)
     payload = {
@@ -207,7 +226,7 @@ async def _webhook(
 async def _robot(delivery: Delivery, settings: ChannelSettings, client: httpx.AsyncClient) -> None:
     robot = await UnitRobot.get_or_none(id=int(delivery.target))
     if robot is None:
-        raise SendFailed(f"the unit's robot {delivery.target} was removed")
+        raise SendFailed(_("the unit's group robot {robot} was removed", robot=delivery.target))
     notification = delivery.notification
     title, body = _texts(notification)
     text = "\n\n".join(
@@ -233,4 +252,10 @@ async def _robot(delivery: Delivery, settings: ChannelSettings, client: httpx.As
     except ValueError:
         answer = {}
     if isinstance(answer, dict) and answer.get("errcode", 0) != 0:
-        raise SendFailed(f"robot answered errcode {answer.get('errcode')}: {answer.get('errmsg')}")
+        raise SendFailed(
+            _(
+                "the group robot refused the message: errcode {code}, {reason}",
+                code=answer.get("errcode"),
+                reason=answer.get("errmsg"),
+            )
+        )

@@ -30,9 +30,9 @@ from strawberry import relay
 from api.downloads import MAX_ID, _error, _signed_in
 from store.blobs import BlobError, BlobStore
 from store.enums import Role
-from store.errors import StoreError, ValidationError
+from store.errors import FileTooLarge, StoreError, ValidationError
 from store.models import StoredFile
-from store.operations.files import FileTooLarge, store_upload
+from store.operations.files import store_upload
 from store.visibility import stored_file_scope
 from workflow.i18n import _
 

@@ -277,6 +277,16 @@ def status_code(media_type: str, response_data: object) -> int:
     return 200
 
 
+def dumps(data: object) -> bytes:
+    """``data`` as JSON in UTF-8: orjson's, or the standard library's for what orjson
+    refuses — an integer beyond 64 bits, as a refusal of a fragment bomb reports the
+    fields it would select (2**91)."""
+    try:
+        return orjson.dumps(data)
+    except orjson.JSONEncodeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type == GRAPHQL_RESPONSE_JSON else media_type
 
@@ -376,7 +386,7 @@ class GraphQLOverHTTP(GraphQL[ContextT, RootValueT]):
 
     def encode_json(self, data: object) -> str:
         # The websocket's messages (graphql-transport-ws wants text frames).
-        return orjson.dumps(data).decode()
+        return dumps(data).decode()
 
     def create_response(
         self,
@@ -386,7 +396,7 @@ class GraphQLOverHTTP(GraphQL[ContextT, RootValueT]):
         # As strawberry's, with orjson's bytes: UTF-8 as it is (Chinese is not
         # escaped to \uXXXX, a third of the size), several times faster than json.
         media_type = sub_response.media_type or JSON
-        response = Response(orjson.dumps(response_data), media_type=content_type(media_type))
+        response = Response(dumps(response_data), media_type=content_type(media_type))
         response.headers.raw.extend(sub_response.headers.raw)
         if sub_response.background:
             response.background = sub_response.background

@@ -24,6 +24,9 @@ __all__ = [
     "CaseClosed",
     "DependencyCycle",
     "Duplicate",
+    "FileAlreadyAttached",
+    "FileTooLarge",
+    "FileTypeRefused",
     "IdempotencyKeyReused",
     "InvalidCalendar",
     "ListenerLost",
@@ -429,3 +432,51 @@ class ListenerLost(SubscriptionEnded):
     def __init__(self, reason: str | None = None) -> None:
         why = reason if reason is not None else _("the server stopped listening for task events")
         super().__init__(_("{reason}; reload and subscribe again", reason=why))
+
+
+class FileTypeRefused(ValidationError):
+    """The bytes of an uploaded file are none of the accepted types."""
+
+    def __init__(self, name: str, found: str) -> None:
+        super().__init__(
+            "file",
+            "file.type",
+            _(
+                "「{name}」 is {found}: only PDF, JPEG, PNG, OFD, DOCX and XLSX files are accepted",
+                name=name,
+                found=found,
+            ),
+        )
+        self.name = name
+        self.found = found
+
+
+class FileTooLarge(StoreError):
+    """An upload is larger than FUYUAN_MAX_FILE_MB."""
+
+    code = ErrorCode.VALIDATION
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(
+            _(
+                "the file is larger than {megabytes} MiB, the most an upload may be",
+                megabytes=max_bytes // (1024 * 1024),
+            ),
+            field="file",
+        )
+        self.max_bytes = max_bytes
+
+
+class FileAlreadyAttached(ValidationError):
+    """A file named for attaching belongs to a record already."""
+
+    def __init__(self, field: str, key: object) -> None:
+        super().__init__(
+            field,
+            "file.attached",
+            _(
+                "the file {key!r} is attached to another record already: upload it again "
+                "to attach it here",
+                key=key,
+            ),
+        )

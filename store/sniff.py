@@ -21,7 +21,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from store.errors import ValidationError
+from store.errors import FileTypeRefused
 from workflow.i18n import N_, _
 
 PDF = "application/pdf"
@@ -55,23 +55,6 @@ _FOUND = {
     "gif": N_("a GIF image"),
     "unknown": N_("unknown bytes ({head})"),
 }
-
-
-class FileTypeRefused(ValidationError):
-    """The bytes of an uploaded file are none of the accepted types."""
-
-    def __init__(self, name: str, found: str) -> None:
-        super().__init__(
-            "file",
-            "file.type",
-            _(
-                "「{name}」 is {found}: only PDF, JPEG, PNG, OFD, DOCX and XLSX files are accepted",
-                name=name,
-                found=found,
-            ),
-        )
-        self.name = name
-        self.found = found
 
 
 def sniff_head(head: bytes) -> str | None:

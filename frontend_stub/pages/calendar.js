@@ -388,7 +388,9 @@ function entryForm({ byYear, last, query, notify, onSaved }) {
       const box = boxes[field] || general;
       const label = boxes[field] ? "" : FIELD_LABELS[field] ? `${FIELD_LABELS[field]}：` : "";
       box.append(h("li", { class: "server" }, `${label}${readable(error.message)}`));
-      for (const named of error.message.match(/\d{4}-\d{2}-\d{2}/g) || []) badDays.add(named);
+      // The refusal's path names the date by its place in the list sent: input.workdays.3.
+      const named = parsed[field] && parsed[field].days[Number(path[2])];
+      if (named) badDays.add(named);
     }
     drawGrid();
     const firstError = [boxes.year, boxes.source, boxes.holidays, boxes.workdays, general].find((b) => b.children.length);

@@ -15,8 +15,9 @@ from typing import Any
 import strawberry
 
 from schema.mutations.base import required_ids
+from store.errors import FileAlreadyAttached
 from store.models import Account, IdempotencyKey, TaskEvent
-from store.operations.files import Attach, FileAlreadyAttached, attachable
+from store.operations.files import Attach, attachable
 
 
 def file_ids_field(description: str) -> Any:

@@ -26,13 +26,11 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
 from store.blobs import GC_AGE, BlobError, BlobStore, DiskBlobs
-from store.errors import NotFound, StoreError, ValidationError
+from store.errors import FileAlreadyAttached, FileTooLarge, NotFound
 from store.inputs import bounded_list, single_line
 from store.models import Account, StoredFile
 from store.sniff import sniff_file
 from workflow.clock import utcnow
-from workflow.errors import ErrorCode
-from workflow.i18n import _
 
 logger = logging.getLogger("fuyuan.files")
 
@@ -56,37 +54,6 @@ UNATTACHED = Q(
     bankruptcy_case_id__isnull=True,
     meeting_id__isnull=True,
 )
-
-
-class FileTooLarge(StoreError):
-    """An upload is larger than FUYUAN_MAX_FILE_MB."""
-
-    code = ErrorCode.VALIDATION
-
-    def __init__(self, max_bytes: int) -> None:
-        super().__init__(
-            _(
-                "the file is larger than {megabytes} MiB, the most an upload may be",
-                megabytes=max_bytes // (1024 * 1024),
-            ),
-            field="file",
-        )
-        self.max_bytes = max_bytes
-
-
-class FileAlreadyAttached(ValidationError):
-    """A file named for attaching belongs to a record already."""
-
-    def __init__(self, field: str, key: object) -> None:
-        super().__init__(
-            field,
-            "file.attached",
-            _(
-                "the file {key!r} is attached to another record already: upload it again "
-                "to attach it here",
-                key=key,
-            ),
-        )
 
 
 def clean_name(name: str | None) -> str:

@@ -484,10 +484,7 @@ def _holidays_block() -> str:
     return text[start : text.index("]", start) + 1]
 
 
-def test_coordinators_and_the_administrator_see_the_missing_year_on_every_page(
-    browser: Any, server: str, screens: Path
-) -> None:
-    # given: the demo (calendar up to 2026) and one open task due in 2027
+def _task_due_in_2027(server: str, title: str) -> None:
     unit = _api(server, "demo-coordinator", "{ units(first: 1) { nodes { id } } }")
     created = _api(
         server,
@@ -495,12 +492,19 @@ def test_coordinators_and_the_administrator_see_the_missing_year_on_every_page(
         CREATE_TASK,
         input={
             "kind": "OTHER",
-            "title": "2027年一季度清理超期事项",
+            "title": title,
             "responsibleUnitId": unit["units"]["nodes"][0]["id"],
             "dueOn": "2027-01-15",
         },
     )
     assert created["createTask"]["errors"] == []
+
+
+def test_coordinators_and_the_administrator_see_the_missing_year_on_every_page(
+    browser: Any, server: str, screens: Path
+) -> None:
+    # given: the demo (calendar up to 2026) and one open task due in 2027
+    _task_due_in_2027(server, "2027年一季度清理超期事项")
     notice = _api(server, "demo-coordinator", CALENDAR_NOTICE)["calendarNotice"]
     assert notice["missingYear"] == 2027
     assert notice["message"] == (
@@ -542,6 +546,8 @@ def test_the_administrator_enters_2027_on_the_month_grid(
     browser: Any, server: str, screens: Path
 ) -> None:
     example = _example_2027()
+    # a task due in 2027, so that correcting the year later asks to confirm
+    _task_due_in_2027(server, "2027年春节前化解信访积案")
     tab = Tab(browser, server).sign_in("demo-admin")
     page = tab.page
     # given: the page from the navigation, listing the package's years and proposing 2027
@@ -575,7 +581,7 @@ def test_the_administrator_enters_2027_on_the_month_grid(
     # when: it saves, the server refuses the Wednesday, next to the make-up days, on the grid
     page.get_by_role("button", name="保存").click()
     errors = page.locator("#cal-workdays-errors")
-    errors.get_by_text("2027-02-17是星期三：调休上班日只能是星期六或星期日").wait_for()
+    errors.get_by_text("2027年2月17日是星期三：调休上班日只能是星期六或星期日").wait_for()
     assert "bad" in (grid.locator("[data-date='2027-02-17']").get_attribute("class") or "")
     _shoot(page, screens, "calendar-error-wide")
     assert _api(server, "demo-admin", OFFICIAL_2027)["officialCalendar"] is None

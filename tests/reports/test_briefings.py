@@ -26,6 +26,7 @@ from store.enums import BriefingStatus
 from store.errors import BriefingIssued, NotFound, ValidationError
 from store.models import Account, Briefing, Counter
 from tests.conftest import open_database
+from workflow.i18n import language
 
 OCTOBER = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 NOW = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
@@ -163,11 +164,14 @@ async def test_issuing_without_next_steps_is_refused_and_takes_no_number(
     if next_steps is not None:
         await update_next_steps(draft.id, next_steps)
 
-    with pytest.raises(ValidationError) as caught:
+    with language("zh_CN"), pytest.raises(ValidationError) as caught:
         await issue_briefing(draft.id, issued_by=demo, now=NOW)
 
     assert (caught.value.field, caught.value.rule) == ("briefingId", "briefing.next_steps")
     assert "“六、下一步工作要求”尚未填写，不能印发" in caught.value.message
+    with language("en"), pytest.raises(ValidationError) as caught:
+        await issue_briefing(draft.id, issued_by=demo, now=NOW)
+    assert "section 六 (next steps) is not written yet" in caught.value.message
     still = await Briefing.get(id=draft.id)
     assert (still.status, still.serial) == (BriefingStatus.DRAFT, None)
     assert await Counter.filter(key=counter_key(2026)).count() == 0

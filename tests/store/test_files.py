@@ -15,18 +15,22 @@ import pytest
 from tortoise.exceptions import IntegrityError
 
 from store.blobs import PART_BYTES, BlobStore, DiskBlobs, S3Blobs, open_blob_store
-from store.errors import NotFound, ValidationError
+from store.errors import (
+    FileAlreadyAttached,
+    FileTooLarge,
+    FileTypeRefused,
+    NotFound,
+    ValidationError,
+)
 from store.models import Account, StoredFile
 from store.operations.files import (
     Attach,
-    FileAlreadyAttached,
-    FileTooLarge,
     check_attachable,
     check_files,
     collect_garbage,
     store_upload,
 )
-from store.sniff import DOCX, JPEG, OFD, PDF, PNG, XLSX, FileTypeRefused, sniff_file
+from store.sniff import DOCX, JPEG, OFD, PDF, PNG, XLSX, sniff_file
 from tests.files_fixtures import (
     TINY_JPEG,
     TINY_PDF,
