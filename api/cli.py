@@ -8,6 +8,7 @@ import datetime as dt
 import getpass
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -92,6 +93,10 @@ ARGPARSE_MESSAGES = Templates(
 )
 
 
+#: A help section's title line in Chinese (argparse writes "选项:").
+_CJK_HEADING = re.compile(r"^(\s*[^\s:][^:\n]*[\u4e00-\u9fff][^:\n]*):$", re.MULTILINE)
+
+
 class HelpFormatter(argparse.HelpFormatter):
     """argparse's help with its "usage: " in the command's language."""
 
@@ -103,6 +108,11 @@ class HelpFormatter(argparse.HelpFormatter):
         prefix: str | None = None,
     ) -> None:
         super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+    def format_help(self) -> str:
+        # argparse ends each group's title with an ASCII colon; a Chinese title takes
+        # the full-width one (选项：), as the usage line does.
+        return _CJK_HEADING.sub("\\1：", super().format_help())
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         # By display width: a Chinese character takes two columns (argparse counts one).

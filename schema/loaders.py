@@ -7,13 +7,15 @@ of 5 or of 50 tasks costs the same number of SQL statements.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise import connections
-from tortoise.expressions import Q
+from tortoise.expressions import Case, Q, RawSQL, Subquery, When
 from tortoise.functions import Count, Sum
 from tortoise.models import Model
 
@@ -32,7 +34,7 @@ from store.models import (
     Unit,
 )
 from store.operations.transitions import URGE_ACTION, pending_extensions
-from store.visibility import scope_for
+from store.visibility import EVERYTHING, scope_for
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -105,40 +107,153 @@ async def _pending_extensions(keys: Sequence[int]) -> list[dt.date | None]:
     return [pending.get(key) for key in keys]
 
 
-async def _latest_events(keys: Sequence[tuple[int, int]]) -> list[list[TaskEvent]]:
-    # Asked only by Task.events, for tasks the viewer could load.
-    """The newest ``n`` events of each task, for keys ``(task_id, n)``: one query.
+def _hydrate(model: type[M], row: Mapping[str, Any], prefix: str = "") -> M | None:
+    """A model from a row of a statement that selected its columns as ``prefix`` + column
+    (tortoise's own conversion, as its queries do); None where a LEFT JOIN found none."""
+    meta = model._meta
+    if row[prefix + meta.db_pk_column] is None:
+        return None
+    return model._init_from_db(**{column: row[prefix + column] for column in meta.db_fields})
 
-    A window function ranks each task's events newest first; SQLite (3.25+) and
-    PostgreSQL both have it.
-    """
-    limit = max(n for _, n in keys)
-    task_ids = sorted({task_id for task_id, _ in keys})
-    placeholders = ", ".join(str(int(task_id)) for task_id in task_ids)
-    ranked = (
-        "SELECT id FROM (SELECT id, ROW_NUMBER() OVER "
-        "(PARTITION BY task_id ORDER BY seq DESC) AS rank_in_task "
-        f"FROM task_event WHERE task_id IN ({placeholders})) AS ranked "
-        f"WHERE rank_in_task <= {int(limit)}"
+
+def _columns(model: type[Model], alias: str, prefix: str) -> str:
+    columns = model._meta.db_fields
+    return ", ".join(f'{alias}."{column}" AS "{prefix}{column}"' for column in columns)
+
+
+def _seen(column: str, model: type[Model], scope: Q) -> Case | RawSQL:
+    """1 where the row ``column`` points to is one the viewer may see, as SQL in the same
+    statement (the viewer's scope as a subquery; nothing to ask of one who sees all)."""
+    if scope is EVERYTHING:
+        return RawSQL("1")
+    visible: dict[str, Any] = {f"{column}__in": Subquery(model.filter(scope).values("id"))}
+    one, zero = RawSQL("1"), RawSQL("0")  # integers, not the strings '1' and '0'
+    return Case(When(Q(**visible), then=one), default=zero)  # type: ignore[arg-type]
+
+
+#: The records a task's subject brings, by their path from the task: read with
+#: ``values()`` in one statement (tortoise joins them and converts each value).
+_SUBJECT_PATHS: dict[str, type[Model]] = {
+    "enforcement_case": EnforcementCase,
+    "enforcement_case__court": Unit,
+    "enforcement_case__respondent": Unit,
+    "bankruptcy_case": BankruptcyCase,
+    "bankruptcy_case__court": Unit,
+    "meeting": JointMeeting,
+}
+
+
+def _subject_values() -> tuple[str, ...]:
+    # Read when asked: a model's foreign-key columns (court_id) join its fields only
+    # once Tortoise.init has run.
+    return tuple(
+        f"{path}__{name}"
+        for path, model in _SUBJECT_PATHS.items()
+        for name in model._meta.fields_db_projection
     )
-    _, rows = await connections.get("default").execute_query(ranked)
-    ids = [row["id"] for row in rows]
+
+
+def _from_values(
+    model: type[M], row: Mapping[str, Any], path: str, made: dict[tuple[type[Model], int], Model]
+) -> M | None:
+    """The ``model`` at ``path`` of a ``values()`` row, made once per id; None if absent."""
+    key = row[f"{path}__id"]
+    if key is None:
+        return None
+    if (found := made.get((model, key))) is not None:
+        return found  # type: ignore[return-value]
+    record = model(**{name: row[f"{path}__{name}"] for name in model._meta.fields_db_projection})
+    record._saved_in_db = True  # as read from the database: a save() updates it
+    record._custom_generated_pk = False
+    made[(model, key)] = record
+    return record
+
+
+@functools.cache
+def _all_subjects_sql() -> str:
+    """The subjects of tasks ``{task_ids}`` with their courts and respondents, each
+    record's columns as ``<prefix><column>``; made once (after Tortoise.init)."""
+    return (
+        'SELECT t."id" AS "t__id", '
+        + ", ".join(
+            (
+                _columns(EnforcementCase, "e", "e__"),
+                _columns(Unit, "ec", "ec__"),
+                _columns(Unit, "er", "er__"),
+                _columns(BankruptcyCase, "b", "b__"),
+                _columns(Unit, "bc", "bc__"),
+                _columns(JointMeeting, "m", "m__"),
+            )
+        )
+        + ', (SELECT COALESCE(SUM(p."amount_fen"), 0) FROM "performance_record" AS p '
+        'WHERE p."case_id" = t."enforcement_case_id") AS "performed_fen" '
+        'FROM "task" AS t '
+        'LEFT JOIN "enforcement_case" AS e ON e."id" = t."enforcement_case_id" '
+        'LEFT JOIN "unit" AS ec ON ec."id" = e."court_id" '
+        'LEFT JOIN "unit" AS er ON er."id" = e."respondent_id" '
+        'LEFT JOIN "bankruptcy_case" AS b ON b."id" = t."bankruptcy_case_id" '
+        'LEFT JOIN "unit" AS bc ON bc."id" = b."court_id" '
+        'LEFT JOIN "joint_meeting" AS m ON m."id" = t."meeting_id" '
+        'WHERE t."id" IN ({task_ids})'
+    )
+
+
+@dataclass(frozen=True)
+class TaskSubject:
+    """What a task belongs to, as the viewer may see it: at most one of the three."""
+
+    enforcement: EnforcementCase | None = None
+    bankruptcy: BankruptcyCase | None = None
+    meeting: JointMeeting | None = None
+
+
+def _event_columns() -> str:
+    return ", ".join(f'"{column}"' for column in TaskEvent._meta.db_fields)
+
+
+async def _latest_events_and_actors(
+    keys: Sequence[tuple[int, int]],
+) -> tuple[list[list[TaskEvent]], list[Account]]:
+    limit = max(n for _, n in keys)
+    task_ids = ", ".join(str(int(task_id)) for task_id in sorted({task_id for task_id, _ in keys}))
+    statement = (
+        f"SELECT ranked.*, {_columns(Account, 'actor', 'a__')} FROM ("
+        f"SELECT {_event_columns()}, ROW_NUMBER() OVER "
+        "(PARTITION BY task_id ORDER BY seq DESC) AS rank_in_task "
+        f"FROM task_event WHERE task_id IN ({task_ids})) AS ranked "
+        'LEFT JOIN account AS actor ON actor."id" = ranked."actor_id" '
+        f"WHERE ranked.rank_in_task <= {int(limit)} ORDER BY ranked.task_id, ranked.seq DESC"
+    )
+    _, rows = await connections.get("default").execute_query(statement)
     groups: dict[int, list[TaskEvent]] = defaultdict(list)
-    for event in await TaskEvent.filter(id__in=ids).order_by("-seq"):
-        groups[event.task_id].append(event)  # type: ignore[attr-defined]
-    return [groups.get(task_id, [])[:n] for task_id, n in keys]
+    actors: dict[int, Account] = {}
+    for row in rows:
+        event = _hydrate(TaskEvent, row)
+        assert event is not None
+        groups[row["task_id"]].append(event)
+        actor_id = row["a__id"]
+        if actor_id is not None and actor_id not in actors:
+            actor = _hydrate(Account, row, "a__")
+            assert actor is not None
+            actors[actor_id] = actor
+    return [groups.get(task_id, [])[:n] for task_id, n in keys], list(actors.values())
 
 
 def _dependencies(scope: Q) -> Callable[[Sequence[int]], Awaitable[list[list[Task]]]]:
+    """The tasks each task waits for that the viewer may see: one statement, however
+    many tasks of the page have dependencies (none, some or all)."""
+
     async def load(keys: Sequence[int]) -> list[list[Task]]:
-        links = await TaskDependency.filter(task_id__in=set(keys)).order_by("id")
-        target_ids = {link.depends_on_id for link in links}  # type: ignore[attr-defined]
-        targets = {task.id: task for task in await Task.filter(scope, id__in=target_ids)}
+        links = (
+            await TaskDependency.filter(task_id__in=set(keys))
+            .select_related("depends_on")
+            .annotate(seen=_seen("depends_on_id", Task, scope))
+            .order_by("id")
+        )
         groups: dict[int, list[Task]] = defaultdict(list)
         for link in links:
-            target = targets.get(link.depends_on_id)  # type: ignore[attr-defined]
-            if target is not None:
-                groups[link.task_id].append(target)  # type: ignore[attr-defined]
+            if link.seen:  # type: ignore[attr-defined]
+                groups[link.task_id].append(link.depends_on)  # type: ignore[attr-defined]
         return [groups.get(key, []) for key in keys]
 
     return load
@@ -232,5 +347,101 @@ class Loaders:
         self.attachments_by_bankruptcy_case_id = _attachments("bankruptcy_case_id")
         self.attachments_by_meeting_id = _attachments("meeting_id")
         self.latest_events_by_task_and_count: DataLoader[tuple[int, int], list[TaskEvent]] = (
-            _loader(_latest_events)
+            _loader(self._latest_events)
         )
+        subjects = (EnforcementCase, BankruptcyCase, JointMeeting)
+        self._scopes = {model: scope_for(model, viewer) for model in subjects}
+        self.subject_by_task_id: DataLoader[int, TaskSubject] = _loader(self._subjects)
+
+    async def _latest_events(self, keys: Sequence[tuple[int, int]]) -> list[list[TaskEvent]]:
+        events, actors = await _latest_events_and_actors(keys)
+        for actor in actors:
+            self.account_by_id.prime(actor.id, actor)
+        return events
+
+    async def _subjects(self, keys: Sequence[int]) -> list[TaskSubject]:
+        """The subjects of a page of tasks, whatever their kinds, in one statement: the
+        case, bankruptcy case or meeting joined, with its court and respondent, the amount
+        performed, and whether the viewer may see it (a row they may not see is left out,
+        as the single-kind loaders leave it out). Primes those loaders, so the subject's
+        own fields (court, amountPerformed) and the task's snapshot cost nothing more."""
+        scopes = self._scopes
+        if all(scope is EVERYTHING for scope in scopes.values()):
+            return await self._all_subjects(keys)
+        rows = (
+            await Task.filter(id__in=set(keys))
+            .annotate(
+                enforcement_seen=_seen(
+                    "enforcement_case_id", EnforcementCase, scopes[EnforcementCase]
+                ),
+                bankruptcy_seen=_seen("bankruptcy_case_id", BankruptcyCase, scopes[BankruptcyCase]),
+                meeting_seen=_seen("meeting_id", JointMeeting, scopes[JointMeeting]),
+                performed_fen=RawSQL(
+                    '(SELECT COALESCE(SUM("amount_fen"), 0) FROM "performance_record" '
+                    'WHERE "case_id" = "task"."enforcement_case_id")'
+                ),
+            )
+            .values(
+                "id", "enforcement_seen", "bankruptcy_seen", "meeting_seen", "performed_fen",
+                *_subject_values(),
+            )
+        )  # fmt: skip
+        made: dict[tuple[type[Model], int], Model] = {}
+        subjects: dict[int, TaskSubject] = {}
+        for row in rows:
+            case = _from_values(EnforcementCase, row, "enforcement_case", made)
+            bankruptcy = _from_values(BankruptcyCase, row, "bankruptcy_case", made)
+            meeting = _from_values(JointMeeting, row, "meeting", made)
+            case = case if row["enforcement_seen"] else None
+            bankruptcy = bankruptcy if row["bankruptcy_seen"] else None
+            meeting = meeting if row["meeting_seen"] else None
+            if case is not None:
+                self.enforcement_case_by_id.prime(case.id, case)
+                self.amount_performed_by_case_id.prime(case.id, int(row["performed_fen"] or 0))
+                for path in ("enforcement_case__court", "enforcement_case__respondent"):
+                    if (unit := _from_values(Unit, row, path, made)) is not None:
+                        self.unit_by_id.prime(unit.id, unit)
+            if bankruptcy is not None:
+                self.bankruptcy_case_by_id.prime(bankruptcy.id, bankruptcy)
+                if (court := _from_values(Unit, row, "bankruptcy_case__court", made)) is not None:
+                    self.unit_by_id.prime(court.id, court)
+            if meeting is not None:
+                self.meeting_by_id.prime(meeting.id, meeting)
+            subjects[row["id"]] = TaskSubject(case, bankruptcy, meeting)
+        return [subjects.get(key, TaskSubject()) for key in keys]
+
+    async def _all_subjects(self, keys: Sequence[int]) -> list[TaskSubject]:
+        """:meth:`_subjects` for a viewer who sees every case and meeting: the same
+        statement without the visibility subqueries, its text made once (no query
+        builder per request), each record made once however many tasks share it."""
+        task_ids = ", ".join(str(int(key)) for key in sorted(set(keys)))
+        _, rows = await connections.get("default").execute_query(
+            _all_subjects_sql().format(task_ids=task_ids)
+        )
+        made: dict[tuple[str, int], Model] = {}
+
+        def record(model: type[M], prefix: str, row: Mapping[str, Any]) -> M | None:
+            key = row[prefix + "id"]
+            if key is None:
+                return None
+            if (found := made.get((prefix, key))) is None:
+                found = made[(prefix, key)] = _hydrate(model, row, prefix)  # type: ignore[assignment]
+            return found  # type: ignore[return-value]
+
+        subjects: dict[int, TaskSubject] = {}
+        for row in rows:
+            case = record(EnforcementCase, "e__", row)
+            bankruptcy = record(BankruptcyCase, "b__", row)
+            meeting = record(JointMeeting, "m__", row)
+            if case is not None:
+                self.enforcement_case_by_id.prime(case.id, case)
+                self.amount_performed_by_case_id.prime(case.id, int(row["performed_fen"] or 0))
+            if meeting is not None:
+                self.meeting_by_id.prime(meeting.id, meeting)
+            if bankruptcy is not None:
+                self.bankruptcy_case_by_id.prime(bankruptcy.id, bankruptcy)
+            for prefix in ("ec__", "er__", "bc__"):
+                if (unit := record(Unit, prefix, row)) is not None:
+                    self.unit_by_id.prime(unit.id, unit)
+            subjects[row["t__id"]] = TaskSubject(case, bankruptcy, meeting)
+        return [subjects.get(key, TaskSubject()) for key in keys]

@@ -372,7 +372,8 @@ function entryForm({ byYear, last, query, notify, onSaved }) {
       if (field === "replace") {
         fill(
           confirm,
-          h("p", { id: "cal-confirm-text" }, readable(error.message)),
+          // The API's instruction (send replace: true) is this dialog's 确认替换 button.
+          h("p", { id: "cal-confirm-text" }, readable(error.message).replace(/[：:][^：:]*`?replace: true`?.*$/, "。")),
           h("p", {}, "替换后，这些事项的预警和用时按新的安排重新计算；替换前后的安排都会留存记录。"),
           h(
             "div",

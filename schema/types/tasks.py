@@ -205,6 +205,10 @@ def _action_label(definition: Definition, action: str) -> str:
     return labels.get(action, action)
 
 
+#: The foreign keys of a task's subject: at most one is set.
+SUBJECT_FIELDS = ("enforcement_case", "bankruptcy_case", "meeting")
+
+
 @strawberry.type(name="Task", description="交办事项: a piece of work moved from 交办 to 销号.")
 class TaskType(ModelNode):
     model = models.Task
@@ -259,16 +263,17 @@ class TaskType(ModelNode):
 
     @strawberry.field(description="The case or meeting the task belongs to; null for other tasks.")
     async def subject(self, info: Info) -> Subject | None:
-        loaders = info.context.loaders
-        if (case_id := fk_or_none(self.row, "enforcement_case")) is not None:
-            case = await loaders.enforcement_case_by_id.load(case_id)
-            return EnforcementCaseType.from_model(case) if case else None
-        if (bankruptcy_id := fk_or_none(self.row, "bankruptcy_case")) is not None:
-            bankruptcy = await loaders.bankruptcy_case_by_id.load(bankruptcy_id)
-            return BankruptcyCaseType.from_model(bankruptcy) if bankruptcy else None
-        if (meeting_id := fk_or_none(self.row, "meeting")) is not None:
-            meeting = await loaders.meeting_by_id.load(meeting_id)
-            return JointMeetingType.from_model(meeting) if meeting else None
+        row = self.row
+        if all(fk_or_none(row, name) is None for name in SUBJECT_FIELDS):
+            return None
+        # one statement for the page's subjects, whatever their kinds
+        subject = await info.context.loaders.subject_by_task_id.load(row.id)
+        if subject.enforcement is not None:
+            return EnforcementCaseType.from_model(subject.enforcement)
+        if subject.bankruptcy is not None:
+            return BankruptcyCaseType.from_model(subject.bankruptcy)
+        if subject.meeting is not None:
+            return JointMeetingType.from_model(subject.meeting)
         return None
 
     @strawberry.field(
@@ -383,19 +388,21 @@ class TaskType(ModelNode):
             pending = await loaders.pending_extension_by_task_id.load(row.id)
         court_id: int | None = None
         facts: EnforcementFacts | None = None
-        if (case_id := fk_or_none(row, "enforcement_case")) is not None:
-            case = await loaders.enforcement_case_by_id.load(case_id)
-            assert case is not None
-            court_id = fk(case, "court")
-            performed = await loaders.amount_performed_by_case_id.load(case_id)
-            respondent = await loaders.unit_by_id.load(fk(case, "respondent"))
-            kind = respondent.kind.value if respondent is not None else None
-            facts = enforcement_facts(case, performed, kind)
-        elif (bankruptcy_id := fk_or_none(row, "bankruptcy_case")) is not None:
+        if fk_or_none(row, "enforcement_case") is not None:
+            # the page's subjects in one statement, with the amount performed and the
+            # respondent (primed into their loaders by subject_by_task_id)
+            case = (await loaders.subject_by_task_id.load(row.id)).enforcement
+            if case is not None:  # None for an assisting unit: the case is not theirs
+                court_id = fk(case, "court")
+                performed = await loaders.amount_performed_by_case_id.load(case.id)
+                respondent = await loaders.unit_by_id.load(fk(case, "respondent"))
+                kind = respondent.kind.value if respondent is not None else None
+                facts = enforcement_facts(case, performed, kind)
+        elif fk_or_none(row, "bankruptcy_case") is not None:
             # A matter's court is its bankruptcy case's: the court liaison's reject_closure
             # (the COURT role, FACT_COURT of facts_needed) depends on it, as in a transition.
             # The loader is the viewer's: a case hidden from them is never their court's.
-            bankruptcy = await loaders.bankruptcy_case_by_id.load(bankruptcy_id)
+            bankruptcy = (await loaders.subject_by_task_id.load(row.id)).bankruptcy
             court_id = fk(bankruptcy, "court") if bankruptcy is not None else None
         return task_snapshot(
             row,

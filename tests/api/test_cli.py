@@ -581,9 +581,9 @@ def test_lang_chooses_the_language_of_the_errors(url: str) -> None:
     ("args", "env", "said", "not_said"),
     [
         pytest.param(("--help",), {"LANG": "C.UTF-8"},
-                     ["用法：fuyuan", "位置参数", "选项", "显示本帮助信息并退出",
+                     ["用法：fuyuan", "\n位置参数：\n", "\n选项：\n", "显示本帮助信息并退出",
                       "将逾期事项的督办等级升为重点"],
-                     ["usage:", "options", "show this help"], id="chinese-by-default"),
+                     ["usage:", "options", "show this help", "选项:"], id="chinese-by-default"),
         pytest.param(("--lang", "en", "--help"), {"LANG": "zh_CN.UTF-8"},
                      ["usage: fuyuan", "positional arguments", "options:",
                       "show this help message and exit", "raise the supervision level"],

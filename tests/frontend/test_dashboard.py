@@ -610,7 +610,9 @@ def test_the_administrator_enters_2027_on_the_month_grid(
     page.get_by_label("来源（文号）").fill("国办发明电〔2026〕示例号（更正）")
     page.get_by_role("button", name="保存（替换已录入的2027年）").click()
     confirm = page.locator("#cal-confirm")
-    confirm.get_by_text("replace: true").wait_for()
+    confirm.get_by_text("2027年已经录入，且有").wait_for()
+    assert "项事项的日期在该年内。" in confirm.inner_text()
+    assert "replace" not in confirm.inner_text()  # the API's word; the button says it here
     assert _api(server, "demo-admin", OFFICIAL_2027)["officialCalendar"]["source"] == (
         "国办发明电〔2026〕示例号"
     )

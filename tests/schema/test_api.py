@@ -112,25 +112,40 @@ async def _move(
 async def test_a_page_of_tasks_costs_the_same_statements_for_5_and_50(
     api: Clients, statements: StatementCounter
 ) -> None:
-    # given the demo's 60 enforcement tasks, read as the coordinator (who can act on many)
+    # given the demo's tasks, read as the coordinator (who can act on many)
     await api.coordinator.data("{ viewer { username } }")  # signs in before counting
-    # when a page of 5, then a page of 50, is read with units, subjects, actions and history
-    statements.statements.clear()
-    small = await api.coordinator.data(TASK_PAGE, first=5, kind="ENFORCEMENT")
-    for_5 = list(statements.statements)
-    statements.statements.clear()
-    large = await api.coordinator.data(TASK_PAGE, first=50, kind="ENFORCEMENT")
-    for_50 = list(statements.statements)
-    # then both pages are full and cost the same number of SQL statements
-    assert len(small["tasks"]["nodes"]) == 5
-    assert len(large["tasks"]["nodes"]) == 50
-    assert len(for_5) == len(for_50), "\n".join(for_50)
-    # and a page mixing every kind of subject adds one statement per kind of record at most
-    statements.statements.clear()
-    await api.coordinator.data(TASK_PAGE, first=100)
-    assert len(statements.statements) <= len(for_50) + 2, "\n".join(statements.statements)
-    assert all(len(node["events"]["nodes"]) <= 3 for node in large["tasks"]["nodes"])
-    assert any(node["availableActions"] for node in large["tasks"]["nodes"])
+
+    async def page(first: int, kind: str | None) -> tuple[list[dict[str, Any]], list[str]]:
+        statements.statements.clear()
+        data = await api.coordinator.data(TASK_PAGE, first=first, kind=kind)
+        return data["tasks"]["nodes"], list(statements.statements)
+
+    # when pages are read with units, subjects, actions and history: of 5 and of 50
+    # enforcement tasks, of bankruptcy matters, of meeting decisions and of every kind
+    small, for_5 = await page(5, "ENFORCEMENT")
+    large, for_50 = await page(50, "ENFORCEMENT")
+    matters, for_matters = await page(50, "BANKRUPTCY_MATTER")
+    decisions, for_decisions = await page(50, "MEETING_DECISION")
+    mixed, for_mixed = await page(100, None)
+    # then the pages are full and cost the same number of SQL statements, whichever
+    # kinds of subject they hold
+    assert (len(small), len(large)) == (5, 50)
+    kinds = {node["subject"]["__typename"] for node in mixed if node["subject"]}
+    assert kinds == {"EnforcementCase", "BankruptcyCase", "JointMeeting"}
+    assert matters
+    assert decisions
+    assert {node["subject"]["__typename"] for node in matters} == {"BankruptcyCase"}
+    assert {node["subject"]["__typename"] for node in decisions} == {"JointMeeting"}
+    counts = {len(s) for s in (for_5, for_50, for_matters, for_decisions, for_mixed)}
+    assert len(counts) == 1, "\n".join(for_mixed)
+    # nine: the viewer, the page, its count, the units, the subjects (with their courts,
+    # respondents and amounts performed), the dependencies, the history with its actors,
+    # the pending extensions and the history's counts
+    assert len(for_50) == 9, "\n".join(for_50)
+    assert all(len(node["events"]["nodes"]) <= 3 for node in large)
+    assert all(node["events"]["nodes"][0]["actor"] for node in large if node["events"]["nodes"])
+    assert all(node["subject"]["court"]["name"] for node in large)
+    assert any(node["availableActions"] for node in large)
 
 
 async def test_a_unit_lists_its_overdue_tasks(api: Clients) -> None:

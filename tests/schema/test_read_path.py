@@ -4,6 +4,8 @@ and the answer is UTF-8 as it is (Chinese not escaped)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.schema.conftest import Clients, StatementCounter
@@ -107,3 +109,86 @@ async def test_the_answer_is_utf8_chinese_not_escapes(api: Clients) -> None:
     assert all(name.encode() in response.content for name in names)
     assert b"\\u" not in response.content
     assert response.headers["content-type"] == "application/json"
+
+
+SUBJECTS = """
+query ($after: String) {
+  tasks(first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      code
+      subject {
+        __typename
+        ... on EnforcementCase { id caseNumber amountPerformed court { name } respondent { name } }
+        ... on BankruptcyCase { id caseNumber court { name } }
+        ... on JointMeeting { id title }
+      }
+      availableActions { action }
+    }
+  }
+}
+"""
+NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+CASES = "{ enforcementCases(first: 100) { nodes { id respondent { id } } } }"
+CREATE_TASK = """
+mutation ($input: CreateTaskInput!) {
+  createTask(input: $input) { task { code } errors { field code message } }
+}
+"""
+
+
+async def _every_task(viewer: Any) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = (await viewer.data(SUBJECTS, after=after))["tasks"]
+        nodes += page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = page["pageInfo"]["endCursor"]
+
+
+@pytest.mark.parametrize("role", ["court", "unit", "unit2", "leader"])
+async def test_a_task_shows_its_subject_to_whoever_may_read_that_subject(
+    api: Clients, role: str
+) -> None:
+    # given a task the unit liaison's unit assists with, of a case against another unit
+    # (the liaison sees the task, not the case)
+    own = (await api.unit.data("{ viewer { unit { id } } }"))["viewer"]["unit"]["id"]
+    cases = await api.coordinator.data(CASES)
+    other = next(c for c in cases["enforcementCases"]["nodes"] if c["respondent"]["id"] != own)
+    created = await api.coordinator.data(
+        CREATE_TASK,
+        input={
+            "kind": "ENFORCEMENT",
+            "title": "配合做好执行款筹措",
+            "enforcementCaseId": other["id"],
+            "responsibleUnitId": other["respondent"]["id"],
+            "assistingUnitIds": [own],
+        },
+    )
+    assert created["createTask"]["errors"] == []
+    # and every task with its subject as the coordinator reads them (the statement
+    # without visibility), and the same pages as another role reads them (with)
+    truth = {node["code"]: node["subject"] for node in await _every_task(api.coordinator)}
+    viewer = getattr(api, role)
+    nodes = await _every_task(viewer)
+    assert nodes
+    subjects = [truth[node["code"]] for node in nodes if truth[node["code"]]]
+    ids = sorted({subject["id"] for subject in subjects})
+    may_read: set[str] = set()
+    for start in range(0, len(ids), 100):
+        readable = await viewer.data(NODES, ids=ids[start : start + 100])
+        may_read |= {node["id"] for node in readable["nodes"] if node}
+    # then each task shows its subject, with the same facts, exactly when the viewer may
+    # read the subject itself, and null otherwise
+    hidden = 0
+    for node in nodes:
+        real = truth[node["code"]]
+        expected = real if real and real["id"] in may_read else None
+        assert node["subject"] == expected, node["code"]
+        hidden += bool(real) and expected is None
+    assert any(node["subject"] for node in nodes)
+    # the assisting unit's liaison sees that task without its subject; nobody else
+    # here misses one
+    assert hidden == (1 if role == "unit" else 0)
