@@ -94,3 +94,16 @@ class IsOwnAccount(BasePermission):
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         viewer = require_viewer(info)
         return bool(getattr(getattr(source, "row", None), "id", None) == viewer.id)
+
+
+class IsOwnAccountOrAdmin(IsOwnAccount):
+    """The field is read on the viewer itself, or by the administrator, who sets it
+    (an account's reminder choices: setNotificationPreferences)."""
+
+    @property
+    def message(self) -> str:  # type: ignore[override]  # in the request's language
+        return _("only the account itself and the administrator see how it is reminded")
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = require_viewer(info)
+        return viewer.role is Role.ADMIN or super().has_permission(source, info, **kwargs)

@@ -424,5 +424,17 @@ async def set_preferences(
                 "mode", "mode.unknown", _("the mode is IMMEDIATE or DIGEST (每日汇总)")
             )
         account.notify_mode = NotificationMode(mode.upper())
+    if NotificationChannel.EMAIL.value in account.notify_channels and not account.email:
+        raise ValidationError(
+            "email",
+            "email.required",
+            _("reminders by e-mail need an e-mail address: give email as well"),
+        )
+    if NotificationChannel.WEBHOOK.value in account.notify_channels and not account.phone:
+        raise ValidationError(
+            "channels",
+            "channels.phone_required",
+            _("reminders by SMS need the account's telephone: enter it first"),
+        )
     await account.save(update_fields=["email", "notify_channels", "notify_mode", "updated_at"])
     return account

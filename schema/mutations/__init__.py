@@ -49,8 +49,10 @@ from schema.mutations.meetings import (
 from schema.mutations.notifications import (
     MarkNotificationsReadPayload,
     ResendDeliveryPayload,
+    SetNotificationPreferencesPayload,
     resolve_mark_notifications_read,
     resolve_resend_delivery,
+    resolve_set_notification_preferences,
 )
 from schema.mutations.tasks import (
     AddTaskDependencyPayload,
@@ -220,6 +222,12 @@ class Mutation:
         resolver=resolve_mark_notifications_read,
         permission_classes=[IsAuthenticated],
         description="Mark your notifications read: the ones named, or all of them.",
+    )
+    set_notification_preferences: SetNotificationPreferencesPayload = strawberry.mutation(
+        resolver=resolve_set_notification_preferences,
+        permission_classes=[IsAuthenticated],
+        description="Choose how you are reminded (e-mail address, channels, immediate or a "
+        "daily digest); the administrator chooses for any account.",
     )
     resend_delivery: ResendDeliveryPayload = strawberry.mutation(
         resolver=resolve_resend_delivery,

@@ -1,17 +1,19 @@
-"""markNotificationsRead (the viewer's own) and resendDelivery (the administrator's)."""
+"""markNotificationsRead (the viewer's own), setNotificationPreferences (one's own, or
+any account's for the administrator) and resendDelivery (the administrator's)."""
 
 from __future__ import annotations
 
 import strawberry
 
 from schema.context import Info
-from schema.errors import UserError
+from schema.errors import Forbidden, UserError
 from schema.mutations.base import MutationInput, errors_field, mutate, required_id, required_ids
 from schema.types.notifications import DeliveryType
 from schema.types.units import AccountType
-from store.errors import ValidationError
+from store.enums import NotificationChannel, NotificationMode, Role
+from store.errors import NotFound, ValidationError
 from store.models import Account
-from store.notifications import mark_read
+from store.notifications import mark_read, set_preferences
 from store.outbox import resend
 from workflow.i18n import _
 
@@ -52,6 +54,68 @@ async def resolve_mark_notifications_read(
         )
 
     return await mutate(info, MarkNotificationsReadPayload, mark)
+
+
+@strawberry.input(
+    description="How an account is reminded: its e-mail address, the channels beside the "
+    "bell (EMAIL, WEBHOOK: the city's SMS gateway, to its phone) and IMMEDIATE or DIGEST "
+    "(每日汇总). What is left out stays as it is."
+)
+class SetNotificationPreferencesInput:
+    account_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The Account; yours when left out. Only the administrator names another.",
+    )
+    email: str | None = strawberry.field(
+        default=None, description="The e-mail address; an empty string removes it."
+    )
+    channels: list[NotificationChannel] | None = strawberry.field(
+        default=None, description="EMAIL and/or WEBHOOK; an empty list: the bell only."
+    )
+    mode: NotificationMode | None = strawberry.field(
+        default=None, description="IMMEDIATE: as it happens; DIGEST: once each working day."
+    )
+
+
+@strawberry.type(description="The result of setNotificationPreferences.")
+class SetNotificationPreferencesPayload:
+    account: AccountType | None = strawberry.field(
+        description="The account as stored; null when refused."
+    )
+    errors: list[UserError] = errors_field()
+
+
+async def resolve_set_notification_preferences(
+    info: Info, input: MutationInput[SetNotificationPreferencesInput]
+) -> SetNotificationPreferencesPayload:
+    account_id = input.account_id
+
+    async def choose(viewer: Account) -> SetNotificationPreferencesPayload:
+        target = viewer
+        if account_id is not None:
+            row_id = required_id(account_id, expected="Account", field="accountId")
+            if row_id != viewer.id:
+                if viewer.role is not Role.ADMIN:
+                    # the same answer whether the account exists or not
+                    raise Forbidden(
+                        _(
+                            "you may set only your own reminders: leave accountId out; "
+                            "the administrator sets other accounts'"
+                        )
+                    )
+                found = await Account.get_or_none(id=row_id)
+                if found is None:
+                    raise NotFound("accountId", "account", account_id)
+                target = found
+        account = await set_preferences(
+            target.username,
+            email=input.email.strip() if input.email is not None else None,
+            channels=[c.value for c in input.channels] if input.channels is not None else None,
+            mode=input.mode.value if input.mode is not None else None,
+        )
+        return SetNotificationPreferencesPayload(account=AccountType.from_model(account), errors=[])
+
+    return await mutate(info, SetNotificationPreferencesPayload, choose)
 
 
 @strawberry.input(description="A dead (or pending) delivery to send again now.")

@@ -9,7 +9,7 @@ import strawberry
 from strawberry import relay
 
 from schema.context import Info
-from schema.permissions import IsOwnAccount
+from schema.permissions import IsOwnAccount, IsOwnAccountOrAdmin
 from schema.relay import After, Connection, First, paginate
 from schema.types.base import ModelNode, fk, fk_or_none, local_time
 from store import models
@@ -160,16 +160,17 @@ class AccountType(ModelNode):
         return await unread_count(self.row)
 
     @strawberry.field(
-        description="The channels your reminders also go to (EMAIL, WEBHOOK for SMS); on "
-        "`viewer` only.",
-        permission_classes=[IsOwnAccount],
+        description="The channels the account's reminders also go to (EMAIL, WEBHOOK for "
+        "SMS); for the account itself and the administrator.",
+        permission_classes=[IsOwnAccountOrAdmin],
     )
     def notify_channels(self) -> list[NotificationChannel]:
         return [NotificationChannel(value) for value in self.row.notify_channels or []]
 
     @strawberry.field(
-        description="Each reminder at once, or one daily digest; on `viewer` only.",
-        permission_classes=[IsOwnAccount],
+        description="Each reminder at once, or one daily digest; for the account itself and "
+        "the administrator.",
+        permission_classes=[IsOwnAccountOrAdmin],
     )
     def notify_mode(self) -> NotificationMode:
         return self.row.notify_mode

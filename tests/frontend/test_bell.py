@@ -76,3 +76,39 @@ def test_the_bell_rings_live_and_its_panel_marks_read(
     )
     assert panel.get_by_text("已读", exact=True).count() > 0
     tab.close()
+
+
+PREFERENCES = "{ viewer { email notifyChannels notifyMode } }"
+
+
+@pytest.mark.parametrize("size", list(WIDTHS))
+def test_a_liaison_chooses_its_reminders_in_the_bell(
+    browser: Any, server: str, screens: Path, size: str
+) -> None:
+    # given the second bureau's liaison, reminded in the app only
+    tab = Tab(browser, server, width=WIDTHS[size]).sign_in("demo-unit2")
+    page = tab.page
+    page.get_by_role("button", name="提醒").click()
+    panel = page.locator("#bell-panel")
+    panel.get_by_text("提醒方式", exact=True).click()
+    form = panel.locator("#reminders-form")
+    # when it asks for e-mail without an address, the server's refusal is under the box
+    # and nothing is saved
+    before = _api(server, "demo-unit2", PREFERENCES)["viewer"]
+    form.get_by_label("电子邮箱").fill("")
+    form.get_by_label("电子邮件", exact=True).check()
+    form.get_by_role("button", name="保存提醒方式").click()
+    form.locator("[data-field='email']").get_by_text("电子邮件提醒需要电子邮件地址").wait_for()
+    assert _api(server, "demo-unit2", PREFERENCES)["viewer"] == before
+    # when it gives one and a daily digest, it is saved and said so
+    form.get_by_label("电子邮箱").fill(f"qian.{size}@kaifeng.gov.cn")
+    form.get_by_label("提醒频率").select_option("DIGEST")
+    form.get_by_role("button", name="保存提醒方式").click()
+    form.get_by_text("已保存：电子邮件，每日汇总").wait_for()
+    _no_sideways_scroll(page)
+    _shoot(page, screens, f"bell-reminders-{size}")
+    stored = _api(server, "demo-unit2", PREFERENCES)["viewer"]
+    assert stored == {
+        "email": f"qian.{size}@kaifeng.gov.cn", "notifyChannels": ["EMAIL"], "notifyMode": "DIGEST"
+    }  # fmt: skip
+    tab.close()

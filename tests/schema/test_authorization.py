@@ -680,6 +680,23 @@ async def mark_notifications_read(api: Api, t: Targets, task: Task) -> str:
     return _outcome(body, "markNotificationsRead", lambda v: v["marked"] is not None)
 
 
+async def set_notification_preferences(api: Api, t: Targets, task: Task) -> str:
+    # one's own reminders (accountId left out) for its own task; another account's for
+    # the other: the administrator's to choose
+    chosen: dict[str, Any] = {"mode": "DIGEST"}
+    if task.id == t.other_task.id:
+        chosen["accountId"] = to_base64("Account", (await _throwaway_account()).id)
+    body = await api(
+        _mutation(
+            "setNotificationPreferences",
+            "SetNotificationPreferencesInput",
+            "account { notifyMode } errors { code }",
+        ),
+        input=chosen,
+    )
+    return _outcome(body, "setNotificationPreferences", lambda v: v["account"] is not None)
+
+
 async def _dead_delivery() -> int:
     import uuid
 
@@ -806,6 +823,8 @@ MATRIX: dict[Probe, dict[str, tuple[str, str]]] = {
     # the outbox is the administrator's; each bell its owner's (issue 20)
     mark_notifications_read: {"coordinator": (A, A), "court": (A, A), "unit": (A, A),
                               "leader": (A, A), "admin": (A, A), "anonymous": (U, U)},
+    set_notification_preferences: {"coordinator": (A, F), "court": (A, F), "unit": (A, F),
+                                   "leader": (A, F), "admin": (A, A), "anonymous": (U, U)},
     dead_deliveries: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),
                       "leader": (F, F), "admin": (A, A), "anonymous": (U, U)},
     resend_delivery: {"coordinator": (F, F), "court": (F, F), "unit": (F, F),

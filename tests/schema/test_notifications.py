@@ -184,3 +184,71 @@ async def test_an_email_address_is_masked_like_a_phone(api: Clients) -> None:
         "zhaoll@kaifeng.gov.cn"
     )
     assert (await api.leader.data(EMAIL, id=node))["node"]["email"] == "z***@kaifeng.gov.cn"
+
+
+PREFERENCES = """
+mutation ($input: SetNotificationPreferencesInput!) {
+  setNotificationPreferences(input: $input) {
+    account { username email notifyChannels notifyMode }
+    errors { field code message }
+  }
+}
+"""
+
+
+async def test_a_liaison_chooses_its_own_reminders_and_the_administrator_anyones(
+    api: Clients,
+) -> None:
+    # when the unit liaison asks for a daily digest by e-mail
+    chosen = await api.unit.data(
+        PREFERENCES,
+        input={"email": " zhao@kaifeng.gov.cn ", "channels": ["EMAIL"], "mode": "DIGEST"},
+    )
+    # then it is stored as given (the address trimmed) and answered
+    payload = chosen["setNotificationPreferences"]
+    assert payload["errors"] == []
+    stored = await Account.get(username="demo-unit")
+    assert (stored.email, stored.notify_channels, stored.notify_mode.value) == (
+        "zhao@kaifeng.gov.cn", ["EMAIL"], "DIGEST",
+    )  # fmt: skip
+    # when it names another account, it is refused as a role is, and nothing changes
+    other = await Account.get(username="demo-unit2")
+    body = await api.unit(
+        PREFERENCES, input={"accountId": to_base64("Account", other.id), "mode": "DIGEST"}
+    )
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert "only your own reminders" in body["errors"][0]["message"]
+    assert (await Account.get(id=other.id)).notify_mode.value == "IMMEDIATE"
+    # when the administrator chooses for that account, it is stored
+    admin = await api.admin.data(
+        PREFERENCES,
+        input={"accountId": to_base64("Account", other.id), "email": "qian@kaifeng.gov.cn",
+               "channels": ["EMAIL"]},
+    )  # fmt: skip
+    assert admin["setNotificationPreferences"]["errors"] == []
+    assert (await Account.get(id=other.id)).email == "qian@kaifeng.gov.cn"
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "english", "chinese"),
+    [
+        pytest.param({"email": "zhao.kaifeng.gov.cn"}, "email", "is not an e-mail address",
+                     "不是有效的电子邮件地址", id="no-at"),
+        pytest.param({"email": "", "channels": ["EMAIL"]}, "email", "need an e-mail address",
+                     "需要电子邮件地址", id="e-mail-without-address"),
+        pytest.param({"channels": ["DINGTALK"]}, "channels", "EMAIL and WEBHOOK",
+                     "提醒渠道只能是", id="a-unit-robot"),
+    ],
+)  # fmt: skip
+async def test_reminder_choices_a_liaison_gets_wrong_are_refused_in_its_language(
+    api: Clients, given: dict[str, Any], field: str, english: str, chinese: str
+) -> None:
+    before = await Account.get(username="demo-unit")
+    for language, words in (("en", english), ("zh-CN", chinese)):
+        api.unit.language = language
+        body = await api.unit.data(PREFERENCES, input=given)
+        errors = body["setNotificationPreferences"]["errors"]
+        assert [e["field"] for e in errors] == [["input", field]], errors
+        assert words in errors[0]["message"], errors
+    after = await Account.get(username="demo-unit")
+    assert (after.email, after.notify_channels) == (before.email, before.notify_channels)

@@ -256,6 +256,8 @@ async def test_a_units_robot_is_set_with_a_checked_channel_and_address(
         pytest.param({"email": "zhao.kaifeng.gov.cn"}, "email.format", id="no-at"),
         pytest.param({"channels": ["EMAIL", "FAX"]}, "channels.unknown", id="fax"),
         pytest.param({"mode": "WEEKLY"}, "mode.unknown", id="weekly"),
+        pytest.param({"channels": ["EMAIL"]}, "email.required", id="e-mail-without-address"),
+        pytest.param({"email": "", "channels": ["EMAIL"]}, "email.required", id="address-removed"),
     ],
 )  # fmt: skip
 async def test_an_accounts_reminder_choices_are_checked(
