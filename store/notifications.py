@@ -46,6 +46,7 @@ from store.enums import (
     Role,
 )
 from store.errors import NotFound, ValidationError
+from store.inputs import optional_single_line
 from store.models import (
     Account,
     Briefing,
@@ -407,9 +408,11 @@ async def set_preferences(
     if account is None:
         raise NotFound("username", "account", username)
     if email is not None:
-        if email and ("@" not in email or len(email) > 254 or " " in email):
+        # one visible line (no control character: PostgreSQL refuses NUL in text)
+        email = optional_single_line(email, field="email", max_length=254)
+        if email and ("@" not in email or " " in email):
             raise ValidationError("email", "email.format", _("is not an e-mail address"))
-        account.email = email or None
+        account.email = email
     if channels is not None:
         chosen = [c.strip().upper() for c in channels if c.strip()]
         allowed = {c.value for c in PERSONAL_CHANNELS}

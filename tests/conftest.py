@@ -356,6 +356,8 @@ ACCOUNT_OF_OPERATION = {
     "Mutation.deactivateAccount": "demo-admin",
     "Query.deadDeliveries": "demo-admin",
     "Mutation.resendDelivery": "demo-admin",
+    # the administrator names any account (accountId); a liaison only its own
+    "Mutation.setNotificationPreferences": "demo-admin",
 }
 
 

@@ -254,6 +254,8 @@ async def test_a_units_robot_is_set_with_a_checked_channel_and_address(
         ),
         pytest.param({"email": ""}, None, id="no-email"),
         pytest.param({"email": "zhao.kaifeng.gov.cn"}, "email.format", id="no-at"),
+        pytest.param({"email": "zhao@kaifeng\x00.gov.cn"}, "text.control", id="nul"),
+        pytest.param({"email": "z" * 250 + "@kf.cn"}, "text.length", id="too-long"),
         pytest.param({"channels": ["EMAIL", "FAX"]}, "channels.unknown", id="fax"),
         pytest.param({"mode": "WEEKLY"}, "mode.unknown", id="weekly"),
         pytest.param({"channels": ["EMAIL"]}, "email.required", id="e-mail-without-address"),
