@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
@@ -108,26 +109,24 @@ class AccountType(ModelNode):
         "the joint-meeting office, courts and administrators."
     )
     def phone(self, info: Info) -> str | None:
-        phone = self.row.phone
-        viewer = info.context.viewer
-        if phone is None or viewer is None:
-            return None if viewer is None else phone
-        if viewer.id == self.row.id or sees_personal_data(viewer) or viewer.role is Role.ADMIN:
-            return phone
-        return mask_phone(phone)
+        return self._personal(info, self.row.phone, mask_phone)
 
     @strawberry.field(
         description="E-mail address (personal data), where reminders go when chosen: masked "
         "(z***@kaifeng.gov.cn) as the phone is."
     )
     def email(self, info: Info) -> str | None:
-        email = self.row.email
+        return self._personal(info, self.row.email, mask_email)
+
+    def _personal(self, info: Info, value: str | None, mask: Callable[[str], str]) -> str | None:
+        """A personal datum as the viewer may read it: whole for the account itself, the
+        office, courts and administrators, masked for the others, nothing signed out."""
         viewer = info.context.viewer
-        if email is None or viewer is None:
-            return None if viewer is None else email
+        if value is None or viewer is None:
+            return None
         if viewer.id == self.row.id or sees_personal_data(viewer) or viewer.role is Role.ADMIN:
-            return email
-        return mask_email(email)
+            return value
+        return mask(value)
 
     @strawberry.field(
         description="Your notifications (提醒), newest first; on `viewer` only.",
