@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -131,63 +132,28 @@ def _seen(column: str, model: type[Model], scope: Q) -> Case | RawSQL:
     return Case(When(Q(**visible), then=one), default=zero)  # type: ignore[arg-type]
 
 
-#: The records a task's subject brings, by their path from the task: read with
-#: ``values()`` in one statement (tortoise joins them and converts each value).
-_SUBJECT_PATHS: dict[str, type[Model]] = {
-    "enforcement_case": EnforcementCase,
-    "enforcement_case__court": Unit,
-    "enforcement_case__respondent": Unit,
-    "bankruptcy_case": BankruptcyCase,
-    "bankruptcy_case__court": Unit,
-    "meeting": JointMeeting,
-}
-
-
-def _subject_values() -> tuple[str, ...]:
-    # Read when asked: a model's foreign-key columns (court_id) join its fields only
-    # once Tortoise.init has run.
-    return tuple(
-        f"{path}__{name}"
-        for path, model in _SUBJECT_PATHS.items()
-        for name in model._meta.fields_db_projection
-    )
-
-
-def _from_values(
-    model: type[M], row: Mapping[str, Any], path: str, made: dict[tuple[type[Model], int], Model]
-) -> M | None:
-    """The ``model`` at ``path`` of a ``values()`` row, made once per id; None if absent."""
-    key = row[f"{path}__id"]
-    if key is None:
-        return None
-    if (found := made.get((model, key))) is not None:
-        return found  # type: ignore[return-value]
-    record = model(**{name: row[f"{path}__{name}"] for name in model._meta.fields_db_projection})
-    record._saved_in_db = True  # as read from the database: a save() updates it
-    record._custom_generated_pk = False
-    made[(model, key)] = record
-    return record
-
-
 @functools.cache
-def _all_subjects_sql() -> str:
-    """The subjects of tasks ``{task_ids}`` with their courts and respondents, each
-    record's columns as ``<prefix><column>``; made once (after Tortoise.init)."""
-    return (
-        'SELECT t."id" AS "t__id", '
-        + ", ".join(
-            (
-                _columns(EnforcementCase, "e", "e__"),
-                _columns(Unit, "ec", "ec__"),
-                _columns(Unit, "er", "er__"),
-                _columns(BankruptcyCase, "b", "b__"),
-                _columns(Unit, "bc", "bc__"),
-                _columns(JointMeeting, "m", "m__"),
-            )
+def _subjects_sql() -> tuple[str, str]:
+    """The statement of :meth:`Loaders._subjects`, made once (after Tortoise.init): what
+    comes before the visibility columns, and what comes after them (the joins, and
+    ``{task_ids}`` to fill in). Each record's columns are ``<prefix><column>``."""
+    columns = ", ".join(
+        (
+            _columns(EnforcementCase, "e", "e__"),
+            _columns(Unit, "ec", "ec__"),
+            _columns(Unit, "er", "er__"),
+            _columns(BankruptcyCase, "b", "b__"),
+            _columns(Unit, "bc", "bc__"),
+            _columns(JointMeeting, "m", "m__"),
         )
-        + ', (SELECT COALESCE(SUM(p."amount_fen"), 0) FROM "performance_record" AS p '
-        'WHERE p."case_id" = t."enforcement_case_id") AS "performed_fen" '
-        'FROM "task" AS t '
+    )
+    head = (
+        f'SELECT t."id" AS "t__id", {columns}, '
+        '(SELECT COALESCE(SUM(p."amount_fen"), 0) FROM "performance_record" AS p '
+        'WHERE p."case_id" = t."enforcement_case_id") AS "performed_fen"'
+    )
+    tail = (
+        ' FROM "task" AS t '
         'LEFT JOIN "enforcement_case" AS e ON e."id" = t."enforcement_case_id" '
         'LEFT JOIN "unit" AS ec ON ec."id" = e."court_id" '
         'LEFT JOIN "unit" AS er ON er."id" = e."respondent_id" '
@@ -196,6 +162,23 @@ def _all_subjects_sql() -> str:
         'LEFT JOIN "joint_meeting" AS m ON m."id" = t."meeting_id" '
         'WHERE t."id" IN ({task_ids})'
     )
+    return head, tail
+
+
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+def _visible_ids_sql(model: type[Model], scope: Q, offset: int) -> tuple[str, list[Any]]:
+    """The viewer's scope on ``model`` as a subquery of ids with its parameters, its
+    PostgreSQL placeholders ($1 …) moved on by ``offset`` (the parameters before it in
+    the statement); SQLite's ``?`` keep their order."""
+    query = model.filter(scope).values_list("id", flat=True)
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    sql, params = query.query.get_parameterized_sql()
+    if offset:
+        sql = _PLACEHOLDER.sub(lambda match: f"${int(match.group(1)) + offset}", sql)
+    return sql, list(params)
 
 
 @dataclass(frozen=True)
@@ -361,63 +344,26 @@ class Loaders:
 
     async def _subjects(self, keys: Sequence[int]) -> list[TaskSubject]:
         """The subjects of a page of tasks, whatever their kinds, in one statement: the
-        case, bankruptcy case or meeting joined, with its court and respondent, the amount
-        performed, and whether the viewer may see it (a row they may not see is left out,
-        as the single-kind loaders leave it out). Primes those loaders, so the subject's
-        own fields (court, amountPerformed) and the task's snapshot cost nothing more."""
-        scopes = self._scopes
-        if all(scope is EVERYTHING for scope in scopes.values()):
-            return await self._all_subjects(keys)
-        rows = (
-            await Task.filter(id__in=set(keys))
-            .annotate(
-                enforcement_seen=_seen(
-                    "enforcement_case_id", EnforcementCase, scopes[EnforcementCase]
-                ),
-                bankruptcy_seen=_seen("bankruptcy_case_id", BankruptcyCase, scopes[BankruptcyCase]),
-                meeting_seen=_seen("meeting_id", JointMeeting, scopes[JointMeeting]),
-                performed_fen=RawSQL(
-                    '(SELECT COALESCE(SUM("amount_fen"), 0) FROM "performance_record" '
-                    'WHERE "case_id" = "task"."enforcement_case_id")'
-                ),
-            )
-            .values(
-                "id", "enforcement_seen", "bankruptcy_seen", "meeting_seen", "performed_fen",
-                *_subject_values(),
-            )
-        )  # fmt: skip
-        made: dict[tuple[type[Model], int], Model] = {}
-        subjects: dict[int, TaskSubject] = {}
-        for row in rows:
-            case = _from_values(EnforcementCase, row, "enforcement_case", made)
-            bankruptcy = _from_values(BankruptcyCase, row, "bankruptcy_case", made)
-            meeting = _from_values(JointMeeting, row, "meeting", made)
-            case = case if row["enforcement_seen"] else None
-            bankruptcy = bankruptcy if row["bankruptcy_seen"] else None
-            meeting = meeting if row["meeting_seen"] else None
-            if case is not None:
-                self.enforcement_case_by_id.prime(case.id, case)
-                self.amount_performed_by_case_id.prime(case.id, int(row["performed_fen"] or 0))
-                for path in ("enforcement_case__court", "enforcement_case__respondent"):
-                    if (unit := _from_values(Unit, row, path, made)) is not None:
-                        self.unit_by_id.prime(unit.id, unit)
-            if bankruptcy is not None:
-                self.bankruptcy_case_by_id.prime(bankruptcy.id, bankruptcy)
-                if (court := _from_values(Unit, row, "bankruptcy_case__court", made)) is not None:
-                    self.unit_by_id.prime(court.id, court)
-            if meeting is not None:
-                self.meeting_by_id.prime(meeting.id, meeting)
-            subjects[row["id"]] = TaskSubject(case, bankruptcy, meeting)
-        return [subjects.get(key, TaskSubject()) for key in keys]
-
-    async def _all_subjects(self, keys: Sequence[int]) -> list[TaskSubject]:
-        """:meth:`_subjects` for a viewer who sees every case and meeting: the same
-        statement without the visibility subqueries, its text made once (no query
-        builder per request), each record made once however many tasks share it."""
+        case, bankruptcy case or meeting joined, with its court and respondent and the
+        amount performed, and whether the viewer may see it (the viewer's scope as a
+        subquery, none for who sees everything); a record the viewer may not see is
+        left out, as the single-kind loaders leave it out. Each record is made once
+        however many tasks share it, and primed into its loader, so the subject's own
+        fields (court, amountPerformed) and the task's snapshot cost nothing more."""
+        head, tail = _subjects_sql()
+        seen: list[str] = []
+        params: list[Any] = []
+        for alias, model in (("e", EnforcementCase), ("b", BankruptcyCase), ("m", JointMeeting)):
+            scope = self._scopes[model]
+            if scope is EVERYTHING:
+                seen.append(f'1 AS "{alias}_seen"')
+                continue
+            visible, more = _visible_ids_sql(model, scope, len(params))
+            seen.append(f'{alias}."id" IN ({visible}) AS "{alias}_seen"')
+            params += more
         task_ids = ", ".join(str(int(key)) for key in sorted(set(keys)))
-        _, rows = await connections.get("default").execute_query(
-            _all_subjects_sql().format(task_ids=task_ids)
-        )
+        statement = f"{head}, {', '.join(seen)}{tail.format(task_ids=task_ids)}"
+        _, rows = await connections.get("default").execute_query(statement, params)
         made: dict[tuple[str, int], Model] = {}
 
         def record(model: type[M], prefix: str, row: Mapping[str, Any]) -> M | None:
@@ -430,18 +376,20 @@ class Loaders:
 
         subjects: dict[int, TaskSubject] = {}
         for row in rows:
-            case = record(EnforcementCase, "e__", row)
-            bankruptcy = record(BankruptcyCase, "b__", row)
-            meeting = record(JointMeeting, "m__", row)
+            case = record(EnforcementCase, "e__", row) if row["e_seen"] else None
+            bankruptcy = record(BankruptcyCase, "b__", row) if row["b_seen"] else None
+            meeting = record(JointMeeting, "m__", row) if row["m_seen"] else None
             if case is not None:
                 self.enforcement_case_by_id.prime(case.id, case)
                 self.amount_performed_by_case_id.prime(case.id, int(row["performed_fen"] or 0))
-            if meeting is not None:
-                self.meeting_by_id.prime(meeting.id, meeting)
+                for prefix in ("ec__", "er__"):
+                    if (unit := record(Unit, prefix, row)) is not None:
+                        self.unit_by_id.prime(unit.id, unit)
             if bankruptcy is not None:
                 self.bankruptcy_case_by_id.prime(bankruptcy.id, bankruptcy)
-            for prefix in ("ec__", "er__", "bc__"):
-                if (unit := record(Unit, prefix, row)) is not None:
-                    self.unit_by_id.prime(unit.id, unit)
+                if (court := record(Unit, "bc__", row)) is not None:
+                    self.unit_by_id.prime(court.id, court)
+            if meeting is not None:
+                self.meeting_by_id.prime(meeting.id, meeting)
             subjects[row["t__id"]] = TaskSubject(case, bankruptcy, meeting)
         return [subjects.get(key, TaskSubject()) for key in keys]
