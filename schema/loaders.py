@@ -117,6 +117,19 @@ def _hydrate(model: type[M], row: Mapping[str, Any], prefix: str = "") -> M | No
     return model._init_from_db(**{column: row[prefix + column] for column in meta.db_fields})
 
 
+def _hydrate_once(
+    model: type[M], row: Mapping[str, Any], prefix: str, made: dict[tuple[str, int], Model]
+) -> M | None:
+    """:func:`_hydrate`, each record made once per statement however many rows bring it
+    (``made`` holds them by prefix and id)."""
+    key = row[prefix + model._meta.db_pk_column]
+    if key is None:
+        return None
+    if (found := made.get((prefix, key))) is None:
+        found = made[(prefix, key)] = _hydrate(model, row, prefix)  # type: ignore[assignment]
+    return found  # type: ignore[return-value]
+
+
 def _columns(model: type[Model], alias: str, prefix: str) -> str:
     columns = model._meta.db_fields
     return ", ".join(f'{alias}."{column}" AS "{prefix}{column}"' for column in columns)
@@ -209,17 +222,14 @@ async def _latest_events_and_actors(
     )
     _, rows = await connections.get("default").execute_query(statement)
     groups: dict[int, list[TaskEvent]] = defaultdict(list)
-    actors: dict[int, Account] = {}
+    actors: dict[tuple[str, int], Model] = {}
     for row in rows:
         event = _hydrate(TaskEvent, row)
         assert event is not None
         groups[row["task_id"]].append(event)
-        actor_id = row["a__id"]
-        if actor_id is not None and actor_id not in actors:
-            actor = _hydrate(Account, row, "a__")
-            assert actor is not None
-            actors[actor_id] = actor
-    return [groups.get(task_id, [])[:n] for task_id, n in keys], list(actors.values())
+        _hydrate_once(Account, row, "a__", actors)
+    accounts = [actor for actor in actors.values() if isinstance(actor, Account)]
+    return [groups.get(task_id, [])[:n] for task_id, n in keys], accounts
 
 
 def _dependencies(scope: Q) -> Callable[[Sequence[int]], Awaitable[list[list[Task]]]]:
@@ -365,29 +375,20 @@ class Loaders:
         statement = f"{head}, {', '.join(seen)}{tail.format(task_ids=task_ids)}"
         _, rows = await connections.get("default").execute_query(statement, params)
         made: dict[tuple[str, int], Model] = {}
-
-        def record(model: type[M], prefix: str, row: Mapping[str, Any]) -> M | None:
-            key = row[prefix + "id"]
-            if key is None:
-                return None
-            if (found := made.get((prefix, key))) is None:
-                found = made[(prefix, key)] = _hydrate(model, row, prefix)  # type: ignore[assignment]
-            return found  # type: ignore[return-value]
-
         subjects: dict[int, TaskSubject] = {}
         for row in rows:
-            case = record(EnforcementCase, "e__", row) if row["e_seen"] else None
-            bankruptcy = record(BankruptcyCase, "b__", row) if row["b_seen"] else None
-            meeting = record(JointMeeting, "m__", row) if row["m_seen"] else None
+            case = _hydrate_once(EnforcementCase, row, "e__", made) if row["e_seen"] else None
+            bankruptcy = _hydrate_once(BankruptcyCase, row, "b__", made) if row["b_seen"] else None
+            meeting = _hydrate_once(JointMeeting, row, "m__", made) if row["m_seen"] else None
             if case is not None:
                 self.enforcement_case_by_id.prime(case.id, case)
                 self.amount_performed_by_case_id.prime(case.id, int(row["performed_fen"] or 0))
                 for prefix in ("ec__", "er__"):
-                    if (unit := record(Unit, prefix, row)) is not None:
+                    if (unit := _hydrate_once(Unit, row, prefix, made)) is not None:
                         self.unit_by_id.prime(unit.id, unit)
             if bankruptcy is not None:
                 self.bankruptcy_case_by_id.prime(bankruptcy.id, bankruptcy)
-                if (court := record(Unit, "bc__", row)) is not None:
+                if (court := _hydrate_once(Unit, row, "bc__", made)) is not None:
                     self.unit_by_id.prime(court.id, court)
             if meeting is not None:
                 self.meeting_by_id.prime(meeting.id, meeting)

@@ -397,16 +397,19 @@ async def set_robot(
 
 
 async def set_preferences(
-    username: str,
+    account: Account | str,
     *,
     email: str | None = None,
     channels: Sequence[str] | None = None,
     mode: str | None = None,
 ) -> Account:
-    """Set an account's e-mail, reminder channels and mode (``fuyuan notify --account``)."""
-    account = await Account.get_or_none(username=username)
-    if account is None:
-        raise NotFound("username", "account", username)
+    """Set an account's e-mail, reminder channels and mode: the account as loaded
+    (setNotificationPreferences), or by its username (``fuyuan notify --account``)."""
+    if isinstance(account, str):
+        found = await Account.get_or_none(username=account)
+        if found is None:
+            raise NotFound("username", "account", account)
+        account = found
     if email is not None:
         # one visible line (no control character: PostgreSQL refuses NUL in text)
         email = optional_single_line(email, field="email", max_length=254)

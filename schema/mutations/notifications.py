@@ -108,8 +108,8 @@ async def resolve_set_notification_preferences(
                     raise NotFound("accountId", "account", account_id)
                 target = found
         account = await set_preferences(
-            target.username,
-            email=input.email.strip() if input.email is not None else None,
+            target,
+            email=input.email,
             channels=[c.value for c in input.channels] if input.channels is not None else None,
             mode=input.mode.value if input.mode is not None else None,
         )
