@@ -147,11 +147,13 @@ def _seen(column: str, model: type[Model], scope: Q) -> Case | RawSQL:
 
 @functools.cache
 def _subjects_sql() -> tuple[str, str]:
-    """The statement of :meth:`Loaders._subjects`, made once (after Tortoise.init): what
+    """The statement of :meth:`Loaders._subjects`, made once (after Tortoise.init), with
+    each task's responsible unit (any viewer may read units): what
     comes before the visibility columns, and what comes after them (the joins, and
     ``{task_ids}`` to fill in). Each record's columns are ``<prefix><column>``."""
     columns = ", ".join(
         (
+            _columns(Unit, "ru", "ru__"),
             _columns(EnforcementCase, "e", "e__"),
             _columns(Unit, "ec", "ec__"),
             _columns(Unit, "er", "er__"),
@@ -167,6 +169,7 @@ def _subjects_sql() -> tuple[str, str]:
     )
     tail = (
         ' FROM "task" AS t '
+        'LEFT JOIN "unit" AS ru ON ru."id" = t."responsible_unit_id" '
         'LEFT JOIN "enforcement_case" AS e ON e."id" = t."enforcement_case_id" '
         'LEFT JOIN "unit" AS ec ON ec."id" = e."court_id" '
         'LEFT JOIN "unit" AS er ON er."id" = e."respondent_id" '
@@ -353,13 +356,14 @@ class Loaders:
         return events
 
     async def _subjects(self, keys: Sequence[int]) -> list[TaskSubject]:
-        """The subjects of a page of tasks, whatever their kinds, in one statement: the
-        case, bankruptcy case or meeting joined, with its court and respondent and the
-        amount performed, and whether the viewer may see it (the viewer's scope as a
-        subquery, none for who sees everything); a record the viewer may not see is
-        left out, as the single-kind loaders leave it out. Each record is made once
-        however many tasks share it, and primed into its loader, so the subject's own
-        fields (court, amountPerformed) and the task's snapshot cost nothing more."""
+        """The subjects of a page of tasks, whatever their kinds, in one statement, with
+        their responsible units (primed into ``unit_by_id``): the case, bankruptcy case
+        or meeting joined, with its court and respondent and the amount performed, and
+        whether the viewer may see it (the viewer's scope as a subquery, none for who
+        sees everything); a record the viewer may not see is left out, as the
+        single-kind loaders leave it out. Each record is made once however many tasks
+        share it, and primed into its loader, so the subject's own fields (court,
+        amountPerformed) and the task's snapshot cost nothing more."""
         head, tail = _subjects_sql()
         seen: list[str] = []
         params: list[Any] = []
@@ -377,6 +381,8 @@ class Loaders:
         made: dict[tuple[str, int], Model] = {}
         subjects: dict[int, TaskSubject] = {}
         for row in rows:
+            if (responsible := _hydrate_once(Unit, row, "ru__", made)) is not None:
+                self.unit_by_id.prime(responsible.id, responsible)
             case = _hydrate_once(EnforcementCase, row, "e__", made) if row["e_seen"] else None
             bankruptcy = _hydrate_once(BankruptcyCase, row, "b__", made) if row["b_seen"] else None
             meeting = _hydrate_once(JointMeeting, row, "m__", made) if row["m_seen"] else None

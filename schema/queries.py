@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 import strawberry
 from strawberry import relay
@@ -24,6 +24,7 @@ from schema.filters.tasks import TaskFilter, TaskOrder, filter_tasks, order_task
 from schema.filters.units import AccountFilter, UnitFilter, filter_accounts, filter_units
 from schema.inbox import Inbox, resolve_inbox
 from schema.permissions import IsAdmin, IsAuthenticated, IsCoordinatorOrLeader
+from schema.planner import plan_tasks
 from schema.relay import MAX_PAGE_SIZE, After, Before, Connection, First, Last, paginate
 from schema.types.base import resolve_global_ids
 from schema.types.briefings import BriefingType
@@ -235,13 +236,14 @@ class Query:
                 info.context.today,
                 personal_data=sees_personal_data(info.context.viewer),
             )
+        query = order_tasks(query, order_by)
+        plan = plan_tasks(info)
+        if plan is not None:
+            # the page and its nested selection in a few statements, shaped directly
+            planned = await plan.run(query, first=first, after=after, last=last, before=before)
+            return cast(Connection[TaskType], planned)
         return await paginate(
-            order_tasks(query, order_by),
-            TaskType.from_model,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            query, TaskType.from_model, first=first, after=after, last=last, before=before
         )
 
     @strawberry.field(

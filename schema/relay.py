@@ -12,7 +12,8 @@ ask for it costs one statement, not two.
 from __future__ import annotations
 
 import base64
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
@@ -129,20 +130,29 @@ def page_window(
     return start, stop
 
 
-async def paginate(
+@dataclass
+class Page(Generic[ModelT]):
+    """The rows of one page of an ordered list, where it starts, and what follows."""
+
+    rows: list[ModelT]
+    start: int
+    has_next_page: bool
+    count: Count
+
+
+async def page_of(
     queryset: QuerySet[ModelT],
-    convert: Callable[[ModelT], NodeT] | Callable[[ModelT], Awaitable[NodeT]],
     *,
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
     before: str | None = None,
-) -> Connection[NodeT]:
-    """The connection for ``queryset`` (already ordered).
+) -> Page[ModelT]:
+    """The page of ``queryset`` (already ordered) the arguments ask for.
 
     A forward page is one SELECT of one row more than the page; ``last`` or
     ``before`` needs the list's size first (one COUNT, then the page). Either way
-    ``totalCount`` counts only if selected, and at most once.
+    the count is run only if asked for, and at most once.
     """
     try:
         if last is None and before is None:
@@ -152,33 +162,54 @@ async def paginate(
             rows = list(await queryset.offset(start).limit(size + 1))
             has_next_page = len(rows) > size
             del rows[size:]
-            count: Count = _counter(queryset)
-        else:
-            total = await queryset.count()
-            start, stop = page_window(total, first=first, after=after, last=last, before=before)
-            rows = list(await queryset.offset(start).limit(stop - start)) if stop > start else []
-            has_next_page = start + len(rows) < total
-            count = known(total)
+            return Page(rows, start, has_next_page, _counter(queryset))
+        total = await queryset.count()
+        start, stop = page_window(total, first=first, after=after, last=last, before=before)
+        rows = list(await queryset.offset(start).limit(stop - start)) if stop > start else []
+        return Page(rows, start, start + len(rows) < total, known(total))
     except ValidationError as err:
         # tortoise checks filter values against their columns (a region longer
         # than the column, say): such a filter is the client's mistake.
         raise _unmatchable(err) from err
-    edges = []
-    for index, row in enumerate(rows):
-        node: Any = convert(row)
-        if hasattr(node, "__await__"):
-            node = await node
-        edges.append(Edge(cursor=encode_cursor(start + index), node=node))
+
+
+def connection_of(page: Page[ModelT], nodes: Sequence[NodeT]) -> Connection[NodeT]:
+    """The connection of ``page`` with ``nodes`` (its rows converted, in order)."""
+    edges = [
+        Edge(cursor=encode_cursor(page.start + index), node=node)
+        for index, node in enumerate(nodes)
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=has_next_page,
-            has_previous_page=start > 0,
+            has_next_page=page.has_next_page,
+            has_previous_page=page.start > 0,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
-        count=count,
+        count=page.count,
     )
+
+
+async def paginate(
+    queryset: QuerySet[ModelT],
+    convert: Callable[[ModelT], NodeT] | Callable[[ModelT], Awaitable[NodeT]],
+    *,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Connection[NodeT]:
+    """The connection for ``queryset`` (already ordered): :func:`page_of`, each row
+    converted; ``totalCount`` counts only if selected."""
+    page = await page_of(queryset, first=first, after=after, last=last, before=before)
+    nodes = []
+    for row in page.rows:
+        node: Any = convert(row)
+        if hasattr(node, "__await__"):
+            node = await node
+        nodes.append(node)
+    return connection_of(page, nodes)
 
 
 def _unmatchable(err: ValidationError) -> BadRequest:

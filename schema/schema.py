@@ -23,6 +23,7 @@ from strawberry.utils.logging import StrawberryLogger
 
 from schema.core_messages import TranslateErrors
 from schema.errors import is_visible_error
+from schema.executor import PlannedExecutor
 from schema.limits import QueryLimits
 from schema.mutations import Mutation
 from schema.queries import Query
@@ -95,6 +96,7 @@ schema = Schema(
         TranslateErrors,
     ],
     config=StrawberryConfig(auto_camel_case=True),
+    execution_context_class=PlannedExecutor,
 )
 
 

@@ -23,10 +23,10 @@ from typing import Any
 
 from graphql import ASTValidationRule, GraphQLSchema, validate
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from schema.executor import PlannedExecutor
 from schema.limits import MEMO_SIZE, Memo, document_key
 
 STRAWBERRY_RULES: tuple[type[ASTValidationRule], ...] = (
@@ -87,7 +87,7 @@ class CachedValidation(SchemaExtension):
         yield
 
 
-class QuietExecutor(StrawberryGraphQLCoreExecutionContext):
+class QuietExecutor(PlannedExecutor):
     """graphql-core's executor with suggestions left out of variable coercion errors.
 
     "Value 'ASIGNED' does not exist in 'TaskState' enum. Did you mean the enum

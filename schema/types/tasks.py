@@ -15,6 +15,7 @@ from schema.relay import (
     MAX_PAGE_SIZE,
     After,
     Connection,
+    Count,
     Edge,
     PageInfo,
     encode_cursor,
@@ -177,8 +178,7 @@ class TaskEventType(ModelNode):
     @strawberry.field(description="The action's Chinese name.")
     async def action_label(self, info: Info) -> str:
         task = await info.context.loaders.task_by_id.load(fk(self.row, "task"))
-        definition = definition_of(task) if task else definition_for("OTHER")
-        return _action_label(definition, self.row.action)
+        return action_label(task, self.row.action)
 
     @strawberry.field(description="Who did it; null for the system (the overdue sweep).")
     async def actor(self, info: Info) -> AccountType | None:
@@ -194,6 +194,33 @@ class TaskEventType(ModelNode):
         task = await info.context.loaders.task_by_id.load(fk(self.row, "task"))
         assert task is not None
         return TaskType.from_model(task)
+
+
+def newest_events(
+    rows: list[models.TaskEvent], first: int, count: Count, *, any_events: bool
+) -> Connection[TaskEventType]:
+    """The newest ``first`` events of a task from ``rows``, its newest ``first + 1`` (one
+    more says whether more follow; ``any_events`` says it for a page of 0)."""
+    edges = [
+        Edge(cursor=encode_cursor(index), node=TaskEventType.from_model(row))
+        for index, row in enumerate(rows[:first])
+    ]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > first if first else any_events,
+            has_previous_page=False,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count=count,
+    )
+
+
+def action_label(task: models.Task | None, action: str) -> str:
+    """The Chinese name of ``action`` in the workflow of ``task``."""
+    definition = definition_of(task) if task else definition_for("OTHER")
+    return _action_label(definition, action)
 
 
 def _action_label(definition: Definition, action: str) -> str:
@@ -445,25 +472,12 @@ class TaskType(ModelNode):
                 if first
                 else []
             )
-            edges = [
-                Edge(cursor=encode_cursor(index), node=TaskEventType.from_model(row))
-                for index, row in enumerate(rows[:first])
-            ]
             task_id = self.row.id
 
             async def count() -> int:
                 return await loaders.event_count_by_task_id.load(task_id)
 
-            return Connection(
-                edges=edges,
-                page_info=PageInfo(
-                    has_next_page=len(rows) > first if first else await count() > 0,
-                    has_previous_page=False,
-                    start_cursor=edges[0].cursor if edges else None,
-                    end_cursor=edges[-1].cursor if edges else None,
-                ),
-                count=count,
-            )
+            return newest_events(rows, first, count, any_events=first > 0 or await count() > 0)
         query = models.TaskEvent.filter(task_id=self.row.id).order_by("-seq")
         return await paginate(query, TaskEventType.from_model, first=first, after=after)
 

@@ -1,0 +1,526 @@
+"""Planned reads: a page of tasks and its nested selection answered from a few
+statements, shaped into the response without graphql-core resolving it field by field.
+
+graphql-core completes a value one field at a time: for a page of 50 tasks with their
+units, subjects and last events that is some 1,500 field executions, 500 coroutines and
+as many strawberry ``Info`` objects, most of the page's time. The ``tasks`` field asks
+:func:`plan_tasks` first. From the field's selection (aliases, fragments, ``@skip`` and
+``@include`` as graphql-core collects them) it compiles one function per field and
+learns what the page needs; only if it can answer every field it returns a plan. The
+plan reads the page (the same queryset, scope, filter and order as the field's own
+path), then in one statement each, as needed: the units and subjects, the latest events
+with their actors, the events' counts; it shapes the rows into the response's JSON and
+hands it back as :class:`schema.executor.Planned`, which the executor returns as the
+field's completed value.
+
+What a plan may answer, and the rule that keeps it the same as the field-by-field path:
+
+- A field with no resolver (a dataclass attribute of the type, set by ``from_model``)
+  and a synchronous resolver without arguments are answered by the type's own code,
+  serialised by the field's GraphQL type, exactly as graphql-core would.
+- A field with permission classes or field extensions is never planned.
+- The asynchronous fields the plan loads itself are those in :data:`_LOADED`.
+- Anything else (``availableActions``, ``dependsOn``, events after a cursor …) makes
+  :func:`plan_tasks` answer None, and the field resolves as before.
+
+tests/schema/test_planner.py sends the same documents, as every role, through both paths
+and compares the responses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLIncludeDirective,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLSkipDirective,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    SelectionSetNode,
+    get_named_type,
+    is_leaf_type,
+)
+from graphql.execution.collect_fields import does_fragment_condition_match
+from graphql.execution.values import VariableValues, get_argument_values
+from strawberry.relay import to_base64
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
+from tortoise.queryset import QuerySet
+
+from schema.context import Info
+from schema.executor import Planned
+from schema.loaders import TaskSubject
+from schema.relay import MAX_PAGE_SIZE, Count, Page, connection_of, known, page_of
+from schema.types.base import fk, fk_or_none
+from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
+from schema.types.meetings import JointMeetingType
+from schema.types.tasks import (
+    SUBJECT_FIELDS,
+    TaskEventType,
+    TaskType,
+    action_label,
+    newest_events,
+)
+from schema.types.units import AccountType, UnitType
+from store import models
+from store.money import format_fen
+
+_DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
+
+Compute = Callable[[Any], Any]
+"""A compiled field: from its parent's value to the field's JSON value."""
+
+
+class NotPlanned(Exception):
+    """The selection asks for something a plan does not answer."""
+
+
+@dataclass
+class Loaded:
+    """What the statements of a plan brought, by id."""
+
+    total: int = 0
+    units: dict[int, models.Unit] = field(default_factory=dict)
+    subjects: dict[int, TaskSubject] = field(default_factory=dict)
+    performed: dict[int, int] = field(default_factory=dict)
+    events: dict[int, list[models.TaskEvent]] = field(default_factory=dict)
+    event_counts: dict[int, int] = field(default_factory=dict)
+    accounts: dict[int, models.Account] = field(default_factory=dict)
+    tasks: dict[int, models.Task] = field(default_factory=dict)
+
+
+@dataclass
+class Needs:
+    """What the compiled selection reads beyond the page's rows."""
+
+    total: bool = False
+    units: bool = False
+    subjects: bool = False
+    events: int | None = None  # the most events a task's selection asks for
+    event_counts: bool = False
+
+
+class _Compiler:
+    """Compiles a field's selection into :data:`Compute` functions, per object type."""
+
+    def __init__(self, info: Info) -> None:
+        raw: GraphQLResolveInfo[Any] = info._raw_info
+        self.info = info
+        self.schema = raw.schema
+        self.fragments = raw.fragments
+        # strawberry hands resolvers the coerced values; graphql-core's helpers take them
+        # in their container (the sources matter only to fragment arguments, not planned)
+        variables: Any = raw.variable_values
+        self.variables = (
+            variables if isinstance(variables, VariableValues) else VariableValues({}, variables)
+        )
+        self.needs = Needs()
+        self.loaded = Loaded()
+
+    # -- the selection, as graphql-core collects it -------------------------------------
+
+    def collect(
+        self, runtime: GraphQLObjectType, nodes: Sequence[FieldNode]
+    ) -> dict[str, list[FieldNode]]:
+        fields: dict[str, list[FieldNode]] = {}
+        seen_fragments: set[str] = set()
+
+        def visit(selection_set: SelectionSetNode) -> None:
+            for selection in selection_set.selections:
+                if not self._included(selection):
+                    continue
+                if isinstance(selection, FieldNode):
+                    key = selection.alias.value if selection.alias else selection.name.value
+                    fields.setdefault(key, []).append(selection)
+                elif isinstance(selection, InlineFragmentNode):
+                    if does_fragment_condition_match(self.schema, selection, runtime):
+                        visit(selection.selection_set)
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    fragment = self.fragments.get(name)
+                    if fragment is None:
+                        raise NotPlanned(name)
+                    if getattr(fragment, "variable_definitions", None):
+                        raise NotPlanned(name)  # graphql-core's experimental fragment arguments
+                    if name in seen_fragments:
+                        continue
+                    seen_fragments.add(name)
+                    if does_fragment_condition_match(self.schema, fragment, runtime):
+                        visit(fragment.selection_set)
+
+        for node in nodes:
+            if node.selection_set is not None:
+                visit(node.selection_set)
+        return fields
+
+    def _included(self, node: Any) -> bool:
+        for directive in node.directives or ():
+            name = directive.name.value
+            if name == GraphQLSkipDirective.name:
+                if get_argument_values(GraphQLSkipDirective, directive, self.variables)["if"]:
+                    return False
+            elif name == GraphQLIncludeDirective.name:
+                args = get_argument_values(GraphQLIncludeDirective, directive, self.variables)
+                if not args["if"]:
+                    return False
+            else:
+                raise NotPlanned(name)  # @defer, @stream …: graphql-core's own path
+        return True
+
+    def arguments(self, definition: GraphQLField, node: FieldNode) -> dict[str, Any]:
+        return get_argument_values(definition, node, self.variables)
+
+    # -- objects and fields ---------------------------------------------------------
+
+    def object(self, runtime: GraphQLObjectType, nodes: Sequence[FieldNode]) -> Compute:
+        """The function shaping a value of ``runtime`` into the selection of ``nodes``."""
+        computes = [
+            (key, self.field(runtime, key, field_nodes))
+            for key, field_nodes in self.collect(runtime, nodes).items()
+        ]
+
+        def shape(value: Any) -> dict[str, Any]:
+            return {key: compute(value) for key, compute in computes}
+
+        return shape
+
+    def field(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> Compute:
+        name = nodes[0].name.value
+        if name == "__typename":
+            typename = parent.name
+            return lambda _value: typename
+        definition = parent.fields.get(name)
+        if definition is None:
+            raise NotPlanned(name)
+        loaded = _LOADED.get((parent.name, name))
+        if loaded is not None:
+            return loaded(self, definition, nodes)
+        strawberry_field = definition.extensions.get(_DEFINITION)
+        if not isinstance(strawberry_field, StrawberryField):
+            raise NotPlanned(name)
+        if strawberry_field.permission_classes or strawberry_field.extensions:
+            raise NotPlanned(name)  # the field's own checks run only on graphql-core's path
+        if nodes[0].arguments or definition.args:
+            raise NotPlanned(name)
+        get = self._getter(parent, name, strawberry_field)
+        return self.value(definition.type, nodes, get)
+
+    def _getter(self, parent: GraphQLObjectType, name: str, field_: StrawberryField) -> Compute:
+        if name == "id" and any(interface.name == "Node" for interface in parent.interfaces):
+            # relay.NodeID: the global id, as strawberry's Node.id resolver makes it
+            typename = parent.name
+            return lambda value: to_base64(typename, value.id)
+        resolver = field_.base_resolver
+        if resolver is None:
+            attribute = field_.python_name
+            return lambda value: getattr(value, attribute)
+        if resolver.is_async or resolver.arguments:
+            raise NotPlanned(name)
+        function: Callable[..., Any] = resolver.wrapped_func  # type: ignore[assignment]
+        if resolver.info_parameter is not None:
+            info, parameter = self.info, resolver.info_parameter.name
+            return lambda value: _synchronous(function(value, **{parameter: info}))
+        return lambda value: _synchronous(function(value))
+
+    def value(self, type_: GraphQLOutputType, nodes: list[FieldNode], get: Compute) -> Compute:
+        """``get`` completed as ``type_``: a leaf serialised, an object shaped, a list each."""
+        if isinstance(type_, GraphQLNonNull):
+            type_ = type_.of_type
+        if isinstance(type_, GraphQLList):
+            item = self.value(type_.of_type, nodes, lambda value: value)
+
+            def each(value: Any) -> Any:
+                items = get(value)
+                return None if items is None else [item(one) for one in items]
+
+            return each
+        if is_leaf_type(type_):
+            serialize = type_.serialize
+
+            def leaf(value: Any) -> Any:
+                result = get(value)
+                return None if result is None else serialize(result)
+
+            return leaf
+        if isinstance(type_, GraphQLObjectType):
+            shape = self.object(type_, nodes)
+
+            def nested(value: Any) -> Any:
+                result = get(value)
+                return None if result is None else shape(result)
+
+            return nested
+        raise NotPlanned(str(type_))  # an interface or union the plan does not load
+
+
+def _synchronous(result: Any) -> Any:
+    if inspect.isawaitable(result):  # a "sync" resolver handing back a loader's future
+        raise RuntimeError("a planned field returned an awaitable")
+    return result
+
+
+# -- the fields a plan loads itself ----------------------------------------------------
+
+Loader = Callable[[_Compiler, GraphQLField, list[FieldNode]], Compute]
+
+
+def _total_count(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]) -> Compute:
+    compiler.needs.total = True
+    loaded = compiler.loaded
+    return lambda _connection: loaded.total
+
+
+def _event_total_count(
+    compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]
+) -> Compute:
+    compiler.needs.event_counts = True
+    counts = compiler.loaded.event_counts
+    # the connection's nodes are the task's events: its count is the task's
+    return lambda connection: counts.get(connection.task_id, 0)
+
+
+def _responsible_unit(
+    compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]
+) -> Compute:
+    compiler.needs.units = True
+    units = compiler.loaded.units
+    return compiler.value(
+        definition.type,
+        nodes,
+        lambda task: UnitType.from_model(units[fk(task.row, "responsible_unit")]),
+    )
+
+
+def _subject(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]) -> Compute:
+    compiler.needs.subjects = True
+    union = get_named_type(definition.type)
+    assert isinstance(union, GraphQLUnionType)
+    shapes = {member.name: compiler.object(member, nodes) for member in union.types}
+    subjects = compiler.loaded.subjects
+    enforcement = shapes[EnforcementCaseType.__strawberry_definition__.name]  # type: ignore[attr-defined]
+    bankruptcy = shapes[BankruptcyCaseType.__strawberry_definition__.name]  # type: ignore[attr-defined]
+    meeting = shapes[JointMeetingType.__strawberry_definition__.name]  # type: ignore[attr-defined]
+
+    def subject(task: TaskType) -> Any:
+        row = task.row
+        if all(fk_or_none(row, name) is None for name in SUBJECT_FIELDS):
+            return None
+        found = subjects.get(row.id)
+        if found is None:
+            return None
+        if found.enforcement is not None:
+            return enforcement(EnforcementCaseType.from_model(found.enforcement))
+        if found.bankruptcy is not None:
+            return bankruptcy(BankruptcyCaseType.from_model(found.bankruptcy))
+        if found.meeting is not None:
+            return meeting(JointMeetingType.from_model(found.meeting))
+        return None
+
+    return subject
+
+
+class _Events:
+    """A task's newest events as the ``events`` field's connection, with its task."""
+
+    def __init__(self, task_id: int, connection: Any) -> None:
+        self.task_id = task_id
+        self.edges = connection.edges
+        self.page_info = connection.page_info
+
+
+def _events(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]) -> Compute:
+    arguments = compiler.arguments(definition, nodes[0])
+    first = arguments.get("first")
+    if arguments.get("after") is not None or first is None or not 0 <= first <= MAX_PAGE_SIZE:
+        raise NotPlanned("events")  # a cursor, or a size the field itself refuses
+    needs = compiler.needs
+    needs.events = max(needs.events or 0, first + 1)
+    if first == 0:
+        needs.event_counts = True
+    connection_type = get_named_type(definition.type)
+    assert isinstance(connection_type, GraphQLObjectType)
+    shape = compiler.object(connection_type, nodes)
+    loaded = compiler.loaded
+    no_count: Count = known(0)  # totalCount is answered from loaded.event_counts
+
+    def events(task: TaskType) -> Any:
+        task_id = task.row.id
+        rows = loaded.events.get(task_id, [])[: first + 1]
+        any_events = first > 0 or loaded.event_counts.get(task_id, 0) > 0
+        return shape(_Events(task_id, newest_events(rows, first, no_count, any_events=any_events)))
+
+    return events
+
+
+def _actor(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]) -> Compute:
+    accounts = compiler.loaded.accounts
+
+    def actor(event: TaskEventType) -> AccountType | None:
+        account_id = fk_or_none(event.row, "actor")
+        account = accounts.get(account_id) if account_id is not None else None
+        return AccountType.from_model(account) if account is not None else None
+
+    return compiler.value(definition.type, nodes, actor)
+
+
+def _action_label(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]) -> Compute:
+    tasks = compiler.loaded.tasks
+    return lambda event: action_label(tasks.get(fk(event.row, "task")), event.row.action)
+
+
+def _amount_performed(
+    compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]
+) -> Compute:
+    performed = compiler.loaded.performed  # from the subjects' statement
+    return lambda case: format_fen(performed.get(case.row.id, 0))
+
+
+def _court(prefix: str) -> Loader:
+    def load(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]) -> Compute:
+        units = compiler.loaded.units  # the subjects' statement brings courts and respondents
+        return compiler.value(
+            definition.type, nodes, lambda case: UnitType.from_model(units[fk(case.row, prefix)])
+        )
+
+    return load
+
+
+_LOADED: dict[tuple[str, str], Loader] = {
+    ("TaskConnection", "totalCount"): _total_count,
+    ("TaskEventConnection", "totalCount"): _event_total_count,
+    ("Task", "responsibleUnit"): _responsible_unit,
+    ("Task", "subject"): _subject,
+    ("Task", "events"): _events,
+    ("TaskEvent", "actor"): _actor,
+    ("TaskEvent", "actionLabel"): _action_label,
+    ("EnforcementCase", "amountPerformed"): _amount_performed,
+    ("EnforcementCase", "court"): _court("court"),
+    ("EnforcementCase", "respondent"): _court("respondent"),
+    ("BankruptcyCase", "court"): _court("court"),
+}
+"""The asynchronous fields a plan answers from its own statements, by (type, field)."""
+
+
+def planned_fields() -> Iterator[tuple[str, str]]:
+    """Every (type, field) a plan loads itself: for the tests."""
+    yield from _LOADED
+
+
+# -- the plan -------------------------------------------------------------------------
+
+
+@dataclass
+class TaskPlan:
+    """A compiled page of tasks: what to read, and how to shape it."""
+
+    compiler: _Compiler
+    shape: Compute
+
+    async def run(
+        self,
+        queryset: QuerySet[models.Task],
+        *,
+        first: int | None,
+        after: str | None,
+        last: int | None,
+        before: str | None,
+    ) -> Planned:
+        page = await page_of(queryset, first=first, after=after, last=last, before=before)
+        await self._load(page)
+        connection = connection_of(page, [TaskType.from_model(row) for row in page.rows])
+        return Planned(self.shape(connection))
+
+    async def _load(self, page: Page[models.Task]) -> None:
+        needs, loaded = self.compiler.needs, self.compiler.loaded
+        ids = [row.id for row in page.rows]
+        loaded.tasks.update((row.id, row) for row in page.rows)
+        reads: list[Any] = []
+        if needs.total:
+            reads.append(self._total(page.count))
+        if ids and (needs.units or needs.subjects):
+            reads.append(self._subjects(ids))
+        if ids and needs.events is not None:
+            reads.append(self._events(ids, needs.events))
+        if ids and needs.event_counts:
+            reads.append(self._event_counts(ids))
+        await asyncio.gather(*reads)
+
+    async def _total(self, count: Count) -> None:
+        self.compiler.loaded.total = await count()
+
+    async def _subjects(self, ids: list[int]) -> None:
+        """The units and subjects in one statement (the loader primes the units, the
+        courts and respondents among them, and the amounts performed)."""
+        loaders = self.compiler.info.context.loaders
+        loaded = self.compiler.loaded
+        subjects = await loaders.subject_by_task_id.load_many(ids)
+        loaded.subjects.update(zip(ids, subjects, strict=True))
+        unit_ids: set[int] = {fk(row, "responsible_unit") for row in loaded.tasks.values()}
+        for subject in loaded.subjects.values():
+            if subject.enforcement is not None:
+                unit_ids.update(
+                    (fk(subject.enforcement, "court"), fk(subject.enforcement, "respondent"))
+                )
+                loaded.performed[subject.enforcement.id] = 0
+            if subject.bankruptcy is not None:
+                unit_ids.add(fk(subject.bankruptcy, "court"))
+        # primed by the statement above: no statement more
+        for unit in await loaders.unit_by_id.load_many(sorted(unit_ids)):
+            if unit is not None:
+                loaded.units[unit.id] = unit
+        cases = sorted(loaded.performed)
+        for case_id, amount in zip(
+            cases, await loaders.amount_performed_by_case_id.load_many(cases), strict=True
+        ):
+            loaded.performed[case_id] = amount
+
+    async def _events(self, ids: list[int], limit: int) -> None:
+        """The newest events with their actors in one statement (the actors primed)."""
+        loaders = self.compiler.info.context.loaders
+        loaded = self.compiler.loaded
+        keys = [(task_id, limit) for task_id in ids]
+        for task_id, events in zip(
+            ids, await loaders.latest_events_by_task_and_count.load_many(keys), strict=True
+        ):
+            loaded.events[task_id] = events
+        actor_ids = sorted(
+            {
+                actor_id
+                for events in loaded.events.values()
+                for event in events
+                if (actor_id := fk_or_none(event, "actor")) is not None
+            }
+        )
+        for account in await loaders.account_by_id.load_many(actor_ids):
+            if account is not None:
+                loaded.accounts[account.id] = account
+
+    async def _event_counts(self, ids: list[int]) -> None:
+        loaders = self.compiler.info.context.loaders
+        counts = await loaders.event_count_by_task_id.load_many(ids)
+        self.compiler.loaded.event_counts.update(zip(ids, counts, strict=True))
+
+
+def plan_tasks(info: Info) -> TaskPlan | None:
+    """The plan of the ``tasks`` field's selection; None if a field of it is not planned."""
+    raw: GraphQLResolveInfo[Any] = info._raw_info
+    connection_type = get_named_type(raw.return_type)
+    assert isinstance(connection_type, GraphQLObjectType)
+    compiler = _Compiler(info)
+    try:
+        shape = compiler.object(connection_type, raw.field_nodes)
+    except NotPlanned:
+        return None
+    return TaskPlan(compiler, shape)
