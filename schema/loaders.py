@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise import connections
 from tortoise.expressions import Case, Q, RawSQL, Subquery, When
+from tortoise.fields.data import CharEnumFieldInstance, IntEnumFieldInstance
 from tortoise.functions import Count, Sum
 from tortoise.models import Model
 
@@ -108,26 +110,87 @@ async def _pending_extensions(keys: Sequence[int]) -> list[dt.date | None]:
     return [pending.get(key) for key in keys]
 
 
-def _hydrate(model: type[M], row: Mapping[str, Any], prefix: str = "") -> M | None:
-    """A model from a row of a statement that selected its columns as ``prefix`` + column
-    (tortoise's own conversion, as its queries do); None where a LEFT JOIN found none."""
-    meta = model._meta
-    if row[prefix + meta.db_pk_column] is None:
-        return None
-    return model._init_from_db(**{column: row[prefix + column] for column in meta.db_fields})
+_ENUM_CONVERSIONS = (CharEnumFieldInstance.to_python_value, IntEnumFieldInstance.to_python_value)
+_MISSING = object()
 
 
-def _hydrate_once(
-    model: type[M], row: Mapping[str, Any], prefix: str, made: dict[tuple[str, int], Model]
-) -> M | None:
-    """:func:`_hydrate`, each record made once per statement however many rows bring it
-    (``made`` holds them by prefix and id)."""
-    key = row[prefix + model._meta.db_pk_column]
-    if key is None:
-        return None
-    if (found := made.get((prefix, key))) is None:
-        found = made[(prefix, key)] = _hydrate(model, row, prefix)  # type: ignore[assignment]
-    return found  # type: ignore[return-value]
+@functools.cache
+def _settable_directly(model: type[Model]) -> bool:
+    """No field of ``model`` behind a data descriptor (which would have to be set
+    through it): its records can be made by filling their ``__dict__``."""
+    return not any(
+        hasattr(type(inspect.getattr_static(model, attr, None)), "__set__")
+        for attr in model._meta.fields_db_projection
+    )
+
+
+class _Maker(Generic[M]):
+    """Records of ``model`` from the rows of a statement that selected its columns as
+    ``prefix`` + column, the same records tortoise's ``Model._init_from_db`` makes (its
+    conversions, field by field, as its queries do) without what it spends per row: no
+    keyword dictionary, no ``Model.__setattr__`` for its four bookkeeping attributes.
+    Made per statement: tortoise sorts a model's fields by what the database driver
+    already converts when it is initialised, so the lists are read after that.
+
+    ``once`` keeps each record it made by id, so a record many rows bring is made once
+    (the actor of many events, the court of many cases); None where a LEFT JOIN found none.
+    """
+
+    def __init__(self, model: type[M], prefix: str = "", *, once: bool = False) -> None:
+        meta = model._meta
+        self.model = model
+        self.prefix = prefix
+        self.pk = prefix + meta.db_pk_column
+        self.native = [(prefix + key, attr) for key, attr, _ in meta.db_native_fields]
+        self.plain = [
+            (prefix + key, attr, field.field_type) for key, attr, field in meta.db_default_fields
+        ]
+        self.converted: list[tuple[str, str, Callable[[Any], Any]]] = []
+        self.enums: list[tuple[str, str, Mapping[Any, Any], Callable[[Any], Any]]] = []
+        for key, attr, field in meta.db_complex_fields:
+            if type(field).to_python_value in _ENUM_CONVERSIONS:
+                # enum_type(value), as tortoise's conversion, by the members' own map
+                members = field.enum_type._value2member_map_  # type: ignore[attr-defined]
+                self.enums.append((prefix + key, attr, members, field.to_python_value))
+            else:
+                self.converted.append((prefix + key, attr, field.to_python_value))
+        self.custom_pk = meta.db_pk_column not in meta.generated_db_fields
+        self.made: dict[Any, M] | None = {} if once else None
+        self.direct = _settable_directly(model)
+
+    def __call__(self, row: Mapping[str, Any]) -> M | None:
+        key = row[self.pk]
+        if key is None:
+            return None
+        made = self.made
+        if made is not None and (found := made.get(key)) is not None:
+            return found
+        if self.direct:
+            record = self.model.__new__(self.model)
+            values = record.__dict__
+            values["_partial"] = False
+            values["_saved_in_db"] = True
+            values["_custom_generated_pk"] = self.custom_pk
+            values["_await_when_save"] = {}
+            for column, attr in self.native:
+                values[attr] = row[column]
+            for column, attr, kind in self.plain:
+                value = row[column]
+                values[attr] = value if value is None else kind(value)
+            for column, attr, convert in self.converted:
+                values[attr] = convert(row[column])
+            for column, attr, members, convert in self.enums:
+                value = row[column]
+                member = members.get(value, _MISSING) if value is not None else None
+                values[attr] = convert(value) if member is _MISSING else member
+        else:
+            columns = self.model._meta.db_fields
+            record = self.model._init_from_db(
+                **{column: row[self.prefix + column] for column in columns}
+            )
+        if made is not None:
+            made[key] = record
+        return record
 
 
 def _columns(model: type[Model], alias: str, prefix: str) -> str:
@@ -215,23 +278,28 @@ async def _latest_events_and_actors(
 ) -> tuple[list[list[TaskEvent]], list[Account]]:
     limit = max(n for _, n in keys)
     task_ids = ", ".join(str(int(task_id)) for task_id in sorted({task_id for task_id, _ in keys}))
+    # Each actor's columns come once, on the first of its rows (the rest join nothing):
+    # a page's events have few actors, and their rows are most of what it reads.
     statement = (
-        f"SELECT ranked.*, {_columns(Account, 'actor', 'a__')} FROM ("
-        f"SELECT {_event_columns()}, ROW_NUMBER() OVER "
+        f"SELECT latest.*, {_columns(Account, 'actor', 'a__')} FROM ("
+        "SELECT ranked.*, ROW_NUMBER() OVER "
+        "(PARTITION BY ranked.actor_id ORDER BY ranked.task_id, ranked.seq DESC) AS nth_of_actor "
+        f"FROM (SELECT {_event_columns()}, ROW_NUMBER() OVER "
         "(PARTITION BY task_id ORDER BY seq DESC) AS rank_in_task "
         f"FROM task_event WHERE task_id IN ({task_ids})) AS ranked "
-        'LEFT JOIN account AS actor ON actor."id" = ranked."actor_id" '
-        f"WHERE ranked.rank_in_task <= {int(limit)} ORDER BY ranked.task_id, ranked.seq DESC"
+        f"WHERE ranked.rank_in_task <= {int(limit)}) AS latest "
+        'LEFT JOIN account AS actor ON actor."id" = latest."actor_id" AND latest.nth_of_actor = 1 '
+        "ORDER BY latest.task_id, latest.seq DESC"
     )
     _, rows = await connections.get("default").execute_query(statement)
     groups: dict[int, list[TaskEvent]] = defaultdict(list)
-    actors: dict[tuple[str, int], Model] = {}
+    event_of, actor_of = _Maker(TaskEvent), _Maker(Account, "a__", once=True)
     for row in rows:
-        event = _hydrate(TaskEvent, row)
+        event = event_of(row)
         assert event is not None
         groups[row["task_id"]].append(event)
-        _hydrate_once(Account, row, "a__", actors)
-    accounts = [actor for actor in actors.values() if isinstance(actor, Account)]
+        actor_of(row)
+    accounts = list(actor_of.made.values()) if actor_of.made is not None else []
     return [groups.get(task_id, [])[:n] for task_id, n in keys], accounts
 
 
@@ -378,23 +446,28 @@ class Loaders:
         task_ids = ", ".join(str(int(key)) for key in sorted(set(keys)))
         statement = f"{head}, {', '.join(seen)}{tail.format(task_ids=task_ids)}"
         _, rows = await connections.get("default").execute_query(statement, params)
-        made: dict[tuple[str, int], Model] = {}
+        units = {
+            prefix: _Maker(Unit, prefix, once=True) for prefix in ("ru__", "ec__", "er__", "bc__")
+        }
+        case_of = _Maker(EnforcementCase, "e__", once=True)
+        bankruptcy_of = _Maker(BankruptcyCase, "b__", once=True)
+        meeting_of = _Maker(JointMeeting, "m__", once=True)
         subjects: dict[int, TaskSubject] = {}
         for row in rows:
-            if (responsible := _hydrate_once(Unit, row, "ru__", made)) is not None:
+            if (responsible := units["ru__"](row)) is not None:
                 self.unit_by_id.prime(responsible.id, responsible)
-            case = _hydrate_once(EnforcementCase, row, "e__", made) if row["e_seen"] else None
-            bankruptcy = _hydrate_once(BankruptcyCase, row, "b__", made) if row["b_seen"] else None
-            meeting = _hydrate_once(JointMeeting, row, "m__", made) if row["m_seen"] else None
+            case = case_of(row) if row["e_seen"] else None
+            bankruptcy = bankruptcy_of(row) if row["b_seen"] else None
+            meeting = meeting_of(row) if row["m_seen"] else None
             if case is not None:
                 self.enforcement_case_by_id.prime(case.id, case)
                 self.amount_performed_by_case_id.prime(case.id, int(row["performed_fen"] or 0))
                 for prefix in ("ec__", "er__"):
-                    if (unit := _hydrate_once(Unit, row, prefix, made)) is not None:
+                    if (unit := units[prefix](row)) is not None:
                         self.unit_by_id.prime(unit.id, unit)
             if bankruptcy is not None:
                 self.bankruptcy_case_by_id.prime(bankruptcy.id, bankruptcy)
-                if (court := _hydrate_once(Unit, row, "bc__", made)) is not None:
+                if (court := units["bc__"](row)) is not None:
                     self.unit_by_id.prime(court.id, court)
             if meeting is not None:
                 self.meeting_by_id.prime(meeting.id, meeting)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,9 @@ from typing import Any
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
+    GraphQLBoolean,
     GraphQLField,
+    GraphQLID,
     GraphQLIncludeDirective,
     GraphQLList,
     GraphQLNonNull,
@@ -46,6 +49,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSkipDirective,
+    GraphQLString,
     GraphQLUnionType,
     InlineFragmentNode,
     SelectionSetNode,
@@ -224,8 +228,7 @@ class _Compiler:
             return lambda value: to_base64(typename, value.id)
         resolver = field_.base_resolver
         if resolver is None:
-            attribute = field_.python_name
-            return lambda value: getattr(value, attribute)
+            return operator.attrgetter(field_.python_name)
         if resolver.is_async or resolver.arguments:
             raise NotPlanned(name)
         function: Callable[..., Any] = resolver.wrapped_func  # type: ignore[assignment]
@@ -248,6 +251,17 @@ class _Compiler:
             return each
         if is_leaf_type(type_):
             serialize = type_.serialize
+            as_is = _SERIALIZED_AS_IS.get(type_)
+            if as_is is not None:
+                # what graphql-core's serialize hands back unchanged, without the call
+
+                def plain_leaf(value: Any) -> Any:
+                    result = get(value)
+                    if result is None or type(result) is as_is:
+                        return result
+                    return serialize(result)
+
+                return plain_leaf
 
             def leaf(value: Any) -> Any:
                 result = get(value)
@@ -263,6 +277,14 @@ class _Compiler:
 
             return nested
         raise NotPlanned(str(type_))  # an interface or union the plan does not load
+
+
+_SERIALIZED_AS_IS: dict[GraphQLOutputType, type] = {
+    GraphQLString: str,
+    GraphQLID: str,
+    GraphQLBoolean: bool,
+}
+"""Leaf types whose ``serialize`` returns a value of exactly this Python type as it is."""
 
 
 def _synchronous(result: Any) -> Any:

@@ -282,3 +282,34 @@ async def test_a_unit_without_tasks_gets_an_empty_planned_page(
     )
     assert was_planned
     assert planned == generic
+
+
+@pytest.mark.parametrize(
+    "model_name",
+    ["Unit", "Account", "EnforcementCase", "BankruptcyCase", "JointMeeting", "Task", "TaskEvent"],
+)
+async def test_the_loaders_make_the_records_tortoise_makes(http: Any, model_name: str) -> None:
+    """The statements of the page make their records without tortoise's per-row
+    bookkeeping (loaders._Maker); each record is the one tortoise's own query makes,
+    attribute for attribute, on this database's driver."""
+    from tortoise import connections
+
+    import store.models
+    from schema.loaders import _columns, _Maker
+
+    model = getattr(store.models, model_name)
+    maker = _Maker(model, "x__", once=True)
+    assert maker.direct, f"{model_name}: a field behind a descriptor, made the slow way"
+    table = model._meta.db_table
+    _, rows = await connections.get("default").execute_query(
+        f'SELECT {_columns(model, "r", "x__")} FROM "{table}" AS r ORDER BY r."id" LIMIT 400'
+    )
+    assert rows, f"the demo data holds no {model_name}"
+    theirs = {record.pk: record for record in await model.filter(id__in=[r["x__id"] for r in rows])}
+    for row in rows:
+        mine = maker(row)
+        assert mine is not None
+        assert type(mine) is model
+        assert vars(mine) == vars(theirs[mine.pk]), model_name
+        assert maker(row) is mine  # made once
+    assert maker({"x__id": None}) is None
