@@ -155,15 +155,15 @@ class _Maker(Generic[M]):
             else:
                 self.converted.append((prefix + key, attr, field.to_python_value))
         self.custom_pk = meta.db_pk_column not in meta.generated_db_fields
-        self.made: dict[Any, M] | None = {} if once else None
+        self.once = once
+        self.made: dict[Any, M] = {}  # by id, with ``once``
         self.direct = _settable_directly(model)
 
     def __call__(self, row: Mapping[str, Any]) -> M | None:
         key = row[self.pk]
         if key is None:
             return None
-        made = self.made
-        if made is not None and (found := made.get(key)) is not None:
+        if self.once and (found := self.made.get(key)) is not None:
             return found
         if self.direct:
             record = self.model.__new__(self.model)
@@ -188,8 +188,8 @@ class _Maker(Generic[M]):
             record = self.model._init_from_db(
                 **{column: row[self.prefix + column] for column in columns}
             )
-        if made is not None:
-            made[key] = record
+        if self.once:
+            self.made[key] = record
         return record
 
 
@@ -299,7 +299,7 @@ async def _latest_events_and_actors(
         assert event is not None
         groups[row["task_id"]].append(event)
         actor_of(row)
-    accounts = list(actor_of.made.values()) if actor_of.made is not None else []
+    accounts = list(actor_of.made.values())
     return [groups.get(task_id, [])[:n] for task_id, n in keys], accounts
 
 

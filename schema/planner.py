@@ -251,21 +251,13 @@ class _Compiler:
             return each
         if is_leaf_type(type_):
             serialize = type_.serialize
-            as_is = _SERIALIZED_AS_IS.get(type_)
-            if as_is is not None:
-                # what graphql-core's serialize hands back unchanged, without the call
-
-                def plain_leaf(value: Any) -> Any:
-                    result = get(value)
-                    if result is None or type(result) is as_is:
-                        return result
-                    return serialize(result)
-
-                return plain_leaf
+            as_is = _SERIALIZED_AS_IS.get(type_)  # None: every value through serialize
 
             def leaf(value: Any) -> Any:
                 result = get(value)
-                return None if result is None else serialize(result)
+                if result is None or type(result) is as_is:
+                    return result  # what graphql-core's serialize hands back unchanged
+                return serialize(result)
 
             return leaf
         if isinstance(type_, GraphQLObjectType):

@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 from graphql import GraphQLObjectType
 from strawberry.relay import to_base64
+from tortoise import connections
 
 import schema.queries
+import store.models
 from schema import planner
+from schema.loaders import _columns, _Maker
 from schema.relay import encode_cursor
 from store.models import Unit
 from tests.schema.conftest import Api, Clients, StatementCounter
@@ -292,11 +295,6 @@ async def test_the_loaders_make_the_records_tortoise_makes(http: Any, model_name
     """The statements of the page make their records without tortoise's per-row
     bookkeeping (loaders._Maker); each record is the one tortoise's own query makes,
     attribute for attribute, on this database's driver."""
-    from tortoise import connections
-
-    import store.models
-    from schema.loaders import _columns, _Maker
-
     model = getattr(store.models, model_name)
     maker = _Maker(model, "x__", once=True)
     assert maker.direct, f"{model_name}: a field behind a descriptor, made the slow way"
