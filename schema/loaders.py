@@ -6,12 +6,13 @@ of 5 or of 50 tasks costs the same number of SQL statements.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import inspect
 import re
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -21,6 +22,7 @@ from tortoise.expressions import Case, Q, RawSQL, Subquery, When
 from tortoise.fields.data import CharEnumFieldInstance, IntEnumFieldInstance
 from tortoise.functions import Count, Sum
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from store.models import (
     Account,
@@ -209,11 +211,12 @@ def _seen(column: str, model: type[Model], scope: Q) -> Case | RawSQL:
 
 
 @functools.cache
-def _subjects_sql() -> tuple[str, str]:
-    """The statement of :meth:`Loaders._subjects`, made once (after Tortoise.init), with
-    each task's responsible unit (any viewer may read units): what
-    comes before the visibility columns, and what comes after them (the joins, and
-    ``{task_ids}`` to fill in). Each record's columns are ``<prefix><column>``."""
+def _subject_joins(task: str) -> tuple[str, str]:
+    """The columns and joins that bring, for each row of the tasks aliased ``task``, its
+    responsible unit and its subject (the enforcement case with its court, respondent
+    and amount performed, the bankruptcy case with its court, the meeting): made once,
+    after Tortoise.init; each record's columns are ``<prefix><column>``, read by
+    :class:`_Subjects`."""
     columns = ", ".join(
         (
             _columns(Unit, "ru", "ru__"),
@@ -223,25 +226,61 @@ def _subjects_sql() -> tuple[str, str]:
             _columns(BankruptcyCase, "b", "b__"),
             _columns(Unit, "bc", "bc__"),
             _columns(JointMeeting, "m", "m__"),
+            '(SELECT COALESCE(SUM(p."amount_fen"), 0) FROM "performance_record" AS p '
+            'WHERE p."case_id" = e."id") AS "performed_fen"',
         )
     )
-    head = (
-        f'SELECT t."id" AS "t__id", {columns}, '
-        '(SELECT COALESCE(SUM(p."amount_fen"), 0) FROM "performance_record" AS p '
-        'WHERE p."case_id" = t."enforcement_case_id") AS "performed_fen"'
-    )
-    tail = (
-        ' FROM "task" AS t '
-        'LEFT JOIN "unit" AS ru ON ru."id" = t."responsible_unit_id" '
-        'LEFT JOIN "enforcement_case" AS e ON e."id" = t."enforcement_case_id" '
+    joins = (
+        f'LEFT JOIN "unit" AS ru ON ru."id" = {task}."responsible_unit_id" '
+        f'LEFT JOIN "enforcement_case" AS e ON e."id" = {task}."enforcement_case_id" '
         'LEFT JOIN "unit" AS ec ON ec."id" = e."court_id" '
         'LEFT JOIN "unit" AS er ON er."id" = e."respondent_id" '
-        'LEFT JOIN "bankruptcy_case" AS b ON b."id" = t."bankruptcy_case_id" '
+        f'LEFT JOIN "bankruptcy_case" AS b ON b."id" = {task}."bankruptcy_case_id" '
         'LEFT JOIN "unit" AS bc ON bc."id" = b."court_id" '
-        'LEFT JOIN "joint_meeting" AS m ON m."id" = t."meeting_id" '
-        'WHERE t."id" IN ({task_ids})'
+        f'LEFT JOIN "joint_meeting" AS m ON m."id" = {task}."meeting_id" '
     )
-    return head, tail
+    return columns, joins
+
+
+_SUBJECTS = (
+    ("e", EnforcementCase, "enforcement_case_id"),
+    ("b", BankruptcyCase, "bankruptcy_case_id"),
+    ("m", JointMeeting, "meeting_id"),
+)
+"""Each kind of subject: the alias of its table, its model, the task's column for it;
+``<alias>_seen`` says whether the viewer may see the row's one."""
+
+
+class _Subjects:
+    """The units and subjects in the rows of a statement with :func:`_subject_joins`,
+    each record made once however many rows bring it. A subject whose ``<alias>_seen``
+    is false is left out, as if the task had none the viewer may see."""
+
+    def __init__(self) -> None:
+        self.units = {
+            prefix: _Maker(Unit, prefix, once=True) for prefix in ("ru__", "ec__", "er__", "bc__")
+        }
+        self.case_of = _Maker(EnforcementCase, "e__", once=True)
+        self.bankruptcy_of = _Maker(BankruptcyCase, "b__", once=True)
+        self.meeting_of = _Maker(JointMeeting, "m__", once=True)
+        self.performed: dict[int, int] = {}  # by enforcement case
+
+    def __call__(self, row: Mapping[str, Any]) -> TaskSubject:
+        self.units["ru__"](row)
+        case = self.case_of(row) if row["e_seen"] else None
+        bankruptcy = self.bankruptcy_of(row) if row["b_seen"] else None
+        meeting = self.meeting_of(row) if row["m_seen"] else None
+        if case is not None:
+            self.performed[case.id] = int(row["performed_fen"] or 0)
+            self.units["ec__"](row)
+            self.units["er__"](row)
+        if bankruptcy is not None:
+            self.units["bc__"](row)
+        return TaskSubject(case, bankruptcy, meeting)
+
+    def all_units(self) -> Iterator[Unit]:
+        for maker in self.units.values():
+            yield from maker.made.values()
 
 
 _PLACEHOLDER = re.compile(r"\$(\d+)")
@@ -432,10 +471,10 @@ class Loaders:
         single-kind loaders leave it out. Each record is made once however many tasks
         share it, and primed into its loader, so the subject's own fields (court,
         amountPerformed) and the task's snapshot cost nothing more."""
-        head, tail = _subjects_sql()
+        columns, joins = _subject_joins("t")
         seen: list[str] = []
         params: list[Any] = []
-        for alias, model in (("e", EnforcementCase), ("b", BankruptcyCase), ("m", JointMeeting)):
+        for alias, model, _ in _SUBJECTS:
             scope = self._scopes[model]
             if scope is EVERYTHING:
                 seen.append(f'1 AS "{alias}_seen"')
@@ -444,32 +483,110 @@ class Loaders:
             seen.append(f'{alias}."id" IN ({visible}) AS "{alias}_seen"')
             params += more
         task_ids = ", ".join(str(int(key)) for key in sorted(set(keys)))
-        statement = f"{head}, {', '.join(seen)}{tail.format(task_ids=task_ids)}"
+        statement = (
+            f'SELECT t."id" AS "t__id", {columns}, {", ".join(seen)} FROM "task" AS t {joins}'
+            f'WHERE t."id" IN ({task_ids})'
+        )
         _, rows = await connections.get("default").execute_query(statement, params)
-        units = {
-            prefix: _Maker(Unit, prefix, once=True) for prefix in ("ru__", "ec__", "er__", "bc__")
-        }
-        case_of = _Maker(EnforcementCase, "e__", once=True)
-        bankruptcy_of = _Maker(BankruptcyCase, "b__", once=True)
-        meeting_of = _Maker(JointMeeting, "m__", once=True)
-        subjects: dict[int, TaskSubject] = {}
-        for row in rows:
-            if (responsible := units["ru__"](row)) is not None:
-                self.unit_by_id.prime(responsible.id, responsible)
-            case = case_of(row) if row["e_seen"] else None
-            bankruptcy = bankruptcy_of(row) if row["b_seen"] else None
-            meeting = meeting_of(row) if row["m_seen"] else None
-            if case is not None:
-                self.enforcement_case_by_id.prime(case.id, case)
-                self.amount_performed_by_case_id.prime(case.id, int(row["performed_fen"] or 0))
-                for prefix in ("ec__", "er__"):
-                    if (unit := units[prefix](row)) is not None:
-                        self.unit_by_id.prime(unit.id, unit)
-            if bankruptcy is not None:
-                self.bankruptcy_case_by_id.prime(bankruptcy.id, bankruptcy)
-                if (court := units["bc__"](row)) is not None:
-                    self.unit_by_id.prime(court.id, court)
-            if meeting is not None:
-                self.meeting_by_id.prime(meeting.id, meeting)
-            subjects[row["t__id"]] = TaskSubject(case, bankruptcy, meeting)
+        made = _Subjects()
+        subjects = {row["t__id"]: made(row) for row in rows}
+        for unit in made.all_units():
+            self.unit_by_id.prime(unit.id, unit)
+        for case in made.case_of.made.values():
+            self.enforcement_case_by_id.prime(case.id, case)
+            self.amount_performed_by_case_id.prime(case.id, made.performed[case.id])
+        for bankruptcy in made.bankruptcy_of.made.values():
+            self.bankruptcy_case_by_id.prime(bankruptcy.id, bankruptcy)
+        for meeting in made.meeting_of.made.values():
+            self.meeting_by_id.prime(meeting.id, meeting)
         return [subjects.get(key, TaskSubject()) for key in keys]
+
+
+# -- what a planned page reads in its own statement (schema/planner.py) ---------------
+
+
+@dataclass(frozen=True)
+class PageReads:
+    """What a page of tasks reads beside its rows, in the same statement."""
+
+    units: bool = False  # the responsible units
+    subjects: bool = False  # with their courts, respondents and amounts performed
+    event_counts: bool = False
+
+
+@dataclass
+class PageRecords:
+    """What :func:`read_page` found beside the page's tasks, by id."""
+
+    units: dict[int, Unit] = dataclasses.field(default_factory=dict)
+    subjects: dict[int, TaskSubject] = dataclasses.field(default_factory=dict)
+    performed: dict[int, int] = dataclasses.field(default_factory=dict)  # by enforcement case
+    event_counts: dict[int, int] = dataclasses.field(default_factory=dict)
+
+
+def page_order(queryset: QuerySet[Task]) -> str | None:
+    """The ORDER BY of ``queryset`` over its own columns as the derived table ``page``
+    (a task's column or a column it annotated); None if it sorts by anything else."""
+    terms = []
+    for name, order in queryset._orderings:
+        column = Task._meta.fields_db_projection.get(name)
+        if column is None and name in queryset._annotations:
+            column = name
+        if column is None:
+            return None
+        terms.append(f'page."{column}" {order.value}')
+    return ", ".join(terms) if terms else None
+
+
+async def read_page(
+    queryset: QuerySet[Task], reads: PageReads, viewer: Account | None, found: PageRecords
+) -> list[Task]:
+    """The tasks of ``queryset`` (a page of it, its limit and offset set), and in the
+    same statement what ``reads`` asks for, into ``found``: the page is the queryset's own
+    statement, its scope, filter, order and limit, joined as a derived table to the units
+    and subjects, with whether the viewer may see each subject (the viewer's scope as a
+    subquery, store.visibility) and the counts of events. A subject the viewer may not
+    see is left out, as the loaders leave it out; each record is made once however many
+    tasks share it."""
+    order = page_order(queryset)
+    assert order is not None, "read_page takes a page sorted by its own columns"
+    if reads.subjects:
+        queryset = queryset.annotate(
+            **{
+                f"{alias}_seen": _seen(column, model, scope_for(model, viewer))
+                for alias, model, column in _SUBJECTS
+            }
+        )
+    queryset._choose_db_if_not_chosen()
+    queryset._make_query()
+    sql, params = queryset.query.get_parameterized_sql()
+    joined = reads.units or reads.subjects
+    extra = ""
+    columns, joins = _subject_joins("page")
+    if joined:
+        extra += f", {columns}"
+    if reads.event_counts:
+        extra += (
+            ', (SELECT COUNT(*) FROM "task_event" AS n WHERE n."task_id" = page."id") '
+            'AS "event_count"'
+        )
+    statement = (
+        f"SELECT page.*{extra} FROM ({sql}) AS page {joins if joined else ''}ORDER BY {order}"
+    )
+    _, rows = await queryset._db.execute_query(statement, params)
+    task_of = _Maker(Task)
+    made = _Subjects()
+    tasks = []
+    for row in rows:
+        task = task_of(row)
+        assert task is not None
+        tasks.append(task)
+        if reads.event_counts:
+            found.event_counts[task.id] = int(row["event_count"])
+        if reads.subjects:
+            found.subjects[task.id] = made(row)
+        elif reads.units:
+            made.units["ru__"](row)
+    found.units.update((unit.id, unit) for unit in made.all_units())
+    found.performed.update(made.performed)
+    return tasks

@@ -8,10 +8,11 @@ as many strawberry ``Info`` objects, most of the page's time. The ``tasks`` fiel
 ``@include`` as graphql-core collects them) it compiles one function per field and
 learns what the page needs; only if it can answer every field it returns a plan. The
 plan reads the page (the same queryset, scope, filter and order as the field's own
-path), then in one statement each, as needed: the units and subjects, the latest events
-with their actors, the events' counts; it shapes the rows into the response's JSON and
-hands it back as :class:`schema.executor.Planned`, which the executor returns as the
-field's completed value.
+path) in one statement with its units, subjects and events' counts joined to it
+(:func:`schema.loaders.read_page`), and at the same time, one statement each, as
+needed: the count, the latest events with their actors. It shapes the rows into the
+response's JSON and hands it back as :class:`schema.executor.Planned`, which the
+executor returns as the field's completed value.
 
 What a plan may answer, and the rule that keeps it the same as the field-by-field path:
 
@@ -65,7 +66,7 @@ from tortoise.queryset import QuerySet
 
 from schema.context import Info
 from schema.executor import Planned
-from schema.loaders import TaskSubject
+from schema.loaders import PageReads, PageRecords, page_order, read_page
 from schema.relay import MAX_PAGE_SIZE, Count, Page, connection_of, known, page_of
 from schema.types.base import fk, fk_or_none
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
@@ -92,15 +93,11 @@ class NotPlanned(Exception):
 
 
 @dataclass
-class Loaded:
-    """What the statements of a plan brought, by id."""
+class Loaded(PageRecords):
+    """What the plan's statements brought, by id, with the page's own rows."""
 
     total: int = 0
-    units: dict[int, models.Unit] = field(default_factory=dict)
-    subjects: dict[int, TaskSubject] = field(default_factory=dict)
-    performed: dict[int, int] = field(default_factory=dict)
     events: dict[int, list[models.TaskEvent]] = field(default_factory=dict)
-    event_counts: dict[int, int] = field(default_factory=dict)
     accounts: dict[int, models.Account] = field(default_factory=dict)
     tasks: dict[int, models.Task] = field(default_factory=dict)
 
@@ -451,54 +448,37 @@ class TaskPlan:
         last: int | None,
         before: str | None,
     ) -> Planned:
-        page = await page_of(queryset, first=first, after=after, last=last, before=before)
+        needs, loaded = self.compiler.needs, self.compiler.loaded
+        reads = PageReads(
+            units=needs.units, subjects=needs.subjects, event_counts=needs.event_counts
+        )
+        viewer = self.compiler.info.context.viewer
+
+        async def read(page: QuerySet[models.Task]) -> list[models.Task]:
+            return await read_page(page, reads, viewer, loaded)
+
+        page = await page_of(
+            queryset, first=first, after=after, last=last, before=before, read=read
+        )
         await self._load(page)
         connection = connection_of(page, [TaskType.from_model(row) for row in page.rows])
         return Planned(self.shape(connection))
 
     async def _load(self, page: Page[models.Task]) -> None:
+        """What the page's own statement did not bring, in one statement each, at once:
+        the count, and the newest events with their actors."""
         needs, loaded = self.compiler.needs, self.compiler.loaded
         ids = [row.id for row in page.rows]
         loaded.tasks.update((row.id, row) for row in page.rows)
         reads: list[Any] = []
         if needs.total:
             reads.append(self._total(page.count))
-        if ids and (needs.units or needs.subjects):
-            reads.append(self._subjects(ids))
         if ids and needs.events is not None:
             reads.append(self._events(ids, needs.events))
-        if ids and needs.event_counts:
-            reads.append(self._event_counts(ids))
         await asyncio.gather(*reads)
 
     async def _total(self, count: Count) -> None:
         self.compiler.loaded.total = await count()
-
-    async def _subjects(self, ids: list[int]) -> None:
-        """The units and subjects in one statement (the loader primes the units, the
-        courts and respondents among them, and the amounts performed)."""
-        loaders = self.compiler.info.context.loaders
-        loaded = self.compiler.loaded
-        subjects = await loaders.subject_by_task_id.load_many(ids)
-        loaded.subjects.update(zip(ids, subjects, strict=True))
-        unit_ids: set[int] = {fk(row, "responsible_unit") for row in loaded.tasks.values()}
-        for subject in loaded.subjects.values():
-            if subject.enforcement is not None:
-                unit_ids.update(
-                    (fk(subject.enforcement, "court"), fk(subject.enforcement, "respondent"))
-                )
-                loaded.performed[subject.enforcement.id] = 0
-            if subject.bankruptcy is not None:
-                unit_ids.add(fk(subject.bankruptcy, "court"))
-        # primed by the statement above: no statement more
-        for unit in await loaders.unit_by_id.load_many(sorted(unit_ids)):
-            if unit is not None:
-                loaded.units[unit.id] = unit
-        cases = sorted(loaded.performed)
-        for case_id, amount in zip(
-            cases, await loaders.amount_performed_by_case_id.load_many(cases), strict=True
-        ):
-            loaded.performed[case_id] = amount
 
     async def _events(self, ids: list[int], limit: int) -> None:
         """The newest events with their actors in one statement (the actors primed)."""
@@ -521,14 +501,13 @@ class TaskPlan:
             if account is not None:
                 loaded.accounts[account.id] = account
 
-    async def _event_counts(self, ids: list[int]) -> None:
-        loaders = self.compiler.info.context.loaders
-        counts = await loaders.event_count_by_task_id.load_many(ids)
-        self.compiler.loaded.event_counts.update(zip(ids, counts, strict=True))
 
-
-def plan_tasks(info: Info) -> TaskPlan | None:
-    """The plan of the ``tasks`` field's selection; None if a field of it is not planned."""
+def plan_tasks(info: Info, queryset: QuerySet[models.Task]) -> TaskPlan | None:
+    """The plan of the ``tasks`` field's selection over ``queryset``; None if a field of
+    it is not planned, or the list is sorted by something the page's statement cannot
+    sort by again."""
+    if page_order(queryset) is None:
+        return None
     raw: GraphQLResolveInfo[Any] = info._raw_info
     connection_type = get_named_type(raw.return_type)
     assert isinstance(connection_type, GraphQLObjectType)

@@ -237,9 +237,9 @@ class Query:
                 personal_data=sees_personal_data(info.context.viewer),
             )
         query = order_tasks(query, order_by)
-        plan = plan_tasks(info)
+        plan = plan_tasks(info, query)
         if plan is not None:
-            # the page and its nested selection in a few statements, shaped directly
+            # the page with its units and subjects in one statement, shaped directly
             planned = await plan.run(query, first=first, after=after, last=last, before=before)
             return cast(Connection[TaskType], planned)
         return await paginate(

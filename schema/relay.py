@@ -147,30 +147,37 @@ async def page_of(
     after: str | None = None,
     last: int | None = None,
     before: str | None = None,
+    read: Callable[[QuerySet[ModelT]], Awaitable[list[ModelT]]] | None = None,
 ) -> Page[ModelT]:
     """The page of ``queryset`` (already ordered) the arguments ask for.
 
     A forward page is one SELECT of one row more than the page; ``last`` or
     ``before`` needs the list's size first (one COUNT, then the page). Either way
-    the count is run only if asked for, and at most once.
+    the count is run only if asked for, and at most once. ``read`` reads the page's
+    queryset (its offset and limit set) instead of awaiting it.
     """
+    read = read or _rows
     try:
         if last is None and before is None:
             check_sizes(first=first, last=last)
             start = decode_cursor(after, argument="after") + 1 if after else 0
             size = DEFAULT_PAGE_SIZE if first is None else first
-            rows = list(await queryset.offset(start).limit(size + 1))
+            rows = await read(queryset.offset(start).limit(size + 1))
             has_next_page = len(rows) > size
             del rows[size:]
             return Page(rows, start, has_next_page, _counter(queryset))
         total = await queryset.count()
         start, stop = page_window(total, first=first, after=after, last=last, before=before)
-        rows = list(await queryset.offset(start).limit(stop - start)) if stop > start else []
+        rows = await read(queryset.offset(start).limit(stop - start)) if stop > start else []
         return Page(rows, start, start + len(rows) < total, known(total))
     except ValidationError as err:
         # tortoise checks filter values against their columns (a region longer
         # than the column, say): such a filter is the client's mistake.
         raise _unmatchable(err) from err
+
+
+async def _rows(queryset: QuerySet[ModelT]) -> list[ModelT]:
+    return list(await queryset)
 
 
 def connection_of(page: Page[ModelT], nodes: Sequence[NodeT]) -> Connection[NodeT]:
