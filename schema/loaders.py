@@ -312,9 +312,11 @@ def _event_columns() -> str:
     return ", ".join(f'"{column}"' for column in TaskEvent._meta.db_fields)
 
 
-async def _latest_events_and_actors(
+async def latest_events_and_actors(
     keys: Sequence[tuple[int, int]],
 ) -> tuple[list[list[TaskEvent]], list[Account]]:
+    """For each (task id, n) the task's newest n events, newest first, and every actor of
+    them once, in one statement. Asked only for tasks the viewer could load."""
     limit = max(n for _, n in keys)
     task_ids = ", ".join(str(int(task_id)) for task_id in sorted({task_id for task_id, _ in keys}))
     # Each actor's columns come once, on the first of its rows (the rest join nothing):
@@ -457,7 +459,7 @@ class Loaders:
         self.subject_by_task_id: DataLoader[int, TaskSubject] = _loader(self._subjects)
 
     async def _latest_events(self, keys: Sequence[tuple[int, int]]) -> list[list[TaskEvent]]:
-        events, actors = await _latest_events_and_actors(keys)
+        events, actors = await latest_events_and_actors(keys)
         for actor in actors:
             self.account_by_id.prime(actor.id, actor)
         return events

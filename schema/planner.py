@@ -66,8 +66,14 @@ from tortoise.queryset import QuerySet
 
 from schema.context import Info
 from schema.executor import Planned
-from schema.loaders import PageReads, PageRecords, page_order, read_page
-from schema.relay import MAX_PAGE_SIZE, Count, Page, connection_of, known, page_of
+from schema.loaders import (
+    PageReads,
+    PageRecords,
+    latest_events_and_actors,
+    page_order,
+    read_page,
+)
+from schema.relay import MAX_PAGE_SIZE, Count, connection_of, counter, known, page_of
 from schema.types.base import fk, fk_or_none
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
@@ -457,49 +463,26 @@ class TaskPlan:
         async def read(page: QuerySet[models.Task]) -> list[models.Task]:
             return await read_page(page, reads, viewer, loaded)
 
-        page = await page_of(
-            queryset, first=first, after=after, last=last, before=before, read=read
-        )
-        await self._load(page)
+        read_it = page_of(queryset, first=first, after=after, last=last, before=before, read=read)
+        if needs.total and last is None and before is None:
+            # the count does not wait for the page: both at once
+            page, loaded.total = await asyncio.gather(read_it, counter(queryset)())
+        else:
+            page = await read_it
+            if needs.total:
+                loaded.total = await page.count()  # a backward page counted first
+        loaded.tasks.update((row.id, row) for row in page.rows)
+        if page.rows and needs.events is not None:
+            await self._events([row.id for row in page.rows], needs.events)
         connection = connection_of(page, [TaskType.from_model(row) for row in page.rows])
         return Planned(self.shape(connection))
 
-    async def _load(self, page: Page[models.Task]) -> None:
-        """What the page's own statement did not bring, in one statement each, at once:
-        the count, and the newest events with their actors."""
-        needs, loaded = self.compiler.needs, self.compiler.loaded
-        ids = [row.id for row in page.rows]
-        loaded.tasks.update((row.id, row) for row in page.rows)
-        reads: list[Any] = []
-        if needs.total:
-            reads.append(self._total(page.count))
-        if ids and needs.events is not None:
-            reads.append(self._events(ids, needs.events))
-        await asyncio.gather(*reads)
-
-    async def _total(self, count: Count) -> None:
-        self.compiler.loaded.total = await count()
-
     async def _events(self, ids: list[int], limit: int) -> None:
-        """The newest events with their actors in one statement (the actors primed)."""
-        loaders = self.compiler.info.context.loaders
+        """The newest events of the page's tasks with their actors, in one statement."""
         loaded = self.compiler.loaded
-        keys = [(task_id, limit) for task_id in ids]
-        for task_id, events in zip(
-            ids, await loaders.latest_events_by_task_and_count.load_many(keys), strict=True
-        ):
-            loaded.events[task_id] = events
-        actor_ids = sorted(
-            {
-                actor_id
-                for events in loaded.events.values()
-                for event in events
-                if (actor_id := fk_or_none(event, "actor")) is not None
-            }
-        )
-        for account in await loaders.account_by_id.load_many(actor_ids):
-            if account is not None:
-                loaded.accounts[account.id] = account
+        events, actors = await latest_events_and_actors([(task_id, limit) for task_id in ids])
+        loaded.events.update(zip(ids, events, strict=True))
+        loaded.accounts.update((actor.id, actor) for actor in actors)
 
 
 def plan_tasks(info: Info, queryset: QuerySet[models.Task]) -> TaskPlan | None:

@@ -165,7 +165,7 @@ async def page_of(
             rows = await read(queryset.offset(start).limit(size + 1))
             has_next_page = len(rows) > size
             del rows[size:]
-            return Page(rows, start, has_next_page, _counter(queryset))
+            return Page(rows, start, has_next_page, counter(queryset))
         total = await queryset.count()
         start, stop = page_window(total, first=first, after=after, last=last, before=before)
         rows = await read(queryset.offset(start).limit(stop - start)) if stop > start else []
@@ -223,7 +223,7 @@ def _unmatchable(err: ValidationError) -> BadRequest:
     return BadRequest(_("`filter` has a value no record can have: {err}", err=err))
 
 
-def _counter(queryset: QuerySet[Any]) -> Count:
+def counter(queryset: QuerySet[Any]) -> Count:
     """A :data:`Count` that runs ``queryset.count()`` once, when first asked."""
     total: list[int] = []
 
