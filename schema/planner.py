@@ -9,8 +9,8 @@ as many strawberry ``Info`` objects, most of the page's time. The ``tasks`` fiel
 learns what the page needs; only if it can answer every field it returns a plan. The
 plan reads the page (the same queryset, scope, filter and order as the field's own
 path) in one statement with its units, subjects and events' counts joined to it
-(:func:`schema.loaders.read_page`), and at the same time, one statement each, as
-needed: the count, the latest events with their actors. It shapes the rows into the
+(:func:`schema.loaders.read_page`), with the count at the same time and the latest
+events with their actors after it, one statement each, as needed. It shapes the rows into the
 response's JSON and hands it back as :class:`schema.executor.Planned`, which the
 executor returns as the field's completed value.
 
