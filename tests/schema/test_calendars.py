@@ -13,6 +13,7 @@ from store.models import OfficialCalendar, OfficialCalendarChange, Task
 from tests.schema.conftest import Clients
 from tests.store.test_calendars import HOLIDAYS_2027, WORKDAYS_2027
 from workflow.calendar import install_calendar
+from workflow.clock import local_today
 
 OFFICIAL_CALENDAR = """
 query ($year: Int!) {
@@ -76,15 +77,19 @@ async def test_only_an_administrator_may_enter_a_year(api: Clients) -> None:
 async def test_a_2027_entered_by_the_administrator_gives_a_task_due_in_it_a_real_colour(
     api: Clients,
 ) -> None:
-    # given a task assigned on 2026-09-01, not accepted, due 2027-01-15: before 2027
-    # is entered, its colour is UNKNOWN (issue 14: whether it is behind schedule
-    # depends on 2027's working days; a task assigned lately would be judged NONE)
+    # given a task assigned 150 days ago (about 100 working days), not accepted, due
+    # 2027-12-15: before 2027 is entered, its colour is UNKNOWN (issue 14: whether over
+    # two thirds of its time is gone depends on how many working days 2027 has before
+    # the 15th of December; a task assigned lately would be judged NONE). Counted from
+    # the office's day, so that it holds on any day of 2026: a fixed assignment date
+    # turned YELLOW whatever 2027 holds once December 2026 came.
     task = await Task.filter(state="ASSIGNED").first()
     assert task is not None
-    await Task.filter(id=task.id).update(assigned_on="2026-09-01", due_on="2027-01-15")
+    assigned_on = local_today() - dt.timedelta(days=150)
+    await Task.filter(id=task.id).update(assigned_on=assigned_on, due_on="2027-12-15")
     task_id = to_base64("Task", task.id)
     before = await api.coordinator.data(TASK_WARNING, id=task_id)
-    assert before["node"] == {"dueOn": "2027-01-15", "warning": "UNKNOWN"}
+    assert before["node"] == {"dueOn": "2027-12-15", "warning": "UNKNOWN"}
     # when the administrator enters 2027
     data = await api.admin.data(SET_OFFICIAL_CALENDAR, input=_input())
     payload = data["setOfficialCalendar"]
