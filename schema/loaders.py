@@ -541,17 +541,19 @@ def page_order(queryset: QuerySet[Task]) -> str | None:
 
 
 async def read_page(
-    queryset: QuerySet[Task], reads: PageReads, viewer: Account | None, found: PageRecords
+    queryset: QuerySet[Task],
+    order: str,
+    reads: PageReads,
+    viewer: Account | None,
+    found: PageRecords,
 ) -> list[Task]:
-    """The tasks of ``queryset`` (a page of it, its limit and offset set), and in the
-    same statement what ``reads`` asks for, into ``found``: the page is the queryset's own
-    statement, its scope, filter, order and limit, joined as a derived table to the units
-    and subjects, with whether the viewer may see each subject (the viewer's scope as a
-    subquery, store.visibility) and the counts of events. A subject the viewer may not
-    see is left out, as the loaders leave it out; each record is made once however many
-    tasks share it."""
-    order = page_order(queryset)
-    assert order is not None, "read_page takes a page sorted by its own columns"
+    """The tasks of ``queryset`` (a page of it, its limit and offset set) sorted again by
+    ``order`` (its :func:`page_order`), and in the same statement what ``reads`` asks
+    for, into ``found``: the page is the queryset's own statement, its scope, filter,
+    order and limit, joined as a derived table to the units and subjects, with whether
+    the viewer may see each subject (the viewer's scope as a subquery, store.visibility)
+    and the counts of events. A subject the viewer may not see is left out, as the
+    loaders leave it out; each record is made once however many tasks share it."""
     if reads.subjects:
         queryset = queryset.annotate(
             **{

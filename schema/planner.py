@@ -444,6 +444,7 @@ class TaskPlan:
 
     compiler: _Compiler
     shape: Compute
+    order: str  # the list's ORDER BY over the page's own columns (loaders.page_order)
 
     async def run(
         self,
@@ -461,7 +462,7 @@ class TaskPlan:
         viewer = self.compiler.info.context.viewer
 
         async def read(page: QuerySet[models.Task]) -> list[models.Task]:
-            return await read_page(page, reads, viewer, loaded)
+            return await read_page(page, self.order, reads, viewer, loaded)
 
         read_it = page_of(queryset, first=first, after=after, last=last, before=before, read=read)
         if needs.total and last is None and before is None:
@@ -489,7 +490,8 @@ def plan_tasks(info: Info, queryset: QuerySet[models.Task]) -> TaskPlan | None:
     """The plan of the ``tasks`` field's selection over ``queryset``; None if a field of
     it is not planned, or the list is sorted by something the page's statement cannot
     sort by again."""
-    if page_order(queryset) is None:
+    order = page_order(queryset)
+    if order is None:
         return None
     raw: GraphQLResolveInfo[Any] = info._raw_info
     connection_type = get_named_type(raw.return_type)
@@ -499,4 +501,4 @@ def plan_tasks(info: Info, queryset: QuerySet[models.Task]) -> TaskPlan | None:
         shape = compiler.object(connection_type, raw.field_nodes)
     except NotPlanned:
         return None
-    return TaskPlan(compiler, shape)
+    return TaskPlan(compiler, shape, order)
