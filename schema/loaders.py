@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import functools
 import inspect
-import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -83,14 +82,17 @@ async def _amount_performed(keys: Sequence[int]) -> list[int]:
     return [totals.get(key, 0) for key in keys]
 
 
+_EVENT_COUNT = 'SELECT COUNT(*) FROM "task_event" AS n WHERE n."task_id" = page."id"'
+"""The number of events of the task ``page``, for the loader and the planned page alike."""
+
+
 async def _event_counts(keys: Sequence[int]) -> list[int]:
-    rows = (
-        await TaskEvent.filter(task_id__in=set(keys))
-        .annotate(n=Count("id"))
-        .group_by("task_id")
-        .values_list("task_id", "n")
+    task_ids = ", ".join(str(int(key)) for key in sorted(set(keys)))
+    _, rows = await connections.get("default").execute_query(
+        f'SELECT page."id" AS "id", ({_EVENT_COUNT}) AS "n" FROM "task" AS page '
+        f'WHERE page."id" IN ({task_ids})'
     )
-    counts = {task_id: int(n) for task_id, n in rows}
+    counts = {row["id"]: int(row["n"]) for row in rows}
     return [counts.get(key, 0) for key in keys]
 
 
@@ -211,8 +213,8 @@ def _seen(column: str, model: type[Model], scope: Q) -> Case | RawSQL:
 
 
 @functools.cache
-def _subject_joins(task: str) -> tuple[str, str]:
-    """The columns and joins that bring, for each row of the tasks aliased ``task``, its
+def _subject_joins() -> tuple[str, str]:
+    """The columns and joins that bring, for each row of a page of tasks (``page``), its
     responsible unit and its subject (the enforcement case with its court, respondent
     and amount performed, the bankruptcy case with its court, the meeting): made once,
     after Tortoise.init; each record's columns are ``<prefix><column>``, read by
@@ -231,13 +233,13 @@ def _subject_joins(task: str) -> tuple[str, str]:
         )
     )
     joins = (
-        f'LEFT JOIN "unit" AS ru ON ru."id" = {task}."responsible_unit_id" '
-        f'LEFT JOIN "enforcement_case" AS e ON e."id" = {task}."enforcement_case_id" '
+        'LEFT JOIN "unit" AS ru ON ru."id" = page."responsible_unit_id" '
+        'LEFT JOIN "enforcement_case" AS e ON e."id" = page."enforcement_case_id" '
         'LEFT JOIN "unit" AS ec ON ec."id" = e."court_id" '
         'LEFT JOIN "unit" AS er ON er."id" = e."respondent_id" '
-        f'LEFT JOIN "bankruptcy_case" AS b ON b."id" = {task}."bankruptcy_case_id" '
+        'LEFT JOIN "bankruptcy_case" AS b ON b."id" = page."bankruptcy_case_id" '
         'LEFT JOIN "unit" AS bc ON bc."id" = b."court_id" '
-        f'LEFT JOIN "joint_meeting" AS m ON m."id" = {task}."meeting_id" '
+        'LEFT JOIN "joint_meeting" AS m ON m."id" = page."meeting_id" '
     )
     return columns, joins
 
@@ -281,22 +283,6 @@ class _Subjects:
     def all_units(self) -> Iterator[Unit]:
         for maker in self.units.values():
             yield from maker.made.values()
-
-
-_PLACEHOLDER = re.compile(r"\$(\d+)")
-
-
-def _visible_ids_sql(model: type[Model], scope: Q, offset: int) -> tuple[str, list[Any]]:
-    """The viewer's scope on ``model`` as a subquery of ids with its parameters, its
-    PostgreSQL placeholders ($1 …) moved on by ``offset`` (the parameters before it in
-    the statement); SQLite's ``?`` keep their order."""
-    query = model.filter(scope).values_list("id", flat=True)
-    query._choose_db_if_not_chosen()
-    query._make_query()
-    sql, params = query.query.get_parameterized_sql()
-    if offset:
-        sql = _PLACEHOLDER.sub(lambda match: f"${int(match.group(1)) + offset}", sql)
-    return sql, list(params)
 
 
 @dataclass(frozen=True)
@@ -454,8 +440,7 @@ class Loaders:
         self.latest_events_by_task_and_count: DataLoader[tuple[int, int], list[TaskEvent]] = (
             _loader(self._latest_events)
         )
-        subjects = (EnforcementCase, BankruptcyCase, JointMeeting)
-        self._scopes = {model: scope_for(model, viewer) for model in subjects}
+        self._viewer = viewer
         self.subject_by_task_id: DataLoader[int, TaskSubject] = _loader(self._subjects)
 
     async def _latest_events(self, keys: Sequence[tuple[int, int]]) -> list[list[TaskEvent]]:
@@ -466,42 +451,28 @@ class Loaders:
 
     async def _subjects(self, keys: Sequence[int]) -> list[TaskSubject]:
         """The subjects of a page of tasks, whatever their kinds, in one statement, with
-        their responsible units (primed into ``unit_by_id``): the case, bankruptcy case
-        or meeting joined, with its court and respondent and the amount performed, and
-        whether the viewer may see it (the viewer's scope as a subquery, none for who
-        sees everything); a record the viewer may not see is left out, as the
-        single-kind loaders leave it out. Each record is made once however many tasks
-        share it, and primed into its loader, so the subject's own fields (court,
-        amountPerformed) and the task's snapshot cost nothing more."""
-        columns, joins = _subject_joins("t")
-        seen: list[str] = []
-        params: list[Any] = []
-        for alias, model, _ in _SUBJECTS:
-            scope = self._scopes[model]
-            if scope is EVERYTHING:
-                seen.append(f'1 AS "{alias}_seen"')
-                continue
-            visible, more = _visible_ids_sql(model, scope, len(params))
-            seen.append(f'{alias}."id" IN ({visible}) AS "{alias}_seen"')
-            params += more
-        task_ids = ", ".join(str(int(key)) for key in sorted(set(keys)))
-        statement = (
-            f'SELECT t."id" AS "t__id", {columns}, {", ".join(seen)} FROM "task" AS t {joins}'
-            f'WHERE t."id" IN ({task_ids})'
-        )
-        _, rows = await connections.get("default").execute_query(statement, params)
-        made = _Subjects()
-        subjects = {row["t__id"]: made(row) for row in rows}
-        for unit in made.all_units():
+        their responsible units (primed into ``unit_by_id``): the statement of a planned
+        page (:func:`read_page`) over these tasks, so both paths decide in the same SQL
+        which subjects the viewer may see; a record the viewer may not see is left out,
+        as the single-kind loaders leave it out. Each record is made once however many
+        tasks share it, and primed into its loader, so the subject's own fields (court,
+        amountPerformed) and the task's snapshot cost nothing more. The tasks are asked
+        for by id: only tasks the viewer could load are asked for."""
+        found = PageRecords()
+        reads = PageReads(units=True, subjects=True)
+        tasks = Task.filter(id__in=sorted(set(keys)))
+        await read_page(tasks, 'page."id"', reads, self._viewer, found)
+        for unit in found.units.values():
             self.unit_by_id.prime(unit.id, unit)
-        for case in made.case_of.made.values():
-            self.enforcement_case_by_id.prime(case.id, case)
-            self.amount_performed_by_case_id.prime(case.id, made.performed[case.id])
-        for bankruptcy in made.bankruptcy_of.made.values():
-            self.bankruptcy_case_by_id.prime(bankruptcy.id, bankruptcy)
-        for meeting in made.meeting_of.made.values():
-            self.meeting_by_id.prime(meeting.id, meeting)
-        return [subjects.get(key, TaskSubject()) for key in keys]
+        for subject in found.subjects.values():
+            if (case := subject.enforcement) is not None:
+                self.enforcement_case_by_id.prime(case.id, case)
+                self.amount_performed_by_case_id.prime(case.id, found.performed[case.id])
+            if (bankruptcy := subject.bankruptcy) is not None:
+                self.bankruptcy_case_by_id.prime(bankruptcy.id, bankruptcy)
+            if (meeting := subject.meeting) is not None:
+                self.meeting_by_id.prime(meeting.id, meeting)
+        return [found.subjects.get(key, TaskSubject()) for key in keys]
 
 
 # -- what a planned page reads in its own statement (schema/planner.py) ---------------
@@ -566,14 +537,11 @@ async def read_page(
     sql, params = queryset.query.get_parameterized_sql()
     joined = reads.units or reads.subjects
     extra = ""
-    columns, joins = _subject_joins("page")
+    columns, joins = _subject_joins()
     if joined:
         extra += f", {columns}"
     if reads.event_counts:
-        extra += (
-            ', (SELECT COUNT(*) FROM "task_event" AS n WHERE n."task_id" = page."id") '
-            'AS "event_count"'
-        )
+        extra += f', ({_EVENT_COUNT}) AS "event_count"'
     statement = (
         f"SELECT page.*{extra} FROM ({sql}) AS page {joins if joined else ''}ORDER BY {order}"
     )
