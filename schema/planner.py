@@ -79,7 +79,6 @@ from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
 from schema.types.tasks import (
     SUBJECT_FIELDS,
-    TaskEventType,
     TaskType,
     action_label,
     newest_events,
@@ -273,6 +272,31 @@ class _Compiler:
             return nested
         raise NotPlanned(str(type_))  # an interface or union the plan does not load
 
+    def shared(
+        self,
+        type_: GraphQLOutputType,
+        nodes: list[FieldNode],
+        key_of: Compute,
+        record_of: Callable[[Any], Any],
+    ) -> Compute:
+        """A record many values of the page point at (an event's actor, a task's unit, a
+        case's court) completed as ``type_`` once per request and key: ``key_of`` gives
+        the parent's key (an id, or None), ``record_of`` the type's value for it. The
+        page's response then holds the same JSON object wherever the record appears,
+        as it would hold equal ones: shaping is a function of the record and the
+        selection."""
+        complete = self.value(type_, nodes, record_of)
+        done: dict[Any, Any] = {}
+
+        def once(value: Any) -> Any:
+            key = key_of(value)
+            found = done.get(key, _MISSING)
+            if found is _MISSING:
+                found = done[key] = complete(key)
+            return found
+
+        return once
+
 
 _SERIALIZED_AS_IS: dict[GraphQLOutputType, type] = {
     GraphQLString: str,
@@ -280,6 +304,9 @@ _SERIALIZED_AS_IS: dict[GraphQLOutputType, type] = {
     GraphQLBoolean: bool,
 }
 """Leaf types whose ``serialize`` returns a value of exactly this Python type as it is."""
+
+
+_MISSING = object()
 
 
 def _synchronous(result: Any) -> Any:
@@ -313,10 +340,11 @@ def _responsible_unit(
 ) -> Compute:
     compiler.needs.units = True
     units = compiler.loaded.units
-    return compiler.value(
+    return compiler.shared(
         definition.type,
         nodes,
-        lambda task: UnitType.from_model(units[fk(task.row, "responsible_unit")]),
+        lambda task: fk(task.row, "responsible_unit"),
+        lambda unit_id: UnitType.from_model(units[unit_id]),
     )
 
 
@@ -384,12 +412,13 @@ def _events(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode
 def _actor(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]) -> Compute:
     accounts = compiler.loaded.accounts
 
-    def actor(event: TaskEventType) -> AccountType | None:
-        account_id = fk_or_none(event.row, "actor")
+    def actor(account_id: int | None) -> AccountType | None:
         account = accounts.get(account_id) if account_id is not None else None
         return AccountType.from_model(account) if account is not None else None
 
-    return compiler.value(definition.type, nodes, actor)
+    return compiler.shared(
+        definition.type, nodes, lambda event: fk_or_none(event.row, "actor"), actor
+    )
 
 
 def _action_label(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]) -> Compute:
@@ -407,8 +436,11 @@ def _amount_performed(
 def _court(prefix: str) -> Loader:
     def load(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]) -> Compute:
         units = compiler.loaded.units  # the subjects' statement brings courts and respondents
-        return compiler.value(
-            definition.type, nodes, lambda case: UnitType.from_model(units[fk(case.row, prefix)])
+        return compiler.shared(
+            definition.type,
+            nodes,
+            lambda case: fk(case.row, prefix),
+            lambda unit_id: UnitType.from_model(units[unit_id]),
         )
 
     return load
