@@ -14,13 +14,19 @@ events with their actors after it, one statement each, as needed. It shapes the 
 response's JSON and hands it back as :class:`schema.executor.Planned`, which the
 executor returns as the field's completed value.
 
+The other lists (cases, meetings, units, accounts, briefings) go through
+:func:`read_list`: the same compiled shaping over the page the field itself reads,
+with the units their nodes point at, the cases' amounts performed and the nodes' tasks
+loaded for the whole page at once (:data:`_LIST_LOADED`) before it is shaped.
+
 What a plan may answer, and the rule that keeps it the same as the field-by-field path:
 
 - A field with no resolver (a dataclass attribute of the type, set by ``from_model``)
   and a synchronous resolver without arguments are answered by the type's own code,
   serialised by the field's GraphQL type, exactly as graphql-core would.
 - A field with permission classes or field extensions is never planned.
-- The asynchronous fields the plan loads itself are those in :data:`_LOADED`.
+- The asynchronous fields the plan loads itself are those in :data:`_LOADED` (tasks) and
+  :data:`_LIST_LOADED` (the other lists, on their nodes only).
 - Anything else (``availableActions``, ``dependsOn``, events after a cursor …) makes
   :func:`plan_tasks` answer None, and the field resolves as before.
 
@@ -33,9 +39,9 @@ from __future__ import annotations
 import asyncio
 import inspect
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from graphql import (
     FieldNode,
@@ -59,9 +65,11 @@ from graphql import (
 )
 from graphql.execution.collect_fields import does_fragment_condition_match
 from graphql.execution.values import VariableValues, get_argument_values
+from strawberry.dataloader import DataLoader
 from strawberry.relay import to_base64
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from schema.context import Info
@@ -73,7 +81,17 @@ from schema.loaders import (
     page_order,
     read_page,
 )
-from schema.relay import MAX_PAGE_SIZE, Count, connection_of, counter, known, page_of
+from schema.relay import (
+    MAX_PAGE_SIZE,
+    Connection,
+    Count,
+    Page,
+    connection_of,
+    counter,
+    known,
+    page_of,
+    paginate,
+)
 from schema.types.base import fk, fk_or_none
 from schema.types.cases import BankruptcyCaseType, EnforcementCaseType
 from schema.types.meetings import JointMeetingType
@@ -88,6 +106,9 @@ from store import models
 from store.money import format_fen
 
 _DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
+
+M = TypeVar("M", bound=Model)
+NodeT = TypeVar("NodeT")
 
 Compute = Callable[[Any], Any]
 """A compiled field: from its parent's value to the field's JSON value."""
@@ -105,6 +126,7 @@ class Loaded(PageRecords):
     events: dict[int, list[models.TaskEvent]] = field(default_factory=dict)
     accounts: dict[int, models.Account] = field(default_factory=dict)
     tasks: dict[int, models.Task] = field(default_factory=dict)
+    tasks_of: dict[str, dict[int, list[models.Task]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -116,14 +138,19 @@ class Needs:
     subjects: bool = False
     events: int | None = None  # the most events a task's selection asks for
     event_counts: bool = False
+    node_units: set[str] = field(default_factory=set)  # a list's nodes' unit keys (court …)
+    performed: bool = False  # a list of enforcement cases' amounts performed
+    node_tasks: set[str] = field(default_factory=set)  # the loaders of the nodes' tasks
 
 
 class _Compiler:
     """Compiles a field's selection into :data:`Compute` functions, per object type."""
 
-    def __init__(self, info: Info) -> None:
+    def __init__(self, info: Info, registry: dict[tuple[str, str], Loader]) -> None:
         raw: GraphQLResolveInfo[Any] = info._raw_info
         self.info = info
+        self.registry = registry  # the asynchronous fields this plan loads itself
+        self.path: list[str] = []  # the field names from the list's connection to here
         self.schema = raw.schema
         self.fragments = raw.fragments
         # strawberry hands resolvers the coerced values; graphql-core's helpers take them
@@ -207,10 +234,22 @@ class _Compiler:
         if name == "__typename":
             typename = parent.name
             return lambda _value: typename
+        self.path.append(name)
+        try:
+            return self._field(parent, name, nodes)
+        finally:
+            self.path.pop()
+
+    def at_node(self) -> bool:
+        """The field being compiled is one of the list's nodes' own (``nodes { f }`` or
+        ``edges { node { f } }``), whose parents are the page's rows."""
+        return tuple(self.path[:-1]) in (("nodes",), ("edges", "node"))
+
+    def _field(self, parent: GraphQLObjectType, name: str, nodes: list[FieldNode]) -> Compute:
         definition = parent.fields.get(name)
         if definition is None:
             raise NotPlanned(name)
-        loaded = _LOADED.get((parent.name, name))
+        loaded = self.registry.get((parent.name, name))
         if loaded is not None:
             return loaded(self, definition, nodes)
         strawberry_field = definition.extensions.get(_DEFINITION)
@@ -462,9 +501,91 @@ _LOADED: dict[tuple[str, str], Loader] = {
 """The asynchronous fields a plan answers from its own statements, by (type, field)."""
 
 
+def _node_unit(key: str) -> Loader:
+    """A unit each node of a list points at by ``<key>_id`` (a case's court, a meeting's
+    convener, a unit's parent, an account's unit): loaded for the whole page at once, by
+    the request's ``unit_by_id`` as the field's resolver loads it."""
+
+    def load(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]) -> Compute:
+        if not compiler.at_node():
+            raise NotPlanned(key)  # the unit of a unit, say: not loaded with the page
+        compiler.needs.node_units.add(key)
+        units = compiler.loaded.units
+        return compiler.shared(
+            definition.type,
+            nodes,
+            lambda node: fk_or_none(node.row, key),
+            lambda unit_id: None if unit_id is None else UnitType.from_model(units[unit_id]),
+        )
+
+    return load
+
+
+def _node_tasks(loader: str) -> Loader:
+    """The tasks of each node of a list (a bankruptcy case's matters, a meeting's
+    decisions, a case's tasks): loaded for the whole page at once by the request's
+    ``loader``, as the field's resolver loads them, and shaped as tasks (their own
+    asynchronous fields are not planned here)."""
+
+    def load(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]) -> Compute:
+        if not compiler.at_node():
+            raise NotPlanned(loader)
+        compiler.needs.node_tasks.add(loader)
+        found = compiler.loaded.tasks_of.setdefault(loader, {})
+        return compiler.value(
+            definition.type,
+            nodes,
+            lambda node: [TaskType.from_model(row) for row in found[node.row.pk]],
+        )
+
+    return load
+
+
+def _node_amount_performed(
+    compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]
+) -> Compute:
+    if not compiler.at_node():
+        raise NotPlanned("amountPerformed")
+    compiler.needs.performed = True
+    return _amount_performed(compiler, definition, nodes)
+
+
+def _list_total_count(
+    compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]
+) -> Compute:
+    if compiler.path != ["totalCount"]:
+        raise NotPlanned("totalCount")  # a connection inside the list's nodes
+    return _total_count(compiler, definition, nodes)
+
+
+_LIST_TOTAL: dict[tuple[str, str], Loader] = {
+    (f"{name}Connection", "totalCount"): _list_total_count
+    for name in ("EnforcementCase", "BankruptcyCase", "JointMeeting", "Unit", "Account", "Briefing")
+}
+
+_LIST_LOADED: dict[tuple[str, str], Loader] = {
+    ("EnforcementCase", "court"): _node_unit("court"),
+    ("EnforcementCase", "respondent"): _node_unit("respondent"),
+    ("EnforcementCase", "amountPerformed"): _node_amount_performed,
+    ("EnforcementCase", "tasks"): _node_tasks("tasks_by_enforcement_case_id"),
+    ("BankruptcyCase", "court"): _node_unit("court"),
+    ("BankruptcyCase", "matters"): _node_tasks("tasks_by_bankruptcy_case_id"),
+    ("JointMeeting", "convener"): _node_unit("convener"),
+    ("JointMeeting", "decisions"): _node_tasks("tasks_by_meeting_id"),
+    ("Unit", "parent"): _node_unit("parent"),
+    ("Account", "unit"): _node_unit("unit"),
+}
+"""The asynchronous fields a plan of another list (cases, meetings, units, accounts,
+briefings) answers, each only on the list's nodes themselves."""
+
+_LIST_FIELDS = {**_LIST_TOTAL, **_LIST_LOADED}
+
+
 def planned_fields() -> Iterator[tuple[str, str]]:
     """Every (type, field) a plan loads itself: for the tests."""
     yield from _LOADED
+    yield from _LIST_TOTAL
+    yield from _LIST_LOADED
 
 
 # -- the plan -------------------------------------------------------------------------
@@ -496,14 +617,9 @@ class TaskPlan:
         async def read(page: QuerySet[models.Task]) -> list[models.Task]:
             return await read_page(page, self.order, reads, viewer, loaded)
 
-        read_it = page_of(queryset, first=first, after=after, last=last, before=before, read=read)
-        if needs.total and last is None and before is None:
-            # the count does not wait for the page: both at once
-            page, loaded.total = await asyncio.gather(read_it, counter(queryset)())
-        else:
-            page = await read_it
-            if needs.total:
-                loaded.total = await page.count()  # a backward page counted first
+        page = await _page_and_total(
+            self.compiler, queryset, first=first, after=after, last=last, before=before, read=read
+        )
         loaded.tasks.update((row.id, row) for row in page.rows)
         if page.rows and needs.events is not None:
             await self._events([row.id for row in page.rows], needs.events)
@@ -518,6 +634,121 @@ class TaskPlan:
         loaded.accounts.update((actor.id, actor) for actor in actors)
 
 
+async def _page_and_total(
+    compiler: _Compiler,
+    queryset: QuerySet[M],
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    read: Callable[[QuerySet[M]], Awaitable[list[M]]] | None = None,
+) -> Page[M]:
+    """The page (relay.page_of) and, if the selection asks for it, the list's count into
+    ``compiler.loaded.total``: a forward page's count at the same time as the page."""
+    needs, loaded = compiler.needs, compiler.loaded
+    read_it = page_of(queryset, first=first, after=after, last=last, before=before, read=read)
+    if needs.total and last is None and before is None:
+        page, loaded.total = await asyncio.gather(read_it, counter(queryset)())
+    else:
+        page = await read_it
+        if needs.total:
+            loaded.total = await page.count()  # a backward page counted first
+    return page
+
+
+@dataclass
+class ListPlan(Generic[M]):
+    """A compiled page of another list: its rows as the field reads them, the units
+    and amounts its nodes point at loaded for the whole page, then shaped."""
+
+    compiler: _Compiler
+    shape: Compute
+    convert: Callable[[M], Any]
+
+    async def run(
+        self,
+        queryset: QuerySet[M],
+        *,
+        first: int | None,
+        after: str | None,
+        last: int | None,
+        before: str | None,
+    ) -> Planned:
+        needs, loaded = self.compiler.needs, self.compiler.loaded
+        page = await _page_and_total(
+            self.compiler, queryset, first=first, after=after, last=last, before=before
+        )
+        loaders = self.compiler.info.context.loaders
+        reads: list[Awaitable[None]] = []
+        if needs.node_units:
+            unit_ids = sorted(
+                {
+                    unit_id
+                    for row in page.rows
+                    for key in needs.node_units
+                    if (unit_id := fk_or_none(row, key)) is not None
+                }
+            )
+
+            async def units() -> None:
+                found = await loaders.unit_by_id.load_many(unit_ids)
+                loaded.units.update((unit.id, unit) for unit in found if unit is not None)
+
+            reads.append(units())
+        if needs.performed and page.rows:
+            case_ids = [row.pk for row in page.rows]
+
+            async def performed() -> None:
+                amounts = await loaders.amount_performed_by_case_id.load_many(case_ids)
+                loaded.performed.update(zip(case_ids, amounts, strict=True))
+
+            reads.append(performed())
+        for name in needs.node_tasks if page.rows else ():
+            reads.append(self._tasks(name, [row.pk for row in page.rows]))
+        await asyncio.gather(*reads)
+        connection = connection_of(page, [self.convert(row) for row in page.rows])
+        return Planned(self.shape(connection))
+
+    async def _tasks(self, name: str, ids: list[int]) -> None:
+        loader: DataLoader[int, list[models.Task]] = getattr(
+            self.compiler.info.context.loaders, name
+        )
+        found = await loader.load_many(ids)
+        self.compiler.loaded.tasks_of[name].update(zip(ids, found, strict=True))
+
+
+def _compile(info: Info, registry: dict[tuple[str, str], Loader]) -> tuple[_Compiler, Compute]:
+    """The selection of the list field ``info`` resolves, compiled: NotPlanned if a field
+    of it is not answered by a plan with these loaded fields."""
+    raw: GraphQLResolveInfo[Any] = info._raw_info
+    connection_type = get_named_type(raw.return_type)
+    assert isinstance(connection_type, GraphQLObjectType)
+    compiler = _Compiler(info, registry)
+    return compiler, compiler.object(connection_type, raw.field_nodes)
+
+
+async def read_list(
+    info: Info,
+    queryset: QuerySet[M],
+    convert: Callable[[M], NodeT],
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[NodeT]:
+    """The connection a list field (other than ``tasks``) answers: planned when every
+    field of its selection can be, else as :func:`schema.relay.paginate` makes it."""
+    try:
+        compiler, shape = _compile(info, _LIST_FIELDS)
+    except NotPlanned:
+        return await paginate(queryset, convert, first=first, after=after, last=last, before=before)
+    plan = ListPlan(compiler, shape, convert)
+    planned = await plan.run(queryset, first=first, after=after, last=last, before=before)
+    return cast(Connection[NodeT], planned)
+
+
 def plan_tasks(info: Info, queryset: QuerySet[models.Task]) -> TaskPlan | None:
     """The plan of the ``tasks`` field's selection over ``queryset``; None if a field of
     it is not planned, or the list is sorted by something the page's statement cannot
@@ -525,12 +756,8 @@ def plan_tasks(info: Info, queryset: QuerySet[models.Task]) -> TaskPlan | None:
     order = page_order(queryset)
     if order is None:
         return None
-    raw: GraphQLResolveInfo[Any] = info._raw_info
-    connection_type = get_named_type(raw.return_type)
-    assert isinstance(connection_type, GraphQLObjectType)
-    compiler = _Compiler(info)
     try:
-        shape = compiler.object(connection_type, raw.field_nodes)
+        compiler, shape = _compile(info, _LOADED)
     except NotPlanned:
         return None
     return TaskPlan(compiler, shape, order)

@@ -24,7 +24,7 @@ from schema.filters.tasks import TaskFilter, TaskOrder, filter_tasks, order_task
 from schema.filters.units import AccountFilter, UnitFilter, filter_accounts, filter_units
 from schema.inbox import Inbox, resolve_inbox
 from schema.permissions import IsAdmin, IsAuthenticated, IsCoordinatorOrLeader
-from schema.planner import plan_tasks
+from schema.planner import plan_tasks, read_list
 from schema.relay import MAX_PAGE_SIZE, After, Before, Connection, First, Last, paginate
 from schema.types.base import resolve_global_ids
 from schema.types.briefings import BriefingType
@@ -103,8 +103,8 @@ class Query:
         query = models.Unit.all()
         if filter is not None:
             query = filter_units(query, filter)
-        return await paginate(
-            query.order_by("code"), UnitType.from_model,
+        return await read_list(
+            info, query.order_by("code"), UnitType.from_model,
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 
@@ -126,8 +126,8 @@ class Query:
         query = models.Account.filter(scope_for(models.Account, info.context.viewer))
         if filter is not None:
             query = filter_accounts(query, filter)
-        return await paginate(
-            query.order_by("username"), AccountType.from_model,
+        return await read_list(
+            info, query.order_by("username"), AccountType.from_model,
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 
@@ -158,8 +158,8 @@ class Query:
                 query, filter, personal_data=sees_personal_data(info.context.viewer)
             )
         query = order_enforcement_cases(query, order_by)
-        return await paginate(
-            query, EnforcementCaseType.from_model,
+        return await read_list(
+            info, query, EnforcementCaseType.from_model,
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 
@@ -181,8 +181,8 @@ class Query:
         query = models.BankruptcyCase.filter(scope_for(models.BankruptcyCase, info.context.viewer))
         if filter is not None:
             query = filter_bankruptcy_cases(query, filter)
-        return await paginate(
-            query.order_by("-accepted_on", "-id"), BankruptcyCaseType.from_model,
+        return await read_list(
+            info, query.order_by("-accepted_on", "-id"), BankruptcyCaseType.from_model,
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 
@@ -204,8 +204,8 @@ class Query:
         query = models.JointMeeting.filter(scope_for(models.JointMeeting, info.context.viewer))
         if filter is not None:
             query = filter_joint_meetings(query, filter)
-        return await paginate(
-            query.order_by("-held_on", "-id"), JointMeetingType.from_model,
+        return await read_list(
+            info, query.order_by("-held_on", "-id"), JointMeetingType.from_model,
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 
@@ -299,8 +299,8 @@ class Query:
         before: Before = None,
     ) -> Connection[BriefingType]:
         query = models.Briefing.filter(scope_for(models.Briefing, info.context.viewer))
-        return await paginate(
-            query.order_by("-generated_at", "-id"), BriefingType.from_model,
+        return await read_list(
+            info, query.order_by("-generated_at", "-id"), BriefingType.from_model,
             first=first, after=after, last=last, before=before,
         )  # fmt: skip
 

@@ -1,6 +1,7 @@
 """The planned read of a page of tasks (schema/planner.py) answers exactly what graphql-core
 answers field by field — the same bytes, for every role — in fewer statements, and
-steps aside for any selection it does not plan."""
+steps aside for any selection it does not plan. So do the plans of the other lists
+(cases, meetings, units, accounts, briefings), sent the dashboard's own documents."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import schema.queries
 import store.models
 from schema import planner
 from schema.loaders import _columns, _Maker
-from schema.relay import encode_cursor
+from schema.relay import encode_cursor, paginate
 from store.models import Unit
 from tests.schema.conftest import Api, Clients, StatementCounter
 
@@ -316,3 +317,156 @@ async def test_the_loaders_make_the_records_tortoise_makes(http: Any, model_name
         assert vars(mine) == vars(theirs[mine.pk]), model_name
         assert maker(row) is mine  # made once
     assert maker({"x__id": None}) is None
+
+
+# -- the other lists ------------------------------------------------------------------
+
+PAGING = "($first: Int, $after: String, $last: Int, $before: String)"
+ARGS = "(first: $first, after: $after, last: $last, before: $before)"
+PAGE_INFO = "totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
+
+LISTS = {
+    # the dashboard's documents (frontend_stub/pages), their fields the plans load
+    "enforcementCases": (
+        f"query {PAGING} {{ enforcementCases{ARGS} {{ {PAGE_INFO} nodes {{ id caseNumber "
+        "cause amountDue amountPerformed closureMethod court { name } respondent { name } } } }"
+    ),
+    "bankruptcyCases": (
+        f"query {PAGING} {{ bankruptcyCases{ARGS} {{ {PAGE_INFO} nodes {{ id caseNumber "
+        "debtorName procedure acceptedOn court { name } matters { id state } } } }"
+    ),
+    "jointMeetings": (
+        f"query {PAGING} {{ jointMeetings{ARGS} {{ {PAGE_INFO} nodes {{ id title level "
+        "number heldOn minutesNumber convener { name } decisions { id state } } } }"
+    ),
+    "accounts": (
+        f"query {PAGING} {{ accounts{ARGS} {{ {PAGE_INFO} nodes {{ id username displayName "
+        "role active phone unit { id name } } } }"
+    ),
+    "units": (
+        f"query {PAGING} {{ units{ARGS} {{ {PAGE_INFO} edges {{ cursor node {{ id code name "
+        "kind region courtCode active deactivatedAt parent { id name } } } } }"
+    ),
+    "enforcementCases with their tasks": (
+        f"query {PAGING} {{ enforcementCases{ARGS} {{ {PAGE_INFO} nodes {{ caseNumber "
+        "tasks { id code title state dueOn warning } } } }"
+    ),
+    "briefings": (
+        f"query {PAGING} {{ briefings{ARGS} {{ {PAGE_INFO} nodes {{ id number serial title "
+        "status periodStart periodEnd asOf generatedAt issuedAt nextSteps reportTo sendTo "
+        "distributeTo files { docx html markdown } } } }"
+    ),
+}
+
+BRIEFING = """mutation ($input: GenerateBriefingInput!) {
+  generateBriefing(input: $input) { briefing { id } errors { field code message } } }"""
+OCTOBER = {"periodStart": "2026-10-01", "periodEnd": "2026-10-31"}
+
+LISTS_NOT_PLANNED = {
+    "a matter's unit": (
+        "{ bankruptcyCases(first: 5) { nodes { id matters { responsibleUnit { name } } } } }"
+    ),
+    "a decision's events": (
+        "{ jointMeetings(first: 5) { nodes { id decisions { events(first: 1) { totalCount } } } } }"
+    ),
+    "the parent of a unit's parent": "{ units(first: 9) { nodes { parent { parent { id } } } } }",
+    "a case's payments": (
+        "{ enforcementCases(first: 5) { nodes { id performanceRecords { paidOn } } } }"
+    ),
+}
+
+
+async def _both_lists(
+    client: Api, monkeypatch: pytest.MonkeyPatch, query: str, **variables: Any
+) -> tuple[str, str, bool]:
+    """As :func:`_both`, for the lists other than tasks (schema.planner.read_list)."""
+    made: list[bool] = []
+    run = planner.ListPlan.run
+
+    async def spy(self: Any, *args: Any, **kwargs: Any) -> Any:
+        made.append(True)
+        return await run(self, *args, **kwargs)
+
+    async def unplanned(info: Any, queryset: Any, convert: Any, **paging: Any) -> Any:
+        return await paginate(queryset, convert, **paging)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(planner.ListPlan, "run", spy)
+        planned = await client(query, **variables)
+    with monkeypatch.context() as patch:
+        patch.setattr(schema.queries, "read_list", unplanned)
+        generic = await client(query, **variables)
+    text = json.dumps(planned, ensure_ascii=False)
+    return text, json.dumps(generic, ensure_ascii=False), bool(made)
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_a_planned_list_is_the_same_bytes_as_the_field_by_field_one(
+    api: Clients, monkeypatch: pytest.MonkeyPatch, role: str
+) -> None:
+    client: Api = getattr(api, role)
+    generated = await api.coordinator.data(BRIEFING, input=OCTOBER)  # the data holds none
+    assert generated["generateBriefing"]["errors"] == []
+    seen: dict[str, int] = {}
+    for name, query in LISTS.items():
+        for variables in (
+            {"first": 100},
+            {"first": 3},
+            {"first": 2, "after": encode_cursor(1)},
+            {"last": 2},
+            {},
+        ):
+            planned, generic, was_planned = await _both_lists(
+                client, monkeypatch, query, **variables
+            )
+            assert planned == generic, (name, variables)
+            body = json.loads(planned)
+            if role == "anonymous":
+                assert body["errors"], name  # refused before any plan, the same way
+                continue
+            assert was_planned, (name, variables)
+            if variables == {"first": 100}:
+                found = body["data"][name.split()[0]]
+                seen[name] = len(found["nodes" if name != "units" else "edges"])
+    if role == "coordinator":  # the comparisons compared something, units with a parent too
+        assert all(seen.values()), seen
+        units = await client.data(LISTS["units"], first=100)
+        assert any(edge["node"]["parent"] for edge in units["units"]["edges"])
+        for name, field, tasks in (
+            ("enforcementCases with their tasks", "enforcementCases", "tasks"),
+            ("bankruptcyCases", "bankruptcyCases", "matters"),
+            ("jointMeetings", "jointMeetings", "decisions"),
+        ):
+            nodes = (await client.data(LISTS[name], first=100))[field]["nodes"]
+            assert any(node[tasks] for node in nodes), name
+
+
+@pytest.mark.parametrize("name", sorted(LISTS_NOT_PLANNED))
+async def test_a_list_selection_the_planner_does_not_answer_resolves_field_by_field(
+    api: Clients, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    planned, generic, was_planned = await _both_lists(
+        api.coordinator, monkeypatch, LISTS_NOT_PLANNED[name]
+    )
+    assert not was_planned
+    assert planned == generic
+    assert not json.loads(planned).get("errors"), planned
+
+
+async def test_a_planned_list_costs_no_more_statements_than_field_by_field(
+    api: Clients, monkeypatch: pytest.MonkeyPatch, statements: StatementCounter
+) -> None:
+    await api.coordinator.data("{ viewer { username } }")  # signs in before counting
+    query = LISTS["enforcementCases"]
+    statements.statements.clear()
+    await api.coordinator.data(query, first=50)
+    planned = list(statements.statements)
+
+    async def unplanned(info: Any, queryset: Any, convert: Any, **paging: Any) -> Any:
+        return await paginate(queryset, convert, **paging)
+
+    monkeypatch.setattr(schema.queries, "read_list", unplanned)
+    statements.statements.clear()
+    await api.coordinator.data(query, first=50)
+    # the viewer, the page, its count, the courts and respondents, the amounts performed
+    assert len(planned) == len(statements.statements) == 5, (planned, statements.statements)
