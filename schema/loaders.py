@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import inspect
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -86,11 +86,22 @@ _EVENT_COUNT = 'SELECT COUNT(*) FROM "task_event" AS n WHERE n."task_id" = page.
 """The number of events of the task ``page``, for the loader and the planned page alike."""
 
 
+def _among(column: str, ids: Iterable[int]) -> tuple[str, list[Any]]:
+    """``column`` is one of ``ids`` (integers), as SQL with its parameters. On PostgreSQL
+    one array parameter, so the statement's text, and the statement asyncpg prepares
+    for it, is the same whatever the ids (spelled out, each page was a new statement to
+    prepare and then to evict); on SQLite, which has no arrays, the ids spelled out."""
+    ordered = sorted({int(one) for one in ids})
+    if connections.get("default").capabilities.dialect == "postgres":
+        return f"{column} = ANY($1::integer[])", [ordered]
+    return f"{column} IN ({', '.join(map(str, ordered))})", []
+
+
 async def _event_counts(keys: Sequence[int]) -> list[int]:
-    task_ids = ", ".join(str(int(key)) for key in sorted(set(keys)))
+    among, params = _among('page."id"', keys)
     _, rows = await connections.get("default").execute_query(
-        f'SELECT page."id" AS "id", ({_EVENT_COUNT}) AS "n" FROM "task" AS page '
-        f'WHERE page."id" IN ({task_ids})'
+        f'SELECT page."id" AS "id", ({_EVENT_COUNT}) AS "n" FROM "task" AS page WHERE {among}',
+        params,
     )
     counts = {row["id"]: int(row["n"]) for row in rows}
     return [counts.get(key, 0) for key in keys]
@@ -304,7 +315,7 @@ async def latest_events_and_actors(
     """For each (task id, n) the task's newest n events, newest first, and every actor of
     them once, in one statement. Asked only for tasks the viewer could load."""
     limit = max(n for _, n in keys)
-    task_ids = ", ".join(str(int(task_id)) for task_id in sorted({task_id for task_id, _ in keys}))
+    among, params = _among("task_id", (task_id for task_id, _ in keys))
     # Each actor's columns come once, on the first of its rows (the rest join nothing):
     # a page's events have few actors, and their rows are most of what it reads.
     statement = (
@@ -313,12 +324,12 @@ async def latest_events_and_actors(
         "(PARTITION BY ranked.actor_id ORDER BY ranked.task_id, ranked.seq DESC) AS nth_of_actor "
         f"FROM (SELECT {_event_columns()}, ROW_NUMBER() OVER "
         "(PARTITION BY task_id ORDER BY seq DESC) AS rank_in_task "
-        f"FROM task_event WHERE task_id IN ({task_ids})) AS ranked "
+        f"FROM task_event WHERE {among}) AS ranked "
         f"WHERE ranked.rank_in_task <= {int(limit)}) AS latest "
         'LEFT JOIN account AS actor ON actor."id" = latest."actor_id" AND latest.nth_of_actor = 1 '
         "ORDER BY latest.task_id, latest.seq DESC"
     )
-    _, rows = await connections.get("default").execute_query(statement)
+    _, rows = await connections.get("default").execute_query(statement, params)
     groups: dict[int, list[TaskEvent]] = defaultdict(list)
     event_of, actor_of = _Maker(TaskEvent), _Maker(Account, "a__", once=True)
     for row in rows:
