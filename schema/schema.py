@@ -34,7 +34,7 @@ from schema.types.meetings import JointMeetingType
 from schema.types.notifications import DeliveryType, NotificationType
 from schema.types.tasks import TaskEventType, TaskType
 from schema.types.units import AccountType, UnitType
-from schema.validation import CachedValidation, QuietExecutor
+from schema.validation import CachedParsing, CachedValidation, QuietExecutor
 from workflow.errors import ErrorCode
 from workflow.i18n import english
 from workflow.labels import LabelledEnum
@@ -87,9 +87,12 @@ schema = Schema(
     ],
     extensions=[
         # Limits first: a document over one is refused before graphql-core's
-        # rules see it. Then validation, once per document (no ParserCache: it
-        # parses without QueryLimits' max_tokens).
+        # rules see it (and it sets the parser's max_tokens). Then parsing and
+        # validation, once per document (not strawberry's ParserCache: it keeps
+        # every text, passwords of login mutations included, and parses without
+        # QueryLimits' max_tokens).
         QueryLimits,
+        CachedParsing,
         CachedValidation,
         functools.partial(MaskErrors, should_mask_error=lambda e: not is_visible_error(e)),
         # graphql-core's own messages in the request's language (our own are made so).

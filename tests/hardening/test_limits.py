@@ -347,3 +347,67 @@ async def test_an_identical_document_is_validated_once(demo_database_url: str) -
     assert (after.misses - middle.misses, after.hits - middle.hits) == (0, 1)
     assert first.json() == second.json()
     assert first.json()["extensions"]["cost"]["requested"] > 0
+
+
+async def _coordinator_token(client: httpx.AsyncClient) -> str:
+    login = await client.post(
+        "/graphql",
+        json={
+            "query": LOGIN,
+            "variables": {"username": "demo-coordinator", "password": DEMO_PASSWORD},
+        },
+    )
+    token: str = login.json()["data"]["login"]["token"]
+    return token
+
+
+async def test_a_query_of_structure_alone_is_parsed_once(demo_database_url: str) -> None:
+    # given the served demo and a query nobody sent before, its values as variables
+    document = f"query Only{uuid.uuid4().hex}($n: Int) {{ units(first: $n) {{ totalCount }} }}"
+    async with running(settings_for(demo_database_url)) as client:
+        headers = {"authorization": f"Bearer {await _coordinator_token(client)}"}
+
+        async def send(n: int) -> httpx.Response:
+            body = {"query": document, "variables": {"n": n}}
+            return await client.post("/graphql", json=body, headers=headers)
+
+        # when it is sent twice, with different values
+        before = validation.parse_cache_info()
+        first = await send(1)
+        middle = validation.parse_cache_info()
+        second = await send(2)
+        after = validation.parse_cache_info()
+    # then it is parsed the first time only, and both are answered
+    assert (middle.misses - before.misses, middle.hits - before.hits) == (1, 0)
+    assert (after.misses - middle.misses, after.hits - middle.hits) == (0, 1)
+    totals = [answer.json()["data"]["units"]["totalCount"] for answer in (first, second)]
+    assert totals[0] == totals[1] > 0
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param('{ tasks(filter: {search: "王某某"}) { totalCount } }', id="a string"),
+        pytest.param("# 王某某的事\n{ units { totalCount } }", id="a comment"),
+        pytest.param("mutation { __typename }", id="a mutation"),
+    ],
+)
+async def test_a_document_holding_what_a_client_wrote_is_not_kept(
+    demo_database_url: str, document: str
+) -> None:
+    # given the served demo
+    async with running(settings_for(demo_database_url)) as client:
+        token = await _coordinator_token(client)
+        # when a document with a string, a comment or a mutation is sent twice
+        before = validation.parse_cache_info()
+        answers = [
+            await client.post(
+                "/graphql", json={"query": document}, headers={"authorization": f"Bearer {token}"}
+            )
+            for _ in range(2)
+        ]
+        after = validation.parse_cache_info()
+    # then it is answered both times and parsed both times: nothing of it is kept
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert all("data" in answer.json() for answer in answers), answers[0].text
+    assert after.hits == before.hits
