@@ -88,12 +88,15 @@ _EVENT_COUNT = 'SELECT COUNT(*) FROM "task_event" AS n WHERE n."task_id" = page.
 
 def _among(column: str, ids: Iterable[int]) -> tuple[str, list[Any]]:
     """``column`` is one of ``ids`` (integers), as SQL with its parameters. On PostgreSQL
-    one array parameter, so the statement's text, and the statement asyncpg prepares
-    for it, is the same whatever the ids (spelled out, each page was a new statement to
-    prepare and then to evict); on SQLite, which has no arrays, the ids spelled out."""
+    one parameter, so the statement's text, and the statement asyncpg prepares for it,
+    is the same whatever the ids (spelled out, each page was a new statement to prepare
+    and then to evict); it is text made an array in the statement, since asyncpg asks
+    the server about an array parameter's type (three statements) on each new
+    connection. On SQLite, which has no arrays, the ids spelled out."""
     ordered = sorted({int(one) for one in ids})
     if connections.get("default").capabilities.dialect == "postgres":
-        return f"{column} = ANY($1::integer[])", [ordered]
+        text = ",".join(map(str, ordered))
+        return f"{column} = ANY(string_to_array($1, ',')::integer[])", [text]
     return f"{column} IN ({', '.join(map(str, ordered))})", []
 
 
