@@ -531,14 +531,24 @@ async def read_page(
     reads: PageReads,
     viewer: Account | None,
     found: PageRecords,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[Task]:
-    """The tasks of ``queryset`` (a page of it, its limit and offset set) sorted again by
-    ``order`` (its :func:`page_order`), and in the same statement what ``reads`` asks
-    for, into ``found``: the page is the queryset's own statement, its scope, filter,
-    order and limit, joined as a derived table to the units and subjects, with whether
-    the viewer may see each subject (the viewer's scope as a subquery, store.visibility)
-    and the counts of events. A subject the viewer may not see is left out, as the
-    loaders leave it out; each record is made once however many tasks share it."""
+    """The tasks of ``queryset`` from ``offset``, at most ``limit`` of them, sorted again
+    by ``order`` (its :func:`page_order`), and in the same statement what ``reads`` asks
+    for, into ``found``: the page is the queryset's own statement, its scope, filter and
+    order, with the offset and limit, joined as a derived table to the units and
+    subjects, with whether the viewer may see each subject (the viewer's scope as a
+    subquery, store.visibility) and the counts of events. A subject the viewer may not
+    see is left out, as the loaders leave it out; each record is made once however many
+    tasks share it.
+
+    The offset and limit are written into the statement as numbers, not parameters:
+    PostgreSQL plans a statement whose LIMIT is a parameter again at every execution
+    (its generic plan, costed for an unknown limit, never wins), which took the page
+    from about 0.6 to 2.4 ms; with them written, the office's page has no parameter
+    and is planned once per connection."""
     if reads.subjects:
         queryset = queryset.annotate(
             **{
@@ -556,6 +566,10 @@ async def read_page(
         extra += f", {columns}"
     if reads.event_counts:
         extra += f', ({_EVENT_COUNT}) AS "event_count"'
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    elif offset:
+        raise ValueError("an offset without a limit")  # SQLite has no OFFSET alone
     statement = (
         f"SELECT page.*{extra} FROM ({sql}) AS page {joins if joined else ''}ORDER BY {order}"
     )

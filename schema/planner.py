@@ -614,8 +614,10 @@ class TaskPlan:
         )
         viewer = self.compiler.info.context.viewer
 
-        async def read(page: QuerySet[models.Task]) -> list[models.Task]:
-            return await read_page(page, self.order, reads, viewer, loaded)
+        async def read(tasks: QuerySet[models.Task], offset: int, limit: int) -> list[models.Task]:
+            return await read_page(
+                tasks, self.order, reads, viewer, loaded, offset=offset, limit=limit
+            )
 
         page = await _page_and_total(
             self.compiler, queryset, first=first, after=after, last=last, before=before, read=read
@@ -642,7 +644,7 @@ async def _page_and_total(
     after: str | None,
     last: int | None,
     before: str | None,
-    read: Callable[[QuerySet[M]], Awaitable[list[M]]] | None = None,
+    read: Callable[[QuerySet[M], int, int], Awaitable[list[M]]] | None = None,
 ) -> Page[M]:
     """The page (relay.page_of) and, if the selection asks for it, the list's count into
     ``compiler.loaded.total``: a forward page's count at the same time as the page."""

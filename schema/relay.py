@@ -150,14 +150,15 @@ async def page_of(
     after: str | None = None,
     last: int | None = None,
     before: str | None = None,
-    read: Callable[[QuerySet[ModelT]], Awaitable[list[ModelT]]] | None = None,
+    read: Callable[[QuerySet[ModelT], int, int], Awaitable[list[ModelT]]] | None = None,
 ) -> Page[ModelT]:
     """The page of ``queryset`` (already ordered) the arguments ask for.
 
     A forward page is one SELECT of one row more than the page; ``last`` or
     ``before`` needs the list's size first (one COUNT, then the page). Either way
-    the count is run only if asked for, and at most once. ``read`` reads the page's
-    queryset (its offset and limit set) instead of awaiting it.
+    the count is run only if asked for, and at most once. ``read`` reads the rows of
+    ``queryset`` from an offset, at most a limit of them, instead of awaiting the
+    queryset with its offset and limit set.
     """
     read = read or _rows
     try:
@@ -165,13 +166,13 @@ async def page_of(
             check_sizes(first=first, last=last)
             start = decode_cursor(after, argument="after") + 1 if after else 0
             size = DEFAULT_PAGE_SIZE if first is None else first
-            rows = await read(queryset.offset(start).limit(size + 1))
+            rows = await read(queryset, start, size + 1)
             has_next_page = len(rows) > size
             del rows[size:]
             return Page(rows, start, has_next_page, counter(queryset))
         total = await queryset.count()
         start, stop = page_window(total, first=first, after=after, last=last, before=before)
-        rows = await read(queryset.offset(start).limit(stop - start)) if stop > start else []
+        rows = await read(queryset, start, stop - start) if stop > start else []
         return Page(rows, start, start + len(rows) < total, known(total))
     except ValidationError as err:
         # tortoise checks filter values against their columns (a region longer
@@ -179,8 +180,8 @@ async def page_of(
         raise _unmatchable(err) from err
 
 
-async def _rows(queryset: QuerySet[ModelT]) -> list[ModelT]:
-    return list(await queryset)
+async def _rows(queryset: QuerySet[ModelT], offset: int, limit: int) -> list[ModelT]:
+    return list(await queryset.offset(offset).limit(limit))
 
 
 def connection_of(page: Page[ModelT], nodes: Sequence[NodeT]) -> Connection[NodeT]:
