@@ -14,6 +14,12 @@ events with their actors after it, one statement each, as needed. It shapes the 
 response's JSON and hands it back as :class:`schema.executor.Planned`, which the
 executor returns as the field's completed value.
 
+On PostgreSQL, when every field of the page's nodes is one PostgreSQL writes
+(schema/json_sql.py), the nodes are not shaped here at all: :class:`_Json` compiles
+their selection into one SQL expression of the node's JSON text, its newest events as
+a subquery per task, and the page's statement (:func:`schema.loaders.read_page_json`)
+returns it per task; the texts go into the response as they are (``orjson.Fragment``).
+
 The other lists (cases, meetings, units, accounts, briefings) go through
 :func:`read_list`: the same compiled shaping over the page the field itself reads,
 with the units their nodes point at, the cases' amounts performed and the nodes' tasks
@@ -39,10 +45,11 @@ from __future__ import annotations
 import asyncio
 import inspect
 import operator
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
+import orjson
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
@@ -69,17 +76,22 @@ from strawberry.dataloader import DataLoader
 from strawberry.relay import to_base64
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+from tortoise import connections
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from schema.context import Info
 from schema.executor import Planned
+from schema.json_sql import COLUMNS, MONEY, as_json, as_money, global_id, rule_of
 from schema.loaders import (
+    EVENT_COUNT,
+    PERFORMED,
     PageReads,
     PageRecords,
     latest_events_and_actors,
     page_order,
     read_page,
+    read_page_json,
 )
 from schema.relay import (
     MAX_PAGE_SIZE,
@@ -141,6 +153,7 @@ class Needs:
     node_units: set[str] = field(default_factory=set)  # a list's nodes' unit keys (court …)
     performed: bool = False  # a list of enforcement cases' amounts performed
     node_tasks: set[str] = field(default_factory=set)  # the loaders of the nodes' tasks
+    json_columns: list[str] = field(default_factory=list)  # the nodes' JSON, as SQL
 
 
 class _Compiler:
@@ -581,9 +594,185 @@ briefings) answers, each only on the list's nodes themselves."""
 _LIST_FIELDS = {**_LIST_TOTAL, **_LIST_LOADED}
 
 
+# -- the nodes' JSON written by PostgreSQL (schema/json_sql.py) -------------------------
+
+_JOINED: dict[tuple[str, str], tuple[str, str]] = {
+    ("Task", "responsibleUnit"): ("page", "ru"),
+    ("EnforcementCase", "court"): ("e", "ec"),
+    ("EnforcementCase", "respondent"): ("e", "er"),
+    ("BankruptcyCase", "court"): ("b", "bc"),
+}
+"""A to-one record in the page's statement (loaders._subject_joins), by (type, field):
+the alias of the record it belongs to, and its own."""
+
+_SUBJECT_ALIASES = {
+    EnforcementCaseType.__strawberry_definition__.name: "e",  # type: ignore[attr-defined]
+    BankruptcyCaseType.__strawberry_definition__.name: "b",  # type: ignore[attr-defined]
+    JointMeetingType.__strawberry_definition__.name: "m",  # type: ignore[attr-defined]
+}
+"""Each kind of subject by its GraphQL type, in the order a task's subject is looked for:
+the alias of its table in the page's statement."""
+
+
+class _Json:
+    """Compiles a selection into a SQL expression of its JSON text, over the page's
+    statement: the task ``page``, its joined records, its events as subqueries. A field
+    this does not write raises NotPlanned, and the page is shaped in Python."""
+
+    def __init__(self, compiler: _Compiler) -> None:
+        self.compiler = compiler
+        self.subqueries = 0  # names each events subquery
+
+    def object(self, runtime: GraphQLObjectType, nodes: Sequence[FieldNode], alias: str) -> str:
+        return _json_object(
+            (key, self.field(runtime, field_nodes, alias))
+            for key, field_nodes in self.compiler.collect(runtime, nodes).items()
+        )
+
+    def field(self, parent: GraphQLObjectType, nodes: list[FieldNode], alias: str) -> str:
+        name = nodes[0].name.value
+        if name == "__typename":
+            return f"""'"{parent.name}"'"""
+        definition = parent.fields.get(name)
+        strawberry_field = definition.extensions.get(_DEFINITION) if definition else None
+        if definition is None or not isinstance(strawberry_field, StrawberryField):
+            raise NotPlanned(name)
+        if strawberry_field.permission_classes or strawberry_field.extensions:
+            raise NotPlanned(name)
+        key = (parent.name, name)
+        if key == ("Task", "events") and alias == "page":
+            return self.events(definition, nodes)
+        if nodes[0].arguments or definition.args:
+            raise NotPlanned(name)
+        if key == ("Task", "subject") and alias == "page":
+            return self.subject(definition, nodes)
+        if key in _JOINED:
+            owner, joined = _JOINED[key]
+            if alias != owner:
+                raise NotPlanned(name)
+            return self.record(definition, nodes, joined)
+        if key == ("TaskEvent", "actor"):
+            return self.record(definition, nodes, f"{alias}_actor")
+        if key == ("EnforcementCase", "amountPerformed") and alias == "e":
+            return as_money(f"({PERFORMED})")
+        type_ = (
+            definition.type.of_type
+            if isinstance(definition.type, GraphQLNonNull)
+            else definition.type
+        )
+        if isinstance(type_, GraphQLList):
+            raise NotPlanned(name)
+        if name == "id" and any(interface.name == "Node" for interface in parent.interfaces):
+            return global_id(parent.name)(f'{alias}."id"')
+        if (column := COLUMNS.get(parent.name, {}).get(name)) is not None:
+            rule = rule_of(get_named_type(definition.type))
+            if rule is None:
+                raise NotPlanned(name)
+            return rule(f'{alias}."{column}"')
+        if (column := MONEY.get(parent.name, {}).get(name)) is not None:
+            return as_money(f'{alias}."{column}"')
+        raise NotPlanned(name)
+
+    def record(self, definition: GraphQLField, nodes: list[FieldNode], alias: str) -> str:
+        type_ = get_named_type(definition.type)
+        if not isinstance(type_, GraphQLObjectType):
+            raise NotPlanned(type_.name)
+        shape = self.object(type_, nodes, alias)
+        return f"""(CASE WHEN {alias}."id" IS NULL THEN 'null' ELSE {shape} END)"""
+
+    def subject(self, definition: GraphQLField, nodes: list[FieldNode]) -> str:
+        union = get_named_type(definition.type)
+        assert isinstance(union, GraphQLUnionType)
+        members = {member.name: member for member in union.types}
+        whens = " ".join(
+            f'WHEN page."{alias}_seen" = 1 AND {alias}."id" IS NOT NULL '
+            f"THEN {self.object(members[name], nodes, alias)}"
+            for name, alias in _SUBJECT_ALIASES.items()
+        )
+        return f"(CASE {whens} ELSE 'null' END)"
+
+    def events(self, definition: GraphQLField, nodes: list[FieldNode]) -> str:
+        """The task's newest ``first`` events: its connection's ``nodes`` (each an events
+        subquery with the actors joined) and ``totalCount``; anything else is Python's."""
+        arguments = self.compiler.arguments(definition, nodes[0])
+        first = arguments.get("first")
+        if arguments.get("after") is not None or first is None or not 0 <= first <= MAX_PAGE_SIZE:
+            raise NotPlanned("events")  # a cursor, or a size the field itself refuses
+        connection = get_named_type(definition.type)
+        assert isinstance(connection, GraphQLObjectType)
+
+        def value(field_nodes: list[FieldNode]) -> str:
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                return f"""'"{connection.name}"'"""
+            if name == "totalCount":
+                return as_json(f"({EVENT_COUNT})")
+            if name == "nodes":
+                return self.newest(connection.fields[name], field_nodes, int(first))
+            raise NotPlanned(name)  # pageInfo, edges
+
+        return _json_object(
+            (key, value(field_nodes))
+            for key, field_nodes in self.compiler.collect(connection, nodes).items()
+        )
+
+    def newest(self, definition: GraphQLField, nodes: list[FieldNode], first: int) -> str:
+        event_type = get_named_type(definition.type)
+        assert isinstance(event_type, GraphQLObjectType)
+        self.subqueries += 1
+        alias = f"ev{self.subqueries}"
+        node = self.object(event_type, nodes, alias)
+        return (
+            f"(SELECT COALESCE('[' || string_agg({node}, ',' ORDER BY {alias}.\"seq\" DESC)"
+            " || ']', '[]') FROM (SELECT * FROM \"task_event\" AS t"
+            f' WHERE t."task_id" = page."id" ORDER BY t."seq" DESC LIMIT {first}) AS {alias}'
+            f' LEFT JOIN "account" AS {alias}_actor ON {alias}_actor."id" = {alias}."actor_id")'
+        )
+
+
+def _json_object(members: Iterable[tuple[str, str]]) -> str:
+    """The SQL expression of a JSON object's text from its (key, value expression) pairs,
+    in their order: a response key is a GraphQL name (letters, digits and _), nothing to
+    escape."""
+    pieces: list[str] = []
+    for key, value in members:
+        pieces += [f"""'{"," if pieces else "{"}"{key}":'""", value]
+    if not pieces:
+        return "'{}'"
+    return "(" + " || ".join([*pieces, "'}'"]) + ")"
+
+
+def _nodes_json(compiler: _Compiler, definition: GraphQLField, nodes: list[FieldNode]) -> Compute:
+    """The page's ``nodes`` (or each edge's ``node``) as the JSON PostgreSQL writes: one
+    column of the page's statement, handed to orjson as it is."""
+    at = tuple(compiler.path)
+    if at not in (("nodes",), ("edges", "node")):
+        raise NotPlanned(".".join(at))
+    task = get_named_type(definition.type)
+    assert isinstance(task, GraphQLObjectType)
+    columns = compiler.needs.json_columns
+    index = len(columns)
+    columns.append(_Json(compiler).object(task, nodes, "page"))
+    if at == ("nodes",):
+        return lambda connection: orjson.Fragment(
+            "[" + ",".join([edge.node[index] for edge in connection.edges]) + "]"
+        )
+    return lambda edge: orjson.Fragment(edge.node[index])
+
+
+_JSON_LOADED: dict[tuple[str, str], Loader] = {
+    ("TaskConnection", "totalCount"): _total_count,
+    ("TaskConnection", "nodes"): _nodes_json,
+    ("TaskEdge", "node"): _nodes_json,
+}
+"""The fields a page whose nodes PostgreSQL writes answers itself: the nodes, and the
+count; its pageInfo and cursors are shaped in Python."""
+
+
 def planned_fields() -> Iterator[tuple[str, str]]:
     """Every (type, field) a plan loads itself: for the tests."""
     yield from _LOADED
+    yield from _JSON_LOADED
     yield from _LIST_TOTAL
     yield from _LIST_LOADED
 
@@ -613,19 +802,37 @@ class TaskPlan:
             units=needs.units, subjects=needs.subjects, event_counts=needs.event_counts
         )
         viewer = self.compiler.info.context.viewer
+        if needs.json_columns:  # the nodes written by PostgreSQL
+            columns = needs.json_columns
+
+            async def read_json(tasks: QuerySet[models.Task], offset: int, limit: int) -> Any:
+                return await read_page_json(
+                    tasks, self.order, columns, viewer, offset=offset, limit=limit
+                )
+
+            page: Page[Any] = await _page_and_total(
+                self.compiler,
+                queryset,
+                first=first,
+                after=after,
+                last=last,
+                before=before,
+                read=read_json,
+            )
+            return Planned(self.shape(connection_of(page, page.rows)))
 
         async def read(tasks: QuerySet[models.Task], offset: int, limit: int) -> list[models.Task]:
             return await read_page(
                 tasks, self.order, reads, viewer, loaded, offset=offset, limit=limit
             )
 
-        page = await _page_and_total(
+        tasks = await _page_and_total(
             self.compiler, queryset, first=first, after=after, last=last, before=before, read=read
         )
-        loaded.tasks.update((row.id, row) for row in page.rows)
-        if page.rows and needs.events is not None:
-            await self._events([row.id for row in page.rows], needs.events)
-        connection = connection_of(page, [TaskType.from_model(row) for row in page.rows])
+        loaded.tasks.update((row.id, row) for row in tasks.rows)
+        if tasks.rows and needs.events is not None:
+            await self._events([row.id for row in tasks.rows], needs.events)
+        connection = connection_of(tasks, [TaskType.from_model(row) for row in tasks.rows])
         return Planned(self.shape(connection))
 
     async def _events(self, ids: list[int], limit: int) -> None:
@@ -758,6 +965,12 @@ def plan_tasks(info: Info, queryset: QuerySet[models.Task]) -> TaskPlan | None:
     order = page_order(queryset)
     if order is None:
         return None
+    if connections.get("default").capabilities.dialect == "postgres":
+        try:
+            compiler, shape = _compile(info, _JSON_LOADED)
+            return TaskPlan(compiler, shape, order)
+        except NotPlanned:
+            pass  # a field PostgreSQL does not write: the nodes shaped in Python
     try:
         compiler, shape = _compile(info, _LOADED)
     except NotPlanned:

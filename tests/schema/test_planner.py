@@ -241,16 +241,24 @@ async def test_a_planned_page_costs_the_same_few_statements_whatever_its_subject
         counts[name] = list(statements.statements)
     assert all(plans)
     assert len(plans) == 5
-    assert {len(found) for found in counts.values()} == {4}, counts
-    # four: the viewer; the page with its units and subjects (their courts, respondents
-    # and amounts performed) joined to it; its count; the newest events with their actors
     viewer, *reads = counts["100 of every kind"]
     assert '"account"' in viewer, viewer
     assert "task_event" not in viewer, viewer
     (page,) = [sql for sql in reads if '"enforcement_case"' in sql]
     for shown in ('"unit"', '"bankruptcy_case"', '"joint_meeting"', '"performance_record"'):
         assert shown in page, shown
-    assert sum("task_event" in sql for sql in reads) == 1, reads
+    if connections.get("default").capabilities.dialect == "postgres":
+        # three: the viewer; the page, its nodes' JSON written by PostgreSQL with their
+        # units, subjects and newest events with their actors; its count
+        assert {len(found) for found in counts.values()} == {3}, counts
+        assert "task_event" in page, page
+        assert '"account"' in page, page
+    else:
+        # four: the viewer; the page with its units and subjects (their courts,
+        # respondents and amounts performed) joined to it; its count; the newest events
+        # with their actors
+        assert {len(found) for found in counts.values()} == {4}, counts
+        assert sum("task_event" in sql for sql in reads) == 1, reads
 
 
 async def test_the_planner_shows_a_hidden_subject_as_null_as_the_field_does(
