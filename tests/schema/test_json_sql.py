@@ -64,6 +64,30 @@ query ($first: Int, $after: String, $last: Int, $before: String) {{
 """
 
 
+FRAGMENTS_AND_DIRECTIVES = """
+fragment unitFields on Unit { __typename id name courtCode }
+fragment eventFields on TaskEvent { seq occurredAt who: actor { displayName } }
+query ($skip: Boolean!, $with: Boolean!) {
+  page: tasks(first: 40, orderBy: {field: DUE_ON, direction: DESC}) {
+    count: totalCount
+    nodes {
+      key: id
+      code
+      code
+      responsibleUnit @skip(if: $skip) { ...unitFields }
+      owner: responsibleUnit { ...unitFields name }
+      subject {
+        ... on Node { id }
+        ... on EnforcementCase { court { ...unitFields } amountPerformed }
+        ... @include(if: $with) { __typename }
+      }
+      events(first: 2) @include(if: $with) { nodes { ...eventFields } }
+    }
+  }
+}
+"""
+
+
 @pytest.fixture
 def written(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """For each ``tasks`` field planned: whether PostgreSQL wrote its nodes."""
@@ -191,3 +215,21 @@ async def test_the_edges_of_each_rule_are_written_as_python_writes_them(
         "2026-12-31T23:59:59.999999+08:00",
     } <= shown, shown
     assert text in {event["comment"] for event in node["events"]["nodes"]}
+
+
+@pytest.mark.parametrize(("skip", "with_"), [(False, True), (True, False)])
+async def test_aliases_fragments_and_directives_are_written_as_graphql_core_collects_them(
+    api: Clients, monkeypatch: pytest.MonkeyPatch, written: list[bool], skip: bool, with_: bool
+) -> None:
+    variables = {"skip": skip, "with": with_}
+    planned = await api.coordinator(FRAGMENTS_AND_DIRECTIVES, **variables)
+    assert written == [_postgres()]
+    with monkeypatch.context() as patch:
+        patch.setattr(schema.queries, "plan_tasks", lambda info, queryset: None)
+        generic = await api.coordinator(FRAGMENTS_AND_DIRECTIVES, **variables)
+    assert json.dumps(planned) == json.dumps(generic)
+    nodes = planned["data"]["page"]["nodes"]
+    assert len(nodes) == 40
+    assert ("responsibleUnit" in nodes[0]) is not skip
+    assert ("events" in nodes[0]) is with_
+    assert any((node["subject"] or {}).get("court") for node in nodes)
