@@ -602,7 +602,7 @@ async def read_page_json(
     """The page :func:`read_page` reads, as the rows of ``columns``: SQL expressions over
     the page's task (``page``), its responsible unit and its subject (the aliases of
     :func:`_subject_joins`, with ``page."<alias>_seen"``), each the JSON text of a node's
-    selection (schema/json_sql.py). PostgreSQL only; the joins no column reads it drops."""
+    selection (schema/json_sql.py). PostgreSQL only, which drops the joins no column reads."""
     statement, params, db = _page_statement(
         queryset,
         order,
