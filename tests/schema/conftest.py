@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,8 +13,10 @@ import httpx
 import pytest
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+import schema.queries
 from api.app import create_app
 from api.settings import Environment, Settings
+from schema import planner
 from store.demo import DEMO_PASSWORD
 
 LOGIN = """
@@ -24,6 +26,21 @@ mutation ($username: String!, $password: String!) {
   }
 }
 """
+
+
+def spy_on_plans(
+    patch: pytest.MonkeyPatch, made: list[bool], record: Callable[[planner.TaskPlan | None], bool]
+) -> None:
+    """Patches the ``tasks`` field's planner to append, for each ``tasks`` field resolved,
+    ``record`` of the plan it made (None: the field resolves field by field) to ``made``."""
+    original = planner.plan_tasks
+
+    def spy(info: Any, queryset: Any) -> planner.TaskPlan | None:
+        plan = original(info, queryset)
+        made.append(record(plan))
+        return plan
+
+    patch.setattr(schema.queries, "plan_tasks", spy)
 
 
 @dataclass

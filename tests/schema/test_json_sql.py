@@ -13,11 +13,11 @@ import pytest
 from tortoise import connections
 
 import schema.queries
-from schema import json_sql, planner
+from schema import json_sql
 from schema.relay import encode_cursor
 from schema.types.base import fk, fk_or_none
 from store.models import Account, EnforcementCase, PerformanceRecord, Task, TaskEvent, Unit
-from tests.schema.conftest import Api, Clients
+from tests.schema.conftest import Api, Clients, spy_on_plans
 
 ROLES = ("coordinator", "court", "unit", "unit2", "leader")
 
@@ -92,14 +92,9 @@ query ($skip: Boolean!, $with: Boolean!) {
 def written(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """For each ``tasks`` field planned: whether PostgreSQL wrote its nodes."""
     made: list[bool] = []
-    original = planner.plan_tasks
-
-    def spy(info: Any, queryset: Any) -> planner.TaskPlan | None:
-        plan = original(info, queryset)
-        made.append(plan is not None and bool(plan.compiler.needs.json_columns))
-        return plan
-
-    monkeypatch.setattr(schema.queries, "plan_tasks", spy)
+    spy_on_plans(
+        monkeypatch, made, lambda plan: plan is not None and bool(plan.compiler.needs.json_columns)
+    )
     return made
 
 

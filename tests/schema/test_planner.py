@@ -19,7 +19,7 @@ from schema import planner
 from schema.loaders import _columns, _Maker
 from schema.relay import encode_cursor, paginate
 from store.models import Unit
-from tests.schema.conftest import Api, Clients, StatementCounter
+from tests.schema.conftest import Api, Clients, StatementCounter, spy_on_plans
 
 ROLES = ("anonymous", "coordinator", "court", "unit", "unit2", "leader", "admin")
 
@@ -119,14 +119,7 @@ NOT_PLANNED = {
 def plans(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Records, for each ``tasks`` field resolved, whether it was planned."""
     made: list[bool] = []
-    original = planner.plan_tasks
-
-    def spy(info: Any, queryset: Any) -> planner.TaskPlan | None:
-        plan = original(info, queryset)
-        made.append(plan is not None)
-        return plan
-
-    monkeypatch.setattr(schema.queries, "plan_tasks", spy)
+    spy_on_plans(monkeypatch, made, lambda plan: plan is not None)
     return made
 
 
@@ -136,15 +129,8 @@ async def _both(
     """The body planned and field by field (as JSON text, keys in their order), and
     whether the planner took it."""
     made: list[bool] = []
-    original = planner.plan_tasks
-
-    def spy(info: Any, queryset: Any) -> planner.TaskPlan | None:
-        plan = original(info, queryset)
-        made.append(plan is not None)
-        return plan
-
     with monkeypatch.context() as patch:
-        patch.setattr(schema.queries, "plan_tasks", spy)
+        spy_on_plans(patch, made, lambda plan: plan is not None)
         planned = await client(query, **variables)
     with monkeypatch.context() as patch:
         patch.setattr(schema.queries, "plan_tasks", lambda info, queryset: None)
